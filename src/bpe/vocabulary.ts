@@ -1,0 +1,42 @@
+/**
+ * A byte-level BPE vocabulary as the engine sees it.
+ *
+ * Ordinary token ids are ranks, as in tiktoken: a lower id was learned earlier and merges first. Our own
+ * trainer gives ids 0-255 to the single bytes in byte order and then one id per new token in the order it was
+ * learned. Vocabularies imported from tiktoken keep tiktoken's ranks (where the single bytes are not 0-255).
+ */
+export interface SpecialToken {
+  text: string;
+  id: number;
+}
+
+export interface TrainingInfo {
+  corpora: Array<{ name: string; bytes: number }>;
+  vocabSize: number;
+  minFrequency: number;
+  compat: 'none' | 'hf';
+  threads: number;
+  seconds: number;
+  /** Bytes that were not valid UTF-8 in the training text; each was trained on as U+FFFD, like TextDecoder. */
+  invalidUtf8: number;
+  /** Pieces longer than the piece cap that were cut to train in bounded time (0 on ordinary text). */
+  cutPieces: number;
+  uniquePieces: number;
+  startedAt: string;
+}
+
+export interface Vocabulary {
+  /** A pattern name from patterns.ts (gpt2, cl100k, o200k, cjk) or, for imported files, a regex source. */
+  pattern: string;
+  /** tokens[id] is the byte string of ordinary token `id`; ids are dense from 0. */
+  tokens: Uint8Array[];
+  /**
+   * Merges in the order they were learned: [left id, right id]. The merged token is the one whose bytes are
+   * the concatenation (two merges may make the same bytes, in which case they share one id, as in `tokenizers`).
+   * Empty for vocabularies imported from rank files, which carry no merges.
+   */
+  merges: Array<[number, number]>;
+  /** Special tokens, with ids after the ordinary ones. */
+  specials: SpecialToken[];
+  training?: TrainingInfo;
+}
