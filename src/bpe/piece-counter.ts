@@ -1,0 +1,102 @@
+import { patternRegExp, type PatternName } from './patterns.js';
+import type { PieceCounts } from './piece-counts.js';
+
+export interface CountOptions {
+  /**
+   * Pre-tokenize each line (with its ending) on its own, as `tokenizers` does when it trains from files;
+   * otherwise the text is split as a whole, as the encoder splits it.
+   */
+  perLine?: boolean;
+  /**
+   * Pieces longer than this many UTF-8 bytes are cut (at character boundaries) before counting: a 10 MB line
+   * of unspaced text would otherwise be one word the trainer rescans at every merge.
+   */
+  maxPieceBytes?: number;
+}
+
+/** Counts unique pieces of text under a split pattern. Feed it whole units: chunks cut where the pattern must cut. */
+export class PieceCounter {
+  readonly counts = new Map<string, number>();
+  cutPieces = 0;
+  private readonly re: RegExp;
+  private readonly maxChars: number;
+
+  constructor(
+    pattern: PatternName,
+    private readonly options: CountOptions = {},
+  ) {
+    this.re = patternRegExp(pattern);
+    // A UTF-16 code unit is at most 3 UTF-8 bytes, so pieces this short never need measuring.
+    this.maxChars = Math.floor((options.maxPieceBytes ?? Infinity) / 3);
+  }
+
+  add(text: string): void {
+    if (!this.options.perLine) return this.addUnit(text);
+    for (let start = 0; start < text.length; ) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl + 1;
+      this.addUnit(text.slice(start, end));
+      start = end;
+    }
+  }
+
+  private addUnit(text: string): void {
+    const re = this.re;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const piece = m[0];
+      if (piece.length > this.maxChars) this.addLong(piece);
+      else this.counts.set(piece, (this.counts.get(piece) ?? 0) + 1);
+    }
+  }
+
+  private addLong(piece: string): void {
+    const limit = this.options.maxPieceBytes!;
+    const parts = cutByUtf8Length(piece, limit);
+    if (parts.length > 1) this.cutPieces++;
+    for (const p of parts) this.counts.set(p, (this.counts.get(p) ?? 0) + 1);
+  }
+
+  /** The counts as flat arrays, UTF-8 encoded (lone surrogates become U+FFFD, as in TextEncoder). */
+  result(): PieceCounts {
+    return encodeCounts(this.counts);
+  }
+}
+
+export function encodeCounts(counts: Map<string, number>): PieceCounts {
+  const encoder = new TextEncoder();
+  let capacity = 0;
+  for (const piece of counts.keys()) capacity += piece.length * 3;
+  const bytes = new Uint8Array(capacity);
+  const offsets = new Int32Array(counts.size + 1);
+  const values = new Float64Array(counts.size);
+  let i = 0;
+  let at = 0;
+  for (const [piece, n] of counts) {
+    at += encoder.encodeInto(piece, bytes.subarray(at)).written;
+    offsets[++i] = at;
+    values[i - 1] = n;
+  }
+  return { bytes: bytes.slice(0, at), offsets, counts: values };
+}
+
+/** Cuts a string into parts of at most `limit` UTF-8 bytes, never inside a code point. */
+export function cutByUtf8Length(text: string, limit: number): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const units = cp > 0xffff ? 2 : 1;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + size > limit && i > start) {
+      parts.push(text.slice(start, i));
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+    i += units;
+  }
+  if (start < text.length) parts.push(text.slice(start));
+  return parts;
+}
