@@ -23,7 +23,7 @@ export interface CountSummary {
 
 /** Trains on counted pieces and wraps the result as a Vocabulary with its training record. */
 export function vocabularyFromCounts(counts: PieceCounts, config: TrainConfig, summary: CountSummary, startedAt: Date): Vocabulary {
-  const result = trainBpe(counts, config);
+  const { bytesPerToken, ...result } = trainBpe(counts, config);
   const training: TrainingInfo = {
     corpora: summary.corpora,
     vocabSize: config.vocabSize,
@@ -34,6 +34,7 @@ export function vocabularyFromCounts(counts: PieceCounts, config: TrainConfig, s
     invalidUtf8: summary.invalidUtf8,
     cutPieces: summary.cutPieces,
     uniquePieces: counts.counts.length,
+    bytesPerToken,
     startedAt: startedAt.toISOString(),
   };
   return { pattern: config.pattern, ...result, training };

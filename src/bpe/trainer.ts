@@ -33,6 +33,8 @@ export interface TrainResult {
   tokens: Uint8Array[];
   merges: Array<[number, number]>;
   specials: SpecialToken[];
+  /** UTF-8 bytes per token on the training text, as the learned merges segment it (cut pieces included). */
+  bytesPerToken: number;
 }
 
 export class TrainingCancelled extends Error {
@@ -113,7 +115,18 @@ export function trainBpe(pieces: PieceCounts, options: TrainOptions): TrainResul
     tokens,
     merges: merges.map(([a, b]) => [finalId(a), finalId(b)]),
     specials: specials.map((text, i) => ({ text, id: tokens.length + i })),
+    bytesPerToken: bytesPerToken(pieces, words),
   };
+}
+
+function bytesPerToken(pieces: PieceCounts, words: Words): number {
+  let bytes = 0;
+  let tokens = 0;
+  for (let w = 0; w < words.len.length; w++) {
+    bytes += words.count[w] * (pieces.offsets[w + 1] - pieces.offsets[w]);
+    tokens += words.count[w] * words.len[w];
+  }
+  return bytes / tokens;
 }
 
 interface Words {
@@ -144,8 +157,17 @@ class TrainState {
   readonly pairs = new PairTable();
   readonly queue = new MergeQueue(this.pairs);
   count = new Float64Array(1 << 16);
-  /** Word lists of queue entries, by reference; a consumed entry's list is released. */
-  private lists: Int32Array[] = [];
+  /**
+   * Word lists of queue entries, by reference: list r is blocks[listBlock[r]][listStart[r] .. listEnd[r]).
+   * Lists live in shared blocks (one per merge) as typed-array ranges, not views, to keep millions of them
+   * cheap; a block is released when its last list is consumed.
+   */
+  private blocks: Int32Array[] = [];
+  private blockLive: number[] = [];
+  private listBlock = new Int32Array(1 << 16);
+  private listStart = new Int32Array(1 << 16);
+  private listEnd = new Int32Array(1 << 16);
+  private lists = 0;
   private stampGen = new Int32Array(1 << 16).fill(-1);
   private stampWord = new Int32Array(1 << 16);
   private touched: number[] = [];
@@ -197,22 +219,38 @@ class TrainState {
       }
     }
     this.stampWord.fill(0);
+    const block = this.addBlock(all);
     for (let p = 0; p < this.pairs.size; p++) {
-      if (this.count[p] > 0) this.queue.push(this.count[p], p, 0, this.addList(all.subarray(offset[p], offset[p + 1])));
+      if (this.count[p] > 0) this.queue.push(this.count[p], p, 0, this.addList(block, offset[p], offset[p + 1]));
     }
   }
 
-  private addList(list: Int32Array): number {
-    this.lists.push(list);
-    return this.lists.length - 1;
+  private addBlock(words: Int32Array): number {
+    this.blocks.push(words);
+    this.blockLive.push(0);
+    return this.blocks.length - 1;
+  }
+
+  private addList(block: number, start: number, end: number): number {
+    const r = this.lists++;
+    if (r === this.listBlock.length) {
+      this.listBlock = grow(this.listBlock);
+      this.listStart = grow(this.listStart);
+      this.listEnd = grow(this.listEnd);
+    }
+    this.listBlock[r] = block;
+    this.listStart[r] = start;
+    this.listEnd[r] = end;
+    this.blockLive[block]++;
+    return r;
   }
 
   /** Replaces (a, b) by t in the words of list `ref`, as tokenizers' Word::merge does, left to right. */
   merge(a: number, b: number, t: number, ref: number, gen: number): void {
     const { sym, start, len, count } = this.words;
-    const list = this.lists[ref];
-    this.lists[ref] = EMPTY;
-    for (let k = 0; k < list.length; k++) {
+    const block = this.listBlock[ref];
+    const list = this.blocks[block];
+    for (let k = this.listStart[ref], kEnd = this.listEnd[ref]; k < kEnd; k++) {
       const w = list[k];
       const s = start[w];
       const end = s + len[w];
@@ -236,6 +274,7 @@ class TrainState {
       }
       len[w] = out - s;
     }
+    if (--this.blockLive[block] === 0) this.blocks[block] = EMPTY;
     this.queueGrownPairs(gen);
   }
 
@@ -262,14 +301,16 @@ class TrainState {
     for (let i = 0; i < touched.length; i++) this.stampWord[touched[i]] = i;
     for (let i = 0; i < this.grownLength; i += 2) sizes[this.stampWord[this.grown[i]] + 1]++;
     for (let i = 0; i < touched.length; i++) sizes[i + 1] += sizes[i];
-    const block = new Int32Array(this.grownLength >> 1);
+    const words = new Int32Array(this.grownLength >> 1);
     const fill = sizes.slice(0, touched.length);
-    for (let i = 0; i < this.grownLength; i += 2) block[fill[this.stampWord[this.grown[i]]]++] = this.grown[i + 1];
+    for (let i = 0; i < this.grownLength; i += 2) words[fill[this.stampWord[this.grown[i]]]++] = this.grown[i + 1];
+    const block = this.addBlock(words);
     for (let i = 0; i < touched.length; i++) {
       const p = touched[i];
       this.stampWord[p] = -1;
-      if (this.count[p] > 0) this.queue.push(this.count[p], p, gen, this.addList(block.subarray(sizes[i], sizes[i + 1])));
+      if (this.count[p] > 0) this.queue.push(this.count[p], p, gen, this.addList(block, sizes[i], sizes[i + 1]));
     }
+    if (this.blockLive[block] === 0) this.blocks[block] = EMPTY;
     touched.length = 0;
     this.grownLength = 0;
   }

@@ -22,6 +22,8 @@ export interface TrainingInfo {
   /** Pieces longer than the piece cap that were cut to train in bounded time (0 on ordinary text). */
   cutPieces: number;
   uniquePieces: number;
+  /** UTF-8 bytes per token on the training text, as the learned merges segment it. */
+  bytesPerToken: number;
   startedAt: string;
 }
 

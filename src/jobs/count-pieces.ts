@@ -1,11 +1,11 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { stat } from 'node:fs/promises';
 import { PieceCounter, type CountOptions } from '../bpe/piece-counter.js';
 import type { PatternName } from '../bpe/patterns.js';
 import { mergePieceCounts, type PieceCounts } from '../bpe/piece-counts.js';
 import { TrainingCancelled } from '../bpe/trainer.js';
 import { textChunks, type ReadStats } from '../store/text-chunks.js';
-import { workerUrl } from './worker-url.js';
+import { startWorker } from './workers.js';
 
 export interface CountFilesOptions extends CountOptions {
   pattern: PatternName;
@@ -64,7 +64,7 @@ async function countInWorkers(
   const workerOptions: CountOptions = { perLine: options.perLine, maxPieceBytes: options.maxPieceBytes };
   const workers = Array.from(
     { length: threads },
-    () => new CountWorker(new Worker(workerUrl('count-worker', import.meta.url), { workerData: { pattern: options.pattern, options: workerOptions } })),
+    () => new CountWorker(startWorker('count-worker', import.meta.url, { pattern: options.pattern, options: workerOptions })),
   );
   try {
     let next = 0;

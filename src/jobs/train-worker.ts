@@ -1,0 +1,35 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { TrainingCancelled } from '../bpe/trainer.js';
+import { trainFiles, type TrainFilesOptions } from './train-files.js';
+import type { TrainEvent } from './train-job.js';
+
+/** Runs one training in this worker thread, posting progress (at most every PROGRESS_MS) and the result. */
+const PROGRESS_MS = 100;
+const { paths, options, stop } = workerData as { paths: string[]; options: TrainFilesOptions; stop: Int32Array };
+const port = parentPort!;
+const post = (event: TrainEvent) => port.postMessage(event);
+const started = performance.now();
+let last = 0;
+const due = () => {
+  const now = performance.now();
+  if (now - last < PROGRESS_MS) return false;
+  last = now;
+  return true;
+};
+const seconds = () => (performance.now() - started) / 1000;
+
+try {
+  const vocab = await trainFiles(paths, {
+    ...options,
+    shouldStop: () => Atomics.load(stop, 0) !== 0,
+    onCountProgress: (read, total) => {
+      if (due()) post({ type: 'count', read, total, seconds: seconds() });
+    },
+    onProgress: (p) => {
+      if (p.merges === p.total || due()) post({ type: 'merge', ...p, seconds: seconds() });
+    },
+  });
+  post({ type: 'done', vocab });
+} catch (e) {
+  post(e instanceof TrainingCancelled ? { type: 'cancelled' } : { type: 'failed', message: (e as Error).message });
+}
