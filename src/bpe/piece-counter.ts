@@ -46,21 +46,35 @@ export class PieceCounter {
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const piece = m[0];
       if (piece.length > this.maxChars) this.addLong(piece);
-      else this.counts.set(piece, (this.counts.get(piece) ?? 0) + 1);
+      else this.count(piece);
     }
+  }
+
+  private count(piece: string): void {
+    const n = this.counts.get(piece);
+    this.counts.set(n === undefined ? detach(piece) : piece, (n ?? 0) + 1);
   }
 
   private addLong(piece: string): void {
     const limit = this.options.maxPieceBytes!;
     const parts = cutByUtf8Length(piece, limit);
     if (parts.length > 1) this.cutPieces++;
-    for (const p of parts) this.counts.set(p, (this.counts.get(p) ?? 0) + 1);
+    for (const p of parts) this.count(p);
   }
 
   /** The counts as flat arrays, UTF-8 encoded (lone surrogates become U+FFFD, as in TextEncoder). */
   result(): PieceCounts {
     return encodeCounts(this.counts);
   }
+}
+
+/**
+ * A copy of a matched piece that does not keep the text it came from alive: V8 represents substrings of 13 or
+ * more characters as slices of their parent, so a Map key sliced from a 1 MB chunk would pin the whole chunk.
+ * Concatenating and slicing again flattens into a string of the piece's own size.
+ */
+function detach(piece: string): string {
+  return piece.length < 13 ? piece : (' ' + piece).slice(1);
 }
 
 export function encodeCounts(counts: Map<string, number>): PieceCounts {

@@ -23,7 +23,7 @@ export interface CountedFiles extends ReadStats {
 }
 
 const CHUNK_CHARS = 1 << 20;
-const PARALLEL_MIN_BYTES = 4 << 20;
+const PARALLEL_MIN_BYTES = 16 << 20;
 const IN_FLIGHT_PER_WORKER = 2;
 
 /**

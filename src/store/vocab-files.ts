@@ -1,0 +1,19 @@
+import { readFile } from 'node:fs/promises';
+import { parseVocabulary, serializeVocabulary } from '../bpe/vocab-json.js';
+import type { Vocabulary } from '../bpe/vocabulary.js';
+import { writeFileAtomic } from './atomic-file.js';
+
+/** Reads a vocabulary in our JSON format; errors name the file. */
+export async function readVocabularyFile(path: string): Promise<Vocabulary> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return parseVocabulary(text);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Writes a vocabulary in our JSON format, atomically (a crash leaves the old file or the new one). */
+export async function writeVocabularyFile(path: string, vocab: Vocabulary): Promise<void> {
+  await writeFileAtomic(path, serializeVocabulary(vocab));
+}

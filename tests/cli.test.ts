@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseVocabulary } from '../src/bpe/vocab-json.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/tokenlab.js', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-'));
+
+async function tokenlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const error = e as { code: number; stdout: string; stderr: string };
+    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
+  }
+}
+
+const corpus = join(tmp, 'corpus.txt');
+writeFileSync(
+  corpus,
+  Array.from({ length: 400 }, (_, i) => `第${i}章：深度学习中的优化算法。Chapter ${i}: optimization in deep learning.\n`).join(''),
+);
+
+describe('tokenlab CLI', () => {
+  it('trains with --json and writes our vocabulary format', async () => {
+    const out = join(tmp, 'v.json');
+    const { code, stdout } = await tokenlab('train', '--corpus', corpus, '--vocab-size', '400', '--pattern', 'cjk', '--special', '<|endoftext|>,<|pad|>', '--out', out, '--json');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ merges: 142, vocabSize: 400, pattern: 'cjk', invalidUtf8: 0 });
+    expect(summary.seconds).toBeGreaterThan(0);
+    expect(summary.peakRssMB).toBeGreaterThan(10);
+    expect(summary.bytesPerToken).toBeGreaterThan(1.5);
+    const vocab = parseVocabulary(readFileSync(out, 'utf8'));
+    expect(vocab.tokens.length).toBe(398);
+    expect(vocab.specials).toEqual([
+      { text: '<|endoftext|>', id: 398 },
+      { text: '<|pad|>', id: 399 },
+    ]);
+    expect(vocab.training?.corpora).toEqual([{ name: corpus, bytes: readFileSync(corpus).length }]);
+  });
+
+  it('exports and imports tiktoken ranks and tokenizer.json', async () => {
+    const vocab = join(tmp, 'e.json');
+    await tokenlab('train', '--corpus', corpus, '--vocab-size', '350', '--pattern', 'gpt2', '--out', vocab, '--json');
+    const original = parseVocabulary(readFileSync(vocab, 'utf8'));
+    for (const format of ['tiktoken', 'hf']) {
+      const file = join(tmp, `e.${format}`);
+      expect((await tokenlab('export', '--vocab', vocab, '--format', format, '--out', file)).code).toBe(0);
+      const back = join(tmp, `back-${format}.json`);
+      const args = ['import', '--format', format, '--in', file, '--out', back];
+      if (format === 'tiktoken') args.push('--pattern', 'gpt2');
+      expect((await tokenlab(...args)).code).toBe(0);
+      const imported = parseVocabulary(readFileSync(back, 'utf8'));
+      expect(imported.tokens).toEqual(original.tokens);
+      expect(imported.pattern).toBe('gpt2');
+    }
+  });
+
+  it('says what is wrong: unknown pattern or command, missing options and files', async () => {
+    const bad = await tokenlab('train', '--corpus', corpus, '--vocab-size', '300', '--pattern', 'nope', '--out', join(tmp, 'x.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown pattern "nope": use one of gpt2, cl100k, o200k, cjk/);
+    expect((await tokenlab('frobnicate')).stderr).toMatch(/unknown command "frobnicate"/);
+    expect((await tokenlab('train', '--pattern', 'gpt2')).stderr).toMatch(/--corpus FILE is required/);
+    const missing = await tokenlab('train', '--corpus', join(tmp, 'none.txt'), '--vocab-size', '300', '--pattern', 'gpt2', '--out', join(tmp, 'y.json'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/ENOENT/);
+    const small = await tokenlab('train', '--corpus', corpus, '--vocab-size', '100', '--pattern', 'gpt2', '--out', join(tmp, 'z.json'));
+    expect(small.stderr).toMatch(/too small/);
+    const tiktoken = await tokenlab('import', '--format', 'tiktoken', '--in', corpus, '--out', join(tmp, 'w.json'));
+    expect(tiktoken.stderr).toMatch(/--pattern/);
+  });
+});
