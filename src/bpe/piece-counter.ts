@@ -30,21 +30,27 @@ export class PieceCounter {
     this.maxChars = Math.floor((options.maxPieceBytes ?? Infinity) / 3);
   }
 
-  add(text: string): void {
-    if (!this.options.perLine) return this.addUnit(text);
-    for (let start = 0; start < text.length; ) {
+  /**
+   * Counts the pieces of text[0 .. end); characters after `end` are context only. `end` must be a piece
+   * boundary (see src/store/text-chunks.ts for where chunks are cut).
+   */
+  add(text: string, end = text.length): void {
+    if (!this.options.perLine) return this.addUnit(text, end);
+    for (let start = 0; start < end; ) {
       const nl = text.indexOf('\n', start);
-      const end = nl < 0 ? text.length : nl + 1;
-      this.addUnit(text.slice(start, end));
-      start = end;
+      const stop = nl < 0 || nl >= end ? end : nl + 1;
+      const line = text.slice(start, stop);
+      this.addUnit(line, line.length);
+      start = stop;
     }
   }
 
-  private addUnit(text: string): void {
+  private addUnit(text: string, end: number): void {
     const re = this.re;
     re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const piece = m[0];
+    while (re.lastIndex < end) {
+      const piece = re.exec(text)![0]; // every pattern matches at every position
+      if (re.lastIndex > end) throw new Error(`internal error: a piece crosses a chunk boundary at ${end}`);
       if (piece.length > this.maxChars) this.addLong(piece);
       else this.count(piece);
     }

@@ -4,7 +4,7 @@ import { PieceCounter, type CountOptions } from '../bpe/piece-counter.js';
 import type { PatternName } from '../bpe/patterns.js';
 import { mergePieceCounts, type PieceCounts } from '../bpe/piece-counts.js';
 import { TrainingCancelled } from '../bpe/trainer.js';
-import { textChunks, type ReadStats } from '../store/text-chunks.js';
+import { textChunks, type ReadStats, type TextChunk } from '../store/text-chunks.js';
 import { startWorker } from './workers.js';
 
 export interface CountFilesOptions extends CountOptions {
@@ -13,6 +13,8 @@ export interface CountFilesOptions extends CountOptions {
   threads: number;
   onBytes?: (read: number, total: number) => void;
   shouldStop?: () => boolean;
+  /** Characters per chunk (default 1 Mi); tests make it small to put many cuts in little text. */
+  chunkChars?: number;
 }
 
 export interface CountedFiles extends ReadStats {
@@ -35,7 +37,7 @@ export async function countFilePieces(paths: readonly string[], options: CountFi
   const total = files.reduce((s, f) => s + f.bytes, 0);
   const threads = total < PARALLEL_MIN_BYTES ? 1 : Math.max(1, options.threads);
   const stats: ReadStats = { bytes: 0, invalidUtf8: 0 };
-  const chunks = textChunks(paths, options.perLine ? 'line' : 'piece', CHUNK_CHARS, stats);
+  const chunks = textChunks(paths, options.perLine ? 'line' : 'piece', options.chunkChars ?? CHUNK_CHARS, stats);
   const progress = () => {
     if (options.shouldStop?.()) throw new TrainingCancelled();
     options.onBytes?.(stats.bytes, total);
@@ -46,17 +48,17 @@ export async function countFilePieces(paths: readonly string[], options: CountFi
 
 type Counted = { counts: PieceCounts; cutPieces: number };
 
-async function countHere(chunks: AsyncIterable<string>, options: CountFilesOptions, progress: () => void): Promise<Counted> {
+async function countHere(chunks: AsyncIterable<TextChunk>, options: CountFilesOptions, progress: () => void): Promise<Counted> {
   const counter = new PieceCounter(options.pattern, options);
   for await (const chunk of chunks) {
-    counter.add(chunk);
+    counter.add(chunk.text, chunk.end);
     progress();
   }
   return { counts: counter.result(), cutPieces: counter.cutPieces };
 }
 
 async function countInWorkers(
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<TextChunk>,
   options: CountFilesOptions,
   threads: number,
   progress: () => void,
@@ -109,11 +111,11 @@ class CountWorker {
     worker.on('exit', (code) => fail(new Error(`a counting worker stopped unexpectedly (exit code ${code})`)));
   }
 
-  async send(text: string): Promise<void> {
+  async send(chunk: TextChunk): Promise<void> {
     while (this.inFlight >= IN_FLIGHT_PER_WORKER && !this.failure) await new Promise<void>((r) => (this.wake = r));
     if (this.failure) throw this.failure;
     this.inFlight++;
-    this.worker.postMessage({ type: 'chunk', text });
+    this.worker.postMessage({ type: 'chunk', chunk });
   }
 
   finish(): Promise<Counted> {

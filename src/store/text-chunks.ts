@@ -13,17 +13,27 @@ const READ_BYTES = 1 << 20;
 const FORCE_CUT_CHARS = 1 << 26;
 
 /**
+ * A unit of text to pre-tokenize on its own: pieces are taken from text[0 .. end); the rest of `text` (one
+ * character at most) is context the pattern may look at (gpt2's `\s+(?!\S)` reads one character ahead).
+ */
+export interface TextChunk {
+  text: string;
+  end: number;
+}
+
+/**
  * Streams UTF-8 files as text chunks of about `chunkChars` characters, each ending where pre-tokenization must
  * cut anyway, so the chunks can be pre-tokenized independently (in any order, on any thread) with the same
- * result as the whole text: 'line' cuts after a newline; 'piece' cuts after a newline followed by a
- * non-space, a piece boundary under every pattern in patterns.ts. Files never share a chunk.
+ * result as the whole text: 'line' cuts after a newline (lines are pre-tokenized alone, as `tokenizers` does);
+ * 'piece' cuts after a newline followed by a character that is neither a space nor '/', a piece boundary under
+ * every pattern in patterns.ts given one character of context. Files never share a chunk.
  */
 export async function* textChunks(
   paths: readonly string[],
   cut: CutRule,
   chunkChars: number,
   stats: ReadStats,
-): AsyncGenerator<string> {
+): AsyncGenerator<TextChunk> {
   const buffer = new Uint8Array(READ_BYTES);
   for (const path of paths) {
     const file = await open(path, 'r');
@@ -38,10 +48,10 @@ export async function* textChunks(
         stats.bytes += bytesRead;
         stats.invalidUtf8 += countChar(text, 0xfffd) - replacements.countEncoded(bytes);
         pending += text;
-        while (pending.length >= chunkChars || (bytesRead === 0 && pending.length > 0)) {
-          const at = bytesRead === 0 ? pending.length : lastCut(pending, cut, pending.length >= FORCE_CUT_CHARS);
-          if (at <= 0) break;
-          yield pending.slice(0, at);
+        while (pending.length > chunkChars || (bytesRead === 0 && pending.length > 0)) {
+          const at = bytesRead === 0 ? pending.length : firstCut(pending, cut, chunkChars);
+          if (at < 0) break;
+          yield { text: pending.slice(0, cut === 'piece' ? at + 1 : at), end: at };
           pending = pending.slice(at);
         }
         if (bytesRead === 0) break;
@@ -52,15 +62,19 @@ export async function* textChunks(
   }
 }
 
-/** The end of the last complete unit in `text` (0 if none); with `force`, any code point boundary will do. */
-export function lastCut(text: string, cut: CutRule, force: boolean): number {
-  for (let nl = text.lastIndexOf('\n'); nl >= 0; nl = text.lastIndexOf('\n', nl - 1)) {
+/**
+ * The first place at or after `from` where `text` may be cut (-1 if none yet); past FORCE_CUT_CHARS with no
+ * such place, any code point boundary will do.
+ */
+export function firstCut(text: string, cut: CutRule, from: number): number {
+  for (let nl = text.indexOf('\n', from - 1); nl >= 0; nl = text.indexOf('\n', nl + 1)) {
     if (cut === 'line') return nl + 1;
-    if (nl + 1 < text.length && !isWhiteSpace(text.charCodeAt(nl + 1))) return nl + 1;
+    const next = text.charCodeAt(nl + 1); // NaN past the end: no context to cut with yet
+    if (next === next && next !== 0x2f && !isWhiteSpace(next)) return nl + 1;
   }
-  if (!force) return 0;
-  const end = text.length - 1;
-  return end > 0 && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800 ? end - 1 : end;
+  if (text.length < FORCE_CUT_CHARS) return -1;
+  const at = Math.max(from, FORCE_CUT_CHARS - 1);
+  return (text.charCodeAt(at - 1) & 0xfc00) === 0xd800 ? at + 1 : at;
 }
 
 /** Unicode White_Space: the `\s` of the patterns (see patterns.ts). */
