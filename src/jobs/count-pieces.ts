@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { PieceCounter, type CountOptions } from '../bpe/piece-counter.js';
 import type { PatternName } from '../bpe/patterns.js';
 import { mergePieceCounts, type PieceCounts } from '../bpe/piece-counts.js';
@@ -9,8 +10,11 @@ import { startWorker } from './workers.js';
 
 export interface CountFilesOptions extends CountOptions {
   pattern: PatternName;
-  /** Worker threads; 1 counts on the calling thread. Inputs under PARALLEL_MIN_BYTES always use one. */
-  threads: number;
+  /**
+   * Worker threads; 1 counts on the calling thread. Default: one per core for inputs of PARALLEL_MIN_BYTES or
+   * more, else 1 (for small inputs a worker costs more memory than it saves time).
+   */
+  threads?: number;
   onBytes?: (read: number, total: number) => void;
   shouldStop?: () => boolean;
   /** Characters per chunk (default 1 Mi); tests make it small to put many cuts in little text. */
@@ -35,7 +39,7 @@ const IN_FLIGHT_PER_WORKER = 2;
 export async function countFilePieces(paths: readonly string[], options: CountFilesOptions): Promise<CountedFiles> {
   const files = await Promise.all(paths.map(async (name) => ({ name, bytes: (await stat(name)).size })));
   const total = files.reduce((s, f) => s + f.bytes, 0);
-  const threads = total < PARALLEL_MIN_BYTES ? 1 : Math.max(1, options.threads);
+  const threads = Math.max(1, options.threads ?? (total < PARALLEL_MIN_BYTES ? 1 : availableParallelism()));
   const stats: ReadStats = { bytes: 0, invalidUtf8: 0 };
   const chunks = textChunks(paths, options.perLine ? 'line' : 'piece', options.chunkChars ?? CHUNK_CHARS, stats);
   const progress = () => {

@@ -1,10 +1,9 @@
-import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_PIECE_BYTES, vocabularyFromCounts, type TrainConfig } from '../bpe/train-vocabulary.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { countFilePieces } from './count-pieces.js';
 
 export interface TrainFilesOptions extends TrainConfig {
-  /** Worker threads for counting (default: the machine's cores). The merges do not depend on it. */
+  /** Worker threads for counting (default: see countFilePieces). The merges do not depend on it. */
   threads?: number;
   onCountProgress?: (bytesRead: number, bytesTotal: number) => void;
 }
@@ -17,7 +16,7 @@ export async function trainFiles(paths: readonly string[], options: TrainFilesOp
     pattern: options.pattern,
     perLine: options.compat === 'hf',
     maxPieceBytes: options.maxPieceBytes ?? DEFAULT_MAX_PIECE_BYTES,
-    threads: options.threads ?? availableParallelism(),
+    threads: options.threads,
     onBytes: options.onCountProgress,
     shouldStop: options.shouldStop,
   });
