@@ -6,6 +6,7 @@ describe('server', () => {
     const res = await createApp().request('/');
     expect(res.status).toBe(200);
     const html = await res.text();
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('tokenlab');
     expect(html).toContain('cjk');
   });

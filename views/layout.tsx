@@ -1,9 +1,12 @@
 import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
 
 /** The frame every page shares: title, stylesheet and htmx served from node_modules (the lab works offline). */
 export function Layout(props: { title: string; children?: Child }) {
   return (
-    <html lang="en">
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -16,6 +19,7 @@ export function Layout(props: { title: string; children?: Child }) {
         </header>
         <main>{props.children}</main>
       </body>
-    </html>
+      </html>
+    </>
   );
 }
