@@ -10,9 +10,8 @@ import {
   UNICODE_VERSION,
   UPSTREAM_PATTERNS,
   forEachPiece,
-  isChunkCut,
   isPatternName,
-  lastChunkCut,
+  isWhiteSpace,
   patternRegExp,
   patternSource,
   pieceEnds,
@@ -22,6 +21,7 @@ import {
   type Ranges,
   type UnicodeTableName,
 } from '../src/bpe/patterns.js';
+import { firstCut } from '../src/store/text-chunks.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 
 const require = createRequire(import.meta.url);
@@ -37,8 +37,6 @@ const PAT_STR: Record<'gpt2' | 'cl100k' | 'o200k', string> = {
 const ENCODING: Record<'cl100k' | 'o200k', TiktokenEncoding> = { cl100k: 'cl100k_base', o200k: 'o200k_base' };
 
 /** Unicode White_Space, written out here independently of patterns.ts. */
-const WHITE_SPACE_RE = /^[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
-const isWs = (ch: string | undefined) => ch !== undefined && WHITE_SPACE_RE.test(ch);
 
 /** UTF-8 as tiktoken and tokenizers receive a JavaScript string: lone surrogates become U+FFFD. */
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
@@ -628,31 +626,10 @@ describe('the sources mean the same in Oniguruma (tokenizers), spelled in its di
   });
 });
 
-describe('chunk cuts', () => {
-  const piecesOfParts = (parts: string[], name: PatternName) => parts.flatMap((p) => splitPieces(p, name));
-  const newlineBeforeNonSpace = (t: string, i: number) => i > 0 && i < t.length && t[i - 1] === '\n' && !isWs(t[i]);
+describe('chunk cuts (src/store/text-chunks.ts: after a newline before a non-space, o200k\'s "/" excepted)', () => {
+  const isCut = (t: string, i: number) => firstCut(t, 'piece', i) === i;
 
-  it('are where cutting keeps the pieces, checked at every cut of random text', () => {
-    const rand = rng(4);
-    let cuts = 0;
-    for (let k = 0; k < 15_000; k++) {
-      const t = randomText(rand, 20);
-      for (const name of PATTERN_NAMES) {
-        const whole = splitPieces(t, name);
-        for (let i = 1; i < t.length; i++) {
-          if (!isChunkCut(t, i, name)) continue;
-          cuts++;
-          expect({ t, i, name, pieces: piecesOfParts([t.slice(0, i), t.slice(i)], name) }).toEqual({ t, i, name, pieces: whole });
-        }
-      }
-    }
-    expect(cuts).toBeGreaterThan(15_000);
-  });
-
-  /**
-   * The streaming reader's rule (src/store/text-chunks.ts): cut after a newline followed by a non-space (for
-   * o200k also not '/'), pre-tokenizing each chunk with one character of the next chunk as context.
-   */
+  /** The reader pre-tokenizes a chunk with one character of the next as context and keeps the pieces before i. */
   const contextRuleHolds = (t: string, i: number, name: PatternName, whole: string[]) => {
     const head: string[] = [];
     let at = 0;
@@ -663,9 +640,15 @@ describe('chunk cuts', () => {
     }
     return at === i && [...head, ...splitPieces(t.slice(i), name)].join('\u0000') === whole.join('\u0000');
   };
-  const simpleRule = (t: string, i: number, name: PatternName) => newlineBeforeNonSpace(t, i) && !(name === 'o200k' && t[i] === '/');
 
-  it('with one character of context, after a newline before a non-space (o200k: not "/"), for every pattern', () => {
+  it('treat as space exactly Unicode White_Space', () => {
+    const table = unicodeTable('White_Space');
+    for (let c = 0; c < 0x10000; c++) {
+      expect({ c, space: isWhiteSpace(c) }).toEqual({ c, space: table.some(([lo, hi]) => c >= lo && c <= hi) });
+    }
+  });
+
+  it('keep the pieces of every pattern, with one character of context, at every cut of random text', () => {
     const rand = rng(8);
     let cuts = 0;
     for (let k = 0; k < 15_000; k++) {
@@ -673,7 +656,7 @@ describe('chunk cuts', () => {
       for (const name of PATTERN_NAMES) {
         const whole = splitPieces(t, name);
         for (let i = 1; i < t.length; i++) {
-          if (!simpleRule(t, i, name)) continue;
+          if (!isCut(t, i)) continue;
           cuts++;
           expect({ t, i, name, ok: contextRuleHolds(t, i, name, whole) }).toEqual({ t, i, name, ok: true });
         }
@@ -682,114 +665,42 @@ describe('chunk cuts', () => {
     expect(cuts).toBeGreaterThan(15_000);
   });
 
-  it('after a newline before a non-space, for cl100k and cjk (the simple rule)', () => {
-    const rand = rng(5);
-    for (let k = 0; k < 3000; k++) {
-      const t = randomText(rand, 20);
-      for (const name of ['cl100k', 'cjk'] as const) {
-        for (let i = 0; i <= t.length; i++) expect(isChunkCut(t, i, name)).toBe(newlineBeforeNonSpace(t, i));
-      }
-    }
-  });
-
-  it('put a piece boundary after every newline before a non-space (o200k: unless that is "/")', () => {
-    const rand = rng(6);
-    for (let k = 0; k < 3000; k++) {
-      const t = randomText(rand, 20);
-      for (const name of PATTERN_NAMES) {
-        let at = 0;
-        const bounds = new Set([0, ...splitPieces(t, name).map((p) => (at += p.length))]);
-        for (let i = 1; i < t.length; i++) {
-          if (newlineBeforeNonSpace(t, i) && !(name === 'o200k' && t[i] === '/')) expect({ t, i, name, boundary: bounds.has(i) }).toEqual({ t, i, name, boundary: true });
-        }
-      }
-    }
-  });
-
-  it('differ from the simple rule for gpt2 and o200k, as the references do', () => {
+  it('need the context and the "/" exception, as the references split', () => {
     // gpt2: `\s+(?!\S)` leaves the last space of a run before a non-space, but takes the whole run at the end
-    // of a chunk. tokenizers itself splits "a  \nb" as a, "  ", "\n", b and "a  \n" as a, "  \n".
+    // of a text. tokenizers itself splits "a  \nb" as a, "  ", "\n", b and "a  \n" as a, "  \n".
     expect(hfEnds('a  \nb')).toEqual([1, 3, 4, 5]);
     expect(hfEnds('a  \n')).toEqual([1, 4]);
     expect(splitPieces('a  \nb', 'gpt2')).toEqual(['a', '  ', '\n', 'b']);
-    expect(isChunkCut('a  \nb', 4, 'gpt2')).toBe(false);
-    expect(isChunkCut('a  \nb', 3, 'gpt2')).toBe(true);
-    expect(isChunkCut('a\nb', 2, 'gpt2')).toBe(true);
+    expect(isCut('a  \nb', 4)).toBe(true);
     // o200k: `[^\s\p{L}\p{N}]+[\r\n/]*` runs a line's closing punctuation into the next line's slashes.
     expect(tiktokenPieces('}\n//x', PAT_STR.o200k)).toEqual(hexPieces(['}\n//', 'x']));
     expect(splitPieces('}\n//x', 'o200k')).toEqual(['}\n//', 'x']);
-    expect(isChunkCut('}\n//x', 2, 'o200k')).toBe(false);
-    expect(isChunkCut('}\n//x', 2, 'cl100k')).toBe(true);
-  });
-
-  it('lastChunkCut finds the last cut at or before the end', () => {
-    expect(lastChunkCut('ab\ncd\nef', 'cl100k')).toBe(6);
-    expect(lastChunkCut('ab\ncd\nef', 'cl100k', 5)).toBe(3);
-    expect(lastChunkCut('ab\ncd\n', 'cl100k')).toBe(3);
-    expect(lastChunkCut('ab\n  cd', 'cl100k')).toBe(-1);
-    expect(lastChunkCut('ab  \ncd', 'gpt2')).toBe(4);
-    expect(lastChunkCut('ab\n/x\n/y', 'o200k')).toBe(-1);
-    expect(lastChunkCut('', 'cjk')).toBe(-1);
+    expect(isCut('}\n//x', 2)).toBe(false);
   });
 
   describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on d2l' : `on d2l (${SKIP_SHARED_REASON})`, () => {
-    it.each(['d2l-zh.txt', 'd2l-en.txt'])('%s: at every cut, streaming with lastChunkCut, and by the reader\'s rule with context', (file) => {
+    it.each(['d2l-zh.txt', 'd2l-en.txt'])("%s: split at every cut with context, the pieces are the whole text's", (file) => {
       const text = corpus(file);
-      const rand = rng(7);
       for (const name of PATTERN_NAMES) {
         const whole = pieceEnds(text, name);
-        const check = (parts: string[]) => {
-          let offset = 0;
-          let k = 0;
-          let bad = -1;
-          for (const part of parts) {
-            for (const end of pieceEnds(part, name)) if (whole[k++] !== offset + end && bad < 0) bad = k - 1;
-            offset += part.length;
-          }
-          expect({ name, k, bad }).toEqual({ name, k: whole.length, bad: -1 });
-        };
-        const parts: string[] = [];
-        let start = 0;
-        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) {
-          for (const i of [nl, nl + 1]) {
-            if (i > start && isChunkCut(text, i, name)) {
-              parts.push(text.slice(start, i));
-              start = i;
-            }
-          }
-        }
-        parts.push(text.slice(start));
-        expect(parts.length).toBeGreaterThan(10_000);
-        check(parts);
-        // Streaming: blocks of random size, each time cutting the pending text at its last cut.
-        const streamed: string[] = [];
-        let pending = '';
-        for (let at = 0; at < text.length; ) {
-          const n = 1 + Math.floor(rand() * 20_000);
-          pending += text.slice(at, at + n);
-          at += n;
-          const cut = lastChunkCut(pending, name);
-          if (cut > 0) {
-            streamed.push(pending.slice(0, cut));
-            pending = pending.slice(cut);
-          }
-        }
-        streamed.push(pending);
-        check(streamed);
-        // The reader's rule: cut at every simple-rule position, each chunk split with one character of context.
         let k = 0;
         let bad = -1;
-        start = 0;
+        let start = 0;
+        let cuts = 0;
         const take = (end: number, context: number) => {
           const ends = pieceEnds(text.slice(start, context), name);
           for (let j = 0; j < ends.length && start + ends[j] <= end; j++) if (whole[k++] !== start + ends[j] && bad < 0) bad = k - 1;
           start = end;
         };
         for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) {
-          if (simpleRule(text, nl + 1, name)) take(nl + 1, nl + 2);
+          if (isCut(text, nl + 1)) {
+            take(nl + 1, nl + 2);
+            cuts++;
+          }
         }
         take(text.length, text.length);
-        expect({ name, k, bad, context: true }).toEqual({ name, k: whole.length, bad: -1, context: true });
+        expect(cuts).toBeGreaterThan(10_000);
+        expect({ name, k, bad }).toEqual({ name, k: whole.length, bad: -1 });
       }
     });
   });

@@ -423,47 +423,11 @@ export function pieceEnds(text: string, name: PatternName): Uint32Array {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Chunk cuts for streaming pre-tokenization.
 
-function isWhiteSpaceUnit(c: number): boolean {
+/** Unicode White_Space for one UTF-16 unit: the `\s` of every pattern here (no White_Space is astral). */
+export function isWhiteSpace(c: number): boolean {
   return (
     (c >= 9 && c <= 13) || c === 32 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
   );
-}
-
-/**
- * Whether `text` may be cut at `i` for pre-tokenization: then the pieces of `text.slice(0, i)` followed by
- * those of `text.slice(i)` are exactly the pieces of `text` (given that `text` continues as shown; the rule
- * looks at most one character past `i`). The rule, per pattern:
- * - cl100k, cjk: `i` follows "\n" and `text[i]` is not White_Space.
- * - o200k: the same, and `text[i]` is not "/" (o200k's `[^\s\p{L}\p{N}]+[\r\n/]*` runs ".\n/" together).
- * - gpt2: `text[i]` is not White_Space and either `text[i-1]` is a "\n" that follows a non-space (or starts the
- *   text), or `text[i]` is the "\n" that ends a run of two or more spaces before a non-space (`i` is then just
- *   before that "\n"). `\s+(?!\S)` gives a run of spaces followed by a non-space all but its last character,
- *   but at the end of a chunk all of them, so a cut after such a run would change the pieces.
- */
-export function isChunkCut(text: string, i: number, name: PatternName): boolean {
-  if (i <= 0 || i >= text.length) return false;
-  const prev = text.charCodeAt(i - 1);
-  const next = text.charCodeAt(i);
-  if (name === 'gpt2') {
-    if (prev === 0x0a && !isWhiteSpaceUnit(next)) return i === 1 || !isWhiteSpaceUnit(text.charCodeAt(i - 2));
-    return next === 0x0a && isWhiteSpaceUnit(prev) && i + 1 < text.length && !isWhiteSpaceUnit(text.charCodeAt(i + 1));
-  }
-  if (prev !== 0x0a || isWhiteSpaceUnit(next)) return false;
-  return name !== 'o200k' || next !== 0x2f;
-}
-
-/**
- * The last chunk cut (see `isChunkCut`) in `text` at or before `end`, searching back from line breaks; -1 if
- * none.
- * A streaming reader pre-tokenizes `text.slice(0, cut)` and keeps the rest for the next chunk.
- */
-export function lastChunkCut(text: string, name: PatternName, end = text.length): number {
-  for (let nl = text.lastIndexOf('\n', end - 1); nl >= 0; nl = nl > 0 ? text.lastIndexOf('\n', nl - 1) : -1) {
-    if (isChunkCut(text, nl + 1, name)) return nl + 1;
-    if (isChunkCut(text, nl, name)) return nl;
-  }
-  return -1;
 }

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { isWhiteSpace } from '../bpe/patterns.js';
 
 export type CutRule = 'line' | 'piece';
 
@@ -75,14 +76,6 @@ export function firstCut(text: string, cut: CutRule, from: number): number {
   if (text.length < FORCE_CUT_CHARS) return -1;
   const at = Math.max(from, FORCE_CUT_CHARS - 1);
   return (text.charCodeAt(at - 1) & 0xfc00) === 0xd800 ? at + 1 : at;
-}
-
-/** Unicode White_Space: the `\s` of the patterns (see patterns.ts). */
-function isWhiteSpace(c: number): boolean {
-  return (
-    (c >= 9 && c <= 13) || c === 32 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
-  );
 }
 
 function countChar(text: string, code: number): number {
