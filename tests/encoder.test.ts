@@ -7,38 +7,9 @@ import { importTiktokenRanks, tiktokenPatStr } from '../src/bpe/tiktoken-format.
 import { bytesToLatin1, fromBase64, toBase64, utf8Latin1 } from '../src/bpe/bytes.js';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { expectSameIds, expectSameText } from './compare.js';
 
 const require = createRequire(import.meta.url);
-
-/**
- * Compare two id sequences and, when they differ, report only the first difference with a little context:
- * a plain toEqual on 100k-element arrays spends minutes building its diff.
- */
-function expectSameIds(actual: ArrayLike<number>, expected: ArrayLike<number>, label = ''): void {
-  const a = Array.from(actual);
-  const e = Array.from(expected);
-  let i = 0;
-  while (i < a.length && i < e.length && a[i] === e[i]) i++;
-  if (i === a.length && i === e.length) return;
-  const at = Math.max(0, i - 3);
-  expect({ firstDifference: i, length: a.length, ids: a.slice(at, i + 8) }, label).toEqual({
-    firstDifference: i,
-    length: e.length,
-    ids: e.slice(at, i + 8),
-  });
-}
-
-/** Like expectSameIds, for long strings. */
-function expectSameText(actual: string, expected: string): void {
-  if (actual === expected) return;
-  let i = 0;
-  while (i < actual.length && actual[i] === expected[i]) i++;
-  expect({ firstDifference: i, length: actual.length, text: actual.slice(Math.max(0, i - 20), i + 20) }).toEqual({
-    firstDifference: i,
-    length: expected.length,
-    text: expected.slice(Math.max(0, i - 20), i + 20),
-  });
-}
 
 interface ShippedEncoding {
   pat_str: string;

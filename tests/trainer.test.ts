@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { byteLevelCodePoint } from '../src/bpe/byte-order.js';
+import { bytesToByteLevel } from '../src/bpe/byte-level.js';
 import { cutByUtf8Length, encodeCounts } from '../src/bpe/piece-counter.js';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { trainBpe, TrainingCancelled, type TrainProgress } from '../src/bpe/trainer.js';
@@ -13,7 +13,6 @@ import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 const require = createRequire(import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-trainer-'));
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-const byteLevel = (bytes: Uint8Array) => String.fromCodePoint(...Array.from(bytes, byteLevelCodePoint));
 
 describe('trainBpe', () => {
   it('learns the merges of tokenizers\' own unit test (roses are red, min frequency 2)', () => {
@@ -147,7 +146,7 @@ describe.skipIf(!HAVE_SHARED)('trainer against the corpora', () => {
     const expected: Array<[string, string]> = JSON.parse(readFileSync(out, 'utf8')).model.merges;
 
     const v = await trainFiles([file], { pattern: 'gpt2', vocabSize: 30000, compat: 'hf', threads: 2 });
-    const ours = v.merges.map(([a, b]) => [byteLevel(v.tokens[a]), byteLevel(v.tokens[b])]);
+    const ours = v.merges.map(([a, b]) => [bytesToByteLevel(v.tokens[a]), bytesToByteLevel(v.tokens[b])]);
     expect(expected.length).toBeGreaterThan(29000);
     expect(ours.length).toBe(expected.length);
     const firstDifference = ours.findIndex((m, i) => m[0] !== expected[i][0] || m[1] !== expected[i][1]);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Tiktoken } from 'tiktoken';
 import { Tokenizer } from 'tokenizers';
-import { PATTERN_NAMES, splitPieces } from '../src/bpe/patterns.js';
+import { PATTERN_NAMES, splitPieces, type PatternName } from '../src/bpe/patterns.js';
+import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import { Encoder } from '../src/bpe/encoder.js';
 import { parseVocabulary, serializeVocabulary } from '../src/bpe/vocab-json.js';
@@ -27,109 +28,20 @@ import {
 import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../src/bpe/byte-level.js';
 import { toBase64, utf8Encode } from '../src/bpe/bytes.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { expectSameIds, expectSameText } from './compare.js';
 
 const require = createRequire(import.meta.url);
 
-/**
- * Compare two id sequences and, when they differ, report only the first difference with a little context:
- * a plain toEqual on 100k-element arrays spends minutes building its diff.
- */
-function expectSameIds(actual: ArrayLike<number>, expected: ArrayLike<number>, label = ''): void {
-  const a = Array.from(actual);
-  const e = Array.from(expected);
-  let i = 0;
-  while (i < a.length && i < e.length && a[i] === e[i]) i++;
-  if (i === a.length && i === e.length) return;
-  const at = Math.max(0, i - 3);
-  expect({ firstDifference: i, length: a.length, ids: a.slice(at, i + 8) }, label).toEqual({
-    firstDifference: i,
-    length: e.length,
-    ids: e.slice(at, i + 8),
-  });
-}
-
-/** Like expectSameIds, for long strings. */
-function expectSameText(actual: string, expected: string): void {
-  if (actual === expected) return;
-  let i = 0;
-  while (i < actual.length && actual[i] === expected[i]) i++;
-  expect({ firstDifference: i, length: actual.length, text: actual.slice(Math.max(0, i - 20), i + 20) }).toEqual({
-    firstDifference: i,
-    length: expected.length,
-    text: expected.slice(Math.max(0, i - 20), i + 20),
-  });
-}
 
 /**
- * A tiny, slow, obviously-correct byte-level BPE trainer, standing in for src/bpe/trainer.ts in these tests:
- * count the pieces of `text`, then repeatedly merge the most frequent adjacent pair (ties: smallest ids)
- * in every piece, left to right. Ids 0-255 are the bytes; each new token gets the next id.
+ * A vocabulary of the 256 bytes and `nMerges` learned tokens from tokenlab's trainer, without its training
+ * record (the rank formats cannot carry it), and with two special tokens that leave a gap in the ids.
  */
-function trainNaive(text: string, nMerges: number, pattern = 'gpt2'): Vocabulary {
-  const counts = new Map<string, number>();
-  for (const p of splitPieces(text, 'gpt2')) counts.set(p, (counts.get(p) ?? 0) + 1);
-  const words = [...counts].map(([p, count]) => ({ ids: [...utf8Encode(p)], count }));
-  const tokens: Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
-  const index = new Map<string, number>(tokens.map((t, id) => [String.fromCharCode(t[0]), id]));
-  const K = 2 ** 20;
-  const pairCount = new Map<number, number>();
-  const where = new Map<number, Set<number>>();
-  const account = (wi: number, sign: 1 | -1): void => {
-    const w = words[wi];
-    for (let i = 0; i + 1 < w.ids.length; i++) {
-      const key = w.ids[i] * K + w.ids[i + 1];
-      pairCount.set(key, (pairCount.get(key) ?? 0) + sign * w.count);
-      if (sign > 0) {
-        let s = where.get(key);
-        if (s === undefined) where.set(key, (s = new Set()));
-        s.add(wi);
-      }
-    }
-  };
-  words.forEach((_, wi) => account(wi, 1));
-  const merges: Array<[number, number]> = [];
-  for (let m = 0; m < nMerges; m++) {
-    let best = -1;
-    let bestCount = 1;
-    for (const [key, c] of pairCount) {
-      if (c > bestCount || (c === bestCount && best >= 0 && key < best)) {
-        best = key;
-        bestCount = c;
-      }
-    }
-    if (best < 0) break;
-    const a = Math.floor(best / K);
-    const b = best % K;
-    const bytes = new Uint8Array([...tokens[a], ...tokens[b]]);
-    const key = String.fromCharCode(...bytes);
-    let id = index.get(key);
-    if (id === undefined) {
-      id = tokens.length;
-      tokens.push(bytes);
-      index.set(key, id);
-    }
-    merges.push([a, b]);
-    for (const wi of where.get(best) ?? []) {
-      account(wi, -1);
-      const ids = words[wi].ids;
-      const out: number[] = [];
-      for (let i = 0; i < ids.length; i++) {
-        if (i + 1 < ids.length && ids[i] === a && ids[i + 1] === b) {
-          out.push(id);
-          i++;
-        } else out.push(ids[i]);
-      }
-      words[wi].ids = out;
-      account(wi, 1);
-    }
-    where.delete(best);
-    for (const [k, c] of pairCount) if (c === 0) pairCount.delete(k);
-  }
-  const n = tokens.length;
+function train(text: string, nMerges: number, pattern: PatternName = 'gpt2'): Vocabulary {
+  const { training: _, ...vocab } = trainOnTexts([text], { pattern, vocabSize: 256 + nMerges });
+  const n = vocab.tokens.length;
   return {
-    pattern,
-    tokens,
-    merges,
+    ...vocab,
     specials: [
       { text: '<|endoftext|>', id: n },
       { text: '<|im_start|>', id: n + 2 },
@@ -162,7 +74,7 @@ function encodeWithHf(tok: Tokenizer, text: string): Promise<number[]> {
 
 describe('tokenlab-vocab JSON', () => {
   const vocab: Vocabulary = {
-    ...trainNaive(SAMPLE, 150, 'cjk'),
+    ...train(SAMPLE, 150, 'cjk'),
     training: {
       corpora: [{ name: 'sample', bytes: utf8Encode(SAMPLE).length }],
       vocabSize: 999,
@@ -236,7 +148,7 @@ describe('tokenlab-vocab JSON', () => {
 });
 
 describe('tiktoken rank files', () => {
-  const vocab = trainNaive(SAMPLE, 150, 'cl100k');
+  const vocab = train(SAMPLE, 150, 'cl100k');
 
   it('round-trips ordinary tokens; merges come back through deriveMerges', () => {
     const text = exportTiktokenRanks(vocab);
@@ -313,7 +225,7 @@ describe('tiktoken rank files', () => {
 });
 
 describe('tokenizer.json', () => {
-  const vocab = trainNaive(SAMPLE, 150, 'cjk');
+  const vocab = train(SAMPLE, 150, 'cjk');
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tokenlab-hf-'));
@@ -533,7 +445,7 @@ describe('regex dialects', () => {
     ['anchors and scripts', '^\\s+|\\s+$|\\p{Script=Greek}+|\\p{sc=Han}+|\\S|\\s'],
     ['code point escapes', '[\\u4e00-\\u9fff]+|[^\\u4e00-\\u9fff\\x20]+|\\u{20}+'],
   ])('exports %s so that tokenizers splits as tokenlab does', async (_what, source) => {
-    const v = { ...trainNaive(SAMPLE, 50), pattern: source };
+    const v = { ...train(SAMPLE, 50), pattern: source };
     const tok = Tokenizer.fromString(exportTokenizerJson(v));
     const enc = new Encoder(v);
     for (const text of PROBES) {
@@ -551,7 +463,7 @@ describe('regex dialects', () => {
     ['dot runs', '.+|\\n'],
     ['\\x{...} escapes and \\A', '\\A.|[\\x{4E00}-\\x{9FFF}]+|[^\\x{4E00}-\\x{9FFF}]'],
   ])('imports %s so that tokenlab splits as tokenizers does', async (_what, regex) => {
-    const j = JSON.parse(exportTokenizerJson(trainNaive(SAMPLE, 50)));
+    const j = JSON.parse(exportTokenizerJson(train(SAMPLE, 50)));
     j.pre_tokenizer.pretokenizers[0].pattern.Regex = regex;
     const text = JSON.stringify(j);
     const v = importTokenizerJson(text);
@@ -589,7 +501,7 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'a vocabulary trained on d2l' : `d2l
   beforeAll(() => {
     const zhAll = readFileSync(sharedPath('corpora', 'd2l-zh.txt'), 'utf8');
     const enAll = readFileSync(sharedPath('corpora', 'd2l-en.txt'), 'utf8');
-    vocab = trainNaive(zhAll.slice(0, 200_000), 2000);
+    vocab = train(zhAll.slice(0, 200_000), 2000);
     // Slices the vocabulary was not trained on.
     zh = zhAll.slice(2_000_000, 2_300_000);
     en = enAll.slice(1_000_000, 1_300_000);

@@ -48,3 +48,11 @@ export function byteLevelToBytes(text: string): Uint8Array | undefined {
   }
   return out;
 }
+
+/**
+ * The 256 bytes in the order of their byte-level characters' code points: the order in which `tokenizers`'
+ * BpeTrainer numbers its initial alphabet (which decides its tie-breaks).
+ */
+export function byteLevelOrder(): number[] {
+  return Array.from({ length: 256 }, (_, b) => b).sort((x, y) => BYTE_TO_CHAR[x].charCodeAt(0) - BYTE_TO_CHAR[y].charCodeAt(0));
+}

@@ -29,7 +29,7 @@
  * models, normalizers, prefix spaces, byte fallback) is refused with a VocabularyError saying what.
  * The post-processor is ignored: it adds tokens around an encoding, it is not part of the vocabulary.
  */
-import { PATTERN_NAMES, isPatternName, patternSource } from './patterns.js';
+import { PATTERN_NAMES, UPSTREAM_PATTERNS, isPatternName, patternSource } from './patterns.js';
 import type { SpecialToken, Vocabulary } from './vocabulary.js';
 import { bytesToLatin1 } from './bytes.js';
 import { bytesToByteLevel, byteLevelToBytes } from './byte-level.js';
@@ -39,17 +39,10 @@ import { VocabularyError, bytePairMerge, compilePattern, validateVocabulary } fr
 // Regex dialects. Vocabularies store JavaScript regex sources (flags `gu`); tiktoken (Rust `fancy-regex`) and
 // `tokenizers` (Oniguruma) use another dialect. The translation below targets the common subset of both.
 
-/** The upstream spellings of the named patterns tokenlab reproduces (tiktoken's pat_str; HF ByteLevel's). */
-const UPSTREAM: Partial<Record<string, string>> = {
-  gpt2: "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
-  cl100k:
-    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+" +
-    '|\\s+(?!\\S)|\\s+',
-  o200k:
-    "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
-    "|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
-    '|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+',
-};
+/** The spelling tiktoken and tokenizers were given for a named pattern (none for cjk). */
+function upstream(name: string): string | undefined {
+  return (UPSTREAM_PATTERNS as Partial<Record<string, string>>)[name];
+}
 
 /** JavaScript's `\s` (with the `u` flag): WhiteSpace and LineTerminator, in the Rust/Oniguruma dialect. */
 const JS_WS_RUST =
@@ -81,7 +74,7 @@ function readHex(src: string, at: number, n: number, what: string): number {
  * `\p{Script_Extensions=...}`).
  */
 export function toRustRegex(pattern: string): string {
-  if (isPatternName(pattern)) return UPSTREAM[pattern] ?? jsToRust(patternSource(pattern));
+  if (isPatternName(pattern)) return upstream(pattern) ?? jsToRust(patternSource(pattern));
   compilePattern(pattern);
   return jsToRust(pattern);
 }
@@ -223,7 +216,7 @@ function escapeJsChar(ch: string): string {
  */
 export function fromRustRegex(src: string): string {
   for (const name of PATTERN_NAMES) {
-    if (src === toRustRegex(name) || src === UPSTREAM[name]) return name;
+    if (src === toRustRegex(name) || src === upstream(name)) return name;
     try {
       if (src === jsToRust(patternSource(name))) return name;
     } catch {

@@ -1,4 +1,4 @@
-import { byteLevelOrder } from './byte-order.js';
+import { byteLevelOrder } from './byte-level.js';
 import { MergeQueue } from './merge-queue.js';
 import { grow, PairTable } from './pair-table.js';
 import type { PieceCounts } from './piece-counts.js';
