@@ -9,10 +9,6 @@ export interface PieceCounts {
   counts: Float64Array;
 }
 
-export function pieceCount(p: PieceCounts): number {
-  return p.counts.length;
-}
-
 /** Sums several counts of pieces (from worker threads) into one, with a hash over the byte strings. */
 export function mergePieceCounts(parts: readonly PieceCounts[]): PieceCounts {
   if (parts.length === 1) return parts[0];
