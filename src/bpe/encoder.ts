@@ -13,11 +13,15 @@
  * Special tokens are matched only when allowed (`encode(text, { allowedSpecial })`); otherwise their text is
  * encoded as ordinary text, like `encodeOrdinary`.
  *
- * Token lookup hashes byte strings as latin1 strings (one char per byte) in a Map.
+ * Token lookup is a typed-array hash table over the token bytes (rank-table.ts); pieces are UTF-8 encoded
+ * into a reusable buffer and merged with typed arrays (byte-pair-merge.ts). The string-keyed
+ * `bytePairMerge*` functions below remain for the vocabulary formats (deriving merges from ranks).
  */
-import { isPatternName, patternRegExp } from './patterns.js';
+import { isPatternName, patternRegExp, patternSource, type PatternName } from './patterns.js';
 import type { SpecialToken, Vocabulary } from './vocabulary.js';
-import { bytesToLatin1, toWellFormed, utf8Decode, utf8Encode, utf8Latin1 } from './bytes.js';
+import { toWellFormed, utf8Decode, utf8Encode } from './bytes.js';
+import { NONE, RankTable, RankTableError } from './rank-table.js';
+import { bytePairMergeBytes, type BpeResult } from './byte-pair-merge.js';
 
 /** A vocabulary (or vocabulary file) that breaks the rules; the message says which rule and where. */
 export class VocabularyError extends Error {
@@ -54,23 +58,31 @@ export function validateVocabulary(vocab: Vocabulary): void {
   checkVocabulary(vocab);
 }
 
-/** validateVocabulary, returning the token ids by latin1 byte string it had to build anyway. */
-function checkVocabulary(vocab: Vocabulary): Map<string, number> {
+/** The rank table built for a vocabulary's token array, kept so an Encoder on it need not rebuild it. */
+const tablesByVocab = new WeakMap<Vocabulary, { tokens: Uint8Array[]; table: RankTable }>();
+
+/** validateVocabulary, returning the rank table it had to build anyway. */
+function checkVocabulary(vocab: Vocabulary): RankTable {
   if (vocab === null || typeof vocab !== 'object') throw new VocabularyError('vocabulary must be an object');
   compilePattern(vocab.pattern);
-  if (!Array.isArray(vocab.tokens)) throw new VocabularyError('tokens must be an array');
-  const ids = new Map<string, number>();
-  for (let id = 0; id < vocab.tokens.length; id++) {
-    const t = vocab.tokens[id];
-    if (!(t instanceof Uint8Array)) throw new VocabularyError(`token ${id} is not a byte string`);
-    if (t.length === 0) throw new VocabularyError(`token ${id} is empty`);
-    const key = bytesToLatin1(t);
-    const prev = ids.get(key);
-    if (prev !== undefined) throw new VocabularyError(`tokens ${prev} and ${id} have the same bytes`);
-    ids.set(key, id);
+  const lazy = lazyTables.get(vocab);
+  const known = lazy === undefined ? tablesByVocab.get(vocab) : undefined;
+  if (lazy === undefined && !Array.isArray(vocab.tokens)) throw new VocabularyError('tokens must be an array');
+  let table: RankTable;
+  if (lazy !== undefined) {
+    table = lazy;
+  } else if (known !== undefined && known.tokens === vocab.tokens && known.table.size === vocab.tokens.length) {
+    table = known.table;
+  } else {
+    try {
+      table = RankTable.fromTokens(vocab.tokens);
+    } catch (e) {
+      if (e instanceof RankTableError) throw new VocabularyError(e.message);
+      throw e;
+    }
   }
   const missing: number[] = [];
-  for (let b = 0; b < 256; b++) if (!ids.has(String.fromCharCode(b))) missing.push(b);
+  for (let b = 0; b < 256; b++) if (table.byteId[b] === NONE) missing.push(b);
   if (missing.length > 0) {
     throw new VocabularyError(
       `byte-level BPE needs every single byte as a token; missing ${missing.length} byte(s), first 0x${missing[0]
@@ -79,7 +91,8 @@ function checkVocabulary(vocab: Vocabulary): Map<string, number> {
     );
   }
   if (!Array.isArray(vocab.merges)) throw new VocabularyError('merges must be an array');
-  const n = vocab.tokens.length;
+  const n = table.size;
+  let scratch = new Uint8Array(64);
   vocab.merges.forEach((m, i) => {
     if (!Array.isArray(m) || m.length !== 2) throw new VocabularyError(`merge ${i} is not a pair of ids`);
     const [a, b] = m;
@@ -88,8 +101,13 @@ function checkVocabulary(vocab: Vocabulary): Map<string, number> {
         throw new VocabularyError(`merge ${i} [${a}, ${b}] refers to ${x}, which is not an ordinary token id`);
       }
     }
-    const key = bytesToLatin1(vocab.tokens[a]) + bytesToLatin1(vocab.tokens[b]);
-    if (!ids.has(key)) {
+    const ta = table.bytes(a);
+    const tb = table.bytes(b);
+    const l = ta.length + tb.length;
+    if (scratch.length < l) scratch = new Uint8Array(l * 2);
+    scratch.set(ta, 0);
+    scratch.set(tb, ta.length);
+    if (table.get(scratch, 0, l) === NONE) {
       throw new VocabularyError(`merge ${i} [${a}, ${b}]: the concatenation of the two tokens is not a token`);
     }
   });
@@ -114,7 +132,37 @@ function checkVocabulary(vocab: Vocabulary): Map<string, number> {
     texts.add(s.text);
     specialIds.add(s.id);
   });
-  return ids;
+  if (lazy === undefined) tablesByVocab.set(vocab, { tokens: vocab.tokens, table });
+  return table;
+}
+
+/**
+ * Vocabularies made by `Encoder.fromTiktokenRanks` whose `tokens` have not been read yet: the table is the
+ * only copy of the bytes, and `tokens` (views of its arena) is made on first access.
+ */
+const lazyTables = new WeakMap<Vocabulary, RankTable>();
+
+function lazyVocabulary(table: RankTable, pattern: string, specials: SpecialToken[]): Vocabulary {
+  const vocab = { pattern, merges: [], specials } as unknown as Vocabulary;
+  let tokens: Uint8Array[] | undefined;
+  Object.defineProperty(vocab, 'tokens', {
+    enumerable: true,
+    configurable: true,
+    get(): Uint8Array[] {
+      if (tokens === undefined) {
+        tokens = table.tokenViews();
+        lazyTables.delete(vocab);
+        tablesByVocab.set(vocab, { tokens, table });
+      }
+      return tokens;
+    },
+    set(value: Uint8Array[]) {
+      tokens = value;
+      lazyTables.delete(vocab);
+    },
+  });
+  lazyTables.set(vocab, table);
+  return vocab;
 }
 
 /** Token lookup by byte string (latin1): a Map, or anything with its `get`. */
@@ -256,7 +304,7 @@ export interface EncodeOptions {
 }
 
 export interface EncoderOptions {
-  /** Pieces cached (per encoder) with their ids; 0 disables the cache. Default 65,536. */
+  /** Pieces that need BPE, cached (per encoder) with their ids; 0 disables the cache. Default 65,536. */
   cacheSize?: number;
 }
 
@@ -264,23 +312,44 @@ function escapeRegExp(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }
 
+/** `text` with lone surrogates replaced by U+FFFD (tiktoken sees JavaScript strings as UTF-8). */
+const wellFormed: (text: string) => string =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (t) => {
+        const s = t as string & { isWellFormed(): boolean; toWellFormed(): string };
+        return s.isWellFormed() ? t : s.toWellFormed();
+      }
+    : toWellFormed;
+
+/** Pieces longer than this (in UTF-16 units) are not cached. */
+const CACHE_PIECE_MAX = 256;
+
+/**
+ * Encodes and decodes with one vocabulary. Not safe to share across concurrent calls that re-enter it (it
+ * reuses scratch buffers), which JavaScript's single thread makes moot.
+ */
 export class Encoder {
   readonly vocab: Vocabulary;
   /** One more than the largest id (ordinary or special). */
   readonly nVocab: number;
-  private readonly ranks: Map<string, number>;
+  private readonly table: RankTable;
   private readonly pattern: RegExp;
+  /** The pattern is a named one: it matches at every position, so a sticky regex walks it with `test`. */
+  private readonly sticky: boolean;
   private readonly specialIds = new Map<string, number>();
   private readonly specialBytes = new Map<number, Uint8Array>();
   private readonly specialRegexes = new Map<string, RegExp>();
   private readonly cache = new Map<string, number[]>();
   private readonly cacheSize: number;
+  private buf = new Uint8Array(1024);
+  private readonly bpe: BpeResult = { bounds: new Int32Array(1024) };
 
   constructor(vocab: Vocabulary, options: EncoderOptions = {}) {
-    this.ranks = checkVocabulary(vocab);
+    this.table = checkVocabulary(vocab);
     this.vocab = vocab;
-    this.pattern = compilePattern(vocab.pattern);
-    let max = vocab.tokens.length - 1;
+    this.sticky = isPatternName(vocab.pattern);
+    this.pattern = this.sticky ? new RegExp(patternSource(vocab.pattern as PatternName), 'yu') : compilePattern(vocab.pattern);
+    let max = this.table.size - 1;
     for (const s of vocab.specials) {
       this.specialIds.set(s.text, s.id);
       this.specialBytes.set(s.id, utf8Encode(s.text));
@@ -290,14 +359,40 @@ export class Encoder {
     this.cacheSize = options.cacheSize ?? 65_536;
   }
 
+  /**
+   * An Encoder straight from tiktoken rank data: a `*.tiktoken` file (`b64 rank` lines) or the compact
+   * `bpe_ranks` of the `tiktoken` npm package's `encoders/*.json` (`! offset b64 b64 ...` lines). Base64 is
+   * decoded into one buffer; the Vocabulary's `tokens` are views of it, made when first read. Ranks must be
+   * dense from 0.
+   */
+  static fromTiktokenRanks(
+    ranks: string,
+    options: { pattern: string; specials?: readonly SpecialToken[] | Readonly<Record<string, number>> },
+    encoderOptions: EncoderOptions = {},
+  ): Encoder {
+    let table: RankTable;
+    try {
+      table = RankTable.fromRankText(ranks);
+    } catch (e) {
+      if (e instanceof RankTableError) throw new VocabularyError(`tiktoken ranks: ${e.message}`);
+      throw e;
+    }
+    const specials: SpecialToken[] = Array.isArray(options.specials)
+      ? (options.specials as readonly SpecialToken[]).map((s) => ({ text: s.text, id: s.id }))
+      : Object.entries(options.specials ?? {}).map(([text, id]) => ({ text, id }));
+    return new Encoder(lazyVocabulary(table, options.pattern, specials), encoderOptions);
+  }
+
   /** The id of the ordinary token with these bytes, if any. */
   tokenId(bytes: Uint8Array): number | undefined {
-    return this.ranks.get(bytesToLatin1(bytes));
+    const id = this.table.get(bytes, 0, bytes.length);
+    return id === NONE ? undefined : id;
   }
 
   /** The bytes of token `id` (a special token's are its text in UTF-8). Throws RangeError for unknown ids. */
   tokenBytes(id: number): Uint8Array {
-    const t = this.vocab.tokens[id] ?? this.specialBytes.get(id);
+    if (Number.isInteger(id) && id >= 0 && id < this.table.size) return this.table.bytes(id);
+    const t = this.specialBytes.get(id);
     if (t === undefined) throw new RangeError(`unknown token id ${id}`);
     return t;
   }
@@ -305,14 +400,18 @@ export class Encoder {
   /** The pre-tokenization pieces of `text` (what BPE runs on), in order. */
   pieces(text: string): string[] {
     const out: string[] = [];
-    this.forEachPiece(toWellFormed(text), (p) => out.push(p));
+    const clean = wellFormed(text);
+    this.walk(clean, (s, e) => {
+      out.push(clean.slice(s, e));
+      return 0;
+    });
     return out;
   }
 
   /** Encode `text` with no special tokens: their text, if present, is encoded as ordinary text. */
   encodeOrdinary(text: string): number[] {
     const out: number[] = [];
-    this.encodeOrdinaryInto(toWellFormed(text), out);
+    this.run(wellFormed(text), out);
     return out;
   }
 
@@ -322,34 +421,37 @@ export class Encoder {
    * as ordinary text. By default no special token is recognized.
    */
   encode(text: string, options: EncodeOptions = {}): number[] {
-    const re = this.specialRegex(options.allowedSpecial);
-    if (re === undefined) return this.encodeOrdinary(text);
     const out: number[] = [];
-    const clean = toWellFormed(text);
-    re.lastIndex = 0;
-    let from = 0;
-    for (let m = re.exec(clean); m !== null; m = re.exec(clean)) {
-      this.encodeOrdinaryInto(clean.slice(from, m.index), out);
-      out.push(this.specialIds.get(m[0])!);
-      from = m.index + m[0].length;
-    }
-    this.encodeOrdinaryInto(clean.slice(from), out);
+    this.encodeInto(text, options, out);
     return out;
+  }
+
+  /** The number of tokens `encode(text, options)` gives, without making the token array. */
+  count(text: string, options: EncodeOptions = {}): number {
+    return this.encodeInto(text, options, null);
   }
 
   /** The concatenated bytes of the tokens (special tokens give their text). Throws RangeError on unknown ids. */
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
-    const parts: Uint8Array[] = new Array(ids.length);
+    const { arena, offsets, size } = this.table;
     let total = 0;
     for (let i = 0; i < ids.length; i++) {
-      parts[i] = this.tokenBytes(ids[i]);
-      total += parts[i].length;
+      const id = ids[i];
+      if (id >>> 0 === id && id < size) total += offsets[id + 1] - offsets[id];
+      else total += this.tokenBytes(id).length;
     }
     const out = new Uint8Array(total);
     let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id >>> 0 === id && id < size) {
+        const e = offsets[id + 1];
+        for (let k = offsets[id]; k < e; k++) out[o++] = arena[k];
+      } else {
+        const b = this.tokenBytes(id);
+        out.set(b, o);
+        o += b.length;
+      }
     }
     return out;
   }
@@ -361,7 +463,34 @@ export class Encoder {
 
   /** The ids of one piece given as bytes (no pre-tokenization): the whole piece if it is a token, else BPE. */
   encodeBytes(bytes: Uint8Array): number[] {
-    return this.encodeLatin1(bytesToLatin1(bytes));
+    const n = bytes.length;
+    if (n === 0) return [];
+    const table = this.table;
+    const whole = table.get(bytes, 0, n);
+    if (whole !== NONE) return [whole];
+    const bpe = this.bpe;
+    const parts = bytePairMergeBytes(table, bytes, n, bpe);
+    const b = bpe.bounds;
+    const ids: number[] = new Array(parts);
+    for (let k = 0; k < parts; k++) ids[k] = table.get(bytes, b[k], b[k + 1]);
+    return ids;
+  }
+
+  private encodeInto(text: string, options: EncodeOptions, out: number[] | null): number {
+    const clean = wellFormed(text);
+    const re = this.specialRegex(options.allowedSpecial);
+    if (re === undefined) return this.run(clean, out);
+    let count = 0;
+    re.lastIndex = 0;
+    let from = 0;
+    for (let m = re.exec(clean); m !== null; m = re.exec(clean)) {
+      count += this.run(clean.slice(from, m.index), out);
+      out?.push(this.specialIds.get(m[0])!);
+      count++;
+      from = m.index + m[0].length;
+    }
+    count += this.run(clean.slice(from), out);
+    return count;
   }
 
   private specialRegex(allowed: AllowedSpecial | undefined): RegExp | undefined {
@@ -386,45 +515,128 @@ export class Encoder {
     return re;
   }
 
-  private forEachPiece(text: string, fn: (piece: string) => void): void {
+  /** Calls `fn(start, end)` for every piece of well-formed `text`; returns the sum of what fn returns. */
+  private walk(text: string, fn: (start: number, end: number) => number): number {
     const re = this.pattern;
+    const len = text.length;
+    let total = 0;
+    let start = 0;
+    if (this.sticky) {
+      while (start < len) {
+        re.lastIndex = start;
+        if (!re.test(text)) throw new Error(`pattern ${this.vocab.pattern} matched nothing at ${start}`);
+        const end = re.lastIndex;
+        total += fn(start, end);
+        start = end;
+      }
+      return total;
+    }
     re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const piece = m[0];
-      if (piece === '') {
+    for (;;) {
+      const m = re.exec(text);
+      if (m === null) break;
+      const s = m.index;
+      const e = s + m[0].length;
+      if (e === s) {
         // An empty match: step over one code point, as String.prototype.matchAll does.
-        const c = text.codePointAt(m.index) ?? 0;
-        re.lastIndex = m.index + (c > 0xffff ? 2 : 1);
+        const c = text.codePointAt(s) ?? 0;
+        re.lastIndex = s + (c > 0xffff ? 2 : 1);
         continue;
       }
-      fn(piece);
+      total += fn(s, e);
+      re.lastIndex = e;
     }
+    return total;
   }
 
-  private encodeOrdinaryInto(text: string, out: number[]): void {
-    if (text === '') return;
-    const cache = this.cache;
-    this.forEachPiece(text, (piece) => {
-      const hit = cache.get(piece);
+  /** Encode well-formed `text` (no specials) into `out` (if given); returns the number of tokens. */
+  private run(text: string, out: number[] | null): number {
+    if (text === '') return 0;
+    if (this.sticky) {
+      // The hot loop, inlined: sticky regex, UTF-8 into the scratch buffer, whole-token lookup.
+      const re = this.pattern;
+      const len = text.length;
+      const table = this.table;
+      const maxLen = table.maxLen;
+      let count = 0;
+      let start = 0;
+      while (start < len) {
+        re.lastIndex = start;
+        if (!re.test(text)) throw new Error(`pattern ${this.vocab.pattern} matched nothing at ${start}`);
+        const end = re.lastIndex;
+        if (end - start === 1) {
+          const c = text.charCodeAt(start);
+          if (c < 0x80) {
+            out?.push(table.byteId[c]);
+            count++;
+            start = end;
+            continue;
+          }
+        }
+        count += this.piece(text, start, end, out, maxLen);
+        start = end;
+      }
+      return count;
+    }
+    const maxLen = this.table.maxLen;
+    return this.walk(text, (s, e) => this.piece(text, s, e, out, maxLen));
+  }
+
+  /** Encode the piece text[s, e) into out; returns its number of tokens. */
+  private piece(text: string, s: number, e: number, out: number[] | null, maxLen: number): number {
+    let buf = this.buf;
+    if (buf.length < (e - s) * 3) buf = this.buf = new Uint8Array((e - s) * 3 * 2);
+    // UTF-8 encode (the text is well-formed: surrogates come in pairs).
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      let c = text.charCodeAt(i);
+      if (c < 0x80) {
+        buf[n++] = c;
+      } else if (c < 0x800) {
+        buf[n++] = 0xc0 | (c >> 6);
+        buf[n++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c <= 0xdbff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
+        buf[n++] = 0xf0 | (c >> 18);
+        buf[n++] = 0x80 | ((c >> 12) & 0x3f);
+        buf[n++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[n++] = 0x80 | (c & 0x3f);
+      } else {
+        buf[n++] = 0xe0 | (c >> 12);
+        buf[n++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[n++] = 0x80 | (c & 0x3f);
+      }
+    }
+    const table = this.table;
+    if (n <= maxLen) {
+      const whole = table.get(buf, 0, n);
+      if (whole !== NONE) {
+        out?.push(whole);
+        return 1;
+      }
+    }
+    const useCache = this.cacheSize > 0 && e - s <= CACHE_PIECE_MAX;
+    let key = '';
+    if (useCache) {
+      key = text.slice(s, e);
+      const hit = this.cache.get(key);
       if (hit !== undefined) {
-        for (const id of hit) out.push(id);
-        return;
+        if (out !== null) for (let k = 0; k < hit.length; k++) out.push(hit[k]);
+        return hit.length;
       }
-      const ids = this.encodeLatin1(utf8Latin1(piece));
-      if (this.cacheSize > 0) {
-        if (cache.size >= this.cacheSize) cache.clear();
-        cache.set(piece, ids);
-      }
-      for (const id of ids) out.push(id);
-    });
-  }
-
-  private encodeLatin1(s: string): number[] {
-    const whole = this.ranks.get(s);
-    if (whole !== undefined) return [whole];
-    const bounds = bytePairMerge(s, this.ranks);
-    const ids: number[] = new Array(bounds.length - 1);
-    for (let k = 0; k + 1 < bounds.length; k++) ids[k] = this.ranks.get(s.slice(bounds[k], bounds[k + 1]))!;
-    return ids;
+    }
+    const bpe = this.bpe;
+    const parts = bytePairMergeBytes(table, buf, n, bpe);
+    const b = bpe.bounds;
+    if (useCache) {
+      const ids: number[] = new Array(parts);
+      for (let k = 0; k < parts; k++) ids[k] = table.get(buf, b[k], b[k + 1]);
+      if (this.cache.size >= this.cacheSize) this.cache.clear();
+      this.cache.set(key, ids);
+      if (out !== null) for (let k = 0; k < parts; k++) out.push(ids[k]);
+    } else if (out !== null) {
+      for (let k = 0; k < parts; k++) out.push(table.get(buf, b[k], b[k + 1]));
+    }
+    return parts;
   }
 }

@@ -1,0 +1,198 @@
+/**
+ * npm run bench:encode — tokenlab's Encoder against the JavaScript encoders, one thread, warm.
+ *
+ * - cl100k_base and o200k_base: tokenlab against `tiktoken` (WASM), `js-tiktoken`, `gpt-tokenizer` and
+ *   `ai-tokenizer`.
+ * - A custom 30k vocabulary (trained here on d2l-mix, gpt2 pattern): against Hugging Face `tokenizers` (the
+ *   exported tokenizer.json; `encode` one slice at a time) and `tiktoken` loaded with the exported ranks.
+ *
+ * Texts: 10 kB slices (UTF-8 bytes, cut at character boundaries) of d2l-mix (d2l-zh.txt then d2l-en.txt), each
+ * encoded by its own call; and the first 16 MB of bench-mix.txt in one call. Each encoder runs once over a
+ * warm-up part before the timed pass. Prints MB/s (UTF-8 MB per second), each peer's ratio (tokenlab / peer),
+ * load times, and any token count that differs from tokenlab's.
+ *
+ * Options: --corpus d2l|bench|all (default all); --skip-slow leaves js-tiktoken out of the 16 MB run.
+ */
+process.env.RAYON_NUM_THREADS = '1'; // tokenizers: one thread (read when its pool starts)
+
+import { readFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Encoder } from '../src/bpe/encoder.js';
+import { exportTokenizerJson } from '../src/bpe/hf-format.js';
+import { exportTiktokenRanks, tiktokenPatStr } from '../src/bpe/tiktoken-format.js';
+import { trainFiles } from '../src/jobs/train-files.js';
+import { corpusPath, table } from './shared.js';
+
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const which = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : 'all';
+const skipSlow = args.includes('--skip-slow');
+
+type EncName = 'cl100k_base' | 'o200k_base';
+interface Corpus {
+  name: string;
+  texts: string[];
+  /** 10 kB slices to warm up on. */
+  warm: string[];
+  bytes: number;
+}
+const WARM_MS = 3000;
+interface Contender {
+  name: string;
+  /** Encodes one text, returning its number of tokens. */
+  count: (text: string) => number | Promise<number>;
+  loadMs?: number;
+  slow?: boolean;
+}
+
+/** `buf` cut into slices of about `size` bytes, each ending on a UTF-8 character boundary. */
+function slices(buf: Buffer, size: number): string[] {
+  const out: string[] = [];
+  let s = 0;
+  while (s < buf.length) {
+    let e = Math.min(buf.length, s + size);
+    while (e < buf.length && (buf[e] & 0xc0) === 0x80) e--;
+    out.push(buf.toString('utf8', s, e));
+    s = e;
+  }
+  return out;
+}
+
+function headBytes(path: string, n: number): Buffer {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(n);
+  const got = readSync(fd, buf, 0, n, 0);
+  closeSync(fd);
+  let e = got;
+  while (e > 0 && e < got + 1 && (buf[e] & 0xc0) === 0x80) e--;
+  return buf.subarray(0, e);
+}
+
+function corpora(): Corpus[] {
+  const out: Corpus[] = [];
+  if (which === 'd2l' || which === 'all') {
+    const buf = Buffer.concat([readFileSync(corpusPath('d2l-zh.txt')), readFileSync(corpusPath('d2l-en.txt'))]);
+    const texts = slices(buf, 10_000);
+    out.push({ name: 'd2l-mix, 10 kB slices', texts, warm: texts, bytes: buf.length });
+  }
+  if (which === 'bench' || which === 'all') {
+    const buf = headBytes(corpusPath('bench-mix.txt'), 16 * 1024 * 1024);
+    const warm = slices(buf.subarray(0, 4_000_000), 10_000);
+    out.push({ name: 'bench-mix, first 16 MB', texts: [buf.toString('utf8')], warm, bytes: buf.length });
+  }
+  return out;
+}
+
+/**
+ * Total tokens and MB/s of one encoder over a corpus: a warm-up (the corpus's 10 kB slices in order, for
+ * WARM_MS or one pass, whichever ends first: JIT tiers and piece caches settle), then one timed pass.
+ */
+async function measure(c: Contender, corpus: Corpus): Promise<{ tokens: number; mbps: number }> {
+  const warmStart = performance.now();
+  for (const t of corpus.warm) {
+    await c.count(t);
+    if (performance.now() - warmStart > WARM_MS) break;
+  }
+  let tokens = 0;
+  const start = performance.now();
+  for (const t of corpus.texts) tokens += await c.count(t);
+  const seconds = (performance.now() - start) / 1000;
+  return { tokens, mbps: corpus.bytes / 1e6 / seconds };
+}
+
+function timed<T>(f: () => T): [T, number] {
+  const s = performance.now();
+  const v = f();
+  return [v, performance.now() - s];
+}
+
+async function tiktokenContenders(name: EncName): Promise<Contender[]> {
+  const jsonPath = require.resolve(`tiktoken/encoders/${name}.json`);
+  // tokenlab cold load: parse the JSON the tiktoken package ships, build the Encoder from its rank data.
+  const [data, parseMs] = timed(() => JSON.parse(readFileSync(jsonPath, 'utf8')));
+  const [ours, buildMs] = timed(() =>
+    Encoder.fromTiktokenRanks(data.bpe_ranks, { pattern: name === 'cl100k_base' ? 'cl100k' : 'o200k', specials: data.special_tokens }),
+  );
+  console.log(`tokenlab ${name} cold load: ${(parseMs + buildMs).toFixed(0)} ms (read + JSON.parse ${parseMs.toFixed(0)} ms, Encoder ${buildMs.toFixed(0)} ms)`);
+
+  const { get_encoding } = await import('tiktoken');
+  const [tk, tkMs] = timed(() => get_encoding(name));
+
+  const jsTk = await import('js-tiktoken/lite');
+  const ranks = (await import(`js-tiktoken/ranks/${name}`)).default;
+  const [jt, jtMs] = timed(() => new jsTk.Tiktoken(ranks));
+
+  let t = performance.now();
+  const gpt = await import(`gpt-tokenizer/encoding/${name}`);
+  const gptMs = performance.now() - t;
+
+  t = performance.now();
+  const ai = await import('ai-tokenizer');
+  const aiEnc = await import(`ai-tokenizer/encoding/${name}`);
+  const aiTok = new ai.default(aiEnc.default ?? aiEnc);
+  const aiMs = performance.now() - t;
+
+  return [
+    { name: 'tokenlab', count: (s) => ours.encodeOrdinary(s).length, loadMs: parseMs + buildMs },
+    { name: 'tokenlab count()', count: (s) => ours.count(s) },
+    { name: 'tiktoken (WASM)', count: (s) => tk.encode_ordinary(s).length, loadMs: tkMs },
+    { name: 'js-tiktoken', count: (s) => jt.encode(s, [], []).length, loadMs: jtMs, slow: true },
+    { name: 'gpt-tokenizer', count: (s) => gpt.encode(s, { disallowedSpecial: new Set() }).length, loadMs: gptMs },
+    { name: 'ai-tokenizer', count: (s) => aiTok.encode(s, [], []).length, loadMs: aiMs },
+  ];
+}
+
+async function customContenders(): Promise<Contender[]> {
+  console.log('training the custom vocabulary (30,000, gpt2 pattern, d2l-mix)...');
+  const [vocabP, trainMs] = timed(() =>
+    trainFiles([corpusPath('d2l-zh.txt'), corpusPath('d2l-en.txt')], { pattern: 'gpt2', vocabSize: 30_000 }),
+  );
+  const vocab = await vocabP;
+  void trainMs;
+  const [ours, oursMs] = timed(() => new Encoder(vocab));
+  const { Tokenizer } = require('tokenizers');
+  const [hf, hfMs] = timed(() => Tokenizer.fromString(exportTokenizerJson(vocab)));
+  const { Tiktoken } = await import('tiktoken');
+  const [tk, tkMs] = timed(() => new Tiktoken(exportTiktokenRanks(vocab), {}, tiktokenPatStr(vocab.pattern)));
+  return [
+    { name: 'tokenlab', count: (s) => ours.encodeOrdinary(s).length, loadMs: oursMs },
+    { name: 'tokenlab count()', count: (s) => ours.count(s) },
+    { name: 'tokenizers (HF)', count: async (s) => (await hf.encode(s)).getIds().length, loadMs: hfMs },
+    { name: 'tiktoken (WASM, exported ranks)', count: (s) => tk.encode_ordinary(s).length, loadMs: tkMs },
+  ];
+}
+
+async function run(label: string, contenders: Contender[], list: Corpus[]): Promise<void> {
+  const rows: Array<Record<string, string | number>> = [];
+  const diffs: string[] = [];
+  for (const corpus of list) {
+    let ours: { tokens: number; mbps: number } | undefined;
+    for (const c of contenders) {
+      if (c.slow && skipSlow && corpus.texts.length === 1) continue;
+      const r = await measure(c, corpus);
+      ours ??= r;
+      if (r.tokens !== ours.tokens) diffs.push(`${label} ${corpus.name}: ${c.name} gives ${r.tokens} tokens, tokenlab ${ours.tokens}`);
+      rows.push({
+        encoding: label,
+        corpus: corpus.name,
+        encoder: c.name,
+        'MB/s': r.mbps,
+        'tokenlab / this': ours.mbps / r.mbps,
+        tokens: r.tokens,
+        'load ms': c.loadMs === undefined ? '' : c.loadMs.toFixed(0),
+      });
+      console.error(`  ${label} ${corpus.name} ${c.name}: ${r.mbps.toFixed(2)} MB/s`);
+    }
+  }
+  console.log(`\n# ${label}\n`);
+  console.log(table(rows));
+  console.log(diffs.length ? `\nCounts that differ from tokenlab's:\n${diffs.join('\n')}` : '\nAll token counts agree with tokenlab.');
+}
+
+async function main(): Promise<void> {
+  const list = corpora();
+  for (const name of ['cl100k_base', 'o200k_base'] as const) await run(name, await tiktokenContenders(name), list);
+  await run('custom 30k (gpt2 pattern)', await customContenders(), list);
+}
+
+await main();
