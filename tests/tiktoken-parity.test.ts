@@ -1,0 +1,192 @@
+/**
+ * Exactness against the `tiktoken` package for each of its named encodings, loaded through our registry
+ * (src/store/tokenizers.ts): corpora, tricky inputs and the three special-token modes.
+ *
+ * Corpus sizes: all of d2l-zh.txt and d2l-en.txt for every encoding; the first 16 MB of bench-mix.txt for
+ * cl100k_base and o200k_base and the first 2 MB for gpt2, r50k_base and p50k_base, to keep the suite's time
+ * reasonable (16 MB takes ~10 s per encoding with the current encoder plus ~3 s for tiktoken). Set
+ * TOKENLAB_FULL_PARITY=1 to run 16 MB for every encoding (all five were equal when measured).
+ */
+import { readFileSync } from 'node:fs';
+import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SpecialTokenError } from '../src/bpe/tokenizer.js';
+import { loadTokenizer, tiktokenEncoding, UnknownTokenizerError } from '../src/store/tokenizers.js';
+import { expectSameIds } from './compare.js';
+import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+
+const NAMES = ['gpt2', 'r50k_base', 'p50k_base', 'cl100k_base', 'o200k_base'] as const;
+const FULL = process.env.TOKENLAB_FULL_PARITY === '1';
+const MB = 1024 * 1024;
+const BENCH_BYTES: Record<(typeof NAMES)[number], number> = {
+  gpt2: FULL ? 16 * MB : 2 * MB,
+  r50k_base: FULL ? 16 * MB : 2 * MB,
+  p50k_base: FULL ? 16 * MB : 2 * MB,
+  cl100k_base: 16 * MB,
+  o200k_base: 16 * MB,
+};
+
+const peers = new Map<string, Tiktoken>();
+function peer(name: string): Tiktoken {
+  let p = peers.get(name);
+  if (!p) {
+    p = get_encoding(name as TiktokenEncoding);
+    peers.set(name, p);
+  }
+  return p;
+}
+afterAll(() => {
+  for (const p of peers.values()) p.free();
+});
+
+/** The first `bytes` bytes of a file, cut back to a UTF-8 character boundary. */
+function headText(path: string, bytes: number): string {
+  const buf = readFileSync(path);
+  let end = Math.min(bytes, buf.length);
+  while (end > 0 && end < buf.length && (buf[end] & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(buf.subarray(0, end));
+}
+
+const TRICKY: Record<string, string> = {
+  empty: '',
+  space: ' ',
+  whitespaceOnly: ' \t\n  \r\n\u3000 ',
+  contractions: "I'LL DON'T they'Re We'VE she's It'S you'd I'm 'LL 'll 'Ll O'NEIL'S",
+  oCase: 'HTTPServerError XMLHttpRequest iPhone McDonald ǅemal ǅ ǈ ǋ Ǆ ǆ',
+  combining: 'e\u0301 A\u0308B\u0308c n\u0303o\u0303 \u0301\u0301 CAFE\u0301 cafe\u0301s',
+  devanagari: 'नमस्ते दुनिया हिन्दी भाषा क्षत्रिय',
+  digits: '1234567 12 123 1234 ١٢٣٤ ٠١٢٣٤٥٦٧٨٩ ۱۲۳ १२३४ ๑๒๓๔ ½² ³⁴ ⅣⅤ ①② 3.14159 1,000,000',
+  spaces: 'a\u00A0b \u00A0 c\u3000d\u3000\u3000e\uFEFFf\u0085g\u2028h\u2029i\r\nj\r\n\r\nk  \n  l\t\t m   ',
+  trailingRuns: 'x    \n\n    \t\t   ',
+  slashes: 'a//b a/b // http://example.com/x//y </div>\n</div>\n\n<br/>\n',
+  loneSurrogates: 'a\ud800b \udc00 \udbff\udbff x\ud83d \ude00 end\ud800',
+  emoji: '👨‍👩‍👧‍👦 👩🏽‍💻 🇨🇳🇺🇸🇯🇵 👍🏻👍🏿 🏳️‍🌈 ❤️ 😀😀😀 #️⃣',
+  chinese: '深度学习是机器学习的一个分支，它使用多层神经网络。「你好」——《动手学深度学习》',
+  japanese: 'こんにちは世界。カタカナとひらがな、漢字を混ぜた日本語の文章です。ｶﾀｶﾅ',
+  thai: 'ภาษาไทยเป็นภาษาที่ไม่มีการเว้นวรรคระหว่างคำ',
+  protoPieces: 'constructor __proto__ toString hasOwnProperty valueOf constructor.prototype __defineGetter__',
+  protoAlone: '__proto__',
+  mixed: 'Hello, 世界! 123 émoji 🎉\n\tcode: `x = y // 2;`\n',
+};
+
+describe.each(NAMES)('%s', (name) => {
+  it('gives tiktoken ids on tricky inputs (ordinary, and encode with no specials present)', () => {
+    const ours = tiktokenEncoding(name);
+    const theirs = peer(name);
+    for (const [label, text] of Object.entries(TRICKY)) {
+      expectSameIds(ours.encodeOrdinary(text), theirs.encode_ordinary(text), `${name} ${label} (ordinary)`);
+      expectSameIds(ours.encode(text), theirs.encode(text), `${name} ${label} (encode)`);
+    }
+  });
+
+  it('gives tiktoken ids on long pieces', { timeout: 60_000 }, () => {
+    const ours = tiktokenEncoding(name);
+    const theirs = peer(name);
+    // tiktoken's merge is quadratic in a piece's length: 100,000 a's take it ~12 s, so that one is compared for
+    // cl100k_base only and 20,000 a's for the others (ours takes ~70 ms on 100,000).
+    const as = 'a'.repeat(name === 'cl100k_base' ? 100_000 : 20_000);
+    for (const text of [as, ' '.repeat(20_000), '深'.repeat(5_000), '🙂'.repeat(3_000), 'ab1'.repeat(10_000)]) {
+      expectSameIds(ours.encodeOrdinary(text), theirs.encode_ordinary(text), `${name} long ${JSON.stringify(text.slice(0, 3))}`);
+    }
+  });
+
+  it('handles special tokens in tiktoken three modes', () => {
+    const ours = tiktokenEncoding(name);
+    const theirs = peer(name);
+    const specials = [...ours.specialTokens.keys()];
+    expect(specials).toContain('<|endoftext|>');
+    const text = `Hello<|endoftext|>world ${specials.join(' x ')}<|endoftext|><|endoftext|> <|endoftext tail`;
+    // allowed
+    expectSameIds(ours.encode(text, { allowedSpecial: 'all' }), theirs.encode(text, 'all'), `${name} allowed all`);
+    expectSameIds(
+      ours.encode('a<|endoftext|>b', { allowedSpecial: ['<|endoftext|>'] }),
+      theirs.encode('a<|endoftext|>b', ['<|endoftext|>']),
+      `${name} allowed one`,
+    );
+    expect(ours.encode('<|endoftext|>', { allowedSpecial: 'all' })).toEqual([ours.specialTokens.get('<|endoftext|>')]);
+    // disallowed (the default): both refuse
+    expect(() => theirs.encode(text)).toThrow();
+    expect(() => ours.encode(text)).toThrow(SpecialTokenError);
+    expect(() => ours.encode(text)).toThrow(/special token "<\|endoftext\|>" at offset 5.*allowedSpecial.*encodeOrdinary/);
+    // as ordinary text
+    expectSameIds(ours.encodeOrdinary(text), theirs.encode_ordinary(text), `${name} ordinary`);
+    expectSameIds(ours.encode(text, { disallowedSpecial: [] }), theirs.encode(text, [], []), `${name} nothing disallowed`);
+    if (specials.length > 1) {
+      // allowing one special still refuses the others, as tiktoken does
+      const two = `a${specials[0]}b${specials[1]}c`;
+      expect(() => theirs.encode(two, [specials[0]])).toThrow();
+      expect(() => ours.encode(two, { allowedSpecial: [specials[0]] })).toThrow(SpecialTokenError);
+    }
+  });
+
+  it('decodes to tiktoken bytes and reports its vocabulary size', () => {
+    const ours = tiktokenEncoding(name);
+    const theirs = peer(name);
+    const text = Object.values(TRICKY).join('|') + '<|endoftext|>';
+    const ids = theirs.encode(text, 'all');
+    expect(Buffer.from(ours.decodeBytes(ids)).equals(Buffer.from(theirs.decode(ids)))).toBe(true);
+    // tiktoken's JS binding does not expose n_vocab; these are Python tiktoken's `n_vocab` values.
+    expect(ours.nVocab).toBe({ gpt2: 50257, r50k_base: 50257, p50k_base: 50281, cl100k_base: 100277, o200k_base: 200019 }[name]);
+    for (const id of [0, 255, 256, 1000, ours.nVocab - 1]) {
+      const single = (() => {
+        try {
+          return theirs.decode_single_token_bytes(id);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (single) expect(Buffer.from(ours.tokenBytes(id)).equals(Buffer.from(single))).toBe(true);
+    }
+    expect(() => ours.decodeBytes([ours.nVocab])).toThrow(RangeError);
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)(`corpora ${HAVE_SHARED ? '' : SKIP_SHARED_REASON}`, () => {
+  const files = HAVE_SHARED
+    ? {
+        'd2l-zh.txt': readFileSync(sharedPath('corpora', 'd2l-zh.txt'), 'utf8'),
+        'd2l-en.txt': readFileSync(sharedPath('corpora', 'd2l-en.txt'), 'utf8'),
+      }
+    : {};
+  const bench = HAVE_SHARED ? headText(sharedPath('corpora', 'bench-mix.txt'), 16 * MB) : '';
+
+  describe.each(NAMES)('%s', (name) => {
+    it.each(['d2l-zh.txt', 'd2l-en.txt'] as const)('gives tiktoken ids on all of %s', (file) => {
+      const text = files[file]!;
+      expectSameIds(tiktokenEncoding(name).encodeOrdinary(text), peer(name).encode_ordinary(text), `${name} ${file}`);
+    });
+
+    it(`gives tiktoken ids on the first ${BENCH_BYTES[name] / MB} MB of bench-mix.txt`, () => {
+      const buf = Buffer.from(bench, 'utf8');
+      let end = Math.min(BENCH_BYTES[name], buf.length);
+      while (end > 0 && end < buf.length && (buf[end] & 0xc0) === 0x80) end--;
+      const text = buf.subarray(0, end).toString('utf8');
+      expect(Buffer.byteLength(text)).toBe(end);
+      expectSameIds(tiktokenEncoding(name).encodeOrdinary(text), peer(name).encode_ordinary(text), `${name} bench-mix`);
+    });
+  });
+});
+
+describe('registry', () => {
+  it('caches each encoding per process', () => {
+    expect(tiktokenEncoding('gpt2')).toBe(tiktokenEncoding('gpt2'));
+  });
+
+  it('loads p50k_edit (gap at rank 50256 and specials after)', () => {
+    const ours = tiktokenEncoding('p50k_edit');
+    const theirs = get_encoding('p50k_edit');
+    try {
+      const text = 'x<|fim_prefix|>def f():\n        return 1<|fim_suffix|><|endoftext|>';
+      expectSameIds(ours.encode(text, { allowedSpecial: 'all' }), theirs.encode(text, 'all'), 'p50k_edit');
+    } finally {
+      theirs.free();
+    }
+  });
+
+  it('resolves names and refuses unknown ones, listing the known names', async () => {
+    expect(await loadTokenizer('cl100k_base')).toBe(tiktokenEncoding('cl100k_base'));
+    await expect(loadTokenizer('cl100k')).rejects.toThrow(UnknownTokenizerError);
+    await expect(loadTokenizer('cl100k')).rejects.toThrow(/unknown tokenizer "cl100k".*gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base/);
+    await expect(loadTokenizer('/nonexistent/v.json')).rejects.toThrow(/no such file/);
+  });
+});
