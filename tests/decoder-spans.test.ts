@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { Encoder } from '../src/bpe/encoder.js';
+import { StreamDecoder, incompleteUtf8Tail } from '../src/bpe/decoder.js';
+import { tokenSpans, SpanMismatchError, type TokenSpan } from '../src/bpe/spans.js';
+import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
+import { tiktokenEncoding } from '../src/store/tokenizers.js';
+
+const TEXT = '深度学习🙂 很有趣！👨‍👩‍👧 emoji 🇨🇳 and 中文 mixed 𠀀.';
+
+/** A small vocabulary with a few merges: most Han characters stay split into single bytes or two-byte parts. */
+const small = new Encoder(
+  trainOnTexts(['深度学习 深度 深度学习 学习 学 学 学习', 'hello world hello'], { pattern: 'gpt2', vocabSize: 270 }),
+);
+
+describe('StreamDecoder', () => {
+  for (const [label, enc] of [
+    ['cl100k_base', tiktokenEncoding('cl100k_base').encoder],
+    ['small trained vocabulary', small],
+  ] as const) {
+    it(`streams ${label} in every split like one-shot decode`, () => {
+      const ids = enc.encode(TEXT);
+      const whole = enc.decode(ids);
+      expect(whole).toBe(TEXT);
+      for (let cut = 0; cut <= ids.length; cut++) {
+        const d = new StreamDecoder(enc);
+        const out = d.push(ids.slice(0, cut)) + d.push(ids.slice(cut)) + d.flush();
+        expect(out, `cut at ${cut}`).toBe(whole);
+      }
+      const d = new StreamDecoder(enc);
+      let out = '';
+      for (const id of ids) out += d.push([id]);
+      expect(out + d.flush()).toBe(whole);
+    });
+  }
+
+  it('holds back an incomplete character and emits it when complete', () => {
+    const e = small;
+    const bytes = new TextEncoder().encode('深');
+    const ids = [...bytes].map((b) => e.tokenId(Uint8Array.of(b))!);
+    const d = new StreamDecoder(e);
+    expect(d.push([ids[0]])).toBe('');
+    expect(d.pending).toBe(1);
+    expect(d.push([ids[1]])).toBe('');
+    expect(d.pending).toBe(2);
+    expect(d.push([ids[2]])).toBe('深');
+    expect(d.pending).toBe(0);
+    expect(d.flush()).toBe('');
+  });
+
+  it('flush turns held-back bytes into U+FFFD, like TextDecoder, and starts afresh', () => {
+    const e = small;
+    const d = new StreamDecoder(e);
+    const b = new TextEncoder().encode('深');
+    expect(d.pushBytes(b.subarray(0, 2))).toBe('');
+    expect(d.flush()).toBe('\uFFFD');
+    expect(d.pending).toBe(0);
+    expect(d.pushBytes(new TextEncoder().encode('ok'))).toBe('ok');
+    // invalid bytes are replaced as TextDecoder does, not held back
+    expect(d.pushBytes(Uint8Array.of(0xe6, 0x41, 0xff, 0x80))).toBe(new TextDecoder().decode(Uint8Array.of(0xe6, 0x41, 0xff, 0x80)));
+    expect(d.pending).toBe(0);
+    expect(d.pushBytes(Uint8Array.of(0xf0, 0x9f))).toBe('');
+    expect(d.pending).toBe(2);
+    expect(d.pushBytes(Uint8Array.of(0x98))).toBe('');
+    expect(d.pending).toBe(3);
+    expect(d.pushBytes(Uint8Array.of(0x80))).toBe('😀');
+  });
+
+  it('two decoders never share state', () => {
+    const e = small;
+    const b = new TextEncoder().encode('深');
+    const one = new StreamDecoder(e);
+    const two = new StreamDecoder(e);
+    expect(one.pushBytes(b.subarray(0, 2))).toBe('');
+    expect(two.pushBytes(new TextEncoder().encode('ab'))).toBe('ab');
+    expect(two.pending).toBe(0);
+    expect(two.flush()).toBe('');
+    expect(one.pushBytes(b.subarray(2))).toBe('深');
+  });
+
+  it('refuses unknown ids without losing state', () => {
+    const d = new StreamDecoder(small);
+    const b = new TextEncoder().encode('深');
+    d.pushBytes(b.subarray(0, 1));
+    expect(() => d.push([small.nVocab + 5])).toThrow(RangeError);
+    expect(d.pushBytes(b.subarray(1))).toBe('深');
+  });
+
+  it('incompleteUtf8Tail follows the well-formed ranges', () => {
+    expect(incompleteUtf8Tail(Uint8Array.of(0x41))).toBe(0);
+    expect(incompleteUtf8Tail(Uint8Array.of(0xe6))).toBe(1);
+    expect(incompleteUtf8Tail(Uint8Array.of(0xe6, 0xb7))).toBe(2);
+    expect(incompleteUtf8Tail(Uint8Array.of(0xe6, 0xb7, 0xb1))).toBe(0);
+    expect(incompleteUtf8Tail(Uint8Array.of(0xe0, 0x80))).toBe(0); // overlong: invalid, not held
+    expect(incompleteUtf8Tail(Uint8Array.of(0xed, 0xa0))).toBe(0); // surrogate: invalid
+    expect(incompleteUtf8Tail(Uint8Array.of(0xf4, 0x90))).toBe(0); // above U+10FFFF
+    expect(incompleteUtf8Tail(Uint8Array.of(0xc0))).toBe(0);
+  });
+});
+
+/** Ungrouped spans and the union of each group's spans tile [0, text.length). */
+function expectTiling(text: string, spans: TokenSpan[]): void {
+  let pos = 0;
+  for (let i = 0; i < spans.length; ) {
+    const s = spans[i];
+    let end = s.end;
+    let j = i + 1;
+    if (s.group !== null) {
+      while (j < spans.length && spans[j].group === s.group) end = Math.max(end, spans[j++].end);
+    }
+    expect(s.start, `unit at token ${i}`).toBe(pos);
+    pos = end;
+    i = j;
+  }
+  expect(pos).toBe(text.length);
+}
+
+describe('tokenSpans', () => {
+  it('marks and groups tokens that split Han characters (small vocabulary)', () => {
+    const text = '深度学习，机器';
+    const ids = small.encode(text);
+    const spans = tokenSpans(text, ids, small);
+    expectTiling(text, spans);
+    const partial = spans.filter((s) => s.partial);
+    expect(partial.length).toBeGreaterThan(0);
+    for (const s of partial) {
+      expect(s.group).not.toBeNull();
+      expect(s.hex).toMatch(/^[0-9a-f]{2}( [0-9a-f]{2})*$/);
+    }
+    // '，' (3 bytes) is unknown to the small vocabulary beyond its bytes: three siblings of one group
+    const comma = spans.filter((s) => s.start === 4 && s.end === 5);
+    expect(comma.map((s) => s.hex)).toEqual(['ef', 'bc', '8c']);
+    expect(new Set(comma.map((s) => s.group)).size).toBe(1);
+    expect(comma[0].group).toBe(comma[0].index);
+    // byte ranges are contiguous
+    spans.forEach((s, i) => expect(s.byteStart).toBe(i === 0 ? 0 : spans[i - 1].byteEnd));
+    expect(spans.at(-1)!.byteEnd).toBe(new TextEncoder().encode(text).length);
+  });
+
+  it('cl100k: split Han characters, emoji and whole tokens', () => {
+    const enc = tiktokenEncoding('cl100k_base');
+    const text = '我们的模型 👨‍👩‍👧 hello 🇨🇳! 𠀀';
+    const ids = enc.encode(text);
+    const spans = tokenSpans(text, ids, enc);
+    expectTiling(text, spans);
+    const hello = spans.find((s) => text.slice(s.start, s.end) === ' hello')!;
+    expect(hello).toMatchObject({ partial: false, group: null });
+    expect(hello.hex).toBeUndefined();
+    expect(spans.some((s) => s.partial)).toBe(true); // cl100k splits emoji (4 bytes) at least
+    for (const s of spans) {
+      if (!s.partial) expect(new TextDecoder().decode(enc.tokenBytes(s.id))).toBe(text.slice(s.start, s.end));
+    }
+  });
+
+  it('maps lone surrogates (EF BF BD) to their UTF-16 position', () => {
+    const text = 'a\ud800b\udc00\ud83d\ude00c';
+    const ids = small.encode(text);
+    const spans = tokenSpans(text, ids, small);
+    expectTiling(text, spans);
+    const lone = spans.filter((s) => s.start === 1);
+    expect(lone.every((s) => s.end === 2)).toBe(true);
+    expect(spans.filter((s) => s.start === 3).every((s) => s.end === 4)).toBe(true);
+    expect(spans.filter((s) => s.start === 4).every((s) => s.end === 6)).toBe(true);
+    expect(spans.at(-1)).toMatchObject({ start: 6, end: 7 });
+  });
+
+  it('empty text, and ids that do not match the text', () => {
+    expect(tokenSpans('', [], small)).toEqual([]);
+    expect(() => tokenSpans('ab', small.encode('ac'), small)).toThrow(SpanMismatchError);
+    expect(() => tokenSpans('abc', small.encode('ab'), small)).toThrow(/cover 2 of the text's 3 bytes/);
+  });
+});
