@@ -1,4 +1,5 @@
 import { convertCommand } from './convert.js';
+import { decodeCommand, encodeCommand } from './encode.js';
 import { trainCommand } from './train.js';
 import { UsageError } from './usage.js';
 
@@ -8,12 +9,19 @@ const USAGE = `tokenlab: a tokenizer laboratory
                  [--special TOKEN,...] [--min-frequency N] [--compat hf] [--threads N] --out FILE [--json]
   tokenlab export --vocab FILE --format tiktoken|hf --out FILE
   tokenlab import --format tiktoken|hf --in FILE --out FILE [--pattern NAME|REGEX] [--special TOKEN=ID,...]
+  tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
+  tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]
+
+  NAME is one of gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base; FILE a tokenlab vocabulary.
+  encode and decode read standard input when given neither text nor --file.
 `;
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   train: trainCommand,
   export: (args) => convertCommand('export', args),
   import: (args) => convertCommand('import', args),
+  encode: encodeCommand,
+  decode: decodeCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import { SpecialTokenError, type Tokenizer } from '../bpe/tokenizer.js';
+import { loadTokenizer, UnknownTokenizerError } from '../store/tokenizers.js';
+import { parseOptions, required, UsageError } from './usage.js';
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The input text: TEXT, --file F, or standard input when it is not a terminal. */
+async function inputText(file: string | undefined, positionals: string[], what: string): Promise<string> {
+  if (file !== undefined && positionals.length > 0) throw new UsageError(`give ${what} or --file, not both`);
+  if (file !== undefined) return file === '-' ? (await readStdin()).toString('utf8') : readFile(file, 'utf8');
+  if (positionals.length > 0) return positionals.join(' ');
+  if (process.stdin.isTTY) throw new UsageError(`give ${what}, --file F, or pipe it in`);
+  return (await readStdin()).toString('utf8');
+}
+
+async function tokenizerOption(value: string | undefined): Promise<Tokenizer> {
+  const name = required(value, '--tokenizer');
+  try {
+    return await loadTokenizer(name);
+  } catch (e) {
+    if (e instanceof UnknownTokenizerError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
+ *
+ * Special tokens as tiktoken's encode treats them: by default text containing one is refused; `allow` encodes
+ * them as their ids; `text` encodes their text as ordinary text (encode_ordinary).
+ */
+export async function encodeCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseOptions(args, {
+    tokenizer: { type: 'string' },
+    file: { type: 'string' },
+    count: { type: 'boolean' },
+    json: { type: 'boolean' },
+    special: { type: 'string' },
+  });
+  const mode = values.special ?? 'refuse';
+  if (mode !== 'refuse' && mode !== 'allow' && mode !== 'text') {
+    throw new UsageError(`--special takes refuse, allow or text, not ${JSON.stringify(mode)}`);
+  }
+  const tokenizer = await tokenizerOption(values.tokenizer);
+  const text = await inputText(values.file, positionals, 'TEXT');
+  let ids: number[];
+  try {
+    ids =
+      mode === 'text'
+        ? tokenizer.encodeOrdinary(text)
+        : tokenizer.encode(text, mode === 'allow' ? { allowedSpecial: 'all' } : {});
+  } catch (e) {
+    if (e instanceof SpecialTokenError) {
+      throw new Error(
+        `${e.message.replace(/: pass allowedSpecial.*$/, '')}; use --special allow to encode it as a special token ` +
+          `or --special text to encode it as ordinary text`,
+      );
+    }
+    throw e;
+  }
+  if (values.json) {
+    const out = { tokenizer: tokenizer.name, count: ids.length, ...(values.count ? {} : { ids }) };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } else if (values.count) {
+    process.stdout.write(`${ids.length}\n`);
+  } else {
+    process.stdout.write(`${ids.join(' ')}\n`);
+  }
+}
+
+/** Token ids from text: integers separated by spaces, commas or newlines, a JSON array, or encode --json's object. */
+export function parseIds(text: string): number[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(trimmed);
+    } catch (e) {
+      throw new UsageError(`ids: not valid JSON: ${(e as Error).message}`);
+    }
+    const ids = (obj as { ids?: unknown }).ids;
+    if (!Array.isArray(ids)) throw new UsageError('ids: the JSON object has no "ids" array');
+    return parseIds(ids.join(' '));
+  }
+  const words = trimmed.split(/[\s,[\]]+/).filter((w) => w !== '');
+  return words.map((w, i) => {
+    if (!/^[0-9]+$/.test(w) || !Number.isSafeInteger(Number(w))) {
+      throw new UsageError(`ids: ${JSON.stringify(w)} (item ${i + 1}) is not a token id (a whole number)`);
+    }
+    return Number(w);
+  });
+}
+
+/** tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]: writes the tokens' bytes exactly. */
+export async function decodeCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseOptions(args, {
+    tokenizer: { type: 'string' },
+    file: { type: 'string' },
+  });
+  const tokenizer = await tokenizerOption(values.tokenizer);
+  const ids = parseIds(await inputText(values.file, positionals, 'IDS'));
+  let bytes: Uint8Array;
+  try {
+    bytes = tokenizer.decodeBytes(ids);
+  } catch (e) {
+    if (e instanceof RangeError) {
+      const bad = ids.find((id) => {
+        try {
+          tokenizer.tokenBytes(id);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      throw new Error(`${tokenizer.name} has no token with id ${bad} (ids run from 0 to ${tokenizer.nVocab - 1})`);
+    }
+    throw e;
+  }
+  await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (err) => (err ? reject(err) : resolve())));
+}
