@@ -8,7 +8,8 @@
  *
  * Texts: 10 kB slices (UTF-8 bytes, cut at character boundaries) of d2l-mix (d2l-zh.txt then d2l-en.txt), each
  * encoded by its own call; and the first 16 MB of bench-mix.txt in one call. Each encoder runs once over a
- * warm-up part before the timed pass. Prints MB/s (UTF-8 MB per second), each peer's ratio (tokenlab / peer),
+ * warm-up part before the timed pass (which therefore finds piece caches, tokenlab's and the peers', filled;
+ * `tokenlab, no piece cache` shows tokenlab without its cache). Prints MB/s (UTF-8 MB per second), each peer's ratio (tokenlab / peer),
  * load times, and any token count that differs from tokenlab's.
  *
  * Options: --corpus d2l|bench|all (default all); --skip-slow leaves js-tiktoken out of the 16 MB run.
@@ -132,9 +133,11 @@ async function tiktokenContenders(name: EncName): Promise<Contender[]> {
   const aiTok = new ai.default(aiEnc.default ?? aiEnc);
   const aiMs = performance.now() - t;
 
+  const uncached = new Encoder(ours.vocab, { cacheSize: 0 });
   return [
     { name: 'tokenlab', count: (s) => ours.encodeOrdinary(s).length, loadMs: parseMs + buildMs },
     { name: 'tokenlab count()', count: (s) => ours.count(s) },
+    { name: 'tokenlab, no piece cache', count: (s) => uncached.encodeOrdinary(s).length },
     { name: 'tiktoken (WASM)', count: (s) => tk.encode_ordinary(s).length, loadMs: tkMs },
     { name: 'js-tiktoken', count: (s) => jt.encode(s, [], []).length, loadMs: jtMs, slow: true },
     { name: 'gpt-tokenizer', count: (s) => gpt.encode(s, { disallowedSpecial: new Set() }).length, loadMs: gptMs },
@@ -154,9 +157,11 @@ async function customContenders(): Promise<Contender[]> {
   const [hf, hfMs] = timed(() => Tokenizer.fromString(exportTokenizerJson(vocab)));
   const { Tiktoken } = await import('tiktoken');
   const [tk, tkMs] = timed(() => new Tiktoken(exportTiktokenRanks(vocab), {}, tiktokenPatStr(vocab.pattern)));
+  const uncached = new Encoder(vocab, { cacheSize: 0 });
   return [
     { name: 'tokenlab', count: (s) => ours.encodeOrdinary(s).length, loadMs: oursMs },
     { name: 'tokenlab count()', count: (s) => ours.count(s) },
+    { name: 'tokenlab, no piece cache', count: (s) => uncached.encodeOrdinary(s).length },
     { name: 'tokenizers (HF)', count: async (s) => (await hf.encode(s)).getIds().length, loadMs: hfMs },
     { name: 'tiktoken (WASM, exported ranks)', count: (s) => tk.encode_ordinary(s).length, loadMs: tkMs },
   ];

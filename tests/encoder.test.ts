@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Tiktoken, get_encoding } from 'tiktoken';
 import { Encoder, bytePairMergeHeap, bytePairMergeScan, compilePattern } from '../src/bpe/encoder.js';
@@ -60,6 +61,29 @@ function randomText(seed: number, length: number): string {
   }
   return out;
 }
+
+const COMMON_HAN =
+  '的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区';
+
+/** `n` common Han characters drawn at random (seeded): one unbroken letter run, so one piece. */
+function hanRun(n: number, seed: number): string {
+  const r = rng(seed);
+  let s = '';
+  for (let i = 0; i < n; i++) s += COMMON_HAN[Math.floor(r() * COMMON_HAN.length)];
+  return s;
+}
+
+function fingerprint(ids: readonly number[]): string {
+  return `${ids.length}:${createHash('sha256').update(Uint32Array.from(ids)).digest('hex').slice(0, 16)}`;
+}
+
+const utf8Bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** tiktoken 1.0.22's ids for 'a'.repeat(100000) and hanRun(100000, 11), as fingerprints. */
+const LONG_PIECE_FINGERPRINTS: Record<'cl100k_base' | 'o200k_base', { a: string; han: string }> = {
+  cl100k_base: { a: '12500:96e713d7d5b93201', han: '120830:84085e1869202dcb' },
+  o200k_base: { a: '12500:5fb5d48775cd3e22', han: '99404:f4e993262f635477' },
+};
 
 const TRICKY: string[] = [
   '',
@@ -150,6 +174,50 @@ describe.each([
     expect(() => enc.decode([enc.nVocab + 5])).toThrow(RangeError);
   });
 
+  it('counts what it encodes, allocating no ids (count equals encode().length)', () => {
+    for (const text of TRICKY) {
+      expect(enc.count(text)).toBe(enc.encode(text).length);
+      expect(enc.count(text, { allowedSpecial: 'all' })).toBe(tk.encode(text, 'all').length);
+      expect(enc.count(text)).toBe(tk.encode_ordinary(text).length);
+    }
+    expect(enc.count('')).toBe(0);
+    expect(enc.count('x<|endoftext|>y', { allowedSpecial: ['<|endoftext|>'] })).toBe(3);
+    expect(() => enc.count('x', { allowedSpecial: ['<|nope|>'] })).toThrow(/not a special token/);
+  });
+
+  it('gives the same ids when built straight from the rank data (fromTiktokenRanks)', () => {
+    const data = JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${name}.json`), 'utf8')) as ShippedEncoding;
+    const fast = Encoder.fromTiktokenRanks(data.bpe_ranks, { pattern, specials: data.special_tokens });
+    expect(fast.nVocab).toBe(enc.nVocab);
+    for (const text of TRICKY) expect(fast.encode(text, { allowedSpecial: 'all' })).toEqual(enc.encode(text, { allowedSpecial: 'all' }));
+    // Token bytes, read before and after the lazy `tokens` array is made, are the imported ones.
+    for (const id of [0, 1, 255, 256, 1000, enc.vocab.tokens.length - 1]) expect(fast.tokenBytes(id)).toEqual(enc.tokenBytes(id));
+    expect(fast.vocab.tokens.length).toBe(enc.vocab.tokens.length);
+    for (let id = 0; id < enc.vocab.tokens.length; id += 997) expect(fast.vocab.tokens[id]).toEqual(enc.vocab.tokens[id]);
+    expect(fast.tokenId(utf8Bytes(' hello'))).toBe(enc.tokenId(utf8Bytes(' hello')));
+    expect(fast.decode(fast.encode('深度学习 hello'))).toBe('深度学习 hello');
+  });
+
+  it('encodes long pieces exactly as tiktoken (the heap merge)', () => {
+    // Long enough for the heap, short enough that tiktoken's quadratic merge answers quickly.
+    for (const text of ['a'.repeat(5000), hanRun(3000, 5), 'ab'.repeat(3000), '1'.repeat(999) + 'x'.repeat(4000), ' '.repeat(8000)]) {
+      expectSameIds(enc.encodeOrdinary(text), tk.encode_ordinary(text), JSON.stringify(text.slice(0, 20)));
+      expect(enc.count(text)).toBe(tk.encode_ordinary(text).length);
+    }
+  });
+
+  it('encodes 100,000-character pieces (a run of "a", a Han run) as tiktoken does', () => {
+    // tiktoken's merge is quadratic (12 s and 98 s for these on cl100k_base), so its answers were taken once
+    // (tiktoken 1.0.22, encode_ordinary) and are compared here as fingerprints: count and SHA-256 of the ids.
+    const want = LONG_PIECE_FINGERPRINTS[name];
+    const a = enc.encodeOrdinary('a'.repeat(100_000));
+    expect(fingerprint(a)).toBe(want.a);
+    expect(enc.count('a'.repeat(100_000))).toBe(a.length);
+    const han = enc.encodeOrdinary(hanRun(100_000, 11));
+    expect(fingerprint(han)).toBe(want.han);
+    expect(enc.decode(han)).toBe(hanRun(100_000, 11));
+  });
+
   it('gives the same ids with and without the piece cache', () => {
     const uncached = new Encoder(enc.vocab, { cacheSize: 0 });
     const tiny = new Encoder(enc.vocab, { cacheSize: 3 });
@@ -184,6 +252,12 @@ describe.each([
       expect(ids.length).toBeGreaterThan(50_000);
       expectSameIds(ids, tk.encode_ordinary(text));
       expectSameText(enc.decode(ids), text);
+      expect(enc.count(text)).toBe(ids.length);
+      // 10 kB slices, each counted on its own, as the pages and the bench do.
+      for (let s = 0; s < text.length; s += 10_000) {
+        const slice = text.slice(s, s + 10_000);
+        expect(enc.count(slice)).toBe(tk.encode_ordinary(slice).length);
+      }
     });
   });
 });
@@ -204,7 +278,10 @@ describe('Encoder with a regex source pattern', () => {
     const enc = new Encoder({ ...base, pattern: source });
     const tk = new Tiktoken(readRanks(base), {}, tiktokenPatStr(source));
     try {
-      for (const text of TRICKY) expectSameIds(enc.encodeOrdinary(text), tk.encode_ordinary(text));
+      for (const text of TRICKY) {
+        expectSameIds(enc.encodeOrdinary(text), tk.encode_ordinary(text));
+        expect(enc.count(text)).toBe(tk.encode_ordinary(text).length);
+      }
     } finally {
       tk.free();
     }
@@ -276,6 +353,37 @@ describe('Encoder on small vocabularies', () => {
     expect(enc.decode(ids)).toBe('中<|s|>');
     expect(enc.decode([0xe4, 0xb8])).toBe('\uFFFD');
     expect(enc.nVocab).toBe(301);
+  });
+});
+
+describe('Encoder.fromTiktokenRanks', () => {
+  const b64 = (bytes: number[]): string => Buffer.from(bytes).toString('base64');
+  const singles = Array.from({ length: 256 }, (_, b) => `${b64([b])} ${b}`);
+
+  it('reads plain rank lines in any order and the compact form alike', () => {
+    const lines = [...singles, `${b64([97, 98])} 256`, `${b64([97, 98, 99])} 257`];
+    const shuffled = [...lines].reverse().join('\r\n') + '\n\n';
+    const compact = `! 0 ${lines.map((l) => l.split(' ')[0]).join(' ')}\n`;
+    for (const text of [lines.join('\n'), shuffled, compact]) {
+      const enc = Encoder.fromTiktokenRanks(text, { pattern: 'gpt2', specials: { '<|s|>': 300 } });
+      expect(enc.encode('abc ab<|s|>', { allowedSpecial: 'all' })).toEqual([257, 32, 256, 300]);
+      expect(enc.count('abc ab<|s|>')).toBe(8); // abc, ' ', ab, '<', '|', s, '|', '>'
+      expect(enc.vocab.tokens[257]).toEqual(Uint8Array.of(97, 98, 99));
+      expect(enc.nVocab).toBe(301);
+    }
+  });
+
+  it('refuses gaps, duplicates, bad base64 and missing bytes', () => {
+    const ok = singles.join('\n');
+    expect(() => Encoder.fromTiktokenRanks(`${ok}\n${b64([97, 98])} 257`, { pattern: 'gpt2' })).toThrow(/rank 256 is missing/);
+    expect(() => Encoder.fromTiktokenRanks(`${ok}\n${b64([97])} 256`, { pattern: 'gpt2' })).toThrow(/tokens 97 and 256 have the same bytes/);
+    expect(() => Encoder.fromTiktokenRanks(`${ok}\nYW*= 256`, { pattern: 'gpt2' })).toThrow(/line 257: invalid base64/);
+    expect(() => Encoder.fromTiktokenRanks(`${ok}\nYR== 256`, { pattern: 'gpt2' })).toThrow(/non-canonical/);
+    expect(() => Encoder.fromTiktokenRanks(`${ok}\nYWI= x`, { pattern: 'gpt2' })).toThrow(/not an integer/);
+    expect(() => Encoder.fromTiktokenRanks(singles.slice(1).map((l, i) => `${l.split(' ')[0]} ${i}`).join('\n'), { pattern: 'gpt2' })).toThrow(
+      /every single byte/,
+    );
+    expect(() => Encoder.fromTiktokenRanks(ok, { pattern: 'gpt2', specials: { x: 3 } })).toThrow(/collides/);
   });
 });
 

@@ -53,9 +53,11 @@ function scan(table: RankTable, buf: Uint8Array, n: number, bounds: Int32Array):
     // Part `at` absorbs part `at + 1`.
     rk[at] = at + 3 < m ? table.get(buf, st[at], st[at + 3]) : NONE;
     if (at > 0) rk[at - 1] = table.get(buf, st[at - 1], st[at + 2]);
-    st.copyWithin(at + 1, at + 2, m);
-    rk.copyWithin(at + 1, at + 2, m);
     m--;
+    for (let k = at + 1; k < m; k++) {
+      st[k] = st[k + 1];
+      rk[k] = rk[k + 1];
+    }
   }
   for (let k = 0; k < m; k++) bounds[k] = st[k];
   return m - 1;
