@@ -1,0 +1,135 @@
+import { SCRIPTS, scriptOf, type Script } from './scripts.js';
+
+/** What evaluation needs of a tokenizer: each id's bytes and the size of its id space. */
+export interface EvaluatedTokenizer {
+  tokenBytes(id: number): Uint8Array;
+  nVocab: number;
+}
+
+/**
+ * How a tokenizer fits a text. Every metric is defined here and only here:
+ * - bytesPerToken: UTF-8 bytes of the text / tokens. charactersPerToken: code points / tokens.
+ * - scriptTokens: each token is shared among the scripts of the bytes it covers, in proportion (a token " 的"
+ *   of 4 bytes counts 1/4 whitespace and 3/4 Han); the shares sum to `tokens`. scriptCharacters: code points.
+ * - tokensPerHan: Han share of tokens / Han characters (null without Han). tokensPerEnglishWord: Latin share of
+ *   tokens / English words, a word being a run of ASCII letters with inner apostrophes (null without words).
+ * - renyiEfficiency: Rényi entropy of order `alpha` (2.5) of the token unigram distribution over the
+ *   logarithm of the vocabulary size (Zouhar et al., 2023); 1 means the text uses the vocabulary evenly.
+ * - vocabularyUtilisation: distinct ids used / vocabulary size.
+ * - partialShare: share of tokens that start or end inside a character.
+ */
+export interface Evaluation {
+  tokens: number;
+  bytes: number;
+  characters: number;
+  bytesPerToken: number;
+  charactersPerToken: number;
+  hanCharacters: number;
+  tokensPerHan: number | null;
+  englishWords: number;
+  tokensPerEnglishWord: number | null;
+  renyiEfficiency: number;
+  vocabularyUtilisation: number;
+  partialShare: number;
+  scriptTokens: Record<Script, number>;
+  scriptCharacters: Record<Script, number>;
+}
+
+export const RENYI_ALPHA = 2.5;
+const OTHER = SCRIPTS.indexOf('other');
+
+/** Evaluates `ids`, the encoding of `text` by `tokenizer` (their bytes must be the text's UTF-8). */
+export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: EvaluatedTokenizer): Evaluation {
+  const { scriptOfByte, charStart, scriptCharacters, characters } = classifyBytes(text);
+  const bytes = scriptOfByte.length;
+  const scriptTokens = new Float64Array(SCRIPTS.length);
+  const perScript = new Float64Array(SCRIPTS.length);
+  const used = new Map<number, number>();
+  let partial = 0;
+  let at = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    used.set(id, (used.get(id) ?? 0) + 1);
+    const end = at + tokenizer.tokenBytes(id).length;
+    if (end > bytes) throw new RangeError(`the tokens' bytes run past the text's ${bytes} bytes at token ${i}`);
+    if (!charStart[at] || !charStart[end]) partial++;
+    perScript.fill(0);
+    for (let b = at; b < end; b++) perScript[scriptOfByte[b]]++;
+    for (let s = 0; s < SCRIPTS.length; s++) scriptTokens[s] += perScript[s] / (end - at);
+    at = end;
+  }
+  if (at !== bytes) throw new RangeError(`the tokens cover ${at} of the text's ${bytes} bytes`);
+  const tokens = ids.length;
+  const englishWords = (text.match(/[A-Za-z]+(?:'[A-Za-z]+)*/g) ?? []).length;
+  const han = scriptCharacters[0];
+  return {
+    tokens,
+    bytes,
+    characters,
+    bytesPerToken: bytes / tokens,
+    charactersPerToken: characters / tokens,
+    hanCharacters: han,
+    tokensPerHan: han > 0 ? scriptTokens[0] / han : null,
+    englishWords,
+    tokensPerEnglishWord: englishWords > 0 ? scriptTokens[1] / englishWords : null,
+    renyiEfficiency: renyiEfficiency(used.values(), tokens, tokenizer.nVocab),
+    vocabularyUtilisation: used.size / tokenizer.nVocab,
+    partialShare: tokens > 0 ? partial / tokens : 0,
+    scriptTokens: byScript(scriptTokens),
+    scriptCharacters: byScript(scriptCharacters),
+  };
+}
+
+/** H_alpha(p) / log |V|, with H_alpha(p) = log(sum p_i^alpha) / (1 - alpha) over the ids' frequencies. */
+export function renyiEfficiency(counts: Iterable<number>, total: number, vocabSize: number, alpha = RENYI_ALPHA): number {
+  if (total === 0 || vocabSize < 2) return 0;
+  let sum = 0;
+  for (const c of counts) sum += (c / total) ** alpha;
+  return Math.log(sum) / (1 - alpha) / Math.log(vocabSize);
+}
+
+/** The language tax on parallel text: tokens of the Chinese side over tokens of the English side. */
+export function languageTax(chineseTokens: number, englishTokens: number): number {
+  return chineseTokens / englishTokens;
+}
+
+/** The script of every UTF-8 byte of `text` (lone surrogates are EF BF BD, as encoders see them). */
+function classifyBytes(text: string) {
+  const scriptOfByte = new Uint8Array(utf8Length(text));
+  const charStart = new Uint8Array(scriptOfByte.length + 1);
+  const scriptCharacters = new Float64Array(SCRIPTS.length);
+  let b = 0;
+  let characters = 0;
+  for (let u = 0; u < text.length; ) {
+    const cp = text.codePointAt(u)!;
+    const lone = cp >= 0xd800 && cp <= 0xdfff;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    const script = lone ? OTHER : scriptOf(cp);
+    charStart[b] = 1;
+    scriptOfByte.fill(script, b, b + size);
+    scriptCharacters[script]++;
+    characters++;
+    b += size;
+    u += cp > 0xffff ? 2 : 1;
+  }
+  charStart[b] = 1;
+  return { scriptOfByte, charStart, scriptCharacters, characters };
+}
+
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let u = 0; u < text.length; u++) {
+    const c = text.charCodeAt(u);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(u + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      u++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function byScript(values: Float64Array): Record<Script, number> {
+  return Object.fromEntries(SCRIPTS.map((s, i) => [s, values[i]])) as Record<Script, number>;
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, languageTax, renyiEfficiency } from '../src/eval/metrics.js';
+import { tiktokenEncoding } from '../src/store/tokenizers.js';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** A hand-made tokenizer: ids index this table of byte strings; the id space has 10 ids. */
+function fake(tokens: Uint8Array[]) {
+  return { tokenBytes: (id: number) => tokens[id], nVocab: 10 };
+}
+const TABLE = [
+  utf8('你'), // 0: e4 bd a0
+  Uint8Array.of(0xe5, 0xa5), // 1: the first two bytes of 好 (e5 a5 bd)
+  Uint8Array.of(0xbd), // 2: its last byte
+  utf8(' '), // 3
+  utf8('hi'), // 4
+  utf8('!'), // 5
+  utf8(' 的'), // 6: a space and a Han character in one token
+  Uint8Array.of(0xef, 0xbf, 0xbd), // 7: U+FFFD, what a lone surrogate becomes
+];
+
+describe('evaluate, on hand-computed examples', () => {
+  it('counts tokens, bytes, characters and their ratios', () => {
+    const e = evaluate('你好 hi!', [0, 1, 2, 3, 4, 5], fake(TABLE));
+    expect(e).toMatchObject({ tokens: 6, bytes: 10, characters: 6, hanCharacters: 2, englishWords: 1 });
+    expect(e.bytesPerToken).toBeCloseTo(10 / 6, 12);
+    expect(e.charactersPerToken).toBe(1);
+    // Han: 你, e5 a5, bd = 3 tokens over 2 characters; Latin: "hi" = 1 token over 1 word.
+    expect(e.tokensPerHan).toBe(1.5);
+    expect(e.tokensPerEnglishWord).toBe(1);
+    expect(e.scriptTokens).toEqual({ han: 3, latin: 1, digits: 0, whitespace: 1, punctuation: 1, other: 0 });
+    expect(e.scriptCharacters).toEqual({ han: 2, latin: 2, digits: 0, whitespace: 1, punctuation: 1, other: 0 });
+    expect(e.partialShare).toBeCloseTo(2 / 6, 12); // the two halves of 好
+    expect(e.vocabularyUtilisation).toBe(0.6);
+    // Six distinct ids once each: H_2.5 = ln 6, over ln 10.
+    expect(e.renyiEfficiency).toBeCloseTo(Math.log10(6), 12);
+  });
+
+  it('shares a token among the scripts of its bytes', () => {
+    const e = evaluate(' 的', [6], fake(TABLE));
+    expect(e.scriptTokens.whitespace).toBe(0.25);
+    expect(e.scriptTokens.han).toBe(0.75);
+    expect(e.tokensPerHan).toBe(0.75);
+    expect(e.tokensPerEnglishWord).toBeNull();
+  });
+
+  it('sees a lone surrogate as the three bytes of U+FFFD, one character of another script', () => {
+    const e = evaluate('\ud800', [7], fake(TABLE));
+    expect(e).toMatchObject({ tokens: 1, bytes: 3, characters: 1, partialShare: 0, tokensPerHan: null });
+    expect(e.scriptTokens.other).toBe(1);
+  });
+
+  it('refuses ids whose bytes are not the text', () => {
+    expect(() => evaluate('你好', [0], fake(TABLE))).toThrow(/cover 3 of the text's 6 bytes/);
+    expect(() => evaluate('hi', [0], fake(TABLE))).toThrow(/run past/);
+  });
+
+  it('computes Rényi efficiency of order 2.5', () => {
+    // p = (1/2, 1/4, 1/4): sum p^2.5 = 0.1767767 + 2 * 0.03125 = 0.2392767; ln of it / (1 - 2.5) = 0.9534244;
+    // over ln 4 = 1.3862944: 0.6877494.
+    expect(renyiEfficiency([2, 1, 1], 4, 4)).toBeCloseTo(0.6877494, 6);
+    expect(renyiEfficiency([1, 1, 1, 1], 4, 4)).toBeCloseTo(1, 12); // uniform over the whole vocabulary
+    expect(renyiEfficiency([], 0, 4)).toBe(0);
+  });
+
+  it('gives the language tax as the ratio of token counts', () => {
+    expect(languageTax(150, 100)).toBe(1.5);
+  });
+});
+
+describe('evaluate with a real tokenizer', () => {
+  it('splits every token among scripts and finds Chinese dearer than English in cl100k', () => {
+    const cl100k = tiktokenEncoding('cl100k_base');
+    const zh = '分词器把文本切成词元。语言模型按词元计费，所以中文往往比英文更贵。';
+    const en = 'A tokenizer cuts text into tokens. Language models bill by the token, so Chinese often costs more than English.';
+    const z = evaluate(zh, cl100k.encodeOrdinary(zh), cl100k);
+    const e = evaluate(en, cl100k.encodeOrdinary(en), cl100k);
+    const sum = Object.values(z.scriptTokens).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(z.tokens, 9);
+    expect(z.tokensPerHan).toBeGreaterThan(0.5);
+    // Most words are one token, but " cuts" is shared with its space: a little under one token a word.
+    expect(e.tokensPerEnglishWord).toBeGreaterThan(0.7);
+    expect(e.tokensPerEnglishWord).toBeLessThan(1.1);
+    expect(languageTax(z.tokens, e.tokens)).toBeGreaterThan(1);
+  });
+});
