@@ -92,6 +92,7 @@ describe('tokenlab encode / decode', () => {
     expect((await tokenlab(['encode', '--tokenizer', 'gpt2', '--special', 'allow', text])).stdout).toBe(`${allowed.join(' ')}\n`);
     expect((await tokenlab(['encode', '--tokenizer', 'gpt2', '--special', 'text', text])).stdout).toBe(`${ordinary.join(' ')}\n`);
     expect(allowed).toContain(50256);
+    expect((await tokenlab(['encode', '--tokenizer', 'gpt2', '--special', 'text', '--count', text])).stdout).toBe(`${ordinary.length}\n`);
   });
 
   it('clear errors: unknown tokenizer, missing file, invalid and unknown ids', async () => {

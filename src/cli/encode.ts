@@ -48,6 +48,10 @@ export async function encodeCommand(args: string[]): Promise<void> {
   }
   const tokenizer = await tokenizerOption(values.tokenizer);
   const text = await inputText(values.file, positionals, 'TEXT');
+  if (values.count && !values.json && mode === 'text') {
+    process.stdout.write(`${tokenizer.count(text)}\n`);
+    return;
+  }
   let ids: number[];
   try {
     ids =
