@@ -18,7 +18,8 @@ async function inputText(file: string | undefined, positionals: string[], what: 
   return (await readStdin()).toString('utf8');
 }
 
-async function tokenizerOption(value: string | undefined): Promise<Tokenizer> {
+/** The tokenizer named by --tokenizer (a tiktoken name or a vocabulary file); unknown names are usage errors. */
+export async function tokenizerOption(value: string | undefined): Promise<Tokenizer> {
   const name = required(value, '--tokenizer');
   try {
     return await loadTokenizer(name);
