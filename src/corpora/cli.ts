@@ -1,0 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import { ensureBundledCorpora, textStats } from './index.js';
+
+/** `npm run corpora [-- --force]`: extracts the bundled corpora now and prints what is there. */
+const force = process.argv.includes('--force');
+const result = await ensureBundledCorpora({ force });
+console.log(`corpora in ${result.dir} (${result.extracted.length} extracted in ${result.seconds.toFixed(2)} s)`);
+for (const c of result.corpora) {
+  const s = textStats(await readFile(c.path, 'utf8'));
+  console.log(
+    `${c.name.padEnd(20)} ${(s.bytes / 1024).toFixed(0).padStart(6)} KiB ${String(s.lines).padStart(7)} lines  ` +
+      `Han ${(s.hanShare * 100).toFixed(1).padStart(5)}%  ${c.source}  ${c.licence}`,
+  );
+}
+for (const u of result.unavailable) console.log(`${u.name.padEnd(20)} unavailable: ${u.reason}`);
