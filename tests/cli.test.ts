@@ -77,4 +77,30 @@ describe('tokenlab CLI', () => {
     const tiktoken = await tokenlab('import', '--format', 'tiktoken', '--in', corpus, '--out', join(tmp, 'w.json'));
     expect(tiktoken.stderr).toMatch(/--pattern/);
   });
+
+  it('evaluates tokenizers on a corpus file, as a table or one JSON object per tokenizer', async () => {
+    const vocab = join(tmp, 'eval.json');
+    await tokenlab('train', '--corpus', corpus, '--vocab-size', '500', '--pattern', 'cjk', '--out', vocab, '--json');
+    const { code, stdout } = await tokenlab('eval', '--tokenizers', `cl100k_base,${vocab}`, '--corpus', corpus, '--json');
+    expect(code).toBe(0);
+    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows.map((r) => r.tokenizer)).toEqual(['cl100k_base', vocab]);
+    for (const r of rows) {
+      expect(r.bytes).toBe(readFileSync(corpus).length);
+      expect(r.bytesPerToken).toBeCloseTo(r.bytes / r.tokens, 9);
+      expect(r.tokensPerHan).toBeGreaterThan(0);
+    }
+    // Trained on this very text, the custom vocabulary needs fewer tokens than cl100k.
+    expect(rows[1].tokens).toBeLessThan(rows[0].tokens);
+    const table = await tokenlab('eval', '--tokenizers', 'o200k_base', '--corpus', corpus);
+    expect(table.stdout).toMatch(/tokenizer\s+tokens\s+bytes\/token/);
+    expect(table.stdout).toMatch(/^o200k_base\s+\d+/m);
+  });
+
+  it('refuses a corpus that is not UTF-8 and an unknown tokenizer', async () => {
+    const bad = join(tmp, 'bad.txt');
+    writeFileSync(bad, Buffer.from([0x61, 0xff, 0x62]));
+    expect((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', bad)).stderr).toMatch(/not valid UTF-8/);
+    expect((await tokenlab('eval', '--tokenizers', 'nope', '--corpus', corpus)).stderr).toMatch(/unknown tokenizer "nope"/);
+  });
 });

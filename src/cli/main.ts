@@ -1,5 +1,6 @@
 import { convertCommand } from './convert.js';
 import { decodeCommand, encodeCommand } from './encode.js';
+import { evalCommand } from './eval.js';
 import { trainCommand } from './train.js';
 import { UsageError } from './usage.js';
 
@@ -11,6 +12,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab import --format tiktoken|hf --in FILE --out FILE [--pattern NAME|REGEX] [--special TOKEN=ID,...]
   tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
   tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]
+  tokenlab eval --tokenizers NAME|FILE,... --corpus FILE [--json]
 
   NAME is one of gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base; FILE a tokenlab vocabulary.
   encode and decode read standard input when given neither text nor --file.
@@ -22,6 +24,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   import: (args) => convertCommand('import', args),
   encode: encodeCommand,
   decode: decodeCommand,
+  eval: evalCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
