@@ -2,6 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { ensureBundledCorpora, textStats } from './index.js';
 
 /** `npm run corpora [-- --force]`: extracts the bundled corpora now and prints what is there. */
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0); // output piped into head and the like
+  throw e;
+});
 const force = process.argv.includes('--force');
 const result = await ensureBundledCorpora({ force });
 console.log(`corpora in ${result.dir} (${result.extracted.length} extracted in ${result.seconds.toFixed(2)} s)`);
