@@ -22,6 +22,7 @@ import type { SpecialToken, Vocabulary } from './vocabulary.js';
 import { toWellFormed, utf8Decode, utf8Encode } from './bytes.js';
 import { NONE, RankTable, RankTableError } from './rank-table.js';
 import { bytePairMergeBytes, type BpeResult } from './byte-pair-merge.js';
+import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
 
 /** A vocabulary (or vocabulary file) that breaks the rules; the message says which rule and where. */
 export class VocabularyError extends Error {
@@ -304,7 +305,10 @@ export interface EncodeOptions {
 }
 
 export interface EncoderOptions {
-  /** Pieces that need BPE, cached (per encoder) with their ids; 0 disables the cache. Default 65,536. */
+  /**
+   * About how many pieces that need BPE (up to 64 bytes each) to cache per encoder, with their ids, in a
+   * direct-mapped cache (rounded down to a power of two; about 330 bytes a piece); 0 disables it. Default 8,192.
+   */
   cacheSize?: number;
 }
 
@@ -321,8 +325,6 @@ const wellFormed: (text: string) => string =
       }
     : toWellFormed;
 
-/** Pieces longer than this (in UTF-16 units) are not cached. */
-const CACHE_PIECE_MAX = 256;
 
 /**
  * Encodes and decodes with one vocabulary. Not safe to share across concurrent calls that re-enter it (it
@@ -339,8 +341,8 @@ export class Encoder {
   private readonly specialIds = new Map<string, number>();
   private readonly specialBytes = new Map<number, Uint8Array>();
   private readonly specialRegexes = new Map<string, RegExp>();
-  private readonly cache = new Map<string, number[]>();
-  private readonly cacheSize: number;
+  private readonly cache: PieceCache | null;
+  private readonly ids = new Int32Array(CACHE_MAX_BYTES);
   private buf = new Uint8Array(1024);
   private readonly bpe: BpeResult = { bounds: new Int32Array(1024) };
 
@@ -356,7 +358,8 @@ export class Encoder {
       max = Math.max(max, s.id);
     }
     this.nVocab = max + 1;
-    this.cacheSize = options.cacheSize ?? 65_536;
+    const cacheSize = options.cacheSize ?? 8192;
+    this.cache = cacheSize > 0 ? new PieceCache(cacheSize) : null;
   }
 
   /**
@@ -615,24 +618,25 @@ export class Encoder {
         return 1;
       }
     }
-    const useCache = this.cacheSize > 0 && e - s <= CACHE_PIECE_MAX;
-    let key = '';
-    if (useCache) {
-      key = text.slice(s, e);
-      const hit = this.cache.get(key);
-      if (hit !== undefined) {
-        if (out !== null) for (let k = 0; k < hit.length; k++) out.push(hit[k]);
-        return hit.length;
+    const cache = this.cache;
+    let slot = 0;
+    if (cache !== null && n <= CACHE_MAX_BYTES) {
+      slot = cache.find(buf, n);
+      if (slot >= 0) {
+        const ids = cache.ids;
+        const at = slot * (CACHE_MAX_BYTES + 1);
+        const count = ids[at];
+        if (out !== null) for (let k = 1; k <= count; k++) out.push(ids[at + k]);
+        return count;
       }
     }
     const bpe = this.bpe;
     const parts = bytePairMergeBytes(table, buf, n, bpe);
     const b = bpe.bounds;
-    if (useCache) {
-      const ids: number[] = new Array(parts);
+    if (cache !== null && n <= CACHE_MAX_BYTES) {
+      const ids = this.ids;
       for (let k = 0; k < parts; k++) ids[k] = table.get(buf, b[k], b[k + 1]);
-      if (this.cache.size >= this.cacheSize) this.cache.clear();
-      this.cache.set(key, ids);
+      cache.store(~slot, buf, n, ids, parts);
       if (out !== null) for (let k = 0; k < parts; k++) out.push(ids[k]);
     } else if (out !== null) {
       for (let k = 0; k < parts; k++) out.push(table.get(buf, b[k], b[k + 1]));

@@ -27,6 +27,9 @@ export class RankTable {
   readonly offsets: Uint32Array;
   readonly byteId: Int32Array;
   readonly pairRank: Int32Array;
+  /** Tokens of 3 and 4 bytes by their bytes as one big-endian integer (`IntTable`): no hashing of bytes. */
+  private readonly tri: IntTable;
+  private readonly quad: IntTable;
   /** The length of the longest token, in bytes. */
   readonly maxLen: number;
   private readonly slots: Int32Array;
@@ -43,6 +46,15 @@ export class RankTable {
     this.byteId = new Int32Array(256).fill(NONE);
     this.pairRank = new Int32Array(65536).fill(NONE);
     let maxLen = 0;
+    let n3 = 0;
+    let n4 = 0;
+    for (let id = 0; id < size; id++) {
+      const l = offsets[id + 1] - offsets[id];
+      if (l === 3) n3++;
+      else if (l === 4) n4++;
+    }
+    this.tri = new IntTable(n3);
+    this.quad = new IntTable(n4);
     for (let id = 0; id < size; id++) {
       const s = offsets[id];
       const e = offsets[id + 1];
@@ -52,6 +64,8 @@ export class RankTable {
       if (prev >= 0) throw new RankTableError(`tokens ${prev} and ${id} have the same bytes`);
       if (e - s === 1) this.byteId[arena[s]] = id;
       else if (e - s === 2) this.pairRank[(arena[s] << 8) | arena[s + 1]] = id;
+      else if (e - s === 3) this.tri.set((arena[s] << 16) | (arena[s + 1] << 8) | arena[s + 2], id);
+      else if (e - s === 4) this.quad.set((arena[s] << 24) | (arena[s + 1] << 16) | (arena[s + 2] << 8) | arena[s + 3], id);
     }
     this.maxLen = maxLen;
   }
@@ -111,7 +125,7 @@ export class RankTable {
       if (v >= 2 ** 31) fail(`rank ${v} is too large`);
       return v;
     };
-    /** Decode text[s, e) as base64 into the arena at o; returns the new o. */
+    /** Decode text[s, e) as base64 into the arena at `o`, advancing it. */
     const decode = (s: number, e: number): void => {
       const l = e - s;
       if (l === 0 || (l & 3) !== 0) fail(`base64 length ${l} is not a positive multiple of 4`);
@@ -190,8 +204,8 @@ export class RankTable {
       const byRank = new Int32Array(n).fill(-1);
       for (let i = 0; i < n; i++) {
         const r = rankOf[i];
-        if (r >= n) throw new RankTableError(`rank data: rank ${Math.min(...missing(byRank, rankOf, n))} is missing; ranks must be dense from 0`);
-        if (byRank[r] >= 0) throw new RankTableError(`rank data: rank ${r} is given twice`);
+        if (r >= n) throw new RankTableError(`rank ${firstMissing(rankOf, n)} is missing; ranks must be dense from 0`);
+        if (byRank[r] >= 0) throw new RankTableError(`rank ${r} is given twice`);
         byRank[r] = i;
       }
       const a2 = new Uint8Array(o);
@@ -237,6 +251,8 @@ export class RankTable {
     const len = e - s;
     if (len === 1) return this.byteId[buf[s]];
     if (len === 2) return this.pairRank[(buf[s] << 8) | buf[s + 1]];
+    if (len === 3) return this.tri.get((buf[s] << 16) | (buf[s + 1] << 8) | buf[s + 2]);
+    if (len === 4) return this.quad.get((buf[s] << 24) | (buf[s + 1] << 16) | (buf[s + 2] << 8) | buf[s + 3]);
     let h = 0x811c9dc5;
     for (let k = s; k < e; k++) h = Math.imul(h ^ buf[k], 0x01000193);
     const mask = this.mask;
@@ -267,11 +283,46 @@ export class RankTable {
   }
 }
 
-function missing(byRank: Int32Array, rankOf: Int32Array, n: number): number[] {
+/** int32 key -> id, open addressing with linear probing; absent keys give NONE. Keys are distinct. */
+class IntTable {
+  private readonly keys: Int32Array;
+  private readonly vals: Int32Array;
+  private readonly shift: number;
+  private readonly mask: number;
+
+  constructor(n: number) {
+    let bits = 4;
+    while (1 << bits < n * 2) bits++;
+    this.keys = new Int32Array(1 << bits);
+    this.vals = new Int32Array(1 << bits).fill(NONE);
+    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
+  }
+
+  set(key: number, id: number): void {
+    for (let i = Math.imul(key, 0x9e3779b1) >>> this.shift; ; i = (i + 1) & this.mask) {
+      if (this.vals[i] === NONE) {
+        this.keys[i] = key;
+        this.vals[i] = id;
+        return;
+      }
+    }
+  }
+
+  get(key: number): number {
+    const keys = this.keys;
+    const vals = this.vals;
+    for (let i = Math.imul(key, 0x9e3779b1) >>> this.shift; ; i = (i + 1) & this.mask) {
+      const v = vals[i];
+      if (v === NONE || keys[i] === key) return v;
+    }
+  }
+}
+
+/** The smallest rank in 0 .. n - 1 that no token has. */
+function firstMissing(rankOf: Int32Array, n: number): number {
   const seen = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (rankOf[i] < n) seen[rankOf[i]] = 1;
-  const out: number[] = [];
-  for (let r = 0; r < n && out.length < 1; r++) if (!seen[r]) out.push(r);
-  void byRank;
-  return out.length ? out : [n];
+  for (let r = 0; r < n; r++) if (!seen[r]) return r;
+  return n;
 }
