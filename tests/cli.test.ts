@@ -97,6 +97,14 @@ describe('tokenlab CLI', () => {
     expect(table.stdout).toMatch(/^o200k_base\s+\d+/m);
   });
 
+  it('evaluates a bundled corpus by name, whole or one part of its split', async () => {
+    const { code, stdout } = await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'parallel-zh-en:heldout', '--json');
+    expect(code).toBe(0);
+    const whole = JSON.parse((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'parallel-zh-en', '--json')).stdout);
+    expect(JSON.parse(stdout).bytes).toBeLessThan(whole.bytes);
+    expect((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'no-such-corpus')).stderr).toMatch(/no such file, and no bundled corpus named no-such-corpus/);
+  });
+
   it('refuses a corpus that is not UTF-8 and an unknown tokenizer', async () => {
     const bad = join(tmp, 'bad.txt');
     writeFileSync(bad, Buffer.from([0x61, 0xff, 0x62]));

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { bundledCorpus } from '../corpora/index.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
 import { SCRIPTS } from '../eval/scripts.js';
 import { tokenizerOption } from './encode.js';
 import { parseOptions, required, UsageError } from './usage.js';
 
-/** tokenlab eval --tokenizers a,b,c --corpus FILE [--json]: how each tokenizer fits one text. */
+/** tokenlab eval --tokenizers a,b,c --corpus NAME|FILE [--json]: how each tokenizer fits one text. */
 export async function evalCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, {
     tokenizers: { type: 'string' },
@@ -13,7 +14,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   });
   const names = required(values.tokenizers, '--tokenizers').split(',').filter((n) => n.length > 0);
   if (names.length === 0) throw new UsageError('--tokenizers needs at least one name');
-  const path = required(values.corpus, '--corpus');
+  const path = await corpusPath(required(values.corpus, '--corpus'));
   const text = decodeStrict(await readFile(path), path);
   const rows: Array<{ tokenizer: string } & Evaluation> = [];
   for (const name of names) {
@@ -26,6 +27,23 @@ export async function evalCommand(args: string[]): Promise<void> {
   }
   process.stdout.write(`${path}: ${rows[0].bytes} bytes, ${rows[0].characters} characters, ${rows[0].hanCharacters} Han\n\n`);
   process.stdout.write(formatTable(rows));
+}
+
+/**
+ * A file, else a bundled corpus: NAME (the whole corpus), NAME:train or NAME:heldout (its split parts).
+ */
+async function corpusPath(arg: string): Promise<string> {
+  try {
+    await access(arg);
+    return arg;
+  } catch {
+    const [name, part] = arg.split(':');
+    if (part !== undefined && part !== 'train' && part !== 'heldout') throw new UsageError(`--corpus ${arg}: the part is train or heldout`);
+    const corpus = await bundledCorpus(name).catch((e: Error) => {
+      throw new UsageError(`--corpus ${arg}: no such file, and ${e.message}`);
+    });
+    return part === 'train' ? corpus.trainPath : part === 'heldout' ? corpus.heldOutPath : corpus.path;
+  }
 }
 
 function decodeStrict(bytes: Uint8Array, path: string): string {
