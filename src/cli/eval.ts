@@ -1,5 +1,5 @@
-import { access, readFile } from 'node:fs/promises';
-import { bundledCorpus } from '../corpora/index.js';
+import { readFile } from 'node:fs/promises';
+import { corpusPath } from './corpus-arg.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
 import { SCRIPTS } from '../eval/scripts.js';
 import { tokenizerOption } from './encode.js';
@@ -27,23 +27,6 @@ export async function evalCommand(args: string[]): Promise<void> {
   }
   process.stdout.write(`${path}: ${rows[0].bytes} bytes, ${rows[0].characters} characters, ${rows[0].hanCharacters} Han\n\n`);
   process.stdout.write(formatTable(rows));
-}
-
-/**
- * A file, else a bundled corpus: NAME (the whole corpus), NAME:train or NAME:heldout (its split parts).
- */
-async function corpusPath(arg: string): Promise<string> {
-  try {
-    await access(arg);
-    return arg;
-  } catch {
-    const [name, part] = arg.split(':');
-    if (part !== undefined && part !== 'train' && part !== 'heldout') throw new UsageError(`--corpus ${arg}: the part is train or heldout`);
-    const corpus = await bundledCorpus(name).catch((e: Error) => {
-      throw new UsageError(`--corpus ${arg}: no such file, and ${e.message}`);
-    });
-    return part === 'train' ? corpus.trainPath : part === 'heldout' ? corpus.heldOutPath : corpus.path;
-  }
 }
 
 function decodeStrict(bytes: Uint8Array, path: string): string {

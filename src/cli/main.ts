@@ -6,7 +6,7 @@ import { UsageError } from './usage.js';
 
 const USAGE = `tokenlab: a tokenizer laboratory
 
-  tokenlab train --corpus FILE... --vocab-size N --pattern gpt2|cl100k|o200k|cjk
+  tokenlab train --corpus CORPUS|FILE... --vocab-size N --pattern gpt2|cl100k|o200k|cjk
                  [--special TOKEN,...] [--min-frequency N] [--compat hf] [--threads N] --out FILE [--json]
   tokenlab export --vocab FILE --format tiktoken|hf --out FILE
   tokenlab import --format tiktoken|hf --in FILE --out FILE [--pattern NAME|REGEX] [--special TOKEN=ID,...]

@@ -1,6 +1,7 @@
 import { isPatternName, PATTERN_NAMES } from '../bpe/patterns.js';
 import { trainFiles } from '../jobs/train-files.js';
 import { writeVocabularyFile } from '../store/vocab-files.js';
+import { corpusPath } from './corpus-arg.js';
 import { ProgressLine } from './progress.js';
 import { parseOptions, positiveInteger, required, UsageError } from './usage.js';
 
@@ -21,8 +22,9 @@ export async function trainCommand(args: string[]): Promise<void> {
     out: { type: 'string' },
     json: { type: 'boolean' },
   });
-  const corpora = [...(values.corpus ?? []), ...positionals];
-  if (corpora.length === 0) throw new UsageError('--corpus FILE is required');
+  const named = [...(values.corpus ?? []), ...positionals];
+  if (named.length === 0) throw new UsageError('--corpus FILE is required');
+  const corpora = await Promise.all(named.map(corpusPath));
   const pattern = required(values.pattern, '--pattern');
   if (!isPatternName(pattern)) throw new UsageError(`unknown pattern ${JSON.stringify(pattern)}: use one of ${PATTERN_NAMES.join(', ')}`);
   const compat = values.compat ?? 'none';
@@ -44,6 +46,8 @@ export async function trainCommand(args: string[]): Promise<void> {
     onProgress: (p) => progress?.merge(p),
   });
   progress?.end();
+  // Record corpora as named on the command line (a bundled corpus's name, not its path on this machine).
+  vocab.training!.corpora.forEach((c, i) => (c.name = named[i]));
   await writeVocabularyFile(out, vocab);
   {
     const t = vocab.training!;

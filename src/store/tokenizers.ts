@@ -13,6 +13,8 @@ import {
   type TiktokenEncodingName,
 } from '../bpe/tiktoken-encodings.js';
 import { Tokenizer } from '../bpe/tokenizer.js';
+import { join } from 'node:path';
+import { packageRoot } from '../corpora/sources.js';
 import { readVocabularyFile } from './vocab-files.js';
 
 export { TIKTOKEN_ENCODING_NAMES, isTiktokenEncodingName, type TiktokenEncodingName };
@@ -36,6 +38,16 @@ export function tiktokenEncoding(name: TiktokenEncodingName): Tokenizer {
   return t;
 }
 
+/**
+ * Vocabularies that ship with tokenlab, ready without training: trained by tokenlab on the training splits of
+ * the bundled corpora (`npm run default-vocab` remakes them; docs in vocabularies/README.md).
+ */
+export const SHIPPED_VOCABULARY_NAMES = ['tokenlab-cjk-32k'] as const;
+
+export function shippedVocabularyPath(name: string): string {
+  return join(packageRoot(), 'vocabularies', `${name}.json`);
+}
+
 /** An unknown tokenizer name or unreadable vocabulary file; the message lists the known names. */
 export class UnknownTokenizerError extends Error {
   override name = 'UnknownTokenizerError';
@@ -51,10 +63,12 @@ function looksLikePath(s: string): boolean {
  */
 export async function loadTokenizer(nameOrFile: string): Promise<Tokenizer> {
   if (isTiktokenEncodingName(nameOrFile)) return tiktokenEncoding(nameOrFile);
-  const known = `known tokenizers: ${TIKTOKEN_ENCODING_NAMES.join(', ')}, or the path of a tokenlab vocabulary file (.json)`;
+  const names = [...TIKTOKEN_ENCODING_NAMES, ...SHIPPED_VOCABULARY_NAMES].join(', ');
+  const known = `known tokenizers: ${names}, or the path of a tokenlab vocabulary file (.json)`;
+  const shipped = (SHIPPED_VOCABULARY_NAMES as readonly string[]).includes(nameOrFile);
   let vocab;
   try {
-    vocab = await readVocabularyFile(nameOrFile);
+    vocab = await readVocabularyFile(shipped ? shippedVocabularyPath(nameOrFile) : nameOrFile);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' && !looksLikePath(nameOrFile)) {
