@@ -70,8 +70,8 @@ describe('tokenlab CLI', () => {
     expect((await tokenlab('frobnicate')).stderr).toMatch(/unknown command "frobnicate"/);
     expect((await tokenlab('train', '--pattern', 'gpt2')).stderr).toMatch(/--corpus FILE is required/);
     const missing = await tokenlab('train', '--corpus', join(tmp, 'none.txt'), '--vocab-size', '300', '--pattern', 'gpt2', '--out', join(tmp, 'y.json'));
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/ENOENT/);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/none\.txt: no such file, and no bundled corpus named/);
     const small = await tokenlab('train', '--corpus', corpus, '--vocab-size', '100', '--pattern', 'gpt2', '--out', join(tmp, 'z.json'));
     expect(small.stderr).toMatch(/too small/);
     const tiktoken = await tokenlab('import', '--format', 'tiktoken', '--in', corpus, '--out', join(tmp, 'w.json'));
