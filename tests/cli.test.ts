@@ -102,6 +102,8 @@ describe('tokenlab CLI', () => {
     expect(code).toBe(0);
     const whole = JSON.parse((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'parallel-zh-en', '--json')).stdout);
     expect(JSON.parse(stdout).bytes).toBeLessThan(whole.bytes);
+    const tax = JSON.parse((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'parallel-zh-en', '--parallel', '--json')).stdout);
+    expect(tax.languageTax).toBeGreaterThan(1); // cl100k spends more tokens on the Chinese side
     expect((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'no-such-corpus')).stderr).toMatch(/no such file, and no bundled corpus named no-such-corpus/);
   });
 

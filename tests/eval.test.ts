@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, languageTax, renyiEfficiency } from '../src/eval/metrics.js';
+import { evaluate, languageTax, languageTaxOfPairs, renyiEfficiency } from '../src/eval/metrics.js';
 import { tiktokenEncoding } from '../src/store/tokenizers.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -65,6 +65,9 @@ describe('evaluate, on hand-computed examples', () => {
 
   it('gives the language tax as the ratio of token counts', () => {
     expect(languageTax(150, 100)).toBe(1.5);
+    // A counter of characters: zh "你好\n再见" is 5, en "hello\nbye" is 9.
+    expect(languageTaxOfPairs(['你好\thello', '再见\tbye'], (t) => t.length)).toEqual({ pairs: 2, chineseTokens: 5, englishTokens: 9, tax: 5 / 9 });
+    expect(() => languageTaxOfPairs(['no tab here'], (t) => t.length)).toThrow(/line 1 is not/);
   });
 });
 

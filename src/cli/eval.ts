@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { corpusPath } from './corpus-arg.js';
-import { evaluate, type Evaluation } from '../eval/metrics.js';
+import { evaluate, languageTaxOfPairs, type Evaluation } from '../eval/metrics.js';
 import { SCRIPTS } from '../eval/scripts.js';
 import { tokenizerOption } from './encode.js';
 import { parseOptions, required, UsageError } from './usage.js';
@@ -11,15 +11,19 @@ export async function evalCommand(args: string[]): Promise<void> {
     tokenizers: { type: 'string' },
     corpus: { type: 'string' },
     json: { type: 'boolean' },
+    parallel: { type: 'boolean' },
   });
   const names = required(values.tokenizers, '--tokenizers').split(',').filter((n) => n.length > 0);
   if (names.length === 0) throw new UsageError('--tokenizers needs at least one name');
   const path = await corpusPath(required(values.corpus, '--corpus'));
   const text = decodeStrict(await readFile(path), path);
-  const rows: Array<{ tokenizer: string } & Evaluation> = [];
+  const rows: Array<{ tokenizer: string; languageTax?: number } & Evaluation> = [];
   for (const name of names) {
     const tokenizer = await tokenizerOption(name);
-    rows.push({ tokenizer: name, ...evaluate(text, tokenizer.encodeOrdinary(text), tokenizer) });
+    const row = { tokenizer: name, ...evaluate(text, tokenizer.encodeOrdinary(text), tokenizer) };
+    // --parallel: the corpus is zh<TAB>en lines; also give Chinese tokens over English tokens.
+    if (values.parallel) Object.assign(row, { languageTax: languageTaxOfPairs(lines(text), (t) => tokenizer.count(t)).tax });
+    rows.push(row);
   }
   if (values.json) {
     for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
@@ -27,6 +31,10 @@ export async function evalCommand(args: string[]): Promise<void> {
   }
   process.stdout.write(`${path}: ${rows[0].bytes} bytes, ${rows[0].characters} characters, ${rows[0].hanCharacters} Han\n\n`);
   process.stdout.write(formatTable(rows));
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l.length > 0);
 }
 
 function decodeStrict(bytes: Uint8Array, path: string): string {
@@ -37,7 +45,7 @@ function decodeStrict(bytes: Uint8Array, path: string): string {
   }
 }
 
-function formatTable(rows: Array<{ tokenizer: string } & Evaluation>): string {
+function formatTable(rows: Array<{ tokenizer: string; languageTax?: number } & Evaluation>): string {
   const fixed = (x: number | null, digits = 2) => (x === null ? '-' : x.toFixed(digits));
   const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
   const header = ['tokenizer', 'tokens', 'bytes/token', 'chars/token', 'tokens/Han', 'tokens/word', 'Rényi 2.5', 'vocab used', 'partial', ...SCRIPTS];
@@ -52,7 +60,9 @@ function formatTable(rows: Array<{ tokenizer: string } & Evaluation>): string {
     percent(r.vocabularyUtilisation),
     percent(r.partialShare),
     ...SCRIPTS.map((s) => percent(r.scriptTokens[s] / r.tokens)),
+    ...(r.languageTax === undefined ? [] : [fixed(r.languageTax)]),
   ]);
+  if (rows[0].languageTax !== undefined) header.push('zh/en tax');
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), ...body.map(line)].join('\n') + '\n';

@@ -12,7 +12,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab import --format tiktoken|hf --in FILE --out FILE [--pattern NAME|REGEX] [--special TOKEN=ID,...]
   tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
   tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]
-  tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
+  tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
 
   NAME is one of gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base; FILE a tokenlab vocabulary.
   encode and decode read standard input when given neither text nor --file.

@@ -93,6 +93,24 @@ export function languageTax(chineseTokens: number, englishTokens: number): numbe
   return chineseTokens / englishTokens;
 }
 
+/**
+ * The language tax of a tokenizer on aligned lines `zh<TAB>en` (as in corpora/parallel-zh-en.tsv): each side
+ * is counted as one text, its lines joined by newlines. Lines without a tab are refused.
+ */
+export function languageTaxOfPairs(lines: readonly string[], count: (text: string) => number) {
+  const zh: string[] = [];
+  const en: string[] = [];
+  lines.forEach((line, i) => {
+    const tab = line.indexOf('\t');
+    if (tab < 0) throw new RangeError(`line ${i + 1} is not "Chinese<TAB>English"`);
+    zh.push(line.slice(0, tab));
+    en.push(line.slice(tab + 1));
+  });
+  const chineseTokens = count(zh.join('\n'));
+  const englishTokens = count(en.join('\n'));
+  return { pairs: lines.length, chineseTokens, englishTokens, tax: languageTax(chineseTokens, englishTokens) };
+}
+
 /** The script of every UTF-8 byte of `text` (lone surrogates are EF BF BD, as encoders see them). */
 function classifyBytes(text: string) {
   const scriptOfByte = new Uint8Array(utf8Length(text));
