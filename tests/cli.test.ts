@@ -10,6 +10,7 @@ import { parseVocabulary } from '../src/bpe/vocab-json.js';
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/tokenlab.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-'));
+process.env.TOKENLAB_DATA = join(tmp, 'data'); // the commands below inherit it
 
 async function tokenlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -112,5 +113,20 @@ describe('tokenlab CLI', () => {
     writeFileSync(bad, Buffer.from([0x61, 0xff, 0x62]));
     expect((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', bad)).stderr).toMatch(/not valid UTF-8/);
     expect((await tokenlab('eval', '--tokenizers', 'nope', '--corpus', corpus)).stderr).toMatch(/unknown tokenizer "nope"/);
+  });
+
+  it('adds, lists, uses and removes a user corpus', async () => {
+    const add = await tokenlab('corpus', 'add', '--name', 'mine', '--file', corpus);
+    expect(add.code).toBe(0);
+    expect(add.stdout).toMatch(/^added mine: \d+ bytes, 400 lines/);
+    const listed = (await tokenlab('corpus', 'list', '--json')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(listed.find((c) => c.name === 'mine')).toMatchObject({ kind: 'user', lines: 400 });
+    expect(listed.find((c) => c.name === 'parallel-zh-en')).toMatchObject({ kind: 'bundled', lines: 30 });
+    const evaluated = JSON.parse((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'mine', '--json')).stdout);
+    expect(evaluated.bytes).toBe(readFileSync(corpus).length);
+    expect((await tokenlab('corpus', 'remove', '--name', 'mine')).code).toBe(0);
+    expect((await tokenlab('corpus', 'list', '--json')).stdout).not.toMatch(/"mine"/);
+    const bad = await tokenlab('corpus', 'add', '--name', '../escape', 'text');
+    expect(bad.stderr).toMatch(/is not allowed/);
   });
 });

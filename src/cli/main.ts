@@ -1,4 +1,5 @@
 import { convertCommand } from './convert.js';
+import { corpusCommand } from './corpus.js';
 import { decodeCommand, encodeCommand } from './encode.js';
 import { evalCommand } from './eval.js';
 import { trainCommand } from './train.js';
@@ -12,6 +13,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab import --format tiktoken|hf --in FILE --out FILE [--pattern NAME|REGEX] [--special TOKEN=ID,...]
   tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
   tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]
+  tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME
   tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
 
   NAME is one of gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base; FILE a tokenlab vocabulary.
@@ -25,6 +27,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   encode: encodeCommand,
   decode: decodeCommand,
   eval: evalCommand,
+  corpus: corpusCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

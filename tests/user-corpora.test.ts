@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUserCorpus, listUserCorpora, MAX_USER_CORPUS_BYTES, removeUserCorpus, userCorpus } from '../src/store/user-corpora.js';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+let saved: string | undefined;
+
+beforeAll(() => {
+  saved = process.env.TOKENLAB_DATA;
+  process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-data-'));
+});
+afterAll(() => {
+  if (saved === undefined) delete process.env.TOKENLAB_DATA;
+  else process.env.TOKENLAB_DATA = saved;
+});
+
+describe('user corpora', () => {
+  it('are stored under the data directory with their statistics and listed', async () => {
+    const c = await addUserCorpus('notes', utf8('你好世界\nhello world\n'));
+    // "你好世界\n" is 13 bytes and 5 characters, "hello world\n" 12 and 12; 4 Han of 14 non-space characters.
+    expect(c).toMatchObject({ name: 'notes', bytes: 25, characters: 17, lines: 2, han: 4 });
+    expect(c.hanShare).toBeCloseTo(4 / 14, 12);
+    expect(c.path.startsWith(process.env.TOKENLAB_DATA!)).toBe(true);
+    expect(readFileSync(c.path, 'utf8')).toBe('你好世界\nhello world\n');
+    expect((await listUserCorpora()).map((x) => x.name)).toEqual(['notes']);
+    expect((await userCorpus('notes'))?.bytes).toBe(25);
+    await removeUserCorpus('notes');
+    expect(await listUserCorpora()).toEqual([]);
+  });
+
+  it('refuse unsafe names, bundled names, empty, oversized and non-UTF-8 input, with clear errors', async () => {
+    for (const name of ['../escape', '/abs', '.hidden', 'a/b', '', 'x'.repeat(65)]) {
+      await expect(addUserCorpus(name, utf8('text'))).rejects.toThrow(/is not allowed/);
+    }
+    await expect(addUserCorpus('tang-poems', utf8('text'))).rejects.toThrow(/bundled corpus/);
+    await expect(addUserCorpus('empty', new Uint8Array(0))).rejects.toThrow(/empty/);
+    await expect(addUserCorpus('huge', new Uint8Array(MAX_USER_CORPUS_BYTES + 1))).rejects.toThrow(/limit is 256 MiB/);
+    await expect(addUserCorpus('bad', Uint8Array.of(0x61, 0x62, 0xff, 0x63))).rejects.toThrow(/fails at byte offset 2 \(0xff\)/);
+    await expect(addUserCorpus('cut', Uint8Array.of(0x61, 0xe4, 0xbd))).rejects.toThrow(/ends inside a character/);
+    expect(await listUserCorpora()).toEqual([]);
+  });
+});
