@@ -14,7 +14,9 @@
  * encoded as ordinary text, like `encodeOrdinary`.
  *
  * Token lookup is a typed-array hash table over the token bytes (rank-table.ts); pieces are UTF-8 encoded
- * into a reusable buffer and merged with typed arrays (byte-pair-merge.ts). The string-keyed
+ * into a reusable buffer and merged with typed arrays (byte-pair-merge.ts); pieces that needed BPE are kept in
+ * a small per-encoder cache (piece-cache.ts). `count` runs the same loop without making an id array, and
+ * `Encoder.fromTiktokenRanks` builds the table straight from tiktoken's rank data. The string-keyed
  * `bytePairMerge*` functions below remain for the vocabulary formats (deriving merges from ranks).
  */
 import { isPatternName, patternRegExp, patternSource, type PatternName } from './patterns.js';
