@@ -1,6 +1,28 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 
+// The lab's stylesheet: small enough to inline. It holds no user text.
+const CSS = `
+body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 0 1rem; color: #222; }
+header { padding: .75rem 0; border-bottom: 1px solid #ddd; margin-bottom: 1rem; }
+header a { margin-right: 1rem; color: inherit; }
+textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, monospace; }
+.controls { margin: .5rem 0 1rem; }
+.tokens { white-space: pre-wrap; word-break: break-all; font: 1rem/1.9 ui-monospace, monospace; }
+.t { border-radius: 3px; padding: 1px 0; box-shadow: inset -1px 0 0 rgba(0,0,0,.25); }
+.t:hover { outline: 2px solid #333; }
+.grp { border: 1px dashed #888; border-radius: 3px; padding: 0 2px; }
+.grp-text { margin-right: 2px; }
+.hex { font-size: .75em; padding: 0 2px; margin-left: 1px; }
+.stats { display: flex; flex-wrap: wrap; gap: 2rem; margin: 1rem 0; }
+.stats th { text-align: left; font-weight: normal; color: #555; padding-right: 1rem; }
+.stats td { text-align: right; }
+.bar { display: inline-block; height: .7em; background: #6a8fd8; }
+.error { color: #a00; font-weight: bold; }
+.note { color: #666; }
+#ids { white-space: pre-wrap; word-break: break-all; max-height: 12rem; overflow: auto; }
+`;
+
 /** The frame every page shares: title, stylesheet and htmx served from node_modules (the lab works offline). */
 export function Layout(props: { title: string; children?: Child }) {
   return (
@@ -11,6 +33,7 @@ export function Layout(props: { title: string; children?: Child }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title} · tokenlab</title>
+        <style>{raw(CSS)}</style>
         <script src="/static/htmx.min.js" defer></script>
       </head>
       <body>

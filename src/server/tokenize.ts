@@ -1,0 +1,122 @@
+/**
+ * What the server does with a text: picks a tokenizer by name (only the names the lab lists, never a path from
+ * the request), encodes the text as ordinary text (special-token text is just text), and returns each token's
+ * place in the text with the statistics of src/eval.
+ */
+import type { Tokenizer } from '../bpe/tokenizer.js';
+import { tokenSpans, type TokenSpan } from '../bpe/spans.js';
+import { evaluate, type Evaluation } from '../eval/metrics.js';
+import { loadTokenizer, SHIPPED_VOCABULARY_NAMES, TIKTOKEN_ENCODING_NAMES } from '../store/tokenizers.js';
+
+/** The largest text accepted, in UTF-8 bytes. */
+export const MAX_TEXT_BYTES = 1_000_000;
+
+export const DEFAULT_TOKENIZER = 'cl100k_base';
+
+export interface TokenizerEntry {
+  name: string;
+  kind: 'tiktoken' | 'shipped';
+}
+
+/** The tokenizers the lab offers: tiktoken's encodings, then the vocabularies tokenlab ships. */
+export function listTokenizers(): TokenizerEntry[] {
+  return [
+    ...TIKTOKEN_ENCODING_NAMES.map((name) => ({ name, kind: 'tiktoken' as const })),
+    ...SHIPPED_VOCABULARY_NAMES.map((name) => ({ name, kind: 'shipped' as const })),
+  ];
+}
+
+export function isKnownTokenizer(name: string): boolean {
+  return listTokenizers().some((t) => t.name === name);
+}
+
+/** A tokenizer name the lab does not offer. */
+export class UnknownTokenizerNameError extends Error {
+  override name = 'UnknownTokenizerNameError';
+  constructor(readonly tokenizer: string) {
+    super(`unknown tokenizer ${JSON.stringify(tokenizer)}; known tokenizers: ${listTokenizers().map((t) => t.name).join(', ')}`);
+  }
+}
+
+/** A text over MAX_TEXT_BYTES. */
+export class TextTooLargeError extends Error {
+  override name = 'TextTooLargeError';
+  constructor(readonly bytes: number) {
+    super(`the text is ${bytes} bytes of UTF-8; the limit is ${MAX_TEXT_BYTES} bytes (1 MB)`);
+  }
+}
+
+const loaded = new Map<string, Promise<Tokenizer>>();
+
+/** The tokenizer `name` (one of listTokenizers()), loaded once per process. */
+export function tokenizerByName(name: string): Promise<Tokenizer> {
+  if (!isKnownTokenizer(name)) return Promise.reject(new UnknownTokenizerNameError(name));
+  let t = loaded.get(name);
+  if (t === undefined) {
+    t = loadTokenizer(name);
+    t.catch(() => loaded.delete(name));
+    loaded.set(name, t);
+  }
+  return t;
+}
+
+export interface Tokenized {
+  tokenizer: string;
+  text: string;
+  ids: number[];
+  spans: TokenSpan[];
+  stats: Evaluation;
+}
+
+/** Throws TextTooLargeError over the limit. */
+export function checkTextSize(text: string): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_TEXT_BYTES) throw new TextTooLargeError(bytes);
+}
+
+/** Encodes `text` (as ordinary text) with tokenizer `name`; the spans and statistics of its tokens. */
+export async function tokenize(text: string, name: string): Promise<Tokenized> {
+  checkTextSize(text);
+  const tokenizer = await tokenizerByName(name);
+  const ids = tokenizer.encodeOrdinary(text);
+  const spans = tokenSpans(text, ids, tokenizer);
+  const stats = evaluate(text, ids, tokenizer);
+  return { tokenizer: name, text, ids, spans, stats };
+}
+
+function hex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += bytes[i].toString(16).padStart(2, '0');
+  return s;
+}
+
+/** A number the JSON can carry: NaN and infinities (an empty text's ratios) become null. */
+function finite(x: number | null): number | null {
+  return x !== null && Number.isFinite(x) ? x : null;
+}
+
+/** The JSON body of POST /api/tokenize. */
+export function tokenizedJson(t: Tokenized, tokenizer: Tokenizer) {
+  const s = t.stats;
+  return {
+    tokenizer: t.tokenizer,
+    count: t.ids.length,
+    characters: s.characters,
+    bytes: s.bytes,
+    tokens: t.spans.map((sp) => ({
+      id: sp.id,
+      start: sp.start,
+      end: sp.end,
+      bytes: hex(tokenizer.tokenBytes(sp.id)),
+      partial: sp.partial,
+      group: sp.group,
+    })),
+    stats: {
+      ...s,
+      bytesPerToken: finite(s.bytesPerToken),
+      charactersPerToken: finite(s.charactersPerToken),
+      tokensPerHan: finite(s.tokensPerHan),
+      tokensPerEnglishWord: finite(s.tokensPerEnglishWord),
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/server/app.js';
+import { MAX_TEXT_BYTES } from '../src/server/tokenize.js';
+import { hueOf } from '../views/tokenize.js';
+
+const app = createApp();
+
+function fragment(fields: Record<string, string>) {
+  return app.request('/fragment/tokenize', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true' },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+const PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>'];
+
+describe('tokenize page', () => {
+  it('has a text area that posts to the fragment as you type, and a tokenizer chooser', async () => {
+    const res = await app.request('/');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toMatch(/<textarea[^>]*hx-post="\/fragment\/tokenize"[^>]*hx-trigger="input changed delay:250ms"/);
+    expect(html).toMatch(/<select name="tokenizer"/);
+    for (const name of ['gpt2', 'cl100k_base', 'o200k_base', 'tokenlab-cjk-32k']) expect(html).toContain(`<option value="${name}"`);
+    expect(html).toContain('<option value="cl100k_base" selected');
+    expect(html).toContain('src="/static/htmx.min.js"');
+  });
+
+  it('restores text and tokenizer from the query string and renders the result', async () => {
+    const q = new URLSearchParams({ text: '你好, world', tokenizer: 'o200k_base', ws: '1' });
+    const html = await (await app.request(`/?${q}`)).text();
+    expect(html).toContain('<option value="o200k_base" selected');
+    expect(html).toMatch(/<textarea[^>]*>\n你好, world<\/textarea>/);
+    expect(html).toMatch(/<input type="checkbox" name="ws" value="1" checked/);
+    expect(html).toContain('with <strong>o200k_base</strong>');
+    expect(html).toContain('class="t"');
+  });
+
+  it('colors a token by a hue stable for its id', async () => {
+    const html = await (await fragment({ text: 'a a a', tokenizer: 'cl100k_base' })).text();
+    const styles = [...html.matchAll(/style="background:hsl\((\d+) [^"]*" data-id="(\d+)"/g)];
+    expect(styles.length).toBe(3);
+    for (const [, hue, id] of styles) expect(Number(hue)).toBe(hueOf(Number(id)));
+    expect(styles[1][1]).toBe(styles[2][1]); // " a" twice: the same id, the same color
+    expect(hueOf(1)).not.toBe(hueOf(2));
+  });
+
+  it('the fragment has the spans, the statistics and the ids, and moves the URL to a shareable one', async () => {
+    const res = await fragment({ text: '你好, world', tokenizer: 'cl100k_base' });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html.startsWith('<!DOCTYPE')).toBe(false);
+    expect(html).toContain('<td id="count">4</td>');
+    expect(html).toContain('<pre id="ids">57668 53901 11 1917</pre>');
+    expect(html).toMatch(/bytes \/ token<\/th><td>3\.25</);
+    expect(html).toMatch(/tokens \/ Han character<\/th><td>1\.00</);
+    expect(html).toMatch(/<th>han<\/th>/);
+    const url = res.headers.get('hx-replace-url');
+    expect(url).toBe(`/?${new URLSearchParams({ text: '你好, world', tokenizer: 'cl100k_base' })}`);
+    const page = await (await app.request(url!)).text();
+    expect(page).toContain('<pre id="ids">57668 53901 11 1917</pre>');
+  });
+
+  it('shows whitespace glyphs on request while keeping the line breaks', async () => {
+    const plain = await (await fragment({ text: 'a b\tc\nd', tokenizer: 'cl100k_base' })).text();
+    expect(plain).not.toMatch(/[·→↵]/);
+    const marked = await (await fragment({ text: 'a b\tc\nd', tokenizer: 'cl100k_base', ws: '1' })).text();
+    expect(marked).toContain('·b');
+    expect(marked).toContain('→\t');
+    expect(marked).toContain('↵\n');
+  });
+
+  it('shows a split character once, with the hex bytes of its tokens grouped, and no U+FFFD', async () => {
+    const html = await (await fragment({ text: '猫', tokenizer: 'cl100k_base' })).text();
+    expect(html).toContain('<span class="grp-text">猫</span>');
+    expect(html).toMatch(/>e7<\/span>.*>8c<\/span>.*>ab<\/span>/s);
+    expect(html).not.toContain('\ufffd');
+    expect(html).not.toContain('&#xfffd;');
+  });
+
+  it('an unknown tokenizer or a text over 1 MB is said clearly, without crashing', async () => {
+    const unknown = await fragment({ text: 'x', tokenizer: 'nope' });
+    expect(unknown.status).toBe(200);
+    expect(await unknown.text()).toMatch(/class="error".*unknown tokenizer &quot;nope&quot;/s);
+    const big = await fragment({ text: 'a'.repeat(MAX_TEXT_BYTES + 1), tokenizer: 'cl100k_base' });
+    expect(await big.text()).toMatch(/class="error".*too large/s);
+    expect(big.headers.get('hx-replace-url')).toBeNull();
+    const page = await app.request('/?tokenizer=nope&text=x');
+    expect(page.status).toBe(404);
+    expect(await page.text()).toMatch(/class="error"/);
+  });
+
+  for (const payload of PAYLOADS) {
+    it(`escapes user text: ${payload}`, async () => {
+      for (const html of [
+        await (await fragment({ text: payload, tokenizer: 'cl100k_base' })).text(),
+        await (await fragment({ text: payload, tokenizer: 'cl100k_base', ws: '1' })).text(),
+        await (await app.request(`/?${new URLSearchParams({ text: payload })}`)).text(),
+        await (await fragment({ text: 'x', tokenizer: payload })).text(),
+        await (await app.request(`/?${new URLSearchParams({ text: 'x', tokenizer: payload })}`)).text(),
+      ]) {
+        expect(html).not.toContain(payload);
+        expect(html).not.toMatch(/<script>alert|<img|onerror=alert[^&]*>|<</);
+        expect(html).toContain('&lt;');
+      }
+      // The spans hold the escaped text: unescaped, they give the payload back.
+      const html = await (await fragment({ text: payload, tokenizer: 'cl100k_base' })).text();
+      const texts = [...html.matchAll(/<span class="t"[^>]*>([^<]*)<\/span>/g)].map((m) => m[1]).join('');
+      const unescaped = texts.replace(/&(lt|gt|quot|amp|#39);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', amp: '&', '#39': "'" })[e]!);
+      expect(unescaped).toBe(payload);
+    });
+  }
+});

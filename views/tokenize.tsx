@@ -1,0 +1,211 @@
+/**
+ * The tokenize page: a text area that re-tokenizes as you type (htmx posts the form to /fragment/tokenize after
+ * 250 ms without input), a tokenizer chooser, and the result as colored token spans with statistics.
+ * All user text goes through JSX, which escapes it.
+ */
+import type { TokenSpan } from '../src/bpe/spans.js';
+import { SCRIPTS } from '../src/eval/scripts.js';
+import type { Tokenized, TokenizerEntry } from '../src/server/tokenize.js';
+import { Layout } from './layout.js';
+
+/** At most this many tokens are drawn as spans; the statistics always cover the whole text. */
+export const MAX_RENDERED_TOKENS = 20_000;
+
+export interface TokenizeOptions {
+  text: string;
+  tokenizer: string;
+  whitespace: boolean;
+}
+
+/** A hue stable for an id: an integer hash of the id onto 0..359. */
+export function hueOf(id: number): number {
+  let h = Math.imul(id ^ 0x9e3779b9, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % 360;
+}
+
+function tokenStyle(id: number): string {
+  return `background:hsl(${hueOf(id)} 70% 86%)`;
+}
+
+/** The characters of a token, with visible marks for whitespace when asked (the newline itself is kept). */
+function shown(s: string, whitespace: boolean): string {
+  if (!whitespace) return s;
+  return s.replace(/\r\n|[ \t\n\r]/g, (m) => (m === ' ' ? '·' : m === '\t' ? '→\t' : m === '\r' ? '␍' : '↵\n'));
+}
+
+function Token(props: { span: TokenSpan; text: string; whitespace: boolean }) {
+  const { span } = props;
+  return (
+    <span class="t" style={tokenStyle(span.id)} data-id={String(span.id)} title={`id ${span.id}`}>
+      {shown(props.text.slice(span.start, span.end), props.whitespace)}
+    </span>
+  );
+}
+
+/** Tokens sharing split characters: the characters once, then each token's hex bytes. */
+function Group(props: { spans: TokenSpan[]; text: string; whitespace: boolean }) {
+  const first = props.spans[0];
+  const last = props.spans[props.spans.length - 1];
+  return (
+    <span class="grp" title={`${props.spans.length} tokens share these characters`}>
+      <span class="grp-text">{shown(props.text.slice(first.start, last.end), props.whitespace)}</span>
+      {props.spans.map((s) => (
+        <span class="t hex" style={tokenStyle(s.id)} data-id={String(s.id)} title={`id ${s.id}${s.partial ? ', part of a character' : ''}`}>
+          {s.hex}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function Tokens(props: { result: Tokenized; whitespace: boolean }) {
+  const { spans, text } = props.result;
+  const out = [];
+  const n = Math.min(spans.length, MAX_RENDERED_TOKENS);
+  for (let i = 0; i < n; ) {
+    const g = spans[i].group;
+    if (g === null) {
+      out.push(<Token span={spans[i]} text={text} whitespace={props.whitespace} />);
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < spans.length && spans[j].group === g) j++;
+    out.push(<Group spans={spans.slice(i, j)} text={text} whitespace={props.whitespace} />);
+    i = j;
+  }
+  return (
+    <>
+      <div class="tokens">{out}</div>
+      {spans.length > n ? (
+        <p class="note">Showing the first {n} of {spans.length} tokens; the statistics cover the whole text.</p>
+      ) : null}
+    </>
+  );
+}
+
+function fmt(x: number | null, digits = 2): string {
+  return x === null || !Number.isFinite(x) ? '—' : x.toFixed(digits);
+}
+
+function Stats(props: { result: Tokenized }) {
+  const s = props.result.stats;
+  return (
+    <div class="stats">
+      <table>
+        <tbody>
+          <tr><th>tokens</th><td id="count">{s.tokens}</td></tr>
+          <tr><th>characters</th><td>{s.characters}</td></tr>
+          <tr><th>bytes (UTF-8)</th><td>{s.bytes}</td></tr>
+          <tr><th>bytes / token</th><td>{fmt(s.bytesPerToken)}</td></tr>
+          <tr><th>tokens / Han character</th><td>{fmt(s.tokensPerHan)}</td></tr>
+          <tr><th>tokens / English word</th><td>{fmt(s.tokensPerEnglishWord)}</td></tr>
+          <tr><th>partial-character tokens</th><td>{(s.partialShare * 100).toFixed(1)}%</td></tr>
+        </tbody>
+      </table>
+      <table class="scripts">
+        <thead>
+          <tr><th>script</th><th>characters</th><th>tokens</th><th>share of tokens</th></tr>
+        </thead>
+        <tbody>
+          {SCRIPTS.filter((k) => s.scriptCharacters[k] > 0).map((k) => {
+            const share = s.tokens > 0 ? s.scriptTokens[k] / s.tokens : 0;
+            return (
+              <tr>
+                <th>{k}</th>
+                <td>{s.scriptCharacters[k]}</td>
+                <td>{s.scriptTokens[k].toFixed(1)}</td>
+                <td>
+                  <span class="bar" style={`width:${(share * 100).toFixed(1)}px`}></span> {(share * 100).toFixed(1)}%
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The result fragment htmx swaps into #result. */
+export function TokenizeResult(props: { result: Tokenized; whitespace: boolean }) {
+  const { result } = props;
+  return (
+    <div>
+      <p class="summary">
+        <strong>{result.ids.length}</strong> tokens with <strong>{result.tokenizer}</strong>
+      </p>
+      <Tokens result={result} whitespace={props.whitespace} />
+      <Stats result={result} />
+      <details>
+        <summary>ids</summary>
+        <pre id="ids">{result.ids.join(' ')}</pre>
+        <button type="button" onclick="navigator.clipboard.writeText(document.getElementById('ids').textContent)">
+          copy ids
+        </button>
+      </details>
+    </div>
+  );
+}
+
+/** What the fragment shows instead of a result: an unknown tokenizer or a text over the limit. */
+export function TokenizeError(props: { message: string }) {
+  return (
+    <p class="error" role="alert">
+      {props.message}
+    </p>
+  );
+}
+
+export function TokenizePage(props: {
+  options: TokenizeOptions;
+  tokenizers: readonly TokenizerEntry[];
+  result?: Tokenized;
+  error?: string;
+}) {
+  const { options } = props;
+  const post = {
+    'hx-post': '/fragment/tokenize',
+    'hx-target': '#result',
+    'hx-include': '#tokenize-form',
+  };
+  return (
+    <Layout title="Tokenize">
+      <form id="tokenize-form" method="get" action="/">
+        <textarea name="text" rows={8} placeholder="Type or paste text" {...post} hx-trigger="input changed delay:250ms">
+          {/* HTML drops one newline right after <textarea>: lead with one so a text's own is kept */}
+          {'\n' + options.text}
+        </textarea>
+        <div class="controls">
+          <label>
+            tokenizer{' '}
+            <select name="tokenizer" {...post} hx-trigger="change">
+              {props.tokenizers.map((t) => (
+                <option value={t.name} selected={t.name === options.tokenizer}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </label>{' '}
+          <label>
+            <input type="checkbox" name="ws" value="1" checked={options.whitespace} {...post} hx-trigger="change" /> show
+            whitespace
+          </label>{' '}
+          <noscript>
+            <button type="submit">tokenize</button>
+          </noscript>
+        </div>
+      </form>
+      <div id="result" aria-live="polite">
+        {props.error !== undefined ? (
+          <TokenizeError message={props.error} />
+        ) : props.result !== undefined ? (
+          <TokenizeResult result={props.result} whitespace={options.whitespace} />
+        ) : null}
+      </div>
+    </Layout>
+  );
+}
