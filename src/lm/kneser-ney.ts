@@ -1,0 +1,204 @@
+/**
+ * Interpolated modified Kneser-Ney, as KenLM's lmplz computes it (see docs/lm.md).
+ */
+import { BOS, EOS, UNK, findChild, type NGramTrie } from './ngram-trie.js';
+
+/** [0, D1, D2, D3+] for one order. */
+export type Discount = [number, number, number, number];
+
+export const FALLBACK_DISCOUNT: Discount = [0, 0.5, 1, 1.5];
+
+export interface KneserNeyModel {
+  trie: NGramTrie;
+  /** Per order (index order - 1). */
+  discounts: Discount[];
+  /** Per order: whether the fallback discounts replaced the closed form. */
+  usedFallback: boolean[];
+  /** Per level: log10 interpolated probability of each n-gram. */
+  logProb: Float64Array[];
+  /** Per level: log10 backoff (interpolation weight) of each n-gram as a context; 0 without children. */
+  logBackoff: Float64Array[];
+}
+
+const f = Math.fround;
+
+/**
+ * Chen and Goodman's closed form (eq. 26) from the counts-of-counts n[1..4], computed in single precision
+ * as lmplz does; null when it is undefined (some n[j] = 0) or out of range (D_j outside [0, j]).
+ */
+export function closedFormDiscount(n: ArrayLike<number>): Discount | null {
+  for (let j = 1; j < 4; j++) if (n[j] === 0) return null;
+  const y = f(f(n[1]) / f(n[1] + 2 * n[2]));
+  const d: Discount = [0, 0, 0, 0];
+  for (let j = 1; j < 4; j++) {
+    d[j] = f(j - f(f(f(j + 1) * y) * f(n[j + 1])) / f(n[j]));
+    if (d[j] < 0 || d[j] > j) return null;
+  }
+  return d;
+}
+
+export function estimateKneserNey(trie: NGramTrie, fallback: Discount = FALLBACK_DISCOUNT): KneserNeyModel {
+  const N = trie.order;
+  const levels = trie.levels;
+  const discounts: Discount[] = [];
+  const usedFallback: boolean[] = [];
+  // Counts-of-counts of the adjusted counts of every n-gram of the order (those starting with <s> too).
+  for (let l = 0; l < N; l++) {
+    const lev = levels[l];
+    const n = [0, 0, 0, 0, 0];
+    for (let i = 0; i < lev.word.length; i++) {
+      const c = lev.count[i];
+      if (c < 5) n[c]++;
+    }
+    const d = closedFormDiscount(n);
+    discounts.push(d ?? ([...fallback] as Discount));
+    usedFallback.push(d === null);
+  }
+  const apply = (l: number, c: number) => c - discounts[l][c < 3 ? c : 3];
+
+  // gamma of each context: level l - 1 entries (root for l = 0) over their children in level l.
+  const gammas: Float64Array[] = [];
+  const denoms: Float64Array[] = [];
+  {
+    const lev = levels[0];
+    let denom = 0;
+    const k = [0, 0, 0, 0];
+    for (let i = 0; i < lev.word.length; i++) {
+      const c = lev.count[i];
+      denom += c;
+      if (c > 0) k[c < 3 ? c : 3]++;
+    }
+    const d = discounts[0];
+    gammas.push(Float64Array.of((d[1] * k[1] + d[2] * k[2] + d[3] * k[3]) / denom));
+    denoms.push(Float64Array.of(denom));
+  }
+  for (let l = 1; l < N; l++) {
+    const parent = levels[l - 1];
+    const lev = levels[l];
+    const size = parent.word.length;
+    const g = new Float64Array(size);
+    const den = new Float64Array(size);
+    const d = discounts[l];
+    for (let p = 0; p < size; p++) {
+      const a = parent.childStart[p];
+      const b = parent.childStart[p + 1];
+      if (a === b) continue;
+      let denom = 0;
+      let k1 = 0, k2 = 0, k3 = 0;
+      for (let i = a; i < b; i++) {
+        const c = lev.count[i];
+        denom += c;
+        if (c === 1) k1++;
+        else if (c === 2) k2++;
+        else if (c >= 3) k3++;
+      }
+      den[p] = denom;
+      g[p] = (d[1] * k1 + d[2] * k2 + d[3] * k3) / denom;
+    }
+    gammas.push(g);
+    denoms.push(den);
+  }
+
+  // Interpolated probabilities, order by order.
+  const probs: Float64Array[] = [];
+  {
+    const lev = levels[0];
+    const V = lev.word.length;
+    // lmplz interpolates unigrams with the uniform distribution over the vocabulary without <s>.
+    const uniform = 1 / (V - 1);
+    const gamma = gammas[0][0];
+    const p = new Float64Array(V);
+    for (let w = 0; w < V; w++) {
+      if (w === BOS) p[w] = 1;
+      else if (w === UNK) p[w] = gamma * uniform;
+      else p[w] = apply(0, lev.count[w]) / denoms[0][0] + gamma * uniform;
+    }
+    probs.push(p);
+  }
+  for (let l = 1; l < N; l++) {
+    const lev = levels[l];
+    const lower = probs[l - 1];
+    const p = new Float64Array(lev.word.length);
+    for (let i = 0; i < lev.word.length; i++) {
+      const c = lev.ctx[i];
+      p[i] = apply(l, lev.count[i]) / denoms[l][c] + gammas[l][c] * lower[lev.suffix[i]];
+    }
+    probs.push(p);
+  }
+  const logProb = probs.map((p) => p.map(Math.log10));
+  const logBackoff: Float64Array[] = [];
+  for (let l = 0; l < N; l++) {
+    const size = levels[l].word.length;
+    const b = new Float64Array(size);
+    if (l + 1 < N) {
+      const g = gammas[l + 1];
+      for (let i = 0; i < size; i++) if (g[i] > 0) b[i] = Math.log10(g[i]);
+    }
+    logBackoff.push(b);
+  }
+  return { trie, discounts, usedFallback, logProb, logBackoff };
+}
+
+/** Word index of a token id (`<unk>` when unseen). Builds the lookup on first use. */
+export function makeWordLookup(trie: NGramTrie): (token: number) => number {
+  const m = new Map<number, number>();
+  for (let w = 3; w < trie.vocab.length; w++) m.set(trie.vocab[w], w);
+  return (t) => m.get(t) ?? UNK;
+}
+
+/**
+ * log10 P(word | context) by the ARPA backoff rule: the longest n-gram (context suffix, word) in the model,
+ * plus the backoffs of the longer context suffixes that are in the model. `context` holds word indices,
+ * oldest first; only its last order - 1 words matter.
+ */
+export function logProb10(model: KneserNeyModel, context: ArrayLike<number>, word: number): number {
+  const trie = model.trie;
+  const N = trie.order;
+  const h = Math.min(context.length, N - 1);
+  // nodes[j] = index in level j - 1 of the last j context words (j >= 1), -1 if absent.
+  let best = model.logProb[0][word];
+  let bestLen = 0;
+  let backoffSum = 0;
+  // Walk context suffixes of growing length, from the word nearest to `word` backwards: the trie is
+  // forward, so look each suffix up from its first word.
+  const ctxNodes: number[] = [];
+  for (let j = 1; j <= h; j++) {
+    const words = Array.prototype.slice.call(context, context.length - j) as number[];
+    let node = words[0];
+    let ok = node < trie.levels[0].word.length;
+    for (let i = 1; ok && i < j; i++) {
+      node = findChild(trie, i, node, words[i]);
+      ok = node >= 0;
+    }
+    ctxNodes.push(ok ? node : -1);
+  }
+  for (let j = 1; j <= h; j++) {
+    const c = ctxNodes[j - 1];
+    if (c < 0) break;
+    const e = findChild(trie, j, c, word);
+    if (e >= 0) {
+      best = model.logProb[j][e];
+      bestLen = j;
+    }
+  }
+  for (let j = bestLen + 1; j <= h; j++) {
+    const c = ctxNodes[j - 1];
+    if (c >= 0) backoffSum += model.logBackoff[j - 1][c];
+  }
+  return best + backoffSum;
+}
+
+/** log10 probability of a line (token ids) as KenLM's query scores it: each token and `</s>`, after `<s>`. */
+export function scoreLine(model: KneserNeyModel, tokens: ArrayLike<number>, lookup = makeWordLookup(model.trie)):
+  { log10: number; oov: number } {
+  const ctx: number[] = [BOS];
+  let total = 0;
+  let oov = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    const w = i < tokens.length ? lookup(tokens[i]) : EOS;
+    if (w === UNK) oov++;
+    total += logProb10(model, ctx, w);
+    ctx.push(w);
+  }
+  return { log10: total, oov };
+}
