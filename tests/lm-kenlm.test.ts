@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BOS, EOS, UNK, countNGrams, findNGram, parseIdLines, wordsOf } from '../src/lm/ngram-trie.js';
 import { estimateKneserNey, logProb10, scoreLine, type KneserNeyModel } from '../src/lm/kneser-ney.js';
-import { parseArpa, toArpa, wordName } from '../src/lm/arpa.js';
+import { importArpa, parseArpa, toArpa, wordName } from '../src/lm/arpa.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 
 const close = (a: number, b: number, tol = 1e-12) => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol);
@@ -56,6 +56,13 @@ describe('modified Kneser-Ney on a hand-checked corpus', () => {
     close(e.logProb, Math.log10(0.6), 1e-6);
     close(e.logBackoff, 0);
     close(arpa.ngrams[0].get('<s>')!.logBackoff, Math.log10(0.5), 1e-6);
+  });
+
+  it('imports its ARPA export and scores the same', () => {
+    const back = importArpa(toArpa(model));
+    expect(back.trie.levels.map((l) => l.word.length)).toEqual([6, 5]);
+    for (const line of [[1, 2], [2, 1], [9], [3, 3, 1]]) close(scoreLine(back, line).log10, scoreLine(model, line).log10, 1e-6);
+    expect(scoreLine(back, [9]).oov).toBe(1);
   });
 });
 
@@ -114,6 +121,18 @@ describe.skipIf(!HAVE_SHARED)(`KenLM lmplz parity (../shared/fixtures/kenlm) ${H
     expect(model.discounts[4]).toEqual([0, 0.5, 1, 1.5]);
     const arpaErr = checkArpa(model, sharedPath('fixtures/kenlm/lm5.arpa'));
     const queryErr = checkQuery(model, sharedPath('fixtures/kenlm/query5.txt'));
+    // the ARPA export, imported again, scores like the model
+    const back = importArpa(toArpa(model));
+    const test = parseIdLines(readFileSync(sharedPath('fixtures/kenlm/test.ids'), 'utf8'));
+    for (const line of test.slice(0, 100)) close(scoreLine(back, line).log10, scoreLine(model, line).log10, 1e-4);
     console.log(`order 5: max |error| ARPA ${arpaErr.toExponential(2)}, query totals ${queryErr.toExponential(2)}`);
+  });
+
+  it('imported lm3.arpa and lm5.arpa reproduce query3.txt and query5.txt', () => {
+    for (const n of [3, 5]) {
+      const model = importArpa(readFileSync(sharedPath(`fixtures/kenlm/lm${n}.arpa`), 'utf8'));
+      expect(model.trie.order).toBe(n);
+      checkQuery(model, sharedPath(`fixtures/kenlm/query${n}.txt`));
+    }
   });
 });
