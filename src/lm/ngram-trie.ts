@@ -123,7 +123,8 @@ export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: numbe
   // Level 0: unigrams indexed by word; raw counts until the adjusted counts replace them.
   const levels: TrieLevel[] = [];
   const uniRaw = new Uint32Array(V);
-  for (let p = 0; p < total; p++) uniRaw[words[p]]++;
+  // <s> is never predicted: its count stays 0 (lmplz gives it probability 1 apart from the estimate).
+  for (let p = 0; p < total; p++) if (words[p] !== BOS) uniRaw[words[p]]++;
   const uniIdx = new Uint32Array(V);
   for (let i = 0; i < V; i++) uniIdx[i] = i;
   levels.push({
