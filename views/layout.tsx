@@ -10,7 +10,8 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .controls { margin: .5rem 0 1rem; }
 .tokens { white-space: pre-wrap; word-break: break-all; font: 1rem/1.9 ui-monospace, monospace; }
 .t { border-radius: 3px; padding: 1px 0; box-shadow: inset -1px 0 0 rgba(0,0,0,.25); }
-.t:hover { outline: 2px solid #333; }
+.t:hover, .t.same { outline: 2px solid #333; }
+#hover { min-height: 1.2em; }
 .grp { border: 1px dashed #888; border-radius: 3px; padding: 0 2px; }
 .grp-text { margin-right: 2px; }
 .hex { font-size: .75em; padding: 0 2px; margin-left: 1px; }

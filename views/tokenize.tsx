@@ -6,10 +6,23 @@
 import type { TokenSpan } from '../src/bpe/spans.js';
 import { SCRIPTS } from '../src/eval/scripts.js';
 import type { Tokenized, TokenizerEntry } from '../src/server/tokenize.js';
+import { raw } from 'hono/html';
 import { Layout } from './layout.js';
 
+// Hovering a token marks every token with the same id and names the id below the text (static script, no user
+// text in it; event delegation, so it keeps working after htmx swaps the result).
+const HOVER_SCRIPT = `
+document.addEventListener('mouseover', (e) => {
+  const t = e.target.closest && e.target.closest('.t');
+  document.querySelectorAll('.t.same').forEach((el) => el.classList.remove('same'));
+  const out = document.getElementById('hover');
+  if (!t) { if (out) out.textContent = ''; return; }
+  document.querySelectorAll('.t[data-id="' + t.dataset.id + '"]').forEach((el) => el.classList.add('same'));
+  if (out) out.textContent = 'id ' + t.dataset.id + (t.title.includes('part') ? ' (part of a character)' : '');
+});`;
+
 /** At most this many tokens are drawn as spans; the statistics always cover the whole text. */
-export const MAX_RENDERED_TOKENS = 20_000;
+export const MAX_RENDERED_TOKENS = 5_000;
 
 export interface TokenizeOptions {
   text: string;
@@ -139,6 +152,7 @@ export function TokenizeResult(props: { result: Tokenized; whitespace: boolean }
         <strong>{result.ids.length}</strong> tokens with <strong>{result.tokenizer}</strong>
       </p>
       <Tokens result={result} whitespace={props.whitespace} />
+      <p id="hover" class="note" aria-live="polite"></p>
       <Stats result={result} />
       <details>
         <summary>ids</summary>
@@ -174,6 +188,7 @@ export function TokenizePage(props: {
   };
   return (
     <Layout title="Tokenize">
+      <script>{raw(HOVER_SCRIPT)}</script>
       <form id="tokenize-form" method="get" action="/">
         <textarea name="text" rows={8} placeholder="Type or paste text" {...post} hx-trigger="input changed delay:250ms">
           {/* HTML drops one newline right after <textarea>: lead with one so a text's own is kept */}
