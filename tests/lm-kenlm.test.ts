@@ -136,3 +136,10 @@ describe.skipIf(!HAVE_SHARED)(`KenLM lmplz parity (../shared/fixtures/kenlm) ${H
     }
   });
 });
+
+describe('parseIdLines', () => {
+  it('keeps empty lines as empty sequences and ignores the final newline', () => {
+    expect(parseIdLines('1 2\n\n3\n').map((a) => [...a])).toEqual([[1, 2], [], [3]]);
+    expect(() => parseIdLines('1 x\n')).toThrow(/not a token id/);
+  });
+});

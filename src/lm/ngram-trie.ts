@@ -200,11 +200,14 @@ export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: numbe
 
 /** The token ids of a file of space-separated ids, one sequence a line (as in the KenLM fixtures). */
 export function parseIdLines(text: string): Uint32Array[] {
-  const out: Uint32Array[] = [];
-  for (const line of text.split('\n')) {
+  // Every line is a sequence (an empty line is `<s> </s>`); a final newline does not start another.
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((line) => {
     const t = line.trim();
-    if (t === '' && line === '') continue;
-    out.push(t === '' ? new Uint32Array(0) : Uint32Array.from(t.split(/\s+/), Number));
-  }
-  return out;
+    if (t === '') return new Uint32Array(0);
+    const ids = t.split(/\s+/).map(Number);
+    for (const x of ids) if (!Number.isInteger(x) || x < 0) throw new Error(`not a token id: ${line}`);
+    return Uint32Array.from(ids);
+  });
 }
