@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/server/app.js';
 import { MAX_TEXT_BYTES } from '../src/server/tokenize.js';
-import { hueOf } from '../views/tokenize.js';
+import { hueOf, MAX_RENDERED_TOKENS } from '../views/tokenize.js';
 
 const app = createApp();
 
@@ -90,6 +90,21 @@ describe('tokenize page', () => {
     const page = await app.request('/?tokenizer=nope&text=x');
     expect(page.status).toBe(404);
     expect(await page.text()).toMatch(/class="error"/);
+  });
+
+  it('draws at most MAX_RENDERED_TOKENS spans of a long text and says so; the counts cover it all', async () => {
+    const n = MAX_RENDERED_TOKENS + 100;
+    const html = await (await fragment({ text: ' a'.repeat(n), tokenizer: 'cl100k_base' })).text();
+    expect(html.match(/<span class="t"/g)?.length).toBe(MAX_RENDERED_TOKENS);
+    expect(html).toContain(`<td id="count">${n}</td>`);
+    expect(html).toContain(`Showing the first ${MAX_RENDERED_TOKENS} of ${n} tokens`);
+  });
+
+  it('has the hover hooks and a button that copies the ids', async () => {
+    const html = await (await app.request('/?text=hi')).text();
+    expect(html).toContain('<p id="hover"');
+    expect(html).toContain("closest('.t')");
+    expect(html).toMatch(/<button[^>]*clipboard\.writeText[^>]*>\s*copy ids/);
   });
 
   for (const payload of PAYLOADS) {
