@@ -20,7 +20,7 @@ const MAX_URL_TEXT = 4000;
 
 /** The page's state as a query string: what the shareable URL carries. */
 export function shareUrl(o: TokenizeOptions): string {
-  const q = new URLSearchParams({ text: o.text, tokenizer: o.tokenizer });
+  const q = new URLSearchParams(o.text === '' ? { tokenizer: o.tokenizer } : { text: o.text, tokenizer: o.tokenizer });
   if (o.whitespace) q.set('ws', '1');
   return `/?${q}`;
 }
@@ -65,7 +65,8 @@ export function createApp(): Hono {
     const options = optionsOf((k) => (typeof form[k] === 'string' ? (form[k] as string) : undefined));
     const { result, error } = await run(options);
     // 200 even for errors: htmx swaps only successful responses, and the message belongs in #result.
-    if (options.text.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', shareUrl(options));
+    // A long text stays out of the URL (the URL keeps the tokenizer and options, never a stale text).
+    c.header('HX-Replace-Url', shareUrl(options.text.length <= MAX_URL_TEXT ? options : { ...options, text: '' }));
     if (error !== undefined || result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
     return c.html(<TokenizeResult result={result} whitespace={options.whitespace} />);
   });
