@@ -173,20 +173,15 @@ export interface RankLookup {
   get(key: string): number | undefined;
 }
 
-/** Pieces up to this many bytes are merged by tiktoken's linear scan; longer ones by a heap. */
-const SCAN_MAX = 96;
-
 /**
  * tiktoken's `_byte_pair_merge` on `piece` (a byte string as latin1): start from single bytes and repeatedly
  * merge the adjacent pair whose concatenation has the lowest rank in `ranks` (leftmost on ties), while that
  * rank is below `maxRank`. Returns the part boundaries: [0, ..., piece.length].
+ *
+ * This is the plain quadratic scan, for offline work on tokens' own bytes (deriving merges, the HF export);
+ * encoding uses the typed-array form in byte-pair-merge.ts, which switches to a heap on long pieces.
  */
 export function bytePairMerge(piece: string, ranks: RankLookup, maxRank = Infinity): number[] {
-  return piece.length <= SCAN_MAX ? bytePairMergeScan(piece, ranks, maxRank) : bytePairMergeHeap(piece, ranks, maxRank);
-}
-
-/** @internal The linear-scan form of bytePairMerge (quadratic; what tiktoken does). */
-export function bytePairMergeScan(piece: string, ranks: RankLookup, maxRank = Infinity): number[] {
   const n = piece.length;
   if (n <= 1) return n === 0 ? [0] : [0, 1];
   const starts: number[] = new Array(n + 1);
@@ -214,89 +209,6 @@ export function bytePairMergeScan(piece: string, ranks: RankLookup, maxRank = In
     m--;
   }
   return starts.slice(0, m);
-}
-
-/**
- * @internal bytePairMerge with a binary heap over the live pairs, keyed by (rank, start): the same choices
- * as the scan (lowest rank, then leftmost), in O(n log n) for long pieces.
- */
-export function bytePairMergeHeap(piece: string, ranks: RankLookup, maxRank = Infinity): number[] {
-  const n = piece.length;
-  if (n <= 1) return n === 0 ? [0] : [0, 1];
-  const next = new Int32Array(n);
-  const prev = new Int32Array(n);
-  const alive = new Uint8Array(n).fill(1);
-  for (let i = 0; i < n; i++) {
-    next[i] = i + 1;
-    prev[i] = i - 1;
-  }
-  // Heap entries: key = rank * (n + 1) + start (exact in a double for rank < 2^20 and n < 2^32), end.
-  let keys = new Float64Array(Math.max(16, n));
-  let ends = new Int32Array(keys.length);
-  let size = 0;
-  const stride = n + 1;
-  const push = (key: number, end: number): void => {
-    if (size === keys.length) {
-      const k2 = new Float64Array(size * 2);
-      k2.set(keys);
-      keys = k2;
-      const e2 = new Int32Array(size * 2);
-      e2.set(ends);
-      ends = e2;
-    }
-    let i = size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (keys[p] <= key) break;
-      keys[i] = keys[p];
-      ends[i] = ends[p];
-      i = p;
-    }
-    keys[i] = key;
-    ends[i] = end;
-  };
-  const pop = (): void => {
-    const key = keys[--size];
-    const end = ends[size];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= size) break;
-      if (c + 1 < size && keys[c + 1] < keys[c]) c++;
-      if (keys[c] >= key) break;
-      keys[i] = keys[c];
-      ends[i] = ends[c];
-      i = c;
-    }
-    keys[i] = key;
-    ends[i] = end;
-  };
-  const pushPair = (i: number): void => {
-    const j = next[i];
-    if (j >= n) return;
-    const end = next[j];
-    const r = ranks.get(piece.slice(i, end));
-    if (r !== undefined && r < maxRank) push(r * stride + i, end);
-  };
-  for (let i = 0; i + 1 < n; i++) pushPair(i);
-  while (size > 0) {
-    const key = keys[0];
-    const end = ends[0];
-    pop();
-    const i = key % stride;
-    if (!alive[i]) continue;
-    const j = next[i];
-    if (j >= n || next[j] !== end) continue; // stale: the pair at i changed since this entry was pushed
-    next[i] = end;
-    if (end < n) prev[end] = i;
-    alive[j] = 0;
-    pushPair(i);
-    if (prev[i] >= 0) pushPair(prev[i]);
-  }
-  const bounds: number[] = [];
-  for (let i = 0; i < n; i = next[i]) bounds.push(i);
-  bounds.push(n);
-  return bounds;
 }
 
 export type AllowedSpecial = 'all' | ReadonlySet<string> | readonly string[];
