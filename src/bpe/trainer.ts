@@ -1,4 +1,5 @@
 import { byteLevelOrder } from './byte-level.js';
+import { bytesToLatin1, concatBytes } from './bytes.js';
 import { MergeQueue } from './merge-queue.js';
 import { grow, PairTable } from './pair-table.js';
 import type { PieceCounts } from './piece-counts.js';
@@ -74,7 +75,7 @@ export function trainBpe(pieces: PieceCounts, options: TrainOptions): TrainResul
   const state = new TrainState(words);
   const tokenBytes: Uint8Array[] = byteOf.map((b) => Uint8Array.of(b));
   const idOfBytes = new Map<string, number>();
-  tokenBytes.forEach((t, id) => idOfBytes.set(key(t), id));
+  tokenBytes.forEach((t, id) => idOfBytes.set(bytesToLatin1(t), id));
   const merges: Array<[number, number]> = [];
   const minFrequency = options.minFrequency ?? 0;
 
@@ -93,12 +94,12 @@ export function trainBpe(pieces: PieceCounts, options: TrainOptions): TrainResul
     if (current < 1 || current < minFrequency) break;
     const a = state.pairs.left[pair];
     const b = state.pairs.right[pair];
-    const bytes = concat(tokenBytes[a], tokenBytes[b]);
-    let t = idOfBytes.get(key(bytes));
+    const bytes = concatBytes(tokenBytes[a], tokenBytes[b]);
+    let t = idOfBytes.get(bytesToLatin1(bytes));
     if (t === undefined) {
       t = tokenBytes.length;
       tokenBytes.push(bytes);
-      idOfBytes.set(key(bytes), t);
+      idOfBytes.set(bytesToLatin1(bytes), t);
     }
     merges.push([a, b]);
     const list = queue.topWords;
@@ -326,15 +327,4 @@ function checkSpecials(specials: string[]): string[] {
     seen.add(s);
   }
   return specials;
-}
-
-function concat(x: Uint8Array, y: Uint8Array): Uint8Array {
-  const out = new Uint8Array(x.length + y.length);
-  out.set(x);
-  out.set(y, x.length);
-  return out;
-}
-
-function key(bytes: Uint8Array): string {
-  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
