@@ -6,6 +6,7 @@ const CSS = `
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 0 1rem; color: #222; }
 header { padding: .75rem 0; border-bottom: 1px solid #ddd; margin-bottom: 1rem; }
 header a { margin-right: 1rem; color: inherit; }
+header strong { margin-right: 1.5rem; }
 textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, monospace; }
 .controls { margin: .5rem 0 1rem; }
 .tokens { white-space: pre-wrap; word-break: break-all; font: 1rem/1.9 ui-monospace, monospace; }
@@ -24,6 +25,11 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 #ids { white-space: pre-wrap; word-break: break-all; max-height: 12rem; overflow: auto; }
 `;
 
+/** The lab's pages, in the order the header links them. */
+export const NAV: ReadonlyArray<{ href: string; label: string }> = [
+  { href: '/', label: 'Tokenize' },
+];
+
 /** The frame every page shares: title, stylesheet and htmx served from node_modules (the lab works offline). */
 export function Layout(props: { title: string; children?: Child }) {
   return (
@@ -39,7 +45,10 @@ export function Layout(props: { title: string; children?: Child }) {
       </head>
       <body>
         <header>
-          <strong>tokenlab</strong>
+          <strong>tokenlab</strong>{' '}
+          <nav style="display:inline">
+            {NAV.map((n) => <a href={n.href}>{n.label}</a>)}
+          </nav>
         </header>
         <main>{props.children}</main>
       </body>

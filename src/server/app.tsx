@@ -44,7 +44,10 @@ async function run(o: TokenizeOptions): Promise<{ result?: Tokenized; error?: st
   }
 }
 
-/** Builds the lab's Hono app; main.ts serves it, tests call app.request() directly. */
+/**
+ * Builds the lab's Hono app; main.ts serves it, tests call app.request() directly. Each page family lives in
+ * its own module of routes, mounted here.
+ */
 export function createApp(): Hono {
   const app = new Hono();
   app.route('/api', apiRoutes());

@@ -3,10 +3,12 @@
  * the request), encodes the text as ordinary text (special-token text is just text), and returns each token's
  * place in the text with the statistics of src/eval.
  */
-import type { Tokenizer } from '../bpe/tokenizer.js';
+import { Tokenizer } from '../bpe/tokenizer.js';
 import { tokenSpans, type TokenSpan } from '../bpe/spans.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
+import { Encoder } from '../bpe/encoder.js';
 import { loadTokenizer, SHIPPED_VOCABULARY_NAMES, TIKTOKEN_ENCODING_NAMES } from '../store/tokenizers.js';
+import { listUserVocabularies, readUserVocabulary } from '../store/user-vocabularies.js';
 
 /** The largest text accepted, in UTF-8 bytes. */
 export const MAX_TEXT_BYTES = 1_000_000;
@@ -15,14 +17,18 @@ export const DEFAULT_TOKENIZER = 'cl100k_base';
 
 export interface TokenizerEntry {
   name: string;
-  kind: 'tiktoken' | 'shipped';
+  kind: 'tiktoken' | 'shipped' | 'user';
 }
 
-/** The tokenizers the lab offers: tiktoken's encodings, then the vocabularies tokenlab ships. */
+/**
+ * The tokenizers the lab offers: tiktoken's encodings, the vocabularies tokenlab ships, then the user's
+ * (read from the data directory on each call, so a vocabulary saved or deleted shows at once).
+ */
 export function listTokenizers(): TokenizerEntry[] {
   return [
     ...TIKTOKEN_ENCODING_NAMES.map((name) => ({ name, kind: 'tiktoken' as const })),
     ...SHIPPED_VOCABULARY_NAMES.map((name) => ({ name, kind: 'shipped' as const })),
+    ...listUserVocabularies().map((v) => ({ name: v.name, kind: 'user' as const })),
   ];
 }
 
@@ -46,16 +52,30 @@ export class TextTooLargeError extends Error {
   }
 }
 
+/** Loaded tokenizers by name; a user vocabulary's key carries its file's mtime, so a replaced file reloads. */
 const loaded = new Map<string, Promise<Tokenizer>>();
 
-/** The tokenizer `name` (one of listTokenizers()), loaded once per process. */
+async function loadUserTokenizer(name: string): Promise<Tokenizer> {
+  return new Tokenizer(name, new Encoder(await readUserVocabulary(name)));
+}
+
+/** Drops older versions of the user vocabulary `name` (the file changed). */
+function forgetVersions(name: string): void {
+  for (const key of loaded.keys()) if (key.startsWith(`user:${name}:`)) loaded.delete(key);
+}
+
+/** The tokenizer `name` (one of listTokenizers()), loaded once per process (per version of a user's file). */
 export function tokenizerByName(name: string): Promise<Tokenizer> {
-  if (!isKnownTokenizer(name)) return Promise.reject(new UnknownTokenizerNameError(name));
-  let t = loaded.get(name);
+  const builtIn = (TIKTOKEN_ENCODING_NAMES as readonly string[]).includes(name) || (SHIPPED_VOCABULARY_NAMES as readonly string[]).includes(name);
+  const user = builtIn ? undefined : listUserVocabularies().find((v) => v.name === name);
+  if (!builtIn && user === undefined) return Promise.reject(new UnknownTokenizerNameError(name));
+  const key = user === undefined ? name : `user:${name}:${user.mtimeMs}`;
+  let t = loaded.get(key);
   if (t === undefined) {
-    t = loadTokenizer(name);
-    t.catch(() => loaded.delete(name));
-    loaded.set(name, t);
+    if (user !== undefined) forgetVersions(name);
+    t = user === undefined ? loadTokenizer(name) : loadUserTokenizer(name);
+    t.catch(() => loaded.delete(key));
+    loaded.set(key, t);
   }
   return t;
 }

@@ -1,0 +1,87 @@
+/**
+ * The vocabularies a user trains or imports: `<data dir>/vocabularies/NAME.json`, in our JSON format, written
+ * atomically. Listing is synchronous (one readdir) so every chooser can show them without a restart.
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Vocabulary } from '../bpe/vocabulary.js';
+import { checkName, dataDir } from './data-dir.js';
+import { SHIPPED_VOCABULARY_NAMES, TIKTOKEN_ENCODING_NAMES } from './tokenizers.js';
+import { readVocabularyFile, writeVocabularyFile } from './vocab-files.js';
+
+export interface UserVocabularyFile {
+  name: string;
+  path: string;
+  /** Last modification time (ms): a changed file is loaded afresh. */
+  mtimeMs: number;
+}
+
+export function userVocabularyDir(): string {
+  return join(dataDir(), 'vocabularies');
+}
+
+/** A name a user vocabulary may take: safe as a file name and not one of the built-in tokenizers'. */
+export function checkVocabularyName(name: string): string {
+  checkName(name, 'vocabulary');
+  if ((TIKTOKEN_ENCODING_NAMES as readonly string[]).includes(name) || (SHIPPED_VOCABULARY_NAMES as readonly string[]).includes(name)) {
+    throw new RangeError(`${name} is a built-in tokenizer: choose another name`);
+  }
+  return name;
+}
+
+export function userVocabularyPath(name: string): string {
+  return join(userVocabularyDir(), `${checkVocabularyName(name)}.json`);
+}
+
+/** The user's vocabularies, by name (files with unsafe names, such as a temporary file mid-save, are skipped). */
+export function listUserVocabularies(): UserVocabularyFile[] {
+  let files: string[];
+  try {
+    files = readdirSync(userVocabularyDir());
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const out: UserVocabularyFile[] = [];
+  for (const f of files.sort()) {
+    const name = f.slice(0, -'.json'.length);
+    if (!f.endsWith('.json') || !isAllowedName(name)) continue;
+    const path = join(userVocabularyDir(), f);
+    out.push({ name, path, mtimeMs: statSync(path).mtimeMs });
+  }
+  return out;
+}
+
+function isAllowedName(name: string): boolean {
+  try {
+    checkVocabularyName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function findUserVocabulary(name: string): UserVocabularyFile | undefined {
+  return listUserVocabularies().find((v) => v.name === name);
+}
+
+export async function readUserVocabulary(name: string): Promise<Vocabulary> {
+  return readVocabularyFile(userVocabularyPath(name));
+}
+
+/** Saves (or replaces) the user vocabulary `name`, atomically. */
+export async function saveUserVocabulary(name: string, vocab: Vocabulary): Promise<UserVocabularyFile> {
+  const path = userVocabularyPath(name);
+  mkdirSync(userVocabularyDir(), { recursive: true });
+  await writeVocabularyFile(path, vocab);
+  return { name, path, mtimeMs: statSync(path).mtimeMs };
+}
+
+/** Deletes the user vocabulary `name`; false if there was none. */
+export async function deleteUserVocabulary(name: string): Promise<boolean> {
+  const path = userVocabularyPath(name);
+  if (findUserVocabulary(name) === undefined) return false;
+  await rm(path, { force: true });
+  return true;
+}
