@@ -1,0 +1,125 @@
+/**
+ * Faults, for real: a process killed with SIGKILL in the middle of saving leaves the old file or the new one,
+ * never a part; a training worker that runs out of memory fails its job with a message and this process
+ * lives on.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Vocabulary } from '../src/bpe/vocabulary.js';
+import { startTrainJob } from '../src/jobs/train-job.js';
+import { shippedVocabularyPath } from '../src/store/tokenizers.js';
+import { listUserVocabularies, readUserVocabulary, saveUserVocabulary, userVocabularyDir, userVocabularyPath } from '../src/store/user-vocabularies.js';
+import { readVocabularyFile, writeVocabularyFile } from '../src/store/vocab-files.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-faults-'));
+const SAVE_LOOP = fileURLToPath(new URL('./fixtures/save-vocabulary-loop.mjs', import.meta.url));
+const KILLS = 8;
+
+let previousData: string | undefined;
+beforeAll(() => {
+  previousData = process.env.TOKENLAB_DATA;
+  process.env.TOKENLAB_DATA = join(tmp, 'data');
+});
+afterAll(() => {
+  if (previousData === undefined) delete process.env.TOKENLAB_DATA;
+  else process.env.TOKENLAB_DATA = previousData;
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/**
+ * Runs the save loop in a child process and kills it with SIGKILL: at a random moment up to 300 ms into the
+ * loop, or (odd rounds) as soon as a file in the vocabulary directory changes, which lands inside a write.
+ */
+async function saveAndKill(versionFiles: string[], round: number): Promise<NodeJS.Signals | null> {
+  const child = spawn(process.execPath, [SAVE_LOOP, ...versionFiles], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  await once(child.stdout, 'data'); // the first save is done: the loop runs
+  const kill = () => child.kill('SIGKILL');
+  const watcher = round % 2 === 1 ? watch(userVocabularyDir(), kill) : undefined;
+  if (!watcher) setTimeout(kill, Math.random() * 300);
+  const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  watcher?.close();
+  return signal;
+}
+
+const tempFiles = () => readdirSync(userVocabularyDir()).filter((f) => f.endsWith('.tmp'));
+
+describe('a process killed (SIGKILL) while saving a vocabulary', () => {
+  it('leaves the old or the new file, whole, after every restart', async () => {
+    const newer = await readVocabularyFile(shippedVocabularyPath('tokenlab-cjk-32k'));
+    const older: Vocabulary = { ...newer, specials: [{ text: '<|older|>', id: newer.specials[0].id }] };
+    const files = [join(tmp, 'older.json'), join(tmp, 'newer.json')];
+    await writeVocabularyFile(files[0], older);
+    await writeVocabularyFile(files[1], newer);
+    const versions = files.map((f) => readFileSync(f, 'utf8'));
+    await saveUserVocabulary('victim', older);
+    let leftovers = 0;
+    for (let i = 0; i < KILLS; i++) {
+      expect(await saveAndKill(files, i)).toBe('SIGKILL');
+      // The restart: a fresh read of what is on disk.
+      const found = readFileSync(userVocabularyPath('victim'), 'utf8');
+      expect(versions.indexOf(found), `after kill ${i + 1} the file has ${found.length} characters`).toBeGreaterThanOrEqual(0);
+      expect((await readUserVocabulary('victim')).specials[0].text).toMatch(/^<\|(older|endoftext)\|>$/);
+      leftovers = tempFiles().length;
+    }
+    // A kill mid-write leaves a temporary file (how many depends on where the kills land); it is never listed.
+    console.log(`${KILLS} kills left ${leftovers} temporary file(s) behind`);
+    expect(listUserVocabularies().map((v) => v.name)).toEqual(['victim']);
+  });
+
+  it('ignores a partial temporary file left beside a vocabulary', async () => {
+    const vocab = await readVocabularyFile(shippedVocabularyPath('tokenlab-cjk-32k'));
+    await saveUserVocabulary('kept', vocab);
+    const partial = readFileSync(userVocabularyPath('kept'), 'utf8').slice(0, 1000);
+    mkdirSync(userVocabularyDir(), { recursive: true });
+    writeFileSync(join(userVocabularyDir(), '.kept.json.0123456789ab.tmp'), partial);
+    writeFileSync(join(userVocabularyDir(), '.other.json.0123456789ab.tmp'), partial);
+    const names = listUserVocabularies().map((v) => v.name);
+    expect(names).toContain('kept');
+    expect(names.every((n) => !n.startsWith('.'))).toBe(true);
+    expect((await readUserVocabulary('kept')).tokens.length).toBe(vocab.tokens.length);
+  });
+});
+
+describe('a training worker that runs out of memory', () => {
+  /** A corpus of many distinct words: counting them needs far more than a 32 MB heap. */
+  function manyWords(): string {
+    const path = join(tmp, 'many-words.txt');
+    const words: string[] = [];
+    for (let i = 0; i < 600_000; i++) words.push(`w${i.toString(36)}x${((i * 2_654_435_761) >>> 0).toString(36)}`);
+    writeFileSync(path, words.join(' '));
+    return path;
+  }
+
+  it('fails its job with a message, and this process goes on training', async () => {
+    const path = manyWords();
+    process.env.TOKENLAB_WORKER_HEAP_MB = '32';
+    let job;
+    try {
+      job = startTrainJob([path], { pattern: 'gpt2', vocabSize: 20_000, threads: 1 }, () => {});
+    } finally {
+      delete process.env.TOKENLAB_WORKER_HEAP_MB;
+    }
+    await expect(job.result).rejects.toThrow(/^training failed: .*out of memory/);
+    const small = join(tmp, 'small.txt');
+    writeFileSync(small, 'the lab keeps training after a worker ran out of memory\n'.repeat(100));
+    const vocab = await startTrainJob([small], { pattern: 'gpt2', vocabSize: 300, threads: 1 }, () => {}).result;
+    expect(vocab.tokens.length).toBeGreaterThan(256);
+  });
+
+  it('refuses a heap limit that is not a positive number of MB', () => {
+    process.env.TOKENLAB_WORKER_HEAP_MB = 'lots';
+    try {
+      expect(() => startTrainJob([join(tmp, 'x.txt')], { pattern: 'gpt2', vocabSize: 300 }, () => {})).toThrow(
+        /TOKENLAB_WORKER_HEAP_MB must be a positive number of megabytes, not "lots"/,
+      );
+    } finally {
+      delete process.env.TOKENLAB_WORKER_HEAP_MB;
+    }
+  });
+});
