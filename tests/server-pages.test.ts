@@ -1,9 +1,31 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import { MAX_TEXT_BYTES } from '../src/server/tokenize.js';
+import { saveUserVocabulary } from '../src/store/user-vocabularies.js';
 import { hueOf, MAX_RENDERED_TOKENS } from '../views/tokenize.js';
 
+let savedDataDir: string | undefined;
+beforeAll(() => {
+  savedDataDir = process.env.TOKENLAB_DATA;
+  process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-pages-'));
+});
+afterAll(() => {
+  if (savedDataDir === undefined) delete process.env.TOKENLAB_DATA;
+  else process.env.TOKENLAB_DATA = savedDataDir;
+});
+
 const app = createApp();
+
+/** The text of the ids view (its hover targets' tags removed). */
+function idsText(html: string): string {
+  const pre = html.match(/<pre id="ids">(.*?)<\/pre>/s);
+  if (pre === null) throw new Error('no ids view');
+  return pre[1].replace(/<[^>]*>/g, '');
+}
 
 function fragment(fields: Record<string, string>) {
   return app.request('/fragment/tokenize', {
@@ -53,14 +75,14 @@ describe('tokenize page', () => {
     const html = await res.text();
     expect(html.startsWith('<!DOCTYPE')).toBe(false);
     expect(html).toContain('<td id="count">4</td>');
-    expect(html).toContain('<pre id="ids">57668 53901 11 1917</pre>');
+    expect(idsText(html)).toBe('57668 53901 11 1917');
     expect(html).toMatch(/bytes \/ token<\/th><td>3\.25</);
     expect(html).toMatch(/tokens \/ Han character<\/th><td>1\.00</);
     expect(html).toMatch(/<th>han<\/th>/);
     const url = res.headers.get('hx-replace-url');
     expect(url).toBe(`/?${new URLSearchParams({ text: '你好, world', tokenizer: 'cl100k_base' })}`);
     const page = await (await app.request(url!)).text();
-    expect(page).toContain('<pre id="ids">57668 53901 11 1917</pre>');
+    expect(idsText(page)).toBe('57668 53901 11 1917');
   });
 
   it('shows whitespace glyphs on request while keeping the line breaks', async () => {
@@ -98,13 +120,43 @@ describe('tokenize page', () => {
     expect(html.match(/<span class="t"/g)?.length).toBe(MAX_RENDERED_TOKENS);
     expect(html).toContain(`<td id="count">${n}</td>`);
     expect(html).toContain(`Showing the first ${MAX_RENDERED_TOKENS} of ${n} tokens`);
+    // The ids view holds every id (copying takes them all), the drawn ones as hover targets.
+    expect(html.match(/<span class="i"/g)?.length).toBe(MAX_RENDERED_TOKENS);
+    expect(idsText(html).split(' ').length).toBe(n);
   });
 
-  it('has the hover hooks and a button that copies the ids', async () => {
-    const html = await (await app.request('/?text=hi')).text();
+  it('ties each drawn token and its id in the ids view by the token index, for hovering either', async () => {
+    const html = await (await app.request(`/?${new URLSearchParams({ text: 'Hello 世界 猫' })}`)).text();
     expect(html).toContain('<p id="hover"');
-    expect(html).toContain("closest('.t')");
+    expect(html).toContain("closest('.tokens .t, #ids .i')");
+    const tokens = [...html.matchAll(/<span class="t[^"]*" style="[^"]*" data-id="(\d+)" data-i="(\d+)"/g)].map((m) => [m[2], m[1]]);
+    const ids = [...html.matchAll(/<span class="i" data-i="(\d+)">(\d+)<\/span>/g)].map((m) => [m[1], m[2]]);
+    expect(tokens.length).toBeGreaterThan(4);
+    expect(tokens.some(([, id]) => html.includes(`class="t hex" style="background:hsl(${hueOf(Number(id))} 70% 86%)" data-id="${id}"`))).toBe(true);
+    expect(ids).toEqual(tokens);
+    expect(ids.map(([i]) => Number(i))).toEqual(ids.map((_, i) => i));
+  });
+
+  it('has a button that copies the ids', async () => {
+    const html = await (await app.request('/?text=hi')).text();
     expect(html).toMatch(/<button[^>]*clipboard\.writeText[^>]*>\s*copy ids/);
+  });
+
+  it("groups the chooser: tiktoken's encodings, the shipped vocabularies, then the user's", async () => {
+    const before = await (await app.request('/')).text();
+    expect(before).not.toContain('<optgroup label="yours">');
+    await saveUserVocabulary('my-vocab', trainOnTexts(['low lower lowest'], { pattern: 'gpt2', vocabSize: 260 }));
+    const html = await (await app.request('/?tokenizer=my-vocab&text=lower')).text();
+    const groups = [...html.matchAll(/<optgroup label="([^"]+)">(.*?)<\/optgroup>/gs)].map((m) => ({
+      label: m[1],
+      names: [...m[2].matchAll(/<option value="([^"]+)"/g)].map((o) => o[1]),
+    }));
+    expect(groups.map((g) => g.label)).toEqual(['tiktoken', 'shipped with tokenlab', 'yours']);
+    expect(groups[0].names).toEqual(expect.arrayContaining(['gpt2', 'cl100k_base', 'o200k_base']));
+    expect(groups[1].names).toEqual(['tokenlab-cjk-32k']);
+    expect(groups[2].names).toEqual(['my-vocab']);
+    expect(html).toContain('<option value="my-vocab" selected');
+    expect(html).toContain('with <strong>my-vocab</strong>');
   });
 
   for (const payload of PAYLOADS) {

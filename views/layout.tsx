@@ -22,12 +22,26 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .bar { display: inline-block; height: .7em; background: #6a8fd8; }
 .error { color: #a00; font-weight: bold; }
 .note { color: #666; }
-#ids { white-space: pre-wrap; word-break: break-all; max-height: 12rem; overflow: auto; }
+#ids { white-space: pre-wrap; word-break: break-all; max-height: 12rem; overflow: auto; position: relative; }
+.t.on, #ids .i.on { outline: 2px solid #d62728; background-color: #ffe08a; }
+.cmp-choice { border: 1px solid #ddd; margin: .5rem 0 1rem; }
+.cmp-choice label { margin-right: 1rem; white-space: nowrap; }
+.cmp-kind { color: #555; }
+.cmp-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
+.cmp-panel h3 { margin: 0; border-left: 6px solid; padding-left: .4rem; }
+.cmp-panel .tokens { max-height: 24rem; overflow: auto; border: 1px solid #eee; padding: .25rem; }
+.cmp .cut, .cmp-cut-sample { box-shadow: inset -3px 0 0 #d62728; }
+.cmp-chart text { font: 13px system-ui, sans-serif; }
+.cmp-reference { stroke: #333; stroke-dasharray: 4 3; }
+.cmp-tax { margin: 2rem 0; }
+.cmp-tax-table th { text-align: left; font-weight: normal; padding-right: 1rem; }
+.cmp-tax-table td { text-align: right; padding-right: 1rem; }
 `;
 
 /** The lab's pages, in the order the header links them. */
 export const NAV: ReadonlyArray<{ href: string; label: string }> = [
   { href: '/', label: 'Tokenize' },
+  { href: '/compare', label: 'Compare' },
 ];
 
 /** The frame every page shares: title, stylesheet and htmx served from node_modules (the lab works offline). */

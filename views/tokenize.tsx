@@ -9,16 +9,27 @@ import type { Tokenized, TokenizerEntry } from '../src/server/tokenize.js';
 import { raw } from 'hono/html';
 import { Layout } from './layout.js';
 
-// Hovering a token marks every token with the same id and names the id below the text (static script, no user
-// text in it; event delegation, so it keeps working after htmx swaps the result).
+// Hovering a token marks every token with the same id, marks the token's id in the ids view and names it below
+// the text; hovering an id in the ids view marks its token the same way. Static script, no user text in it;
+// event delegation, so it keeps working after htmx swaps the result.
 const HOVER_SCRIPT = `
 document.addEventListener('mouseover', (e) => {
-  const t = e.target.closest && e.target.closest('.t');
-  document.querySelectorAll('.t.same').forEach((el) => el.classList.remove('same'));
+  const el = e.target.closest && e.target.closest('.tokens .t, #ids .i');
+  document.querySelectorAll('.same, .on').forEach((x) => x.classList.remove('same', 'on'));
   const out = document.getElementById('hover');
-  if (!t) { if (out) out.textContent = ''; return; }
-  document.querySelectorAll('.t[data-id="' + t.dataset.id + '"]').forEach((el) => el.classList.add('same'));
-  if (out) out.textContent = 'id ' + t.dataset.id + (t.title.includes('part') ? ' (part of a character)' : '');
+  if (out) out.textContent = '';
+  if (!el) return;
+  const token = document.querySelector('.tokens .t[data-i="' + el.dataset.i + '"]');
+  const id = document.querySelector('#ids .i[data-i="' + el.dataset.i + '"]');
+  if (!token) return;
+  document.querySelectorAll('.tokens .t[data-id="' + token.dataset.id + '"]').forEach((x) => x.classList.add('same'));
+  token.classList.add('on');
+  if (id) {
+    id.classList.add('on');
+    const box = id.parentElement;
+    if (el === token && (id.offsetTop < box.scrollTop || id.offsetTop > box.scrollTop + box.clientHeight)) box.scrollTop = id.offsetTop - box.clientHeight / 2;
+  }
+  if (out) out.textContent = 'token ' + token.dataset.i + ': id ' + token.dataset.id + (token.classList.contains('hex') ? ' (part of a character)' : '');
 });`;
 
 /** At most this many tokens are drawn as spans; the statistics always cover the whole text. */
@@ -49,24 +60,24 @@ function shown(s: string, whitespace: boolean): string {
   return s.replace(/\r\n|[ \t\n\r]/g, (m) => (m === ' ' ? '·' : m === '\t' ? '→\t' : m === '\r' ? '␍' : '↵\n'));
 }
 
-function Token(props: { span: TokenSpan; text: string; whitespace: boolean }) {
+function Token(props: { span: TokenSpan; text: string; whitespace: boolean; cut: boolean }) {
   const { span } = props;
   return (
-    <span class="t" style={tokenStyle(span.id)} data-id={String(span.id)} title={`id ${span.id}`}>
+    <span class={props.cut ? 't cut' : 't'} style={tokenStyle(span.id)} data-id={String(span.id)} data-i={String(span.index)} title={`id ${span.id}`}>
       {shown(props.text.slice(span.start, span.end), props.whitespace)}
     </span>
   );
 }
 
 /** Tokens sharing split characters: the characters once, then each token's hex bytes. */
-function Group(props: { spans: TokenSpan[]; text: string; whitespace: boolean }) {
+function Group(props: { spans: TokenSpan[]; text: string; whitespace: boolean; cut: boolean }) {
   const first = props.spans[0];
   const last = props.spans[props.spans.length - 1];
   return (
-    <span class="grp" title={`${props.spans.length} tokens share these characters`}>
+    <span class={props.cut ? 'grp cut' : 'grp'} title={`${props.spans.length} tokens share these characters`}>
       <span class="grp-text">{shown(props.text.slice(first.start, last.end), props.whitespace)}</span>
       {props.spans.map((s) => (
-        <span class="t hex" style={tokenStyle(s.id)} data-id={String(s.id)} title={`id ${s.id}${s.partial ? ', part of a character' : ''}`}>
+        <span class="t hex" style={tokenStyle(s.id)} data-id={String(s.id)} data-i={String(s.index)} title={`id ${s.id}${s.partial ? ', part of a character' : ''}`}>
           {s.hex}
         </span>
       ))}
@@ -74,33 +85,30 @@ function Group(props: { spans: TokenSpan[]; text: string; whitespace: boolean })
   );
 }
 
-function Tokens(props: { result: Tokenized; whitespace: boolean }) {
+/**
+ * The first `limit` tokens of a result as spans, a split character's tokens grouped (a group is drawn whole).
+ * `cuts`: UTF-16 offsets whose boundary gets marked (the compare page's boundaries not every tokenizer shares).
+ */
+export function Tokens(props: { result: Tokenized; whitespace: boolean; limit: number; cuts?: ReadonlySet<number> }) {
   const { spans, text } = props.result;
+  const cut = (end: number) => props.cuts !== undefined && props.cuts.has(end);
   const out = [];
-  const n = Math.min(spans.length, MAX_RENDERED_TOKENS);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < props.limit; ) {
     const g = spans[i].group;
     if (g === null) {
-      out.push(<Token span={spans[i]} text={text} whitespace={props.whitespace} />);
+      out.push(<Token span={spans[i]} text={text} whitespace={props.whitespace} cut={cut(spans[i].end)} />);
       i++;
       continue;
     }
     let j = i;
     while (j < spans.length && spans[j].group === g) j++;
-    out.push(<Group spans={spans.slice(i, j)} text={text} whitespace={props.whitespace} />);
+    out.push(<Group spans={spans.slice(i, j)} text={text} whitespace={props.whitespace} cut={cut(spans[j - 1].end)} />);
     i = j;
   }
-  return (
-    <>
-      <div class="tokens">{out}</div>
-      {spans.length > n ? (
-        <p class="note">Showing the first {n} of {spans.length} tokens; the statistics cover the whole text.</p>
-      ) : null}
-    </>
-  );
+  return <div class="tokens">{out}</div>;
 }
 
-function fmt(x: number | null, digits = 2): string {
+export function fmt(x: number | null, digits = 2): string {
   return x === null || !Number.isFinite(x) ? '—' : x.toFixed(digits);
 }
 
@@ -143,20 +151,41 @@ function Stats(props: { result: Tokenized }) {
   );
 }
 
+/** The ids, the drawn tokens' ids as hover targets, the rest as plain text (copying takes them all). */
+function Ids(props: { ids: readonly number[]; drawn: number }) {
+  const { ids, drawn } = props;
+  const rest = ids.length > drawn ? ' ' + ids.slice(drawn).join(' ') : '';
+  return (
+    <pre id="ids">
+      {ids.slice(0, drawn).map((id, i) => (
+        <>
+          {i > 0 ? ' ' : ''}
+          <span class="i" data-i={String(i)}>{String(id)}</span>
+        </>
+      ))}
+      {rest}
+    </pre>
+  );
+}
+
 /** The result fragment htmx swaps into #result. */
 export function TokenizeResult(props: { result: Tokenized; whitespace: boolean }) {
   const { result } = props;
+  const drawn = Math.min(result.spans.length, MAX_RENDERED_TOKENS);
   return (
     <div>
       <p class="summary">
         <strong>{result.ids.length}</strong> tokens with <strong>{result.tokenizer}</strong>
       </p>
-      <Tokens result={result} whitespace={props.whitespace} />
+      <Tokens result={result} whitespace={props.whitespace} limit={drawn} />
+      {result.spans.length > drawn ? (
+        <p class="note">Showing the first {drawn} of {result.spans.length} tokens; the statistics cover the whole text.</p>
+      ) : null}
       <p id="hover" class="note" aria-live="polite"></p>
       <Stats result={result} />
-      <details>
+      <details open>
         <summary>ids</summary>
-        <pre id="ids">{result.ids.join(' ')}</pre>
+        <Ids ids={result.ids} drawn={drawn} />
         <button type="button" onclick="navigator.clipboard.writeText(document.getElementById('ids').textContent)">
           copy ids
         </button>
@@ -172,6 +201,19 @@ export function TokenizeError(props: { message: string }) {
       {props.message}
     </p>
   );
+}
+
+const KIND_LABELS: Record<TokenizerEntry['kind'], string> = {
+  tiktoken: 'tiktoken',
+  shipped: 'shipped with tokenlab',
+  user: 'yours',
+};
+
+/** The choosers' groups: tiktoken's encodings, the shipped vocabularies, the user's (absent when empty). */
+export function tokenizerGroups(tokenizers: readonly TokenizerEntry[]): { label: string; entries: TokenizerEntry[] }[] {
+  return (Object.keys(KIND_LABELS) as TokenizerEntry['kind'][])
+    .map((kind) => ({ label: KIND_LABELS[kind], entries: tokenizers.filter((t) => t.kind === kind) }))
+    .filter((g) => g.entries.length > 0);
 }
 
 export function TokenizePage(props: {
@@ -198,10 +240,14 @@ export function TokenizePage(props: {
           <label>
             tokenizer{' '}
             <select name="tokenizer" {...post} hx-trigger="change">
-              {props.tokenizers.map((t) => (
-                <option value={t.name} selected={t.name === options.tokenizer}>
-                  {t.name}
-                </option>
+              {tokenizerGroups(props.tokenizers).map((g) => (
+                <optgroup label={g.label}>
+                  {g.entries.map((t) => (
+                    <option value={t.name} selected={t.name === options.tokenizer}>
+                      {t.name}
+                    </option>
+                  ))}
+                </optgroup>
               ))}
             </select>
           </label>{' '}

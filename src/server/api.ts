@@ -1,47 +1,65 @@
-/** The JSON API: GET /api/tokenizers, POST /api/tokenize. Errors are `{"error": message}` with a status. */
-import { Hono } from 'hono';
-import {
-  listTokenizers,
-  MAX_TEXT_BYTES,
-  TextTooLargeError,
-  tokenize,
-  tokenizedJson,
-  tokenizerByName,
-  UnknownTokenizerNameError,
-} from './tokenize.js';
+/**
+ * The JSON API: GET /api/tokenizers, POST /api/tokenize, POST /api/compare. Errors are `{"error": message}`
+ * (with details such as the limit) and a status: 400 malformed, 404 unknown tokenizer, 413 too large.
+ */
+import { Hono, type Context } from 'hono';
+import { compare, comparisonJson } from './compare.js';
+import { listTokenizers, MAX_TEXT_BYTES, RequestError, tokenize, tokenizedJson, tokenizerByName } from './tokenize.js';
 
 /** Bodies are refused before parsing above this (JSON escapes can make a 1 MB text up to 6 times longer). */
 const MAX_BODY_BYTES = 6 * MAX_TEXT_BYTES + 4096;
+
+/** The request's JSON object with a string "text"; a RequestError for anything else. */
+async function readTextRequest(c: Context, example: string): Promise<Record<string, unknown> & { text: string }> {
+  const length = Number(c.req.header('content-length') ?? 0);
+  if (length > MAX_BODY_BYTES) throw new RequestError(413, `request body of ${length} bytes is over the limit`, { limit: MAX_TEXT_BYTES });
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch {
+    throw new RequestError(400, `the body is not valid JSON; send ${example}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new RequestError(400, `the body must be a JSON object ${example}`);
+  }
+  const request = body as Record<string, unknown>;
+  if (typeof request.text !== 'string') throw new RequestError(400, '"text" must be a string');
+  return request as Record<string, unknown> & { text: string };
+}
+
+/** Answers with `answer()`'s JSON, or a RequestError as `{"error", ...details}` with its status. */
+async function jsonOrError(c: Context, answer: () => Promise<unknown>): Promise<Response> {
+  try {
+    return c.json(await answer());
+  } catch (e) {
+    if (e instanceof RequestError) return c.json({ error: e.message, ...e.details }, e.status);
+    throw e;
+  }
+}
 
 export function apiRoutes(): Hono {
   const api = new Hono();
 
   api.get('/tokenizers', (c) => c.json({ tokenizers: listTokenizers() }));
 
-  api.post('/tokenize', async (c) => {
-    const length = Number(c.req.header('content-length') ?? 0);
-    if (length > MAX_BODY_BYTES) return c.json({ error: `request body of ${length} bytes is over the limit` }, 413);
-    let body: unknown;
-    try {
-      body = JSON.parse(await c.req.text());
-    } catch {
-      return c.json({ error: 'the body is not valid JSON; send {"text": "...", "tokenizer": "cl100k_base"}' }, 400);
-    }
-    if (typeof body !== 'object' || body === null) {
-      return c.json({ error: 'the body must be a JSON object {"text", "tokenizer"}' }, 400);
-    }
-    const { text, tokenizer } = body as { text?: unknown; tokenizer?: unknown };
-    if (typeof text !== 'string') return c.json({ error: '"text" must be a string' }, 400);
-    if (typeof tokenizer !== 'string') return c.json({ error: '"tokenizer" must be a string (GET /api/tokenizers lists them)' }, 400);
-    try {
+  api.post('/tokenize', (c) =>
+    jsonOrError(c, async () => {
+      const { text, tokenizer } = await readTextRequest(c, '{"text": "...", "tokenizer": "cl100k_base"}');
+      if (typeof tokenizer !== 'string') throw new RequestError(400, '"tokenizer" must be a string (GET /api/tokenizers lists them)');
       const result = await tokenize(text, tokenizer);
-      return c.json(tokenizedJson(result, await tokenizerByName(tokenizer)));
-    } catch (e) {
-      if (e instanceof UnknownTokenizerNameError) return c.json({ error: e.message, tokenizer }, 404);
-      if (e instanceof TextTooLargeError) return c.json({ error: e.message, bytes: e.bytes, limit: MAX_TEXT_BYTES }, 413);
-      throw e;
-    }
-  });
+      return tokenizedJson(result, await tokenizerByName(tokenizer));
+    }),
+  );
+
+  api.post('/compare', (c) =>
+    jsonOrError(c, async () => {
+      const { text, tokenizers } = await readTextRequest(c, '{"text": "...", "tokenizers": ["cl100k_base", "o200k_base"]}');
+      if (!Array.isArray(tokenizers) || !tokenizers.every((t) => typeof t === 'string')) {
+        throw new RequestError(400, '"tokenizers" must be an array of 2 to 6 tokenizer names (GET /api/tokenizers lists them)');
+      }
+      return comparisonJson(await compare(text, tokenizers));
+    }),
+  );
 
   return api;
 }

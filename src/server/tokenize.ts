@@ -15,6 +15,9 @@ export const MAX_TEXT_BYTES = 1_000_000;
 
 export const DEFAULT_TOKENIZER = 'cl100k_base';
 
+/** Texts longer than this (UTF-16 units) stay out of a page's shareable URL (the URL keeps the rest). */
+export const MAX_URL_TEXT = 4000;
+
 export interface TokenizerEntry {
   name: string;
   kind: 'tiktoken' | 'shipped' | 'user';
@@ -36,19 +39,34 @@ export function isKnownTokenizer(name: string): boolean {
   return listTokenizers().some((t) => t.name === name);
 }
 
+/**
+ * A request the lab cannot serve as asked: the HTTP status that says why, and what the JSON error carries
+ * besides the message. Pages show the message; the API answers `{"error": message, ...details}`.
+ */
+export class RequestError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 413,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
 /** A tokenizer name the lab does not offer. */
-export class UnknownTokenizerNameError extends Error {
+export class UnknownTokenizerNameError extends RequestError {
   override name = 'UnknownTokenizerNameError';
   constructor(readonly tokenizer: string) {
-    super(`unknown tokenizer ${JSON.stringify(tokenizer)}; known tokenizers: ${listTokenizers().map((t) => t.name).join(', ')}`);
+    const known = listTokenizers().map((t) => t.name).join(', ');
+    super(404, `unknown tokenizer ${JSON.stringify(tokenizer)}; known tokenizers: ${known}`, { tokenizer });
   }
 }
 
 /** A text over MAX_TEXT_BYTES. */
-export class TextTooLargeError extends Error {
+export class TextTooLargeError extends RequestError {
   override name = 'TextTooLargeError';
   constructor(readonly bytes: number) {
-    super(`the text is ${bytes} bytes of UTF-8; the limit is ${MAX_TEXT_BYTES} bytes (1 MB)`);
+    super(413, `the text is ${bytes} bytes of UTF-8; the limit is ${MAX_TEXT_BYTES} bytes (1 MB)`, { bytes, limit: MAX_TEXT_BYTES });
   }
 }
 
@@ -111,7 +129,7 @@ function hex(bytes: Uint8Array): string {
 }
 
 /** A number the JSON can carry: NaN and infinities (an empty text's ratios) become null. */
-function finite(x: number | null): number | null {
+export function finite(x: number | null): number | null {
   return x !== null && Number.isFinite(x) ? x : null;
 }
 

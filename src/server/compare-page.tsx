@@ -1,0 +1,44 @@
+/** The compare page's routes: GET /compare and the fragment htmx asks for as the user types or ticks. */
+import { Hono } from 'hono';
+import { ComparePage, CompareResult, type CompareOptions } from '../../views/compare.js';
+import { TokenizeError } from '../../views/tokenize.js';
+import { compare, sampleSizes } from './compare.js';
+import { listTokenizers, MAX_URL_TEXT } from './tokenize.js';
+import { attempt, field, readPageForm, TOO_LARGE_FORM } from './tokenize-page.js';
+
+/** Ticked when the URL names no tokenizer: two tiktoken generations and the shipped CJK vocabulary. */
+export const DEFAULT_COMPARED = ['cl100k_base', 'o200k_base', 'tokenlab-cjk-32k'];
+
+/** The page's state as a query string: the shareable URL (a text over MAX_URL_TEXT is left out). */
+export function compareUrl(o: CompareOptions): string {
+  const q = new URLSearchParams();
+  if (o.text !== '' && o.text.length <= MAX_URL_TEXT) q.set('text', o.text);
+  for (const t of o.tokenizers) q.append('tokenizers', t);
+  return `/compare?${q}`;
+}
+
+export function compareRoutes(): Hono {
+  const routes = new Hono();
+
+  routes.get('/compare', async (c) => {
+    const chosen = c.req.queries('tokenizers');
+    const options = { text: c.req.query('text') ?? '', tokenizers: chosen ?? DEFAULT_COMPARED };
+    const { result, error, status } = await attempt(() => compare(options.text, options.tokenizers));
+    const page = <ComparePage options={options} tokenizers={listTokenizers()} comparison={result} sample={await sampleSizes()} error={error} />;
+    return c.html(page, status);
+  });
+
+  // 200 even for errors: htmx swaps only successful responses, and the message belongs in #result.
+  routes.post('/fragment/compare', async (c) => {
+    const form = await readPageForm(c);
+    if (form === undefined) return c.html(<TokenizeError message={TOO_LARGE_FORM} />);
+    const ticked = form.tokenizers ?? [];
+    const options = { text: field(form, 'text') ?? '', tokenizers: Array.isArray(ticked) ? ticked : [ticked] };
+    c.header('HX-Replace-Url', compareUrl(options));
+    const { result, error } = await attempt(() => compare(options.text, options.tokenizers));
+    if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
+    return c.html(<CompareResult comparison={result} sample={await sampleSizes()} />);
+  });
+
+  return routes;
+}

@@ -1,0 +1,90 @@
+/** The tokenize page's routes: GET / and the fragment htmx asks for as the user types. */
+import { Hono, type Context } from 'hono';
+import { TokenizeError, TokenizePage, TokenizeResult, type TokenizeOptions } from '../../views/tokenize.js';
+import {
+  DEFAULT_TOKENIZER,
+  listTokenizers,
+  MAX_TEXT_BYTES,
+  MAX_URL_TEXT,
+  RequestError,
+  tokenize,
+  type Tokenized,
+} from './tokenize.js';
+
+/** The page's state as a query string: what the shareable URL carries. */
+export function shareUrl(o: TokenizeOptions): string {
+  const q = new URLSearchParams(o.text === '' ? { tokenizer: o.tokenizer } : { text: o.text, tokenizer: o.tokenizer });
+  if (o.whitespace) q.set('ws', '1');
+  return `/?${q}`;
+}
+
+function optionsOf(get: (k: string) => string | undefined): TokenizeOptions {
+  return {
+    text: get('text') ?? '',
+    tokenizer: get('tokenizer') || DEFAULT_TOKENIZER,
+    whitespace: get('ws') === '1',
+  };
+}
+
+/** A page's message for a request the lab refuses (unknown tokenizer, text over the limit, ...). */
+export function pageMessage(e: RequestError): string {
+  return e.status === 413 ? `This text is too large: ${e.message}.` : e.message;
+}
+
+/** Runs `work`; a RequestError becomes the message to show instead, with its status. */
+export async function attempt<T>(work: () => Promise<T>): Promise<{ result?: T; error?: string; status: 200 | 400 | 404 | 413 }> {
+  try {
+    return { result: await work(), status: 200 };
+  } catch (e) {
+    if (e instanceof RequestError) return { error: pageMessage(e), status: e.status };
+    throw e;
+  }
+}
+
+/**
+ * The fields of a posted form (repeated fields as arrays), or undefined when the body is too large to parse:
+ * a 1 MB text URL-encodes to at most 3 MB (CJK bytes become %XX), so anything over 4 MB is refused unread.
+ */
+export async function readPageForm(c: Context): Promise<Record<string, string | string[]> | undefined> {
+  if (Number(c.req.header('content-length') ?? 0) > 4 * MAX_TEXT_BYTES) return undefined;
+  const form = await c.req.parseBody({ all: true });
+  const fields: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(form)) {
+    if (typeof v === 'string') fields[k] = v;
+    else if (Array.isArray(v)) fields[k] = v.filter((x): x is string => typeof x === 'string');
+  }
+  return fields;
+}
+
+export const TOO_LARGE_FORM = `This text is too large: the limit is ${MAX_TEXT_BYTES} bytes (1 MB).`;
+
+/** The first value of a form field. */
+export function field(form: Record<string, string | string[]>, k: string): string | undefined {
+  const v = form[k];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function tokenizePageRoutes(): Hono {
+  const routes = new Hono();
+
+  routes.get('/', async (c) => {
+    const options = optionsOf((k) => c.req.query(k));
+    const { result, error, status } = await attempt(() => tokenize(options.text, options.tokenizer));
+    return c.html(<TokenizePage options={options} tokenizers={listTokenizers()} result={result} error={error} />, status);
+  });
+
+  // htmx posts the form here as the user types; the answer is the #result fragment, and the URL follows.
+  // 200 even for errors: htmx swaps only successful responses, and the message belongs in #result.
+  routes.post('/fragment/tokenize', async (c) => {
+    const form = await readPageForm(c);
+    if (form === undefined) return c.html(<TokenizeError message={TOO_LARGE_FORM} />);
+    const options = optionsOf((k) => field(form, k));
+    const { result, error } = await attempt<Tokenized>(() => tokenize(options.text, options.tokenizer));
+    // A long text stays out of the URL (the URL keeps the tokenizer and options, never a stale text).
+    c.header('HX-Replace-Url', shareUrl(options.text.length <= MAX_URL_TEXT ? options : { ...options, text: '' }));
+    if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
+    return c.html(<TokenizeResult result={result} whitespace={options.whitespace} />);
+  });
+
+  return routes;
+}

@@ -1,0 +1,192 @@
+/**
+ * The compare page: one text through two to six tokenizers side by side (htmx posts the form to
+ * /fragment/compare 300 ms after the last keystroke or at once when a tokenizer is ticked), with counts, an SVG
+ * bar chart, the boundaries not every tokenizer shares marked, and the language tax on the aligned zh/en sample.
+ * All user text goes through JSX, which escapes it.
+ */
+import type { Comparison, Compared, SampleSizes } from '../src/server/compare.js';
+import { MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS } from '../src/server/compare.js';
+import type { TokenizerEntry } from '../src/server/tokenize.js';
+import { Layout } from './layout.js';
+import { fmt, MAX_RENDERED_TOKENS, TokenizeError, tokenizerGroups, Tokens } from './tokenize.js';
+
+/** Each panel draws the tokens of this many leading UTF-16 units (the same stretch of text in every panel). */
+export const COMPARE_WINDOW = 3_000;
+
+export interface CompareOptions {
+  text: string;
+  tokenizers: string[];
+}
+
+/** A color per panel position, shared by the panel's heading and its bars. */
+const PANEL_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1'];
+
+interface Bar {
+  name: string;
+  value: number;
+  label: string;
+}
+
+/** A horizontal SVG bar chart; `reference` draws a dashed line at that value (the tax's parity, 1). */
+export function BarChart(props: { title: string; bars: Bar[]; reference?: number }) {
+  const labelWidth = 170;
+  const barWidth = 320;
+  const row = 24;
+  const max = Math.max(props.reference ?? 0, ...props.bars.map((b) => b.value)) || 1;
+  const x = (v: number) => labelWidth + (barWidth * v) / max;
+  const height = props.bars.length * row + 8;
+  return (
+    <svg class="cmp-chart" role="img" aria-label={props.title} width={labelWidth + barWidth + 90} height={height}>
+      <title>{props.title}</title>
+      {props.bars.map((b, i) => (
+        <g>
+          <text x={labelWidth - 8} y={i * row + 17} text-anchor="end">{b.name}</text>
+          <rect x={labelWidth} y={i * row + 5} width={Math.max(1, x(b.value) - labelWidth).toFixed(1)} height={16} fill={PANEL_COLORS[i]} />
+          <text x={(x(b.value) + 6).toFixed(1)} y={i * row + 17}>{b.label}</text>
+        </g>
+      ))}
+      {props.reference !== undefined ? (
+        <line class="cmp-reference" x1={x(props.reference).toFixed(1)} x2={x(props.reference).toFixed(1)} y1={0} y2={height} />
+      ) : null}
+    </svg>
+  );
+}
+
+/** How many leading tokens to draw: those starting in the window, at most MAX_RENDERED_TOKENS. */
+function drawnTokens(r: Compared): number {
+  let n = 0;
+  while (n < r.spans.length && n < MAX_RENDERED_TOKENS && r.spans[n].start < COMPARE_WINDOW) n++;
+  return n;
+}
+
+function Panel(props: { result: Compared; position: number; cuts: ReadonlySet<number> }) {
+  const { result: r, cuts } = props;
+  const own = r.boundaries.filter((b) => cuts.has(b)).length;
+  return (
+    <section class="cmp-panel" data-tokenizer={r.tokenizer}>
+      <h3 style={`border-color:${PANEL_COLORS[props.position]}`}>{r.tokenizer}</h3>
+      <p class="cmp-figures">
+        <strong class="cmp-count">{r.ids.length}</strong> tokens · {fmt(r.stats.bytesPerToken)} bytes/token ·{' '}
+        {own} boundaries not shared by all
+      </p>
+      <Tokens result={r} whitespace={false} limit={drawnTokens(r)} cuts={cuts} />
+    </section>
+  );
+}
+
+function LanguageTaxPanel(props: { results: Compared[]; sample: SampleSizes }) {
+  const { sample } = props;
+  return (
+    <section class="cmp-tax">
+      <h2>Language tax</h2>
+      <p>
+        The same {sample.pairs} sentences about tokenizers, written in Chinese and in English (the bundled corpus{' '}
+        <code>{PARALLEL_CORPUS}</code>, e.g. “{sample.example[0]}” / “{sample.example[1]}”). The tax is the tokens
+        the Chinese side needs over the tokens the English side needs: above 1, saying the same thing in Chinese
+        costs more tokens (more per request, less text in a context window); below 1, less. For scale, the Chinese
+        side is {sample.chineseBytes} bytes of UTF-8 against {sample.englishBytes} for the English (
+        {(sample.chineseBytes / sample.englishBytes).toFixed(2)}): the tax of a tokenizer with no merges at all.
+      </p>
+      <BarChart
+        title="language tax: Chinese tokens over English tokens"
+        bars={props.results.map((r) => ({ name: r.tokenizer, value: r.languageTax.tax, label: r.languageTax.tax.toFixed(2) }))}
+        reference={1}
+      />
+      <table class="cmp-tax-table">
+        <thead>
+          <tr><th>tokenizer</th><th>Chinese tokens</th><th>English tokens</th><th>tax</th></tr>
+        </thead>
+        <tbody>
+          {props.results.map((r) => (
+            <tr>
+              <th>{r.tokenizer}</th>
+              <td>{r.languageTax.chineseTokens}</td>
+              <td>{r.languageTax.englishTokens}</td>
+              <td class="cmp-tax-value">{r.languageTax.tax.toFixed(2)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** The result fragment htmx swaps into #result. */
+export function CompareResult(props: { comparison: Comparison; sample: SampleSizes }) {
+  const { comparison: c } = props;
+  const cuts = new Set(c.differing);
+  const union = new Set(c.results.flatMap((r) => r.boundaries)).size;
+  const stats = c.results[0].stats;
+  return (
+    <div class="cmp">
+      <p class="summary">
+        {stats.characters} characters, {stats.bytes} bytes. <strong id="differing">{c.differing.length}</strong> of{' '}
+        {union} boundary places are not shared by every tokenizer: a <span class="cmp-cut-sample">red edge</span> marks
+        them.
+      </p>
+      <BarChart
+        title="tokens per tokenizer"
+        bars={c.results.map((r) => ({ name: r.tokenizer, value: r.ids.length, label: String(r.ids.length) }))}
+      />
+      <div class="cmp-grid">
+        {c.results.map((r, i) => (
+          <Panel result={r} position={i} cuts={cuts} />
+        ))}
+      </div>
+      {c.text.length > COMPARE_WINDOW ? (
+        <p class="note">
+          Each panel shows the tokens of the first {COMPARE_WINDOW} characters; counts and boundaries cover the whole
+          text.
+        </p>
+      ) : null}
+      <LanguageTaxPanel results={c.results} sample={props.sample} />
+    </div>
+  );
+}
+
+export function ComparePage(props: {
+  options: CompareOptions;
+  tokenizers: readonly TokenizerEntry[];
+  comparison?: Comparison;
+  sample: SampleSizes;
+  error?: string;
+}) {
+  const { options } = props;
+  const post = { 'hx-post': '/fragment/compare', 'hx-target': '#result', 'hx-include': '#compare-form' };
+  return (
+    <Layout title="Compare">
+      <form id="compare-form" method="get" action="/compare">
+        <textarea name="text" rows={6} placeholder="Type or paste text to compare" {...post} hx-trigger="input changed delay:300ms">
+          {/* HTML drops one newline right after <textarea>: lead with one so a text's own is kept */}
+          {'\n' + options.text}
+        </textarea>
+        <fieldset class="cmp-choice">
+          <legend>
+            tokenizers ({MIN_COMPARED} to {MAX_COMPARED})
+          </legend>
+          {tokenizerGroups(props.tokenizers).map((g) => (
+            <div>
+              <span class="cmp-kind">{g.label}:</span>{' '}
+              {g.entries.map((t) => (
+                <label>
+                  <input type="checkbox" name="tokenizers" value={t.name} checked={options.tokenizers.includes(t.name)} {...post} hx-trigger="change" />{' '}
+                  {t.name}
+                </label>
+              ))}
+            </div>
+          ))}
+          <noscript>
+            <button type="submit">compare</button>
+          </noscript>
+        </fieldset>
+      </form>
+      <div id="result" aria-live="polite">
+        {props.error !== undefined ? (
+          <TokenizeError message={props.error} />
+        ) : props.comparison !== undefined ? (
+          <CompareResult comparison={props.comparison} sample={props.sample} />
+        ) : null}
+      </div>
+    </Layout>
+  );
+}
