@@ -37,67 +37,95 @@ export function closedFormDiscount(n: ArrayLike<number>): Discount | null {
   return d;
 }
 
-export function estimateKneserNey(trie: NGramTrie, fallback: Discount = FALLBACK_DISCOUNT): KneserNeyModel {
-  const N = trie.order;
+/** Read access to adjusted counts and child ranges: the counting trie and the packed model both give it. */
+export interface CountSource {
+  readonly order: number;
+  levelSize(l: number): number;
+  count(l: number, i: number): number;
+  /** Children of entry i of level l (l < order - 1) are childStart(l, i) .. childStart(l, i + 1) - 1 of level l + 1. */
+  childStart(l: number, i: number): number;
+}
+
+export function trieCounts(trie: NGramTrie): CountSource {
   const levels = trie.levels;
+  return {
+    order: trie.order,
+    levelSize: (l) => levels[l].word.length,
+    count: (l, i) => levels[l].count[i],
+    childStart: (l, i) => levels[l].childStart[i],
+  };
+}
+
+/** Discounts per order from the counts-of-counts of the adjusted counts of all its n-grams (`<s>` ones too). */
+export function discountsOf(src: CountSource, fallback: Discount = FALLBACK_DISCOUNT): { discounts: Discount[]; usedFallback: boolean[] } {
   const discounts: Discount[] = [];
   const usedFallback: boolean[] = [];
-  // Counts-of-counts of the adjusted counts of every n-gram of the order (those starting with <s> too).
-  for (let l = 0; l < N; l++) {
-    const lev = levels[l];
+  for (let l = 0; l < src.order; l++) {
     const n = [0, 0, 0, 0, 0];
-    for (let i = 0; i < lev.word.length; i++) {
-      const c = lev.count[i];
+    for (let i = 0; i < src.levelSize(l); i++) {
+      const c = src.count(l, i);
       if (c < 5) n[c]++;
     }
     const d = closedFormDiscount(n);
     discounts.push(d ?? ([...fallback] as Discount));
     usedFallback.push(d === null);
   }
-  const apply = (l: number, c: number) => c - discounts[l][c < 3 ? c : 3];
+  return { discounts, usedFallback };
+}
 
-  // gamma of each context: level l - 1 entries (root for l = 0) over their children in level l.
-  const gammas: Float64Array[] = [];
-  const denoms: Float64Array[] = [];
-  {
-    const lev = levels[0];
-    let denom = 0;
-    const k = [0, 0, 0, 0];
-    for (let i = 0; i < lev.word.length; i++) {
-      const c = lev.count[i];
-      denom += c;
-      if (c > 0) k[c < 3 ? c : 3]++;
-    }
-    const d = discounts[0];
-    gammas.push(Float64Array.of((d[1] * k[1] + d[2] * k[2] + d[3] * k[3]) / denom));
-    denoms.push(Float64Array.of(denom));
-  }
-  for (let l = 1; l < N; l++) {
-    const parent = levels[l - 1];
-    const lev = levels[l];
-    const size = parent.word.length;
-    const g = new Float64Array(size);
-    const den = new Float64Array(size);
+/** The discounted count a - D(a) of an n-gram of level l. */
+export function discounted(d: Discount, c: number): number {
+  return c - d[c < 3 ? c : 3];
+}
+
+/**
+ * Per context level (0: the root, l: the entries of level l - 1 as contexts of level l): the denominator (sum of
+ * the children's adjusted counts) and gamma = (D1 N1 + D2 N2 + D3+ N3+) / denominator; both 0 without children.
+ */
+export function contextWeights(src: CountSource, discounts: Discount[]): { gamma: Float64Array[]; denom: Float64Array[] } {
+  const gamma: Float64Array[] = [];
+  const denom: Float64Array[] = [];
+  for (let l = 0; l < src.order; l++) {
+    const contexts = l === 0 ? 1 : src.levelSize(l - 1);
+    const g = new Float64Array(contexts);
+    const den = new Float64Array(contexts);
     const d = discounts[l];
-    for (let p = 0; p < size; p++) {
-      const a = parent.childStart[p];
-      const b = parent.childStart[p + 1];
+    for (let p = 0; p < contexts; p++) {
+      const a = l === 0 ? 0 : src.childStart(l - 1, p);
+      const b = l === 0 ? src.levelSize(0) : src.childStart(l - 1, p + 1);
       if (a === b) continue;
-      let denom = 0;
+      let sum = 0;
       let k1 = 0, k2 = 0, k3 = 0;
       for (let i = a; i < b; i++) {
-        const c = lev.count[i];
-        denom += c;
+        const c = src.count(l, i);
+        sum += c;
         if (c === 1) k1++;
         else if (c === 2) k2++;
         else if (c >= 3) k3++;
       }
-      den[p] = denom;
-      g[p] = (d[1] * k1 + d[2] * k2 + d[3] * k3) / denom;
+      den[p] = sum;
+      g[p] = (d[1] * k1 + d[2] * k2 + d[3] * k3) / sum;
     }
-    gammas.push(g);
-    denoms.push(den);
+    gamma.push(g);
+    denom.push(den);
   }
+  return { gamma, denom };
+}
+
+export interface EstimateOptions {
+  fallback?: Discount;
+  /** How many words the unigram interpolation spreads over: lmplz's V - 1 (every word but `<s>`) by default;
+   * in lab mode the tokenizer's vocabulary plus `</s>`. */
+  uniformSize?: number;
+}
+
+export function estimateKneserNey(trie: NGramTrie, options: EstimateOptions = {}): KneserNeyModel {
+  const N = trie.order;
+  const levels = trie.levels;
+  const src = trieCounts(trie);
+  const { discounts, usedFallback } = discountsOf(src, options.fallback);
+  const { gamma: gammas, denom: denoms } = contextWeights(src, discounts);
+  const apply = (l: number, c: number) => discounted(discounts[l], c);
 
   // Interpolated probabilities, order by order.
   const probs: Float64Array[] = [];
@@ -105,7 +133,7 @@ export function estimateKneserNey(trie: NGramTrie, fallback: Discount = FALLBACK
     const lev = levels[0];
     const V = lev.word.length;
     // lmplz interpolates unigrams with the uniform distribution over the vocabulary without <s>.
-    const uniform = 1 / (V - 1);
+    const uniform = 1 / (options.uniformSize ?? V - 1);
     const gamma = gammas[0][0];
     const p = new Float64Array(V);
     for (let w = 0; w < V; w++) {

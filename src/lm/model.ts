@@ -1,0 +1,320 @@
+/**
+ * The n-gram language model as it is queried and stored: the forward trie of adjusted counts in bit-packed
+ * arrays (word, count, child range per n-gram), and the discounts. Probabilities are not stored: interpolated
+ * Kneser-Ney is an exact function of the counts, so every probability is computed in double precision and
+ * equals the estimate's (`estimateKneserNey`) bit for bit. At construction each context gets its
+ * denominator and gamma (one pass over the n-grams), the unigrams their probabilities.
+ *
+ * Two modes. `kenlm`: lmplz's vocabulary (the words seen, `<unk>` for the rest, the unigram interpolation
+ * spread over V - 1 words). `lab`: the vocabulary is the tokenizer's whole vocabulary (`vocabularySize` ids)
+ * plus `</s>`; no token is out of vocabulary: a token never seen gets the uniform share, which the dense word
+ * `<unk>` holds for each of them (`unseenTokens` of them).
+ *
+ * Token-level names: token ids are >= 0; `START` (`<s>`), `END` (`</s>`) and `UNKNOWN` (`<unk>`) are negative.
+ */
+import { BOS, EOS, UNK, countNGrams, type NGramTrie } from './ngram-trie.js';
+import { contextWeights, discounted, discountsOf, trieCounts, type CountSource, type Discount } from './kneser-ney.js';
+import { bitWidth, CountArray, PackedInts } from './packed.js';
+
+export const START = -1;
+export const END = -2;
+export const UNKNOWN = -3;
+
+export type ModelMode = 'kenlm' | 'lab';
+
+export interface ModelInfo {
+  mode: ModelMode;
+  /** lab mode: the tokenizer's vocabulary size (ids 0 .. vocabularySize - 1). */
+  vocabularySize?: number;
+  /** The tokenizer the token ids come from (a tiktoken name or a vocabulary file), when known. */
+  tokenizer?: string;
+  /** Where the counts came from (corpus name, sequences, tokens), for display. */
+  source?: Record<string, string | number>;
+}
+
+/** One order of the trie. Level 0 (unigrams) is indexed by word and has no `word` array; the highest order
+ * has no `childStart`. */
+export interface PackedLevel {
+  size: number;
+  word: PackedInts | null;
+  count: CountArray;
+  /** Length size + 1: children of entry i are childStart[i] .. childStart[i + 1] - 1 of the next level. */
+  childStart: PackedInts | null;
+}
+
+export interface ModelParts {
+  order: number;
+  info: ModelInfo;
+  discounts: Discount[];
+  /** Token id of each dense word from 3 on (0 `<unk>`, 1 `<s>`, 2 `</s>` have none). */
+  tokens: Uint32Array;
+  levels: PackedLevel[];
+}
+
+/** Where a sequence being scored stands: nodes[j] is the trie index (level j - 1) of its last j words, or -1
+ * when they are not in the trie (j = 1 .. order - 1; nodes[0] is unused). */
+export type ContextState = Int32Array;
+
+export class LanguageModel implements CountSource {
+  readonly order: number;
+  readonly info: ModelInfo;
+  readonly discounts: Discount[];
+  readonly tokens: Uint32Array;
+  readonly levels: PackedLevel[];
+  /** Number of dense words (specials included). */
+  readonly words: number;
+  /** Words the unigram interpolation spreads over. */
+  readonly uniformSize: number;
+  /** Tokens the dense word `<unk>` stands for (1 in kenlm mode: `<unk>` itself). */
+  readonly unseenTokens: number;
+  private readonly gamma: Float64Array[];
+  private readonly denom: Float64Array[];
+  /** P(w) of every word; 1 for `<s>`, as lmplz writes it (it is never predicted). */
+  private readonly unigram: Float64Array;
+  /** token id -> dense word (0, `<unk>`, for tokens never seen). */
+  private readonly wordIndex: Uint32Array;
+
+  constructor(parts: ModelParts) {
+    this.order = parts.order;
+    this.info = parts.info;
+    this.discounts = parts.discounts;
+    this.tokens = parts.tokens;
+    this.levels = parts.levels;
+    this.words = parts.levels[0].size;
+    const V = this.words;
+    if (parts.info.mode === 'lab') {
+      const size = parts.info.vocabularySize;
+      if (size === undefined || size < V - 3) throw new Error('lab mode needs the vocabulary size (at least the tokens seen)');
+      this.uniformSize = size + 1;
+    } else this.uniformSize = V - 1;
+    this.unseenTokens = this.uniformSize - (V - 2);
+    ({ gamma: this.gamma, denom: this.denom } = contextWeights(this, this.discounts));
+    this.unigram = new Float64Array(V);
+    const uniform = 1 / this.uniformSize;
+    for (let w = 0; w < V; w++) {
+      this.unigram[w] = discounted(this.discounts[0], this.count(0, w)) / this.denom[0][0] + this.gamma[0][0] * uniform;
+    }
+    this.unigram[BOS] = 1;
+    let maxToken = -1;
+    for (const t of this.tokens) maxToken = Math.max(maxToken, t);
+    this.wordIndex = new Uint32Array(Math.max(maxToken + 1, parts.info.vocabularySize ?? 0));
+    for (let i = 0; i < this.tokens.length; i++) this.wordIndex[this.tokens[i]] = i + 3;
+  }
+
+  levelSize(l: number): number {
+    return this.levels[l].size;
+  }
+
+  count(l: number, i: number): number {
+    return this.levels[l].count.get(i);
+  }
+
+  childStart(l: number, i: number): number {
+    return this.levels[l].childStart!.get(i);
+  }
+
+  /** gamma of context c (an entry of level j - 1; j = 0: the root): the weight of the shorter context. */
+  gammaOf(j: number, c: number): number {
+    return this.gamma[j][c];
+  }
+
+  /** The sum of the adjusted counts of context c's children (j as in `gammaOf`). */
+  denominatorOf(j: number, c: number): number {
+    return this.denom[j][c];
+  }
+
+  /** Number of n-grams of each order. */
+  get ngramCounts(): number[] {
+    return this.levels.map((l) => l.size);
+  }
+
+  /** The dense word of a token id (`START`, `END` and `UNKNOWN` included); in lab mode a token outside the
+   * vocabulary is a RangeError. */
+  wordOf(token: number): number {
+    if (token === START) return BOS;
+    if (token === END) return EOS;
+    if (token === UNKNOWN) return UNK;
+    if (this.info.mode === 'lab' && !(Number.isInteger(token) && token >= 0 && token < this.info.vocabularySize!)) {
+      throw new RangeError(`token ${token} is outside the vocabulary (ids 0 .. ${this.info.vocabularySize! - 1})`);
+    }
+    return token >= 0 && token < this.wordIndex.length ? this.wordIndex[token] : UNK;
+  }
+
+  tokenOf(word: number): number {
+    if (word === UNK) return UNKNOWN;
+    if (word === BOS) return START;
+    if (word === EOS) return END;
+    return this.tokens[word - 3];
+  }
+
+  /** The state before any word: every probability is the unigram's until words are pushed. */
+  emptyState(): ContextState {
+    return new Int32Array(Math.max(this.order, 1)).fill(-1);
+  }
+
+  /** The state at the start of a sequence (after `<s>`). */
+  startState(): ContextState {
+    const s = this.emptyState();
+    this.push(s, BOS);
+    return s;
+  }
+
+  /** The state after the words (dense) `words`, from an empty context. */
+  stateOf(words: ArrayLike<number>): ContextState {
+    const s = this.emptyState();
+    for (let i = 0; i < words.length; i++) this.push(s, words[i]);
+    return s;
+  }
+
+  /** P(word | state). */
+  prob(state: ContextState, word: number): number {
+    return this.step(state, word, null);
+  }
+
+  /** P(word | state), then moves `state` past `word`. */
+  push(state: ContextState, word: number): number {
+    return this.step(state, word, state);
+  }
+
+  /** How many of the last words of the state's context the longest n-gram in the trie covers. */
+  matchedLength(state: ContextState): number {
+    let j = 0;
+    while (j + 1 < this.order && state[j + 1] >= 0) j++;
+    return j;
+  }
+
+  /** The order of the longest n-gram in the trie that ends with `word` after the state's context (1: unigram). */
+  ngramOrder(state: ContextState, word: number): number {
+    let j = 1;
+    for (; j < this.order; j++) {
+      const c = state[j];
+      if (c < 0) break;
+      const starts = this.levels[j - 1].childStart!;
+      if (findWord(this.levels[j].word!, starts.get(c), starts.get(c + 1), word) < 0) break;
+    }
+    return j;
+  }
+
+  /**
+   * Interpolated Kneser-Ney from the unigram up: p_j = u_j(word) + gamma(c_j) p_(j-1) for each context c_j
+   * (the last j words) in the trie. Searching `word` among c_j's children also finds the node of the last
+   * j + 1 words after it, which is the next state: scoring a sequence never walks the trie from its root.
+   */
+  private step(state: ContextState, word: number, next: ContextState | null): number {
+    const N = this.order;
+    let p = this.unigram[word];
+    let found = word; // node of the last j words once `word` is pushed
+    let j = 1;
+    for (; j < N; j++) {
+      const c = state[j];
+      if (next !== null) next[j] = found;
+      found = -1;
+      if (c < 0) break;
+      const starts = this.levels[j - 1].childStart!;
+      const a = starts.get(c);
+      const b = starts.get(c + 1);
+      // a context without children has none longer either (they would share its suffix)
+      if (a === b) break;
+      const level = this.levels[j];
+      const e = findWord(level.word!, a, b, word);
+      const g = this.gamma[j][c];
+      p = e < 0 ? g * p : discounted(this.discounts[j], level.count.get(e)) / this.denom[j][c] + g * p;
+      found = e;
+    }
+    if (next !== null) for (j++; j < N; j++) next[j] = -1;
+    return p;
+  }
+
+  /** P(w | state) for every dense word w (0 for `<s>`); in lab mode entry `<unk>` is each unseen token's. */
+  distribution(state: ContextState): Float64Array {
+    const dist = this.unigram.slice();
+    dist[BOS] = 0;
+    for (let j = 1; j < this.order; j++) {
+      const c = state[j];
+      if (c < 0) break;
+      const a = this.childStart(j - 1, c);
+      const b = this.childStart(j - 1, c + 1);
+      if (a === b) break;
+      const g = this.gamma[j][c];
+      for (let w = 0; w < dist.length; w++) dist[w] *= g;
+      const level = this.levels[j];
+      const d = this.discounts[j];
+      const den = this.denom[j][c];
+      for (let i = a; i < b; i++) dist[level.word!.get(i)] += discounted(d, level.count.get(i)) / den;
+    }
+    return dist;
+  }
+
+  /** Index in level words.length - 1 of the n-gram `words` (dense), or -1. */
+  find(words: ArrayLike<number>): number {
+    if (words.length === 0 || words.length > this.order || words[0] >= this.words) return -1;
+    let node = words[0];
+    for (let l = 1; l < words.length && node >= 0; l++) {
+      const starts = this.levels[l - 1].childStart!;
+      node = findWord(this.levels[l].word!, starts.get(node), starts.get(node + 1), words[l]);
+    }
+    return node;
+  }
+
+  /** The last word of entry i of level l. */
+  wordAt(l: number, i: number): number {
+    return l === 0 ? i : this.levels[l].word!.get(i);
+  }
+}
+
+/** Index of `word` in the sorted words[a .. b - 1], or -1. */
+function findWord(words: PackedInts, a: number, b: number, word: number): number {
+  let lo = a;
+  let hi = b - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const w = words.get(mid);
+    if (w === word) return mid;
+    if (w < word) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The model of a counted trie: its arrays packed, discounts by the closed form (or lmplz's fallback). */
+export function modelOfTrie(trie: NGramTrie, info: ModelInfo): LanguageModel {
+  const N = trie.order;
+  const levels: PackedLevel[] = trie.levels.map((lev, l) => ({
+    size: lev.word.length,
+    word: l === 0 ? null : PackedInts.pack(lev.word, bitWidth(trie.levels[0].word.length - 1)),
+    count: CountArray.pack(lev.count),
+    childStart: l + 1 < N ? PackedInts.pack(lev.childStart, bitWidth(trie.levels[l + 1].word.length)) : null,
+  }));
+  const tokens = Uint32Array.from(trie.vocab.subarray(3));
+  const { discounts } = discountsOf(trieCounts(trie));
+  return new LanguageModel({ order: N, info, discounts, tokens, levels });
+}
+
+export interface BuildOptions {
+  order: number;
+  /** Lab mode: the tokenizer's vocabulary size; every token id must be below it. Absent: kenlm mode. */
+  vocabularySize?: number;
+  tokenizer?: string;
+  source?: Record<string, string | number>;
+}
+
+/** Counts `sequences` (token ids; each is `<s>` .. `</s>`) and makes the model. */
+export function buildModel(sequences: Iterable<ArrayLike<number>>, options: BuildOptions): LanguageModel {
+  const size = options.vocabularySize;
+  const checked = size === undefined ? sequences : checkIds(sequences, size);
+  const info: ModelInfo = { mode: size === undefined ? 'kenlm' : 'lab' };
+  if (size !== undefined) info.vocabularySize = size;
+  if (options.tokenizer !== undefined) info.tokenizer = options.tokenizer;
+  if (options.source !== undefined) info.source = options.source;
+  return modelOfTrie(countNGrams(checked, options.order), info);
+}
+
+function* checkIds(sequences: Iterable<ArrayLike<number>>, size: number): Iterable<ArrayLike<number>> {
+  for (const seq of sequences) {
+    for (let i = 0; i < seq.length; i++) {
+      const t = seq[i];
+      if (!(Number.isInteger(t) && t >= 0 && t < size)) throw new RangeError(`token ${t} is outside the vocabulary (ids 0 .. ${size - 1})`);
+    }
+    yield seq;
+  }
+}

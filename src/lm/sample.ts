@@ -1,0 +1,189 @@
+/**
+ * Sampling token sequences from a LanguageModel, reproducibly: a seed fixes the output.
+ *
+ * With temperature 1 and no top-k or top-p, a token is drawn straight from the Kneser-Ney mixture: with
+ * probability 1 - gamma(c) one of the longest context's children (in proportion to its discounted count),
+ * else the same choice one context shorter, down to the unigrams and the uniform part. That visits only the
+ * children of the contexts, not the whole vocabulary. Otherwise the whole next-token distribution is computed,
+ * raised to 1 / temperature, cut to the top k and to the smallest top set holding top-p of the mass (ties at a
+ * cut are kept), and drawn from. Tokens never seen in training (lab mode) have the lowest probability, equal:
+ * they are drawn as one block, kept by a cut only after every seen token, then one of them uniformly (top-k
+ * keeps the block's first k' by id).
+ */
+import { BOS, EOS, UNK } from './ngram-trie.js';
+import { discounted } from './kneser-ney.js';
+import { START, type ContextState, type LanguageModel } from './model.js';
+import { stateOfTokens } from './query.js';
+
+/** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same sequence in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SampleOptions {
+  /** Context token ids to continue (default `[START]`: a new sequence). */
+  context?: ArrayLike<number>;
+  /** Stop after this many tokens (default 100) unless `</s>` comes first. */
+  maxTokens?: number;
+  /** > 0; default 1. */
+  temperature?: number;
+  /** Keep the k most probable tokens (0, the default: all). */
+  topK?: number;
+  /** Keep the smallest top set with this share of the mass (default 1: all). */
+  topP?: number;
+  seed?: number;
+}
+
+export interface Sample {
+  /** The sampled token ids (`</s>` not included). */
+  tokens: number[];
+  /** Whether `</s>` ended the sample (else the length did). */
+  ended: boolean;
+}
+
+export function sample(model: LanguageModel, options: SampleOptions = {}): Sample {
+  const temperature = options.temperature ?? 1;
+  const topK = options.topK ?? 0;
+  const topP = options.topP ?? 1;
+  if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`);
+  if (!(Number.isInteger(topK) && topK >= 0)) throw new RangeError(`top-k must be a whole number, got ${topK}`);
+  if (!(topP > 0 && topP <= 1)) throw new RangeError(`top-p must be in (0, 1], got ${topP}`);
+  const random = seededRandom(options.seed ?? 0);
+  const sampler = new Sampler(model, random);
+  const state = stateOfTokens(model, options.context ?? [START]);
+  const plain = temperature === 1 && topK === 0 && topP === 1;
+  const tokens: number[] = [];
+  const max = options.maxTokens ?? 100;
+  while (tokens.length < max) {
+    const w = plain ? sampler.fromMixture(state) : sampler.fromFiltered(state, temperature, topK, topP);
+    if (w === EOS) return { tokens, ended: true };
+    tokens.push(w === UNK ? sampler.unseenToken(random() * sampler.unseenKept) : model.tokenOf(w));
+    model.push(state, w);
+  }
+  return { tokens, ended: false };
+}
+
+class Sampler {
+  /** How many unseen tokens the last draw could have meant (all of them unless top-k cut the block). */
+  unseenKept: number;
+  private unigramMass: Float64Array | null = null;
+  private unseenIds: Uint32Array | null = null;
+
+  constructor(private readonly model: LanguageModel, private readonly random: () => number) {
+    this.unseenKept = model.unseenTokens;
+  }
+
+  /** A word drawn from the interpolated mixture, longest context first. */
+  fromMixture(state: ContextState): number {
+    const m = this.model;
+    this.unseenKept = m.unseenTokens;
+    let depth = 0;
+    while (depth + 1 < m.order && state[depth + 1] >= 0 && m.childStart(depth, state[depth + 1]) < m.childStart(depth, state[depth + 1] + 1)) depth++;
+    for (let j = depth; j >= 1; j--) {
+      const c = state[j];
+      const gamma = m.gammaOf(j, c);
+      const r = this.random();
+      if (r < gamma) continue;
+      // the children's discounted counts sum to (1 - gamma) denominator: r - gamma is uniform below that share
+      let target = (r - gamma) * m.denominatorOf(j, c);
+      const a = m.childStart(j - 1, c);
+      const b = m.childStart(j - 1, c + 1);
+      const d = m.discounts[j];
+      for (let i = a; i < b; i++) {
+        target -= discounted(d, m.count(j, i));
+        if (target < 0) return m.wordAt(j, i);
+      }
+      return m.wordAt(j, b - 1); // rounding left a sliver
+    }
+    return this.fromUnigrams();
+  }
+
+  private fromUnigrams(): number {
+    const m = this.model;
+    const gamma = m.gammaOf(0, 0);
+    const r = this.random();
+    if (r < gamma) {
+      // uniform over the words: the unseen block first, then the seen words from `</s>` on (`<s>` skipped)
+      const k = Math.floor(this.random() * m.uniformSize);
+      return k < m.unseenTokens ? UNK : k - m.unseenTokens + EOS;
+    }
+    const mass = (this.unigramMass ??= cumulativeUnigramMass(m));
+    const target = ((r - gamma) / (1 - gamma)) * mass[mass.length - 1];
+    let lo = 0;
+    let hi = mass.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (mass[mid] > target) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /** A word drawn from the distribution after temperature, top-k and top-p. */
+  fromFiltered(state: ContextState, temperature: number, topK: number, topP: number): number {
+    const weight = this.model.distribution(state);
+    if (temperature !== 1) for (let w = 0; w < weight.length; w++) weight[w] **= 1 / temperature;
+    weight[BOS] = 0;
+    this.unseenKept = topK > 0 || topP < 1 ? this.cut(weight, topK, topP) : this.model.unseenTokens;
+    const unseen = this.unseenKept;
+    let sum = 0;
+    for (let w = 0; w < weight.length; w++) sum += w === UNK ? weight[w] * unseen : weight[w];
+    let target = this.random() * sum;
+    for (let w = 0; w < weight.length; w++) {
+      target -= w === UNK ? weight[w] * unseen : weight[w];
+      if (target < 0) return w;
+    }
+    return EOS; // rounding left a sliver
+  }
+
+  /** Zeroes the seen words below the top-k / top-p cut; returns how many unseen tokens stay in. */
+  private cut(weight: Float64Array, topK: number, topP: number): number {
+    const unseen = this.model.unseenTokens;
+    let total = weight[UNK] * unseen;
+    const sorted = weight.slice();
+    sorted[UNK] = 0;
+    for (let w = 0; w < sorted.length; w++) total += sorted[w];
+    sorted.sort();
+    const limit = topK > 0 ? topK : Infinity;
+    let kept = 0;
+    let mass = 0;
+    let cut = Infinity;
+    for (let i = sorted.length - 1; i >= 0 && sorted[i] > 0 && kept < limit && mass < topP * total; i--) {
+      cut = sorted[i];
+      kept++;
+      mass += cut;
+    }
+    for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] < cut) weight[w] = 0;
+    return kept < limit && mass < topP * total ? Math.min(unseen, limit - kept) : 0;
+  }
+
+  /** The k-th token id (by id) never seen in training; `<unk>` itself in kenlm mode. */
+  unseenToken(k: number): number {
+    const m = this.model;
+    if (m.info.mode === 'kenlm') return m.tokenOf(UNK);
+    this.unseenIds ??= unseenTokenIds(m);
+    return this.unseenIds[Math.floor(k)];
+  }
+}
+
+function cumulativeUnigramMass(m: LanguageModel): Float64Array {
+  const mass = new Float64Array(m.words);
+  const d = m.discounts[0];
+  let sum = 0;
+  for (let w = 0; w < m.words; w++) mass[w] = sum += w === BOS ? 0 : discounted(d, m.count(0, w));
+  return mass;
+}
+
+function unseenTokenIds(m: LanguageModel): Uint32Array {
+  const ids = new Uint32Array(m.unseenTokens);
+  let n = 0;
+  for (let t = 0; t < m.info.vocabularySize! && n < ids.length; t++) if (m.wordOf(t) === UNK) ids[n++] = t;
+  return ids;
+}
