@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 
 const port = Number(process.env.PORT ?? 3000);
 // Loopback by default: the lab holds the user's files and runs their jobs; exposing it is an explicit choice.
-const hostname = process.env.HOST ?? '127.0.0.1';
+const hostname = process.env.HOST || '127.0.0.1'; // an empty HOST too: '' would mean every interface
 
 serve({ fetch: createApp().fetch, port, hostname }, (info) => {
   console.log(`tokenlab listening on http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${info.port} (host ${hostname}; set HOST to change)`);
