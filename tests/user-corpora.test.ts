@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUserCorpus, listUserCorpora, MAX_USER_CORPUS_BYTES, removeUserCorpus, userCorpus } from '../src/store/user-corpora.js';
+import { existsSync } from 'node:fs';
+import { splitText } from '../src/corpora/index.js';
+import { addUserCorpus, listUserCorpora, MAX_USER_CORPUS_BYTES, removeUserCorpus, userCorpus, userCorpusSplitPaths } from '../src/store/user-corpora.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 let saved: string | undefined;
@@ -17,6 +19,17 @@ afterAll(() => {
 });
 
 describe('user corpora', () => {
+  it('are split into train and held-out lines like the bundled corpora, and the parts go with the corpus', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `line ${i} 第${i}行`);
+    const c = await addUserCorpus('split-me', utf8(lines.join('\n') + '\n'));
+    const paths = await userCorpusSplitPaths(c);
+    const expected = splitText(lines.join('\n'));
+    expect(readFileSync(paths.heldOut, 'utf8')).toBe(expected.heldOut.join('\n') + '\n');
+    expect(readFileSync(paths.train, 'utf8')).toBe(expected.train.join('\n') + '\n');
+    await removeUserCorpus('split-me');
+    expect(existsSync(paths.train) || existsSync(paths.heldOut)).toBe(false);
+  });
+
   it('are stored under the data directory with their statistics and listed', async () => {
     const c = await addUserCorpus('notes', utf8('你好世界\nhello world\n'));
     // "你好世界\n" is 13 bytes and 5 characters, "hello world\n" 12 and 12; 4 Han of 14 non-space characters.

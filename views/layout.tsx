@@ -36,12 +36,26 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .cmp-tax { margin: 2rem 0; }
 .cmp-tax-table th { text-align: left; font-weight: normal; padding-right: 1rem; }
 .cmp-tax-table td { text-align: right; padding-right: 1rem; }
+.train-corpora label { display: inline-block; min-width: 16rem; margin: .15rem .5rem .15rem 0; }
+.train-fields { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: .75rem 0; align-items: end; }
+.train-fields textarea { width: 16rem; }
+.job-panel { border: 1px solid #ddd; border-radius: 4px; padding: .5rem 1rem; margin: 1rem 0; }
+.job-panel progress { width: 24rem; }
+.train-live { display: flex; flex-wrap: wrap; gap: 2rem; }
+.latest { font: .95rem/1.6 ui-monospace, monospace; margin: 0; }
+.tok { background: #eef3fb; border-radius: 3px; padding: 0 3px; white-space: pre; }
+.tok.partial { background: #fbeee0; font-size: .85em; }
+.jobs td, .jobs th, .vocab-table td, .vocab-table th, .corpora-table td, .corpora-table th { padding: .15rem .6rem .15rem 0; text-align: left; vertical-align: top; }
+.state-done { color: #176617; } .state-failed, .state-interrupted { color: #a00; } .state-cancelled { color: #777; } .state-running { color: #1d4fb3; }
 `;
 
 /** The lab's pages, in the order the header links them. */
 export const NAV: ReadonlyArray<{ href: string; label: string }> = [
   { href: '/', label: 'Tokenize' },
   { href: '/compare', label: 'Compare' },
+  { href: '/train', label: 'Train' },
+  { href: '/vocab', label: 'Vocabularies' },
+  { href: '/corpora', label: 'Corpora' },
 ];
 
 /** The frame every page shares: title, stylesheet and htmx served from node_modules (the lab works offline). */

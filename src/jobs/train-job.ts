@@ -1,16 +1,21 @@
 import type { TrainProgress } from '../bpe/trainer.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
+import type { CurvePoint } from './compression-curve.js';
 import type { TrainFilesOptions } from './train-files.js';
 import { startWorker } from './workers.js';
 
 export type TrainEvent =
   | { type: 'count'; read: number; total: number; seconds: number }
   | ({ type: 'merge'; seconds: number } & TrainProgress)
+  | ({ type: 'curve' } & CurvePoint)
   | { type: 'done'; vocab: Vocabulary }
   | { type: 'cancelled' }
   | { type: 'failed'; message: string };
 
-export type TrainJobOptions = Omit<TrainFilesOptions, 'onProgress' | 'onCountProgress' | 'shouldStop'>;
+export type TrainJobOptions = Omit<TrainFilesOptions, 'onProgress' | 'onCountProgress' | 'shouldStop'> & {
+  /** Held-out text: when given, 'curve' events report bytes per token on it as the vocabulary grows. */
+  curveSample?: string;
+};
 
 export interface TrainJob {
   /** The trained vocabulary; rejects with TrainingCancelled-named errors on cancel, or the worker's failure. */

@@ -1,11 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TrainingCancelled } from '../bpe/trainer.js';
-import { trainFiles, type TrainFilesOptions } from './train-files.js';
-import type { TrainEvent } from './train-job.js';
+import { CompressionCurve } from './compression-curve.js';
+import { trainFiles } from './train-files.js';
+import type { TrainEvent, TrainJobOptions } from './train-job.js';
 
 /** Runs one training in this worker thread, posting progress (at most every PROGRESS_MS) and the result. */
 const PROGRESS_MS = 100;
-const { paths, options, stop } = workerData as { paths: string[]; options: TrainFilesOptions; stop: Int32Array };
+const { paths, options, stop } = workerData as { paths: string[]; options: TrainJobOptions; stop: Int32Array };
+const { curveSample, ...trainOptions } = options;
+const curve = curveSample ? new CompressionCurve(curveSample, options.pattern) : undefined;
 const port = parentPort!;
 const post = (event: TrainEvent) => port.postMessage(event);
 const started = performance.now();
@@ -20,15 +23,19 @@ const seconds = () => (performance.now() - started) / 1000;
 
 try {
   const vocab = await trainFiles(paths, {
-    ...options,
+    ...trainOptions,
     shouldStop: () => Atomics.load(stop, 0) !== 0,
     onCountProgress: (read, total) => {
       if (due()) post({ type: 'count', read, total, seconds: seconds() });
     },
     onProgress: (p) => {
       if (p.merges === p.total || due()) post({ type: 'merge', ...p, seconds: seconds() });
+      const point = curve?.add(p);
+      if (point) post({ type: 'curve', ...point });
     },
   });
+  const last = curve?.finish();
+  if (last) post({ type: 'curve', ...last });
   post({ type: 'done', vocab });
 } catch (e) {
   post(e instanceof TrainingCancelled ? { type: 'cancelled' } : { type: 'failed', message: (e as Error).message });

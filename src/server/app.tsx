@@ -4,6 +4,8 @@ import { Hono } from 'hono';
 import { apiRoutes } from './api.js';
 import { compareRoutes } from './compare-page.js';
 import { tokenizePageRoutes } from './tokenize-page.js';
+import { jobsRoutes } from './jobs-routes.js';
+import { trainRoutes } from './train-routes.js';
 
 const require = createRequire(import.meta.url);
 
@@ -16,6 +18,8 @@ export function createApp(): Hono {
   app.route('/api', apiRoutes());
   app.route('/', tokenizePageRoutes());
   app.route('/', compareRoutes());
+  app.route('/', jobsRoutes());
+  app.route('/', trainRoutes());
 
   app.get('/static/htmx.min.js', async (c) => {
     const js = await readFile(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');

@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listBundledCorpora, textStats, type TextStats } from '../corpora/index.js';
+import { listBundledCorpora, splitText, textStats, type TextStats } from '../corpora/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { checkName, dataDir } from './data-dir.js';
 
@@ -35,8 +35,38 @@ export async function addUserCorpus(name: string, bytes: Uint8Array): Promise<Us
   await mkdir(dir, { recursive: true });
   const corpus: UserCorpus = { name, path: join(dir, `${name}.txt`), addedAt: new Date().toISOString(), ...textStats(text) };
   await writeFileAtomic(corpus.path, bytes);
+  await writeSplit(name, text);
   await writeFileAtomic(join(dir, `${name}.json`), JSON.stringify(corpus, null, 2) + '\n');
   return corpus;
+}
+
+/**
+ * The train and held-out parts of a user corpus, split by line as the bundled corpora are (splitText). They
+ * live in a subdirectory: a corpus named "a.train" must not meet the parts of "a".
+ */
+function splitPaths(name: string): { train: string; heldOut: string } {
+  const dir = join(corporaDir(), 'split');
+  return { train: join(dir, `${name}.train.txt`), heldOut: join(dir, `${name}.heldout.txt`) };
+}
+
+async function writeSplit(name: string, text: string): Promise<void> {
+  const { train, heldOut } = splitText(text);
+  const paths = splitPaths(name);
+  await mkdir(join(corporaDir(), 'split'), { recursive: true });
+  const joined = (lines: string[]) => (lines.length === 0 ? '' : lines.join('\n') + '\n');
+  await writeFileAtomic(paths.train, joined(train));
+  await writeFileAtomic(paths.heldOut, joined(heldOut));
+}
+
+/** The split files of a user corpus, written first if it was added before corpora had them. */
+export async function userCorpusSplitPaths(corpus: UserCorpus): Promise<{ train: string; heldOut: string }> {
+  const paths = splitPaths(corpus.name);
+  try {
+    await Promise.all([access(paths.train), access(paths.heldOut)]);
+  } catch {
+    await writeSplit(corpus.name, await readFile(corpus.path, 'utf8'));
+  }
+  return paths;
 }
 
 /** The user's corpora with their statistics, by name. */
@@ -64,6 +94,7 @@ export async function removeUserCorpus(name: string): Promise<void> {
   checkName(name, 'corpus');
   await rm(join(corporaDir(), `${name}.json`), { force: true });
   await rm(join(corporaDir(), `${name}.txt`), { force: true });
+  for (const path of Object.values(splitPaths(name))) await rm(path, { force: true });
 }
 
 /** Strict UTF-8, with the offset of the first invalid byte in the error. */

@@ -1,0 +1,214 @@
+/**
+ * Training jobs of the lab: what a request may ask for (checked here, with the HTTP status of each refusal),
+ * the corpora it names (bundled or the user's; always their train split), and the job runner that trains in a
+ * worker thread, follows its progress and saves the vocabulary under the data directory.
+ */
+import { open, stat } from 'node:fs/promises';
+import { incompleteUtf8Tail } from '../bpe/decoder.js';
+import type { PatternName } from '../bpe/patterns.js';
+import type { Vocabulary } from '../bpe/vocabulary.js';
+import { ensureBundledCorpora } from '../corpora/index.js';
+import type { CurvePoint } from '../jobs/compression-curve.js';
+import { jobManager, type JobContext, type JobRecord } from '../jobs/job-manager.js';
+import { startTrainJob, type TrainEvent } from '../jobs/train-job.js';
+import { listUserCorpora, userCorpusSplitPaths } from '../store/user-corpora.js';
+import { checkVocabularyName, findUserVocabulary, saveUserVocabulary } from '../store/user-vocabularies.js';
+
+/** The split patterns a user may pick: a fixed list (a user-given regex could run for ever). */
+export const TRAIN_PATTERNS: readonly PatternName[] = ['cjk', 'cl100k', 'o200k', 'gpt2'];
+/** The largest vocabulary the lab trains (training time and the page's tables grow with it). */
+export const MAX_VOCAB_SIZE = 65_536;
+export const MAX_SPECIALS = 16;
+export const MAX_SPECIAL_LENGTH = 64;
+export const MAX_TRAIN_CORPORA = 16;
+/** Held-out text encoded at each point of the compression curve, in bytes (shared among the corpora). */
+export const CURVE_SAMPLE_BYTES = 64 * 1024;
+/** Latest merges kept in the progress snapshot (sampled with the progress, about ten a second). */
+const LATEST_MERGES = 12;
+
+export interface TrainParams {
+  name: string;
+  corpora: string[];
+  vocabSize: number;
+  pattern: PatternName;
+  minFrequency: number;
+  specials: string[];
+}
+
+export interface TrainSnapshot {
+  phase: 'counting' | 'merging' | 'saving';
+  countedBytes: number;
+  totalBytes: number;
+  merges: number;
+  totalMerges: number;
+  seconds: number;
+  mergesPerSecond: number | null;
+  secondsLeft: number | null;
+  /** Newest first: the token a merge made (hex bytes) and how often its pair occurred. */
+  latest: Array<{ hex: string; count: number }>;
+  curve: CurvePoint[];
+  heldOutBytes: number;
+}
+
+/** A refused training request: the message and the HTTP status (400 malformed, 404 unknown corpus, 409 name taken). */
+export class TrainRequestError extends Error {
+  override name = 'TrainRequestError';
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409,
+  ) {
+    super(message);
+  }
+}
+
+export interface CorpusChoice {
+  name: string;
+  kind: 'bundled' | 'user';
+  /** Bytes of the train split (bundled) or of the whole text (user; the split is made on first use). */
+  bytes: number;
+  description: string;
+}
+
+/** The corpora a training may use: the bundled ones that are installed, then the user's. */
+export async function trainableCorpora(): Promise<CorpusChoice[]> {
+  const bundled = (await ensureBundledCorpora()).corpora;
+  const out: CorpusChoice[] = [];
+  for (const c of bundled) out.push({ name: c.name, kind: 'bundled', bytes: (await stat(c.trainPath)).size, description: c.description });
+  for (const c of await listUserCorpora()) out.push({ name: c.name, kind: 'user', bytes: c.bytes, description: `your corpus, added ${c.addedAt.slice(0, 10)}` });
+  return out;
+}
+
+/** The train and held-out files of corpus `name`. */
+async function splitOf(name: string): Promise<{ train: string; heldOut: string }> {
+  const bundled = (await ensureBundledCorpora()).corpora.find((c) => c.name === name);
+  if (bundled) return { train: bundled.trainPath, heldOut: bundled.heldOutPath };
+  const user = (await listUserCorpora()).find((c) => c.name === name);
+  if (user) return userCorpusSplitPaths(user);
+  throw new TrainRequestError(`unknown corpus ${JSON.stringify(name)}`, 404);
+}
+
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+
+function bad(message: string): never {
+  throw new TrainRequestError(message, 400);
+}
+
+/** Checks a training request (the JSON of POST /api/train, or the page's form made into that shape). */
+export async function checkTrainParams(body: unknown): Promise<TrainParams> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) bad('the body must be a JSON object {name, corpora, vocabSize, pattern, minFrequency, specials}');
+  const b = body as Record<string, unknown>;
+  if (typeof b.name !== 'string') bad('"name" must be a string: the name of the vocabulary to make');
+  try {
+    checkVocabularyName(b.name);
+  } catch (e) {
+    bad((e as Error).message);
+  }
+  const corpora = b.corpora;
+  if (!Array.isArray(corpora) || corpora.length === 0 || !corpora.every((c) => typeof c === 'string')) bad('"corpora" must be a non-empty list of corpus names');
+  if (corpora.length > MAX_TRAIN_CORPORA) bad(`at most ${MAX_TRAIN_CORPORA} corpora`);
+  const pattern = b.pattern ?? 'cjk';
+  if (typeof pattern !== 'string' || !(TRAIN_PATTERNS as readonly string[]).includes(pattern)) bad(`"pattern" must be one of ${TRAIN_PATTERNS.join(', ')}`);
+  const specials = b.specials ?? [];
+  if (!Array.isArray(specials) || !specials.every((s) => typeof s === 'string' && s.length > 0 && s.length <= MAX_SPECIAL_LENGTH)) {
+    bad(`"specials" must be a list of non-empty strings of at most ${MAX_SPECIAL_LENGTH} characters`);
+  }
+  if (specials.length > MAX_SPECIALS) bad(`at most ${MAX_SPECIALS} special tokens`);
+  if (new Set(specials).size !== specials.length) bad('the special tokens must differ from each other');
+  const least = 257 + specials.length;
+  if (!isInt(b.vocabSize) || b.vocabSize < least || b.vocabSize > MAX_VOCAB_SIZE) {
+    bad(`"vocabSize" must be an integer from ${least} (256 bytes, ${specials.length} special tokens and one merge) to ${MAX_VOCAB_SIZE}`);
+  }
+  const minFrequency = b.minFrequency ?? 2;
+  if (!isInt(minFrequency) || minFrequency < 0 || minFrequency > 1e9) bad('"minFrequency" must be an integer from 0 to 1000000000');
+  for (const c of corpora as string[]) await splitOf(c);
+  checkNameFree(b.name);
+  return { name: b.name, corpora: [...new Set(corpora as string[])], vocabSize: b.vocabSize, pattern: pattern as PatternName, minFrequency, specials };
+}
+
+function checkNameFree(name: string): void {
+  if (findUserVocabulary(name)) throw new TrainRequestError(`a vocabulary named ${name} exists: delete it on /vocab/${name} or choose another name`, 409);
+  const pending = jobManager().list('train').find((j) => j.name === name && (j.state === 'queued' || j.state === 'running'));
+  if (pending) throw new TrainRequestError(`job ${pending.id} is already making a vocabulary named ${name}`, 409);
+}
+
+/**
+ * Up to CURVE_SAMPLE_BYTES of held-out text, an equal share from the start of each file, cut after a whole
+ * line (or at least a whole character) so the sample is valid UTF-8.
+ */
+export async function heldOutSample(paths: readonly string[]): Promise<string> {
+  const share = Math.floor(CURVE_SAMPLE_BYTES / Math.max(1, paths.length));
+  const parts: string[] = [];
+  for (const path of paths) {
+    const file = await open(path);
+    try {
+      const { buffer, bytesRead } = await file.read(Buffer.alloc(share), 0, share, 0);
+      let bytes = buffer.subarray(0, bytesRead);
+      const lineEnd = bytes.lastIndexOf(0x0a);
+      bytes = bytesRead === share && lineEnd >= 0 ? bytes.subarray(0, lineEnd + 1) : bytes.subarray(0, bytes.length - incompleteUtf8Tail(bytes));
+      parts.push(bytes.toString('utf8'));
+    } finally {
+      await file.close();
+    }
+  }
+  return parts.join('');
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+/** Folds one worker event into the snapshot. */
+function apply(s: TrainSnapshot, e: TrainEvent, mergeStart: { merges: number; seconds: number } | undefined): void {
+  if (e.type === 'count') {
+    Object.assign(s, { phase: 'counting', countedBytes: e.read, totalBytes: e.total, seconds: e.seconds });
+  } else if (e.type === 'merge') {
+    Object.assign(s, { phase: 'merging', merges: e.merges, totalMerges: e.total, seconds: e.seconds });
+    s.countedBytes = s.totalBytes;
+    s.latest = [{ hex: hex(e.token), count: e.count }, ...s.latest].slice(0, LATEST_MERGES);
+    if (mergeStart !== undefined && e.seconds > mergeStart.seconds && e.merges > mergeStart.merges) {
+      s.mergesPerSecond = (e.merges - mergeStart.merges) / (e.seconds - mergeStart.seconds);
+      s.secondsLeft = (e.total - e.merges) / s.mergesPerSecond;
+    }
+  } else if (e.type === 'curve') {
+    s.curve = [...s.curve, { vocabSize: e.vocabSize, bytesPerToken: e.bytesPerToken }];
+  }
+}
+
+/** Runs one training job: see the module comment. */
+export async function runTrainJob(job: Readonly<JobRecord<TrainParams, TrainSnapshot>>, ctx: JobContext<TrainSnapshot>): Promise<string> {
+  const p = job.params;
+  const splits = await Promise.all(p.corpora.map(splitOf));
+  const sample = await heldOutSample(splits.map((s) => s.heldOut));
+  ctx.signal.throwIfAborted();
+  const snapshot: TrainSnapshot = {
+    phase: 'counting', countedBytes: 0, totalBytes: 0, merges: 0, totalMerges: p.vocabSize - 256 - p.specials.length, seconds: 0,
+    mergesPerSecond: null, secondsLeft: null, latest: [], curve: [], heldOutBytes: Buffer.byteLength(sample),
+  };
+  let mergeStart: { merges: number; seconds: number } | undefined;
+  const options = { pattern: p.pattern, vocabSize: p.vocabSize, minFrequency: p.minFrequency, specials: p.specials, threads: 1, curveSample: sample };
+  const training = startTrainJob(splits.map((s) => s.train), options, (e) => {
+    if (e.type === 'merge') mergeStart ??= { merges: e.merges, seconds: e.seconds };
+    apply(snapshot, e, mergeStart);
+    if (e.type !== 'done' && e.type !== 'cancelled' && e.type !== 'failed') ctx.report({ ...snapshot });
+  });
+  ctx.signal.addEventListener('abort', () => training.cancel(), { once: true });
+  const vocab = await training.result;
+  ctx.report({ ...snapshot, phase: 'saving' });
+  await saveUserVocabulary(p.name, withCorpusNames(vocab, p.corpora));
+  const tokens = vocab.tokens.length + vocab.specials.length;
+  return `saved vocabulary ${p.name}: ${tokens} tokens, trained in ${vocab.training?.seconds.toFixed(1) ?? '?'} s`;
+}
+
+/** The training record names the corpora as the lab does (NAME:train), not by their file paths. */
+function withCorpusNames(vocab: Vocabulary, names: readonly string[]): Vocabulary {
+  if (vocab.training === undefined) return vocab;
+  const corpora = vocab.training.corpora.map((c, i) => ({ name: `${names[i]}:train`, bytes: c.bytes }));
+  return { ...vocab, training: { ...vocab.training, corpora } };
+}
+
+/** The lab's job manager with the 'train' kind defined. */
+export function trainJobs() {
+  const jobs = jobManager();
+  jobs.define('train', runTrainJob);
+  return jobs;
+}

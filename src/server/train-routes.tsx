@@ -1,0 +1,92 @@
+/**
+ * The training studio's routes: GET /train (?job=ID shows that job), POST /train (the form; htmx gets the job's
+ * panel or the error as a fragment), GET /fragment/train/:id (the panel, polled while the job runs),
+ * POST /fragment/train/:id/cancel, and the JSON POST /api/train -> 202 {job}.
+ */
+import { Hono, type Context } from 'hono';
+import { QueueFullError } from '../jobs/job-manager.js';
+import { DEFAULT_FORM, TrainError, TrainJobPanel, TrainPage, type TrainForm, type TrainJob } from '../../views/train.js';
+import { readJson } from './jobs-routes.js';
+import { checkTrainParams, trainableCorpora, trainJobs, TrainRequestError, type TrainParams } from './train-jobs.js';
+
+/** A training request is a few names and numbers. */
+const MAX_TRAIN_BODY_BYTES = 64 * 1024;
+
+/** Starts a job, or says why not (with the HTTP status). */
+async function submit(body: unknown): Promise<{ job: TrainJob } | { error: string; status: 400 | 404 | 409 | 429 }> {
+  try {
+    const params = await checkTrainParams(body);
+    return { job: trainJobs().submit<TrainParams>('train', params.name, params) as TrainJob };
+  } catch (e) {
+    if (e instanceof TrainRequestError) return { error: e.message, status: e.status };
+    if (e instanceof QueueFullError) return { error: e.message, status: 429 };
+    throw e;
+  }
+}
+
+/** The form as a request body: numbers parsed (a blank or non-number field stays a string and is refused). */
+function requestOf(form: TrainForm): Record<string, unknown> {
+  const num = (s: string) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : s);
+  const specials = form.specials.split(/\r?\n/).filter((s) => s !== '');
+  return { name: form.name.trim(), corpora: form.corpora, vocabSize: num(form.vocabSize), pattern: form.pattern, minFrequency: num(form.minFrequency), specials };
+}
+
+async function formOf(c: Context): Promise<TrainForm> {
+  const body = await c.req.parseBody({ all: true });
+  const str = (k: keyof TrainForm) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+  const corpora = ([] as unknown[]).concat(body.corpora ?? []).filter((x): x is string => typeof x === 'string');
+  return { name: str('name'), corpora, vocabSize: str('vocabSize'), pattern: str('pattern'), minFrequency: str('minFrequency'), specials: str('specials') };
+}
+
+function trainJob(id: string): TrainJob | undefined {
+  const job = trainJobs().get(id);
+  return job?.kind === 'train' ? (job as TrainJob) : undefined;
+}
+
+export function trainRoutes(): Hono {
+  const app = new Hono();
+
+  app.get('/train', async (c) => {
+    const id = c.req.query('job');
+    const job = id === undefined ? undefined : trainJob(id);
+    const error = id !== undefined && job === undefined ? `no training job ${JSON.stringify(id)}` : undefined;
+    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobs().list('train') as TrainJob[]} form={DEFAULT_FORM} job={job} error={error} />;
+    return c.html(page, error ? 404 : 200);
+  });
+
+  app.post('/train', async (c) => {
+    const form = await formOf(c);
+    const result = await submit(requestOf(form));
+    const htmx = c.req.header('HX-Request') === 'true';
+    if ('job' in result) {
+      if (!htmx) return c.redirect(`/train?job=${encodeURIComponent(result.job.id)}`, 303);
+      c.header('HX-Replace-Url', `/train?job=${encodeURIComponent(result.job.id)}`);
+      return c.html(<TrainJobPanel job={result.job} />);
+    }
+    // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
+    if (htmx) return c.html(<TrainError message={result.error} />);
+    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobs().list('train') as TrainJob[]} form={form} error={result.error} />;
+    return c.html(page, result.status);
+  });
+
+  app.get('/fragment/train/:id', (c) => {
+    const job = trainJob(c.req.param('id'));
+    return job ? c.html(<TrainJobPanel job={job} />) : c.html(<TrainError message="no such training job" />, 404);
+  });
+
+  app.post('/fragment/train/:id/cancel', (c) => {
+    const job = trainJob(c.req.param('id'));
+    if (job === undefined) return c.html(<TrainError message="no such training job" />, 404);
+    trainJobs().cancel(job.id);
+    return c.html(<TrainJobPanel job={job} />);
+  });
+
+  app.post('/api/train', async (c) => {
+    const body = await readJson(c, MAX_TRAIN_BODY_BYTES);
+    if ('response' in body) return body.response;
+    const result = await submit(body.value);
+    return 'job' in result ? c.json({ job: result.job }, 202) : c.json({ error: result.error }, result.status);
+  });
+
+  return app;
+}

@@ -1,0 +1,216 @@
+/**
+ * The training studio: a form to start a training job and, while it runs, a panel htmx re-fetches every 500 ms
+ * (progress bar with merges per second and time left, the latest merges, the compression curve as SVG). The
+ * panel's own markup stops the polling once the job is finished. All user text goes through JSX (escaped).
+ */
+import type { JobRecord } from '../src/jobs/job-manager.js';
+import type { CurvePoint } from '../src/jobs/compression-curve.js';
+import { MAX_SPECIALS, MAX_VOCAB_SIZE, TRAIN_PATTERNS, type CorpusChoice, type TrainParams, type TrainSnapshot } from '../src/server/train-jobs.js';
+import { Layout } from './layout.js';
+import { TokenText } from './vocab-token.js';
+
+export type TrainJob = JobRecord<TrainParams, TrainSnapshot>;
+
+export interface TrainForm {
+  name: string;
+  corpora: string[];
+  vocabSize: string;
+  pattern: string;
+  minFrequency: string;
+  specials: string;
+}
+
+export const DEFAULT_FORM: TrainForm = { name: '', corpora: [], vocabSize: '4000', pattern: 'cjk', minFrequency: '2', specials: '<|endoftext|>' };
+
+const PATTERN_NOTES: Record<string, string> = {
+  cjk: 'cjk: tokenlab’s pattern, Han runs kept apart from Latin words',
+  cl100k: 'cl100k: GPT-4’s pattern',
+  o200k: 'o200k: GPT-4o’s pattern',
+  gpt2: 'gpt2: GPT-2’s pattern',
+};
+
+export const formatBytes = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${Math.ceil(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+export function TrainPage(props: { corpora: CorpusChoice[]; jobs: TrainJob[]; form: TrainForm; job?: TrainJob; error?: string }) {
+  const { form } = props;
+  return (
+    <Layout title="Train">
+      <h1>Training studio</h1>
+      <form id="train-form" method="post" action="/train" hx-post="/train" hx-target="#job" hx-swap="innerHTML">
+        <fieldset class="train-corpora">
+          <legend>Corpora (their train split; 10% of lines are held out for the compression curve)</legend>
+          {props.corpora.map((c) => (
+            <label title={c.description}>
+              <input type="checkbox" name="corpora" value={c.name} checked={form.corpora.includes(c.name)} /> {c.name}{' '}
+              <span class="note">{c.kind === 'user' ? 'yours, ' : ''}{formatBytes(c.bytes)}</span>
+            </label>
+          ))}
+          {props.corpora.length === 0 ? <p class="note">No corpora yet: add one on <a href="/corpora">Corpora</a>.</p> : null}
+        </fieldset>
+        <div class="train-fields">
+          <label>Name <input name="name" value={form.name} required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="my-vocab" /></label>
+          <label>Vocabulary size <input name="vocabSize" type="number" min="257" max={String(MAX_VOCAB_SIZE)} value={form.vocabSize} /></label>
+          <label>Pattern{' '}
+            <select name="pattern">
+              {TRAIN_PATTERNS.map((p) => <option value={p} selected={form.pattern === p}>{PATTERN_NOTES[p]}</option>)}
+            </select>
+          </label>
+          <label>Minimum pair frequency <input name="minFrequency" type="number" min="0" value={form.minFrequency} /></label>
+          <label>Special tokens, one a line (at most {MAX_SPECIALS})
+            <textarea name="specials" rows={2}>{form.specials}</textarea>
+          </label>
+        </div>
+        <button type="submit">Start training</button>
+      </form>
+      <div id="job">
+        {props.error !== undefined ? <p class="error">{props.error}</p> : null}
+        {props.job ? <TrainJobPanel job={props.job} /> : null}
+      </div>
+      <h2>Recent training jobs</h2>
+      <JobList jobs={props.jobs} />
+    </Layout>
+  );
+}
+
+export function TrainError(props: { message: string }) {
+  return <p class="error">{props.message}</p>;
+}
+
+export function JobList(props: { jobs: TrainJob[] }) {
+  if (props.jobs.length === 0) return <p class="note" id="job-list">No training jobs yet.</p>;
+  return (
+    <table id="job-list" class="jobs">
+      <thead><tr><th>name</th><th>state</th><th>corpora</th><th>size</th><th>started</th><th>message</th></tr></thead>
+      <tbody>
+        {props.jobs.map((j) => (
+          <tr>
+            <td><a href={`/train?job=${encodeURIComponent(j.id)}`}>{j.name}</a></td>
+            <td class={`state-${j.state}`}>{j.state}</td>
+            <td>{j.params.corpora.join(', ')}</td>
+            <td>{j.params.vocabSize}</td>
+            <td>{(j.startedAt ?? j.createdAt).replace('T', ' ').slice(0, 19)}</td>
+            <td>{j.message}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const active = (job: TrainJob) => job.state === 'queued' || job.state === 'running';
+
+/** The job's panel; while the job is queued or running it asks htmx to replace it every 500 ms. */
+export function TrainJobPanel(props: { job: TrainJob }) {
+  const { job } = props;
+  const s = job.progress;
+  const poll = active(job) ? { 'hx-get': `/fragment/train/${encodeURIComponent(job.id)}`, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
+  return (
+    <section id="job-panel" class="job-panel" data-state={job.state} {...poll}>
+      <h2>
+        {job.name} <span class={`state-${job.state}`} id="job-state">{job.state}</span>
+      </h2>
+      <p class="note">
+        {job.params.corpora.join(', ')} · vocabulary size {job.params.vocabSize} · pattern {job.params.pattern} · minimum frequency {job.params.minFrequency}
+      </p>
+      {s ? <ProgressLine s={s} /> : <p>{job.message}</p>}
+      {active(job) ? (
+        <button hx-post={`/fragment/train/${encodeURIComponent(job.id)}/cancel`} hx-target="#job-panel" hx-swap="outerHTML">Cancel</button>
+      ) : (
+        <p id="job-message" class={job.state === 'done' ? '' : 'error'}>{job.message}</p>
+      )}
+      {job.state === 'done' ? (
+        <p>
+          <a href={`/vocab/${encodeURIComponent(job.name)}`}>Explore {job.name}</a> ·{' '}
+          <a href={`/?tokenizer=${encodeURIComponent(job.name)}`}>Tokenize with it</a>
+        </p>
+      ) : null}
+      {s ? (
+        <div class="train-live">
+          <div>
+            <h3>Compression on held-out text</h3>
+            <CurveChart points={s.curve} target={job.params.vocabSize} heldOutBytes={s.heldOutBytes} />
+          </div>
+          <div>
+            <h3>Latest merges</h3>
+            <LatestMerges latest={s.latest} />
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function ProgressLine(props: { s: TrainSnapshot }) {
+  const { s } = props;
+  if (s.phase === 'counting') {
+    const share = s.totalBytes === 0 ? 0 : s.countedBytes / s.totalBytes;
+    return (
+      <div>
+        <progress id="train-progress" max="1" value={String(share)} />{' '}
+        <span id="progress-text">counting pieces: {formatBytes(s.countedBytes)} of {formatBytes(s.totalBytes)}</span>
+      </div>
+    );
+  }
+  const rate = s.mergesPerSecond === null ? '' : ` · ${Math.round(s.mergesPerSecond)} merges/s`;
+  const left = s.secondsLeft === null || s.phase === 'saving' ? '' : ` · about ${formatSeconds(s.secondsLeft)} left`;
+  return (
+    <div>
+      <progress id="train-progress" max={String(s.totalMerges)} value={String(s.merges)} />{' '}
+      <span id="progress-text">
+        {s.merges} of {s.totalMerges} merges{rate}{left} · {s.seconds.toFixed(1)} s{s.phase === 'saving' ? ' · saving' : ''}
+      </span>
+    </div>
+  );
+}
+
+function LatestMerges(props: { latest: TrainSnapshot['latest'] }) {
+  if (props.latest.length === 0) return <p class="note">none yet</p>;
+  return (
+    <ol id="latest-merges" class="latest">
+      {props.latest.map((m) => (
+        <li>
+          <TokenText bytes={Buffer.from(m.hex, 'hex')} /> <span class="note">×{m.count}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+const W = 420;
+const H = 220;
+const PAD = { left: 44, right: 12, top: 10, bottom: 30 };
+
+/** Bytes per token against vocabulary size, drawn from the points measured so far. */
+export function CurveChart(props: { points: CurvePoint[]; target: number; heldOutBytes: number }) {
+  if (props.heldOutBytes === 0) return <p class="note">The corpora have no held-out lines: no curve.</p>;
+  const maxY = Math.max(2, ...props.points.map((p) => p.bytesPerToken)) * 1.1;
+  const x = (v: number) => PAD.left + ((v - 256) / Math.max(1, props.target - 256)) * (W - PAD.left - PAD.right);
+  const y = (b: number) => H - PAD.bottom - (b / maxY) * (H - PAD.top - PAD.bottom);
+  const line = props.points.map((p) => `${x(p.vocabSize).toFixed(1)},${y(p.bytesPerToken).toFixed(1)}`).join(' ');
+  const last = props.points.at(-1);
+  return (
+    <figure class="curve">
+      <svg id="curve" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="bytes per token against vocabulary size">
+        <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} stroke="#888" />
+        <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} stroke="#888" />
+        {[0, 0.5, 1].map((f) => (
+          <text x={PAD.left - 4} y={y(f * maxY) + 4} text-anchor="end" font-size="11">{(f * maxY).toFixed(1)}</text>
+        ))}
+        <text x={PAD.left} y={H - 10} font-size="11">256</text>
+        <text x={W - PAD.right} y={H - 10} font-size="11" text-anchor="end">{props.target}</text>
+        <text x={(W + PAD.left) / 2} y={H - 4} font-size="11" text-anchor="middle">vocabulary size</text>
+        <polyline points={line} fill="none" stroke="#3a6fd8" stroke-width="2" />
+        {props.points.map((p) => <circle class="pt" cx={x(p.vocabSize)} cy={y(p.bytesPerToken)} r="2.5" fill="#3a6fd8" />)}
+      </svg>
+      <figcaption class="note">
+        bytes per token on {formatBytes(props.heldOutBytes)} of held-out text
+        {last ? `; now ${last.bytesPerToken.toFixed(2)} at ${last.vocabSize} tokens` : ''}
+      </figcaption>
+    </figure>
+  );
+}
