@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`tokenize page in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
@@ -10,18 +11,72 @@ describe.skipIf(!HAVE_CHROMIUM)(`tokenize page in Chromium${HAVE_CHROMIUM ? '' :
     await lab?.close();
   });
 
-  it('re-tokenizes mixed Chinese and English text as it is typed', async () => {
+  /** A fresh page on `/`, the text typed into the box and its tokens drawn. */
+  async function typed(text: string): Promise<Page> {
     const page = await lab.browser.newPage();
     await page.goto(`${lab.url}/`);
-    await page.locator('textarea[name=text]').pressSequentially('Hello 世界, tokens!');
-    const countNow = async () => Number(await page.locator('#count').textContent());
-    await expect.poll(countNow).toBeGreaterThan(3);
-    const count = await countNow();
+    await page.locator('textarea[name=text]').pressSequentially(text);
+    await expect.poll(() => page.locator('.tokens').count()).toBe(1);
+    return page;
+  }
+
+  const countNow = (page: Page) => page.locator('#count').textContent().then(Number);
+
+  it('re-tokenizes mixed Chinese and English text as it is typed', async () => {
+    const page = await typed('Hello 世界, tokens!');
+    await expect.poll(() => countNow(page)).toBeGreaterThan(3);
+    const count = await countNow(page);
     expect(await page.locator('.tokens .t').count()).toBeGreaterThanOrEqual(count - 2);
     expect(await page.locator('.tokens').textContent()).toContain('Hello');
-    await page.locator('textarea[name=text]').pressSequentially(' More text here.');
-    await expect.poll(countNow).toBeGreaterThan(count);
+    await page.locator('textarea[name=text]').pressSequentially(' 分词器把文本切成词元。');
+    await expect.poll(() => countNow(page)).toBeGreaterThan(count);
+    await expect.poll(() => page.locator('.tokens').textContent()).toContain('文本');
+    expect(new URL(page.url()).searchParams.get('text')).toBe('Hello 世界, tokens! 分词器把文本切成词元。');
     await screenshot(page, 'tokenize');
+    await page.close();
+  });
+
+  it('hovering a token marks its id in the ids view, and hovering an id marks its token', async () => {
+    const page = await typed('one two three');
+    await expect.poll(() => page.locator('.tokens .t').count()).toBe(3);
+    const second = page.locator('.tokens .t').nth(1);
+    await second.hover();
+    const id = await second.getAttribute('data-id');
+    expect(await page.locator('#ids .i.on').textContent()).toBe(id);
+    expect(await page.locator('#ids .i.on').getAttribute('data-i')).toBe('1');
+    expect(await page.locator('#hover').textContent()).toBe(`token 1: id ${id}`);
+    await page.locator('#ids .i[data-i="2"]').hover();
+    expect(await page.locator('.tokens .t.on').textContent()).toBe(' three');
+    expect(await page.locator('#ids .i.on').getAttribute('data-i')).toBe('2');
+    await screenshot(page, 'tokenize-hover');
+    await page.close();
+  });
+
+  it('draws a Han character split over tokens once, with the hex bytes of its tokens', async () => {
+    const page = await typed('猫'); // cl100k_base: e7 | 8c | ab
+    await expect.poll(() => page.locator('.grp .grp-text').textContent()).toBe('猫');
+    expect(await page.locator('.grp .t.hex').allTextContents()).toEqual(['e7', '8c', 'ab']);
+    expect(await page.locator('#result').textContent()).not.toContain('\ufffd');
+    await page.locator('.grp .t.hex').first().hover();
+    expect(await page.locator('#hover').textContent()).toMatch(/part of a character/);
+    await page.close();
+  });
+
+  it('shows typed markup as text and runs none of it', async () => {
+    const page = await lab.browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`${lab.url}/`);
+    const payload = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+    await page.locator('textarea[name=text]').pressSequentially(payload);
+    await expect.poll(() => page.locator('.tokens').textContent()).toBe(payload);
+    await page.reload(); // the shareable URL now carries the payload: the server-rendered page too
+    await expect.poll(() => page.locator('.tokens').textContent()).toBe(payload);
+    expect(await page.locator('#result script, #result img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
     await page.close();
   });
 });

@@ -83,7 +83,7 @@ function LanguageTaxPanel(props: { results: Compared[]; sample: SampleSizes }) {
         The same {sample.pairs} sentences about tokenizers, written in Chinese and in English (the bundled corpus{' '}
         <code>{PARALLEL_CORPUS}</code>, e.g. “{sample.example[0]}” / “{sample.example[1]}”). The tax is the tokens
         the Chinese side needs over the tokens the English side needs: above 1, saying the same thing in Chinese
-        costs more tokens (more per request, less text in a context window); below 1, less. For scale, the Chinese
+        costs more tokens (more per request, less text in a context window); below 1, less (the dashed line marks 1). For scale, the Chinese
         side is {sample.chineseBytes} bytes of UTF-8 against {sample.englishBytes} for the English (
         {(sample.chineseBytes / sample.englishBytes).toFixed(2)}): the tax of a tokenizer with no merges at all.
       </p>

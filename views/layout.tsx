@@ -22,7 +22,7 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .bar { display: inline-block; height: .7em; background: #6a8fd8; }
 .error { color: #a00; font-weight: bold; }
 .note { color: #666; }
-#ids { white-space: pre-wrap; word-break: break-all; max-height: 12rem; overflow: auto; position: relative; }
+#ids { white-space: pre-wrap; word-break: break-all; max-height: 12rem; overflow: auto; position: relative; padding: 2px; }
 .t.on, #ids .i.on { outline: 2px solid #d62728; background-color: #ffe08a; }
 .cmp-choice { border: 1px solid #ddd; margin: .5rem 0 1rem; }
 .cmp-choice label { margin-right: 1rem; white-space: nowrap; }
