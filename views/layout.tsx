@@ -23,7 +23,8 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .error { color: #a00; font-weight: bold; }
 .note { color: #666; }
 #ids { white-space: pre-wrap; word-break: break-all; max-height: 12rem; overflow: auto; position: relative; padding: 2px; }
-.t.on, #ids .i.on { outline: 2px solid #d62728; background-color: #ffe08a; }
+#ids i { font-style: normal; }
+.t.on, #ids i.on { outline: 2px solid #d62728; background-color: #ffe08a; }
 .cmp-choice { border: 1px solid #ddd; margin: .5rem 0 1rem; }
 .cmp-choice label { margin-right: 1rem; white-space: nowrap; }
 .cmp-kind { color: #555; }
@@ -46,6 +47,13 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .tok { background: #eef3fb; border-radius: 3px; padding: 0 3px; white-space: pre; }
 .tok.partial { background: #fbeee0; font-size: .85em; }
 .jobs td, .jobs th, .vocab-table td, .vocab-table th, .corpora-table td, .corpora-table th { padding: .15rem .6rem .15rem 0; text-align: left; vertical-align: top; }
+.vocab-top { display: flex; flex-wrap: wrap; gap: 2rem; align-items: start; }
+.vocab-explore { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; }
+.merge-tree, .merge-tree ul { list-style: none; padding-left: 1.2rem; border-left: 1px dotted #aaa; margin: .1rem 0; }
+.merge-tree li { margin: .15rem 0; }
+.scrub-range { width: 28rem; vertical-align: middle; }
+.scrub-tokens { font: 1rem/2 ui-monospace, monospace; word-break: break-all; }
+.scrub-tokens .tok { margin-right: 2px; }
 .state-done { color: #176617; } .state-failed, .state-interrupted { color: #a00; } .state-cancelled { color: #777; } .state-running { color: #1d4fb3; }
 `;
 

@@ -6,6 +6,7 @@ import { compareRoutes } from './compare-page.js';
 import { tokenizePageRoutes } from './tokenize-page.js';
 import { jobsRoutes } from './jobs-routes.js';
 import { trainRoutes } from './train-routes.js';
+import { vocabRoutes } from './vocab-routes.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,6 +21,7 @@ export function createApp(): Hono {
   app.route('/', compareRoutes());
   app.route('/', jobsRoutes());
   app.route('/', trainRoutes());
+  app.route('/', vocabRoutes());
 
   app.get('/static/htmx.min.js', async (c) => {
     const js = await readFile(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');

@@ -1,0 +1,210 @@
+/**
+ * What the vocabulary explorer knows of a vocabulary (any tokenizer the lab lists: tiktoken's encodings, the
+ * shipped ones, the user's): each token's text and classes for the table's filters, the token-length
+ * histogram, compression on a held-out sample, the merge tree of a token, a vocabulary truncated to its first
+ * k merges, and imports from our JSON, tiktoken ranks or tokenizer.json. Analyses are cached per loaded
+ * tokenizer (a user file that changes is a new tokenizer, see tokenizerByName).
+ */
+import { Encoder, bytePairMerge } from '../bpe/encoder.js';
+import { bytesToLatin1 } from '../bpe/bytes.js';
+import { importTokenizerJson } from '../bpe/hf-format.js';
+import type { PatternName } from '../bpe/patterns.js';
+import { importTiktokenRanks } from '../bpe/tiktoken-format.js';
+import type { Tokenizer } from '../bpe/tokenizer.js';
+import { parseVocabulary } from '../bpe/vocab-json.js';
+import type { Vocabulary } from '../bpe/vocabulary.js';
+import { ensureBundledCorpora } from '../corpora/index.js';
+import { heldOutSample } from './train-jobs.js';
+import { listTokenizers, tokenizerByName, type TokenizerEntry } from './tokenize.js';
+
+/** Token classes for the table's filters (bit flags). */
+export const TOKEN_CLASSES = { han: 1, latin: 2, mixed: 4, partial: 8, unused: 16 } as const;
+export type TokenClass = keyof typeof TOKEN_CLASSES;
+export const TOKEN_CLASS_NAMES = Object.keys(TOKEN_CLASSES) as TokenClass[];
+
+/** Token lengths in bytes at or above this share the histogram's last bar. */
+export const HISTOGRAM_MAX_BYTES = 16;
+
+export interface VocabAnalysis {
+  name: string;
+  kind: TokenizerEntry['kind'];
+  vocab: Vocabulary;
+  encoder: Encoder;
+  /** texts[id]: the token's text, or undefined when it is part of a character. */
+  texts: Array<string | undefined>;
+  classes: Uint8Array;
+  /** histogram[n]: tokens of n bytes (n = HISTOGRAM_MAX_BYTES counts that many or more). */
+  histogram: number[];
+  heldOut: { bytes: number; tokens: number; bytesPerToken: number; usedTokens: number };
+}
+
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+function decodeOrUndefined(bytes: Uint8Array): string | undefined {
+  // Most tokens are whole characters; a quick check skips the exception for pure ASCII.
+  if (bytes.every((b) => b < 0x80)) return String.fromCharCode(...bytes);
+  try {
+    return strict.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The classes of a token's text (undefined: part of a character). Whitespace, digits and punctuation take no side. */
+function classify(text: string | undefined): number {
+  if (text === undefined) return TOKEN_CLASSES.partial;
+  const han = /\p{Script=Han}/u.test(text);
+  const latin = /\p{Script=Latin}/u.test(text);
+  const otherLetter = /[^\p{Script=Han}\p{Script=Latin}\P{L}]/u.test(text);
+  if ([han, latin, otherLetter].filter(Boolean).length > 1) return TOKEN_CLASSES.mixed;
+  const onlyLetters = (script: RegExp) => [...text].every((ch) => script.test(ch) || !/\p{L}|\p{N}/u.test(ch));
+  if (han && onlyLetters(/\p{Script=Han}/u)) return TOKEN_CLASSES.han;
+  if (latin && onlyLetters(/\p{Script=Latin}/u)) return TOKEN_CLASSES.latin;
+  return 0;
+}
+
+let labSample: Promise<string> | undefined;
+
+/** The held-out sample every vocabulary is measured on: the start of each bundled corpus's held-out split. */
+export function labHeldOutSample(): Promise<string> {
+  labSample ??= ensureBundledCorpora().then((r) => heldOutSample(r.corpora.map((c) => c.heldOutPath)));
+  return labSample;
+}
+
+const analyses = new WeakMap<Tokenizer, Promise<VocabAnalysis>>();
+
+/** The analysis of vocabulary `name` (UnknownTokenizerNameError if the lab lists none such). */
+export async function analyseVocabulary(name: string): Promise<VocabAnalysis> {
+  const tokenizer = await tokenizerByName(name);
+  let a = analyses.get(tokenizer);
+  if (a === undefined) {
+    a = analyse(name, tokenizer);
+    analyses.set(tokenizer, a);
+  }
+  return a;
+}
+
+async function analyse(name: string, tokenizer: Tokenizer): Promise<VocabAnalysis> {
+  const encoder = tokenizer.encoder;
+  const vocab = encoder.vocab;
+  const n = vocab.tokens.length;
+  const texts = new Array<string | undefined>(n);
+  const classes = new Uint8Array(n);
+  const histogram = new Array<number>(HISTOGRAM_MAX_BYTES + 1).fill(0);
+  for (let id = 0; id < n; id++) {
+    const bytes = vocab.tokens[id];
+    texts[id] = decodeOrUndefined(bytes);
+    classes[id] = classify(texts[id]);
+    histogram[Math.min(bytes.length, HISTOGRAM_MAX_BYTES)]++;
+  }
+  const sample = await labHeldOutSample();
+  const ids = encoder.encodeOrdinary(sample);
+  const used = new Set(ids);
+  for (let id = 0; id < n; id++) if (!used.has(id)) classes[id] |= TOKEN_CLASSES.unused;
+  const bytes = Buffer.byteLength(sample);
+  const kind = listTokenizers().find((t) => t.name === name)?.kind ?? 'user';
+  return { name, kind, vocab, encoder, texts, classes, histogram, heldOut: { bytes, tokens: ids.length, bytesPerToken: bytes / Math.max(1, ids.length), usedTokens: used.size } };
+}
+
+export interface TokenQuery {
+  /** Text the token contains, or an id. */
+  q: string;
+  filter: TokenClass | '';
+  page: number;
+}
+
+export const PAGE_SIZE = 100;
+
+/** The ids matching a query, in id order: a number matches that id, any text matches tokens containing it. */
+export function findTokens(a: VocabAnalysis, query: TokenQuery): number[] {
+  const flag = query.filter === '' ? 0 : TOKEN_CLASSES[query.filter];
+  const q = query.q;
+  const asId = /^\d+$/.test(q.trim()) ? Number(q.trim()) : -1;
+  const out: number[] = [];
+  for (let id = 0; id < a.texts.length; id++) {
+    if (flag !== 0 && (a.classes[id] & flag) === 0) continue;
+    if (q !== '' && id !== asId && !(a.texts[id]?.includes(q) ?? false)) continue;
+    out.push(id);
+  }
+  return out;
+}
+
+export interface MergeNode {
+  id: number;
+  bytes: Uint8Array;
+  /** The parts BPE joins into this token: two for a merge, more for a token only ever produced whole, none for a byte. */
+  parts: MergeNode[];
+}
+
+/**
+ * The merge tree of token `id` down to single bytes. Each token's parts are the ones tiktoken's BPE reaches on
+ * the token's own bytes without the token itself (finalSplits in hf-format.ts): the pair every encoding merges
+ * into it, whatever the context. A token's rank is its id.
+ */
+export function mergeTree(encoder: Encoder, id: number): MergeNode {
+  const bytes = encoder.tokenBytes(id);
+  if (bytes.length < 2) return { id, bytes, parts: [] };
+  const s = bytesToLatin1(bytes);
+  const rank = (k: string) => (k.length === s.length ? undefined : encoder.tokenId(Buffer.from(k, 'latin1')));
+  const bounds = bytePairMerge(s, { get: rank });
+  const parts = bounds.slice(0, -1).map((start, i) => mergeTree(encoder, rank(s.slice(start, bounds[i + 1]))!));
+  return { id, bytes, parts };
+}
+
+/** Multi-byte tokens, the ones merges make: the scrubber's k runs from 0 to this. */
+export function mergeCount(a: VocabAnalysis): number {
+  return a.vocab.tokens.length - 256;
+}
+
+const truncated = new WeakMap<VocabAnalysis, Map<number, Encoder>>();
+
+/**
+ * An encoder with the 256 single bytes and only the first k multi-byte tokens (in rank order): the vocabulary
+ * after k merges. Ids are renumbered densely; the pages show the tokens' bytes, not their ids. The last few
+ * are cached (a slider asks for neighbouring k).
+ */
+export function truncatedEncoder(a: VocabAnalysis, k: number): Encoder {
+  let cache = truncated.get(a);
+  if (cache === undefined) truncated.set(a, (cache = new Map()));
+  let e = cache.get(k);
+  if (e === undefined) {
+    let multi = 0;
+    const tokens = a.vocab.tokens.filter((t) => t.length === 1 || multi++ < k);
+    e = new Encoder({ pattern: a.vocab.pattern, tokens, merges: [], specials: [] }, { cacheSize: 0 });
+    if (cache.size >= 8) cache.delete(cache.keys().next().value!);
+    cache.set(k, e);
+  }
+  return e;
+}
+
+export type ImportFormat = 'auto' | 'json' | 'tiktoken' | 'hf';
+
+/** A file that is not a vocabulary we can read; the message says why. */
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
+/** Reads a vocabulary file in our JSON, tiktoken ranks (with the pattern given) or tokenizer.json; validated. */
+export function parseVocabularyFile(text: string, format: ImportFormat, pattern: PatternName): Vocabulary {
+  const fmt = format === 'auto' ? detectFormat(text) : format;
+  try {
+    if (fmt === 'json') return parseVocabulary(text);
+    if (fmt === 'hf') return importTokenizerJson(text);
+    return importTiktokenRanks(text, { pattern });
+  } catch (e) {
+    const what = fmt === 'json' ? 'tokenlab JSON' : fmt === 'hf' ? 'tokenizer.json' : 'tiktoken ranks';
+    throw new ImportError(`not a valid ${what} file: ${(e as Error).message}`);
+  }
+}
+
+function detectFormat(text: string): 'json' | 'tiktoken' | 'hf' {
+  if (!text.trimStart().startsWith('{')) return 'tiktoken';
+  try {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    if (doc.format === 'tokenlab-vocab') return 'json';
+    if (doc.model !== undefined) return 'hf';
+  } catch (e) {
+    throw new ImportError(`the file starts like JSON but is not: ${(e as Error).message}`);
+  }
+  throw new ImportError('a JSON file that is neither a tokenlab vocabulary ("format": "tokenlab-vocab") nor a tokenizer.json ("model")');
+}

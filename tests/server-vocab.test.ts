@@ -1,0 +1,162 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exportTiktokenRanks } from '../src/bpe/tiktoken-format.js';
+import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
+import { parseVocabulary, serializeVocabulary } from '../src/bpe/vocab-json.js';
+import { importTokenizerJson } from '../src/bpe/hf-format.js';
+
+process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-vocab-'));
+const { createApp } = await import('../src/server/app.js');
+const { saveUserVocabulary } = await import('../src/store/user-vocabularies.js');
+const app = createApp();
+
+const small = trainOnTexts(['分词器把文本切成词元。Tokens are pieces of text.\n'.repeat(20)], {
+  pattern: 'cjk',
+  vocabSize: 300,
+  specials: ['<script>alert(1)</script>'],
+});
+
+function upload(fields: Record<string, string>, file?: { bytes: Uint8Array | string; name: string }, path = '/vocab/import') {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (file) form.append('file', new Blob([file.bytes]), file.name);
+  return app.request(path, { method: 'POST', body: form });
+}
+
+const text = async (path: string) => {
+  const res = await app.request(path);
+  expect(res.status, path).toBe(200);
+  return res.text();
+};
+
+describe('/vocab', () => {
+  it('lists tiktoken encodings, shipped and user vocabularies, with an import form', async () => {
+    await saveUserVocabulary('listed', small);
+    const html = await text('/vocab');
+    for (const name of ['cl100k_base', 'tokenlab-cjk-32k', 'listed']) expect(html).toContain(`href="/vocab/${name}"`);
+    expect(html).toContain('id="import-form"');
+  });
+
+  it('imports our JSON, tiktoken ranks and tokenizer.json; the vocabulary joins every chooser', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['from-json', serializeVocabulary(small), 'auto'],
+      ['from-ranks', exportTiktokenRanks(small), 'auto'],
+      ['from-hf', (await text('/vocab/listed/download/tokenizer.json')), 'hf'],
+    ];
+    for (const [name, body, format] of cases) {
+      const res = await upload({ name, format, pattern: 'cjk' }, { bytes: body, name: 'v' });
+      expect(res.status, name).toBe(303);
+      expect(res.headers.get('location')).toBe(`/vocab/${name}`);
+      const { tokenizers } = (await (await app.request('/api/tokenizers')).json()) as { tokenizers: { name: string }[] };
+      expect(tokenizers.map((t) => t.name)).toContain(name);
+    }
+    const imported = (await (await app.request('/api/vocabularies/from-ranks')).json()) as { tokens: number; merges: number };
+    expect(imported.tokens).toBe(small.tokens.length);
+  });
+
+  it('refuses bad imports with clear errors: not a vocabulary, not UTF-8, bad name, name taken, no file', async () => {
+    const cases: Array<[Record<string, string>, { bytes: Uint8Array | string; name: string } | undefined, number, RegExp]> = [
+      [{ name: 'bad1' }, { bytes: '{"hello": 1}', name: 'x.json' }, 400, /neither a tokenlab vocabulary/],
+      [{ name: 'bad2' }, { bytes: '{"format": "tokenlab-vocab", "version": 1', name: 'x.json' }, 400, /not/],
+      [{ name: 'bad3', format: 'tiktoken' }, { bytes: 'not base64!! 0\n', name: 'x.tiktoken' }, 400, /tiktoken ranks/],
+      [{ name: 'bad4' }, { bytes: Uint8Array.of(0xff, 0xfe, 0x00), name: 'x.bin' }, 400, /not UTF-8/],
+      [{ name: '../evil' }, { bytes: serializeVocabulary(small), name: 'x.json' }, 400, /not allowed/],
+      [{ name: 'o200k_base' }, { bytes: serializeVocabulary(small), name: 'x.json' }, 400, /built-in/],
+      [{ name: 'listed' }, { bytes: serializeVocabulary(small), name: 'x.json' }, 409, /exists/],
+      [{ name: 'nofile' }, undefined, 400, /choose a vocabulary file/],
+    ];
+    for (const [fields, file, status, message] of cases) {
+      const page = await upload(fields, file);
+      expect(page.status, fields.name).toBe(status);
+      expect(await page.text()).toMatch(message);
+      const api = await upload(fields, file, '/api/vocabularies');
+      expect(api.status).toBe(status);
+      expect(((await api.json()) as { error: string }).error).toMatch(message);
+    }
+  });
+
+  it('deletes a user vocabulary, and only those', async () => {
+    await saveUserVocabulary('doomed', small);
+    const res = await app.request('/vocab/doomed/delete', { method: 'POST' });
+    expect(res.status).toBe(303);
+    expect((await app.request('/vocab/doomed')).status).toBe(404);
+    expect((await app.request('/vocab/cl100k_base/delete', { method: 'POST' })).status).toBe(404);
+    await saveUserVocabulary('doomed2', small);
+    expect((await app.request('/api/vocabularies/doomed2', { method: 'DELETE' })).status).toBe(200);
+    expect((await app.request('/api/vocabularies/doomed2', { method: 'DELETE' })).status).toBe(404);
+  });
+});
+
+describe('/vocab/:name', () => {
+  it('summarises the vocabulary: size, pattern, corpora, training time, held-out compression; downloads', async () => {
+    const html = await text('/vocab/tokenlab-cjk-32k');
+    expect(html).toContain('32000 (31999 ordinary, 1 special)');
+    expect(html).toMatch(/tang-poems:train/);
+    expect(html).toMatch(/training time<\/th><td>[\d.]+ s/);
+    expect(html).toMatch(/id="heldout-bpt">[1-9]\.\d{3}/);
+    expect(html).not.toContain('id="delete"');
+    for (const f of ['json', 'tiktoken', 'tokenizer.json']) expect(html).toContain(`href="/vocab/tokenlab-cjk-32k/download/${f}"`);
+    expect(html).toContain('id="histogram"');
+    expect((await app.request('/vocab/no-such-vocab')).status).toBe(404);
+  });
+
+  it('downloads in each format, and the files read back as the same vocabulary', async () => {
+    await saveUserVocabulary('round', small);
+    const json = await app.request('/vocab/round/download/json');
+    expect(json.headers.get('content-disposition')).toBe('attachment; filename="round.json"');
+    expect(parseVocabulary(await json.text()).tokens).toEqual(small.tokens);
+    const ranks = await text('/vocab/round/download/tiktoken');
+    expect(ranks.trim().split('\n')).toHaveLength(small.tokens.length);
+    expect(importTokenizerJson(await text('/vocab/round/download/tokenizer.json')).tokens).toEqual(small.tokens);
+    expect((await app.request('/vocab/round/download/zip')).status).toBe(404);
+  });
+
+  it('escapes special-token text from a vocabulary file', async () => {
+    const html = await text('/vocab/round');
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('filters the token table: Han only, Latin only, mixed script, partial characters, unused; searches by text or id', async () => {
+    const rows = (html: string) => [...html.matchAll(/class="tree-link">(\d+)</g)].map((m) => Number(m[1]));
+    const han = await text('/vocab/tokenlab-cjk-32k/tokens?filter=han');
+    expect(rows(han).length).toBe(100);
+    expect(han).toMatch(/page 1 of \d+/);
+    const tokenCell = (html: string) => [...html.matchAll(/<code class="tok">([^<]*)<\/code>/g)].map((m) => m[1]);
+    for (const t of tokenCell(han)) expect(t).toMatch(/^[\p{Script=Han}·]+$/u);
+    for (const t of tokenCell(await text('/vocab/cl100k_base/tokens?filter=latin'))) expect(t).toMatch(/^[\p{Script=Latin}·]+$/u);
+    const mixed = tokenCell(await text('/vocab/tokenlab-cjk-32k/tokens?filter=mixed'));
+    for (const t of mixed) expect(t).toMatch(/\p{Script=Han}/u);
+    const partial = await text('/vocab/cl100k_base/tokens?filter=partial');
+    expect(partial).toContain('class="tok partial"');
+    expect(partial).not.toContain('<code class="tok">');
+    const unused = await text('/vocab/cl100k_base/tokens?filter=unused&page=2');
+    expect(unused).toMatch(/page 2 of/);
+    expect(rows(await text('/vocab/cl100k_base/tokens?q=1917'))).toContain(1917);
+    const search = tokenCell(await text(`/vocab/tokenlab-cjk-32k/tokens?q=${encodeURIComponent('类型')}`));
+    expect(search.length).toBeGreaterThan(0);
+    for (const t of search) expect(t).toContain('类型');
+  });
+
+  it('draws the merge tree of a token down to single bytes, with ranks', async () => {
+    // cl100k_base 1917 is " world": its tree ends in the six bytes.
+    const html = await text('/vocab/cl100k_base/tree?tree=1917');
+    expect(html).toContain('id 1917 · rank 1917');
+    expect((html.match(/· byte</g) ?? []).length).toBe(6);
+    expect(await text('/vocab/cl100k_base/tree?tree=99999999')).toMatch(/no ordinary token with id/);
+  });
+
+  it('scrubs through merge steps: 0 merges leaves one token per byte, all merges match the full encoder', async () => {
+    const scrub = (k: number) => {
+      const body = new URLSearchParams({ sample: '分词器 tokens', k: String(k) });
+      return app.request('/vocab/tokenlab-cjk-32k/scrub', { method: 'POST', body }).then((r) => r.text());
+    };
+    const count = (html: string) => Number(/<strong>(\d+)<\/strong> tokens/.exec(html)![1]);
+    expect(count(await scrub(0))).toBe(Buffer.byteLength('分词器 tokens'));
+    const full = (await (await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text: '分词器 tokens', tokenizer: 'tokenlab-cjk-32k' }) })).json()) as { count: number };
+    expect(count(await scrub(40_000))).toBe(full.count);
+    expect(count(await scrub(300))).toBeGreaterThanOrEqual(full.count);
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * The vocabulary pages: /vocab lists every vocabulary with an import form; /vocab/:name explores one (summary,
+ * downloads, token-length histogram, a searchable token table, the merge tree of a token, and a merge-step
+ * scrubber). Table, tree and scrubber are fragments htmx swaps in; the page renders them too from the query
+ * string, so links work without script. All user text goes through JSX (escaped).
+ */
+import type { TokenizerEntry } from '../src/server/tokenize.js';
+import { TRAIN_PATTERNS } from '../src/server/train-jobs.js';
+import { HISTOGRAM_MAX_BYTES, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, type MergeNode, type TokenQuery, type VocabAnalysis } from '../src/server/vocab-data.js';
+import { Layout } from './layout.js';
+import { formatBytes } from './train.js';
+import { hexBytes, TokenText } from './vocab-token.js';
+
+const FILTER_LABELS: Record<string, string> = {
+  '': 'all tokens',
+  han: 'Han only',
+  latin: 'Latin only',
+  mixed: 'mixed script',
+  partial: 'partial characters',
+  unused: 'never used on the held-out sample',
+};
+
+const KIND_LABELS: Record<TokenizerEntry['kind'], string> = { tiktoken: 'tiktoken encoding', shipped: 'ships with tokenlab', user: 'yours' };
+
+const path = (name: string, rest = '') => `/vocab/${encodeURIComponent(name)}${rest}`;
+
+export function VocabListPage(props: { vocabularies: Array<TokenizerEntry & { size?: number }>; error?: string; importName?: string }) {
+  return (
+    <Layout title="Vocabularies">
+      <h1>Vocabularies</h1>
+      <table class="vocab-table" id="vocab-list">
+        <thead><tr><th>name</th><th>kind</th></tr></thead>
+        <tbody>
+          {props.vocabularies.map((v) => (
+            <tr><td><a href={path(v.name)}>{v.name}</a></td><td>{KIND_LABELS[v.kind]}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="note">Train a new one on <a href="/train">Train</a>.</p>
+      <h2>Import a vocabulary</h2>
+      {props.error !== undefined ? <p class="error" id="import-error">{props.error}</p> : null}
+      <form id="import-form" method="post" action="/vocab/import" enctype="multipart/form-data" class="train-fields">
+        <label>Name <input name="name" required value={props.importName ?? ''} placeholder="my-import" /></label>
+        <label>File <input name="file" type="file" required /></label>
+        <label>Format{' '}
+          <select name="format">
+            <option value="auto">detect</option>
+            <option value="json">tokenlab JSON</option>
+            <option value="tiktoken">tiktoken ranks (.tiktoken)</option>
+            <option value="hf">tokenizer.json (Hugging Face, byte-level BPE)</option>
+          </select>
+        </label>
+        <label>Pattern (tiktoken ranks carry none){' '}
+          <select name="pattern">{TRAIN_PATTERNS.map((p) => <option value={p}>{p}</option>)}</select>
+        </label>
+        <button type="submit">Import</button>
+      </form>
+    </Layout>
+  );
+}
+
+export interface VocabView {
+  a: VocabAnalysis;
+  query: TokenQuery;
+  matches: number[];
+  tree?: MergeNode;
+  scrub: ScrubView;
+}
+
+export interface ScrubView {
+  name: string;
+  k: number;
+  max: number;
+  sample: string;
+  pieces: Uint8Array[];
+}
+
+export function VocabPage(props: VocabView) {
+  const { a } = props;
+  return (
+    <Layout title={a.name}>
+      <h1>{a.name} <span class="note">{KIND_LABELS[a.kind]}</span></h1>
+      <div class="vocab-top">
+        <Summary a={a} />
+        <div>
+          <h3>Downloads</h3>
+          <ul id="downloads">
+            <li><a href={path(a.name, '/download/json')} download>tokenlab JSON</a></li>
+            <li><a href={path(a.name, '/download/tiktoken')} download>tiktoken ranks</a> <span class="note">(pattern and specials are not part of that format)</span></li>
+            <li><a href={path(a.name, '/download/tokenizer.json')} download>tokenizer.json</a></li>
+          </ul>
+          {a.kind === 'user' ? (
+            <form method="post" action={path(a.name, '/delete')} onsubmit="return confirm('Delete this vocabulary?')">
+              <button type="submit" id="delete">Delete {a.name}</button>
+            </form>
+          ) : null}
+          <p><a href={`/?tokenizer=${encodeURIComponent(a.name)}`}>Tokenize with {a.name}</a></p>
+        </div>
+        <div>
+          <h3>Token lengths (bytes)</h3>
+          <Histogram counts={a.histogram} />
+        </div>
+      </div>
+      <h2>Tokens</h2>
+      <form id="token-search" method="get" action={path(a.name)} hx-get={path(a.name, '/tokens')} hx-target="#tokens" hx-trigger="input delay:300ms, change, submit">
+        <input name="q" value={props.query.q} placeholder="text or id" />{' '}
+        <select name="filter">
+          {['', ...TOKEN_CLASS_NAMES].map((f) => <option value={f} selected={props.query.filter === f}>{FILTER_LABELS[f]}</option>)}
+        </select>{' '}
+        <button type="submit">Search</button>
+      </form>
+      <div class="vocab-explore">
+        <div id="tokens"><TokenTable a={a} query={props.query} matches={props.matches} /></div>
+        <div>
+          <h3>Merge tree</h3>
+          <form method="get" action={path(a.name)} hx-get={path(a.name, '/tree')} hx-target="#tree">
+            <input name="tree" type="number" min="0" max={String(a.vocab.tokens.length - 1)} placeholder="token id" value={props.tree ? String(props.tree.id) : ''} />{' '}
+            <button type="submit">Show</button>
+          </form>
+          <div id="tree">{props.tree ? <MergeTreeView node={props.tree} /> : <p class="note">Pick a token id in the table.</p>}</div>
+        </div>
+      </div>
+      <h2>Merge-step scrubber</h2>
+      <form id="scrub-form" hx-post={path(a.name, '/scrub')} hx-target="#scrub" hx-trigger="input delay:150ms, submit" method="get" action={path(a.name)}>
+        <textarea name="sample" rows={3}>{props.scrub.sample}</textarea>
+        <label>Merges: <input type="range" name="k" min="0" max={String(props.scrub.max)} value={String(props.scrub.k)} class="scrub-range" /></label>
+      </form>
+      <div id="scrub"><Scrub {...props.scrub} /></div>
+    </Layout>
+  );
+}
+
+function Summary(props: { a: VocabAnalysis }) {
+  const { vocab, heldOut } = props.a;
+  const t = vocab.training;
+  return (
+    <table class="stats" id="summary">
+      <tbody>
+        <tr><th>tokens</th><td>{vocab.tokens.length + vocab.specials.length} ({vocab.tokens.length} ordinary, {vocab.specials.length} special)</td></tr>
+        <tr><th>pattern</th><td>{vocab.pattern.length > 24 ? 'a custom regex' : vocab.pattern}</td></tr>
+        <tr><th>merges stored</th><td>{vocab.merges.length === 0 ? 'none (ranks only)' : vocab.merges.length}</td></tr>
+        {vocab.specials.length ? <tr><th>special tokens</th><td>{vocab.specials.map((s) => `${s.text} (${s.id})`).join(', ')}</td></tr> : null}
+        <tr><th>corpora</th><td>{t ? t.corpora.map((c) => `${c.name} (${formatBytes(c.bytes)})`).join(', ') : 'not recorded'}</td></tr>
+        <tr><th>training time</th><td>{t ? `${t.seconds.toFixed(1)} s` : 'not recorded'}</td></tr>
+        {t ? <tr><th>bytes/token on its training text</th><td>{t.bytesPerToken.toFixed(3)}</td></tr> : null}
+        <tr><th>bytes/token on held-out text</th><td id="heldout-bpt">{heldOut.bytesPerToken.toFixed(3)}</td></tr>
+        <tr><th>held-out sample</th><td>{formatBytes(heldOut.bytes)} from the bundled corpora’s held-out splits, {heldOut.tokens} tokens, {heldOut.usedTokens} distinct</td></tr>
+      </tbody>
+    </table>
+  );
+}
+
+const HW = 360;
+const HH = 160;
+
+function Histogram(props: { counts: number[] }) {
+  const max = Math.max(1, ...props.counts);
+  const bars = props.counts.slice(1);
+  const bw = (HW - 40) / bars.length;
+  return (
+    <svg id="histogram" width={HW} height={HH} viewBox={`0 0 ${HW} ${HH}`} role="img" aria-label="number of tokens by length in bytes">
+      {bars.map((count, i) => {
+        const h = (count / max) * (HH - 40);
+        const label = i + 1 === HISTOGRAM_MAX_BYTES ? `${HISTOGRAM_MAX_BYTES}+` : String(i + 1);
+        return (
+          <g>
+            <rect x={30 + i * bw} y={HH - 20 - h} width={bw - 2} height={h} fill="#6a8fd8"><title>{`${label} bytes: ${count} tokens`}</title></rect>
+            <text x={30 + i * bw + bw / 2} y={HH - 6} font-size="10" text-anchor="middle">{label}</text>
+          </g>
+        );
+      })}
+      <text x="2" y="12" font-size="10">{max}</text>
+    </svg>
+  );
+}
+
+function classNames(flags: number): string {
+  return TOKEN_CLASS_NAMES.filter((c) => (flags & TOKEN_CLASSES[c]) !== 0).map((c) => FILTER_LABELS[c]).join(', ');
+}
+
+export function TokenTable(props: { a: VocabAnalysis; query: TokenQuery; matches: number[] }) {
+  const { a, query, matches } = props;
+  const pages = Math.max(1, Math.ceil(matches.length / PAGE_SIZE));
+  const page = Math.min(query.page, pages);
+  const shown = matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const link = (p: number) => path(a.name, `/tokens?${new URLSearchParams({ q: query.q, filter: query.filter, page: String(p) })}`);
+  return (
+    <div>
+      <p id="match-count">{matches.length} tokens match · page {page} of {pages}{' '}
+        {page > 1 ? <a href={link(page - 1)} hx-get={link(page - 1)} hx-target="#tokens">previous</a> : null}{' '}
+        {page < pages ? <a href={link(page + 1)} hx-get={link(page + 1)} hx-target="#tokens">next</a> : null}
+      </p>
+      <table class="vocab-table" id="token-table">
+        <thead><tr><th>id</th><th>token</th><th>bytes</th><th>hex</th><th>class</th></tr></thead>
+        <tbody>
+          {shown.map((id) => (
+            <tr>
+              <td><a href={path(a.name, `?tree=${id}`)} hx-get={path(a.name, `/tree?tree=${id}`)} hx-target="#tree" class="tree-link">{id}</a></td>
+              <td><TokenText bytes={a.vocab.tokens[id]} /></td>
+              <td>{a.vocab.tokens[id].length}</td>
+              <td class="note">{hexBytes(a.vocab.tokens[id])}</td>
+              <td class="note">{classNames(a.classes[id])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function MergeTreeView(props: { node: MergeNode }) {
+  return <ul class="merge-tree" id="merge-tree"><MergeNodeView node={props.node} /></ul>;
+}
+
+function MergeNodeView(props: { node: MergeNode }) {
+  const { node } = props;
+  const how = node.parts.length === 0 ? 'byte' : node.parts.length === 2 ? `rank ${node.id}` : `rank ${node.id}, never made by a merge (only ever a whole piece)`;
+  return (
+    <li>
+      <TokenText bytes={node.bytes} /> <span class="note">id {node.id} · {how}</span>
+      {node.parts.length > 0 ? <ul>{node.parts.map((p) => <MergeNodeView node={p} />)}</ul> : null}
+    </li>
+  );
+}
+
+export function Scrub(props: ScrubView) {
+  return (
+    <div>
+      <p id="scrub-count">
+        after <strong>{props.k}</strong> of {props.max} merges: <strong>{props.pieces.length}</strong> tokens for{' '}
+        {Buffer.byteLength(props.sample)} bytes
+      </p>
+      <div class="scrub-tokens" id="scrub-tokens">{props.pieces.map((p) => <TokenText bytes={p} />)}</div>
+    </div>
+  );
+}
+
+export function VocabError(props: { message: string }) {
+  return <p class="error">{props.message}</p>;
+}
