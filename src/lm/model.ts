@@ -73,6 +73,7 @@ export class LanguageModel implements CountSource {
   private readonly unigram: Float64Array;
   /** token id -> dense word (0, `<unk>`, for tokens never seen). */
   private readonly wordIndex: Uint32Array;
+  private unseenIds: Uint32Array | null = null;
 
   constructor(parts: ModelParts) {
     this.order = parts.order;
@@ -145,6 +146,17 @@ export class LanguageModel implements CountSource {
     if (word === BOS) return START;
     if (word === EOS) return END;
     return this.tokens[word - 3];
+  }
+
+  /** The k-th (by id) of the tokens never seen in training; `UNKNOWN` in kenlm mode. */
+  unseenToken(k: number): number {
+    if (this.info.mode === 'kenlm') return UNKNOWN;
+    if (this.unseenIds === null) {
+      this.unseenIds = new Uint32Array(this.unseenTokens);
+      let n = 0;
+      for (let t = 0; n < this.unseenTokens; t++) if (t >= this.wordIndex.length || this.wordIndex[t] === UNK) this.unseenIds[n++] = t;
+    }
+    return this.unseenIds[k];
   }
 
   /** The state before any word: every probability is the unigram's until words are pushed. */
@@ -259,6 +271,29 @@ export class LanguageModel implements CountSource {
   /** The last word of entry i of level l. */
   wordAt(l: number, i: number): number {
     return l === 0 ? i : this.levels[l].word!.get(i);
+  }
+
+  /** The words (dense) of entry i of level l, read back through the child ranges. */
+  ngramAt(l: number, i: number): number[] {
+    const words = [this.wordAt(l, i)];
+    for (let k = l - 1; k >= 0; k--) {
+      i = this.parentOf(k, i);
+      words.unshift(this.wordAt(k, i));
+    }
+    return words;
+  }
+
+  /** The entry of level k whose child range holds entry i of level k + 1. */
+  private parentOf(k: number, i: number): number {
+    const starts = this.levels[k].childStart!;
+    let lo = 0;
+    let hi = this.levels[k].size - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts.get(mid) <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 }
 

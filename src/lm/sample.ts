@@ -64,7 +64,7 @@ export function sample(model: LanguageModel, options: SampleOptions = {}): Sampl
   while (tokens.length < max) {
     const w = plain ? sampler.fromMixture(state) : sampler.fromFiltered(state, temperature, topK, topP);
     if (w === EOS) return { tokens, ended: true };
-    tokens.push(w === UNK ? sampler.unseenToken(random() * sampler.unseenKept) : model.tokenOf(w));
+    tokens.push(w === UNK ? model.unseenToken(Math.floor(random() * sampler.unseenKept)) : model.tokenOf(w));
     model.push(state, w);
   }
   return { tokens, ended: false };
@@ -74,7 +74,6 @@ class Sampler {
   /** How many unseen tokens the last draw could have meant (all of them unless top-k cut the block). */
   unseenKept: number;
   private unigramMass: Float64Array | null = null;
-  private unseenIds: Uint32Array | null = null;
 
   constructor(private readonly model: LanguageModel, private readonly random: () => number) {
     this.unseenKept = model.unseenTokens;
@@ -164,13 +163,6 @@ class Sampler {
     return kept < limit && mass < topP * total ? Math.min(unseen, limit - kept) : 0;
   }
 
-  /** The k-th token id (by id) never seen in training; `<unk>` itself in kenlm mode. */
-  unseenToken(k: number): number {
-    const m = this.model;
-    if (m.info.mode === 'kenlm') return m.tokenOf(UNK);
-    this.unseenIds ??= unseenTokenIds(m);
-    return this.unseenIds[Math.floor(k)];
-  }
 }
 
 function cumulativeUnigramMass(m: LanguageModel): Float64Array {
@@ -179,11 +171,4 @@ function cumulativeUnigramMass(m: LanguageModel): Float64Array {
   let sum = 0;
   for (let w = 0; w < m.words; w++) mass[w] = sum += w === BOS ? 0 : discounted(d, m.count(0, w));
   return mass;
-}
-
-function unseenTokenIds(m: LanguageModel): Uint32Array {
-  const ids = new Uint32Array(m.unseenTokens);
-  let n = 0;
-  for (let t = 0; t < m.info.vocabularySize! && n < ids.length; t++) if (m.wordOf(t) === UNK) ids[n++] = t;
-  return ids;
 }
