@@ -11,7 +11,8 @@
  * POST /api/train with a 65,536-token vocabulary, cancelled after the load). Prints requests per second,
  * p50/p99 latency, errors, timeouts and non-2xx answers, and the targets: no errors, p99 under 100 ms alone
  * and under 250 ms during training. autocannon runs in this process, so on a small machine it takes CPU from
- * the server: the figures are a lower bound of what the server alone could do.
+ * the server: the figures are a lower bound of what the server alone could do. The last columns say how busy
+ * the server's event loop was (Linux): near 100% it was the limit; well under, the machine's other load was.
  *
  * Options: --seconds N (per phase, default 30), --connections N (default 64), --tokenizer NAME (default
  * cl100k_base), --no-train (phase 1 only).
@@ -110,12 +111,32 @@ async function startServer(data: string): Promise<{ server: ChildProcess; url: s
   throw new Error('the server exited before listening');
 }
 
-async function load(url: string, texts: string[]): Promise<LoadResult> {
+/**
+ * CPU seconds used so far by the server's main thread (its event loop, where requests are answered; training
+ * runs in other threads): Linux's /proc, in USER_HZ ticks of 10 ms; undefined elsewhere.
+ */
+function eventLoopCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+    return (Number(fields[11]) + Number(fields[12])) / 100; // fields 14 and 15: utime, stime
+  } catch {
+    return undefined;
+  }
+}
+
+interface PhaseResult extends LoadResult {
+  /** CPU seconds the server's event loop used during the load. */
+  cpuSeconds: number | undefined;
+}
+
+async function load(url: string, texts: string[], pid: number): Promise<PhaseResult> {
   let next = 0;
   const body = () => JSON.stringify({ text: texts[next++ % texts.length], tokenizer: TOKENIZER });
   const warm = await fetch(`${url}/api/tokenize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
   if (!warm.ok) throw new Error(`POST /api/tokenize answered ${warm.status}: ${await warm.text()}`);
-  return autocannon({
+  const cpuBefore = eventLoopCpuSeconds(pid);
+  const result = await autocannon({
     url: `${url}/api/tokenize`,
     connections: CONNECTIONS,
     duration: SECONDS,
@@ -123,9 +144,11 @@ async function load(url: string, texts: string[]): Promise<LoadResult> {
     headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }) }],
   });
+  const cpuAfter = eventLoopCpuSeconds(pid);
+  return { ...result, cpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
 }
 
-function row(phase: string, r: LoadResult, targetP99: number): Record<string, string | number> {
+function row(phase: string, r: PhaseResult, targetP99: number): Record<string, string | number> {
   const ok = r.errors === 0 && r.timeouts === 0 && r.non2xx === 0 && r.latency.p99 < targetP99;
   return {
     phase,
@@ -137,6 +160,8 @@ function row(phase: string, r: LoadResult, targetP99: number): Record<string, st
     errors: r.errors,
     timeouts: r.timeouts,
     'non-2xx': r.non2xx,
+    'event loop busy': r.cpuSeconds === undefined ? 'n/a' : `${((100 * r.cpuSeconds) / SECONDS).toFixed(0)}%`,
+    'loop CPU ms/req': r.cpuSeconds === undefined ? 'n/a' : ((1000 * r.cpuSeconds) / Math.max(1, r.requests.total)).toFixed(2),
     target: `no errors, p99 < ${targetP99} ms: ${ok ? 'met' : 'MISSED'}`,
   };
 }
@@ -206,7 +231,7 @@ async function main(): Promise<void> {
       `bench:load: POST ${url}/api/tokenize (${TOKENIZER}), ${CONNECTIONS} connections, ${SECONDS} s per phase, ` +
         `${texts.length} texts of ${kb} kB from ${from}`,
     );
-    const rows = [row('alone', await load(url, texts), 100)];
+    const rows = [row('alone', await load(url, texts, server.pid!), 100)];
     let note: string;
     if (!TRAIN) note = 'phase 2 skipped: --no-train';
     else if (!canTrain) note = `phase 2 skipped: ${benchMix} is absent`;
@@ -214,7 +239,7 @@ async function main(): Promise<void> {
       const training = await startTraining(url);
       if ('skipped' in training) note = `phase 2 skipped: ${training.skipped}`;
       else {
-        rows.push(row(`while training on ${TRAIN_CORPUS}`, await load(url, texts), 250));
+        rows.push(row(`while training on ${TRAIN_CORPUS}`, await load(url, texts, server.pid!), 250));
         note = `training job ${training.id} when the load ended: ${describeJob(await job(url, training.id))} (then cancelled)`;
         await fetch(`${url}/api/jobs/${training.id}/cancel`, { method: 'POST' });
       }
