@@ -19,7 +19,7 @@
  * `Encoder.fromTiktokenRanks` builds the table straight from tiktoken's rank data. The string-keyed
  * `bytePairMerge*` functions below remain for the vocabulary formats (deriving merges from ranks).
  */
-import { isPatternName, patternRegExp, patternSource, type PatternName } from './patterns.js';
+import { isPatternName, patternRegExp, pieceEndFunction, type PieceEnd } from './patterns.js';
 import type { SpecialToken, Vocabulary } from './vocabulary.js';
 import { toWellFormed, utf8Decode, utf8Encode } from './bytes.js';
 import { NONE, RankTable, RankTableError } from './rank-table.js';
@@ -249,9 +249,10 @@ export class Encoder {
   /** One more than the largest id (ordinary or special). */
   readonly nVocab: number;
   private readonly table: RankTable;
-  private readonly pattern: RegExp;
-  /** The pattern is a named one: it matches at every position, so a sticky regex walks it with `test`. */
-  private readonly sticky: boolean;
+  /** A regex source given by the vocabulary (not a named pattern), which may skip text; else null. */
+  private readonly pattern: RegExp | null;
+  /** A named pattern's piece ends (scanner.ts for the reference patterns); else null. */
+  private readonly pieceEnd: PieceEnd | null;
   private readonly specialIds = new Map<string, number>();
   private readonly specialBytes = new Map<number, Uint8Array>();
   private readonly specialRegexes = new Map<string, RegExp>();
@@ -263,8 +264,9 @@ export class Encoder {
   constructor(vocab: Vocabulary, options: EncoderOptions = {}) {
     this.table = checkVocabulary(vocab);
     this.vocab = vocab;
-    this.sticky = isPatternName(vocab.pattern);
-    this.pattern = this.sticky ? new RegExp(patternSource(vocab.pattern as PatternName), 'yu') : compilePattern(vocab.pattern);
+    const pattern = vocab.pattern;
+    this.pieceEnd = isPatternName(pattern) ? pieceEndFunction(pattern) : null;
+    this.pattern = this.pieceEnd === null ? compilePattern(pattern) : null;
     let max = this.table.size - 1;
     for (const s of vocab.specials) {
       this.specialIds.set(s.text, s.id);
@@ -434,20 +436,17 @@ export class Encoder {
 
   /** Calls `fn(start, end)` for every piece of well-formed `text`; returns the sum of what fn returns. */
   private walk(text: string, fn: (start: number, end: number) => number): number {
-    const re = this.pattern;
-    const len = text.length;
+    const pieceEnd = this.pieceEnd;
     let total = 0;
-    let start = 0;
-    if (this.sticky) {
-      while (start < len) {
-        re.lastIndex = start;
-        if (!re.test(text)) throw new Error(`pattern ${this.vocab.pattern} matched nothing at ${start}`);
-        const end = re.lastIndex;
+    if (pieceEnd !== null) {
+      for (let start = 0; start < text.length; ) {
+        const end = pieceEnd(text, start);
         total += fn(start, end);
         start = end;
       }
       return total;
     }
+    const re = this.pattern!;
     re.lastIndex = 0;
     for (;;) {
       const m = re.exec(text);
@@ -469,34 +468,25 @@ export class Encoder {
   /** Encode well-formed `text` (no specials) into `out` (if given); returns the number of tokens. */
   private run(text: string, out: number[] | null): number {
     if (text === '') return 0;
-    if (this.sticky) {
-      // The hot loop, inlined: sticky regex, UTF-8 into the scratch buffer, whole-token lookup.
-      const re = this.pattern;
-      const len = text.length;
-      const table = this.table;
-      const maxLen = table.maxLen;
-      let count = 0;
-      let start = 0;
-      while (start < len) {
-        re.lastIndex = start;
-        if (!re.test(text)) throw new Error(`pattern ${this.vocab.pattern} matched nothing at ${start}`);
-        const end = re.lastIndex;
-        if (end - start === 1) {
-          const c = text.charCodeAt(start);
-          if (c < 0x80) {
-            out?.push(table.byteId[c]);
-            count++;
-            start = end;
-            continue;
-          }
-        }
-        count += this.piece(text, start, end, out, maxLen);
-        start = end;
-      }
-      return count;
-    }
+    const pieceEnd = this.pieceEnd;
     const maxLen = this.table.maxLen;
-    return this.walk(text, (s, e) => this.piece(text, s, e, out, maxLen));
+    if (pieceEnd === null) return this.walk(text, (s, e) => this.piece(text, s, e, out, maxLen));
+    // The hot loop, inlined: piece ends, then single ASCII characters straight from byteId.
+    const byteId = this.table.byteId;
+    const len = text.length;
+    let count = 0;
+    for (let start = 0; start < len; ) {
+      const end = pieceEnd(text, start);
+      const c = text.charCodeAt(start);
+      if (end - start === 1 && c < 0x80) {
+        out?.push(byteId[c]);
+        count++;
+      } else {
+        count += this.piece(text, start, end, out, maxLen);
+      }
+      start = end;
+    }
+    return count;
   }
 
   /** Encode the piece text[s, e) into out; returns its number of tokens. */
