@@ -3,11 +3,13 @@
  * The text is 100 kB of d2l-mix (the first 50 kB of d2l-zh.txt, then the first 50 kB of d2l-en.txt, each cut
  * at a character boundary). Times POST /fragment/tokenize (what the page asks as you type: encoding,
  * statistics and the HTML of the windowed result) and POST /api/tokenize (the JSON of every token), through
- * the app's request API, so no socket is measured. Options: --tokenizer NAME (default cl100k_base), --runs N.
+ * the app's request API, so no socket is measured; and, for the share of it, tokenize() alone (encoding, spans
+ * and statistics). Options: --tokenizer NAME (default cl100k_base), --runs N.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/server/app.js';
+import { tokenize } from '../src/server/tokenize.js';
 import { corpusPath, table } from './shared.js';
 
 const { values } = parseArgs({ options: { tokenizer: { type: 'string' }, runs: { type: 'string' } } });
@@ -25,47 +27,58 @@ function head(name: string, bytes: number): string {
 const text = head('d2l-zh.txt', 50_000) + head('d2l-en.txt', 50_000);
 const app = createApp();
 
-const requests: Record<string, () => Response | Promise<Response>> = {
+/** Each case answers the size of what it produced (0 for tokenize() alone). */
+const cases: Record<string, () => Promise<number>> = {
   'POST /fragment/tokenize': () =>
-    app.request('/fragment/tokenize', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ text, tokenizer }).toString(),
-    }),
+    bodyLength(
+      app.request('/fragment/tokenize', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ text, tokenizer }).toString(),
+      }),
+    ),
   'POST /api/tokenize': () =>
-    app.request('/api/tokenize', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text, tokenizer }),
-    }),
+    bodyLength(
+      app.request('/api/tokenize', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text, tokenizer }),
+      }),
+    ),
+  'tokenize() alone': () => tokenize(text, tokenizer).then(() => 0),
 };
 
-async function timeOf(request: () => Response | Promise<Response>): Promise<{ ms: number; bytes: number }> {
-  const started = performance.now();
-  const res = await request();
+async function bodyLength(response: Response | Promise<Response>): Promise<number> {
+  const res = await response;
   const body = await res.text();
   if (res.status !== 200) throw new Error(`status ${res.status}: ${body.slice(0, 200)}`);
-  return { ms: performance.now() - started, bytes: body.length };
+  return body.length;
+}
+
+async function timeOf(run: () => Promise<number>): Promise<{ ms: number; size: number }> {
+  const started = performance.now();
+  const size = await run();
+  return { ms: performance.now() - started, size };
 }
 
 console.log(`${Buffer.byteLength(text)} bytes of d2l-mix, ${tokenizer}, ${runs} runs each after a warm-up run`);
 const rows = [];
-for (const [name, request] of Object.entries(requests)) {
-  await timeOf(request); // loads the tokenizer and warms the JIT
+for (const [name, run] of Object.entries(cases)) {
+  await timeOf(run); // loads the tokenizer and warms the JIT
   const times: number[] = [];
-  let bytes = 0;
+  let size = 0;
   for (let i = 0; i < runs; i++) {
-    const t = await timeOf(request);
+    const t = await timeOf(run);
     times.push(t.ms);
-    bytes = t.bytes;
+    size = t.size;
   }
   times.sort((a, b) => a - b);
   rows.push({
-    request: name,
+    case: name,
+    'min ms': times[0],
     'median ms': times[Math.floor(times.length / 2)],
     'p90 ms': times[Math.floor(times.length * 0.9)],
-    'max ms': times[times.length - 1],
-    'response kB': bytes / 1000,
+    'response kB': size / 1000,
   });
 }
 console.log(table(rows));

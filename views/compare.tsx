@@ -7,8 +7,9 @@
 import type { Comparison, Compared, SampleSizes } from '../src/server/compare.js';
 import { MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS } from '../src/server/compare.js';
 import type { TokenizerEntry } from '../src/server/tokenize.js';
+import { raw } from 'hono/html';
 import { Layout } from './layout.js';
-import { fmt, MAX_RENDERED_TOKENS, TokenizeError, tokenizerGroups, Tokens } from './tokenize.js';
+import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, TokenizeError, tokenizerGroups, Tokens } from './tokenize.js';
 
 /** Each panel draws the tokens of this many leading UTF-16 units (the same stretch of text in every panel). */
 export const COMPARE_WINDOW = 3_000;
@@ -155,6 +156,7 @@ export function ComparePage(props: {
   const post = { 'hx-post': '/fragment/compare', 'hx-target': '#result', 'hx-include': '#compare-form' };
   return (
     <Layout title="Compare">
+      <script>{raw(HOVER_SCRIPT)}</script>
       <form id="compare-form" method="get" action="/compare">
         <textarea name="text" rows={6} placeholder="Type or paste text to compare" {...post} hx-trigger="input changed delay:300ms">
           {/* HTML drops one newline right after <textarea>: lead with one so a text's own is kept */}

@@ -10,7 +10,7 @@ header strong { margin-right: 1.5rem; }
 textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, monospace; }
 .controls { margin: .5rem 0 1rem; }
 .tokens { white-space: pre-wrap; word-break: break-all; font: 1rem/1.9 ui-monospace, monospace; }
-.t { border-radius: 3px; padding: 1px 0; box-shadow: inset -1px 0 0 rgba(0,0,0,.25); }
+.t { background: hsl(var(--h) 70% 86%); border-radius: 3px; padding: 1px 0; box-shadow: inset -1px 0 0 rgba(0,0,0,.25); }
 .t:hover, .t.same { outline: 2px solid #333; }
 #hover { min-height: 1.2em; }
 .grp { border: 1px dashed #888; border-radius: 3px; padding: 0 2px; }
@@ -54,6 +54,8 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .scrub-range { width: 28rem; vertical-align: middle; }
 .scrub-tokens { font: 1rem/2 ui-monospace, monospace; word-break: break-all; }
 .scrub-tokens .tok { margin-right: 2px; }
+.corpus-preview { border: 1px solid #ddd; border-radius: 4px; padding: .5rem 1rem; margin: 1rem 0; }
+.corpus-preview code { white-space: pre-wrap; word-break: break-all; }
 .state-done { color: #176617; } .state-failed, .state-interrupted { color: #a00; } .state-cancelled { color: #777; } .state-running { color: #1d4fb3; }
 `;
 

@@ -9,27 +9,29 @@ import type { Tokenized, TokenizerEntry } from '../src/server/tokenize.js';
 import { raw } from 'hono/html';
 import { Layout } from './layout.js';
 
-// Hovering a token marks every token with the same id, marks the token's id in the ids view and names it below
-// the text; hovering an id in the ids view marks its token the same way. Static script, no user text in it;
-// event delegation, so it keeps working after htmx swaps the result.
-const HOVER_SCRIPT = `
+// Hovering a token marks every token with the same id in its list, marks the token's id in the ids view and
+// names both (in #hover and as the token's tooltip); hovering an id in the ids view does the same for its token.
+// Tokens carry no title of their own: it would weigh on every span of a long text. Static script, no user text
+// in it; event delegation, so it keeps working after htmx swaps the result. The compare page uses it too.
+export const HOVER_SCRIPT = `
 document.addEventListener('mouseover', (e) => {
-  const el = e.target.closest && e.target.closest('.tokens .t, #ids .i');
+  const el = e.target.closest && e.target.closest('.tokens .t, #ids i');
   document.querySelectorAll('.same, .on').forEach((x) => x.classList.remove('same', 'on'));
   const out = document.getElementById('hover');
   if (out) out.textContent = '';
   if (!el) return;
-  const token = document.querySelector('.tokens .t[data-i="' + el.dataset.i + '"]');
-  const id = document.querySelector('#ids .i[data-i="' + el.dataset.i + '"]');
+  const ids = document.getElementById('ids');
+  const token = el.matches('.t') ? el : document.querySelector('.tokens .t[data-i="' + Array.prototype.indexOf.call(ids.children, el) + '"]');
   if (!token) return;
-  document.querySelectorAll('.tokens .t[data-id="' + token.dataset.id + '"]').forEach((x) => x.classList.add('same'));
+  const id = ids && ids.children[token.dataset.i];
+  token.title = 'token ' + token.dataset.i + ': id ' + token.dataset.id + (token.classList.contains('hex') ? ' (part of a character)' : '');
+  token.closest('.tokens').querySelectorAll('.t[data-id="' + token.dataset.id + '"]').forEach((x) => x.classList.add('same'));
   token.classList.add('on');
   if (id) {
     id.classList.add('on');
-    const box = id.parentElement;
-    if (el === token && (id.offsetTop < box.scrollTop || id.offsetTop > box.scrollTop + box.clientHeight)) box.scrollTop = id.offsetTop - box.clientHeight / 2;
+    if (el === token && (id.offsetTop < ids.scrollTop || id.offsetTop > ids.scrollTop + ids.clientHeight)) ids.scrollTop = id.offsetTop - ids.clientHeight / 2;
   }
-  if (out) out.textContent = 'token ' + token.dataset.i + ': id ' + token.dataset.id + (token.classList.contains('hex') ? ' (part of a character)' : '');
+  if (out) out.textContent = token.title;
 });`;
 
 /** At most this many tokens are drawn as spans; the statistics always cover the whole text. */
@@ -50,8 +52,9 @@ export function hueOf(id: number): number {
   return (h >>> 0) % 360;
 }
 
+/** The token's hue as a CSS variable (the stylesheet makes the background of it: short markup per span). */
 function tokenStyle(id: number): string {
-  return `background:hsl(${hueOf(id)} 70% 86%)`;
+  return `--h:${hueOf(id)}`;
 }
 
 /** The characters of a token, with visible marks for whitespace when asked (the newline itself is kept). */
@@ -63,7 +66,7 @@ function shown(s: string, whitespace: boolean): string {
 function Token(props: { span: TokenSpan; text: string; whitespace: boolean; cut: boolean }) {
   const { span } = props;
   return (
-    <span class={props.cut ? 't cut' : 't'} style={tokenStyle(span.id)} data-id={String(span.id)} data-i={String(span.index)} title={`id ${span.id}`}>
+    <span class={props.cut ? 't cut' : 't'} style={tokenStyle(span.id)} data-id={String(span.id)} data-i={String(span.index)}>
       {shown(props.text.slice(span.start, span.end), props.whitespace)}
     </span>
   );
@@ -74,10 +77,10 @@ function Group(props: { spans: TokenSpan[]; text: string; whitespace: boolean; c
   const first = props.spans[0];
   const last = props.spans[props.spans.length - 1];
   return (
-    <span class={props.cut ? 'grp cut' : 'grp'} title={`${props.spans.length} tokens share these characters`}>
+    <span class={props.cut ? 'grp cut' : 'grp'}>
       <span class="grp-text">{shown(props.text.slice(first.start, last.end), props.whitespace)}</span>
       {props.spans.map((s) => (
-        <span class="t hex" style={tokenStyle(s.id)} data-id={String(s.id)} data-i={String(s.index)} title={`id ${s.id}${s.partial ? ', part of a character' : ''}`}>
+        <span class="t hex" style={tokenStyle(s.id)} data-id={String(s.id)} data-i={String(s.index)}>
           {s.hex}
         </span>
       ))}
@@ -151,7 +154,10 @@ function Stats(props: { result: Tokenized }) {
   );
 }
 
-/** The ids, the drawn tokens' ids as hover targets, the rest as plain text (copying takes them all). */
+/**
+ * The ids: the drawn tokens' ids as hover targets (an id's position among them is its token's index), the rest
+ * as plain text (copying takes them all).
+ */
 function Ids(props: { ids: readonly number[]; drawn: number }) {
   const { ids, drawn } = props;
   const rest = ids.length > drawn ? ' ' + ids.slice(drawn).join(' ') : '';
@@ -160,7 +166,7 @@ function Ids(props: { ids: readonly number[]; drawn: number }) {
       {ids.slice(0, drawn).map((id, i) => (
         <>
           {i > 0 ? ' ' : ''}
-          <span class="i" data-i={String(i)}>{String(id)}</span>
+          <i>{String(id)}</i>
         </>
       ))}
       {rest}
