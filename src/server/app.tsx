@@ -7,6 +7,7 @@ import { tokenizePageRoutes } from './tokenize-page.js';
 import { jobsRoutes } from './jobs-routes.js';
 import { trainRoutes } from './train-routes.js';
 import { vocabRoutes } from './vocab-routes.js';
+import { corporaRoutes } from './corpora-routes.js';
 
 const require = createRequire(import.meta.url);
 
@@ -22,6 +23,7 @@ export function createApp(): Hono {
   app.route('/', jobsRoutes());
   app.route('/', trainRoutes());
   app.route('/', vocabRoutes());
+  app.route('/', corporaRoutes());
 
   app.get('/static/htmx.min.js', async (c) => {
     const js = await readFile(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');

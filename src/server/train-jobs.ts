@@ -3,8 +3,7 @@
  * the corpora it names (bundled or the user's; always their train split), and the job runner that trains in a
  * worker thread, follows its progress and saves the vocabulary under the data directory.
  */
-import { open, stat } from 'node:fs/promises';
-import { incompleteUtf8Tail } from '../bpe/decoder.js';
+import { stat } from 'node:fs/promises';
 import type { PatternName } from '../bpe/patterns.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { ensureBundledCorpora } from '../corpora/index.js';
@@ -12,6 +11,7 @@ import type { CurvePoint } from '../jobs/compression-curve.js';
 import { jobManager, type JobContext, type JobRecord } from '../jobs/job-manager.js';
 import { startTrainJob, type TrainEvent } from '../jobs/train-job.js';
 import { listUserCorpora, userCorpusSplitPaths } from '../store/user-corpora.js';
+import { readHead } from './corpora-data.js';
 import { checkVocabularyName, findUserVocabulary, saveUserVocabulary } from '../store/user-vocabularies.js';
 
 /** The split patterns a user may pick: a fixed list (a user-given regex could run for ever). */
@@ -139,16 +139,9 @@ export async function heldOutSample(paths: readonly string[]): Promise<string> {
   const share = Math.floor(CURVE_SAMPLE_BYTES / Math.max(1, paths.length));
   const parts: string[] = [];
   for (const path of paths) {
-    const file = await open(path);
-    try {
-      const { buffer, bytesRead } = await file.read(Buffer.alloc(share), 0, share, 0);
-      let bytes = buffer.subarray(0, bytesRead);
-      const lineEnd = bytes.lastIndexOf(0x0a);
-      bytes = bytesRead === share && lineEnd >= 0 ? bytes.subarray(0, lineEnd + 1) : bytes.subarray(0, bytes.length - incompleteUtf8Tail(bytes));
-      parts.push(bytes.toString('utf8'));
-    } finally {
-      await file.close();
-    }
+    const { bytes, cut } = await readHead(path, share);
+    const lineEnd = bytes.lastIndexOf(0x0a);
+    parts.push((cut && lineEnd >= 0 ? bytes.subarray(0, lineEnd + 1) : bytes).toString('utf8'));
   }
   return parts.join('');
 }

@@ -1,0 +1,141 @@
+/**
+ * The corpora page's routes: GET /corpora, POST /corpora (multipart: name, and a file or pasted text),
+ * GET /corpora/:name/preview (fragment), POST /corpora/:name/delete; the JSON API GET /api/corpora,
+ * POST /api/corpora ({name, text} as JSON, or the multipart form) and DELETE /api/corpora/:name.
+ */
+import { Hono, type Context } from 'hono';
+import { addUserCorpus, listUserCorpora, removeUserCorpus, type UserCorpus } from '../store/user-corpora.js';
+import { CorporaError, CorporaPage, Preview, type CorporaView } from '../../views/corpora.js';
+import { bundledRows, previewLines } from './corpora-data.js';
+import { readJson } from './jobs-routes.js';
+
+/**
+ * The largest corpus added through the lab: 64 MiB (an upload is held in memory while it is checked; the CLI's
+ * user corpora may be larger, up to MAX_USER_CORPUS_BYTES).
+ */
+export const MAX_UPLOAD_BYTES = 64 << 20;
+/** Multipart framing and the other fields on top of the text. */
+const FORM_OVERHEAD = 64 * 1024;
+
+class CorpusRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 409 | 413,
+  ) {
+    super(message);
+  }
+}
+
+function tooLarge(bytes: number): CorpusRefused {
+  return new CorpusRefused(`the corpus is ${(bytes / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_UPLOAD_BYTES / 2 ** 20} MiB`, 413);
+}
+
+/** Adds a corpus; a taken name is refused (delete first), and the store's refusals (unsafe name, bundled name, empty, not UTF-8) are 400. */
+async function add(name: string, bytes: Uint8Array): Promise<UserCorpus> {
+  if (bytes.length > MAX_UPLOAD_BYTES) throw tooLarge(bytes.length);
+  if (await isUserCorpus(name)) {
+    throw new CorpusRefused(`you have a corpus named ${name}: delete it first or choose another name`, 409);
+  }
+  try {
+    return await addUserCorpus(name, bytes);
+  } catch (e) {
+    if (e instanceof RangeError) throw new CorpusRefused(e.message, 400);
+    throw e;
+  }
+}
+
+/** The multipart form: the file if one was chosen, else the pasted text. */
+async function fromForm(c: Context): Promise<{ name: string; text: string; bytes?: Uint8Array }> {
+  const length = Number(c.req.header('content-length') ?? 0);
+  if (length > MAX_UPLOAD_BYTES + FORM_OVERHEAD) throw tooLarge(length);
+  const form = await c.req.parseBody();
+  const name = typeof form.name === 'string' ? form.name.trim() : '';
+  const text = typeof form.text === 'string' ? form.text : '';
+  if (form.file instanceof File && form.file.size > 0) return { name, text, bytes: new Uint8Array(await form.file.arrayBuffer()) };
+  return { name, text, bytes: text === '' ? undefined : new TextEncoder().encode(text) };
+}
+
+async function view(extra: Partial<CorporaView>): Promise<CorporaView> {
+  const { rows, unavailable } = await bundledRows();
+  return { bundled: rows, unavailable, user: await listUserCorpora(), maxUploadBytes: MAX_UPLOAD_BYTES, ...extra };
+}
+
+export function corporaRoutes(): Hono {
+  const app = new Hono();
+
+  app.get('/corpora', async (c) => {
+    const added = c.req.query('added');
+    const lines = added === undefined ? undefined : await previewLines(added);
+    return c.html(<CorporaPage {...await view({ added: lines ? added : undefined, preview: lines && added ? { name: added, lines } : undefined })} />);
+  });
+
+  app.post('/corpora', async (c) => {
+    let form = { name: '', text: '' };
+    try {
+      const { name, text, bytes } = await fromForm(c);
+      form = { name, text: text.length > 100_000 ? '' : text }; // a huge paste is not sent back into the page
+      if (bytes === undefined) throw new CorpusRefused('choose a file or paste some text', 400);
+      const corpus = await add(name, bytes);
+      return c.redirect(`/corpora?added=${encodeURIComponent(corpus.name)}`, 303);
+    } catch (e) {
+      if (e instanceof CorpusRefused) return c.html(<CorporaPage {...await view({ error: e.message, form })} />, e.status);
+      throw e;
+    }
+  });
+
+  app.get('/corpora/:name/preview', async (c) => {
+    const lines = await previewLines(c.req.param('name'));
+    if (lines === undefined) return c.html(<CorporaError message={`no corpus named ${c.req.param('name')}`} />, 404);
+    return c.html(<Preview name={c.req.param('name')} lines={lines} />);
+  });
+
+  app.post('/corpora/:name/delete', async (c) => {
+    const name = c.req.param('name');
+    if (!(await isUserCorpus(name))) return c.html(<CorporaError message={`${name} is not one of your corpora: only those can be deleted`} />, 404);
+    await removeUserCorpus(name);
+    return c.redirect('/corpora', 303);
+  });
+
+  app.get('/api/corpora', async (c) => {
+    const { rows, unavailable } = await bundledRows();
+    const bundled = rows.map((r) => ({ name: r.corpus.name, description: r.corpus.description, language: r.corpus.language, ...r.stats, trainBytes: r.trainBytes, heldOutBytes: r.heldOutBytes }));
+    const user = (await listUserCorpora()).map(({ path: _path, ...c }) => c);
+    return c.json({ bundled, user, unavailable });
+  });
+
+  app.post('/api/corpora', async (c) => {
+    try {
+      let name: string;
+      let bytes: Uint8Array | undefined;
+      if ((c.req.header('content-type') ?? '').startsWith('application/json')) {
+        const body = await readJson(c, 6 * MAX_UPLOAD_BYTES);
+        if ('response' in body) return body.response;
+        const v = body.value as { name?: unknown; text?: unknown } | null;
+        if (typeof v?.name !== 'string' || typeof v.text !== 'string') return c.json({ error: 'send {"name": "...", "text": "..."}' }, 400);
+        name = v.name;
+        bytes = new TextEncoder().encode(v.text);
+      } else {
+        ({ name, bytes } = await fromForm(c));
+      }
+      if (bytes === undefined) return c.json({ error: 'no text: send a file or text' }, 400);
+      const { path: _path, ...corpus } = await add(name, bytes);
+      return c.json({ corpus }, 201);
+    } catch (e) {
+      if (e instanceof CorpusRefused) return c.json({ error: e.message }, e.status);
+      throw e;
+    }
+  });
+
+  app.delete('/api/corpora/:name', async (c) => {
+    const name = c.req.param('name');
+    if (!(await isUserCorpus(name))) return c.json({ error: `${name} is not one of your corpora: only those can be deleted` }, 404);
+    await removeUserCorpus(name);
+    return c.json({ deleted: name });
+  });
+
+  return app;
+}
+
+async function isUserCorpus(name: string): Promise<boolean> {
+  return (await listUserCorpora()).some((c) => c.name === name);
+}

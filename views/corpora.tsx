@@ -1,0 +1,102 @@
+/**
+ * The corpora page: the bundled corpora and the user's with their statistics, a preview of a corpus's first
+ * lines (a fragment htmx swaps in), a form to add a corpus from a file or pasted text, and delete buttons.
+ * All user text goes through JSX (escaped).
+ */
+import type { UserCorpus } from '../src/store/user-corpora.js';
+import type { BundledRow } from '../src/server/corpora-data.js';
+import { Layout } from './layout.js';
+import { formatBytes } from './train.js';
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+export interface CorporaView {
+  bundled: BundledRow[];
+  unavailable: Array<{ name: string; reason: string }>;
+  user: UserCorpus[];
+  maxUploadBytes: number;
+  error?: string;
+  added?: string;
+  preview?: { name: string; lines: string[] };
+  form?: { name: string; text: string };
+}
+
+export function CorporaPage(props: CorporaView) {
+  return (
+    <Layout title="Corpora">
+      <h1>Corpora</h1>
+      <h2>Add a corpus</h2>
+      {props.error !== undefined ? <p class="error" id="corpus-error">{props.error}</p> : null}
+      {props.added !== undefined ? <p id="corpus-added">Added {props.added}. <a href="/train">Train on it</a>.</p> : null}
+      <form id="corpus-form" method="post" action="/corpora" enctype="multipart/form-data">
+        <div class="train-fields">
+          <label>Name <input name="name" required value={props.form?.name ?? ''} placeholder="my-notes" /></label>
+          <label>File (UTF-8 text, up to {formatBytes(props.maxUploadBytes)}) <input name="file" type="file" /></label>
+        </div>
+        <label>or paste text <textarea name="text" rows={4}>{props.form?.text ?? ''}</textarea></label>
+        <button type="submit">Add corpus</button>
+      </form>
+      <div id="preview">{props.preview ? <Preview {...props.preview} /> : null}</div>
+      <h2>Your corpora</h2>
+      {props.user.length === 0 ? (
+        <p class="note" id="user-corpora">None yet.</p>
+      ) : (
+        <table class="corpora-table" id="user-corpora">
+          <thead><tr><th>name</th><th>size</th><th>characters</th><th>lines</th><th>Han share</th><th>added</th><th></th></tr></thead>
+          <tbody>
+            {props.user.map((c) => (
+              <tr>
+                <td>{c.name}</td><td>{formatBytes(c.bytes)}</td><td>{c.characters}</td><td>{c.lines}</td><td>{pct(c.hanShare)}</td>
+                <td>{c.addedAt.replace('T', ' ').slice(0, 16)}</td>
+                <td>
+                  <PreviewButton name={c.name} />{' '}
+                  <form method="post" action={`/corpora/${encodeURIComponent(c.name)}/delete`} style="display:inline">
+                    <button type="submit" class="delete-corpus">delete</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Bundled corpora</h2>
+      <p class="note">Each is split by line: 90% train, 10% held out (the held-out lines measure compression).</p>
+      <table class="corpora-table" id="bundled-corpora">
+        <thead><tr><th>name</th><th>language</th><th>size</th><th>train / held-out</th><th>lines</th><th>Han share</th><th>source, licence</th><th></th></tr></thead>
+        <tbody>
+          {props.bundled.map(({ corpus, stats, trainBytes, heldOutBytes }) => (
+            <tr>
+              <td title={corpus.description}>{corpus.name}<div class="note">{corpus.description}</div></td>
+              <td>{corpus.language}</td><td>{formatBytes(stats.bytes)}</td>
+              <td>{formatBytes(trainBytes)} / {formatBytes(heldOutBytes)}</td><td>{stats.lines}</td><td>{pct(stats.hanShare)}</td>
+              <td class="note">{corpus.source ?? corpus.sourcePackage}; {corpus.licence}</td>
+              <td><PreviewButton name={corpus.name} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {props.unavailable.map((u) => <p class="note">{u.name} is unavailable: {u.reason}</p>)}
+    </Layout>
+  );
+}
+
+function PreviewButton(props: { name: string }) {
+  return (
+    <button type="button" class="preview-button" hx-get={`/corpora/${encodeURIComponent(props.name)}/preview`} hx-target="#preview">
+      preview
+    </button>
+  );
+}
+
+export function Preview(props: { name: string; lines: string[] }) {
+  return (
+    <figure class="corpus-preview">
+      <figcaption>First lines of <strong>{props.name}</strong></figcaption>
+      <ol>{props.lines.map((l) => <li><code>{l}</code></li>)}</ol>
+    </figure>
+  );
+}
+
+export function CorporaError(props: { message: string }) {
+  return <p class="error">{props.message}</p>;
+}
