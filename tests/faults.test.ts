@@ -1,9 +1,9 @@
 /**
  * Faults, for real: a process killed with SIGKILL in the middle of saving leaves the old file or the new one,
- * never a part; a training worker that runs out of memory fails its job with a message and this process
- * lives on.
+ * never a part; a server killed while it trains shows the job as interrupted after a restart; a training
+ * worker that runs out of memory fails its job with a message and the process (test or server) lives on.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
+import type { JobRecord } from '../src/jobs/job-manager.js';
 import { startTrainJob } from '../src/jobs/train-job.js';
 import { shippedVocabularyPath } from '../src/store/tokenizers.js';
+import { addUserCorpus } from '../src/store/user-corpora.js';
 import { listUserVocabularies, readUserVocabulary, saveUserVocabulary, userVocabularyDir, userVocabularyPath } from '../src/store/user-vocabularies.js';
 import { readVocabularyFile, writeVocabularyFile } from '../src/store/vocab-files.js';
+import { startBuiltServer, type ServerProcess } from './server-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-faults-'));
 const SAVE_LOOP = fileURLToPath(new URL('./fixtures/save-vocabulary-loop.mjs', import.meta.url));
@@ -45,6 +48,13 @@ async function saveAndKill(versionFiles: string[], round: number): Promise<NodeJ
   const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
   watcher?.close();
   return signal;
+}
+
+/** A text of many distinct words (about 9 MB): counting them needs far more than a 32 MB heap. */
+function manyWords(): string {
+  const words: string[] = [];
+  for (let i = 0; i < 600_000; i++) words.push(`w${i.toString(36)}x${((i * 2_654_435_761) >>> 0).toString(36)}`);
+  return words.join(' ');
 }
 
 const tempFiles = () => readdirSync(userVocabularyDir()).filter((f) => f.endsWith('.tmp'));
@@ -87,17 +97,9 @@ describe('a process killed (SIGKILL) while saving a vocabulary', () => {
 });
 
 describe('a training worker that runs out of memory', () => {
-  /** A corpus of many distinct words: counting them needs far more than a 32 MB heap. */
-  function manyWords(): string {
-    const path = join(tmp, 'many-words.txt');
-    const words: string[] = [];
-    for (let i = 0; i < 600_000; i++) words.push(`w${i.toString(36)}x${((i * 2_654_435_761) >>> 0).toString(36)}`);
-    writeFileSync(path, words.join(' '));
-    return path;
-  }
-
   it('fails its job with a message, and this process goes on training', async () => {
-    const path = manyWords();
+    const path = join(tmp, 'many-words.txt');
+    writeFileSync(path, manyWords());
     process.env.TOKENLAB_WORKER_HEAP_MB = '32';
     let job;
     try {
@@ -121,5 +123,63 @@ describe('a training worker that runs out of memory', () => {
     } finally {
       delete process.env.TOKENLAB_WORKER_HEAP_MB;
     }
+  });
+});
+
+describe('the built server, killed or short of memory while it trains', () => {
+  const servers: ChildProcess[] = [];
+  beforeAll(async () => {
+    await addUserCorpus('many-words', new TextEncoder().encode(manyWords()));
+  });
+  afterAll(() => {
+    for (const s of servers) s.kill('SIGKILL');
+  });
+
+  async function start(env: Record<string, string> = {}): Promise<ServerProcess> {
+    const server = await startBuiltServer(env); // TOKENLAB_DATA: this file's data directory
+    servers.push(server.child);
+    return server;
+  }
+
+  async function jobOf(url: string, id: string): Promise<JobRecord> {
+    return ((await (await fetch(`${url}/api/jobs/${id}`)).json()) as { job: JobRecord }).job;
+  }
+
+  /** Starts a training of the many-words corpus; resolves to its job id once it runs. */
+  async function train(url: string, name: string): Promise<string> {
+    const res = await fetch(`${url}/api/train`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, corpora: ['many-words'], vocabSize: 65_536, pattern: 'gpt2', minFrequency: 2, specials: [] }),
+    });
+    expect(res.status).toBe(202);
+    const { id } = ((await res.json()) as { job: JobRecord }).job;
+    await expect.poll(async () => (await jobOf(url, id)).state, { timeout: 60_000, interval: 50 }).not.toBe('queued');
+    return id;
+  }
+
+  it('shows the job it was running as interrupted after a SIGKILL and a restart, and saves no part of it', async () => {
+    const first = await start();
+    const id = await train(first.url, 'cut-short');
+    expect((await jobOf(first.url, id)).state).toBe('running');
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
+    const second = await start();
+    expect(await jobOf(second.url, id)).toMatchObject({ state: 'interrupted', message: expect.stringMatching(/server stopped while this job was running/) });
+    expect(listUserVocabularies().map((v) => v.name)).not.toContain('cut-short');
+  });
+
+  it('fails a training whose worker runs out of memory, says so, and keeps answering', async () => {
+    const server = await start({ TOKENLAB_WORKER_HEAP_MB: '32' });
+    const id = await train(server.url, 'too-big');
+    await expect.poll(async () => (await jobOf(server.url, id)).state, { timeout: 60_000, interval: 50 }).toBe('failed');
+    expect((await jobOf(server.url, id)).message).toMatch(/out of memory/);
+    const res = await fetch(`${server.url}/api/tokenize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'still here 还在', tokenizer: 'cl100k_base' }),
+    });
+    expect(res.status).toBe(200);
+    expect(listUserVocabularies().map((v) => v.name)).not.toContain('too-big');
   });
 });

@@ -2,16 +2,14 @@
  * The built server (dist/src/server/main.js, what `npm start` runs) listens on loopback unless HOST says
  * otherwise, and its start line says where.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startBuiltServer } from './server-process.js';
 
-const MAIN = fileURLToPath(new URL('../dist/src/server/main.js', import.meta.url));
 const data = mkdtempSync(join(tmpdir(), 'tokenlab-main-'));
 const servers: ChildProcess[] = [];
 afterAll(() => {
@@ -19,22 +17,11 @@ afterAll(() => {
   rmSync(data, { recursive: true, force: true });
 });
 
-/** Starts the server on a free port (PORT=0) with HOST unset or `host`, resolving to its first line of output. */
-async function startServer(host?: string): Promise<string> {
-  const server = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', TOKENLAB_DATA: data, HOST: host }, // undefined leaves HOST out
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  servers.push(server);
-  const lines = createInterface({ input: server.stdout! });
-  for await (const line of lines) return line;
-  throw new Error('the server exited without a start line');
-}
-
-function portOf(line: string): number {
-  const m = /:(\d+)\b/.exec(line);
-  if (!m) throw new Error(`no port in ${JSON.stringify(line)}`);
-  return Number(m[1]);
+/** Starts the server with HOST unset or `host`; its start line and port. */
+async function startServer(host?: string): Promise<{ line: string; port: number }> {
+  const { child, line, url } = await startBuiltServer({ TOKENLAB_DATA: data, HOST: host });
+  servers.push(child);
+  return { line, port: Number(new URL(url).port) };
 }
 
 /** True if a TCP connection to host:port is accepted. */
@@ -55,21 +42,20 @@ const externalIPv4 = Object.values(networkInterfaces())
 
 describe('the server started by npm start', () => {
   it('listens on localhost by default and says so at start', async () => {
-    const line = await startServer();
+    const { line, port } = await startServer();
     expect(line).toMatch(/^tokenlab listening on http:\/\/localhost:\d+ \(host 127\.0\.0\.1; set HOST to change\)$/);
-    const port = portOf(line);
     const res = await fetch(`http://127.0.0.1:${port}/api/tokenizers`);
     expect(res.status).toBe(200);
     if (externalIPv4) expect(await accepts(externalIPv4, port)).toBe(false);
   });
 
   it('treats an empty HOST as unset', async () => {
-    expect(await startServer('')).toMatch(/^tokenlab listening on http:\/\/localhost:\d+ \(host 127\.0\.0\.1;/);
+    expect((await startServer('')).line).toMatch(/^tokenlab listening on http:\/\/localhost:\d+ \(host 127\.0\.0\.1;/);
   });
 
   it('listens where HOST says and names it', async () => {
-    const line = await startServer('0.0.0.0');
+    const { line, port } = await startServer('0.0.0.0');
     expect(line).toMatch(/^tokenlab listening on http:\/\/0\.0\.0\.0:\d+ \(host 0\.0\.0\.0; set HOST to change\)$/);
-    if (externalIPv4) expect(await accepts(externalIPv4, portOf(line))).toBe(true);
+    if (externalIPv4) expect(await accepts(externalIPv4, port)).toBe(true);
   });
 });
