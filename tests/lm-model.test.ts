@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { countNGrams, parseIdLines, wordsOf, type NGramTrie } from '../src/lm/ngram-trie.js';
 import { estimateKneserNey } from '../src/lm/kneser-ney.js';
+import { modelToArpa, parseArpa, toArpa } from '../src/lm/arpa.js';
 import { buildModel, modelOfTrie, type LanguageModel } from '../src/lm/model.js';
 import { decodeModel, encodeModel, ModelFileError } from '../src/lm/model-file.js';
-import { scoreSequence } from '../src/lm/query.js';
+import { scoreSequence, tokenProb } from '../src/lm/query.js';
 import { CountArray, PackedInts } from '../src/lm/packed.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 
@@ -70,6 +71,21 @@ describe('the packed model', () => {
       model.push(state, words[i]);
       expect([...state]).toEqual([...model.stateOf(words.slice(0, i + 1))]);
     }
+  });
+});
+
+describe('ARPA export of the packed model', () => {
+  it('writes the same ARPA as the estimate from the same counts', () => {
+    const trie = countNGrams(randomLines(4, 200), 4);
+    expect(modelToArpa(decodeModel(encodeModel(modelOfTrie(trie, { mode: 'kenlm' }))))).toBe(toArpa(estimateKneserNey(trie)));
+  });
+
+  it('lab mode: <unk> carries the probability of each unseen token, and n-grams read back in order', () => {
+    const model = buildModel(randomLines(6, 100), { order: 3, vocabularySize: 5000 });
+    const arpa = parseArpa(modelToArpa(model));
+    expect(arpa.ngrams[0].get('<unk>')!.logProb).toBeCloseTo(Math.log10(tokenProb(model, [], 4999)), 6);
+    expect(arpa.counts).toEqual(model.ngramCounts);
+    expect(model.ngramAt(2, 7).length).toBe(3);
   });
 });
 

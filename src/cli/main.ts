@@ -2,6 +2,7 @@ import { convertCommand } from './convert.js';
 import { corpusCommand } from './corpus.js';
 import { decodeCommand, encodeCommand } from './encode.js';
 import { evalCommand } from './eval.js';
+import { lmCommand } from './lm.js';
 import { trainCommand } from './train.js';
 import { UsageError } from './usage.js';
 
@@ -15,6 +16,12 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]
   tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME
   tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
+  tokenlab lm build --tokenizer NAME|FILE --corpus CORPUS|FILE [--order N] --out MODEL [--json]   (one non-empty line a sequence)
+  tokenlab lm build --ids FILE (--kenlm-compat | --tokenizer NAME|FILE) [--order N] --out MODEL [--json]
+  tokenlab lm score --model MODEL [--file F | TEXT | --ids FILE] [--per-token] [--json]
+  tokenlab lm next --model MODEL [--top K] [--json] [TEXT]
+  tokenlab lm sample --model MODEL [PROMPT] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json]
+  tokenlab lm export-arpa --model MODEL --out FILE
 
   NAME is one of gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base; FILE a tokenlab vocabulary.
   encode and decode read standard input when given neither text nor --file.
@@ -28,6 +35,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   decode: decodeCommand,
   eval: evalCommand,
   corpus: corpusCommand,
+  lm: lmCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

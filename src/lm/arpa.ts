@@ -2,8 +2,9 @@
  * ARPA text format: export of a Kneser-Ney model, a parser (n-gram -> log10 probability and backoff), and
  * import into the typed-array trie for scoring.
  */
-import { BOS, EOS, SPECIAL_NAMES, UNK, findChild, findNGram, wordsOf, type NGramTrie } from './ngram-trie.js';
-import type { Discount, KneserNeyModel } from './kneser-ney.js';
+import { BOS, EOS, SPECIAL_NAMES, UNK, findNGram, linkSuffixes, wordsOf, type NGramTrie } from './ngram-trie.js';
+import { estimateKneserNey, type Discount, type KneserNeyModel } from './kneser-ney.js';
+import { trieOfModel, type LanguageModel } from './model.js';
 
 export function wordName(trie: NGramTrie, w: number): string {
   return w < 3 ? SPECIAL_NAMES[w] : String(trie.vocab[w]);
@@ -30,6 +31,14 @@ export function toArpa(model: KneserNeyModel): string {
   }
   out.push('', '\\end\\', '');
   return out.join('\n');
+}
+
+/**
+ * ARPA text of a LanguageModel: the same probabilities (the estimate from the same counts). In lab mode
+ * `<unk>` carries the probability of each token never seen, not of all of them together.
+ */
+export function modelToArpa(model: LanguageModel): string {
+  return toArpa(estimateKneserNey(trieOfModel(model), { uniformSize: model.uniformSize }));
 }
 
 export interface ArpaEntry {
@@ -133,14 +142,7 @@ export function importArpa(text: string): KneserNeyModel {
     logProb.push(p);
     logBackoff.push(b);
   }
-  for (let l = 1; l < N; l++) {
-    const lev = trie.levels[l];
-    for (let i = 0; i < lev.word.length; i++) {
-      const s = l === 1 ? lev.word[i] : findChild(trie, l - 1, trie.levels[l - 1].suffix[lev.ctx[i]], lev.word[i]);
-      if (s < 0) throw new Error('ARPA n-gram without its suffix n-gram');
-      lev.suffix[i] = s;
-    }
-  }
+  linkSuffixes(trie);
   const nan: Discount = [NaN, NaN, NaN, NaN];
   return { trie, discounts: Array.from({ length: N }, () => [...nan] as Discount), usedFallback: new Array<boolean>(N).fill(false), logProb, logBackoff };
 }

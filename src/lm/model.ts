@@ -12,7 +12,7 @@
  *
  * Token-level names: token ids are >= 0; `START` (`<s>`), `END` (`</s>`) and `UNKNOWN` (`<unk>`) are negative.
  */
-import { BOS, EOS, UNK, countNGrams, type NGramTrie } from './ngram-trie.js';
+import { BOS, EOS, UNK, countNGrams, linkSuffixes, type NGramTrie, type TrieLevel } from './ngram-trie.js';
 import { contextWeights, discounted, discountsOf, trieCounts, type CountSource, type Discount } from './kneser-ney.js';
 import { bitWidth, CountArray, PackedInts } from './packed.js';
 
@@ -323,6 +323,28 @@ export function modelOfTrie(trie: NGramTrie, info: ModelInfo): LanguageModel {
   const tokens = Uint32Array.from(trie.vocab.subarray(3));
   const { discounts } = discountsOf(trieCounts(trie));
   return new LanguageModel({ order: N, info, discounts, tokens, levels });
+}
+
+/** The counting trie again, unpacked (for ARPA export and the estimate). */
+export function trieOfModel(model: LanguageModel): NGramTrie {
+  const levels: TrieLevel[] = [];
+  for (let l = 0; l < model.order; l++) {
+    const size = model.levelSize(l);
+    const word = Uint32Array.from({ length: size }, (_, i) => model.wordAt(l, i));
+    const ctx = new Uint32Array(size);
+    if (l > 0) for (let p = 0; p < model.levelSize(l - 1); p++) ctx.fill(p, model.childStart(l - 1, p), model.childStart(l - 1, p + 1));
+    levels.push({
+      ctx,
+      word,
+      count: Uint32Array.from({ length: size }, (_, i) => model.count(l, i)),
+      first: l === 0 ? word.slice() : ctx.map((c) => levels[l - 1].first[c]),
+      suffix: new Uint32Array(size),
+      childStart: l + 1 < model.order ? Uint32Array.from({ length: size + 1 }, (_, i) => model.childStart(l, i)) : new Uint32Array(0),
+    });
+  }
+  const trie: NGramTrie = { order: model.order, vocab: Float64Array.from([-1, -1, -1, ...model.tokens]), levels };
+  linkSuffixes(trie);
+  return trie;
 }
 
 export interface BuildOptions {

@@ -74,6 +74,22 @@ export function wordsOf(trie: NGramTrie, l: number, index: number): number[] {
   return out;
 }
 
+/**
+ * Fills every level's `suffix`: suffix(ctx, w) = child(suffix(ctx), w); for bigrams the unigram w. Throws when
+ * an n-gram's suffix is missing (every trie counted from text, and every ARPA file lmplz writes, has them).
+ */
+export function linkSuffixes(trie: NGramTrie): void {
+  const levels = trie.levels;
+  for (let l = 1; l < trie.order; l++) {
+    const lev = levels[l];
+    for (let i = 0; i < lev.word.length; i++) {
+      const s = l === 1 ? lev.word[i] : findChild(trie, l - 1, levels[l - 1].suffix[lev.ctx[i]], lev.word[i]);
+      if (s < 0) throw new Error(`the n-gram ${wordsOf(trie, l, i).join(' ')} has no suffix n-gram`);
+      lev.suffix[i] = s;
+    }
+  }
+}
+
 function lowerBound(keys: Float64Array, n: number, key: number): number {
   let lo = 0;
   let hi = n;
@@ -177,16 +193,7 @@ export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: numbe
     levels.push({ ctx, word, count: Uint32Array.from(raw), first, suffix: new Uint32Array(u), childStart: new Uint32Array(0) });
   }
   const trie: NGramTrie = { order, vocab: Float64Array.from(vocabList), levels };
-
-  // Suffix pointers: suffix(ctx, w) = child(suffix(ctx), w); for bigrams the unigram w.
-  for (let l = 1; l < order; l++) {
-    const lev = levels[l];
-    for (let i = 0; i < lev.word.length; i++) {
-      const s = l === 1 ? lev.word[i] : findChild(trie, l - 1, levels[l - 1].suffix[lev.ctx[i]], lev.word[i]);
-      if (s < 0) throw new Error('internal: missing suffix n-gram');
-      lev.suffix[i] = s;
-    }
-  }
+  linkSuffixes(trie);
   // Adjusted counts for lower orders: distinct left extensions, except n-grams starting with <s>.
   for (let l = order - 2; l >= 0; l--) {
     const lev = levels[l];

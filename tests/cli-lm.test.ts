@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseArpa } from '../src/lm/arpa.js';
+import { scoreText } from '../src/lm/query.js';
+import { readModelFile } from '../src/store/lm-files.js';
+import { tiktokenEncoding } from '../src/store/tokenizers.js';
+import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/tokenlab.js', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-lm-'));
+process.env.TOKENLAB_DATA = join(tmp, 'data');
+
+async function tokenlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const error = e as { code: number; stdout: string; stderr: string };
+    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
+  }
+}
+
+const corpus = join(tmp, 'corpus.txt');
+writeFileSync(corpus, Array.from({ length: 60 }, (_, i) => `第${i % 7}章：深度学习中的优化算法。Chapter ${i % 5}: optimization.\n\n`).join(''));
+const model = join(tmp, 'm.lm');
+
+describe('tokenlab lm (lab mode)', () => {
+  it('builds over a tokenizer\'s vocabulary and scores text like the library', async () => {
+    const built = await tokenlab('lm', 'build', '--tokenizer', 'cl100k_base', '--corpus', corpus, '--order', '4', '--out', model, '--json');
+    expect(built.code).toBe(0);
+    const summary = JSON.parse(built.stdout);
+    expect(summary).toMatchObject({ mode: 'lab', order: 4, tokenizer: 'cl100k_base' });
+    expect(summary.ngrams).toHaveLength(4);
+    expect(summary.bytesPerNgram).toBeGreaterThan(0);
+    const text = '第3章：深度学习中的优化算法。\nChapter 9: optimization.';
+    const scored = await tokenlab('lm', 'score', '--model', model, '--json', text);
+    expect(scored.code).toBe(0);
+    const s = JSON.parse(scored.stdout);
+    const lm = await readModelFile(model);
+    expect(lm.info).toMatchObject({ mode: 'lab', tokenizer: 'cl100k_base', source: { corpus, sequences: 60 } });
+    const expected = scoreText(lm, tiktokenEncoding('cl100k_base'), text);
+    expect(s).toMatchObject({ tokens: expected.tokens, sequences: 2, bytes: Buffer.byteLength(text) });
+    for (const key of ['log2prob', 'perplexity', 'bitsPerByte'] as const) expect(s[key]).toBeCloseTo(expected[key], 10);
+    const file = join(tmp, 'text.txt');
+    writeFileSync(file, text);
+    expect(JSON.parse((await tokenlab('lm', 'score', '--model', model, '--file', file, '--json')).stdout)).toEqual(s);
+  });
+
+  it('next: the most probable tokens after a text, in order', async () => {
+    const r = await tokenlab('lm', 'next', '--model', model, '--top', '3', '--json', 'Chapter 3:');
+    expect(r.code).toBe(0);
+    const next = JSON.parse(r.stdout);
+    expect(next.top).toHaveLength(3);
+    expect(next.top[0].text).toBe(' optimization');
+    expect(next.top[0].prob).toBeGreaterThanOrEqual(next.top[1].prob);
+    expect(next.matched).toBe(3);
+  });
+
+  it('sample: the same seed gives the same text; --max-tokens bounds it', async () => {
+    const args = ['lm', 'sample', '--model', model, '--seed', '7', '--top-k', '5', '--max-tokens', '12', '--json', '第'];
+    const a = JSON.parse((await tokenlab(...args)).stdout);
+    expect(JSON.parse((await tokenlab(...args)).stdout)).toEqual(a);
+    expect(a.tokens.length).toBeLessThanOrEqual(12);
+    expect(a.text).toBe(tiktokenEncoding('cl100k_base').decode(a.tokens));
+    const bad = await tokenlab('lm', 'sample', '--model', model, '--temperature', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/temperature must be > 0/);
+  });
+
+  it('export-arpa writes every n-gram', async () => {
+    const arpa = join(tmp, 'm.arpa');
+    expect((await tokenlab('lm', 'export-arpa', '--model', model, '--out', arpa)).code).toBe(0);
+    expect(parseArpa(readFileSync(arpa, 'utf8')).counts).toEqual((await readModelFile(model)).ngramCounts);
+  });
+
+  it('says what is wrong: a damaged model file, missing options, a wrong subcommand', async () => {
+    const cut = join(tmp, 'cut.lm');
+    writeFileSync(cut, readFileSync(model).subarray(0, 200));
+    const damaged = await tokenlab('lm', 'score', '--model', cut, 'text');
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toMatch(/cut\.lm: truncated model file: 200 of \d+ bytes/);
+    expect((await tokenlab('lm', 'build', '--tokenizer', 'cl100k_base', '--corpus', corpus)).stderr).toMatch(/--out is required/);
+    expect((await tokenlab('lm', 'build', '--kenlm-compat', '--corpus', corpus, '--out', cut)).stderr).toMatch(/--kenlm-compat needs --ids/);
+    const wrong = await tokenlab('lm', 'frobnicate');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/lm takes one of build, score, next, sample, export-arpa/);
+  });
+});
+
+describe('tokenlab lm (KenLM-compatible mode)', () => {
+  it('builds from an id file and scores id lines (kenlm models take ids, not text)', async () => {
+    const ids = join(tmp, 'train.ids');
+    writeFileSync(ids, '5 6 7\n5 6 8\n\n9\n');
+    const out = join(tmp, 'k.lm');
+    const built = JSON.parse((await tokenlab('lm', 'build', '--ids', ids, '--kenlm-compat', '--order', '2', '--out', out, '--json')).stdout);
+    expect(built).toMatchObject({ mode: 'kenlm', tokenizer: null, ngrams: [8, 9] });
+    const s = JSON.parse((await tokenlab('lm', 'score', '--model', out, '--ids', ids, '--json')).stdout);
+    expect(s).toMatchObject({ sequences: 4, tokens: 7, oov: 0 });
+    expect((await tokenlab('lm', 'score', '--model', out, 'text')).stderr).toMatch(/score it with --ids FILE/);
+    expect(JSON.parse((await tokenlab('lm', 'next', '--model', out, '--json', '5 6')).stdout).top.map((t: { id: number }) => t.id).slice(0, 2).sort()).toEqual([7, 8]);
+  });
+
+  it.skipIf(!HAVE_SHARED)(`reproduces KenLM's query3.txt total over test.ids ${HAVE_SHARED ? '' : SKIP_SHARED_REASON}`, async () => {
+    const out = join(tmp, 'k3.lm');
+    expect((await tokenlab('lm', 'build', '--ids', sharedPath('fixtures/kenlm/train.ids'), '--kenlm-compat', '--order', '3', '--out', out)).code).toBe(0);
+    const s = JSON.parse((await tokenlab('lm', 'score', '--model', out, '--ids', sharedPath('fixtures/kenlm/test.ids'), '--json')).stdout);
+    const totals = readFileSync(sharedPath('fixtures/kenlm/query3.txt'), 'utf8').split('\n').filter((l) => l.startsWith('Total:'));
+    const sum = totals.reduce((a, l) => a + Number(/^Total: (\S+)/.exec(l)![1]), 0);
+    const oov = totals.reduce((a, l) => a + Number(/OOV: (\d+)/.exec(l)![1]), 0);
+    expect(Math.abs(s.log10prob - sum)).toBeLessThan(400 * 2.5e-5);
+    expect(s.oov).toBe(oov);
+  });
+});
