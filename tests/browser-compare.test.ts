@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageWatchingDialogs } from './browser-dialogs.js';
 import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`compare page in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
@@ -45,13 +46,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`compare page in Chromium${HAVE_CHROMIUM ? '' : 
   });
 
   it('shows typed markup as text and runs none of it', async () => {
-    const page = await lab.browser.newPage();
-    const dialogs: string[] = [];
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(`${lab.url}/compare`);
+    const { page, dialogs } = await pageWatchingDialogs(lab, '/compare');
     const payload = '<script>alert(1)</script>';
     await page.locator('textarea[name=text]').pressSequentially(payload);
     await expect.poll(() => page.locator('.cmp-panel .tokens').allTextContents()).toEqual([payload, payload, payload]);

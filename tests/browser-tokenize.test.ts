@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { pageWatchingDialogs } from './browser-dialogs.js';
 import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`tokenize page in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
@@ -64,13 +65,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`tokenize page in Chromium${HAVE_CHROMIUM ? '' :
   });
 
   it('shows typed markup as text and runs none of it', async () => {
-    const page = await lab.browser.newPage();
-    const dialogs: string[] = [];
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(`${lab.url}/`);
+    const { page, dialogs } = await pageWatchingDialogs(lab, '/');
     const payload = '<script>alert(1)</script><img src=x onerror=alert(2)>';
     await page.locator('textarea[name=text]').pressSequentially(payload);
     await expect.poll(() => page.locator('.tokens').textContent()).toBe(payload);

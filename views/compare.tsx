@@ -9,7 +9,7 @@ import { MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS } from '../src/server/compa
 import type { TokenizerEntry } from '../src/server/tokenize.js';
 import { raw } from 'hono/html';
 import { Layout } from './layout.js';
-import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, TokenizeError, tokenizerGroups, Tokens } from './tokenize.js';
+import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, ResultSlot, TextBox, tokenizerGroups, Tokens } from './tokenize.js';
 
 /** Each panel draws the tokens of this many leading UTF-16 units (the same stretch of text in every panel). */
 export const COMPARE_WINDOW = 3_000;
@@ -158,10 +158,7 @@ export function ComparePage(props: {
     <Layout title="Compare">
       <script>{raw(HOVER_SCRIPT)}</script>
       <form id="compare-form" method="get" action="/compare">
-        <textarea name="text" rows={6} placeholder="Type or paste text to compare" {...post} hx-trigger="input changed delay:300ms">
-          {/* HTML drops one newline right after <textarea>: lead with one so a text's own is kept */}
-          {'\n' + options.text}
-        </textarea>
+        <TextBox text={options.text} rows={6} placeholder="Type or paste text to compare" post={post} delayMs={300} />
         <fieldset class="cmp-choice">
           <legend>
             tokenizers ({MIN_COMPARED} to {MAX_COMPARED})
@@ -182,13 +179,9 @@ export function ComparePage(props: {
           </noscript>
         </fieldset>
       </form>
-      <div id="result" aria-live="polite">
-        {props.error !== undefined ? (
-          <TokenizeError message={props.error} />
-        ) : props.comparison !== undefined ? (
-          <CompareResult comparison={props.comparison} sample={props.sample} />
-        ) : null}
-      </div>
+      <ResultSlot error={props.error}>
+        {props.comparison !== undefined ? <CompareResult comparison={props.comparison} sample={props.sample} /> : null}
+      </ResultSlot>
     </Layout>
   );
 }

@@ -7,6 +7,7 @@ import type { TokenSpan } from '../src/bpe/spans.js';
 import { SCRIPTS } from '../src/eval/scripts.js';
 import type { Tokenized, TokenizerEntry } from '../src/server/tokenize.js';
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { Layout } from './layout.js';
 
 // Hovering a token marks every token with the same id in its list, marks the token's id in the ids view and
@@ -209,6 +210,25 @@ export function TokenizeError(props: { message: string }) {
   );
 }
 
+/** A page's text box: htmx posts the page's form `delayMs` after the last keystroke. */
+export function TextBox(props: { text: string; rows: number; placeholder: string; post: Record<string, string>; delayMs: number }) {
+  return (
+    <textarea name="text" rows={props.rows} placeholder={props.placeholder} {...props.post} hx-trigger={`input changed delay:${props.delayMs}ms`}>
+      {/* HTML drops one newline right after <textarea>: lead with one so a text's own is kept */}
+      {'\n' + props.text}
+    </textarea>
+  );
+}
+
+/** Where htmx swaps a page's result: the server-rendered result, or the message that stands for it. */
+export function ResultSlot(props: { error?: string; children?: Child }) {
+  return (
+    <div id="result" aria-live="polite">
+      {props.error !== undefined ? <TokenizeError message={props.error} /> : props.children}
+    </div>
+  );
+}
+
 const KIND_LABELS: Record<TokenizerEntry['kind'], string> = {
   tiktoken: 'tiktoken',
   shipped: 'shipped with tokenlab',
@@ -238,10 +258,7 @@ export function TokenizePage(props: {
     <Layout title="Tokenize">
       <script>{raw(HOVER_SCRIPT)}</script>
       <form id="tokenize-form" method="get" action="/">
-        <textarea name="text" rows={8} placeholder="Type or paste text" {...post} hx-trigger="input changed delay:250ms">
-          {/* HTML drops one newline right after <textarea>: lead with one so a text's own is kept */}
-          {'\n' + options.text}
-        </textarea>
+        <TextBox text={options.text} rows={8} placeholder="Type or paste text" post={post} delayMs={250} />
         <div class="controls">
           <label>
             tokenizer{' '}
@@ -266,13 +283,9 @@ export function TokenizePage(props: {
           </noscript>
         </div>
       </form>
-      <div id="result" aria-live="polite">
-        {props.error !== undefined ? (
-          <TokenizeError message={props.error} />
-        ) : props.result !== undefined ? (
-          <TokenizeResult result={props.result} whitespace={options.whitespace} />
-        ) : null}
-      </div>
+      <ResultSlot error={props.error}>
+        {props.result !== undefined ? <TokenizeResult result={props.result} whitespace={options.whitespace} /> : null}
+      </ResultSlot>
     </Layout>
   );
 }
