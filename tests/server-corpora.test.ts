@@ -32,6 +32,7 @@ describe('/corpora', () => {
     const html = await (await app.request('/corpora?added=notes')).text();
     expect(html).toContain('id="corpus-added"');
     expect(html).toContain('<code>second line, English</code>');
+    expect(html.match(/<li><code>/g)).toHaveLength(3);
     expect(html).toMatch(/<td>notes<\/td><td>\d+ B<\/td><td>\d+<\/td><td>3<\/td>/);
     const preview = await (await app.request('/corpora/notes/preview')).text();
     expect(preview).toContain('<code>第一行：分词器。</code>');
@@ -42,7 +43,8 @@ describe('/corpora', () => {
   });
 
   it('adds pasted text; the new corpus is offered for training at once', async () => {
-    expect((await upload({ name: 'pasted', text: 'line one\nline two\n' })).status).toBe(303);
+    expect((await upload({ name: 'pasted', text: 'line one\r\nline two\r\n' })).status).toBe(303);
+    expect(await (await app.request('/corpora/pasted/preview')).text()).toContain('<li><code>line one</code></li><li><code>line two</code></li></ol>');
     const train = await (await app.request('/train')).text();
     expect(train).toContain('value="pasted"');
   });

@@ -52,6 +52,8 @@ describe('user corpora', () => {
     await expect(addUserCorpus('huge', new Uint8Array(MAX_USER_CORPUS_BYTES + 1))).rejects.toThrow(/limit is 256 MiB/);
     await expect(addUserCorpus('bad', Uint8Array.of(0x61, 0x62, 0xff, 0x63))).rejects.toThrow(/fails at byte offset 2 \(0xff\)/);
     await expect(addUserCorpus('cut', Uint8Array.of(0x61, 0xe4, 0xbd))).rejects.toThrow(/ends inside a character/);
+    // A lead byte broken by the next byte: the bad sequence starts at the lead byte (é in Latin-1), not after it.
+    await expect(addUserCorpus('latin1', Uint8Array.of(0x63, 0x61, 0x66, 0xe9, 0x20))).rejects.toThrow(/fails at byte offset 3 \(0xe9\)/);
     expect(await listUserCorpora()).toEqual([]);
   });
 });

@@ -50,7 +50,8 @@ async function fromForm(c: Context): Promise<{ name: string; text: string; bytes
   if (length > MAX_UPLOAD_BYTES + FORM_OVERHEAD) throw tooLarge(length);
   const form = await c.req.parseBody();
   const name = typeof form.name === 'string' ? form.name.trim() : '';
-  const text = typeof form.text === 'string' ? form.text : '';
+  // Browsers send a text area's line breaks as CRLF; the user typed newlines.
+  const text = typeof form.text === 'string' ? form.text.replace(/\r\n/g, '\n') : '';
   if (form.file instanceof File && form.file.size > 0) return { name, text, bytes: new Uint8Array(await form.file.arrayBuffer()) };
   return { name, text, bytes: text === '' ? undefined : new TextEncoder().encode(text) };
 }

@@ -1,5 +1,6 @@
 import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { incompleteUtf8Tail } from '../bpe/decoder.js';
 import { listBundledCorpora, splitText, textStats, type TextStats } from '../corpora/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { checkName, dataDir } from './data-dir.js';
@@ -118,6 +119,8 @@ function decodeUtf8(bytes: Uint8Array): string {
       else hi = mid - 1;
     }
     if (lo === bytes.length) throw new RangeError('the corpus is not valid UTF-8: it ends inside a character');
-    throw new RangeError(`the corpus is not valid UTF-8: decoding fails at byte offset ${lo} (0x${bytes[lo].toString(16).padStart(2, '0')})`);
+    // A streaming prefix may end inside a character that the next byte breaks: the bad sequence starts there.
+    const bad = lo - incompleteUtf8Tail(bytes.subarray(0, lo));
+    throw new RangeError(`the corpus is not valid UTF-8: decoding fails at byte offset ${bad} (0x${bytes[bad].toString(16).padStart(2, '0')})`);
   }
 }

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
+
+describe.skipIf(!HAVE_CHROMIUM)(`training studio, vocabularies and corpora in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+  });
+  afterAll(async () => {
+    const { jobManager } = await import('../src/jobs/job-manager.js');
+    for (const j of jobManager().list()) jobManager().cancel(j.id);
+    await jobManager().settled();
+    await lab?.close();
+  });
+
+  it('trains a small vocabulary from the page, shows its progress, and the tokenize page offers it at once', async () => {
+    const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${lab.url}/train`);
+    await page.locator('input[name=corpora][value="ts-messages-zh"]').check();
+    await page.locator('input[name=name]').fill('studio-test');
+    await page.locator('input[name=vocabSize]').fill('1500');
+    await page.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('#job-panel').count()).toBe(1);
+    expect(page.url()).toMatch(/\/train\?job=/);
+    await expect.poll(() => page.locator('#job-state').textContent(), { timeout: 60_000 }).toBe('done');
+    expect(await page.locator('#progress-text').textContent()).toMatch(/1243 of 1243 merges/);
+    expect(await page.locator('#curve .pt').count()).toBeGreaterThan(5);
+    expect(await page.locator('#latest-merges li').count()).toBeGreaterThan(0);
+    expect(await page.locator('#job-message').textContent()).toMatch(/saved vocabulary studio-test/);
+    await screenshot(page, 'train-done');
+    await page.goto(`${lab.url}/`);
+    expect(await page.locator('select[name=tokenizer] option[value="studio-test"]').count()).toBe(1);
+    await page.close();
+  });
+
+  it('shows a running job live and cancels it', async () => {
+    const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${lab.url}/train`);
+    for (const c of ['tang-poems', 'song-ci', 'wordnet-en']) await page.locator(`input[name=corpora][value="${c}"]`).check();
+    await page.locator('input[name=name]').fill('to-cancel');
+    await page.locator('input[name=vocabSize]').fill('60000');
+    await page.locator('input[name=minFrequency]').fill('0');
+    await page.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('#progress-text').textContent(), { timeout: 60_000 }).toMatch(/merges\/s · about/);
+    const first = await page.locator('#progress-text').textContent();
+    await expect.poll(() => page.locator('#progress-text').textContent()).not.toBe(first); // the panel is polled
+    await expect.poll(() => page.locator('#curve .pt').count(), { timeout: 60_000 }).toBeGreaterThan(1);
+    await screenshot(page, 'train-running');
+    await page.locator('#job-panel button', { hasText: 'Cancel' }).click();
+    await expect.poll(() => page.locator('#job-state').textContent(), { timeout: 30_000 }).toBe('cancelled');
+    await page.close();
+  });
+
+  it('refuses an upload that is not UTF-8 with the offset of the bad byte, and previews a good one', async () => {
+    const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${lab.url}/corpora`);
+    await page.locator('#corpus-form input[name=name]').fill('latin1-file');
+    await page.locator('#corpus-form input[name=file]').setInputFiles({ name: 'bad.txt', mimeType: 'text/plain', buffer: Buffer.from('caf\xe9 au lait\n', 'latin1') });
+    await page.locator('#corpus-form button[type=submit]').click();
+    await expect.poll(() => page.locator('#corpus-error').textContent()).toMatch(/not valid UTF-8: decoding fails at byte offset 3 \(0xe9\)/);
+    await screenshot(page, 'corpora-bad-upload');
+    await page.locator('#corpus-form input[name=name]').fill('good-file');
+    await page.locator('#corpus-form textarea[name=text]').fill('第一行 first line\n第二行 second line\n');
+    await page.locator('#corpus-form button[type=submit]').click();
+    await expect.poll(() => page.locator('#corpus-added').textContent()).toMatch(/Added good-file/);
+    expect(await page.locator('#preview li').count()).toBe(2);
+    await page.locator('#bundled-corpora .preview-button').first().click();
+    await expect.poll(() => page.locator('#preview figcaption').textContent()).toMatch(/tang-poems/);
+    await screenshot(page, 'corpora');
+    await page.close();
+  });
+
+  it('explores a vocabulary: filters, merge tree, scrubber; deletes a user vocabulary', async () => {
+    const page = await lab.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${lab.url}/vocab/tokenlab-cjk-32k`);
+    await page.locator('#token-search select[name=filter]').selectOption('mixed');
+    await expect.poll(() => page.locator('#token-table td:last-child').first().textContent()).toMatch(/^mixed script/);
+    await page.locator('#token-table .tree-link').first().click();
+    await expect.poll(() => page.locator('#merge-tree').count()).toBe(1);
+    expect(await page.locator('#merge-tree li').count()).toBeGreaterThan(3);
+    const count = async () => Number(/<strong>(\d+)<\/strong> tokens/.exec(await page.locator('#scrub-count').innerHTML())![1]);
+    const all = await count();
+    await page.locator('#scrub-form input[name=k]').fill('0');
+    await expect.poll(count).toBeGreaterThan(all);
+    await screenshot(page, 'vocab-explorer');
+
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${lab.url}/vocab/studio-test`);
+    await page.locator('#delete').click();
+    await page.waitForURL(`${lab.url}/vocab`);
+    expect(await page.locator('#vocab-list a', { hasText: 'studio-test' }).count()).toBe(0);
+    await screenshot(page, 'vocab-list');
+    await page.close();
+  });
+});
