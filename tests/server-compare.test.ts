@@ -140,6 +140,7 @@ describe('compare page', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toMatch(/<textarea name="text"[^>]*hx-post="\/fragment\/compare"[^>]*hx-trigger="input changed delay:300ms"/);
+    expect(html).toMatch(/<textarea[^>]*hx-sync="closest form:replace"/);
     const ticked = [...html.matchAll(/<input type="checkbox" name="tokenizers" value="([^"]+)" checked/g)].map((m) => m[1]);
     expect(ticked).toEqual(DEFAULT_COMPARED);
     expect(html).toMatch(/<input type="checkbox" name="tokenizers" value="gpt2" hx-post="\/fragment\/compare"[^>]*hx-trigger="change"/);

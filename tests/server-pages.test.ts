@@ -44,6 +44,7 @@ describe('tokenize page', () => {
     const html = await res.text();
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toMatch(/<textarea[^>]*hx-post="\/fragment\/tokenize"[^>]*hx-trigger="input changed delay:250ms"/);
+    expect(html).toMatch(/<textarea[^>]*hx-sync="closest form:replace"/);
     expect(html).toMatch(/<select name="tokenizer"/);
     for (const name of ['gpt2', 'cl100k_base', 'o200k_base', 'tokenlab-cjk-32k']) expect(html).toContain(`<option value="${name}"`);
     expect(html).toContain('<option value="cl100k_base" selected');

@@ -12,7 +12,7 @@ import { Layout } from './layout.js';
 import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, ResultSlot, TextBox, tokenizerGroups, Tokens } from './tokenize.js';
 
 /** Each panel draws the tokens of this many leading UTF-16 units (the same stretch of text in every panel). */
-export const COMPARE_WINDOW = 3_000;
+export const COMPARE_WINDOW = 2_000;
 
 export interface CompareOptions {
   text: string;
@@ -153,7 +153,8 @@ export function ComparePage(props: {
   error?: string;
 }) {
   const { options } = props;
-  const post = { 'hx-post': '/fragment/compare', 'hx-target': '#result', 'hx-include': '#compare-form' };
+  // A newer request replaces one still in flight: the result never goes back to an older text.
+  const post = { 'hx-post': '/fragment/compare', 'hx-target': '#result', 'hx-include': '#compare-form', 'hx-sync': 'closest form:replace' };
   return (
     <Layout title="Compare">
       <script>{raw(HOVER_SCRIPT)}</script>

@@ -253,6 +253,8 @@ export function TokenizePage(props: {
     'hx-post': '/fragment/tokenize',
     'hx-target': '#result',
     'hx-include': '#tokenize-form',
+    // A newer request replaces one still in flight: the result never goes back to an older text.
+    'hx-sync': 'closest form:replace',
   };
   return (
     <Layout title="Tokenize">
