@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Encoder } from '../src/bpe/encoder.js';
-import { PATTERN_NAMES, pieceEnds, splitPieces } from '../src/bpe/patterns.js';
+import { PATTERN_NAMES, pieceEnds, splitPieces, type PatternName } from '../src/bpe/patterns.js';
 import { Tokenizer } from '../src/bpe/tokenizer.js';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { trainFiles } from '../src/jobs/train-files.js';
@@ -145,7 +145,21 @@ describe.each(TIKTOKEN_NAMES)('%s against the tiktoken package on arbitrary stri
 // ---------------------------------------------------------------------------------------------------------
 // Pre-tokenizer
 
+/** A tokenizer that splits with each pattern: its encoder walks pieces its own (fast) way. */
+const TOKENIZER_OF_PATTERN: Record<PatternName, string> = { gpt2: 'gpt2', cl100k: 'cl100k_base', o200k: 'o200k_base', cjk: 'tokenlab-cjk-32k' };
+
 describe.each(PATTERN_NAMES)('pattern %s', (pattern) => {
+  it.each(TEXTS)('the encoder cuts the pieces the regex cuts: %s', async (_label, texts) => {
+    const { encoder } = await loadTokenizer(TOKENIZER_OF_PATTERN[pattern]);
+    fc.assert(
+      fc.property(texts, (x) => {
+        expect(encoder.pieces(x)).toEqual(splitPieces(asUtf8Sees(x), pattern));
+      }),
+      runs(300),
+    );
+  });
+
+
   it.each(TEXTS)('pieces join back to the input and pieceEnds agrees: %s', (_label, texts) => {
     fc.assert(
       fc.property(texts, (x) => {
