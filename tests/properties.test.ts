@@ -71,8 +71,8 @@ const bytesArb = fc
     fc.oneof(
       fc.uint8Array({ maxLength: 12 }),
       fc.constantFrom(...TRICKY).map((s) => Buffer.from(s, 'utf8')),
-      // cut multi-byte characters and overlong/surrogate encodings
-      fc.constantFrom([0xe4, 0xb8], [0xf0, 0x9f, 0x98], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xef, 0xbf, 0xbd], [0xff], [0x80]).map((b) => Uint8Array.from(b)),
+      // cut multi-byte characters, overlong and surrogate encodings, U+FFFD, a byte order mark
+      fc.constantFrom([0xe4, 0xb8], [0xf0, 0x9f, 0x98], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xef, 0xbf, 0xbd], [0xef, 0xbb, 0xbf], [0xff], [0x80]).map((b) => Uint8Array.from(b)),
     ),
     { minLength: 1, maxLength: 24 },
   )
@@ -202,8 +202,13 @@ describe('trainer on files of arbitrary bytes', () => {
       fc.asyncProperty(bytesArb, fc.constantFrom(...PATTERN_NAMES), fc.integer({ min: 256, max: 400 }), async (bytes, pattern, vocabSize) => {
         const path = join(dir, `${n++}.txt`);
         writeFileSync(path, bytes);
+        // The WHATWG decoder: U+FFFD per invalid sequence, and a leading byte order mark is not text.
+        const text = new TextDecoder().decode(bytes);
+        if (text === '') {
+          await expect(trainFiles([path], { pattern, vocabSize, threads: 1 })).rejects.toThrow(/the corpus is empty/);
+          return;
+        }
         const vocab = await trainFiles([path], { pattern, vocabSize, threads: 1 });
-        const text = new TextDecoder().decode(bytes); // the WHATWG decoder: U+FFFD per invalid sequence
         const t = new Tokenizer('trained', new Encoder(vocab));
         expect(t.decode(t.encodeOrdinary(text))).toBe(text);
         const valid = (() => {
