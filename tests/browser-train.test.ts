@@ -27,6 +27,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`training studio, vocabularies and corpora in Ch
     expect(await page.locator('#curve .pt').count()).toBeGreaterThan(5);
     expect(await page.locator('#latest-merges li').count()).toBeGreaterThan(0);
     expect(await page.locator('#job-message').textContent()).toMatch(/saved vocabulary studio-test/);
+    expect(await page.locator('#progress-text').textContent()).not.toMatch(/saving|left/);
+    expect(await page.locator('#job-list').textContent()).toMatch(/studio-test\s*done/);
     await screenshot(page, 'train-done');
     await page.goto(`${lab.url}/`);
     expect(await page.locator('select[name=tokenizer] option[value="studio-test"]').count()).toBe(1);

@@ -111,6 +111,7 @@ describe('POST /api/train', () => {
     expect(((await refused!.json()) as { error: string }).error).toMatch(/too many jobs: 1 running and 4 queued/);
     const panel = await (await app.request(`/fragment/train/${accepted[0].id}`)).text();
     expect(panel).toContain('hx-trigger="every 500ms"');
+    expect(panel).toMatch(/<table id="job-list" class="jobs" hx-swap-oob="true">[\s\S]*big-0/); // the list follows the panel
     for (const j of accepted.slice().reverse()) {
       const res = await post(`/api/jobs/${j.id}/cancel`, {});
       expect(res.status).toBe(200);

@@ -45,7 +45,10 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .train-live { display: flex; flex-wrap: wrap; gap: 2rem; }
 .latest { font: .95rem/1.6 ui-monospace, monospace; margin: 0; }
 .tok { background: #eef3fb; border-radius: 3px; padding: 0 3px; white-space: pre; }
-.tok.partial { background: #fbeee0; font-size: .85em; }
+.tok.partial { background: #fbeee0; }
+.hexpart { font-size: .8em; color: #8a4b00; }
+.vocab-summary th { text-align: left; font-weight: normal; color: #555; padding-right: 1rem; vertical-align: top; }
+.vocab-summary { max-width: 44rem; }
 .jobs td, .jobs th, .vocab-table td, .vocab-table th, .corpora-table td, .corpora-table th { padding: .15rem .6rem .15rem 0; text-align: left; vertical-align: top; }
 .vocab-top { display: flex; flex-wrap: wrap; gap: 2rem; align-items: start; }
 .vocab-explore { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; }

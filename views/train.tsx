@@ -81,10 +81,12 @@ export function TrainError(props: { message: string }) {
   return <p class="error">{props.message}</p>;
 }
 
-export function JobList(props: { jobs: TrainJob[] }) {
-  if (props.jobs.length === 0) return <p class="note" id="job-list">No training jobs yet.</p>;
+/** The recent jobs; `oob` marks it for htmx to swap in beside a panel fragment (the list follows the panel). */
+export function JobList(props: { jobs: TrainJob[]; oob?: boolean }) {
+  const oob = props.oob ? { 'hx-swap-oob': 'true' } : {};
+  if (props.jobs.length === 0) return <p class="note" id="job-list" {...oob}>No training jobs yet.</p>;
   return (
-    <table id="job-list" class="jobs">
+    <table id="job-list" class="jobs" {...oob}>
       <thead><tr><th>name</th><th>state</th><th>corpora</th><th>size</th><th>started</th><th>message</th></tr></thead>
       <tbody>
         {props.jobs.map((j) => (
@@ -99,6 +101,16 @@ export function JobList(props: { jobs: TrainJob[] }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** What htmx gets while a job is shown: its panel, and the job list refreshed out of band. */
+export function TrainJobFragment(props: { job: TrainJob; jobs: TrainJob[] }) {
+  return (
+    <>
+      <TrainJobPanel job={props.job} />
+      <JobList jobs={props.jobs} oob />
+    </>
   );
 }
 
@@ -117,7 +129,7 @@ export function TrainJobPanel(props: { job: TrainJob }) {
       <p class="note">
         {job.params.corpora.join(', ')} · vocabulary size {job.params.vocabSize} · pattern {job.params.pattern} · minimum frequency {job.params.minFrequency}
       </p>
-      {s ? <ProgressLine s={s} /> : <p>{job.message}</p>}
+      {s ? <ProgressLine s={s} running={job.state === 'running'} /> : <p>{job.message}</p>}
       {active(job) ? (
         <button hx-post={`/fragment/train/${encodeURIComponent(job.id)}/cancel`} hx-target="#job-panel" hx-swap="outerHTML">Cancel</button>
       ) : (
@@ -145,8 +157,9 @@ export function TrainJobPanel(props: { job: TrainJob }) {
   );
 }
 
-function ProgressLine(props: { s: TrainSnapshot }) {
+function ProgressLine(props: { s: TrainSnapshot; running: boolean }) {
   const { s } = props;
+  const saving = props.running && s.phase === 'saving';
   if (s.phase === 'counting') {
     const share = s.totalBytes === 0 ? 0 : s.countedBytes / s.totalBytes;
     return (
@@ -157,12 +170,12 @@ function ProgressLine(props: { s: TrainSnapshot }) {
     );
   }
   const rate = s.mergesPerSecond === null ? '' : ` · ${Math.round(s.mergesPerSecond)} merges/s`;
-  const left = s.secondsLeft === null || s.phase === 'saving' ? '' : ` · about ${formatSeconds(s.secondsLeft)} left`;
+  const left = s.secondsLeft === null || !props.running || saving ? '' : ` · about ${formatSeconds(s.secondsLeft)} left`;
   return (
     <div>
       <progress id="train-progress" max={String(s.totalMerges)} value={String(s.merges)} />{' '}
       <span id="progress-text">
-        {s.merges} of {s.totalMerges} merges{rate}{left} · {s.seconds.toFixed(1)} s{s.phase === 'saving' ? ' · saving' : ''}
+        {s.merges} of {s.totalMerges} merges{rate}{left} · {s.seconds.toFixed(1)} s{saving ? ' · saving' : ''}
       </span>
     </div>
   );

@@ -9,7 +9,8 @@ import { TRAIN_PATTERNS } from '../src/server/train-jobs.js';
 import { HISTOGRAM_MAX_BYTES, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, type MergeNode, type TokenQuery, type VocabAnalysis } from '../src/server/vocab-data.js';
 import { Layout } from './layout.js';
 import { formatBytes } from './train.js';
-import { hexBytes, TokenText } from './vocab-token.js';
+import { hexBytes } from '../src/server/vocab-bytes.js';
+import { TokenText } from './vocab-token.js';
 
 const FILTER_LABELS: Record<string, string> = {
   '': 'all tokens',
@@ -134,7 +135,7 @@ function Summary(props: { a: VocabAnalysis }) {
   const { vocab, heldOut } = props.a;
   const t = vocab.training;
   return (
-    <table class="stats" id="summary">
+    <table class="vocab-summary" id="summary">
       <tbody>
         <tr><th>tokens</th><td>{vocab.tokens.length + vocab.specials.length} ({vocab.tokens.length} ordinary, {vocab.specials.length} special)</td></tr>
         <tr><th>pattern</th><td>{vocab.pattern.length > 24 ? 'a custom regex' : vocab.pattern}</td></tr>

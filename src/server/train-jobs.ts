@@ -79,7 +79,7 @@ export async function trainableCorpora(): Promise<CorpusChoice[]> {
 }
 
 /** The train and held-out files of corpus `name`. */
-async function splitOf(name: string): Promise<{ train: string; heldOut: string }> {
+export async function splitOf(name: string): Promise<{ train: string; heldOut: string }> {
   const bundled = (await ensureBundledCorpora()).corpora.find((c) => c.name === name);
   if (bundled) return { train: bundled.trainPath, heldOut: bundled.heldOutPath };
   const user = (await listUserCorpora()).find((c) => c.name === name);

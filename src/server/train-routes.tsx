@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
-import { DEFAULT_FORM, TrainError, TrainJobPanel, TrainPage, type TrainForm, type TrainJob } from '../../views/train.js';
+import { DEFAULT_FORM, TrainError, TrainJobFragment, TrainPage, type TrainForm, type TrainJob } from '../../views/train.js';
 import { readJson } from './jobs-routes.js';
 import { checkTrainParams, trainableCorpora, trainJobs, TrainRequestError, type TrainParams } from './train-jobs.js';
 
@@ -38,6 +38,8 @@ async function formOf(c: Context): Promise<TrainForm> {
   return { name: str('name'), corpora, vocabSize: str('vocabSize'), pattern: str('pattern'), minFrequency: str('minFrequency'), specials: str('specials') };
 }
 
+const trainJobList = () => trainJobs().list('train') as TrainJob[];
+
 function trainJob(id: string): TrainJob | undefined {
   const job = trainJobs().get(id);
   return job?.kind === 'train' ? (job as TrainJob) : undefined;
@@ -50,7 +52,7 @@ export function trainRoutes(): Hono {
     const id = c.req.query('job');
     const job = id === undefined ? undefined : trainJob(id);
     const error = id !== undefined && job === undefined ? `no training job ${JSON.stringify(id)}` : undefined;
-    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobs().list('train') as TrainJob[]} form={DEFAULT_FORM} job={job} error={error} />;
+    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobList()} form={DEFAULT_FORM} job={job} error={error} />;
     return c.html(page, error ? 404 : 200);
   });
 
@@ -61,24 +63,24 @@ export function trainRoutes(): Hono {
     if ('job' in result) {
       if (!htmx) return c.redirect(`/train?job=${encodeURIComponent(result.job.id)}`, 303);
       c.header('HX-Replace-Url', `/train?job=${encodeURIComponent(result.job.id)}`);
-      return c.html(<TrainJobPanel job={result.job} />);
+      return c.html(<TrainJobFragment job={result.job} jobs={trainJobList()} />);
     }
     // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
     if (htmx) return c.html(<TrainError message={result.error} />);
-    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobs().list('train') as TrainJob[]} form={form} error={result.error} />;
+    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobList()} form={form} error={result.error} />;
     return c.html(page, result.status);
   });
 
   app.get('/fragment/train/:id', (c) => {
     const job = trainJob(c.req.param('id'));
-    return job ? c.html(<TrainJobPanel job={job} />) : c.html(<TrainError message="no such training job" />, 404);
+    return job ? c.html(<TrainJobFragment job={job} jobs={trainJobList()} />) : c.html(<TrainError message="no such training job" />, 404);
   });
 
   app.post('/fragment/train/:id/cancel', (c) => {
     const job = trainJob(c.req.param('id'));
     if (job === undefined) return c.html(<TrainError message="no such training job" />, 404);
     trainJobs().cancel(job.id);
-    return c.html(<TrainJobPanel job={job} />);
+    return c.html(<TrainJobFragment job={job} jobs={trainJobList()} />);
   });
 
   app.post('/api/train', async (c) => {

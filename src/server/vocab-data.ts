@@ -15,6 +15,7 @@ import { parseVocabulary } from '../bpe/vocab-json.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { ensureBundledCorpora } from '../corpora/index.js';
 import { heldOutSample } from './train-jobs.js';
+import { tokenText } from './vocab-bytes.js';
 import { listTokenizers, tokenizerByName, type TokenizerEntry } from './tokenize.js';
 
 /** Token classes for the table's filters (bit flags). */
@@ -36,18 +37,6 @@ export interface VocabAnalysis {
   /** histogram[n]: tokens of n bytes (n = HISTOGRAM_MAX_BYTES counts that many or more). */
   histogram: number[];
   heldOut: { bytes: number; tokens: number; bytesPerToken: number; usedTokens: number };
-}
-
-const strict = new TextDecoder('utf-8', { fatal: true });
-
-function decodeOrUndefined(bytes: Uint8Array): string | undefined {
-  // Most tokens are whole characters; a quick check skips the exception for pure ASCII.
-  if (bytes.every((b) => b < 0x80)) return String.fromCharCode(...bytes);
-  try {
-    return strict.decode(bytes);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The classes of a token's text (undefined: part of a character). Whitespace, digits and punctuation take no side. */
@@ -93,7 +82,7 @@ async function analyse(name: string, tokenizer: Tokenizer): Promise<VocabAnalysi
   const histogram = new Array<number>(HISTOGRAM_MAX_BYTES + 1).fill(0);
   for (let id = 0; id < n; id++) {
     const bytes = vocab.tokens[id];
-    texts[id] = decodeOrUndefined(bytes);
+    texts[id] = tokenText(bytes);
     classes[id] = classify(texts[id]);
     histogram[Math.min(bytes.length, HISTOGRAM_MAX_BYTES)]++;
   }
