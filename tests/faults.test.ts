@@ -1,7 +1,8 @@
 /**
- * Faults, for real: a process killed with SIGKILL in the middle of saving leaves the old file or the new one,
- * never a part; a server killed while it trains shows the job as interrupted after a restart; a training
- * worker that runs out of memory fails its job with a message and the process (test or server) lives on.
+ * Faults, for real: a process killed with SIGKILL in the middle of saving a vocabulary or a language model
+ * leaves the old file or the new one, never a part; a server killed while it trains shows the job as
+ * interrupted after a restart; a training worker that runs out of memory fails its job with a message and the
+ * process (test or server) lives on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import type { JobRecord } from '../src/jobs/job-manager.js';
 import { startTrainJob } from '../src/jobs/train-job.js';
+import { buildModel } from '../src/lm/model.js';
+import { readModelFile, writeModelFile } from '../src/store/lm-files.js';
 import { shippedVocabularyPath } from '../src/store/tokenizers.js';
 import { addUserCorpus } from '../src/store/user-corpora.js';
 import { listUserVocabularies, readUserVocabulary, saveUserVocabulary, userVocabularyDir, userVocabularyPath } from '../src/store/user-vocabularies.js';
@@ -20,7 +23,7 @@ import { readVocabularyFile, writeVocabularyFile } from '../src/store/vocab-file
 import { startBuiltServer, type ServerProcess } from './server-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-faults-'));
-const SAVE_LOOP = fileURLToPath(new URL('./fixtures/save-vocabulary-loop.mjs', import.meta.url));
+const SAVE_LOOP = fileURLToPath(new URL('./fixtures/save-loop.mjs', import.meta.url));
 const KILLS = 8;
 
 let previousData: string | undefined;
@@ -35,19 +38,32 @@ afterAll(() => {
 });
 
 /**
- * Runs the save loop in a child process and kills it with SIGKILL: at a random moment up to 300 ms into the
- * loop, or (odd rounds) as soon as a file in the vocabulary directory changes, which lands inside a write.
+ * Runs the save loop (fixtures/save-loop.mjs with `args`) in a child process KILLS times and kills it with
+ * SIGKILL: at a random moment up to 300 ms into the loop, or (odd rounds) as soon as a file in `dir` changes,
+ * which lands inside a write. After each kill `restart(round)` checks what a fresh read finds on disk.
+ * Resolves to the number of temporary files the kills left in `dir`.
  */
-async function saveAndKill(versionFiles: string[], round: number): Promise<NodeJS.Signals | null> {
-  const child = spawn(process.execPath, [SAVE_LOOP, ...versionFiles], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  await once(child.stdout, 'data'); // the first save is done: the loop runs
-  const kill = () => child.kill('SIGKILL');
-  const watcher = round % 2 === 1 ? watch(userVocabularyDir(), kill) : undefined;
-  if (!watcher) setTimeout(kill, Math.random() * 300);
-  const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-  watcher?.close();
-  return signal;
+async function killWhileSaving(args: string[], dir: string, restart: (round: number) => Promise<void>): Promise<number> {
+  for (let round = 0; round < KILLS; round++) {
+    const child = spawn(process.execPath, [SAVE_LOOP, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(child, 'exit');
+    await once(child.stdout, 'data'); // the first save is done: the loop runs
+    const kill = () => child.kill('SIGKILL');
+    const watcher = round % 2 === 1 ? watch(dir, kill) : undefined;
+    if (!watcher) setTimeout(kill, Math.random() * 300);
+    const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+    watcher?.close();
+    expect(signal).toBe('SIGKILL');
+    await restart(round);
+  }
+  return readdirSync(dir).filter((f) => f.endsWith('.tmp')).length;
+}
+
+/** `count` sequences of 20 token ids below 2000 from a little LCG seeded with `seed`. */
+function sequences(seed: number, count: number): number[][] {
+  let x = seed;
+  const next = () => (x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0) % 2000;
+  return Array.from({ length: count }, () => Array.from({ length: 20 }, next));
 }
 
 /** A text of many distinct words (about 9 MB): counting them needs far more than a 32 MB heap. */
@@ -56,8 +72,6 @@ function manyWords(): string {
   for (let i = 0; i < 600_000; i++) words.push(`w${i.toString(36)}x${((i * 2_654_435_761) >>> 0).toString(36)}`);
   return words.join(' ');
 }
-
-const tempFiles = () => readdirSync(userVocabularyDir()).filter((f) => f.endsWith('.tmp'));
 
 describe('a process killed (SIGKILL) while saving a vocabulary', () => {
   it('leaves the old or the new file, whole, after every restart', async () => {
@@ -68,15 +82,11 @@ describe('a process killed (SIGKILL) while saving a vocabulary', () => {
     await writeVocabularyFile(files[1], newer);
     const versions = files.map((f) => readFileSync(f, 'utf8'));
     await saveUserVocabulary('victim', older);
-    let leftovers = 0;
-    for (let i = 0; i < KILLS; i++) {
-      expect(await saveAndKill(files, i)).toBe('SIGKILL');
-      // The restart: a fresh read of what is on disk.
+    const leftovers = await killWhileSaving(['vocabulary', ...files], userVocabularyDir(), async (round) => {
       const found = readFileSync(userVocabularyPath('victim'), 'utf8');
-      expect(versions.indexOf(found), `after kill ${i + 1} the file has ${found.length} characters`).toBeGreaterThanOrEqual(0);
+      expect(versions.indexOf(found), `after kill ${round + 1} the file has ${found.length} characters`).toBeGreaterThanOrEqual(0);
       expect((await readUserVocabulary('victim')).specials[0].text).toMatch(/^<\|(older|endoftext)\|>$/);
-      leftovers = tempFiles().length;
-    }
+    });
     // A kill mid-write leaves a temporary file (how many depends on where the kills land); it is never listed.
     console.log(`${KILLS} kills left ${leftovers} temporary file(s) behind`);
     expect(listUserVocabularies().map((v) => v.name)).toEqual(['victim']);
@@ -93,6 +103,24 @@ describe('a process killed (SIGKILL) while saving a vocabulary', () => {
     expect(names).toContain('kept');
     expect(names.every((n) => !n.startsWith('.'))).toBe(true);
     expect((await readUserVocabulary('kept')).tokens.length).toBe(vocab.tokens.length);
+  });
+});
+
+describe('a process killed (SIGKILL) while saving a language model', () => {
+  it('leaves the old or the new model file, whole, after every restart', async () => {
+    const files = [join(tmp, 'older.tlm'), join(tmp, 'newer.tlm')];
+    for (const [i, file] of files.entries()) await writeModelFile(file, buildModel(sequences(i + 1, 5000), { order: 3, vocabularySize: 2000 }));
+    const versions = files.map((f) => readFileSync(f));
+    const dir = join(tmp, 'data', 'models');
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, 'victim.tlm');
+    await writeModelFile(target, await readModelFile(files[0]));
+    const leftovers = await killWhileSaving(['model', target, ...files], dir, async (round) => {
+      const found = readFileSync(target);
+      expect(versions.findIndex((v) => v.equals(found)), `after kill ${round + 1} the model file has ${found.length} bytes`).toBeGreaterThanOrEqual(0);
+      expect((await readModelFile(target)).info.vocabularySize).toBe(2000);
+    });
+    console.log(`${KILLS} kills left ${leftovers} temporary model file(s) behind`);
   });
 });
 
