@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { pageWatchingDialogs } from './browser-dialogs.js';
+import { MAX_RENDERED_TOKENS } from '../views/tokenize.js';
 import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(`tokenize page in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
@@ -61,6 +62,25 @@ describe.skipIf(!HAVE_CHROMIUM)(`tokenize page in Chromium${HAVE_CHROMIUM ? '' :
     expect(await page.locator('#result').textContent()).not.toContain('\ufffd');
     await page.locator('.grp .t.hex').first().hover();
     expect(await page.locator('#hover').textContent()).toMatch(/part of a character/);
+    await page.close();
+  });
+
+  it('takes a 100 kB paste: draws the first tokens, says so, and counts them all', async () => {
+    const page = await lab.browser.newPage();
+    await page.goto(`${lab.url}/`);
+    const line = '分词器把文本切成词元。Tokenizers cut text into tokens, 42 of them!\n';
+    const text = line.repeat(Math.ceil(100_000 / Buffer.byteLength(line)));
+    await page.locator('textarea[name=text]').fill(text);
+    await expect.poll(() => page.locator('.note').first().textContent()).toMatch(/^Showing the first \d+ of \d+ tokens/);
+    const count = await countNow(page);
+    const drawn = await page.locator('.tokens .t').count();
+    expect(drawn).toBeGreaterThanOrEqual(MAX_RENDERED_TOKENS); // a group of split characters is drawn whole
+    expect(drawn).toBeLessThan(MAX_RENDERED_TOKENS + 4);
+    expect(await page.locator('.note').first().textContent()).toBe(`Showing the first ${drawn} of ${count} tokens; the statistics cover the whole text.`);
+    expect(await page.locator('#ids i').count()).toBe(drawn); // each drawn token's id a hover target
+    const api = await fetch(`${lab.url}/api/tokenize`, { method: 'POST', body: JSON.stringify({ text, tokenizer: 'cl100k_base' }) });
+    expect(count).toBe(((await api.json()) as { count: number }).count);
+    expect(new URL(page.url()).searchParams.get('text')).toBeNull(); // too long for the shareable URL
     await page.close();
   });
 

@@ -127,6 +127,16 @@ describe('tokenize page', () => {
     expect(idsText(html).split(' ').length).toBe(n);
   });
 
+  it('draws a group of split characters whole where the window would cut it, with an id for each drawn token', async () => {
+    const text = ' a'.repeat(MAX_RENDERED_TOKENS - 2) + '猫猫'; // cl100k_base: 猫 is three tokens
+    const html = await (await fragment({ text, tokenizer: 'cl100k_base' })).text();
+    const drawn = html.match(/<span class="t[ "]/g)?.length;
+    expect(drawn).toBeGreaterThan(MAX_RENDERED_TOKENS);
+    expect(html.match(/<i>/g)?.length).toBe(drawn);
+    expect(html).toContain(`Showing the first ${drawn} of `);
+    expect(html).toMatch(/<span class="grp-text">猫<\/span>(<span class="t hex"[^>]*>[0-9a-f ]+<\/span>){3}<\/span><\/div>/);
+  });
+
   it('ties each drawn token and its id in the ids view by the token index, for hovering either', async () => {
     const html = await (await app.request(`/?${new URLSearchParams({ text: 'Hello 世界 猫' })}`)).text();
     expect(html).toContain('<p id="hover"');

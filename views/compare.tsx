@@ -9,7 +9,7 @@ import { MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS } from '../src/server/compa
 import type { TokenizerEntry } from '../src/server/tokenize.js';
 import { raw } from 'hono/html';
 import { Layout } from './layout.js';
-import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, ResultSlot, TextBox, tokenizerGroups, Tokens } from './tokenize.js';
+import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, ResultSlot, TextBox, tokenizerGroups, Tokens, wholeGroups } from './tokenize.js';
 
 /** Each panel draws the tokens of this many leading UTF-16 units (the same stretch of text in every panel). */
 export const COMPARE_WINDOW = 2_000;
@@ -53,11 +53,11 @@ export function BarChart(props: { title: string; bars: Bar[]; reference?: number
   );
 }
 
-/** How many leading tokens to draw: those starting in the window, at most MAX_RENDERED_TOKENS. */
+/** How many leading tokens to draw: those starting in the window, at most MAX_RENDERED_TOKENS, groups whole. */
 function drawnTokens(r: Compared): number {
   let n = 0;
   while (n < r.spans.length && n < MAX_RENDERED_TOKENS && r.spans[n].start < COMPARE_WINDOW) n++;
-  return n;
+  return wholeGroups(r.spans, n);
 }
 
 function Panel(props: { result: Compared; position: number; cuts: ReadonlySet<number> }) {

@@ -89,8 +89,15 @@ function Group(props: { spans: TokenSpan[]; text: string; whitespace: boolean; c
   );
 }
 
+/** `n`, or more to take in the whole group of split characters the n-th token belongs to. */
+export function wholeGroups(spans: readonly TokenSpan[], n: number): number {
+  const g = n > 0 ? spans[n - 1].group : null;
+  while (g !== null && n < spans.length && spans[n].group === g) n++;
+  return n;
+}
+
 /**
- * The first `limit` tokens of a result as spans, a split character's tokens grouped (a group is drawn whole).
+ * The first `limit` tokens of a result as spans (`limit` at a group's end: see wholeGroups), a split character's tokens grouped (a group is drawn whole).
  * `cuts`: UTF-16 offsets whose boundary gets marked (the compare page's boundaries not every tokenizer shares).
  */
 export function Tokens(props: { result: Tokenized; whitespace: boolean; limit: number; cuts?: ReadonlySet<number> }) {
@@ -178,7 +185,7 @@ function Ids(props: { ids: readonly number[]; drawn: number }) {
 /** The result fragment htmx swaps into #result. */
 export function TokenizeResult(props: { result: Tokenized; whitespace: boolean }) {
   const { result } = props;
-  const drawn = Math.min(result.spans.length, MAX_RENDERED_TOKENS);
+  const drawn = wholeGroups(result.spans, Math.min(result.spans.length, MAX_RENDERED_TOKENS));
   return (
     <div>
       <p class="summary">

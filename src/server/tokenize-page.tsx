@@ -27,7 +27,7 @@ function optionsOf(get: (k: string) => string | undefined): TokenizeOptions {
 }
 
 /** A page's message for a request the lab refuses (unknown tokenizer, text over the limit, ...). */
-export function pageMessage(e: RequestError): string {
+function pageMessage(e: RequestError): string {
   return e.status === 413 ? `This text is too large: ${e.message}.` : e.message;
 }
 
