@@ -112,7 +112,9 @@ describe('the model file', () => {
   it('views the buffer without copying its arrays', () => {
     const back = decodeModel(bytes);
     expect(back.tokens.buffer).toBe(bytes.buffer);
-    expect(back.levels[1].word!.words.buffer).toBe(bytes.buffer);
+    expect(back.levels[1].word!.buffer).toBe(bytes.buffer);
+    expect(back.levels[1].word).toBeInstanceOf(Uint16Array); // 300 words: 16 bits each
+    expect(back.levels[0].childStart!.buffer).toBe(bytes.buffer);
     for (const lev of back.levels) expect(lev.count.packed.words.byteOffset % 8).toBe(0);
   });
 

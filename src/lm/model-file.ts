@@ -5,15 +5,16 @@
  *   8  u32 format version (1)           20  u32 checksum of bytes 24 .. end (see `checksum`)
  *  12  u32 header length in bytes       24  header: JSON, space-padded to a multiple of 8
  *
- * The header holds order, mode and provenance (`ModelInfo`), the discounts, each level's size and bit widths,
- * and the sections: name -> [byte offset, length in Uint32 words]. Every section starts at a multiple of 8.
- * Sections: `tokens` (token id of each dense word from 3 on) and per level l `word{l}` (not for level 0),
- * `count{l}`, `overflowAt{l}`, `overflowValue{l}` and `childStart{l}` (not for the highest order).
+ * The header holds order, mode and provenance (`ModelInfo`), the discounts, each level's size and count width,
+ * and the sections: name -> [byte offset, length in elements, bytes per element (2 or 4)]. Every section starts
+ * at a multiple of 8. Sections: `tokens` (token id of each dense word from 3 on) and per level l `word{l}` (not
+ * for level 0), `count{l}` (bit-packed), `overflowAt{l}`, `overflowValue{l}` and `childStart{l}` (not for the
+ * highest order). Words and child offsets are Uint16 when they fit, else Uint32 (see packed.ts).
  * Integers are little-endian (the typed arrays' byte order on every platform Node runs on).
  */
 import type { Discount } from './kneser-ney.js';
 import { LanguageModel, type ModelInfo, type PackedLevel } from './model.js';
-import { CountArray, PackedInts } from './packed.js';
+import { CountArray, PackedInts, type UintArray } from './packed.js';
 
 const MAGIC = 'TOKLABLM';
 export const MODEL_FORMAT_VERSION = 1;
@@ -29,8 +30,8 @@ interface Header {
   order: number;
   info: ModelInfo;
   discounts: Discount[];
-  levels: Array<{ size: number; wordWidth: number; countWidth: number; childWidth: number }>;
-  sections: Record<string, [number, number]>;
+  levels: Array<{ size: number; countWidth: number }>;
+  sections: Record<string, [number, number, number]>;
 }
 
 function pad8(n: number): number {
@@ -39,22 +40,17 @@ function pad8(n: number): number {
 
 /** The file's bytes. */
 export function encodeModel(model: LanguageModel): Uint8Array {
-  const arrays: Array<[string, Uint32Array]> = [['tokens', model.tokens]];
+  const arrays: Array<[string, UintArray]> = [['tokens', model.tokens]];
   model.levels.forEach((lev, l) => {
-    if (lev.word) arrays.push([`word${l}`, lev.word.words]);
+    if (lev.word) arrays.push([`word${l}`, lev.word]);
     arrays.push([`count${l}`, lev.count.packed.words], [`overflowAt${l}`, lev.count.overflowAt], [`overflowValue${l}`, lev.count.overflowValue]);
-    if (lev.childStart) arrays.push([`childStart${l}`, lev.childStart.words]);
+    if (lev.childStart) arrays.push([`childStart${l}`, lev.childStart]);
   });
   const header: Header = {
     order: model.order,
     info: model.info,
     discounts: model.discounts,
-    levels: model.levels.map((lev) => ({
-      size: lev.size,
-      wordWidth: lev.word?.width ?? 0,
-      countWidth: lev.count.packed.width,
-      childWidth: lev.childStart?.width ?? 0,
-    })),
+    levels: model.levels.map((lev) => ({ size: lev.size, countWidth: lev.count.packed.width })),
     sections: {},
   };
   // Offsets depend on the header's length, which depends on the offsets' digits: lay out until stable.
@@ -63,21 +59,21 @@ export function encodeModel(model: LanguageModel): Uint8Array {
   for (;;) {
     let offset = PREFIX + headerBytes;
     for (const [name, a] of arrays) {
-      header.sections[name] = [offset, a.length];
-      offset = pad8(offset + 4 * a.length);
+      header.sections[name] = [offset, a.length, a.BYTES_PER_ELEMENT];
+      offset = pad8(offset + a.byteLength);
     }
     json = JSON.stringify(header);
     const need = pad8(utf8.encode(json).length);
     if (need === headerBytes) break;
     headerBytes = need;
   }
-  const total = PREFIX + headerBytes + arrays.reduce((s, [, a]) => s + pad8(4 * a.length), 0);
+  const total = PREFIX + headerBytes + arrays.reduce((s, [, a]) => s + pad8(a.byteLength), 0);
   const bytes = new Uint8Array(total);
   bytes.set(utf8.encode(MAGIC), 0);
   bytes.fill(0x20, PREFIX, PREFIX + headerBytes);
   bytes.set(utf8.encode(json), PREFIX);
+  for (const [name, a] of arrays) bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), header.sections[name][0]);
   const u32 = new Uint32Array(bytes.buffer);
-  for (const [name, a] of arrays) u32.set(a, header.sections[name][0] / 4);
   const view = new DataView(bytes.buffer);
   view.setUint32(8, MODEL_FORMAT_VERSION, true);
   view.setUint32(12, headerBytes, true);
@@ -120,22 +116,25 @@ export function decodeModel(bytes: Uint8Array): LanguageModel {
   } catch (e) {
     throw new ModelFileError(`damaged model file header: ${(e as Error).message}`);
   }
-  const section = (name: string): Uint32Array => {
+  const section = (name: string, elementBytes?: number): UintArray => {
     const s = header.sections[name];
-    if (!s || s[0] % 8 !== 0 || s[0] < PREFIX + headerBytes || s[0] + 4 * s[1] > total) {
+    if (!s || s[0] % 8 !== 0 || s[0] < PREFIX + headerBytes || s[0] + s[1] * s[2] > total || (s[2] !== 2 && s[2] !== 4) || (elementBytes !== undefined && s[2] !== elementBytes)) {
       throw new ModelFileError(`damaged model file: section ${name} is missing or out of bounds`);
     }
-    return u32.subarray(s[0] / 4, s[0] / 4 + s[1]);
+    const at = bytes.byteOffset + s[0];
+    return s[2] === 2 ? new Uint16Array(bytes.buffer, at, s[1]) : new Uint32Array(bytes.buffer, at, s[1]);
   };
+  const words32 = (name: string) => section(name, 4) as Uint32Array;
   try {
     const levels: PackedLevel[] = header.levels.map((h, l) => ({
       size: h.size,
-      word: l === 0 ? null : new PackedInts(section(`word${l}`), h.wordWidth, h.size),
-      count: new CountArray(new PackedInts(section(`count${l}`), h.countWidth, h.size), section(`overflowAt${l}`), section(`overflowValue${l}`)),
-      childStart: l + 1 < header.order ? new PackedInts(section(`childStart${l}`), h.childWidth, h.size + 1) : null,
+      word: l === 0 ? null : section(`word${l}`),
+      count: new CountArray(new PackedInts(words32(`count${l}`), h.countWidth, h.size), words32(`overflowAt${l}`), words32(`overflowValue${l}`)),
+      childStart: l + 1 < header.order ? section(`childStart${l}`) : null,
     }));
-    checkShape(header, levels, section('tokens'));
-    return new LanguageModel({ order: header.order, info: header.info, discounts: header.discounts, tokens: section('tokens'), levels });
+    const tokens = words32('tokens');
+    checkShape(header, levels, tokens);
+    return new LanguageModel({ order: header.order, info: header.info, discounts: header.discounts, tokens, levels });
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
     throw new ModelFileError(`damaged model file: ${(e as Error).message}`);
@@ -145,10 +144,13 @@ export function decodeModel(bytes: Uint8Array): LanguageModel {
 /** Cheap consistency checks that catch a header and arrays that do not belong together. */
 function checkShape(header: Header, levels: PackedLevel[], tokens: Uint32Array): void {
   if (!(header.order >= 1 && header.order <= 8) || levels.length !== header.order) throw new ModelFileError(`damaged model file: order ${header.order}`);
+  for (let l = 1; l < levels.length; l++) {
+    if (levels[l].word!.length !== levels[l].size) throw new ModelFileError(`damaged model file: order ${l + 1} has ${levels[l].word!.length} words for ${levels[l].size} n-grams`);
+  }
   if (levels[0].size !== tokens.length + 3) throw new ModelFileError('damaged model file: unigrams and tokens disagree');
   for (let l = 0; l + 1 < levels.length; l++) {
     const starts = levels[l].childStart!;
-    if (starts.get(0) !== 0 || starts.get(levels[l].size) !== levels[l + 1].size) {
+    if (starts.length !== levels[l].size + 1 || starts[0] !== 0 || starts[levels[l].size] !== levels[l + 1].size) {
       throw new ModelFileError(`damaged model file: child ranges of order ${l + 1} do not cover order ${l + 2}`);
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The n-gram language model as it is queried and stored: the forward trie of adjusted counts in bit-packed
+ * The n-gram language model as it is queried and stored: the forward trie of adjusted counts in compact typed
  * arrays (word, count, child range per n-gram), and the discounts. Probabilities are not stored: interpolated
  * Kneser-Ney is an exact function of the counts, so every probability is computed in double precision and
  * equals the estimate's (`estimateKneserNey`) bit for bit. At construction each context gets its
@@ -14,7 +14,7 @@
  */
 import { BOS, EOS, UNK, countNGrams, linkSuffixes, type NGramTrie, type TrieLevel } from './ngram-trie.js';
 import { contextWeights, discounted, discountsOf, trieCounts, type CountSource, type Discount } from './kneser-ney.js';
-import { bitWidth, CountArray, PackedInts } from './packed.js';
+import { CountArray, narrowest, type UintArray } from './packed.js';
 
 export const START = -1;
 export const END = -2;
@@ -36,10 +36,10 @@ export interface ModelInfo {
  * has no `childStart`. */
 export interface PackedLevel {
   size: number;
-  word: PackedInts | null;
+  word: UintArray | null;
   count: CountArray;
   /** Length size + 1: children of entry i are childStart[i] .. childStart[i + 1] - 1 of the next level. */
-  childStart: PackedInts | null;
+  childStart: UintArray | null;
 }
 
 export interface ModelParts {
@@ -111,7 +111,7 @@ export class LanguageModel implements CountSource {
   }
 
   childStart(l: number, i: number): number {
-    return this.levels[l].childStart!.get(i);
+    return this.levels[l].childStart![i];
   }
 
   /** gamma of context c (an entry of level j - 1; j = 0: the root): the weight of the shorter context. */
@@ -202,7 +202,7 @@ export class LanguageModel implements CountSource {
       const c = state[j];
       if (c < 0) break;
       const starts = this.levels[j - 1].childStart!;
-      if (findWord(this.levels[j].word!, starts.get(c), starts.get(c + 1), word) < 0) break;
+      if (findWord(this.levels[j].word!, starts[c], starts[c + 1], word) < 0) break;
     }
     return j;
   }
@@ -223,8 +223,8 @@ export class LanguageModel implements CountSource {
       found = -1;
       if (c < 0) break;
       const starts = this.levels[j - 1].childStart!;
-      const a = starts.get(c);
-      const b = starts.get(c + 1);
+      const a = starts[c];
+      const b = starts[c + 1];
       // a context without children has none longer either (they would share its suffix)
       if (a === b) break;
       const level = this.levels[j];
@@ -252,7 +252,7 @@ export class LanguageModel implements CountSource {
       const level = this.levels[j];
       const d = this.discounts[j];
       const den = this.denom[j][c];
-      for (let i = a; i < b; i++) dist[level.word!.get(i)] += discounted(d, level.count.get(i)) / den;
+      for (let i = a; i < b; i++) dist[level.word![i]] += discounted(d, level.count.get(i)) / den;
     }
     return dist;
   }
@@ -263,14 +263,14 @@ export class LanguageModel implements CountSource {
     let node = words[0];
     for (let l = 1; l < words.length && node >= 0; l++) {
       const starts = this.levels[l - 1].childStart!;
-      node = findWord(this.levels[l].word!, starts.get(node), starts.get(node + 1), words[l]);
+      node = findWord(this.levels[l].word!, starts[node], starts[node + 1], words[l]);
     }
     return node;
   }
 
   /** The last word of entry i of level l. */
   wordAt(l: number, i: number): number {
-    return l === 0 ? i : this.levels[l].word!.get(i);
+    return l === 0 ? i : this.levels[l].word![i];
   }
 
   /** The words (dense) of entry i of level l, read back through the child ranges. */
@@ -290,7 +290,7 @@ export class LanguageModel implements CountSource {
     let hi = this.levels[k].size - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (starts.get(mid) <= i) lo = mid;
+      if (starts[mid] <= i) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -298,12 +298,12 @@ export class LanguageModel implements CountSource {
 }
 
 /** Index of `word` in the sorted words[a .. b - 1], or -1. */
-function findWord(words: PackedInts, a: number, b: number, word: number): number {
+function findWord(words: UintArray, a: number, b: number, word: number): number {
   let lo = a;
   let hi = b - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const w = words.get(mid);
+    const w = words[mid];
     if (w === word) return mid;
     if (w < word) lo = mid + 1;
     else hi = mid - 1;
@@ -311,14 +311,14 @@ function findWord(words: PackedInts, a: number, b: number, word: number): number
   return -1;
 }
 
-/** The model of a counted trie: its arrays packed, discounts by the closed form (or lmplz's fallback). */
+/** The model of a counted trie: its arrays narrowed, discounts by the closed form (or lmplz's fallback). */
 export function modelOfTrie(trie: NGramTrie, info: ModelInfo): LanguageModel {
   const N = trie.order;
   const levels: PackedLevel[] = trie.levels.map((lev, l) => ({
     size: lev.word.length,
-    word: l === 0 ? null : PackedInts.pack(lev.word, bitWidth(trie.levels[0].word.length - 1)),
+    word: l === 0 ? null : narrowest(lev.word, trie.levels[0].word.length - 1),
     count: CountArray.pack(lev.count),
-    childStart: l + 1 < N ? PackedInts.pack(lev.childStart, bitWidth(trie.levels[l + 1].word.length)) : null,
+    childStart: l + 1 < N ? narrowest(lev.childStart, trie.levels[l + 1].word.length) : null,
   }));
   const tokens = Uint32Array.from(trie.vocab.subarray(3));
   const { discounts } = discountsOf(trieCounts(trie));

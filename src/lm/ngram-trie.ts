@@ -90,51 +90,78 @@ export function linkSuffixes(trie: NGramTrie): void {
   }
 }
 
-function lowerBound(keys: Float64Array, n: number, key: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < key) lo = mid + 1;
-    else hi = mid;
+/** The token stream of the sequences as dense words, each wrapped in `<s>` .. `</s>`, and the vocabulary. */
+interface WordStream {
+  words: Uint32Array;
+  /** Words since the start of the position's sequence (`<s>` is 0), capped at 255: an n-gram ending at p fits
+   * inside its sequence when depth[p] >= n - 1. */
+  depth: Uint8Array;
+  /** word -> token id (-1 for the specials). */
+  vocab: number[];
+}
+
+function wordStream(sequences: Iterable<ArrayLike<number>>): WordStream {
+  const ids = new Map<number, number>();
+  const vocab: number[] = [-1, -1, -1];
+  let words = new Uint32Array(1 << 16);
+  let depth = new Uint8Array(1 << 16);
+  let n = 0;
+  const room = (k: number) => {
+    if (n + k <= words.length) return;
+    const size = Math.max(2 * words.length, n + k);
+    const w = new Uint32Array(size);
+    w.set(words.subarray(0, n));
+    const d = new Uint8Array(size);
+    d.set(depth.subarray(0, n));
+    words = w;
+    depth = d;
+  };
+  for (const seq of sequences) {
+    room(seq.length + 2);
+    words[n] = BOS;
+    depth[n++] = 0;
+    for (let i = 0; i <= seq.length; i++) {
+      let w = EOS;
+      if (i < seq.length) {
+        const t = seq[i];
+        const known = ids.get(t);
+        if (known === undefined) {
+          w = vocab.length;
+          ids.set(t, w);
+          vocab.push(t);
+        } else w = known;
+      }
+      words[n] = w;
+      depth[n++] = Math.min(i + 1, 255);
+    }
   }
-  return lo;
+  return { words: words.slice(0, n), depth: depth.slice(0, n), vocab };
+}
+
+/** Stable counting sort of `items` by key(item) in [0, keys): the sorted copy. */
+function countingSort(items: Uint32Array, keys: number, key: (item: number) => number): Uint32Array {
+  const start = new Uint32Array(keys + 1);
+  for (let i = 0; i < items.length; i++) start[key(items[i]) + 1]++;
+  for (let k = 0; k < keys; k++) start[k + 1] += start[k];
+  const out = new Uint32Array(items.length);
+  for (let i = 0; i < items.length; i++) out[start[key(items[i])]++] = items[i];
+  return out;
 }
 
 /**
  * Counts the n-grams of orders 1..order in `sequences` (token ids), each wrapped in `<s>` .. `</s>`
  * (KenLM-compatible mode: lmplz's lines), and computes the adjusted counts.
+ *
+ * Order n is built from order n - 1: every position p where an n-gram ends has the key (index of the
+ * (n-1)-gram ending at p - 1, word at p); two stable counting sorts (by word, then by context) put the
+ * positions in trie order, so equal keys are adjacent and each position learns its n-gram's index without a
+ * search. Linear in the tokens per order.
  */
 export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: number): NGramTrie {
   if (!Number.isInteger(order) || order < 1 || order > 8) throw new RangeError(`order must be 1..8, got ${order}`);
-  const ids = new Map<number, number>();
-  const vocabList: number[] = [-1, -1, -1];
-  const stream: number[] = [];
-  const sentStart: number[] = [];
-  for (const seq of sequences) {
-    sentStart.push(stream.length);
-    stream.push(BOS);
-    for (let i = 0; i < seq.length; i++) {
-      const t = seq[i];
-      let w = ids.get(t);
-      if (w === undefined) {
-        w = vocabList.length;
-        ids.set(t, w);
-        vocabList.push(t);
-      }
-      stream.push(w);
-    }
-    stream.push(EOS);
-  }
-  const total = stream.length;
-  const words = Uint32Array.from(stream);
-  // Position p belongs to the sentence starting at start[p].
-  const start = new Uint32Array(total);
-  for (let s = 0; s < sentStart.length; s++) {
-    const end = s + 1 < sentStart.length ? sentStart[s + 1] : total;
-    start.fill(sentStart[s], sentStart[s], end);
-  }
-  const V = vocabList.length;
+  const { words, depth, vocab } = wordStream(sequences);
+  const total = words.length;
+  const V = vocab.length;
 
   // Level 0: unigrams indexed by word; raw counts until the adjusted counts replace them.
   const levels: TrieLevel[] = [];
@@ -148,51 +175,45 @@ export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: numbe
     childStart: new Uint32Array(0),
   });
 
-  // Index (in the previous level) of the n-gram ending at each position; -1 where it does not fit.
-  let prevIdx = new Int32Array(total);
-  for (let p = 0; p < total; p++) prevIdx[p] = words[p];
+  // Index (in the previous level) of the n-gram ending at each position; meaningful where it fits.
+  let prevIdx = Uint32Array.from(words);
   for (let n = 2; n <= order; n++) {
     const prev = levels[n - 2];
-    const keys = new Float64Array(total);
     let m = 0;
-    for (let p = 1; p < total; p++) {
-      if (p - n + 1 < start[p]) continue;
-      const c = prevIdx[p - 1];
-      keys[m++] = c * V + words[p];
-    }
-    const sorted = keys.subarray(0, m).sort();
-    // unique with counts
-    let u = 0;
-    const raw: number[] = [];
+    for (let p = 0; p < total; p++) if (depth[p] >= n - 1) m++;
+    const ends = new Uint32Array(m);
+    m = 0;
+    for (let p = 0; p < total; p++) if (depth[p] >= n - 1) ends[m++] = p;
+    const context = prevIdx;
+    const sorted = countingSort(countingSort(ends, V, (p) => words[p]), prev.word.length, (p) => context[p - 1]);
+    const idx = new Uint32Array(total);
+    const ctx = new Uint32Array(m);
+    const word = new Uint32Array(m);
+    const raw = new Uint32Array(m);
+    let u = -1;
     for (let i = 0; i < m; i++) {
-      if (i === 0 || sorted[i] !== sorted[i - 1]) {
-        sorted[u++] = sorted[i];
-        raw.push(1);
-      } else raw[raw.length - 1]++;
+      const p = sorted[i];
+      const c = context[p - 1];
+      const w = words[p];
+      if (u < 0 || ctx[u] !== c || word[u] !== w) {
+        u++;
+        ctx[u] = c;
+        word[u] = w;
+      }
+      raw[u]++;
+      idx[p] = u;
     }
-    const ctx = new Uint32Array(u);
-    const word = new Uint32Array(u);
-    const first = new Uint32Array(u);
-    for (let i = 0; i < u; i++) {
-      const k = sorted[i];
-      const c = Math.floor(k / V);
-      ctx[i] = c;
-      word[i] = k - c * V;
-      first[i] = prev.first[c];
-    }
+    const size = u + 1;
+    const first = new Uint32Array(size);
+    for (let i = 0; i < size; i++) first[i] = prev.first[ctx[i]];
     const childStart = new Uint32Array(prev.word.length + 1);
-    for (let i = 0; i < u; i++) childStart[ctx[i] + 1]++;
+    for (let i = 0; i < size; i++) childStart[ctx[i] + 1]++;
     for (let i = 0; i < prev.word.length; i++) childStart[i + 1] += childStart[i];
     prev.childStart = childStart;
-    const idx = new Int32Array(total).fill(-1);
-    for (let p = 1; p < total; p++) {
-      if (p - n + 1 < start[p]) continue;
-      idx[p] = lowerBound(sorted, u, prevIdx[p - 1] * V + words[p]);
-    }
     prevIdx = idx;
-    levels.push({ ctx, word, count: Uint32Array.from(raw), first, suffix: new Uint32Array(u), childStart: new Uint32Array(0) });
+    levels.push({ ctx: ctx.slice(0, size), word: word.slice(0, size), count: raw.slice(0, size), first, suffix: new Uint32Array(size), childStart: new Uint32Array(0) });
   }
-  const trie: NGramTrie = { order, vocab: Float64Array.from(vocabList), levels };
+  const trie: NGramTrie = { order, vocab: Float64Array.from(vocab), levels };
   linkSuffixes(trie);
   // Adjusted counts for lower orders: distinct left extensions, except n-grams starting with <s>.
   for (let l = order - 2; l >= 0; l--) {

@@ -1,8 +1,17 @@
 /**
- * Bit-packed integer arrays for the model file: each value takes `width` bits of a Uint32Array (least
- * significant bits first), so word ids of a 20k-word vocabulary take 15 bits and child offsets the bits their
- * level needs. The arrays are plain views: a model file is read without copying them.
+ * Compact integer arrays for the model file, all plain views of its buffer (read without copying):
+ * - `narrowest`: Uint16Array when every value fits, else Uint32Array (word ids, child offsets: searched in the
+ *   hot loop, where a plain typed-array read beats unpacking bits);
+ * - `PackedInts`: each value takes `width` bits of a Uint32Array (least significant bits first);
+ * - `CountArray`: counts, bit-packed narrow with an overflow table for the long tail.
  */
+
+export type UintArray = Uint16Array | Uint32Array;
+
+/** The values in a Uint16Array if they fit, else a Uint32Array. */
+export function narrowest(values: ArrayLike<number>, max: number): UintArray {
+  return max < 0x10000 ? Uint16Array.from(values) : Uint32Array.from(values);
+}
 
 /** Bits needed to hold `max` (at least 1). */
 export function bitWidth(max: number): number {

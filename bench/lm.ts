@@ -1,0 +1,105 @@
+/**
+ * npm run bench:lm — the 5-gram of ../shared/REFERENCE.md: d2l-zh.txt encoded with cl100k_base, one non-empty
+ * line a sequence, next to KenLM's figures (lmplz -o 5: 1.9 s; trie 10.2 bytes per n-gram).
+ *
+ * - build: `tokenlab lm build --ids --kenlm-compat` in a child process, from the ids written to a temporary
+ *   file (lmplz too reads a text of ids): wall time and peak RSS of that process. Also the lab-mode build
+ *   in this process (counting and packing only; the ids already in memory).
+ * - size: bytes of the saved model file per n-gram.
+ * - lookups: P(w | context) for every token and `</s>` of the corpus, scored sequence by sequence with a
+ *   moving context state, on the model read back from its file.
+ * - sampling: tokens per second from the plain mixture sampler, and with temperature 0.8, top-k 40, top-p 0.95.
+ *
+ * Options: --order N (default 5).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildModel, END, type LanguageModel } from '../src/lm/model.js';
+import { sample, type SampleOptions } from '../src/lm/sample.js';
+import { readModelFile, writeModelFile } from '../src/store/lm-files.js';
+import { tiktokenEncoding } from '../src/store/tokenizers.js';
+import { corpusPath, table } from './shared.js';
+
+const KENLM = { seconds: 1.9, bytesPerNgram: 10.2, bytesPerNgramQuantized: 5.4, ngrams: 1725638, tokens: 1238389 };
+const args = process.argv.slice(2);
+const order = args.includes('--order') ? Number(args[args.indexOf('--order') + 1]) : 5;
+const BIN = fileURLToPath(new URL('../../bin/tokenlab.js', import.meta.url));
+
+function seconds(f: () => void): number {
+  const t = performance.now();
+  f();
+  return (performance.now() - t) / 1000;
+}
+
+/** Lookups per second: every token and `</s>` of the sequences, each sequence from `<s>`. */
+function lookupsPerSecond(model: LanguageModel, words: Uint32Array[]): { rate: number; log2prob: number } {
+  let log2prob = 0;
+  let n = 0;
+  const time = seconds(() => {
+    for (const seq of words) {
+      const state = model.startState();
+      for (let i = 0; i < seq.length; i++) log2prob += Math.log2(model.push(state, seq[i]));
+      n += seq.length;
+    }
+  });
+  return { rate: n / time, log2prob };
+}
+
+function samplesPerSecond(model: LanguageModel, options: SampleOptions, runs: number): number {
+  let tokens = 0;
+  const time = seconds(() => {
+    for (let seed = 0; seed < runs; seed++) tokens += sample(model, { ...options, seed, maxTokens: 200 }).tokens.length;
+  });
+  return tokens / time;
+}
+
+const tokenizer = tiktokenEncoding('cl100k_base');
+const text = readFileSync(corpusPath('d2l-zh.txt'), 'utf8');
+let sequences: number[][] = [];
+const tokenizeSeconds = seconds(() => {
+  sequences = text.split('\n').filter((l) => l !== '').map((l) => tokenizer.encodeOrdinary(l));
+});
+const tokens = sequences.reduce((s, q) => s + q.length, 0);
+const dir = mkdtempSync(join(tmpdir(), 'tokenlab-bench-lm-'));
+try {
+  const idsFile = join(dir, 'd2l-zh.ids');
+  writeFileSync(idsFile, sequences.map((s) => s.join(' ')).join('\n') + '\n');
+  const cli = JSON.parse(
+    execFileSync(process.execPath, [BIN, 'lm', 'build', '--ids', idsFile, '--kenlm-compat', '--order', String(order), '--out', join(dir, 'k.lm'), '--json'], { encoding: 'utf8' }),
+  ) as { seconds: number; peakRssMB: number; fileBytes: number; ngrams: number[] };
+  const cliWall = seconds(() => execFileSync(process.execPath, [BIN, 'lm', 'build', '--ids', idsFile, '--kenlm-compat', '--order', String(order), '--out', join(dir, 'k.lm')]));
+
+  let lab: LanguageModel | null = null;
+  const labSeconds = seconds(() => {
+    lab = buildModel(sequences, { order, vocabularySize: tokenizer.nVocab, tokenizer: 'cl100k_base' });
+  });
+  const modelFile = join(dir, 'lab.lm');
+  await writeModelFile(modelFile, lab!);
+  const fileBytes = statSync(modelFile).size;
+  const model = await readModelFile(modelFile);
+  const ngrams = model.ngramCounts.reduce((a, b) => a + b, 0);
+  const words = sequences.map((s) => Uint32Array.from([...s.map((t) => model.wordOf(t)), model.wordOf(END)]));
+  lookupsPerSecond(model, words.slice(0, 2000)); // warm-up
+  const lookups = lookupsPerSecond(model, words);
+  const plain = samplesPerSecond(model, {}, 300);
+  const filtered = samplesPerSecond(model, { temperature: 0.8, topK: 40, topP: 0.95 }, 20);
+
+  console.log(`d2l-zh.txt, cl100k_base: ${sequences.length} sequences, ${tokens} tokens (KenLM's run: ${KENLM.tokens}), tokenized in ${tokenizeSeconds.toFixed(2)} s`);
+  console.log(`${order}-gram: ${ngrams} n-grams (${model.ngramCounts.join(' / ')}; KenLM's run: ${KENLM.ngrams}); ` +
+    `perplexity on its own training text ${(2 ** (-lookups.log2prob / (tokens + sequences.length))).toFixed(3)}\n`);
+  console.log(table([
+    { measure: 'build: lm build --ids --kenlm-compat, wall (process)', tokenlab: `${cliWall.toFixed(2)} s`, KenLM: `${KENLM.seconds} s (lmplz)`, 'tokenlab / KenLM': cliWall / KENLM.seconds, target: '<= 2' },
+    { measure: 'build: counting + estimate + file, inside that process', tokenlab: `${cli.seconds.toFixed(2)} s`, KenLM: '', 'tokenlab / KenLM': cli.seconds / KENLM.seconds, target: '' },
+    { measure: 'build: peak RSS of that process', tokenlab: `${cli.peakRssMB} MB`, KenLM: '', 'tokenlab / KenLM': '', target: '' },
+    { measure: 'build: lab mode from ids in memory', tokenlab: `${labSeconds.toFixed(2)} s`, KenLM: '', 'tokenlab / KenLM': labSeconds / KENLM.seconds, target: '' },
+    { measure: 'model file, bytes per n-gram', tokenlab: (fileBytes / ngrams).toFixed(2), KenLM: `${KENLM.bytesPerNgram} (trie), ${KENLM.bytesPerNgramQuantized} (8-bit)`, 'tokenlab / KenLM': fileBytes / ngrams / KENLM.bytesPerNgram, target: '<= 10 bytes' },
+    { measure: 'lookups per second (moving context)', tokenlab: `${(lookups.rate / 1e6).toFixed(2)} M`, KenLM: '', 'tokenlab / KenLM': '', target: '>= 1 M' },
+    { measure: 'sampled tokens per second (mixture)', tokenlab: Math.round(plain), KenLM: '', 'tokenlab / KenLM': '', target: '' },
+    { measure: 'sampled tokens per second (T 0.8, top-k 40, top-p 0.95)', tokenlab: Math.round(filtered), KenLM: '', 'tokenlab / KenLM': '', target: '' },
+  ]));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
