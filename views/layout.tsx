@@ -59,6 +59,23 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .scrub-tokens .tok { margin-right: 2px; }
 .corpus-preview { border: 1px solid #ddd; border-radius: 4px; padding: .5rem 1rem; margin: 1rem 0; }
 .corpus-preview code { white-space: pre-wrap; word-break: break-all; }
+.lm-two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 2rem; }
+.lm-inline { display: inline; }
+.lm-tabs { margin: 1rem 0; border-bottom: 1px solid #ddd; padding-bottom: .4rem; }
+.lm-tabs a, .lm-tabs strong { margin-right: 1.25rem; }
+.lm-tok { border-radius: 3px; margin-right: 1px; }
+.lm-tok .tok { background: transparent; }
+.lm-tok:hover { outline: 2px solid #333; }
+.lm-line { margin: .2rem 0; }
+.lm-marker { background: #eee; color: #555; font-size: .8em; }
+.lm-prompt .tok { background: #e6e6e6; }
+.lm-bars td, .lm-bars th { padding: .1rem .6rem .1rem 0; text-align: left; }
+.lm-bars .bar { height: .9em; }
+.lm-bars .bar.lm-qt { background: #e08a3a; }
+.lm-board caption { text-align: left; font-weight: bold; margin-top: .75rem; }
+.lm-qa-fields label { display: block; margin-bottom: .5rem; }
+.lm-window { border-left: 4px solid #6a8fd8; padding-left: .75rem; margin: 1rem 0; }
+.lm-sample-text { white-space: pre-wrap; }
 .state-done { color: #176617; } .state-failed, .state-interrupted { color: #a00; } .state-cancelled { color: #777; } .state-running { color: #1d4fb3; }
 `;
 
@@ -69,6 +86,7 @@ export const NAV: ReadonlyArray<{ href: string; label: string }> = [
   { href: '/train', label: 'Train' },
   { href: '/vocab', label: 'Vocabularies' },
   { href: '/corpora', label: 'Corpora' },
+  { href: '/lm', label: 'Language models' },
 ];
 
 /** The frame every page shares: title, stylesheet and htmx served from node_modules (the lab works offline). */

@@ -8,6 +8,7 @@ import { jobsRoutes } from './jobs-routes.js';
 import { trainRoutes } from './train-routes.js';
 import { vocabRoutes } from './vocab-routes.js';
 import { corporaRoutes } from './corpora-routes.js';
+import { lmRoutes } from './lm-routes.js';
 
 const require = createRequire(import.meta.url);
 
@@ -24,6 +25,7 @@ export function createApp(): Hono {
   app.route('/', trainRoutes());
   app.route('/', vocabRoutes());
   app.route('/', corporaRoutes());
+  app.route('/', lmRoutes());
 
   app.get('/static/htmx.min.js', async (c) => {
     const js = await readFile(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');

@@ -1,0 +1,249 @@
+/**
+ * The LM studio's routes. Pages: GET /lm (?job=ID shows a build, ?L=&K= the space size), POST /lm (the build
+ * form; htmx gets the job panel or the error as a fragment), GET /lm/:name (?view= one of the five views, with
+ * that view's fields: the result is rendered into the page), POST /lm/:name/delete. Fragments: the job panel
+ * (polled) and its cancel, the space size, and each view's result. JSON API: GET /api/lm, POST /api/lm/build
+ * -> 202 {job}, GET and DELETE /api/lm/:name, POST /api/lm/:name/score|next|sample|answer, GET
+ * /api/lm/:name/trie?path=ids. Errors are `{"error": message}` with 400, 404, 409, 413 or 429.
+ */
+import { Hono, type Context } from 'hono';
+import { QueueFullError } from '../jobs/job-manager.js';
+import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
+import { LmListPage, LmJobPanel, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
+import { DEFAULT_FIELDS, LM_VIEWS, LmModelPage, LmResultError, Result, type LmFields, type LmResult, type LmView } from '../../views/lm-model.js';
+import { readJson } from './jobs-routes.js';
+import {
+  answer, bitsPerByteBoard, checkPath, checkSampleRequest, checkText, intOption, log10SequenceCount, next, openModel, sampled, surprisal, trieView,
+  DEFAULT_TOP_K, MAX_TOP_K, type OpenModel,
+} from './lm-data.js';
+import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, LmRequestError, type LmBuildParams } from './lm-jobs.js';
+import { listTokenizers } from './tokenize.js';
+import { MAX_VOCAB_SIZE, trainableCorpora } from './train-jobs.js';
+
+/** A build request is a few names and a number; a view's request holds at most MAX_LM_TEXT_BYTES of text. */
+const MAX_BUILD_BODY_BYTES = 64 * 1024;
+const MAX_VIEW_BODY_BYTES = 512 * 1024;
+export const MAX_SPACE_L = 10_000_000;
+export const MAX_SPACE_K = 1_000_000;
+const DEFAULT_SPACE_K = 20;
+
+type Status = 400 | 404 | 409 | 413 | 429;
+
+/** The refusal a request gets, or undefined for an error that is a bug (rethrown). */
+function refusal(e: unknown): { error: string; status: Status } | undefined {
+  if (e instanceof LmRequestError) return { error: e.message, status: e.status };
+  if (e instanceof QueueFullError) return { error: e.message, status: 429 };
+  return undefined;
+}
+
+/** JSON whose token bytes (Uint8Array) are written as hex. */
+function tokenJson(c: Context, value: unknown, status: 200 | 202 = 200): Response {
+  const body = JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+  return c.body(body, status, { 'content-type': 'application/json; charset=utf-8' });
+}
+
+async function submitBuild(body: unknown): Promise<LmJob> {
+  const params = await checkLmBuildParams(body);
+  return lmJobs().submit<LmBuildParams>('lm', params.name, params) as LmJob;
+}
+
+function lmJob(id: string): LmJob | undefined {
+  const job = lmJobs().get(id);
+  return job?.kind === 'lm' ? (job as LmJob) : undefined;
+}
+
+function spaceOf(query: Record<string, string>, L: number): SpaceQuery {
+  const l = intOption(query.L, 'L', 1, MAX_SPACE_L, L);
+  const K = intOption(query.K, 'K', 1, MAX_SPACE_K, DEFAULT_SPACE_K);
+  return { L: l, K, log10: log10SequenceCount(l, K) };
+}
+
+const EMPTY_FORM: LmBuildForm = { name: '', tokenizer: 'cl100k_base', corpus: '', order: String(DEFAULT_ORDER) };
+
+async function listPage(c: Context, extra: { form?: LmBuildForm; job?: LmJob; error?: string; space?: SpaceQuery }) {
+  const models = listUserModels();
+  const space = extra.space ?? spaceOf({}, models[0]?.vocabularySize ?? MAX_VOCAB_SIZE);
+  return (
+    <LmListPage
+      models={models} board={bitsPerByteBoard()} tokenizers={listTokenizers()} corpora={await trainableCorpora()}
+      jobs={lmJobs().list('lm') as LmJob[]} form={extra.form ?? EMPTY_FORM} space={space} job={extra.job} error={extra.error}
+    />
+  );
+}
+
+async function formOf(c: Context): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** The build form as a request body: the order parsed (a non-number stays a string and is refused). */
+function buildRequestOf(form: LmBuildForm): Record<string, unknown> {
+  return { name: form.name.trim(), tokenizer: form.tokenizer, corpus: form.corpus, order: /^\s*-?\d+\s*$/.test(form.order) ? Number(form.order) : form.order };
+}
+
+/** Computes a view's result from its fields (form strings or JSON values). */
+function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): LmResult {
+  switch (view) {
+    case 'surprisal': return { view, value: surprisal(m, checkText(f.text, 'text')) };
+    case 'next': return { view, value: next(m, checkText(f.context ?? '', 'context'), intOption(f.k, 'k', 1, MAX_TOP_K, DEFAULT_TOP_K)) };
+    case 'trie': return { view, value: trieView(m, checkPath(m, f.path ?? [])), model: m.record.name };
+    case 'sample': return { view, value: sampled(m, checkSampleRequest(f, m.record.vocabularySize)) };
+    case 'qa': {
+      const q = checkText(f.question ?? '', 'question');
+      const t = checkText(f.thought ?? '', 'thought');
+      return { view, value: answer(m, q, checkText(f.answer, 'answer'), t) };
+    }
+  }
+}
+
+const isView = (v: string | undefined): v is LmView => (LM_VIEWS as readonly string[]).includes(v ?? '');
+
+export function lmRoutes(): Hono {
+  const app = new Hono();
+
+  app.get('/lm', async (c) => {
+    const id = c.req.query('job');
+    const job = id === undefined ? undefined : lmJob(id);
+    if (id !== undefined && job === undefined) return c.html(await listPage(c, { error: `no build job ${JSON.stringify(id)}` }), 404);
+    try {
+      const asked = c.req.query('L') !== undefined || c.req.query('K') !== undefined;
+      return c.html(await listPage(c, { job, space: asked ? spaceOf(c.req.query(), MAX_VOCAB_SIZE) : undefined }));
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      return c.html(await listPage(c, { error: r.error }), r.status);
+    }
+  });
+
+  app.post('/lm', async (c) => {
+    const f = await formOf(c);
+    const form: LmBuildForm = { name: f.name ?? '', tokenizer: f.tokenizer ?? '', corpus: f.corpus ?? '', order: f.order ?? '' };
+    const htmx = c.req.header('HX-Request') === 'true';
+    try {
+      const job = await submitBuild(buildRequestOf(form));
+      if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}`, 303);
+      c.header('HX-Replace-Url', `/lm?job=${encodeURIComponent(job.id)}`);
+      return c.html(<LmJobPanel job={job} />);
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
+      if (htmx) return c.html(<LmError message={r.error} />);
+      return c.html(await listPage(c, { form, error: r.error }), r.status);
+    }
+  });
+
+  app.get('/fragment/lm/job/:id', (c) => {
+    const job = lmJob(c.req.param('id'));
+    return job ? c.html(<LmJobPanel job={job} />) : c.html(<LmError message="no such build job" />, 404);
+  });
+
+  app.post('/fragment/lm/job/:id/cancel', (c) => {
+    const job = lmJob(c.req.param('id'));
+    if (job === undefined) return c.html(<LmError message="no such build job" />, 404);
+    lmJobs().cancel(job.id);
+    return c.html(<LmJobPanel job={job} />);
+  });
+
+  app.get('/fragment/lm/space', (c) => {
+    try {
+      return c.html(<SpaceResult space={spaceOf(c.req.query(), MAX_VOCAB_SIZE)} />);
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      return c.html(<LmError message={r.error} />);
+    }
+  });
+
+  app.post('/lm/:name/delete', async (c) => {
+    const name = c.req.param('name');
+    if (!(await deleteUserModel(name))) return c.html(<LmMissingPage message={`no model ${JSON.stringify(name)}`} />, 404);
+    return c.redirect('/lm', 303);
+  });
+
+  app.get('/lm/:name', async (c) => {
+    const query = c.req.query();
+    const view = isView(query.view) ? query.view : 'surprisal';
+    const fields: LmFields = { ...DEFAULT_FIELDS, ...query };
+    let m: OpenModel;
+    try {
+      m = await openModel(c.req.param('name'));
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      return c.html(<LmMissingPage message={r.error} />, r.status === 404 ? 404 : 409);
+    }
+    // A view's result is computed when its form was sent (more than ?view= in the URL); the trie always shows.
+    const asked = view === 'trie' || Object.keys(query).some((k) => k !== 'view');
+    try {
+      const result = asked ? runView(m, view, query) : undefined;
+      return c.html(<LmModelPage record={m.record} view={view} fields={fields} result={result} />);
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      return c.html(<LmModelPage record={m.record} view={view} fields={fields} error={r.error} />, r.status);
+    }
+  });
+
+  /** A view's fragment: its result, or the refusal as a 200 fragment (htmx swaps only successful responses). */
+  const fragment = async (c: Context, fields: Record<string, string>) => {
+    const view = c.req.param('view');
+    if (!isView(view)) return c.html(<LmResultError message={`no view ${JSON.stringify(view)}`} />, 404);
+    try {
+      return c.html(<Result result={runView(await openModel(c.req.param('name')!), view, fields)} />);
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      return c.html(<LmResultError message={r.error} />);
+    }
+  };
+  app.post('/fragment/lm/:name/:view', async (c) => fragment(c, await formOf(c)));
+  app.get('/fragment/lm/:name/:view', (c) => fragment(c, c.req.query()));
+
+  app.get('/api/lm', (c) => c.json({ models: listUserModels() }));
+
+  app.post('/api/lm/build', async (c) => {
+    const body = await readJson(c, MAX_BUILD_BODY_BYTES);
+    if ('response' in body) return body.response;
+    try {
+      return c.json({ job: await submitBuild(body.value) }, 202);
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      return c.json({ error: r.error }, r.status);
+    }
+  });
+
+  const unknownModel = (c: Context) => c.json({ error: `no model ${JSON.stringify(c.req.param('name'))}` }, 404);
+
+  app.get('/api/lm/:name', (c) => {
+    const record = findUserModel(c.req.param('name'));
+    return record ? c.json({ model: record }) : unknownModel(c);
+  });
+
+  app.delete('/api/lm/:name', async (c) => ((await deleteUserModel(c.req.param('name'))) ? c.json({ deleted: c.req.param('name') }) : unknownModel(c)));
+
+  /** An API view: the JSON body (or the query, for the trie) through the same checks as the page. */
+  const apiView = async (c: Context, view: LmView, fields: () => Promise<Record<string, unknown> | Response>) => {
+    try {
+      const m = await openModel(c.req.param('name')!);
+      const f = await fields();
+      if (f instanceof Response) return f;
+      if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new LmRequestError('the body must be a JSON object', 400);
+      return tokenJson(c, runView(m, view, f).value);
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      return c.json({ error: r.error }, r.status);
+    }
+  };
+  const jsonBody = (c: Context) => async () => {
+    const body = await readJson(c, MAX_VIEW_BODY_BYTES);
+    return 'response' in body ? body.response : (body.value as Record<string, unknown>);
+  };
+  const API_VIEWS: Array<[string, LmView]> = [['score', 'surprisal'], ['next', 'next'], ['sample', 'sample'], ['answer', 'qa']];
+  for (const [path, view] of API_VIEWS) app.post(`/api/lm/:name/${path}`, (c) => apiView(c, view, jsonBody(c)));
+  app.get('/api/lm/:name/trie', (c) => apiView(c, 'trie', async () => ({ path: c.req.query('path') ?? '' })));
+
+  return app;
+}

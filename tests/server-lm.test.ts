@@ -1,0 +1,220 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobRecord } from '../src/jobs/job-manager.js';
+import type { ModelRecord } from '../src/store/user-models.js';
+
+process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-lm-'));
+const { createApp } = await import('../src/server/app.js');
+const { addUserCorpus } = await import('../src/store/user-corpora.js');
+const { jobManager } = await import('../src/jobs/job-manager.js');
+const { log10SequenceCount } = await import('../src/server/lm-data.js');
+const app = createApp();
+
+interface Token { id: number; text: string; bytes: string }
+
+function post(path: string, body: unknown) {
+  return app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+/** The job once no job runs or waits (works outside a test too: the builds in beforeAll use it). */
+async function finished(id: string): Promise<JobRecord> {
+  await jobManager().settled();
+  return ((await (await app.request(`/api/jobs/${id}`)).json()) as { job: JobRecord }).job;
+}
+
+async function build(body: Record<string, unknown>): Promise<JobRecord> {
+  const res = await post('/api/lm/build', body);
+  expect(res.status).toBe(202);
+  return finished(((await res.json()) as { job: JobRecord }).job.id);
+}
+
+const LINES = ['the cat sat on the mat', 'the dog sat on the log', 'a cat and a dog', '模型预测下一个词元'];
+
+beforeAll(async () => {
+  await addUserCorpus('pets', new TextEncoder().encode(Array.from({ length: 200 }, (_, i) => LINES[i % LINES.length]).join('\n') + '\n'));
+  const job = await build({ tokenizer: 'cl100k_base', corpus: 'pets', order: 3, name: 'pets3' });
+  expect(job.state).toBe('done');
+}, 120_000);
+
+afterAll(async () => {
+  for (const j of jobManager().list()) jobManager().cancel(j.id);
+  await jobManager().settled();
+});
+
+describe('building a model', () => {
+  it('builds in the background and records the model with its held-out bits per byte', async () => {
+    const { models } = (await (await app.request('/api/lm')).json()) as { models: ModelRecord[] };
+    const m = models.find((x) => x.name === 'pets3')!;
+    expect(m).toMatchObject({ tokenizer: 'cl100k_base', corpus: 'pets', order: 3 });
+    expect(m.vocabularySize).toBeGreaterThan(100_000); // lab mode: cl100k_base's whole vocabulary
+    expect(m.ngrams).toHaveLength(3);
+    expect(m.sequences).toBeGreaterThan(150);
+    expect(m.heldOut!.tokens).toBeGreaterThan(0);
+    // the held-out lines repeat the train lines: a few bits per byte at most, far below 8
+    expect(m.heldOut!.bitsPerByte).toBeGreaterThan(0);
+    expect(m.heldOut!.bitsPerByte).toBeLessThan(1);
+    const job = jobManager().list('lm').find((j) => j.name === 'pets3')!;
+    expect(job.message).toMatch(/saved model pets3/);
+    expect(job.progress).toMatchObject({ phase: 'saving', sequences: m.sequences });
+  });
+
+  it('names the model after corpus, tokenizer and order when no name is given; a taken name is 409', async () => {
+    const job = await build({ tokenizer: 'o200k_base', corpus: 'pets', order: 2 });
+    expect(job.state).toBe('done');
+    expect(job.name).toBe('pets.o200k_base.2');
+    const again = await post('/api/lm/build', { tokenizer: 'o200k_base', corpus: 'pets', order: 2 });
+    expect(again.status).toBe(409);
+  });
+
+  it('puts both models on the bits-per-byte board of their corpus', async () => {
+    const html = await (await app.request('/lm')).text();
+    expect(html).toContain('data-corpus="pets"');
+    expect(html).toMatch(/pets3[\s\S]*pets\.o200k_base\.2|pets\.o200k_base\.2[\s\S]*pets3/);
+  });
+
+  it('refuses bad requests: 400 malformed, 404 unknown tokenizer or corpus, 400 for a bad order', async () => {
+    const cases: Array<[unknown, number, RegExp]> = [
+      [{ tokenizer: 'cl100k_base', corpus: 'pets', order: 9 }, 400, /order/],
+      [{ tokenizer: 'cl100k_base', corpus: 'pets', order: 0 }, 400, /order/],
+      [{ tokenizer: 'cl100k_base', corpus: 'pets', order: '3' }, 400, /order/],
+      [{ tokenizer: 'nope', corpus: 'pets', order: 3 }, 404, /tokenizer/],
+      [{ tokenizer: 'cl100k_base', corpus: 'nope', order: 3 }, 404, /corpus/],
+      [{ tokenizer: 'cl100k_base', corpus: 'pets', name: '../x' }, 400, /not allowed/],
+      [[1, 2], 400, /JSON object/],
+    ];
+    for (const [body, status, message] of cases) {
+      const res = await post('/api/lm/build', body);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect(((await res.json()) as { error: string }).error).toMatch(message);
+    }
+    expect((await post('/api/lm/build', '{not json')).status).toBe(400);
+  });
+});
+
+describe('querying a model', () => {
+  it('scores a text: per-token log2 probabilities and the context each used, perplexity and bits per byte', async () => {
+    const res = await post('/api/lm/pets3/score', { text: 'the cat sat on the mat\nthe zebra' });
+    expect(res.status).toBe(200);
+    const s = (await res.json()) as { totals: { sequences: number; tokens: number; perplexity: number; bitsPerByte: number; bytes: number }; lines: Array<Array<Token & { log2prob: number; context: number }>> };
+    expect(s.totals.sequences).toBe(2);
+    expect(s.lines[0].map((t) => t.text).join('')).toBe('the cat sat on the mat');
+    expect(s.lines[0].at(-1)!.id).toBe(-2); // </s>
+    expect(s.lines[0][0].context).toBe(1); // <s> only
+    expect(s.lines[0][3].context).toBe(2); // an order-3 model sees two tokens
+    const seen = s.lines[0].slice(1, -1).reduce((a, t) => a + t.log2prob, 0);
+    const rarest = Math.min(...s.lines[1].map((t) => t.log2prob));
+    expect(rarest).toBeLessThan(-15); // a token never seen: its share of the uniform part over ~100k tokens
+    expect(seen).toBeGreaterThan(-5); // a line seen 50 times is nearly certain
+    expect(s.totals.bytes).toBe(32);
+    expect(s.totals.perplexity).toBeGreaterThan(1);
+  });
+
+  it('lists the next tokens with their probabilities and trie counts', async () => {
+    const res = await post('/api/lm/pets3/next', { context: 'the cat', k: 3 });
+    const n = (await res.json()) as { matched: number; top: Array<Token & { prob: number; count: number | null }>; unseen: { tokens: number; prob: number } };
+    expect(n.matched).toBe(2);
+    expect(n.top).toHaveLength(3);
+    expect(n.top[0].text).toBe(' sat');
+    expect(n.top[0].count).toBeGreaterThan(0);
+    expect(n.top[0].prob).toBeGreaterThan(0.5);
+    expect(n.unseen.tokens).toBeGreaterThan(100_000);
+  });
+
+  it('walks the trie: the root, <s>, then a child with counts and probabilities', async () => {
+    const root = (await (await app.request('/api/lm/pets3/trie?path=')).json()) as { children: Array<Token & { count: number }>; node: { total: number } };
+    expect(root.children.map((c) => c.text)).toContain('the');
+    const start = (await (await app.request('/api/lm/pets3/trie?path=-1')).json()) as { children: Array<Token & { count: number; prob: number; children: number }> };
+    const the = start.children.find((c) => c.text === 'the')!;
+    expect(the.count).toBeGreaterThan(0);
+    expect(the.children).toBeGreaterThan(0);
+    const below = (await (await app.request(`/api/lm/pets3/trie?path=-1,${the.id}`)).json()) as { children: Array<Token> };
+    expect(below.children.map((c) => c.text).sort()).toEqual([' cat', ' dog']);
+    expect((await app.request('/api/lm/pets3/trie?path=1,x')).status).toBe(400);
+    expect((await app.request('/api/lm/pets3/trie?path=1,2,3,4')).status).toBe(400);
+  });
+
+  it('samples the same text twice with the same seed, and another with another seed', async () => {
+    const ask = async (seed: number) => (await (await post('/api/lm/pets3/sample', { seed, length: 30, temperature: 1.5 })).json()) as { text: string; tokens: Array<Token & { prob: number }> };
+    const a = await ask(7);
+    const b = await ask(7);
+    expect(a.text).toBe(b.text);
+    expect(a.tokens.length).toBeGreaterThan(0);
+    expect(a.tokens.every((t) => t.prob > 0 && t.prob <= 1)).toBe(true);
+    const others = await Promise.all([1, 2, 3, 4, 5].map(ask));
+    expect(others.some((o) => o.text !== a.text)).toBe(true);
+    const prompted = (await (await post('/api/lm/pets3/sample', { prompt: 'the dog', seed: 1, topK: 1 })).json()) as { text: string; prompt: Token[] };
+    expect(prompted.prompt.map((t) => t.text).join('')).toBe('the dog');
+    // top-1 is greedy; after "on the" an order-3 model no longer sees "dog", so mat and log tie
+    expect(prompted.text).toMatch(/^ sat on the (mat|log)$/);
+  });
+
+  it('scores an answer given a question, and given the question and a thought, with the window the model sees', async () => {
+    const res = await post('/api/lm/pets3/answer', { question: 'the cat sat on', answer: ' the mat', thought: ' a dog and' });
+    const a = (await res.json()) as {
+      window: number; difference: number;
+      withoutThought: { log2prob: number; tokens: Token[]; questionTokens: number; visibleQuestionTokens: number };
+      withThought: { log2prob: number; tokens: Token[]; visibleQuestionTokens: number };
+    };
+    expect(a.window).toBe(2);
+    expect(a.withoutThought.tokens.map((t) => t.text)).toEqual([' the', ' mat']);
+    expect(a.withoutThought.visibleQuestionTokens).toBe(2);
+    expect(a.withThought.visibleQuestionTokens).toBe(0);
+    expect(a.withoutThought.log2prob).toBeGreaterThan(a.withThought.log2prob); // the thought leads elsewhere
+    expect(a.difference).toBeCloseTo(a.withThought.log2prob - a.withoutThought.log2prob, 9);
+    // a far-away prefix does not matter: only the last two tokens before A are seen
+    const far = (await (await post('/api/lm/pets3/answer', { question: 'a dog and a cat sat on', answer: ' the mat' })).json()) as typeof a;
+    expect(far.withoutThought.log2prob).toBe(a.withoutThought.log2prob);
+    expect(far.withThought).toBeNull();
+  });
+
+  it('refuses bad view requests: 404 unknown model, 400 bad parameters, 413 too much text', async () => {
+    expect((await post('/api/lm/nope/score', { text: 'x' })).status).toBe(404);
+    expect((await post('/api/lm/pets3/score', {})).status).toBe(400);
+    expect((await post('/api/lm/pets3/next', { context: 'x', k: 0 })).status).toBe(400);
+    for (const body of [{ temperature: 0 }, { topP: 1.5 }, { topK: -1 }, { length: 100_000 }, { seed: 1.5 }]) {
+      const res = await post('/api/lm/pets3/sample', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(Object.keys(body)[0]);
+    }
+    expect((await post('/api/lm/pets3/answer', { question: 'q', answer: '' })).status).toBe(400);
+    const big = await post('/api/lm/pets3/score', { text: 'x'.repeat(100_001) });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: string }).error).toMatch(/limit/);
+  });
+});
+
+describe('pages', () => {
+  it('renders each view of a model with its result, user text escaped', async () => {
+    const page = async (q: string) => (await app.request(`/lm/pets3?${q}`)).text();
+    expect(await page('view=surprisal&text=%3Cb%3Ethe+cat')).toMatch(/id="lm-perplexity"/);
+    expect(await page('view=surprisal&text=%3Cb%3Ethe+cat')).not.toContain('<b>the');
+    expect(await page('view=next&context=the+cat&k=5')).toMatch(/id="lm-next"/);
+    expect(await page('view=trie&path=-1')).toMatch(/id="lm-trie"/);
+    expect(await page('view=sample&seed=3&length=10')).toMatch(/id="lm-sample-text"/);
+    const qa = await page('view=qa&question=the+cat+sat+on&answer=+the+mat&thought=+a+dog+and');
+    expect(qa).toMatch(/id="lm-without"/);
+    expect(qa).toMatch(/id="lm-with"/);
+    expect(qa).toMatch(/id="lm-window-size">2</);
+    expect((await app.request('/lm/nope')).status).toBe(404);
+  });
+
+  it('shows the size of the space as a power of ten, computed without overflow', async () => {
+    expect(log10SequenceCount(10, 3)).toBeCloseTo(Math.log10(1110), 12);
+    expect(log10SequenceCount(2, 10)).toBeCloseTo(Math.log10(2046), 12);
+    expect(log10SequenceCount(1, 5)).toBeCloseTo(Math.log10(5), 12);
+    expect(log10SequenceCount(100_277, 1000)).toBeCloseTo(1000 * Math.log10(100_277) + Math.log10(100_277 / 100_276), 9);
+    const html = await (await app.request('/fragment/lm/space?L=10&K=3')).text();
+    expect(html).toContain('3.045'); // log10(1110)
+    expect(await (await app.request('/fragment/lm/space?L=0&K=3')).text()).toMatch(/&quot;L&quot; must be an integer/);
+  });
+
+  it('deletes a model from its page: gone from the list and the API', async () => {
+    await build({ tokenizer: 'cl100k_base', corpus: 'pets', order: 1, name: 'doomed' });
+    const res = await app.request('/lm/doomed/delete', { method: 'POST' });
+    expect(res.status).toBe(303);
+    expect((await app.request('/api/lm/doomed')).status).toBe(404);
+    expect((await app.request('/api/lm/doomed', { method: 'DELETE' })).status).toBe(404);
+  });
+});

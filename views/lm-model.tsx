@@ -1,0 +1,335 @@
+/**
+ * One model's page (/lm/:name): a summary and five views as tabs (?view=...): surprisal of a text, the next
+ * token, the trie explorer, sampling, and question/answer with an optional thought. Each view's form works
+ * without script (GET renders the result into the page) and with htmx (POST to its fragment). All user text
+ * goes through JSX (escaped); colours and bar widths are numbers computed here.
+ */
+import { raw } from 'hono/html';
+import type { ModelRecord } from '../src/store/user-models.js';
+import {
+  END, MAX_SAMPLE_TOKENS, MAX_TOP_K, START, TRIE_CHILDREN_SHOWN,
+  type Answer, type AnswerSide, type Next, type Sampled, type ShownToken, type Surprisal, type TrieView,
+} from '../src/server/lm-data.js';
+import { Layout } from './layout.js';
+import { DeleteButton, modelPath } from './lm.js';
+import { formatBytes } from './train.js';
+import { TokenText, visibleWhitespace } from './vocab-token.js';
+
+export const LM_VIEWS = ['surprisal', 'next', 'trie', 'sample', 'qa'] as const;
+export type LmView = (typeof LM_VIEWS)[number];
+
+const VIEW_LABELS: Record<LmView, string> = { surprisal: 'Surprisal', next: 'Next token', trie: 'Trie explorer', sample: 'Sampling', qa: 'Question & answer' };
+
+/** The form fields of every view, as typed (strings); the page keeps them across tabs' reloads. */
+export type LmFields = Record<string, string>;
+
+export const DEFAULT_FIELDS: LmFields = {
+  text: '', context: '', k: '20', prompt: '', temperature: '1', topK: '0', topP: '1', seed: '1', length: '50', question: '', answer: '', thought: '',
+};
+
+export type LmResult =
+  | { view: 'surprisal'; value: Surprisal }
+  | { view: 'next'; value: Next }
+  | { view: 'trie'; value: TrieView; model: string }
+  | { view: 'sample'; value: Sampled }
+  | { view: 'qa'; value: Answer };
+
+export function LmModelPage(props: { record: ModelRecord; view: LmView; fields: LmFields; result?: LmResult; error?: string }) {
+  const { record: m, view } = props;
+  return (
+    <Layout title={`Model ${m.name}`}>
+      <h1>{m.name}</h1>
+      <p class="note" id="lm-summary">
+        order {m.order} over {m.tokenizer} (L = {m.vocabularySize} tokens) · built on {m.corpus}: {m.sequences} lines, {m.tokens} tokens,{' '}
+        {formatBytes(m.trainBytes)} · n-grams per order {m.ngrams.join(' / ')} · file {formatBytes(m.fileBytes)}
+        {m.heldOut ? ` · held out: ${m.heldOut.bitsPerByte.toFixed(3)} bits per byte` : ''} · <a href="/lm">all models</a>
+      </p>
+      <DeleteButton name={m.name} />
+      <nav class="lm-tabs">
+        {LM_VIEWS.map((v) => (v === view ? <strong>{VIEW_LABELS[v]}</strong> : <a href={modelPath(m.name, `?view=${v}`)}>{VIEW_LABELS[v]}</a>))}
+      </nav>
+      <section id={`lm-${view}`} class="lm-view">
+        {view === 'trie' ? null : <ViewForm name={m.name} view={view} fields={props.fields} order={m.order} />}
+        <div id="lm-result">
+          {props.error !== undefined ? <LmResultError message={props.error} /> : props.result ? <Result result={props.result} /> : null}
+        </div>
+      </section>
+      <script>{raw(HOVER_SCRIPT)}</script>
+    </Layout>
+  );
+}
+
+// Names the hovered token in #lm-hover (static script: it copies an attribute into textContent, never markup).
+const HOVER_SCRIPT = `document.addEventListener('mouseover', (e) => {
+  const t = e.target.closest && e.target.closest('[data-info]');
+  const out = document.getElementById('lm-hover');
+  if (t && out) out.textContent = t.dataset.info;
+});`;
+
+export function LmResultError(props: { message: string }) {
+  return <p class="error" id="lm-error">{props.message}</p>;
+}
+
+export function Result(props: { result: LmResult }) {
+  const r = props.result;
+  switch (r.view) {
+    case 'surprisal': return <SurprisalResult s={r.value} />;
+    case 'next': return <NextResult n={r.value} />;
+    case 'trie': return <TrieResult t={r.value} model={r.model} />;
+    case 'sample': return <SampleResult s={r.value} />;
+    case 'qa': return <AnswerResult a={r.value} />;
+  }
+}
+
+function ViewForm(props: { name: string; view: Exclude<LmView, 'trie'>; fields: LmFields; order: number }) {
+  const f = props.fields;
+  const htmx = { 'hx-post': `/fragment/lm/${encodeURIComponent(props.name)}/${props.view}`, 'hx-target': '#lm-result', 'hx-swap': 'innerHTML' };
+  const area = (name: string, rows: number, placeholder: string) => <textarea name={name} rows={rows} placeholder={placeholder}>{f[name]}</textarea>;
+  const num = (name: string, label: string, attrs: Record<string, string>) => (
+    <label>{label} <input name={name} type="number" value={f[name]} {...attrs} /></label>
+  );
+  return (
+    <form id="lm-form" method="get" action={modelPath(props.name)} {...htmx}>
+      <input type="hidden" name="view" value={props.view} />
+      {props.view === 'surprisal' ? (
+        <>{area('text', 6, 'Paste a text: each non-empty line is scored as a sequence from <s> to </s>.')}</>
+      ) : props.view === 'next' ? (
+        <>
+          {area('context', 3, 'A context: the start of a line')}
+          <div class="train-fields">{num('k', 'Top k', { min: '1', max: String(MAX_TOP_K) })}</div>
+        </>
+      ) : props.view === 'sample' ? (
+        <>
+          {area('prompt', 2, 'Optional prompt: the sample continues it (empty: a new line)')}
+          <div class="train-fields">
+            {num('temperature', 'Temperature', { min: '0.05', max: '10', step: '0.05' })}
+            {num('topK', 'Top k (0: all)', { min: '0' })}
+            {num('topP', 'Top p', { min: '0.01', max: '1', step: '0.01' })}
+            {num('seed', 'Seed', { min: '0' })}
+            {num('length', 'Length (tokens)', { min: '1', max: String(MAX_SAMPLE_TOKENS) })}
+          </div>
+        </>
+      ) : (
+        <div class="lm-qa-fields">
+          <label>Q (question) {area('question', 2, 'The question')}</label>
+          <label>T (optional thought, between Q and A) {area('thought', 2, 'A reasoning step, or nothing')}</label>
+          <label>A (answer) {area('answer', 2, 'The answer whose probability is measured')}</label>
+        </div>
+      )}
+      <button type="submit" id="lm-submit">{SUBMIT[props.view]}</button>
+    </form>
+  );
+}
+
+const SUBMIT: Record<Exclude<LmView, 'trie'>, string> = { surprisal: 'Score', next: 'Next tokens', sample: 'Sample', qa: 'Score the answer' };
+
+/** A token's text for hover lines (markers for <s> and </s>; a cut character shows as U+FFFD). */
+function label(t: ShownToken): string {
+  if (t.id === START) return '<s>';
+  if (t.id === END) return '</s>';
+  return visibleWhitespace(t.text);
+}
+
+function Tok(props: { t: ShownToken }) {
+  const { t } = props;
+  if (t.id === START || t.id === END) return <code class="tok lm-marker">{label(t)}</code>;
+  return <TokenText bytes={t.bytes} />;
+}
+
+const pct = (p: number) => (p >= 0.001 ? p.toFixed(4) : p.toExponential(2));
+
+/** Green for a likely token, red for a surprising one (16 bits and more). */
+const heat = (log2prob: number) => `background:hsl(${(120 * (1 - Math.min(16, -log2prob) / 16)).toFixed(0)} 75% 82%)`;
+
+function SurprisalResult(props: { s: Surprisal }) {
+  const { totals: t, lines } = props.s;
+  return (
+    <div>
+      <table class="stats lm-totals" id="lm-totals">
+        <tbody>
+          <tr><th>lines</th><td>{t.sequences}</td><th>tokens</th><td>{t.tokens} (+ {t.sequences} × &lt;/s&gt;)</td></tr>
+          <tr><th>log₂ P(text)</th><td id="lm-log2prob">{t.log2prob.toFixed(2)}</td><th>bytes</th><td>{t.bytes}</td></tr>
+          <tr><th>perplexity (per token)</th><td id="lm-perplexity">{t.perplexity.toFixed(2)}</td><th>bits per byte</th><td id="lm-bpb">{t.bitsPerByte.toFixed(3)}</td></tr>
+        </tbody>
+      </table>
+      <p id="lm-hover" class="note">Hover a token: its probability, log₂ probability and the context the model used.</p>
+      <div class="tokens lm-tokens">
+        {lines.map((line) => (
+          <div class="lm-line">
+            {line.map((t) => (
+              <span class="lm-tok" style={heat(t.log2prob)} data-info={`${label(t)} · P = ${pct(2 ** t.log2prob)} · log₂ P = ${t.log2prob.toFixed(2)} · context: ${t.context} token${t.context === 1 ? '' : 's'} seen`}>
+                <Tok t={t} />
+              </span>
+            ))}
+          </div>
+        ))}
+      </div>
+      <p class="note">Colour: green is likely, red is surprising (16 bits or more). &lt;/s&gt; ends each line: the model predicts the line break too.</p>
+    </div>
+  );
+}
+
+const BAR_REM = 16;
+
+function NextResult(props: { n: Next }) {
+  const { n } = props;
+  const max = Math.max(1e-12, ...n.top.map((t) => t.prob));
+  return (
+    <div>
+      <p id="lm-context" class="note">
+        Context: <Tok t={{ id: START, bytes: new Uint8Array(), text: '' }} />{n.context.map((t) => <Tok t={t} />)} — the model matched its last{' '}
+        <strong id="lm-matched">{n.matched}</strong> token{n.matched === 1 ? '' : 's'}.
+      </p>
+      <table class="lm-bars" id="lm-next">
+        <thead><tr><th>token</th><th>probability</th><th></th><th>trie count</th></tr></thead>
+        <tbody>
+          {n.top.map((t) => (
+            <tr>
+              <td><Tok t={t} /></td>
+              <td><span class="bar" style={`width:${((BAR_REM * t.prob) / max).toFixed(2)}rem`}></span></td>
+              <td>{pct(t.prob)}</td>
+              <td class="lm-count">{t.count === null ? '—' : t.count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="note">
+        Trie count: the n-gram (matched context, token)’s count (adjusted, as Kneser-Ney uses it); — when the token never followed
+        that context and gets its probability from shorter contexts. Each of the {n.unseen.tokens} tokens never seen in training
+        gets {pct(n.unseen.prob)}.
+      </p>
+    </div>
+  );
+}
+
+const trieHref = (model: string, path: number[]) => modelPath(model, `?view=trie&path=${path.join(',')}`);
+const trieFragment = (model: string, path: number[]) => `/fragment/lm/${encodeURIComponent(model)}/trie?path=${path.join(',')}`;
+
+function TrieLink(props: { model: string; path: number[]; children: unknown }) {
+  return (
+    <a href={trieHref(props.model, props.path)} hx-get={trieFragment(props.model, props.path)} hx-target="#lm-result" hx-push-url={trieHref(props.model, props.path)}>
+      {props.children}
+    </a>
+  );
+}
+
+function TrieResult(props: { t: TrieView; model: string }) {
+  const { t, model } = props;
+  const ids = t.path.map((p) => p.id);
+  return (
+    <div>
+      <p id="lm-breadcrumb" class="lm-breadcrumb">
+        <TrieLink model={model} path={[]}>root</TrieLink>
+        {t.path.map((p, i) => <> › <TrieLink model={model} path={ids.slice(0, i + 1)}><Tok t={p} /></TrieLink></>)}
+        {t.node.count !== null ? <span class="note"> · count {t.node.count}</span> : null}
+      </p>
+      {!t.node.found ? <p class="note">This path is not in the trie: the model never counted it.</p> : null}
+      {ids.length === 0 ? (
+        <p class="note">
+          The root’s children are the unigrams. Sentence starts hang below{' '}
+          <TrieLink model={model} path={[START]}><code class="tok lm-marker">&lt;s&gt;</code></TrieLink>.
+        </p>
+      ) : null}
+      {t.node.found && t.children.length === 0 ? <p class="note">No children: {ids.length >= 1 ? 'this n-gram is as long as the model’s order, or nothing followed it.' : ''}</p> : null}
+      {t.children.length > 0 ? (
+        <table class="lm-bars" id="lm-trie">
+          <thead><tr><th>token</th><th>count</th><th>P(token | path)</th><th></th><th>children</th></tr></thead>
+          <tbody>
+            {t.children.map((c) => (
+              <tr>
+                <td>{c.children > 0 ? <TrieLink model={model} path={[...ids, c.id]}><Tok t={c} /></TrieLink> : <Tok t={c} />}</td>
+                <td>{c.count}</td>
+                <td>{pct(c.prob)}</td>
+                <td><span class="bar" style={`width:${(BAR_REM * c.prob).toFixed(2)}rem`}></span></td>
+                <td>{c.children}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {t.node.total > t.children.length ? <p class="note">The {t.children.length} most frequent of {t.node.total} children (at most {TRIE_CHILDREN_SHOWN} shown).</p> : null}
+    </div>
+  );
+}
+
+function SampleResult(props: { s: Sampled }) {
+  const { s } = props;
+  return (
+    <div>
+      <p id="lm-hover" class="note">Hover a token: the probability the model gives it (before temperature, top-k and top-p).</p>
+      <div class="tokens lm-tokens" id="lm-sample">
+        {s.prompt.map((t) => <span class="lm-prompt"><Tok t={t} /></span>)}
+        {s.tokens.map((t) => (
+          <span class="lm-tok" style={heat(Math.log2(t.prob))} data-info={`${label(t)} · P = ${pct(t.prob)} · log₂ P = ${Math.log2(t.prob).toFixed(2)}`}>
+            <Tok t={t} />
+          </span>
+        ))}
+      </div>
+      <p class="note">
+        {s.tokens.length} tokens{s.ended ? ', then </s> ended the line' : ', stopped at the length'}. As text:{' '}
+        <span id="lm-sample-text" class="lm-sample-text">{s.text}</span>
+      </p>
+    </div>
+  );
+}
+
+const bits = (x: number) => `${x.toFixed(2)} bits`;
+
+function AnswerResult(props: { a: Answer }) {
+  const { a } = props;
+  const w = a.withoutThought;
+  const t = a.withThought;
+  const rows = Math.max(w.tokens.length, t?.tokens.length ?? 0);
+  const max = Math.max(1, ...w.tokens.map((x) => -x.log2prob), ...(t?.tokens.map((x) => -x.log2prob) ?? []));
+  const bar = (x: AnswerSide['tokens'][number] | undefined, cls: string) =>
+    x ? <span class={`bar ${cls}`} style={`width:${((BAR_REM * -x.log2prob) / max).toFixed(2)}rem`} title={`${x.log2prob.toFixed(2)} bits`}></span> : null;
+  return (
+    <div>
+      <table class="stats" id="lm-answer-totals">
+        <tbody>
+          <tr><th>log₂ P(A | Q)</th><td id="lm-without">{bits(w.log2prob)}</td><td>P = {pct(2 ** w.log2prob)}</td></tr>
+          {t ? <tr><th>log₂ P(A | Q, T)</th><td id="lm-with">{bits(t.log2prob)}</td><td>P = {pct(2 ** t.log2prob)}</td></tr> : null}
+          {a.difference !== null ? (
+            <tr><th>difference (with T − without)</th><td id="lm-difference">{a.difference >= 0 ? '+' : ''}{bits(a.difference)}</td><td>× {pct(2 ** a.difference)}</td></tr>
+          ) : null}
+        </tbody>
+      </table>
+      <p class="note">Bars: each token of A’s surprisal (−log₂ P, longer is less likely); blue given Q, orange given Q and T.</p>
+      <table class="lm-bars" id="lm-answer-bars">
+        <thead><tr><th>token of A</th><th>given Q</th><th>{t ? 'given Q, T' : ''}</th></tr></thead>
+        <tbody>
+          {Array.from({ length: rows }, (_, i) => (
+            <tr>
+              <td>{w.tokens[i] ? <Tok t={w.tokens[i]} /> : null}{t?.tokens[i] && w.tokens[i]?.id !== t.tokens[i].id ? <> / <Tok t={t.tokens[i]} /></> : null}</td>
+              <td>{bar(w.tokens[i], 'lm-q')} {w.tokens[i] ? w.tokens[i].log2prob.toFixed(2) : ''}</td>
+              <td>{bar(t?.tokens[i], 'lm-qt')} {t?.tokens[i] ? t.tokens[i].log2prob.toFixed(2) : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <WindowNote a={a} />
+    </div>
+  );
+}
+
+/** Why only the last order - 1 tokens before A matter. */
+function WindowNote(props: { a: Answer }) {
+  const { a } = props;
+  const w = a.withoutThought;
+  const t = a.withThought;
+  return (
+    <div id="lm-window" class="lm-window">
+      <p>
+        This model sees at most <strong id="lm-window-size">{a.window}</strong> preceding token{a.window === 1 ? '' : 's'} (its order minus one;{' '}
+        &lt;s&gt; counts as one). When A’s first token is predicted, {w.visibleQuestionTokens} of Q’s {w.questionTokens} tokens are in view
+        {t ? <>; with T in between ({t.contextTokens - t.questionTokens} tokens), {t.visibleQuestionTokens} of them are</> : null}.
+      </p>
+      <p>
+        Anything further back cannot change the probability: two questions that end in the same {a.window} token{a.window === 1 ? '' : 's'} give A
+        exactly the same probability, however differently they begin. An n-gram model has no memory beyond its window, so a far-away prefix
+        does not matter{t && t.visibleQuestionTokens === 0 ? ', and here T pushes Q out of sight entirely' : ''}.
+      </p>
+      {w.straddles || t?.straddles ? <p class="note">A token spans the boundary before A (the tokenizer merged it with the text before): it counts as A’s first token.</p> : null}
+    </div>
+  );
+}

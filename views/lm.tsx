@@ -1,0 +1,262 @@
+/**
+ * The LM studio's list page (/lm): the models, the bits-per-byte board (held-out split of each corpus scored
+ * by every model built on it), the space-size panel, and the build form whose job panel htmx re-fetches every
+ * 500 ms while the build runs (as the training studio does). All user text goes through JSX (escaped).
+ */
+import type { JobRecord } from '../src/jobs/job-manager.js';
+import type { ModelRecord } from '../src/store/user-models.js';
+import { MAX_ORDER, MIN_ORDER, type LmBuildParams, type LmBuildSnapshot } from '../src/server/lm-jobs.js';
+import type { TokenizerEntry } from '../src/server/tokenize.js';
+import type { CorpusChoice } from '../src/server/train-jobs.js';
+import { Layout } from './layout.js';
+import { formatBytes } from './train.js';
+
+export type LmJob = JobRecord<LmBuildParams, LmBuildSnapshot>;
+
+export interface LmBuildForm {
+  name: string;
+  tokenizer: string;
+  corpus: string;
+  order: string;
+}
+
+export interface SpaceQuery {
+  L: number;
+  K: number;
+  log10: number;
+}
+
+export const modelPath = (name: string, rest = '') => `/lm/${encodeURIComponent(name)}${rest}`;
+
+export function LmListPage(props: {
+  models: ModelRecord[];
+  board: Array<{ corpus: string; models: ModelRecord[] }>;
+  tokenizers: TokenizerEntry[];
+  corpora: CorpusChoice[];
+  jobs: LmJob[];
+  form: LmBuildForm;
+  space: SpaceQuery;
+  job?: LmJob;
+  error?: string;
+}) {
+  return (
+    <Layout title="Language models">
+      <h1>Language-model studio</h1>
+      <p class="note">
+        N-gram models over a tokenizer’s tokens (interpolated Kneser-Ney), each spreading its probability over the tokenizer’s whole vocabulary.
+      </p>
+      <ModelTable models={props.models} />
+      <h2>Build a model</h2>
+      <BuildForm tokenizers={props.tokenizers} corpora={props.corpora} form={props.form} />
+      <div id="lm-job">
+        {props.error !== undefined ? <p class="error">{props.error}</p> : null}
+        {props.job ? <LmJobPanel job={props.job} /> : null}
+      </div>
+      <div class="lm-two">
+        <section>
+          <h2>Bits per byte on held-out text</h2>
+          <Board board={props.board} />
+        </section>
+        <section>
+          <h2>The size of the space</h2>
+          <SpaceForm space={props.space} models={props.models} />
+        </section>
+      </div>
+      <h2>Recent builds</h2>
+      <LmJobList jobs={props.jobs} />
+    </Layout>
+  );
+}
+
+function ModelTable(props: { models: ModelRecord[] }) {
+  if (props.models.length === 0) return <p class="note" id="lm-models">No models yet: build one below.</p>;
+  return (
+    <table id="lm-models" class="jobs">
+      <thead><tr><th>model</th><th>tokenizer</th><th>vocabulary</th><th>corpus</th><th>order</th><th>n-grams</th><th>file</th><th>held-out bits/byte</th><th>built</th><th></th></tr></thead>
+      <tbody>
+        {props.models.map((m) => (
+          <tr>
+            <td><a href={modelPath(m.name)}>{m.name}</a></td>
+            <td>{m.tokenizer}</td>
+            <td>{m.vocabularySize}</td>
+            <td>{m.corpus}</td>
+            <td>{m.order}</td>
+            <td>{m.ngrams.reduce((a, b) => a + b, 0)}</td>
+            <td>{formatBytes(m.fileBytes)}</td>
+            <td>{m.heldOut ? m.heldOut.bitsPerByte.toFixed(3) : '—'}</td>
+            <td>{m.builtAt.replace('T', ' ').slice(0, 19)}</td>
+            <td><DeleteButton name={m.name} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function DeleteButton(props: { name: string }) {
+  return (
+    <form method="post" action={modelPath(props.name, '/delete')} class="lm-inline" onsubmit="return confirm('Delete this model?')">
+      <button type="submit">Delete</button>
+    </form>
+  );
+}
+
+function BuildForm(props: { tokenizers: TokenizerEntry[]; corpora: CorpusChoice[]; form: LmBuildForm }) {
+  const { form } = props;
+  return (
+    <form id="lm-build-form" method="post" action="/lm" hx-post="/lm" hx-target="#lm-job" hx-swap="innerHTML" class="train-fields">
+      <label>Tokenizer{' '}
+        <select name="tokenizer">
+          {props.tokenizers.map((t) => <option value={t.name} selected={form.tokenizer === t.name}>{t.name}{t.kind === 'user' ? ' (yours)' : ''}</option>)}
+        </select>
+      </label>
+      <label>Corpus (train split){' '}
+        <select name="corpus">
+          {props.corpora.map((c) => <option value={c.name} selected={form.corpus === c.name}>{c.name} · {formatBytes(c.bytes)}</option>)}
+        </select>
+      </label>
+      <label>Order <input name="order" type="number" min={String(MIN_ORDER)} max={String(MAX_ORDER)} value={form.order} /></label>
+      <label>Name <input name="name" value={form.name} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="corpus.tokenizer.order" /></label>
+      <button type="submit">Build</button>
+    </form>
+  );
+}
+
+export function LmError(props: { message: string }) {
+  return <p class="error">{props.message}</p>;
+}
+
+const active = (job: LmJob) => job.state === 'queued' || job.state === 'running';
+
+const PHASES: Record<LmBuildSnapshot['phase'], string> = {
+  tokenizing: 'tokenizing the train split',
+  counting: 'counting n-grams',
+  estimating: 'estimating (Kneser-Ney discounts and weights)',
+  scoring: 'scoring the held-out split',
+  saving: 'saving the model file',
+};
+
+/** The build's panel; while the job is queued or running it asks htmx to replace it every 500 ms. */
+export function LmJobPanel(props: { job: LmJob }) {
+  const { job } = props;
+  const s = job.progress;
+  const id = encodeURIComponent(job.id);
+  const poll = active(job) ? { 'hx-get': `/fragment/lm/job/${id}`, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
+  return (
+    <section id="lm-job-panel" class="job-panel" data-state={job.state} {...poll}>
+      <h2>{job.name} <span class={`state-${job.state}`} id="lm-job-state">{job.state}</span></h2>
+      <p class="note">{job.params.tokenizer} · {job.params.corpus} · order {job.params.order}</p>
+      {s && active(job) ? (
+        <div>
+          <progress id="lm-progress" max="1" value={String(s.total === 0 ? 0 : s.read / s.total)} />{' '}
+          <span id="lm-progress-text">
+            {PHASES[s.phase]} · {formatBytes(s.read)} of {formatBytes(s.total)} read · {s.sequences} lines, {s.tokens} tokens · {s.seconds.toFixed(1)} s
+          </span>
+        </div>
+      ) : null}
+      {active(job) ? (
+        <button hx-post={`/fragment/lm/job/${id}/cancel`} hx-target="#lm-job-panel" hx-swap="outerHTML">Cancel</button>
+      ) : (
+        <p id="lm-job-message" class={job.state === 'done' ? '' : 'error'}>{job.message}</p>
+      )}
+      {job.state === 'done' ? <p><a id="lm-open" href={modelPath(job.name)}>Open {job.name}</a></p> : null}
+    </section>
+  );
+}
+
+function LmJobList(props: { jobs: LmJob[] }) {
+  if (props.jobs.length === 0) return <p class="note" id="lm-job-list">No builds yet.</p>;
+  return (
+    <table id="lm-job-list" class="jobs">
+      <thead><tr><th>name</th><th>state</th><th>tokenizer</th><th>corpus</th><th>order</th><th>started</th><th>message</th></tr></thead>
+      <tbody>
+        {props.jobs.map((j) => (
+          <tr>
+            <td><a href={`/lm?job=${encodeURIComponent(j.id)}`}>{j.name}</a></td>
+            <td class={`state-${j.state}`}>{j.state}</td>
+            <td>{j.params.tokenizer}</td>
+            <td>{j.params.corpus}</td>
+            <td>{j.params.order}</td>
+            <td>{(j.startedAt ?? j.createdAt).replace('T', ' ').slice(0, 19)}</td>
+            <td>{j.message}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Held-out bits per byte, one table per corpus: comparable across tokenizers, unlike per-token perplexity. */
+function Board(props: { board: Array<{ corpus: string; models: ModelRecord[] }> }) {
+  if (props.board.length === 0) return <p class="note" id="lm-board">No scores yet: every build scores its corpus’s held-out split.</p>;
+  const worst = Math.max(...props.board.flatMap((g) => g.models.map((m) => m.heldOut!.bitsPerByte)));
+  return (
+    <div id="lm-board">
+      <p class="note">
+        Each model’s log-probability of its corpus’s held-out lines, divided by their UTF-8 bytes. Per byte, not per token: a
+        tokenizer with longer tokens predicts fewer, harder tokens, so per-token perplexity would not compare it fairly. Lower is better.
+      </p>
+      {props.board.map((g) => (
+        <table class="jobs lm-board" data-corpus={g.corpus}>
+          <caption>{g.corpus} <span class="note">({formatBytes(g.models[0].heldOut!.bytes)} held out)</span></caption>
+          <thead><tr><th>model</th><th>tokenizer</th><th>L</th><th>order</th><th>bytes/token</th><th>bits/token</th><th>bits/byte</th></tr></thead>
+          <tbody>
+            {g.models.map((m) => {
+              const h = m.heldOut!;
+              return (
+                <tr>
+                  <td><a href={modelPath(m.name)}>{m.name}</a></td>
+                  <td>{m.tokenizer}</td>
+                  <td>{m.vocabularySize}</td>
+                  <td>{m.order}</td>
+                  <td>{(h.bytes / Math.max(1, h.tokens)).toFixed(2)}</td>
+                  <td>{(-h.log2prob / Math.max(1, h.tokens + h.sequences)).toFixed(2)}</td>
+                  <td class="lm-bpb">
+                    <span class="bar" style={`width:${((6 * h.bitsPerByte) / worst).toFixed(2)}rem`}></span> {h.bitsPerByte.toFixed(3)}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ))}
+    </div>
+  );
+}
+
+function SpaceForm(props: { space: SpaceQuery; models: ModelRecord[] }) {
+  const sizes = [...new Set(props.models.map((m) => m.vocabularySize))];
+  return (
+    <form id="lm-space-form" method="get" action="/lm" hx-get="/fragment/lm/space" hx-target="#lm-space" hx-trigger="input changed delay:200ms, submit" class="train-fields">
+      <label>Vocabulary size L <input name="L" type="number" min="1" max="10000000" value={String(props.space.L)} list="lm-sizes" /></label>
+      <datalist id="lm-sizes">{sizes.map((s) => <option value={String(s)} />)}</datalist>
+      <label>Length K <input name="K" type="number" min="1" max="1000000" value={String(props.space.K)} /></label>
+      <noscript><button type="submit">Compute</button></noscript>
+      <div id="lm-space"><SpaceResult space={props.space} /></div>
+    </form>
+  );
+}
+
+/** How many token sequences of length 1..K exist: the space a model must spread its probability over. */
+export function SpaceResult(props: { space: SpaceQuery }) {
+  const { L, K, log10 } = props.space;
+  const exponent = Math.floor(log10);
+  const mantissa = 10 ** (log10 - exponent);
+  return (
+    <p id="lm-space-result">
+      With {L} tokens there are about <strong>{mantissa.toFixed(2)} × 10<sup>{exponent}</sup></strong> sequences of length 1 to {K}{' '}
+      (log<sub>10</sub> = <span id="lm-space-log10">{log10.toFixed(3)}</span>). The observable universe has about 10<sup>80</sup> atoms:
+      {log10 > 80 ? ' far fewer than there are sequences here.' : ' more than there are sequences here.'} A model gives each of them a probability, and they sum to 1.
+    </p>
+  );
+}
+
+export function LmMissingPage(props: { message: string }) {
+  return (
+    <Layout title="No such model">
+      <h1>No such model</h1>
+      <p class="error">{props.message}</p>
+      <p><a href="/lm">All models</a></p>
+    </Layout>
+  );
+}
