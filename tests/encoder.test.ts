@@ -235,7 +235,7 @@ describe.each([
     const ranks = new Map<string, number>();
     enc.vocab.tokens.forEach((t, id) => ranks.set(bytesToLatin1(t), id));
     const table = RankTable.fromTokens(enc.vocab.tokens);
-    const out = { bounds: new Int32Array(16) };
+    const out = { bounds: new Int32Array(16), ids: new Int32Array(16) };
     const r = rng(7);
     for (let k = 0; k < 60; k++) {
       const alphabet = ['a', 'b', 'ab', ' ', '  ', 'e', 'er', 'th', '的', '学', '=', '-', '0'];

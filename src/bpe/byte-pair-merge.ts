@@ -1,65 +1,159 @@
 /**
  * tiktoken's `_byte_pair_merge` on a byte range, with typed arrays and the RankTable: start from single
  * bytes and repeatedly merge the adjacent pair whose concatenation is the token of lowest rank (leftmost on
- * ties) until no adjacent pair concatenates to a token. Short pieces use tiktoken's linear scan; long ones a
- * binary heap keyed by (rank, start), which makes the same choices in O(n log n).
+ * ties) until no adjacent pair concatenates to a token. The piece is first cut where no token can cross
+ * (span-filter.ts explains why that changes nothing), and each part is merged alone: short parts by
+ * tiktoken's linear scan, long ones by a binary heap keyed by (rank, start), which makes the same choices in
+ * O(n log n).
  */
 import { NONE, type RankTable } from './rank-table.js';
+import { spanFilter } from './span-filter.js';
 
-/** Pieces up to this many bytes are merged by the scan; longer ones by the heap. */
+/** Parts up to this many bytes are merged by the scan; longer ones by the heap. */
 export const SCAN_MAX = 48;
 
 const starts = new Int32Array(SCAN_MAX + 2);
 const ranks = new Int32Array(SCAN_MAX + 2);
+const tokens = new Int32Array(SCAN_MAX + 2);
 
 /**
- * Merge `buf[0, n)`; writes the part boundaries [0, ..., n] into `bounds` (length at least n + 1) and returns
- * the number of parts. `bounds` may be reallocated: use the returned `BpeResult.bounds`.
+ * Merge `buf[0, n)`; writes the part boundaries [0, ..., n] into `out.bounds` and the parts' token ids into
+ * `out.ids`, and returns the number of parts. The arrays are grown when too short: read them from `out` after
+ * the call.
  */
 export function bytePairMergeBytes(table: RankTable, buf: Uint8Array, n: number, out: BpeResult): number {
   if (out.bounds.length < n + 1) out.bounds = new Int32Array(Math.max(n + 1, out.bounds.length * 2));
-  if (n <= SCAN_MAX) return scan(table, buf, n, out.bounds);
-  return heap(table, buf, n, out.bounds);
+  if (out.ids.length < n) out.ids = new Int32Array(out.bounds.length);
+  const { bounds, ids } = out;
+  const filter = spanFilter(table);
+  let parts = 0;
+  let from = 0;
+  for (let p = 1; p < n; p++) {
+    // Only where a character of two or more bytes begins or ends: between ASCII bytes tokens nearly always cross.
+    const b = buf[p];
+    if ((b & 0xc0) !== 0x80 && (b >= 0xc0 || buf[p - 1] >= 0x80) && !filter.mayCross(buf, p, n)) {
+      parts += mergeRange(table, buf, from, p, bounds, ids, parts);
+      from = p;
+    }
+  }
+  parts += mergeRange(table, buf, from, n, bounds, ids, parts);
+  bounds[parts] = n;
+  return parts;
 }
 
 export interface BpeResult {
   bounds: Int32Array;
+  ids: Int32Array;
 }
 
-function scan(table: RankTable, buf: Uint8Array, n: number, bounds: Int32Array): number {
-  if (n <= 1) {
-    bounds[0] = 0;
-    bounds[1] = n;
-    return n;
+/**
+ * Merge `buf[s, e)` alone; writes its parts' starts at `bounds[at...]` and their ids at `ids[at...]`, and
+ * returns their number.
+ */
+function mergeRange(
+  table: RankTable,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  bounds: Int32Array,
+  ids: Int32Array,
+  at: number,
+): number {
+  if (e - s <= 3) return mergeShort(table, buf, s, e, bounds, ids, at);
+  return e - s <= SCAN_MAX ? scan(table, buf, s, e, bounds, ids, at) : heap(table, buf, s, e, bounds, ids, at);
+}
+
+/**
+ * The scan's result for 1 to 3 bytes (most parts of a cut Han run are one character), worked out directly:
+ * the lower of the two pairs merges first (the left one on ties), then the three bytes if they are a token.
+ */
+function mergeShort(
+  table: RankTable,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  bounds: Int32Array,
+  ids: Int32Array,
+  at: number,
+): number {
+  const byteId = table.byteId;
+  bounds[at] = s;
+  const left = e - s === 1 ? NONE : table.pairRank[(buf[s] << 8) | buf[s + 1]];
+  const right = e - s === 3 ? table.pairRank[(buf[s + 1] << 8) | buf[s + 2]] : NONE;
+  // Three bytes become one token only after one of their pairs has merged.
+  const whole = e - s === 3 && (left !== NONE || right !== NONE) ? table.get(buf, s, e) : NONE;
+  if (whole !== NONE) {
+    ids[at] = whole;
+    return 1;
   }
+  if (left !== NONE && left <= right) {
+    ids[at] = left;
+    if (e - s === 2) return 1;
+    bounds[at + 1] = s + 2;
+    ids[at + 1] = byteId[buf[s + 2]];
+    return 2;
+  }
+  ids[at] = byteId[buf[s]];
+  if (e - s === 1) return 1;
+  bounds[at + 1] = s + 1;
+  if (right !== NONE) {
+    ids[at + 1] = right;
+    return 2;
+  }
+  ids[at + 1] = byteId[buf[s + 1]];
+  if (e - s === 2) return 2;
+  bounds[at + 2] = s + 2;
+  ids[at + 2] = byteId[buf[s + 2]];
+  return 3;
+}
+
+function scan(
+  table: RankTable,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  bounds: Int32Array,
+  ids: Int32Array,
+  at: number,
+): number {
+  const n = e - s;
   const st = starts;
   const rk = ranks;
+  const tk = tokens;
   const pair = table.pairRank;
-  for (let i = 0; i < n; i++) st[i] = i;
-  st[n] = n;
-  for (let i = 0; i + 1 < n; i++) rk[i] = pair[(buf[i] << 8) | buf[i + 1]];
+  for (let i = 0; i < n; i++) {
+    st[i] = s + i;
+    tk[i] = table.byteId[buf[s + i]];
+  }
+  st[n] = e;
+  for (let i = 0; i + 1 < n; i++) rk[i] = pair[(buf[s + i] << 8) | buf[s + i + 1]];
   rk[n - 1] = NONE;
   let m = n + 1; // number of boundaries
   for (;;) {
     let best = NONE;
-    let at = -1;
-    for (let k = 0; k < m - 2; k++) {
-      if (rk[k] < best) {
-        best = rk[k];
-        at = k;
+    let k = -1;
+    for (let i = 0; i < m - 2; i++) {
+      if (rk[i] < best) {
+        best = rk[i];
+        k = i;
       }
     }
-    if (at < 0) break;
-    // Part `at` absorbs part `at + 1`.
-    rk[at] = at + 3 < m ? table.get(buf, st[at], st[at + 3]) : NONE;
-    if (at > 0) rk[at - 1] = table.get(buf, st[at - 1], st[at + 2]);
+    if (k < 0) break;
+    // Part `k` absorbs part `k + 1`: it becomes the token whose rank (= id) was the pair's.
+    tk[k] = best;
+    rk[k] = k + 3 < m ? table.get(buf, st[k], st[k + 3]) : NONE;
+    if (k > 0) rk[k - 1] = table.get(buf, st[k - 1], st[k + 2]);
     m--;
-    for (let k = at + 1; k < m; k++) {
-      st[k] = st[k + 1];
-      rk[k] = rk[k + 1];
+    for (let i = k + 1; i < m; i++) {
+      st[i] = st[i + 1];
+      rk[i] = rk[i + 1];
+      tk[i] = tk[i + 1];
     }
   }
-  for (let k = 0; k < m; k++) bounds[k] = st[k];
+  for (let i = 0; i < m - 1; i++) {
+    bounds[at + i] = st[i];
+    ids[at + i] = tk[i];
+  }
   return m - 1;
 }
 
@@ -69,9 +163,18 @@ let hAlive = new Uint8Array(0);
 let hKeys = new Float64Array(0);
 let hEnds = new Int32Array(0);
 
-function heap(table: RankTable, buf: Uint8Array, n: number, bounds: Int32Array): number {
-  if (hNext.length < n + 1) {
-    const c = Math.max(n + 1, hNext.length * 2);
+/** The merge of `buf[s, e)` by a heap over positions (absolute: the arrays are indexed by byte position). */
+function heap(
+  table: RankTable,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  bounds: Int32Array,
+  ids: Int32Array,
+  at: number,
+): number {
+  if (hNext.length < e + 1) {
+    const c = Math.max(e + 1, hNext.length * 2);
     hNext = new Int32Array(c);
     hPrev = new Int32Array(c);
     hAlive = new Uint8Array(c);
@@ -81,13 +184,13 @@ function heap(table: RankTable, buf: Uint8Array, n: number, bounds: Int32Array):
   const next = hNext;
   const prev = hPrev;
   const alive = hAlive;
-  for (let i = 0; i < n; i++) {
+  for (let i = s; i < e; i++) {
     next[i] = i + 1;
     prev[i] = i - 1;
     alive[i] = 1;
   }
-  // Key = rank * (n + 1) + start: exact in a double while rank * (n + 1) < 2^53 (ranks < 2^24, n < 2^29).
-  const stride = n + 1;
+  // Key = rank * (e + 1) + start: exact in a double while rank * (e + 1) < 2^53 (ranks < 2^24, e < 2^29).
+  const stride = e + 1;
   let keys = hKeys;
   let ends = hEnds;
   let size = 0;
@@ -129,12 +232,12 @@ function heap(table: RankTable, buf: Uint8Array, n: number, bounds: Int32Array):
   };
   const pushPair = (i: number): void => {
     const j = next[i];
-    if (j >= n) return;
+    if (j >= e) return;
     const end = next[j];
     const r = table.get(buf, i, end);
     if (r !== NONE) push(r * stride + i, end);
   };
-  for (let i = 0; i + 1 < n; i++) pushPair(i);
+  for (let i = s; i + 1 < e; i++) pushPair(i);
   while (size > 0) {
     const key = keys[0];
     const end = ends[0];
@@ -142,15 +245,17 @@ function heap(table: RankTable, buf: Uint8Array, n: number, bounds: Int32Array):
     const i = key % stride;
     if (!alive[i]) continue;
     const j = next[i];
-    if (j >= n || next[j] !== end) continue; // stale: the pair at i changed since this entry was pushed
+    if (j >= e || next[j] !== end) continue; // stale: the pair at i changed since this entry was pushed
     next[i] = end;
-    if (end < n) prev[end] = i;
+    if (end < e) prev[end] = i;
     alive[j] = 0;
     pushPair(i);
-    if (prev[i] >= 0) pushPair(prev[i]);
+    if (prev[i] >= s) pushPair(prev[i]);
   }
   let m = 0;
-  for (let i = 0; i < n; i = next[i]) bounds[m++] = i;
-  bounds[m] = n;
+  for (let i = s; i < e; i = next[i]) {
+    bounds[at + m] = i;
+    ids[at + m++] = table.get(buf, i, next[i]);
+  }
   return m;
 }

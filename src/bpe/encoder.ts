@@ -257,9 +257,8 @@ export class Encoder {
   private readonly specialBytes = new Map<number, Uint8Array>();
   private readonly specialRegexes = new Map<string, RegExp>();
   private readonly cache: PieceCache | null;
-  private readonly ids = new Int32Array(CACHE_MAX_BYTES);
   private buf = new Uint8Array(1024);
-  private readonly bpe: BpeResult = { bounds: new Int32Array(1024) };
+  private readonly bpe: BpeResult = { bounds: new Int32Array(1024), ids: new Int32Array(1024) };
 
   constructor(vocab: Vocabulary, options: EncoderOptions = {}) {
     this.table = checkVocabulary(vocab);
@@ -389,10 +388,7 @@ export class Encoder {
     if (whole !== NONE) return [whole];
     const bpe = this.bpe;
     const parts = bytePairMergeBytes(table, bytes, n, bpe);
-    const b = bpe.bounds;
-    const ids: number[] = new Array(parts);
-    for (let k = 0; k < parts; k++) ids[k] = table.get(bytes, b[k], b[k + 1]);
-    return ids;
+    return Array.from(bpe.ids.subarray(0, parts));
   }
 
   private encodeInto(text: string, options: EncodeOptions, out: number[] | null): number {
@@ -536,15 +532,9 @@ export class Encoder {
     }
     const bpe = this.bpe;
     const parts = bytePairMergeBytes(table, buf, n, bpe);
-    const b = bpe.bounds;
-    if (cache !== null && n <= CACHE_MAX_BYTES) {
-      const ids = this.ids;
-      for (let k = 0; k < parts; k++) ids[k] = table.get(buf, b[k], b[k + 1]);
-      cache.store(~slot, buf, n, ids, parts);
-      if (out !== null) for (let k = 0; k < parts; k++) out.push(ids[k]);
-    } else if (out !== null) {
-      for (let k = 0; k < parts; k++) out.push(table.get(buf, b[k], b[k + 1]));
-    }
+    const ids = bpe.ids;
+    if (cache !== null && n <= CACHE_MAX_BYTES) cache.store(~slot, buf, n, ids, parts);
+    if (out !== null) for (let k = 0; k < parts; k++) out.push(ids[k]);
     return parts;
   }
 }

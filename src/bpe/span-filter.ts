@@ -1,0 +1,62 @@
+/**
+ * Where a piece may be cut before BPE. In tiktoken's merge, two adjacent parts merge only when their
+ * concatenation is a token; so if no token of the vocabulary equals a stretch of the piece that crosses byte
+ * position p, no merge ever crosses p, the parts on either side never interact, and merging the two sides
+ * separately gives the same tokens (the leftmost-lowest choice on the whole is always the leftmost-lowest of
+ * the side it falls on). Long Han runs, which the reference patterns keep whole, fall apart this way into
+ * single characters and words, which merge in linear time instead of quadratic.
+ *
+ * `mayCross(buf, p, n)` answers "might a token span p?" and never says no wrongly: a token `buf[a, z)` with
+ * a < p < z either starts at p - 1 (its first two bytes are buf[p-1, p+1)), ends at p + 1 (its last two
+ * bytes are those), or contains the four bytes buf[p-2, p+2). The first two are looked up exactly, the four
+ * bytes in a Bloom filter of every 4-byte stretch of every token (a false "maybe" only loses a cut).
+ */
+import type { RankTable } from './rank-table.js';
+
+/** log2 of the Bloom filter's size in bits: 32 Mbit (4 MB), a few percent false positives on o200k. */
+const BLOOM_BITS = 25;
+
+export class SpanFilter {
+  /** `edge[(a << 8) | b]` is 1 when some token starts or ends with the bytes a, b. */
+  private readonly edge = new Uint8Array(65536);
+  private readonly bloom = new Int32Array(1 << (BLOOM_BITS - 5));
+
+  constructor(table: RankTable) {
+    const { arena, offsets, size } = table;
+    const edge = this.edge;
+    for (let id = 0; id < size; id++) {
+      const s = offsets[id];
+      const e = offsets[id + 1];
+      if (e - s < 2) continue;
+      edge[(arena[s] << 8) | arena[s + 1]] = 1;
+      edge[(arena[e - 2] << 8) | arena[e - 1]] = 1;
+      for (let a = s; a + 4 <= e; a++) this.add((arena[a] << 24) | (arena[a + 1] << 16) | (arena[a + 2] << 8) | arena[a + 3]);
+    }
+  }
+
+  private add(window: number): void {
+    const h = Math.imul(window, 0x9e3779b1) >>> (32 - BLOOM_BITS);
+    this.bloom[h >>> 5] |= 1 << (h & 31);
+  }
+
+  /** Might a token of the vocabulary span byte position p of `buf[0, n)` (0 < p < n)? */
+  mayCross(buf: Uint8Array, p: number, n: number): boolean {
+    if (this.edge[(buf[p - 1] << 8) | buf[p]] !== 0) return true;
+    if (p < 2 || p + 2 > n) return false;
+    const window = (buf[p - 2] << 24) | (buf[p - 1] << 16) | (buf[p] << 8) | buf[p + 1];
+    const h = Math.imul(window, 0x9e3779b1) >>> (32 - BLOOM_BITS);
+    return (this.bloom[h >>> 5] & (1 << (h & 31))) !== 0;
+  }
+}
+
+const filters = new WeakMap<RankTable, SpanFilter>();
+
+/** The filter of a table, built on first use (a few milliseconds for 200k tokens). */
+export function spanFilter(table: RankTable): SpanFilter {
+  let f = filters.get(table);
+  if (f === undefined) {
+    f = new SpanFilter(table);
+    filters.set(table, f);
+  }
+  return f;
+}
