@@ -160,6 +160,10 @@ describe('the /train page', () => {
     expect(htmx.status).toBe(200);
     expect(await htmx.text()).toContain('id="job-panel"');
 
+    const none = await app.request('/train', { method: 'POST', body: form({ ...fields, name: 'no-corpus', corpora: [] }), headers: { 'HX-Request': 'true' } });
+    expect(none.status).toBe(200); // htmx swaps only successful answers: the error is the fragment
+    expect(await none.text()).toMatch(/<p class="error">&quot;corpora&quot; must be a non-empty list/);
+
     const evil = await app.request('/train', { method: 'POST', body: form({ ...fields, name: '<img src=x onerror=alert(1)>' }) });
     expect(evil.status).toBe(400);
     const html = await evil.text();

@@ -150,16 +150,28 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-/** Folds one worker event into the snapshot. */
-function apply(s: TrainSnapshot, e: TrainEvent, mergeStart: { merges: number; seconds: number } | undefined): void {
+interface MergePoint {
+  merges: number;
+  seconds: number;
+}
+
+/**
+ * Merges per second are measured over the last RATE_WINDOW_S seconds: merges speed up as pair counts fall
+ * (on 64 MiB the first thousand run at ~25 a second, the last at thousands), so a rate since the start
+ * would overstate the time left many times over. The estimate still runs high early on.
+ */
+const RATE_WINDOW_S = 5;
+
+/** Folds one worker event into the snapshot (`since`: the merge progress RATE_WINDOW_S ago). */
+function apply(s: TrainSnapshot, e: TrainEvent, since: MergePoint | undefined): void {
   if (e.type === 'count') {
     Object.assign(s, { phase: 'counting', countedBytes: e.read, totalBytes: e.total, seconds: e.seconds });
   } else if (e.type === 'merge') {
     Object.assign(s, { phase: 'merging', merges: e.merges, totalMerges: e.total, seconds: e.seconds });
     s.countedBytes = s.totalBytes;
     s.latest = [{ hex: hex(e.token), count: e.count }, ...s.latest].slice(0, LATEST_MERGES);
-    if (mergeStart !== undefined && e.seconds > mergeStart.seconds && e.merges > mergeStart.merges) {
-      s.mergesPerSecond = (e.merges - mergeStart.merges) / (e.seconds - mergeStart.seconds);
+    if (since !== undefined && e.seconds > since.seconds && e.merges > since.merges) {
+      s.mergesPerSecond = (e.merges - since.merges) / (e.seconds - since.seconds);
       s.secondsLeft = (e.total - e.merges) / s.mergesPerSecond;
     }
   } else if (e.type === 'curve') {
@@ -177,11 +189,14 @@ export async function runTrainJob(job: Readonly<JobRecord<TrainParams, TrainSnap
     phase: 'counting', countedBytes: 0, totalBytes: 0, merges: 0, totalMerges: p.vocabSize - 256 - p.specials.length, seconds: 0,
     mergesPerSecond: null, secondsLeft: null, latest: [], curve: [], heldOutBytes: Buffer.byteLength(sample),
   };
-  let mergeStart: { merges: number; seconds: number } | undefined;
+  const recent: MergePoint[] = [];
   const options = { pattern: p.pattern, vocabSize: p.vocabSize, minFrequency: p.minFrequency, specials: p.specials, threads: 1, curveSample: sample };
   const training = startTrainJob(splits.map((s) => s.train), options, (e) => {
-    if (e.type === 'merge') mergeStart ??= { merges: e.merges, seconds: e.seconds };
-    apply(snapshot, e, mergeStart);
+    if (e.type === 'merge') {
+      recent.push({ merges: e.merges, seconds: e.seconds });
+      while (recent.length > 2 && recent[1].seconds <= e.seconds - RATE_WINDOW_S) recent.shift();
+    }
+    apply(snapshot, e, recent[0]);
     if (e.type !== 'done' && e.type !== 'cancelled' && e.type !== 'failed') ctx.report({ ...snapshot });
   });
   ctx.signal.addEventListener('abort', () => training.cancel(), { once: true });
