@@ -156,6 +156,12 @@ describe('sampling', () => {
     const drawn = new Set<number>();
     for (let seed = 0; seed < 300; seed++) for (const t of sample(wide, { seed, maxTokens: 5 }).tokens) drawn.add(t);
     expect([...drawn].some((t) => t > 3 && t < 50)).toBe(true);
+    // top-k ranks the unseen tokens last: 4 seen words (three tokens and </s>) leave room for 6 of them
+    const ranked = new Set<number>();
+    for (let seed = 0; seed < 300; seed++) for (const t of sample(wide, { seed, topK: 10, maxTokens: 5 }).tokens) ranked.add(t);
+    expect([...ranked].every((t) => t <= 8)).toBe(true);
+    expect([...ranked].some((t) => t === 0 || t >= 4)).toBe(true);
+    for (let seed = 0; seed < 100; seed++) expect(sample(wide, { seed, topK: 3, maxTokens: 5 }).tokens.every((t) => t >= 1 && t <= 3)).toBe(true);
     expect(stateOfTokens(wide, [START]).length).toBe(2);
   });
 });

@@ -226,16 +226,42 @@ export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: numbe
   return trie;
 }
 
-/** The token ids of a file of space-separated ids, one sequence a line (as in the KenLM fixtures). */
+/**
+ * The token ids of a file of space-separated ids, one sequence a line (as in the KenLM fixtures). Every line
+ * is a sequence (an empty line is `<s> </s>`); a final newline does not start another. Parsed character by
+ * character: a 5-gram build spends less time here than splitting into strings would.
+ */
 export function parseIdLines(text: string): Uint32Array[] {
-  // Every line is a sequence (an empty line is `<s> </s>`); a final newline does not start another.
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines.map((line) => {
-    const t = line.trim();
-    if (t === '') return new Uint32Array(0);
-    const ids = t.split(/\s+/).map(Number);
-    for (const x of ids) if (!Number.isInteger(x) || x < 0) throw new Error(`not a token id: ${line}`);
-    return Uint32Array.from(ids);
-  });
+  const out: Uint32Array[] = [];
+  let ids = new Uint32Array(256);
+  let n = 0;
+  let value = -1; // the id being read, -1 between ids
+  let lineStart = 0;
+  const bad = (i: number) => new Error(`not a token id: ${text.slice(lineStart, text.indexOf('\n', i) < 0 ? undefined : text.indexOf('\n', i))}`);
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 10;
+    if (c >= 48 && c <= 57) {
+      value = value < 0 ? c - 48 : value * 10 + (c - 48);
+      if (value > 0xffffffff) throw bad(i);
+      continue;
+    }
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) throw bad(i);
+    if (value >= 0) {
+      if (n === ids.length) ids = growTo(ids, 2 * n);
+      ids[n++] = value;
+      value = -1;
+    }
+    if (c === 10 && (i < text.length || i > lineStart)) {
+      out.push(ids.slice(0, n));
+      n = 0;
+      lineStart = i + 1;
+    }
+  }
+  return out;
+}
+
+function growTo(a: Uint32Array, size: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(size);
+  b.set(a);
+  return b;
 }

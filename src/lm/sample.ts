@@ -146,23 +146,42 @@ class Sampler {
   private cut(weight: Float64Array, topK: number, topP: number): number {
     const unseen = this.model.unseenTokens;
     let total = weight[UNK] * unseen;
-    const sorted = weight.slice();
-    sorted[UNK] = 0;
-    for (let w = 0; w < sorted.length; w++) total += sorted[w];
-    sorted.sort();
-    const limit = topK > 0 ? topK : Infinity;
-    let kept = 0;
-    let mass = 0;
-    let cut = Infinity;
-    for (let i = sorted.length - 1; i >= 0 && sorted[i] > 0 && kept < limit && mass < topP * total; i--) {
-      cut = sorted[i];
-      kept++;
-      mass += cut;
+    let max = 0;
+    for (let w = 0; w < weight.length; w++) {
+      if (w === UNK) continue;
+      total += weight[w];
+      if (weight[w] > max) max = weight[w];
     }
-    for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] < cut) weight[w] = 0;
-    return kept < limit && mass < topP * total ? Math.min(unseen, limit - kept) : 0;
+    const limit = topK > 0 ? topK : Infinity;
+    const goal = topP * total;
+    // The cut nearly always falls among the few heaviest words: sort only the weights above a floor, lowering
+    // it until the cut is decided among them (at floor 0: every seen word).
+    for (const floor of [max * 1e-3, max * 1e-6, 0]) {
+      const heads = weightsAbove(weight, floor);
+      let kept = 0;
+      let mass = 0;
+      let cut = Infinity;
+      for (let i = heads.length - 1; i >= 0 && kept < limit && mass < goal; i--) {
+        cut = heads[i];
+        kept++;
+        mass += cut;
+      }
+      if (kept < limit && mass < goal && floor > 0) continue;
+      for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] < cut) weight[w] = 0;
+      return kept < limit && mass < goal ? Math.min(unseen, limit - kept) : 0;
+    }
+    throw new Error('internal: the last floor decides the cut');
   }
+}
 
+/** The weights above `floor` (seen words only), in ascending order. */
+function weightsAbove(weight: Float64Array, floor: number): Float64Array {
+  let n = 0;
+  for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) n++;
+  const out = new Float64Array(n);
+  n = 0;
+  for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) out[n++] = weight[w];
+  return out.sort();
 }
 
 function cumulativeUnigramMass(m: LanguageModel): Float64Array {
