@@ -249,6 +249,29 @@ describe.each([
     }
   });
 
+  it("cuts pieces where no token crosses and merges the parts exactly as tiktoken's plain scan does", () => {
+    // Han, kana and Latin between and inside multi-byte characters, repeated bytes ("aaa" between two Han
+    // characters is a 3-byte part of its own), emoji: every cut and every short-part case.
+    const ranks = new Map<string, number>();
+    enc.vocab.tokens.forEach((t, id) => ranks.set(bytesToLatin1(t), id));
+    const table = RankTable.fromTokens(enc.vocab.tokens);
+    const out = { bounds: new Int32Array(4), ids: new Int32Array(4) };
+    const alphabet = [...'的学习深度模型我们中國詩風月あカ한aeé ', 'aa', 'aaa', 'ab', '😀', '\u0301', '。', '的的'];
+    const r = rng(11);
+    for (let k = 0; k < 3000; k++) {
+      let s = '';
+      const n = 1 + Math.floor(r() * 24);
+      for (let i = 0; i < n; i++) s += alphabet[Math.floor(r() * alphabet.length)];
+      const piece = utf8Latin1(s);
+      const bytes = Uint8Array.from(piece, (c) => c.charCodeAt(0));
+      const parts = bytePairMergeBytes(table, bytes, bytes.length, out);
+      const want = bytePairMerge(piece, ranks);
+      expect(Array.from(out.bounds.subarray(0, parts + 1))).toEqual(want);
+      const wantIds = want.slice(0, -1).map((b, i) => ranks.get(piece.slice(b, want[i + 1])));
+      expect(Array.from(out.ids.subarray(0, parts))).toEqual(wantIds);
+    }
+  });
+
   describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'd2l slices' : `d2l slices (${SKIP_SHARED_REASON})`, () => {
     it.each(['d2l-zh.txt', 'd2l-en.txt'])('gives tiktoken ids on 300 kB of %s and round-trips', (file) => {
       const full = readFileSync(sharedPath('corpora', file), 'utf8');
