@@ -210,11 +210,47 @@ describe('pages', () => {
     expect(await (await app.request('/fragment/lm/space?L=0&K=3')).text()).toMatch(/&quot;L&quot; must be an integer/);
   });
 
-  it('deletes a model from its page: gone from the list and the API', async () => {
+  it('deletes a model from its page; a model rebuilt under the same name is read again, not served from the cache', async () => {
     await build({ tokenizer: 'cl100k_base', corpus: 'pets', order: 1, name: 'doomed' });
+    const contexts = async () => {
+      const s = (await (await post('/api/lm/doomed/score', { text: 'the cat sat' })).json()) as { lines: Array<Array<{ context: number }>> };
+      return Math.max(...s.lines[0].map((t) => t.context));
+    };
+    expect(await contexts()).toBe(0); // a unigram model uses no context
     const res = await app.request('/lm/doomed/delete', { method: 'POST' });
     expect(res.status).toBe(303);
     expect((await app.request('/api/lm/doomed')).status).toBe(404);
     expect((await app.request('/api/lm/doomed', { method: 'DELETE' })).status).toBe(404);
+    expect((await app.request('/lm/doomed/delete', { method: 'POST' })).status).toBe(404);
+    await build({ tokenizer: 'cl100k_base', corpus: 'pets', order: 2, name: 'doomed' });
+    expect(await contexts()).toBe(1);
+  });
+});
+
+describe('the build job', () => {
+  it('stops when cancelled while it tokenizes, and saves no model', async () => {
+    const res = await post('/api/lm/build', { tokenizer: 'cl100k_base', corpus: 'tang-poems', order: 3, name: 'cancelled' });
+    expect(res.status).toBe(202);
+    const { job } = (await res.json()) as { job: JobRecord };
+    const stop = jobManager().subscribe(job.id, (j) => {
+      if (j.progress !== null) jobManager().cancel(j.id);
+    });
+    const done = await finished(job.id);
+    stop();
+    expect(done.state).toBe('cancelled');
+    expect(done.progress).toMatchObject({ phase: 'tokenizing' });
+    expect((await app.request('/api/lm/cancelled')).status).toBe(404);
+  });
+
+  it('answers 429 when the queue is full', async () => {
+    const jobs = jobManager();
+    // jobs that run until cancelled fill the one running slot and the queue
+    jobs.define('block', (_job, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('cancelled')))));
+    const blockers = Array.from({ length: jobs.maxRunning + jobs.maxQueued }, (_, i) => jobs.submit('block', `b${i}`, {}));
+    const res = await post('/api/lm/build', { tokenizer: 'cl100k_base', corpus: 'pets', order: 2, name: 'waits' });
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as { error: string }).error).toMatch(/too many jobs/);
+    for (const b of blockers) jobs.cancel(b.id);
+    await jobs.settled();
   });
 });

@@ -72,6 +72,7 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .lm-bars td, .lm-bars th { padding: .1rem .6rem .1rem 0; text-align: left; }
 .lm-bars .bar { height: .9em; }
 .lm-bars .bar.lm-qt { background: #e08a3a; }
+.lm-bpb { white-space: nowrap; }
 .lm-board caption { text-align: left; font-weight: bold; margin-top: .75rem; }
 .lm-qa-fields label { display: block; margin-bottom: .5rem; }
 .lm-window { border-left: 4px solid #6a8fd8; padding-left: .75rem; margin: 1rem 0; }

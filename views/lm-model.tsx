@@ -157,14 +157,17 @@ function SurprisalResult(props: { s: Surprisal }) {
         {lines.map((line) => (
           <div class="lm-line">
             {line.map((t) => (
-              <span class="lm-tok" style={heat(t.log2prob)} data-info={`${label(t)} · P = ${pct(2 ** t.log2prob)} · log₂ P = ${t.log2prob.toFixed(2)} · context: ${t.context} token${t.context === 1 ? '' : 's'} seen`}>
+              <span class="lm-tok" style={heat(t.log2prob)} data-info={`${label(t)} · P = ${pct(2 ** t.log2prob)} · log₂ P = ${t.log2prob.toFixed(2)} · context: used ${t.context} of the ${t.visible} token${t.visible === 1 ? '' : 's'} it could see`}>
                 <Tok t={t} />
               </span>
             ))}
           </div>
         ))}
       </div>
-      <p class="note">Colour: green is likely, red is surprising (16 bits or more). &lt;/s&gt; ends each line: the model predicts the line break too.</p>
+      <p class="note">
+        Colour: green is likely, red is surprising (16 bits or more). &lt;/s&gt; ends each line: the model predicts the line break too.
+        Context: the model sees at most its order − 1 preceding tokens (&lt;s&gt; included) and uses the longest of them it counted in training.
+      </p>
     </div>
   );
 }

@@ -109,6 +109,8 @@ export interface SurprisalToken extends ShownToken {
   log2prob: number;
   /** Preceding tokens the model used (`<s>` included): the scoring n-gram's order - 1. */
   context: number;
+  /** Preceding tokens it could see: order - 1, or fewer near the start of the line. */
+  visible: number;
 }
 
 export interface Surprisal {
@@ -121,7 +123,9 @@ export function surprisal(m: OpenModel, text: string): Surprisal {
   const { lines = [], ...totals } = scoreText(m.model, m.tokenizer, text, true);
   return {
     totals,
-    lines: lines.map((line) => line.scores.map((s) => ({ ...shownToken(m.tokenizer, s.token), log2prob: s.log2prob, context: s.order - 1 }))),
+    lines: lines.map((line) =>
+      line.scores.map((s, i) => ({ ...shownToken(m.tokenizer, s.token), log2prob: s.log2prob, context: s.order - 1, visible: Math.min(m.model.order - 1, i + 1) })),
+    ),
   };
 }
 

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
+
+describe.skipIf(!HAVE_CHROMIUM)(`LM studio in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
+  let lab: Lab;
+  let page: Page;
+  beforeAll(async () => {
+    lab = await startLab();
+    page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+  afterAll(async () => {
+    await lab?.close();
+  });
+
+  /** Opens a tab of the model's page. */
+  async function tab(label: string): Promise<void> {
+    await page.getByRole('link', { name: label, exact: true }).click();
+    await page.waitForLoadState('domcontentloaded');
+  }
+
+  it('builds a model from the page and follows its progress to the end', async () => {
+    await page.goto(`${lab.url}/lm`);
+    expect(await page.locator('#lm-models').textContent()).toContain('No models yet');
+    await page.selectOption('select[name=tokenizer]', 'cl100k_base');
+    await page.selectOption('select[name=corpus]', 'parallel-zh-en');
+    await page.fill('input[name=order]', '3');
+    await page.fill('input[name=name]', 'pz3');
+    await page.click('#lm-build-form button[type=submit]');
+    await expect.poll(() => page.locator('#lm-job-state').textContent(), { timeout: 60_000 }).toBe('done');
+    expect(await page.locator('#lm-job-message').textContent()).toMatch(/saved model pz3/);
+    await page.goto(`${lab.url}/lm`);
+    expect(await page.locator('#lm-models').textContent()).toContain('pz3');
+    expect(await page.locator('.lm-board[data-corpus="parallel-zh-en"]').textContent()).toContain('pz3');
+    await page.fill('input[name=K]', '50');
+    await expect.poll(() => page.locator('#lm-space-log10').textContent()).toMatch(/^25\d\./); // 50 log10(100k+)
+    await screenshot(page, 'lm-list');
+    await page.click('#lm-models a:has-text("pz3")');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('pz3');
+  });
+
+  it('scores a text: tokens coloured by probability, the hover names probability and context, totals', async () => {
+    await page.fill('textarea[name=text]', 'An n-gram language model predicts the next token.\n语言模型预测下一个词元。');
+    await page.click('#lm-submit');
+    await expect.poll(() => page.locator('#lm-perplexity').count()).toBe(1);
+    expect(Number(await page.locator('#lm-bpb').textContent())).toBeGreaterThan(0);
+    expect(await page.locator('.lm-line').count()).toBe(2);
+    await page.locator('.lm-tok').nth(3).hover();
+    expect(await page.locator('#lm-hover').textContent()).toMatch(/P = .* · log₂ P = -?\d+\.\d\d · context: used [012] of the 2 tokens it could see/);
+    await screenshot(page, 'lm-surprisal');
+  });
+
+  it('lists the next tokens as bars with their trie counts', async () => {
+    await tab('Next token');
+    await page.fill('textarea[name=context]', '语言模型');
+    await page.click('#lm-submit');
+    await expect.poll(() => page.locator('#lm-next tbody tr').count()).toBe(20);
+    expect(Number(await page.locator('#lm-matched').textContent())).toBeGreaterThan(0);
+    expect(Number(await page.locator('#lm-next .lm-count').first().textContent())).toBeGreaterThan(0); // the top token followed this context
+    await screenshot(page, 'lm-next');
+  });
+
+  it('descends the trie from <s> and back through the breadcrumb', async () => {
+    await tab('Trie explorer');
+    await expect.poll(() => page.locator('#lm-trie tbody tr').count()).toBeGreaterThan(5);
+    await page.click('#lm-result a:has-text("<s>")');
+    await expect.poll(() => page.locator('#lm-breadcrumb a').count()).toBe(2);
+    await page.locator('#lm-trie tbody tr a').first().click();
+    await expect.poll(() => page.locator('#lm-breadcrumb a').count()).toBe(3);
+    expect(new URL(page.url()).searchParams.get('path')).toMatch(/^-1,\d+$/);
+    await screenshot(page, 'lm-trie');
+    await page.locator('#lm-breadcrumb a').first().click();
+    await expect.poll(() => page.locator('#lm-breadcrumb a').count()).toBe(1);
+  });
+
+  it('samples the same text twice with the same seed', async () => {
+    await tab('Sampling');
+    await page.fill('input[name=seed]', '42');
+    await page.fill('input[name=length]', '30');
+    await page.click('#lm-submit');
+    await expect.poll(() => page.locator('#lm-sample-text').count()).toBe(1);
+    const first = await page.locator('#lm-sample-text').textContent();
+    expect(first!.length).toBeGreaterThan(0);
+    await page.evaluate(() => document.getElementById('lm-result')!.replaceChildren());
+    await page.click('#lm-submit');
+    await expect.poll(() => page.locator('#lm-sample-text').count()).toBe(1);
+    expect(await page.locator('#lm-sample-text').textContent()).toBe(first);
+    await screenshot(page, 'lm-sample');
+  });
+
+  it('shows log P(A | Q) and log P(A | Q, T), per-token bars under both, and the window', async () => {
+    await tab('Question & answer');
+    await page.fill('textarea[name=question]', 'What does an n-gram language model predict?');
+    await page.fill('textarea[name=thought]', ' It looks at the few tokens before:');
+    await page.fill('textarea[name=answer]', ' the next token from the few tokens before it.');
+    await page.click('#lm-submit');
+    await expect.poll(() => page.locator('#lm-with').count()).toBe(1);
+    expect(await page.locator('#lm-without').textContent()).toMatch(/^-\d+\.\d\d bits$/);
+    expect(await page.locator('#lm-with').textContent()).toMatch(/^-\d+\.\d\d bits$/);
+    expect(await page.locator('#lm-difference').textContent()).toMatch(/^[+-]\d+\.\d\d bits$/);
+    expect(await page.locator('#lm-answer-bars .bar.lm-q').count()).toBeGreaterThan(3);
+    expect(await page.locator('#lm-answer-bars .bar.lm-qt').count()).toBe(await page.locator('#lm-answer-bars .bar.lm-q').count());
+    expect(await page.locator('#lm-window-size').textContent()).toBe('2');
+    expect(await page.locator('#lm-window').textContent()).toContain('does not matter');
+    await screenshot(page, 'lm-qa');
+  });
+});
