@@ -4,7 +4,8 @@
  * POST /api/corpora ({name, text} as JSON, or the multipart form) and DELETE /api/corpora/:name.
  */
 import { Hono, type Context } from 'hono';
-import { addUserCorpus, listUserCorpora, removeUserCorpus, type UserCorpus } from '../store/user-corpora.js';
+import { addUserCorpusOffThread } from '../jobs/add-corpus.js';
+import { listUserCorpora, removeUserCorpus, type UserCorpus } from '../store/user-corpora.js';
 import { CorporaError, CorporaPage, Preview, type CorporaView } from '../../views/corpora.js';
 import { bundledRows, previewLines } from './corpora-data.js';
 import { readJson } from './jobs-routes.js';
@@ -30,14 +31,14 @@ function tooLarge(bytes: number): CorpusRefused {
   return new CorpusRefused(`the corpus is ${(bytes / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_UPLOAD_BYTES / 2 ** 20} MiB`, 413);
 }
 
-/** Adds a corpus; a taken name is refused (delete first), and the store's refusals (unsafe name, bundled name, empty, not UTF-8) are 400. */
+/** Adds a corpus (off the server's thread); a taken name is refused (delete first), and the store's refusals (unsafe name, bundled name, empty, not UTF-8) are 400. */
 async function add(name: string, bytes: Uint8Array): Promise<UserCorpus> {
   if (bytes.length > MAX_UPLOAD_BYTES) throw tooLarge(bytes.length);
   if (await isUserCorpus(name)) {
     throw new CorpusRefused(`you have a corpus named ${name}: delete it first or choose another name`, 409);
   }
   try {
-    return await addUserCorpus(name, bytes);
+    return await addUserCorpusOffThread(name, bytes);
   } catch (e) {
     if (e instanceof RangeError) throw new CorpusRefused(e.message, 400);
     throw e;
