@@ -4,7 +4,7 @@
  * the caller gets progress events and the build's summary.
  */
 import type { HeldOutScore } from '../store/user-models.js';
-import { startWorker } from './workers.js';
+import { startWorkerJob, type WorkerJob } from './workers.js';
 
 export interface LmBuildOptions {
   /** One of the lab's tokenizer names (the worker loads it as the server does). */
@@ -38,30 +38,13 @@ export type LmBuildEvent =
   | { type: 'cancelled' }
   | { type: 'failed'; message: string };
 
-export interface LmBuild {
-  result: Promise<LmBuildSummary>;
-  cancel(): void;
-}
+export type LmBuild = WorkerJob<LmBuildSummary>;
 
 export function startLmBuild(options: LmBuildOptions, onEvent: (e: LmBuildEvent) => void): LmBuild {
-  const stop = new Int32Array(new SharedArrayBuffer(4));
-  const worker = startWorker('lm-build-worker', import.meta.url, { options, stop });
-  const result = new Promise<LmBuildSummary>((resolve, reject) => {
-    let settled = false;
-    const settle = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on('message', (e: LmBuildEvent) => {
-      onEvent(e);
-      if (e.type === 'done') settle(() => resolve(e.summary));
-      else if (e.type === 'cancelled') settle(() => reject(new Error('the build was cancelled')));
-      else if (e.type === 'failed') settle(() => reject(new Error(e.message)));
-    });
-    worker.on('error', (e) => settle(() => reject(new Error(`the build failed: ${e.message}`))));
-    worker.on('exit', (code) => settle(() => reject(new Error(`the build stopped unexpectedly (exit code ${code})`))));
+  return startWorkerJob<LmBuildEvent, LmBuildSummary>('lm-build-worker', import.meta.url, { options }, {
+    what: 'the build',
+    onEvent,
+    done: (e) => (e as Extract<LmBuildEvent, { type: 'done' }>).summary,
+    cancelled: () => new Error('the build was cancelled'),
   });
-  return { result, cancel: () => Atomics.store(stop, 0, 1) };
 }

@@ -31,3 +31,49 @@ export function startWorker(name: string, from: string, workerData: unknown): Wo
   const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: workerHeapLimitMb() };
   return new Worker(compiled, { workerData, resourceLimits });
 }
+
+/** A job running in a worker thread: its outcome, and how to ask it to stop. */
+export interface WorkerJob<T> {
+  result: Promise<T>;
+  cancel(): void;
+}
+
+export interface WorkerJobOptions<E, T> {
+  /** Names the work in errors ("training failed: ...", "training stopped unexpectedly ..."). */
+  what: string;
+  /** Every message the worker posts. */
+  onEvent: (e: E) => void;
+  /** The result carried by the 'done' event. */
+  done: (e: E) => T;
+  /** The error the result rejects with after a 'cancelled' event. */
+  cancelled: () => Error;
+}
+
+/**
+ * Starts worker `name` (see startWorker) as a cancellable job. The worker gets `stop` (an Int32Array on shared
+ * memory it polls; cancel sets it to 1) beside `workerData`, and posts events with a `type`: the result settles
+ * on the first 'done', 'cancelled' or 'failed' (with its `message`), or on a crash or exit (an out-of-memory
+ * worker fails the job, not the process); the worker is then terminated.
+ */
+export function startWorkerJob<E extends { type: string }, T>(name: string, from: string, workerData: object, options: WorkerJobOptions<E, T>): WorkerJob<T> {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const worker = startWorker(name, from, { ...workerData, stop });
+  const result = new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    worker.on('message', (e: E) => {
+      options.onEvent(e);
+      if (e.type === 'done') settle(() => resolve(options.done(e)));
+      else if (e.type === 'cancelled') settle(() => reject(options.cancelled()));
+      else if (e.type === 'failed') settle(() => reject(new Error((e as E & { message: string }).message)));
+    });
+    worker.on('error', (e) => settle(() => reject(new Error(`${options.what} failed: ${e.message}`))));
+    worker.on('exit', (code) => settle(() => reject(new Error(`${options.what} stopped unexpectedly (exit code ${code})`))));
+  });
+  return { result, cancel: () => Atomics.store(stop, 0, 1) };
+}
