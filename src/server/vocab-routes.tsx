@@ -4,11 +4,10 @@
  * GET /api/vocabularies[/:name], POST /api/vocabularies (multipart import), DELETE /api/vocabularies/:name.
  */
 import { Hono, type Context } from 'hono';
-import { exportTokenizerJson } from '../bpe/hf-format.js';
 import type { PatternName } from '../bpe/patterns.js';
-import { exportTiktokenRanks } from '../bpe/tiktoken-format.js';
-import { serializeVocabulary } from '../bpe/vocab-json.js';
-import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary, saveUserVocabulary } from '../store/user-vocabularies.js';
+import { exportVocabularyOffThread, type VocabExportFormat } from '../jobs/vocab-export.js';
+import { shippedVocabularyPath } from '../store/tokenizers.js';
+import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary, saveUserVocabulary, userVocabularyPath } from '../store/user-vocabularies.js';
 import { MergeTreeView, Scrub, TokenTable, VocabError, VocabListPage, VocabPage, type ScrubView } from '../../views/vocab.js';
 import { listTokenizers, UnknownTokenizerNameError } from './tokenize.js';
 import { TRAIN_PATTERNS } from './train-jobs.js';
@@ -68,11 +67,17 @@ async function load(c: Context): Promise<VocabAnalysis | Response> {
   }
 }
 
-const DOWNLOADS: Record<string, { suffix: string; type: string; make: (a: VocabAnalysis) => string }> = {
-  json: { suffix: '.json', type: 'application/json', make: (a) => serializeVocabulary(a.vocab) },
-  tiktoken: { suffix: '.tiktoken', type: 'text/plain', make: (a) => exportTiktokenRanks(a.vocab) },
-  'tokenizer.json': { suffix: '.tokenizer.json', type: 'application/json', make: (a) => exportTokenizerJson(a.vocab) },
+const DOWNLOADS: Record<VocabExportFormat, { suffix: string; type: string }> = {
+  json: { suffix: '.json', type: 'application/json' },
+  tiktoken: { suffix: '.tiktoken', type: 'text/plain' },
+  'tokenizer.json': { suffix: '.tokenizer.json', type: 'application/json' },
 };
+
+/** What loadTokenizer (in the export worker) reads for a listed vocabulary: a tiktoken name or a file. */
+function exportSource(a: VocabAnalysis): string {
+  if (a.kind === 'tiktoken') return a.name;
+  return a.kind === 'shipped' ? shippedVocabularyPath(a.name) : userVocabularyPath(a.name);
+}
 
 /** A refused import, with its status. */
 class ImportRefused extends Error {
@@ -181,10 +186,12 @@ export function vocabRoutes(): Hono {
   app.get('/vocab/:name/download/:format', async (c) => {
     const a = await load(c);
     if (a instanceof Response) return a;
-    const d = DOWNLOADS[c.req.param('format')];
+    const format = c.req.param('format') as VocabExportFormat;
+    const d = Object.hasOwn(DOWNLOADS, format) ? DOWNLOADS[format] : undefined;
     if (d === undefined) return c.text(`unknown format; use one of ${Object.keys(DOWNLOADS).join(', ')}`, 404);
     const filename = `${a.name}${d.suffix}`;
-    return c.body(d.make(a), 200, { 'content-type': `${d.type}; charset=utf-8`, 'content-disposition': `attachment; filename="${filename}"` });
+    const text = await exportVocabularyOffThread(exportSource(a), format);
+    return c.body(text, 200, { 'content-type': `${d.type}; charset=utf-8`, 'content-disposition': `attachment; filename="${filename}"` });
   });
 
   app.post('/vocab/:name/delete', async (c) => {
