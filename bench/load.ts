@@ -20,7 +20,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -231,6 +231,7 @@ async function main(): Promise<void> {
       `bench:load: POST ${url}/api/tokenize (${TOKENIZER}), ${CONNECTIONS} connections, ${SECONDS} s per phase, ` +
         `${texts.length} texts of ${kb} kB from ${from}`,
     );
+    const loadBefore = loadavg()[0];
     const rows = [row('alone', await load(url, texts, server.pid!), 100)];
     let note: string;
     if (!TRAIN) note = 'phase 2 skipped: --no-train';
@@ -246,6 +247,8 @@ async function main(): Promise<void> {
     }
     console.log(table(rows));
     console.log(note);
+    // Other processes compete for the same cores: a load average above the core count inflates the latencies.
+    console.log(`machine load average (1 min): ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${availableParallelism()} cores`);
   } finally {
     server?.kill();
     rmSync(data, { recursive: true, force: true });
