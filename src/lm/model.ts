@@ -188,6 +188,13 @@ export class LanguageModel implements CountSource {
     return this.step(state, word, state);
   }
 
+  /** How many contexts (the last 1, 2, .. words) interpolate: those in the trie with children, from the shortest up. */
+  interpolationDepth(state: ContextState): number {
+    let j = 0;
+    while (j + 1 < this.order && state[j + 1] >= 0 && this.childStart(j, state[j + 1]) < this.childStart(j, state[j + 1] + 1)) j++;
+    return j;
+  }
+
   /** How many of the last words of the state's context the longest n-gram in the trie covers. */
   matchedLength(state: ContextState): number {
     let j = 0;

@@ -56,13 +56,13 @@ export function sample(model: LanguageModel, options: SampleOptions = {}): Sampl
   if (!(Number.isInteger(topK) && topK >= 0)) throw new RangeError(`top-k must be a whole number, got ${topK}`);
   if (!(topP > 0 && topP <= 1)) throw new RangeError(`top-p must be in (0, 1], got ${topP}`);
   const random = seededRandom(options.seed ?? 0);
-  const sampler = new Sampler(model, random);
+  const sampler = new Sampler(model, random, 1 / temperature);
   const state = stateOfTokens(model, options.context ?? [START]);
   const plain = temperature === 1 && topK === 0 && topP === 1;
   const tokens: number[] = [];
   const max = options.maxTokens ?? 100;
   while (tokens.length < max) {
-    const w = plain ? sampler.fromMixture(state) : sampler.fromFiltered(state, temperature, topK, topP);
+    const w = plain ? sampler.fromMixture(state) : sampler.fromFiltered(state, topK, topP);
     if (w === EOS) return { tokens, ended: true };
     tokens.push(w === UNK ? model.unseenToken(Math.floor(random() * sampler.unseenKept)) : model.tokenOf(w));
     model.push(state, w);
@@ -74,18 +74,19 @@ class Sampler {
   /** How many unseen tokens the last draw could have meant (all of them unless top-k cut the block). */
   unseenKept: number;
   private unigramMass: Float64Array | null = null;
+  /** P(w)^(1 / temperature) of the unigrams, when the temperature is not 1. */
+  private readonly unigramPow: Float64Array | null;
 
-  constructor(private readonly model: LanguageModel, private readonly random: () => number) {
+  constructor(private readonly model: LanguageModel, private readonly random: () => number, private readonly invT: number) {
     this.unseenKept = model.unseenTokens;
+    this.unigramPow = invT === 1 ? null : model.distribution(model.emptyState()).map((p) => p ** invT);
   }
 
   /** A word drawn from the interpolated mixture, longest context first. */
   fromMixture(state: ContextState): number {
     const m = this.model;
     this.unseenKept = m.unseenTokens;
-    let depth = 0;
-    while (depth + 1 < m.order && state[depth + 1] >= 0 && m.childStart(depth, state[depth + 1]) < m.childStart(depth, state[depth + 1] + 1)) depth++;
-    for (let j = depth; j >= 1; j--) {
+    for (let j = m.interpolationDepth(state); j >= 1; j--) {
       const c = state[j];
       const gamma = m.gammaOf(j, c);
       const r = this.random();
@@ -126,9 +127,8 @@ class Sampler {
   }
 
   /** A word drawn from the distribution after temperature, top-k and top-p. */
-  fromFiltered(state: ContextState, temperature: number, topK: number, topP: number): number {
-    const weight = this.model.distribution(state);
-    if (temperature !== 1) for (let w = 0; w < weight.length; w++) weight[w] **= 1 / temperature;
+  fromFiltered(state: ContextState, topK: number, topP: number): number {
+    const weight = this.unigramPow === null ? this.model.distribution(state) : this.tempered(state, this.unigramPow);
     weight[BOS] = 0;
     this.unseenKept = topK > 0 || topP < 1 ? this.cut(weight, topK, topP) : this.model.unseenTokens;
     const unseen = this.unseenKept;
@@ -140,6 +140,30 @@ class Sampler {
       if (target < 0) return w;
     }
     return EOS; // rounding left a sliver
+  }
+
+  /**
+   * P(w | state)^(1 / temperature) for every word. A word that is no child of the state's contexts has
+   * probability G P(w), G the product of their gammas, so its power is G^(1/T) P(w)^(1/T) with the unigram's
+   * power computed once: only the contexts' children take a power each, not the whole vocabulary.
+   */
+  private tempered(state: ContextState, unigramPow: Float64Array): Float64Array {
+    const m = this.model;
+    const dist = m.distribution(state);
+    const depth = m.interpolationDepth(state);
+    let g = 1;
+    for (let j = 1; j <= depth; j++) g *= m.gammaOf(j, state[j]);
+    const scale = g ** this.invT;
+    const weight = new Float64Array(dist.length);
+    for (let w = 0; w < weight.length; w++) weight[w] = scale * unigramPow[w];
+    for (let j = 1; j <= depth; j++) {
+      const b = m.childStart(j - 1, state[j] + 1);
+      for (let i = m.childStart(j - 1, state[j]); i < b; i++) {
+        const w = m.wordAt(j, i);
+        weight[w] = dist[w] ** this.invT;
+      }
+    }
+    return weight;
   }
 
   /** Zeroes the seen words below the top-k / top-p cut; returns how many unseen tokens stay in. */
