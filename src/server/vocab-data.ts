@@ -2,16 +2,12 @@
  * What the vocabulary explorer knows of a vocabulary (any tokenizer the lab lists: tiktoken's encodings, the
  * shipped ones, the user's): each token's text and classes for the table's filters, the token-length
  * histogram, compression on a held-out sample, the merge tree of a token, a vocabulary truncated to its first
- * k merges, and imports from our JSON, tiktoken ranks or tokenizer.json. Analyses are cached per loaded
+ * k merges (imports: src/jobs/vocab-import.ts). Analyses are cached per loaded
  * tokenizer (a user file that changes is a new tokenizer, see tokenizerByName).
  */
 import { Encoder, bytePairMerge } from '../bpe/encoder.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
-import { importTokenizerJson } from '../bpe/hf-format.js';
-import type { PatternName } from '../bpe/patterns.js';
-import { importTiktokenRanks } from '../bpe/tiktoken-format.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
-import { parseVocabulary } from '../bpe/vocab-json.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { ensureBundledCorpora } from '../corpora/index.js';
 import { heldOutSample } from './train-jobs.js';
@@ -164,36 +160,4 @@ export function truncatedEncoder(a: VocabAnalysis, k: number): Encoder {
     cache.set(k, e);
   }
   return e;
-}
-
-export type ImportFormat = 'auto' | 'json' | 'tiktoken' | 'hf';
-
-/** A file that is not a vocabulary we can read; the message says why. */
-export class ImportError extends Error {
-  override name = 'ImportError';
-}
-
-/** Reads a vocabulary file in our JSON, tiktoken ranks (with the pattern given) or tokenizer.json; validated. */
-export function parseVocabularyFile(text: string, format: ImportFormat, pattern: PatternName): Vocabulary {
-  const fmt = format === 'auto' ? detectFormat(text) : format;
-  try {
-    if (fmt === 'json') return parseVocabulary(text);
-    if (fmt === 'hf') return importTokenizerJson(text);
-    return importTiktokenRanks(text, { pattern });
-  } catch (e) {
-    const what = fmt === 'json' ? 'tokenlab JSON' : fmt === 'hf' ? 'tokenizer.json' : 'tiktoken ranks';
-    throw new ImportError(`not a valid ${what} file: ${(e as Error).message}`);
-  }
-}
-
-function detectFormat(text: string): 'json' | 'tiktoken' | 'hf' {
-  if (!text.trimStart().startsWith('{')) return 'tiktoken';
-  try {
-    const doc = JSON.parse(text) as Record<string, unknown>;
-    if (doc.format === 'tokenlab-vocab') return 'json';
-    if (doc.model !== undefined) return 'hf';
-  } catch (e) {
-    throw new ImportError(`the file starts like JSON but is not: ${(e as Error).message}`);
-  }
-  throw new ImportError('a JSON file that is neither a tokenlab vocabulary ("format": "tokenlab-vocab") nor a tokenizer.json ("model")');
 }

@@ -6,21 +6,19 @@
 import { Hono, type Context } from 'hono';
 import type { PatternName } from '../bpe/patterns.js';
 import { exportVocabularyOffThread, type VocabExportFormat } from '../jobs/vocab-export.js';
+import { ImportError, importVocabularyOffThread, type ImportFormat } from '../jobs/vocab-import.js';
 import { shippedVocabularyPath } from '../store/tokenizers.js';
-import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary, saveUserVocabulary, userVocabularyPath } from '../store/user-vocabularies.js';
+import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary, userVocabularyPath } from '../store/user-vocabularies.js';
 import { MergeTreeView, Scrub, TokenTable, VocabError, VocabListPage, VocabPage, type ScrubView } from '../../views/vocab.js';
 import { listTokenizers, UnknownTokenizerNameError } from './tokenize.js';
 import { TRAIN_PATTERNS } from './train-jobs.js';
 import {
   analyseVocabulary,
   findTokens,
-  ImportError,
   mergeCount,
   mergeTree,
-  parseVocabularyFile,
   TOKEN_CLASS_NAMES,
   truncatedEncoder,
-  type ImportFormat,
   type TokenQuery,
   type VocabAnalysis,
 } from './vocab-data.js';
@@ -104,16 +102,10 @@ async function importVocabulary(c: Context): Promise<string> {
   const file = form.file;
   if (!(file instanceof File) || file.size === 0) throw new ImportRefused('choose a vocabulary file to import', 400);
   if (file.size > MAX_IMPORT_BYTES) throw new ImportRefused(`the file is over the limit of ${MAX_IMPORT_BYTES / 2 ** 20} MiB`, 413);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
-  } catch {
-    throw new ImportRefused('the file is not UTF-8 text: vocabulary files are JSON or tiktoken rank text', 400);
-  }
   const format = (['auto', 'json', 'tiktoken', 'hf'].includes(String(form.format)) ? form.format : 'auto') as ImportFormat;
   const pattern = ((TRAIN_PATTERNS as string[]).includes(String(form.pattern)) ? form.pattern : 'cjk') as PatternName;
   try {
-    await saveUserVocabulary(name, parseVocabularyFile(text, format, pattern));
+    await importVocabularyOffThread(name, new Uint8Array(await file.arrayBuffer()), format, pattern);
   } catch (e) {
     if (e instanceof ImportError) throw new ImportRefused(e.message, 400);
     throw e;

@@ -1,0 +1,68 @@
+/**
+ * Importing a vocabulary file (our JSON, tiktoken ranks with a chosen pattern, or tokenizer.json): parsed,
+ * validated and saved as a user vocabulary in a worker thread, since a large file takes the better part of a
+ * second or more to decode and check, time the server's thread must not spend.
+ */
+import { importTokenizerJson } from '../bpe/hf-format.js';
+import type { PatternName } from '../bpe/patterns.js';
+import { importTiktokenRanks } from '../bpe/tiktoken-format.js';
+import { parseVocabulary } from '../bpe/vocab-json.js';
+import type { Vocabulary } from '../bpe/vocabulary.js';
+import { startWorker } from './workers.js';
+
+export type ImportFormat = 'auto' | 'json' | 'tiktoken' | 'hf';
+
+/** A file that is not a vocabulary we can read; the message says why. */
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
+/** Reads a vocabulary file in our JSON, tiktoken ranks (with the pattern given) or tokenizer.json; validated. */
+export function parseVocabularyFile(text: string, format: ImportFormat, pattern: PatternName): Vocabulary {
+  const fmt = format === 'auto' ? detectFormat(text) : format;
+  try {
+    if (fmt === 'json') return parseVocabulary(text);
+    if (fmt === 'hf') return importTokenizerJson(text);
+    return importTiktokenRanks(text, { pattern });
+  } catch (e) {
+    const what = fmt === 'json' ? 'tokenlab JSON' : fmt === 'hf' ? 'tokenizer.json' : 'tiktoken ranks';
+    throw new ImportError(`not a valid ${what} file: ${(e as Error).message}`);
+  }
+}
+
+function detectFormat(text: string): 'json' | 'tiktoken' | 'hf' {
+  if (!text.trimStart().startsWith('{')) return 'tiktoken';
+  try {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    if (doc.format === 'tokenlab-vocab') return 'json';
+    if (doc.model !== undefined) return 'hf';
+  } catch (e) {
+    throw new ImportError(`the file starts like JSON but is not: ${(e as Error).message}`);
+  }
+  throw new ImportError('a JSON file that is neither a tokenlab vocabulary ("format": "tokenlab-vocab") nor a tokenizer.json ("model")');
+}
+
+/** Decodes (strict UTF-8) and parses `bytes`; throws ImportError saying what is wrong. */
+export function readVocabularyBytes(bytes: Uint8Array, format: ImportFormat, pattern: PatternName): Vocabulary {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ImportError('the file is not UTF-8 text: vocabulary files are JSON or tiktoken rank text');
+  }
+  return parseVocabularyFile(text, format, pattern);
+}
+
+/** Reads the file and saves it as the user vocabulary `name`, in a worker thread; ImportError for a bad file. */
+export function importVocabularyOffThread(name: string, bytes: Uint8Array, format: ImportFormat, pattern: PatternName): Promise<void> {
+  const worker = startWorker('vocab-import-worker', import.meta.url, { name, bytes, format, pattern });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (m: { ok?: true; error?: string; invalid?: boolean }) => {
+      void worker.terminate();
+      if (m.ok) resolve();
+      else reject(m.invalid ? new ImportError(m.error) : new Error(m.error));
+    });
+    worker.once('error', (e) => reject(new Error(`importing the vocabulary failed: ${e.message}`)));
+    worker.once('exit', (code) => reject(new Error(`importing the vocabulary stopped unexpectedly (exit code ${code})`)));
+  });
+}
