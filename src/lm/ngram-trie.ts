@@ -138,14 +138,12 @@ function wordStream(sequences: Iterable<ArrayLike<number>>): WordStream {
   return { words: words.slice(0, n), depth: depth.slice(0, n), vocab };
 }
 
-/** Stable counting sort of `items` by key(item) in [0, keys): the sorted copy. */
-function countingSort(items: Uint32Array, keys: number, key: (item: number) => number): Uint32Array {
+/** Stable counting sort of `items` by key(item) in [0, keys), into `out`. */
+function countingSort(items: Uint32Array, out: Uint32Array, keys: number, key: (item: number) => number): void {
   const start = new Uint32Array(keys + 1);
   for (let i = 0; i < items.length; i++) start[key(items[i]) + 1]++;
   for (let k = 0; k < keys; k++) start[k + 1] += start[k];
-  const out = new Uint32Array(items.length);
   for (let i = 0; i < items.length; i++) out[start[key(items[i])]++] = items[i];
-  return out;
 }
 
 /**
@@ -175,21 +173,24 @@ export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: numbe
     childStart: new Uint32Array(0),
   });
 
-  // Index (in the previous level) of the n-gram ending at each position; meaningful where it fits.
+  // Index (in the previous level) of the n-gram ending at each position; meaningful where it fits. The work
+  // arrays are allocated once for all orders (a fresh set per order would be ~10 arrays the size of the stream).
   let prevIdx = Uint32Array.from(words);
+  let idx = new Uint32Array(total);
+  const ends = new Uint32Array(total);
+  const byWord = new Uint32Array(total);
+  const sorted = new Uint32Array(total);
+  const ctx = new Uint32Array(total);
+  const word = new Uint32Array(total);
+  const raw = new Uint32Array(total);
   for (let n = 2; n <= order; n++) {
     const prev = levels[n - 2];
     let m = 0;
-    for (let p = 0; p < total; p++) if (depth[p] >= n - 1) m++;
-    const ends = new Uint32Array(m);
-    m = 0;
     for (let p = 0; p < total; p++) if (depth[p] >= n - 1) ends[m++] = p;
     const context = prevIdx;
-    const sorted = countingSort(countingSort(ends, V, (p) => words[p]), prev.word.length, (p) => context[p - 1]);
-    const idx = new Uint32Array(total);
-    const ctx = new Uint32Array(m);
-    const word = new Uint32Array(m);
-    const raw = new Uint32Array(m);
+    countingSort(ends.subarray(0, m), byWord, V, (p) => words[p]);
+    countingSort(byWord.subarray(0, m), sorted, prev.word.length, (p) => context[p - 1]);
+    raw.fill(0, 0, m);
     let u = -1;
     for (let i = 0; i < m; i++) {
       const p = sorted[i];
@@ -210,7 +211,7 @@ export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: numbe
     for (let i = 0; i < size; i++) childStart[ctx[i] + 1]++;
     for (let i = 0; i < prev.word.length; i++) childStart[i + 1] += childStart[i];
     prev.childStart = childStart;
-    prevIdx = idx;
+    [prevIdx, idx] = [idx, prevIdx];
     levels.push({ ctx: ctx.slice(0, size), word: word.slice(0, size), count: raw.slice(0, size), first, suffix: new Uint32Array(size), childStart: new Uint32Array(0) });
   }
   const trie: NGramTrie = { order, vocab: Float64Array.from(vocab), levels };
