@@ -1,16 +1,14 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { exportTokenizerJson } from '../bpe/hf-format.js';
 import { exportTiktokenRanks } from '../bpe/tiktoken-format.js';
 import { serializeVocabulary } from '../bpe/vocab-json.js';
 import { loadTokenizer } from '../store/tokenizers.js';
+import { replyWith } from './one-shot-worker.js';
 import type { VocabExportFormat } from './vocab-export.js';
 
 /** Writes one vocabulary in one format in this worker thread (see vocab-export.ts). */
 const { source, format } = workerData as { source: string; format: VocabExportFormat };
-try {
+await replyWith(async () => {
   const vocab = (await loadTokenizer(source)).encoder.vocab;
-  const text = format === 'json' ? serializeVocabulary(vocab) : format === 'tiktoken' ? exportTiktokenRanks(vocab) : exportTokenizerJson(vocab);
-  parentPort!.postMessage({ text });
-} catch (e) {
-  parentPort!.postMessage({ error: (e as Error).message });
-}
+  return format === 'json' ? serializeVocabulary(vocab) : format === 'tiktoken' ? exportTiktokenRanks(vocab) : exportTokenizerJson(vocab);
+});

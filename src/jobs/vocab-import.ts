@@ -8,7 +8,7 @@ import type { PatternName } from '../bpe/patterns.js';
 import { importTiktokenRanks } from '../bpe/tiktoken-format.js';
 import { parseVocabulary } from '../bpe/vocab-json.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
-import { startWorker } from './workers.js';
+import { runOneShot } from './one-shot-worker.js';
 
 export type ImportFormat = 'auto' | 'json' | 'tiktoken' | 'hf';
 
@@ -53,16 +53,7 @@ export function readVocabularyBytes(bytes: Uint8Array, format: ImportFormat, pat
   return parseVocabularyFile(text, format, pattern);
 }
 
-/** Reads the file and saves it as the user vocabulary `name`, in a worker thread; ImportError for a bad file. */
+/** Reads the file and saves it as the user vocabulary `name`, in a worker thread; an error named ImportError for a bad file. */
 export function importVocabularyOffThread(name: string, bytes: Uint8Array, format: ImportFormat, pattern: PatternName): Promise<void> {
-  const worker = startWorker('vocab-import-worker', import.meta.url, { name, bytes, format, pattern });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (m: { ok?: true; error?: string; invalid?: boolean }) => {
-      void worker.terminate();
-      if (m.ok) resolve();
-      else reject(m.invalid ? new ImportError(m.error) : new Error(m.error));
-    });
-    worker.once('error', (e) => reject(new Error(`importing the vocabulary failed: ${e.message}`)));
-    worker.once('exit', (code) => reject(new Error(`importing the vocabulary stopped unexpectedly (exit code ${code})`)));
-  });
+  return runOneShot('vocab-import-worker', import.meta.url, { name, bytes, format, pattern }, 'importing the vocabulary');
 }

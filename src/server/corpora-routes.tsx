@@ -40,7 +40,7 @@ async function add(name: string, bytes: Uint8Array): Promise<UserCorpus> {
   try {
     return await addUserCorpusOffThread(name, bytes);
   } catch (e) {
-    if (e instanceof RangeError) throw new CorpusRefused(e.message, 400);
+    if ((e as Error).name === 'RangeError') throw new CorpusRefused((e as Error).message, 400);
     throw e;
   }
 }

@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import type { PatternName } from '../bpe/patterns.js';
 import { exportVocabularyOffThread, type VocabExportFormat } from '../jobs/vocab-export.js';
-import { ImportError, importVocabularyOffThread, type ImportFormat } from '../jobs/vocab-import.js';
+import { importVocabularyOffThread, type ImportFormat } from '../jobs/vocab-import.js';
 import { shippedVocabularyPath } from '../store/tokenizers.js';
 import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary, userVocabularyPath } from '../store/user-vocabularies.js';
 import { MergeTreeView, Scrub, TokenTable, VocabError, VocabListPage, VocabPage, type ScrubView } from '../../views/vocab.js';
@@ -107,7 +107,7 @@ async function importVocabulary(c: Context): Promise<string> {
   try {
     await importVocabularyOffThread(name, new Uint8Array(await file.arrayBuffer()), format, pattern);
   } catch (e) {
-    if (e instanceof ImportError) throw new ImportRefused(e.message, 400);
+    if ((e as Error).name === 'ImportError') throw new ImportRefused((e as Error).message, 400);
     throw e;
   }
   return name;
