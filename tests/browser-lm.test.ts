@@ -29,11 +29,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`LM studio in Chromium${HAVE_CHROMIUM ? '' : ` (
     await page.click('#lm-build-form button[type=submit]');
     await expect.poll(() => page.locator('#lm-job-state').textContent(), { timeout: 60_000 }).toBe('done');
     expect(await page.locator('#lm-job-message').textContent()).toMatch(/saved model pz3/);
-    await page.goto(`${lab.url}/lm`);
-    expect(await page.locator('#lm-models').textContent()).toContain('pz3');
+    // the list, the models and the board follow the panel without a reload
+    await expect.poll(() => page.locator('#lm-models').textContent()).toContain('pz3');
+    expect(await page.locator('#lm-job-list .state-done').count()).toBe(1);
     expect(await page.locator('.lm-board[data-corpus="parallel-zh-en"]').textContent()).toContain('pz3');
+    await page.fill('input[name=L]', '100277');
     await page.fill('input[name=K]', '50');
-    await expect.poll(() => page.locator('#lm-space-log10').textContent()).toMatch(/^25\d\./); // 50 log10(100k+)
+    await expect.poll(() => page.locator('#lm-space-log10').textContent()).toBe('250.060'); // 50 log10(100277) + a little
     await screenshot(page, 'lm-list');
     await page.click('#lm-models a:has-text("pz3")');
     await expect.poll(() => page.locator('h1').textContent()).toBe('pz3');

@@ -227,6 +227,38 @@ describe('pages', () => {
   });
 });
 
+describe('the build form', () => {
+  const form = (fields: Record<string, string>, htmx: boolean) =>
+    app.request('/lm', { method: 'POST', body: new URLSearchParams(fields), headers: htmx ? { 'HX-Request': 'true' } : {} });
+
+  it('starts a build: a plain post is redirected to the job, htmx gets the panel with the job list beside it', async () => {
+    const plain = await form({ tokenizer: 'cl100k_base', corpus: 'pets', order: '2', name: 'by-form' }, false);
+    expect(plain.status).toBe(303);
+    const id = new URL(plain.headers.get('location')!, 'http://x').searchParams.get('job')!;
+    expect((await finished(id)).state).toBe('done');
+    const panel = await (await app.request(`/fragment/lm/job/${id}`)).text();
+    expect(panel).toContain('id="lm-job-panel"');
+    expect(panel).not.toContain('hx-trigger="every 500ms"'); // finished: the polling stops
+    expect(panel).toMatch(/<table id="lm-models"[^>]*hx-swap-oob="true"[\s\S]*by-form/); // the model table follows
+    const htmx = await form({ tokenizer: 'cl100k_base', corpus: 'pets', order: '2', name: 'by-htmx' }, true);
+    expect(htmx.status).toBe(200);
+    expect(htmx.headers.get('HX-Replace-Url')).toMatch(/^\/lm\?job=/);
+    const html = await htmx.text();
+    expect(html).toContain('id="lm-job-panel"');
+    expect(html).toMatch(/id="lm-job-list"[^>]*hx-swap-oob="true"/);
+    await jobManager().settled();
+  });
+
+  it('shows a refusal: the page with its status for a plain post, a 200 fragment for htmx', async () => {
+    const plain = await form({ tokenizer: 'cl100k_base', corpus: 'pets', order: 'five' }, false);
+    expect(plain.status).toBe(400);
+    expect(await plain.text()).toMatch(/class="error"[^>]*>&quot;order&quot; must be an integer/);
+    const htmx = await form({ tokenizer: 'cl100k_base', corpus: 'nope', order: '3' }, true);
+    expect(htmx.status).toBe(200);
+    expect(await htmx.text()).toMatch(/class="error">unknown corpus/);
+  });
+});
+
 describe('the build job', () => {
   it('stops when cancelled while it tokenizes, and saves no model', async () => {
     const res = await post('/api/lm/build', { tokenizer: 'cl100k_base', corpus: 'tang-poems', order: 3, name: 'cancelled' });

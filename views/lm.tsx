@@ -68,10 +68,14 @@ export function LmListPage(props: {
   );
 }
 
-function ModelTable(props: { models: ModelRecord[] }) {
-  if (props.models.length === 0) return <p class="note" id="lm-models">No models yet: build one below.</p>;
+/** `oob` marks a part for htmx to swap in beside the job panel's fragment (the page follows the build). */
+const oobOf = (oob?: boolean) => (oob ? { 'hx-swap-oob': 'true' } : {});
+
+function ModelTable(props: { models: ModelRecord[]; oob?: boolean }) {
+  const oob = oobOf(props.oob);
+  if (props.models.length === 0) return <p class="note" id="lm-models" {...oob}>No models yet: build one below.</p>;
   return (
-    <table id="lm-models" class="jobs">
+    <table id="lm-models" class="jobs" {...oob}>
       <thead><tr><th>model</th><th>tokenizer</th><th>vocabulary</th><th>corpus</th><th>order</th><th>n-grams</th><th>file</th><th>held-out bits/byte</th><th>built</th><th></th></tr></thead>
       <tbody>
         {props.models.map((m) => (
@@ -164,10 +168,27 @@ export function LmJobPanel(props: { job: LmJob }) {
   );
 }
 
-function LmJobList(props: { jobs: LmJob[] }) {
-  if (props.jobs.length === 0) return <p class="note" id="lm-job-list">No builds yet.</p>;
+/**
+ * The job panel as a fragment, with the job list beside it and, once the job has finished, the model table and
+ * the board: the page follows the build without a reload.
+ */
+export function LmJobFragment(props: { job: LmJob; jobs: LmJob[]; models: ModelRecord[]; board: Array<{ corpus: string; models: ModelRecord[] }> }) {
+  const finished = !active(props.job);
   return (
-    <table id="lm-job-list" class="jobs">
+    <>
+      <LmJobPanel job={props.job} />
+      <LmJobList jobs={props.jobs} oob />
+      {finished ? <ModelTable models={props.models} oob /> : null}
+      {finished ? <Board board={props.board} oob /> : null}
+    </>
+  );
+}
+
+function LmJobList(props: { jobs: LmJob[]; oob?: boolean }) {
+  const oob = oobOf(props.oob);
+  if (props.jobs.length === 0) return <p class="note" id="lm-job-list" {...oob}>No builds yet.</p>;
+  return (
+    <table id="lm-job-list" class="jobs" {...oob}>
       <thead><tr><th>name</th><th>state</th><th>tokenizer</th><th>corpus</th><th>order</th><th>started</th><th>message</th></tr></thead>
       <tbody>
         {props.jobs.map((j) => (
@@ -187,11 +208,12 @@ function LmJobList(props: { jobs: LmJob[] }) {
 }
 
 /** Held-out bits per byte, one table per corpus: comparable across tokenizers, unlike per-token perplexity. */
-function Board(props: { board: Array<{ corpus: string; models: ModelRecord[] }> }) {
-  if (props.board.length === 0) return <p class="note" id="lm-board">No scores yet: every build scores its corpus’s held-out split.</p>;
+function Board(props: { board: Array<{ corpus: string; models: ModelRecord[] }>; oob?: boolean }) {
+  const oob = oobOf(props.oob);
+  if (props.board.length === 0) return <p class="note" id="lm-board" {...oob}>No scores yet: every build scores its corpus’s held-out split.</p>;
   const worst = Math.max(...props.board.flatMap((g) => g.models.map((m) => m.heldOut!.bitsPerByte)));
   return (
-    <div id="lm-board">
+    <div id="lm-board" {...oob}>
       <p class="note">
         Each model’s log-probability of its corpus’s held-out lines, divided by their UTF-8 bytes. Per byte, not per token: a
         tokenizer with longer tokens predicts fewer, harder tokens, so per-token perplexity would not compare it fairly. Lower is better.

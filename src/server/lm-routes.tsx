@@ -9,7 +9,7 @@
 import { Hono, type Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
-import { LmListPage, LmJobPanel, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
+import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
 import { DEFAULT_FIELDS, LM_VIEWS, LmModelPage, LmResultError, Result, type LmFields, type LmResult, type LmView } from '../../views/lm-model.js';
 import { readJson } from './jobs-routes.js';
 import {
@@ -45,6 +45,11 @@ function tokenJson(c: Context, value: unknown, status: 200 | 202 = 200): Respons
 async function submitBuild(body: unknown): Promise<LmJob> {
   const params = await checkLmBuildParams(body);
   return lmJobs().submit<LmBuildParams>('lm', params.name, params) as LmJob;
+}
+
+/** The job's panel with the parts of the list page that follow it. */
+function jobFragment(c: Context, job: LmJob) {
+  return c.html(<LmJobFragment job={job} jobs={lmJobs().list('lm') as LmJob[]} models={listUserModels()} board={bitsPerByteBoard()} />);
 }
 
 function lmJob(id: string): LmJob | undefined {
@@ -123,7 +128,7 @@ export function lmRoutes(): Hono {
       const job = await submitBuild(buildRequestOf(form));
       if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}`, 303);
       c.header('HX-Replace-Url', `/lm?job=${encodeURIComponent(job.id)}`);
-      return c.html(<LmJobPanel job={job} />);
+      return jobFragment(c, job);
     } catch (e) {
       const r = refusal(e);
       if (r === undefined) throw e;
@@ -135,14 +140,14 @@ export function lmRoutes(): Hono {
 
   app.get('/fragment/lm/job/:id', (c) => {
     const job = lmJob(c.req.param('id'));
-    return job ? c.html(<LmJobPanel job={job} />) : c.html(<LmError message="no such build job" />, 404);
+    return job ? jobFragment(c, job) : c.html(<LmError message="no such build job" />, 404);
   });
 
   app.post('/fragment/lm/job/:id/cancel', (c) => {
     const job = lmJob(c.req.param('id'));
     if (job === undefined) return c.html(<LmError message="no such build job" />, 404);
     lmJobs().cancel(job.id);
-    return c.html(<LmJobPanel job={job} />);
+    return jobFragment(c, job);
   });
 
   app.get('/fragment/lm/space', (c) => {
