@@ -200,6 +200,13 @@ describe('pages', () => {
     expect((await app.request('/lm/nope')).status).toBe(404);
   });
 
+  it('draws at most 5000 tokens of a long text on the surprisal view; the totals cover all of it', async () => {
+    const text = Array.from({ length: 1000 }, () => 'the cat sat on the mat').join('\n'); // 1000 × (6 tokens + </s>)
+    const html = await (await app.request('/fragment/lm/pets3/surprisal', { method: 'POST', body: new URLSearchParams({ text }) })).text();
+    expect(html.match(/class="lm-tok"/g)).toHaveLength(5000);
+    expect(html).toMatch(/id="lm-cut">The first 5000 tokens are drawn; the totals cover all 7000/);
+  });
+
   it('shows the size of the space as a power of ten, computed without overflow', async () => {
     expect(log10SequenceCount(10, 3)).toBeCloseTo(Math.log10(1110), 12);
     expect(log10SequenceCount(2, 10)).toBeCloseTo(Math.log10(2046), 12);
@@ -224,6 +231,21 @@ describe('pages', () => {
     expect((await app.request('/lm/doomed/delete', { method: 'POST' })).status).toBe(404);
     await build({ tokenizer: 'cl100k_base', corpus: 'pets', order: 2, name: 'doomed' });
     expect(await contexts()).toBe(1);
+  });
+});
+
+describe('a model over your vocabulary', () => {
+  it('is refused with 409 once its tokenizer is deleted', async () => {
+    const train = await post('/api/train', { name: 'petvocab', corpora: ['pets'], vocabSize: 300, pattern: 'cjk', minFrequency: 2, specials: [] });
+    expect(train.status).toBe(202);
+    expect((await finished(((await train.json()) as { job: JobRecord }).job.id)).state).toBe('done');
+    expect((await build({ tokenizer: 'petvocab', corpus: 'pets', order: 2, name: 'petlm' })).state).toBe('done');
+    expect((await post('/api/lm/petlm/score', { text: 'the cat' })).status).toBe(200);
+    expect((await app.request('/api/vocabularies/petvocab', { method: 'DELETE' })).status).toBe(200);
+    const res = await post('/api/lm/petlm/score', { text: 'the cat' });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toMatch(/tokenizer petvocab, which no longer exists/);
+    expect((await app.request('/lm/petlm')).status).toBe(409);
   });
 });
 

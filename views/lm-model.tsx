@@ -141,8 +141,25 @@ const pct = (p: number) => (p >= 0.001 ? p.toFixed(4) : p.toExponential(2));
 /** Green for a likely token, red for a surprising one (16 bits and more). */
 const heat = (log2prob: number) => `background:hsl(${(120 * (1 - Math.min(16, -log2prob) / 16)).toFixed(0)} 75% 82%)`;
 
+/** Tokens drawn on the surprisal view (each is a span with its hover line); the totals cover the whole text. */
+export const MAX_SHOWN_TOKENS = 5000;
+
+/** The lines cut to the first MAX_SHOWN_TOKENS tokens. */
+function shownLines(lines: Surprisal['lines']): Surprisal['lines'] {
+  const out: Surprisal['lines'] = [];
+  let room = MAX_SHOWN_TOKENS;
+  for (const line of lines) {
+    if (room <= 0) break;
+    out.push(line.slice(0, room));
+    room -= line.length;
+  }
+  return out;
+}
+
 function SurprisalResult(props: { s: Surprisal }) {
   const { totals: t, lines } = props.s;
+  const shown = shownLines(lines);
+  const cut = t.tokens + t.sequences > MAX_SHOWN_TOKENS;
   return (
     <div>
       <table class="stats lm-totals" id="lm-totals">
@@ -154,7 +171,7 @@ function SurprisalResult(props: { s: Surprisal }) {
       </table>
       <p id="lm-hover" class="note">Hover a token: its probability, log₂ probability and the context the model used.</p>
       <div class="tokens lm-tokens">
-        {lines.map((line) => (
+        {shown.map((line) => (
           <div class="lm-line">
             {line.map((t) => (
               <span class="lm-tok" style={heat(t.log2prob)} data-info={`${label(t)} · P = ${pct(2 ** t.log2prob)} · log₂ P = ${t.log2prob.toFixed(2)} · context: used ${t.context} of the ${t.visible} token${t.visible === 1 ? '' : 's'} it could see`}>
@@ -164,6 +181,7 @@ function SurprisalResult(props: { s: Surprisal }) {
           </div>
         ))}
       </div>
+      {cut ? <p class="note" id="lm-cut">The first {MAX_SHOWN_TOKENS} tokens are drawn; the totals cover all {t.tokens + t.sequences}.</p> : null}
       <p class="note">
         Colour: green is likely, red is surprising (16 bits or more). &lt;/s&gt; ends each line: the model predicts the line break too.
         Context: the model sees at most its order − 1 preceding tokens (&lt;s&gt; included) and uses the longest of them it counted in training.
