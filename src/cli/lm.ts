@@ -71,6 +71,7 @@ async function buildCommand(args: string[]): Promise<void> {
   const order = orderOption(values.order);
   const out = required(values.out, '--out');
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   let model: LanguageModel;
   if (values.ids !== undefined) {
     if (values.corpus !== undefined) throw new UsageError('give --corpus or --ids, not both');
@@ -107,10 +108,16 @@ async function buildCommand(args: string[]): Promise<void> {
     fileBytes,
     bytesPerNgram: fileBytes / total,
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: cpuSecondsSince(cpuStart),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   print(!!values.json, summary, `${out}: ${model.info.mode} ${order}-gram, ${total} n-grams (${ngrams.join(' / ')}), ` +
     `${fileBytes} bytes (${summary.bytesPerNgram.toFixed(2)} per n-gram), ${summary.seconds.toFixed(2)} s\n`);
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 async function modelOption(value: string | undefined): Promise<LanguageModel> {

@@ -12,7 +12,7 @@
  *
  * Token-level names: token ids are >= 0; `START` (`<s>`), `END` (`</s>`) and `UNKNOWN` (`<unk>`) are negative.
  */
-import { BOS, EOS, UNK, countNGrams, linkSuffixes, type NGramTrie, type TrieLevel } from './ngram-trie.js';
+import { BOS, EOS, UNK, countNGrams, findWord, linkSuffixes, type NGramTrie, type TrieLevel } from './ngram-trie.js';
 import { contextWeights, discounted, discountsOf, trieCounts, type CountSource, type Discount } from './kneser-ney.js';
 import { CountArray, narrowest, type UintArray } from './packed.js';
 
@@ -71,6 +71,10 @@ export class LanguageModel implements CountSource {
   private readonly denom: Float64Array[];
   /** P(w) of every word; 1 for `<s>`, as lmplz writes it (it is never predicted). */
   private readonly unigram: Float64Array;
+  /** Per level l >= 1: index in level l - 1 of each n-gram minus its first word. */
+  private readonly suffix: Uint32Array[];
+  /** Per level: P(last word | the others) of each n-gram (level 0: the unigrams). */
+  private readonly ngramProb: Float64Array[];
   /** token id -> dense word (0, `<unk>`, for tokens never seen). */
   private readonly wordIndex: Uint32Array;
   private unseenIds: Uint32Array | null = null;
@@ -96,10 +100,48 @@ export class LanguageModel implements CountSource {
       this.unigram[w] = discounted(this.discounts[0], this.count(0, w)) / this.denom[0][0] + this.gamma[0][0] * uniform;
     }
     this.unigram[BOS] = 1;
+    ({ suffix: this.suffix, prob: this.ngramProb } = this.linkNGrams());
     let maxToken = -1;
     for (const t of this.tokens) maxToken = Math.max(maxToken, t);
     this.wordIndex = new Uint32Array(Math.max(maxToken + 1, parts.info.vocabularySize ?? 0));
     for (let i = 0; i < this.tokens.length; i++) this.wordIndex[this.tokens[i]] = i + 3;
+  }
+
+  /**
+   * Each n-gram's suffix and interpolated probability, level by level: the suffixes of context c's children
+   * are children of c's suffix, so one search in a short range finds each. The probability is the estimate's
+   * formula in the estimate's order of operations (so it is bit for bit the same).
+   */
+  private linkNGrams(): { suffix: Uint32Array[]; prob: Float64Array[] } {
+    const levels = this.levels;
+    const suffix = [new Uint32Array(0)];
+    const prob = [this.unigram];
+    for (let l = 1; l < this.order; l++) {
+      const size = levels[l].size;
+      const up = new Uint32Array(size);
+      const p = new Float64Array(size);
+      const words = levels[l].word!;
+      const starts = levels[l - 1].childStart!;
+      const d = this.discounts[l];
+      for (let c = 0; c < levels[l - 1].size; c++) {
+        const a = starts[c];
+        const b = starts[c + 1];
+        const cs = l >= 2 ? suffix[l - 1][c] : 0;
+        // c's children and its suffix's are both sorted by word: each search starts past the last one found
+        let sa = l >= 2 ? levels[l - 2].childStart![cs] : 0;
+        const sb = l >= 2 ? levels[l - 2].childStart![cs + 1] : 0;
+        for (let i = a; i < b; i++) {
+          const s = l === 1 ? words[i] : findWord(levels[l - 1].word!, sa, sb, words[i]);
+          if (s < 0) throw new Error(`n-gram ${i} of order ${l + 1} has no suffix n-gram`);
+          sa = s + 1;
+          up[i] = s;
+          p[i] = discounted(d, levels[l].count.get(i)) / this.denom[l][c] + this.gamma[l][c] * prob[l - 1][s];
+        }
+      }
+      suffix.push(up);
+      prob.push(p);
+    }
+    return { suffix, prob };
   }
 
   levelSize(l: number): number {
@@ -215,32 +257,33 @@ export class LanguageModel implements CountSource {
   }
 
   /**
-   * Interpolated Kneser-Ney from the unigram up: p_j = u_j(word) + gamma(c_j) p_(j-1) for each context c_j
-   * (the last j words) in the trie. Searching `word` among c_j's children also finds the node of the last
-   * j + 1 words after it, which is the next state: scoring a sequence never walks the trie from its root.
+   * P(word | state) by the longest n-gram (c_m, word) in the trie: its probability (interpolated at
+   * construction), times gamma(c_j) for each longer context c_j that interpolates; equal, bit for bit, to
+   * interpolating from the unigram up (p_j = u_j + gamma(c_j) p_(j-1), u_j = 0 where c_j word is absent).
+   * The next state is (c_j, word) for j <= m: the entry found, then its suffixes, with no other search.
    */
   private step(state: ContextState, word: number, next: ContextState | null): number {
     const N = this.order;
-    let p = this.unigram[word];
-    let found = word; // node of the last j words once `word` is pushed
-    let j = 1;
-    for (; j < N; j++) {
-      const c = state[j];
-      if (next !== null) next[j] = found;
-      found = -1;
-      if (c < 0) break;
-      const starts = this.levels[j - 1].childStart!;
-      const a = starts[c];
-      const b = starts[c + 1];
-      // a context without children has none longer either (they would share its suffix)
-      if (a === b) break;
-      const level = this.levels[j];
-      const e = findWord(level.word!, a, b, word);
-      const g = this.gamma[j][c];
-      p = e < 0 ? g * p : discounted(this.discounts[j], level.count.get(e)) / this.denom[j][c] + g * p;
-      found = e;
+    const h = this.interpolationDepth(state);
+    let m = h;
+    let e = -1;
+    for (; m >= 1; m--) {
+      const starts = this.levels[m - 1].childStart!;
+      const c = state[m];
+      e = findWord(this.levels[m].word!, starts[c], starts[c + 1], word);
+      if (e >= 0) break;
     }
-    if (next !== null) for (j++; j < N; j++) next[j] = -1;
+    let p = m === 0 ? this.unigram[word] : this.ngramProb[m][e];
+    for (let j = m + 1; j <= h; j++) p = this.gamma[j][state[j]] * p;
+    if (next !== null) {
+      for (let j = N - 1; j > m + 1; j--) next[j] = -1;
+      let node = m === 0 ? word : e; // an entry of level j: the last j + 1 words after `word`
+      for (let j = m; j >= 1; j--) {
+        if (j + 1 < N) next[j + 1] = node;
+        node = this.suffix[j][node];
+      }
+      next[1] = word;
+    }
     return p;
   }
 
@@ -302,20 +345,6 @@ export class LanguageModel implements CountSource {
     }
     return lo;
   }
-}
-
-/** Index of `word` in the sorted words[a .. b - 1], or -1. */
-function findWord(words: UintArray, a: number, b: number, word: number): number {
-  let lo = a;
-  let hi = b - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const w = words[mid];
-    if (w === word) return mid;
-    if (w < word) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 /** The model of a counted trie: its arrays narrowed, discounts by the closed form (or lmplz's fallback). */

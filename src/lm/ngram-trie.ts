@@ -39,9 +39,13 @@ export interface NGramTrie {
 /** Index of `word` among the children of entry `parent` of level `l - 1` (level `l` >= 1), or -1. */
 export function findChild(trie: NGramTrie, l: number, parent: number, word: number): number {
   const start = trie.levels[l - 1].childStart;
-  const words = trie.levels[l].word;
-  let lo = start[parent];
-  let hi = start[parent + 1] - 1;
+  return findWord(trie.levels[l].word, start[parent], start[parent + 1], word);
+}
+
+/** Index of `word` in the sorted words[a .. b - 1], or -1 (a child range: the trie's and the model's). */
+export function findWord(words: Uint16Array | Uint32Array, a: number, b: number, word: number): number {
+  let lo = a;
+  let hi = b - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const w = words[mid];
