@@ -65,22 +65,33 @@ describe.skipIf(!HAVE_CHROMIUM)(`tokenize page in Chromium${HAVE_CHROMIUM ? '' :
     await page.close();
   });
 
-  it('takes a 100 kB paste: draws the first tokens, says so, and counts them all', async () => {
+  it('takes a 100 kB paste: counts it all, draws a window of tokens and the next one as you scroll', async () => {
     const page = await lab.browser.newPage();
     await page.goto(`${lab.url}/`);
     const line = '分词器把文本切成词元。Tokenizers cut text into tokens, 42 of them!\n';
     const text = line.repeat(Math.ceil(100_000 / Buffer.byteLength(line)));
     await page.locator('textarea[name=text]').fill(text);
-    await expect.poll(() => page.locator('.note').first().textContent()).toMatch(/^Showing the first \d+ of \d+ tokens/);
+    const more = page.locator('.tokens .more');
+    await expect.poll(() => more.textContent()).toMatch(/more tokens, drawn as you scroll/);
     const count = await countNow(page);
-    const drawn = await page.locator('.tokens .t').count();
-    expect(drawn).toBeGreaterThanOrEqual(MAX_RENDERED_TOKENS); // a group of split characters is drawn whole
-    expect(drawn).toBeLessThan(MAX_RENDERED_TOKENS + 4);
-    expect(await page.locator('.note').first().textContent()).toBe(`Showing the first ${drawn} of ${count} tokens; the statistics cover the whole text.`);
-    expect(await page.locator('#ids i').count()).toBe(drawn); // each drawn token's id a hover target
     const api = await fetch(`${lab.url}/api/tokenize`, { method: 'POST', body: JSON.stringify({ text, tokenizer: 'cl100k_base' }) });
     expect(count).toBe(((await api.json()) as { count: number }).count);
+    const drawnNow = () => page.locator('.tokens .t').count();
+    const first = await drawnNow();
+    expect(first).toBeGreaterThanOrEqual(MAX_RENDERED_TOKENS);
+    expect(first).toBeLessThan(MAX_RENDERED_TOKENS + 4); // a group of split characters is drawn whole
+    expect(await more.textContent()).toBe(` … ${count - first} more tokens, drawn as you scroll`);
+    expect(await page.locator('#ids i').count()).toBe(first);
     expect(new URL(page.url()).searchParams.get('text')).toBeNull(); // too long for the shareable URL
+
+    await more.scrollIntoViewIfNeeded();
+    await expect.poll(drawnNow).toBeGreaterThan(first + MAX_RENDERED_TOKENS / 2);
+    const second = await drawnNow();
+    expect(await page.locator('#ids i').count()).toBe(second); // the new tokens' ids are hover targets too
+    expect((await page.locator('#ids').textContent())!.split(' ').length).toBe(count); // and copying still takes all
+    const late = page.locator(`.tokens .t[data-i="${first + 10}"]`);
+    await late.hover();
+    expect(await page.locator('#ids i.on').textContent()).toBe(await late.getAttribute('data-id'));
     await page.close();
   });
 

@@ -116,25 +116,68 @@ describe('tokenize page', () => {
     expect(await page.text()).toMatch(/class="error"/);
   });
 
-  it('draws at most MAX_RENDERED_TOKENS spans of a long text and says so; the counts cover it all', async () => {
+  it('draws the first MAX_RENDERED_TOKENS tokens of a long text and a marker that asks for more; the counts cover it all', async () => {
     const n = MAX_RENDERED_TOKENS + 100;
     const html = await (await fragment({ text: ' a'.repeat(n), tokenizer: 'cl100k_base' })).text();
     expect(html.match(/<span class="t"/g)?.length).toBe(MAX_RENDERED_TOKENS);
     expect(html).toContain(`<td id="count">${n}</td>`);
-    expect(html).toContain(`Showing the first ${MAX_RENDERED_TOKENS} of ${n} tokens`);
+    expect(html).toMatch(
+      new RegExp(`<span class="more note" hx-post="/fragment/tokens" hx-trigger="revealed" hx-swap="outerHTML" hx-include="#tokenize-form" hx-vals="{&quot;from&quot;:&quot;${MAX_RENDERED_TOKENS}&quot;}"[^>]*> … 100 more tokens, drawn as you scroll</span></div>`),
+    );
     // The ids view holds every id (copying takes them all), the drawn ones as hover targets.
     expect(html.match(/<i>/g)?.length).toBe(MAX_RENDERED_TOKENS);
     expect(idsText(html).split(' ').length).toBe(n);
   });
 
-  it('draws a group of split characters whole where the window would cut it, with an id for each drawn token', async () => {
+  it('draws the rest window by window, each with its ids as hover targets out of band, until no marker is left', async () => {
+    const text = '分词器把文本切成词元, then counts them: 猫 🤖\n'.repeat(400);
+    const first = await (await fragment({ text, tokenizer: 'cl100k_base' })).text();
+    const all = ((await (await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text, tokenizer: 'cl100k_base' }) })).json()) as { tokens: { id: number }[] }).tokens;
+    expect(all.length).toBeGreaterThan(2 * MAX_RENDERED_TOKENS);
+    const drawn = [...first.matchAll(/data-id="(\d+)" data-i="(\d+)"/g)].map((m) => [Number(m[2]), Number(m[1])]);
+    let ids = idsText(first.slice(first.indexOf('<pre id="ids">'), first.indexOf('<span id="ids-rest">')) + '</pre>');
+    let from = first.match(/hx-vals="\{&quot;from&quot;:&quot;(\d+)&quot;\}"/);
+    let windows = 1;
+    while (from !== null) {
+      const res = await app.request('/fragment/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ text, tokenizer: 'cl100k_base', from: from[1] }).toString(),
+      });
+      const html = await res.text();
+      const spans = [...html.matchAll(/data-id="(\d+)" data-i="(\d+)"/g)].map((m) => [Number(m[2]), Number(m[1])]);
+      expect(spans[0][0]).toBe(Number(from[1]));
+      drawn.push(...spans);
+      const targets = html.match(/<span hx-swap-oob="beforebegin:#ids-rest">(.*?)<\/span><span id="ids-rest" hx-swap-oob="innerHTML">/s)![1];
+      expect([...targets.matchAll(/<i>(\d+)<\/i>/g)].map((m) => Number(m[1]))).toEqual(spans.map(([, id]) => id));
+      ids += targets.replace(/<[^>]*>/g, '');
+      from = html.match(/hx-vals="\{&quot;from&quot;:&quot;(\d+)&quot;\}"/);
+      windows++;
+    }
+    expect(windows).toBeGreaterThan(2);
+    expect(drawn).toEqual(all.map((t, i) => [i, t.id]));
+    expect(ids).toBe(all.map((t) => t.id).join(' '));
+  });
+
+  it('refuses a window that starts outside the tokens', async () => {
+    for (const from of ['-1', '7', 'x', '']) {
+      const res = await app.request('/fragment/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ text: 'a b c', tokenizer: 'cl100k_base', from }).toString(),
+      });
+      expect(res.status, from).toBe(400);
+    }
+  });
+
+  it('ends a window at the end of a group of split characters, with an id for each drawn token', async () => {
     const text = ' a'.repeat(MAX_RENDERED_TOKENS - 2) + '猫猫'; // cl100k_base: 猫 is three tokens
     const html = await (await fragment({ text, tokenizer: 'cl100k_base' })).text();
     const drawn = html.match(/<span class="t[ "]/g)?.length;
     expect(drawn).toBeGreaterThan(MAX_RENDERED_TOKENS);
     expect(html.match(/<i>/g)?.length).toBe(drawn);
-    expect(html).toContain(`Showing the first ${drawn} of `);
-    expect(html).toMatch(/<span class="grp-text">猫<\/span>(<span class="t hex"[^>]*>[0-9a-f ]+<\/span>){3}<\/span><\/div>/);
+    expect(html).toMatch(/<span class="grp-text">猫<\/span>(<span class="t hex"[^>]*>[0-9a-f ]+<\/span>){3}<\/span><span class="more note"[^>]*hx-vals="\{&quot;from&quot;:&quot;(\d+)&quot;\}"[^>]*> … 3 more tokens/);
+    expect(html).toContain(`&quot;from&quot;:&quot;${drawn}&quot;`);
   });
 
   it('ties each drawn token and its id in the ids view by the token index, for hovering either', async () => {

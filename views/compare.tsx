@@ -9,7 +9,7 @@ import { MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS } from '../src/server/compa
 import type { TokenizerEntry } from '../src/server/tokenize.js';
 import { raw } from 'hono/html';
 import { Layout } from './layout.js';
-import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, ResultSlot, TextBox, tokenizerGroups, Tokens, wholeGroups } from './tokenize.js';
+import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, ResultSlot, TextBox, tokenizerGroups, TokenSpans, wholeGroups } from './tokenize.js';
 
 /** Each panel draws the tokens of this many leading UTF-16 units (the same stretch of text in every panel). */
 export const COMPARE_WINDOW = 2_000;
@@ -70,7 +70,9 @@ function Panel(props: { result: Compared; position: number; cuts: ReadonlySet<nu
         <strong class="cmp-count">{r.ids.length}</strong> tokens · {fmt(r.stats.bytesPerToken)} bytes/token ·{' '}
         {own} boundaries not shared by all
       </p>
-      <Tokens result={r} whitespace={false} limit={drawnTokens(r)} cuts={cuts} />
+      <div class="tokens">
+        <TokenSpans result={r} whitespace={false} from={0} to={drawnTokens(r)} cuts={cuts} />
+      </div>
     </section>
   );
 }

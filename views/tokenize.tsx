@@ -35,8 +35,11 @@ document.addEventListener('mouseover', (e) => {
   if (out) out.textContent = token.title;
 });`;
 
-/** At most this many tokens are drawn as spans; the statistics always cover the whole text. */
-export const MAX_RENDERED_TOKENS = 5_000;
+/**
+ * Tokens are drawn this many at a time (a little more to end at a group's end): the first window with the
+ * result, each next one when the reader scrolls to the end of the drawn ones. The statistics cover the whole text.
+ */
+export const MAX_RENDERED_TOKENS = 2_000;
 
 export interface TokenizeOptions {
   text: string;
@@ -97,14 +100,15 @@ export function wholeGroups(spans: readonly TokenSpan[], n: number): number {
 }
 
 /**
- * The first `limit` tokens of a result as spans (`limit` at a group's end: see wholeGroups), a split character's tokens grouped (a group is drawn whole).
- * `cuts`: UTF-16 offsets whose boundary gets marked (the compare page's boundaries not every tokenizer shares).
+ * Tokens [from, to) of a result as spans, a split character's tokens grouped (`from` and `to` at group ends: see
+ * wholeGroups). `cuts`: UTF-16 offsets whose boundary gets marked (the compare page's boundaries not every
+ * tokenizer shares).
  */
-export function Tokens(props: { result: Tokenized; whitespace: boolean; limit: number; cuts?: ReadonlySet<number> }) {
+export function TokenSpans(props: { result: Tokenized; whitespace: boolean; from: number; to: number; cuts?: ReadonlySet<number> }) {
   const { spans, text } = props.result;
   const cut = (end: number) => props.cuts !== undefined && props.cuts.has(end);
   const out = [];
-  for (let i = 0; i < props.limit; ) {
+  for (let i = props.from; i < props.to; ) {
     const g = spans[i].group;
     if (g === null) {
       out.push(<Token span={spans[i]} text={text} whitespace={props.whitespace} cut={cut(spans[i].end)} />);
@@ -116,7 +120,41 @@ export function Tokens(props: { result: Tokenized; whitespace: boolean; limit: n
     out.push(<Group spans={spans.slice(i, j)} text={text} whitespace={props.whitespace} cut={cut(spans[j - 1].end)} />);
     i = j;
   }
-  return <div class="tokens">{out}</div>;
+  return <>{out}</>;
+}
+
+/** Where the window of tokens drawn from `from` ends. */
+export function windowEnd(result: Tokenized, from: number): number {
+  return wholeGroups(result.spans, Math.min(result.spans.length, from + MAX_RENDERED_TOKENS));
+}
+
+/**
+ * A window of tokens from `from`, then (while tokens remain) the marker that asks for the next window when it
+ * scrolls into view and is replaced by it. It is dropped while the form has a request in flight: a new text
+ * replaces the whole result.
+ */
+export function TokenWindow(props: { result: Tokenized; whitespace: boolean; from: number }) {
+  const { result, from } = props;
+  const to = windowEnd(result, from);
+  const left = result.spans.length - to;
+  return (
+    <>
+      <TokenSpans result={result} whitespace={props.whitespace} from={from} to={to} />
+      {left > 0 ? (
+        <span
+          class="more note"
+          hx-post="/fragment/tokens"
+          hx-trigger="revealed"
+          hx-swap="outerHTML"
+          hx-include="#tokenize-form"
+          hx-vals={JSON.stringify({ from: String(to) })}
+          hx-sync="#tokenize-form:drop"
+        >
+          {' '}… {left} more tokens, drawn as you scroll
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 export function fmt(x: number | null, digits = 2): string {
@@ -162,49 +200,71 @@ function Stats(props: { result: Tokenized }) {
   );
 }
 
-/**
- * The ids: the drawn tokens' ids as hover targets (an id's position among them is its token's index), the rest
- * as plain text (copying takes them all).
- */
-function Ids(props: { ids: readonly number[]; drawn: number }) {
-  const { ids, drawn } = props;
-  const rest = ids.length > drawn ? ' ' + ids.slice(drawn).join(' ') : '';
+/** The ids of tokens [from, to) as hover targets (an id's position among them is its token's index). */
+function IdTargets(props: { ids: readonly number[]; from: number; to: number }) {
   return (
-    <pre id="ids">
-      {ids.slice(0, drawn).map((id, i) => (
+    <>
+      {props.ids.slice(props.from, props.to).map((id, k) => (
         <>
-          {i > 0 ? ' ' : ''}
+          {props.from + k > 0 ? ' ' : ''}
           <i>{String(id)}</i>
         </>
       ))}
-      {rest}
-    </pre>
+    </>
   );
+}
+
+/** The ids not drawn yet, as plain text after the targets (copying takes every id). */
+function IdsRest(props: { ids: readonly number[]; from: number }) {
+  return <>{props.from < props.ids.length ? (props.from > 0 ? ' ' : '') + props.ids.slice(props.from).join(' ') : ''}</>;
 }
 
 /** The result fragment htmx swaps into #result. */
 export function TokenizeResult(props: { result: Tokenized; whitespace: boolean }) {
   const { result } = props;
-  const drawn = wholeGroups(result.spans, Math.min(result.spans.length, MAX_RENDERED_TOKENS));
+  const drawn = windowEnd(result, 0);
   return (
     <div>
       <p class="summary">
         <strong>{result.ids.length}</strong> tokens with <strong>{result.tokenizer}</strong>
       </p>
-      <Tokens result={result} whitespace={props.whitespace} limit={drawn} />
-      {result.spans.length > drawn ? (
-        <p class="note">Showing the first {drawn} of {result.spans.length} tokens; the statistics cover the whole text.</p>
-      ) : null}
+      <div class="tokens">
+        <TokenWindow result={result} whitespace={props.whitespace} from={0} />
+      </div>
       <p id="hover" class="note" aria-live="polite"></p>
       <Stats result={result} />
       <details open>
         <summary>ids</summary>
-        <Ids ids={result.ids} drawn={drawn} />
+        <pre id="ids">
+          <IdTargets ids={result.ids} from={0} to={drawn} />
+          <span id="ids-rest">
+            <IdsRest ids={result.ids} from={drawn} />
+          </span>
+        </pre>
         <button type="button" onclick="navigator.clipboard.writeText(document.getElementById('ids').textContent)">
           copy ids
         </button>
       </details>
     </div>
+  );
+}
+
+/**
+ * The next window of tokens from `from` (it replaces the marker that asked for it) and, out of band, their ids
+ * as hover targets before #ids-rest and what remains of the plain ids.
+ */
+export function MoreTokens(props: { result: Tokenized; whitespace: boolean; from: number }) {
+  const { result, from } = props;
+  return (
+    <>
+      <TokenWindow result={result} whitespace={props.whitespace} from={from} />
+      <span hx-swap-oob="beforebegin:#ids-rest">
+        <IdTargets ids={result.ids} from={from} to={windowEnd(result, from)} />
+      </span>
+      <span id="ids-rest" hx-swap-oob="innerHTML">
+        <IdsRest ids={result.ids} from={windowEnd(result, from)} />
+      </span>
+    </>
   );
 }
 

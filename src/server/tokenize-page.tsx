@@ -1,6 +1,6 @@
 /** The tokenize page's routes: GET / and the fragment htmx asks for as the user types. */
 import { Hono, type Context } from 'hono';
-import { TokenizeError, TokenizePage, TokenizeResult, type TokenizeOptions } from '../../views/tokenize.js';
+import { MoreTokens, TokenizeError, TokenizePage, TokenizeResult, type TokenizeOptions } from '../../views/tokenize.js';
 import {
   DEFAULT_TOKENIZER,
   listTokenizers,
@@ -84,6 +84,21 @@ export function tokenizePageRoutes(): Hono {
     c.header('HX-Replace-Url', shareUrl(options.text.length <= MAX_URL_TEXT ? options : { ...options, text: '' }));
     if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
     return c.html(<TokenizeResult result={result} whitespace={options.whitespace} />);
+  });
+
+  // The next window of tokens, asked for by the marker at the end of the drawn ones (see TokenWindow). The
+  // server keeps nothing between requests: it encodes the text again.
+  routes.post('/fragment/tokens', async (c) => {
+    const form = await readPageForm(c);
+    if (form === undefined) return c.html(<TokenizeError message={TOO_LARGE_FORM} />);
+    const options = optionsOf((k) => field(form, k));
+    const { result, error } = await attempt<Tokenized>(() => tokenize(options.text, options.tokenizer));
+    if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
+    const from = /^\d+$/.test(field(form, 'from') ?? '') ? Number(field(form, 'from')) : NaN;
+    if (!(from <= result.spans.length)) {
+      return c.text(`"from" must be a token index from 0 to ${result.spans.length}`, 400);
+    }
+    return c.html(<MoreTokens result={result} whitespace={options.whitespace} from={from} />);
   });
 
   return routes;
