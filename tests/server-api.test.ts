@@ -102,6 +102,18 @@ describe('POST /api/tokenize', () => {
     expect(body.limit).toBe(MAX_TEXT_BYTES);
   });
 
+  it('refuses a body too large to hold a 1 MB text before reading it, on both endpoints', async () => {
+    for (const path of ['/api/tokenize', '/api/compare']) {
+      const res = await app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(7 * MAX_TEXT_BYTES) },
+        body: '{}',
+      });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: expect.stringMatching(/over the limit/), limit: MAX_TEXT_BYTES });
+    }
+  });
+
   it('counts the limit in UTF-8 bytes', async () => {
     const res = await post({ text: '汉'.repeat(Math.ceil(MAX_TEXT_BYTES / 3) + 1), tokenizer: 'cl100k_base' });
     expect(res.status).toBe(413);
