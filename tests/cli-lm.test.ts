@@ -50,6 +50,12 @@ describe('tokenlab lm (lab mode)', () => {
     const file = join(tmp, 'text.txt');
     writeFileSync(file, text);
     expect(JSON.parse((await tokenlab('lm', 'score', '--model', model, '--file', file, '--json')).stdout)).toEqual(s);
+    const perToken = JSON.parse((await tokenlab('lm', 'score', '--model', model, '--file', file, '--json', '--per-token')).stdout);
+    type Scored = Array<{ id: number; log2prob: number; order: number }>;
+    const lines = perToken.lines as Scored[];
+    // each line's tokens, then </s> (id -2)
+    expect(lines.map((l) => l.map((t) => t.id))).toEqual(text.split('\n').map((l) => [...tiktokenEncoding('cl100k_base').encodeOrdinary(l), -2]));
+    expect(lines.flat().reduce((a, t) => a + t.log2prob, 0)).toBeCloseTo(s.log2prob, 10);
   });
 
   it('next: the most probable tokens after a text, in order', async () => {

@@ -175,7 +175,8 @@ export function makeWordLookup(trie: NGramTrie): (token: number) => number {
 }
 
 /**
- * log10 P(word | context) by the ARPA backoff rule: the longest n-gram (context suffix, word) in the model,
+ * log10 P(word | context) by the ARPA backoff rule (for a model imported from ARPA; `LanguageModel` in
+ * model.ts is the fast path, with context states): the longest n-gram (context suffix, word) in the model,
  * plus the backoffs of the longer context suffixes that are in the model. `context` holds word indices,
  * oldest first; only its last order - 1 words matter.
  */
@@ -191,11 +192,11 @@ export function logProb10(model: KneserNeyModel, context: ArrayLike<number>, wor
   // forward, so look each suffix up from its first word.
   const ctxNodes: number[] = [];
   for (let j = 1; j <= h; j++) {
-    const words = Array.prototype.slice.call(context, context.length - j) as number[];
-    let node = words[0];
+    const from = context.length - j;
+    let node = context[from];
     let ok = node < trie.levels[0].word.length;
     for (let i = 1; ok && i < j; i++) {
-      node = findChild(trie, i, node, words[i]);
+      node = findChild(trie, i, node, context[from + i]);
       ok = node >= 0;
     }
     ctxNodes.push(ok ? node : -1);
