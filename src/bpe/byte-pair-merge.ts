@@ -7,7 +7,7 @@
  * O(n log n).
  */
 import { NONE, type RankTable } from './rank-table.js';
-import { spanFilter } from './span-filter.js';
+import { SpanFilter } from './span-filter.js';
 
 /** Parts up to this many bytes are merged by the scan; longer ones by the heap. */
 export const SCAN_MAX = 48;
@@ -25,18 +25,18 @@ export function bytePairMergeBytes(table: RankTable, buf: Uint8Array, n: number,
   if (out.bounds.length < n + 1) out.bounds = new Int32Array(Math.max(n + 1, out.bounds.length * 2));
   if (out.ids.length < n) out.ids = new Int32Array(out.bounds.length);
   const { bounds, ids } = out;
-  const filter = spanFilter(table);
+  const { filter, charToken } = aidsOf(table);
   let parts = 0;
   let from = 0;
   for (let p = 1; p < n; p++) {
     // Only where a character of two or more bytes begins or ends: between ASCII bytes tokens nearly always cross.
     const b = buf[p];
     if ((b & 0xc0) !== 0x80 && (b >= 0xc0 || buf[p - 1] >= 0x80) && !filter.mayCross(buf, p, n)) {
-      parts += mergeRange(table, buf, from, p, bounds, ids, parts);
+      parts += mergeRange(table, charToken, buf, from, p, bounds, ids, parts);
       from = p;
     }
   }
-  parts += mergeRange(table, buf, from, n, bounds, ids, parts);
+  parts += mergeRange(table, charToken, buf, from, n, bounds, ids, parts);
   bounds[parts] = n;
   return parts;
 }
@@ -47,11 +47,39 @@ export interface BpeResult {
 }
 
 /**
+ * What the merge keeps per rank table, built on first use: where pieces may be cut, and `charToken`, the
+ * merge of each 3-byte character met alone (U+0800-U+FFFF, indexed by code point): its token id + 1 when its
+ * bytes merge into one token, -1 when they do not, 0 while unknown. Cut Han runs are mostly single
+ * characters, and one read of this table replaces three hash lookups.
+ */
+interface MergeAids {
+  filter: SpanFilter;
+  charToken: Int32Array;
+}
+
+const aidsByTable = new WeakMap<RankTable, MergeAids>();
+let lastTable: RankTable | undefined;
+let lastAids: MergeAids | undefined;
+
+function aidsOf(table: RankTable): MergeAids {
+  if (table === lastTable) return lastAids!;
+  let aids = aidsByTable.get(table);
+  if (aids === undefined) {
+    aids = { filter: new SpanFilter(table), charToken: new Int32Array(0x10000) };
+    aidsByTable.set(table, aids);
+  }
+  lastTable = table;
+  lastAids = aids;
+  return aids;
+}
+
+/**
  * Merge `buf[s, e)` alone; writes its parts' starts at `bounds[at...]` and their ids at `ids[at...]`, and
  * returns their number.
  */
 function mergeRange(
   table: RankTable,
+  charToken: Int32Array,
   buf: Uint8Array,
   s: number,
   e: number,
@@ -59,6 +87,19 @@ function mergeRange(
   ids: Int32Array,
   at: number,
 ): number {
+  if (e - s === 3 && buf[s] >= 0xe0 && buf[s] < 0xf0) {
+    // One 3-byte character (parts start on character boundaries).
+    const cp = ((buf[s] & 0x0f) << 12) | ((buf[s + 1] & 0x3f) << 6) | (buf[s + 2] & 0x3f);
+    const known = charToken[cp];
+    if (known > 0) {
+      bounds[at] = s;
+      ids[at] = known - 1;
+      return 1;
+    }
+    const parts = mergeShort(table, buf, s, e, bounds, ids, at);
+    if (known === 0) charToken[cp] = parts === 1 ? ids[at] + 1 : -1;
+    return parts;
+  }
   if (e - s <= 3) return mergeShort(table, buf, s, e, bounds, ids, at);
   return e - s <= SCAN_MAX ? scan(table, buf, s, e, bounds, ids, at) : heap(table, buf, s, e, bounds, ids, at);
 }

@@ -48,15 +48,3 @@ export class SpanFilter {
     return (this.bloom[h >>> 5] & (1 << (h & 31))) !== 0;
   }
 }
-
-const filters = new WeakMap<RankTable, SpanFilter>();
-
-/** The filter of a table, built on first use (a few milliseconds for 200k tokens). */
-export function spanFilter(table: RankTable): SpanFilter {
-  let f = filters.get(table);
-  if (f === undefined) {
-    f = new SpanFilter(table);
-    filters.set(table, f);
-  }
-  return f;
-}
