@@ -166,6 +166,11 @@ export class LanguageModel implements CountSource {
     return this.denom[j][c];
   }
 
+  /** P(last word | the others) of entry i of level l: its interpolated probability. */
+  ngramProbability(l: number, i: number): number {
+    return this.ngramProb[l][i];
+  }
+
   /** Number of n-grams of each order. */
   get ngramCounts(): number[] {
     return this.levels.map((l) => l.size);

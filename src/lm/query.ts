@@ -82,13 +82,13 @@ export function trieChildren(model: LanguageModel, context: ArrayLike<number>, l
   if (node < 0 || l + 1 >= model.order) return { found: node >= 0, count: node < 0 ? null : model.count(l, node), children: [], total: 0 };
   const a = l < 0 ? 0 : model.childStart(l, node);
   const b = l < 0 ? model.levelSize(0) : model.childStart(l, node + 1);
-  const state = model.stateOf(words);
   const out: TrieChild[] = [];
   for (let i = a; i < b; i++) {
     const w = model.wordAt(l + 1, i);
     if (w === BOS && l < 0) continue; // the unigram <s> is never predicted
     const children = l + 2 < model.order ? model.childStart(l + 1, i + 1) - model.childStart(l + 1, i) : 0;
-    out.push({ token: model.tokenOf(w), count: model.count(l + 1, i), prob: model.prob(state, w), children });
+    // the child is the longest n-gram for its word after this context: its probability is P(w | context)
+    out.push({ token: model.tokenOf(w), count: model.count(l + 1, i), prob: model.ngramProbability(l + 1, i), children });
   }
   out.sort((x, y) => y.count - x.count || y.prob - x.prob);
   return { found: true, count: l < 0 ? null : model.count(l, node), children: out.slice(0, limit), total: out.length };

@@ -74,12 +74,12 @@ class Sampler {
   /** How many unseen tokens the last draw could have meant (all of them unless top-k cut the block). */
   unseenKept: number;
   private unigramMass: Float64Array | null = null;
-  /** P(w)^(1 / temperature) of the unigrams, when the temperature is not 1. */
-  private readonly unigramPow: Float64Array | null;
+  /** P(w)^(1 / temperature) of the unigrams (made on the first filtered draw). */
+  private unigramPow: Float64Array | null = null;
+  private weight: Float64Array | null = null;
 
   constructor(private readonly model: LanguageModel, private readonly random: () => number, private readonly invT: number) {
     this.unseenKept = model.unseenTokens;
-    this.unigramPow = invT === 1 ? null : model.distribution(model.emptyState()).map((p) => p ** invT);
   }
 
   /** A word drawn from the interpolated mixture, longest context first. */
@@ -128,7 +128,7 @@ class Sampler {
 
   /** A word drawn from the distribution after temperature, top-k and top-p. */
   fromFiltered(state: ContextState, topK: number, topP: number): number {
-    const weight = this.unigramPow === null ? this.model.distribution(state) : this.tempered(state, this.unigramPow);
+    const weight = this.tempered(state);
     weight[BOS] = 0;
     this.unseenKept = topK > 0 || topP < 1 ? this.cut(weight, topK, topP) : this.model.unseenTokens;
     const unseen = this.unseenKept;
@@ -143,24 +143,28 @@ class Sampler {
   }
 
   /**
-   * P(w | state)^(1 / temperature) for every word. A word that is no child of the state's contexts has
-   * probability G P(w), G the product of their gammas, so its power is G^(1/T) P(w)^(1/T) with the unigram's
-   * power computed once: only the contexts' children take a power each, not the whole vocabulary.
+   * P(w | state)^(1 / temperature) for every word, without a search. A child i of context c_j (level j) has
+   * P = P(its n-gram) times the gammas of the longer contexts, unless it is a child of a longer one too, which
+   * is why the levels are visited shortest first. Any other word has G P(w), G the product of all the gammas,
+   * so its power is G^(1/T) P(w)^(1/T), the unigram's power computed once: only the contexts' children take a
+   * power each.
    */
-  private tempered(state: ContextState, unigramPow: Float64Array): Float64Array {
+  private tempered(state: ContextState): Float64Array {
     const m = this.model;
-    const dist = m.distribution(state);
+    const invT = this.invT;
+    const unigramPow = (this.unigramPow ??= m.distribution(m.emptyState()).map((p) => (invT === 1 ? p : p ** invT)));
+    const weight = (this.weight ??= new Float64Array(m.words));
     const depth = m.interpolationDepth(state);
     let g = 1;
     for (let j = 1; j <= depth; j++) g *= m.gammaOf(j, state[j]);
-    const scale = g ** this.invT;
-    const weight = new Float64Array(dist.length);
+    const scale = invT === 1 ? g : g ** invT;
     for (let w = 0; w < weight.length; w++) weight[w] = scale * unigramPow[w];
     for (let j = 1; j <= depth; j++) {
       const b = m.childStart(j - 1, state[j] + 1);
       for (let i = m.childStart(j - 1, state[j]); i < b; i++) {
-        const w = m.wordAt(j, i);
-        weight[w] = dist[w] ** this.invT;
+        let p = m.ngramProbability(j, i);
+        for (let k = j + 1; k <= depth; k++) p *= m.gammaOf(k, state[k]);
+        weight[m.wordAt(j, i)] = invT === 1 ? p : p ** invT;
       }
     }
     return weight;
