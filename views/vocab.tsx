@@ -187,7 +187,7 @@ export function TokenTable(props: { a: VocabAnalysis; query: TokenQuery; matches
   const link = (p: number) => path(a.name, `/tokens?${new URLSearchParams({ q: query.q, filter: query.filter, page: String(p) })}`);
   return (
     <div>
-      <p id="match-count">{matches.length} tokens match · page {page} of {pages}{' '}
+      <p id="match-count">{matches.length} {matches.length === 1 ? 'token matches' : 'tokens match'} · page {page} of {pages}{' '}
         {page > 1 ? <a href={link(page - 1)} hx-get={link(page - 1)} hx-target="#tokens">previous</a> : null}{' '}
         {page < pages ? <a href={link(page + 1)} hx-get={link(page + 1)} hx-target="#tokens">next</a> : null}
       </p>
