@@ -65,6 +65,14 @@ describe('StreamDecoder', () => {
     expect(d.pushBytes(Uint8Array.of(0x80))).toBe('😀');
   });
 
+  it('keeps a leading U+FEFF, as Tokenizer.decode does', () => {
+    const t = tiktokenEncoding('cl100k_base');
+    const text = '\ufeffhello';
+    expect(t.decode(t.encodeOrdinary(text))).toBe(text);
+    const d = new StreamDecoder(t);
+    expect(d.push(t.encodeOrdinary(text)) + d.flush()).toBe(text);
+  });
+
   it('two decoders never share state', () => {
     const e = small;
     const b = new TextEncoder().encode('深');

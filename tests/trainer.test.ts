@@ -100,6 +100,14 @@ describe('trainFiles', () => {
     expect(v.training!.invalidUtf8).toBe(1);
   });
 
+  it('trains on a leading byte order mark as text, like any other character', async () => {
+    const file = join(tmp, 'bom.txt');
+    writeFileSync(file, '\ufeff\ufeff\ufeff');
+    const v = await trainFiles([file], { pattern: 'gpt2', vocabSize: 258, threads: 1 });
+    // The one piece is three EF BB BF: two merges make the mark a token.
+    expect([...v.tokens[v.tokens.length - 1]]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+
   it('rejects an empty file and a missing one with clear errors', async () => {
     const empty = join(tmp, 'empty.txt');
     writeFileSync(empty, '');

@@ -13,6 +13,7 @@
  */
 import { Encoder } from './encoder.js';
 import type { AllowedSpecial } from './encoder.js';
+import { utf8Decode } from './bytes.js';
 
 /** Text contained a special token that the call did not allow (tiktoken raises in the same case). */
 export class SpecialTokenError extends Error {
@@ -121,9 +122,9 @@ export class Tokenizer {
     return this.encoder.decodeBytes(inner);
   }
 
-  /** The text of the tokens; invalid UTF-8 (a cut character) becomes U+FFFD. */
+  /** The text of the tokens; invalid UTF-8 (a cut character) becomes U+FFFD; a leading U+FEFF is kept. */
   decode(ids: ArrayLike<number>): string {
-    return new TextDecoder().decode(this.decodeBytes(ids));
+    return utf8Decode(this.decodeBytes(ids));
   }
 
   private external(id: number): number {

@@ -39,7 +39,8 @@ export async function* textChunks(
   for (const path of paths) {
     const file = await open(path, 'r');
     try {
-      const decoder = new TextDecoder('utf-8');
+      // A leading U+FEFF is text like any other (tiktoken and tokenizers see it too).
+      const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
       const replacements = new ReplacementCounter();
       let pending = '';
       for (;;) {
