@@ -122,6 +122,15 @@ describe('POST /api/train', () => {
     expect(after).not.toContain('hx-trigger');
   });
 
+  it('streams a running job as server-sent events, one per change, ending when it is finished', async () => {
+    const { job } = (await (await post('/api/train', request({ name: 'streamed' }))).json()) as { job: Job };
+    const text = await (await app.request(`/api/jobs/${job.id}/events`)).text();
+    const states = [...text.matchAll(/^data: (.*)$/gm)].map((m) => (JSON.parse(m[1]) as Job).state);
+    expect(states.length).toBeGreaterThan(1);
+    expect(states.at(-1)).toBe('done');
+    expect(states.slice(0, -1).every((s) => s === 'running' || s === 'queued')).toBe(true);
+  });
+
   it('streams a job as server-sent events, ending when it is finished', async () => {
     const job = jobManager().list('train').find((j) => j.state === 'done')!;
     const res = await app.request(`/api/jobs/${job.id}/events`);
