@@ -51,6 +51,19 @@ export interface ModelParts {
   levels: PackedLevel[];
 }
 
+/** What the counts imply (see `LanguageModel.derived`). */
+interface Derived {
+  /** Per context level (0: the root): gamma and denominator of each context (see `contextWeights`). */
+  gamma: Float64Array[];
+  denom: Float64Array[];
+  /** P(w) of every word; 1 for `<s>`, as lmplz writes it (it is never predicted). */
+  unigram: Float64Array;
+  /** Per level l >= 1: index in level l - 1 of each n-gram minus its first word. */
+  suffix: Uint32Array[];
+  /** Per level: P(last word | the others) of each n-gram (level 0: the unigrams). */
+  prob: Float64Array[];
+}
+
 /** Where a sequence being scored stands: nodes[j] is the trie index (level j - 1) of its last j words, or -1
  * when they are not in the trie (j = 1 .. order - 1; nodes[0] is unused). */
 export type ContextState = Int32Array;
@@ -67,14 +80,7 @@ export class LanguageModel implements CountSource {
   readonly uniformSize: number;
   /** Tokens the dense word `<unk>` stands for (1 in kenlm mode: `<unk>` itself). */
   readonly unseenTokens: number;
-  private readonly gamma: Float64Array[];
-  private readonly denom: Float64Array[];
-  /** P(w) of every word; 1 for `<s>`, as lmplz writes it (it is never predicted). */
-  private readonly unigram: Float64Array;
-  /** Per level l >= 1: index in level l - 1 of each n-gram minus its first word. */
-  private readonly suffix: Uint32Array[];
-  /** Per level: P(last word | the others) of each n-gram (level 0: the unigrams). */
-  private readonly ngramProb: Float64Array[];
+  private derivedCache: Derived | null = null;
   /** token id -> dense word (0, `<unk>`, for tokens never seen). */
   private readonly wordIndex: Uint32Array;
   private unseenIds: Uint32Array | null = null;
@@ -93,18 +99,24 @@ export class LanguageModel implements CountSource {
       this.uniformSize = size + 1;
     } else this.uniformSize = V - 1;
     this.unseenTokens = this.uniformSize - (V - 2);
-    ({ gamma: this.gamma, denom: this.denom } = contextWeights(this, this.discounts));
-    this.unigram = new Float64Array(V);
-    const uniform = 1 / this.uniformSize;
-    for (let w = 0; w < V; w++) {
-      this.unigram[w] = discounted(this.discounts[0], this.count(0, w)) / this.denom[0][0] + this.gamma[0][0] * uniform;
-    }
-    this.unigram[BOS] = 1;
-    ({ suffix: this.suffix, prob: this.ngramProb } = this.linkNGrams());
     let maxToken = -1;
     for (const t of this.tokens) maxToken = Math.max(maxToken, t);
     this.wordIndex = new Uint32Array(Math.max(maxToken + 1, parts.info.vocabularySize ?? 0));
     for (let i = 0; i < this.tokens.length; i++) this.wordIndex[this.tokens[i]] = i + 3;
+  }
+
+  /** What the counts imply, derived on first use: a model only built and saved never needs it. */
+  private get derived(): Derived {
+    return (this.derivedCache ??= this.derive());
+  }
+
+  private derive(): Derived {
+    const { gamma, denom } = contextWeights(this, this.discounts);
+    const unigram = new Float64Array(this.words);
+    const uniform = 1 / this.uniformSize;
+    for (let w = 0; w < this.words; w++) unigram[w] = discounted(this.discounts[0], this.count(0, w)) / denom[0][0] + gamma[0][0] * uniform;
+    unigram[BOS] = 1;
+    return { gamma, denom, unigram, ...this.linkNGrams(gamma, denom, unigram) };
   }
 
   /**
@@ -112,10 +124,10 @@ export class LanguageModel implements CountSource {
    * are children of c's suffix, so one search in a short range finds each. The probability is the estimate's
    * formula in the estimate's order of operations (so it is bit for bit the same).
    */
-  private linkNGrams(): { suffix: Uint32Array[]; prob: Float64Array[] } {
+  private linkNGrams(gamma: Float64Array[], denom: Float64Array[], unigram: Float64Array): { suffix: Uint32Array[]; prob: Float64Array[] } {
     const levels = this.levels;
     const suffix = [new Uint32Array(0)];
-    const prob = [this.unigram];
+    const prob = [unigram];
     for (let l = 1; l < this.order; l++) {
       const size = levels[l].size;
       const up = new Uint32Array(size);
@@ -135,7 +147,7 @@ export class LanguageModel implements CountSource {
           if (s < 0) throw new Error(`n-gram ${i} of order ${l + 1} has no suffix n-gram`);
           sa = s + 1;
           up[i] = s;
-          p[i] = discounted(d, levels[l].count.get(i)) / this.denom[l][c] + this.gamma[l][c] * prob[l - 1][s];
+          p[i] = discounted(d, levels[l].count.get(i)) / denom[l][c] + gamma[l][c] * prob[l - 1][s];
         }
       }
       suffix.push(up);
@@ -158,17 +170,17 @@ export class LanguageModel implements CountSource {
 
   /** gamma of context c (an entry of level j - 1; j = 0: the root): the weight of the shorter context. */
   gammaOf(j: number, c: number): number {
-    return this.gamma[j][c];
+    return this.derived.gamma[j][c];
   }
 
   /** The sum of the adjusted counts of context c's children (j as in `gammaOf`). */
   denominatorOf(j: number, c: number): number {
-    return this.denom[j][c];
+    return this.derived.denom[j][c];
   }
 
   /** P(last word | the others) of entry i of level l: its interpolated probability. */
   ngramProbability(l: number, i: number): number {
-    return this.ngramProb[l][i];
+    return this.derived.prob[l][i];
   }
 
   /** Number of n-grams of each order. */
@@ -269,6 +281,7 @@ export class LanguageModel implements CountSource {
    */
   private step(state: ContextState, word: number, next: ContextState | null): number {
     const N = this.order;
+    const { gamma, unigram, prob, suffix } = this.derived;
     const h = this.interpolationDepth(state);
     let m = h;
     let e = -1;
@@ -278,14 +291,14 @@ export class LanguageModel implements CountSource {
       e = findWord(this.levels[m].word!, starts[c], starts[c + 1], word);
       if (e >= 0) break;
     }
-    let p = m === 0 ? this.unigram[word] : this.ngramProb[m][e];
-    for (let j = m + 1; j <= h; j++) p = this.gamma[j][state[j]] * p;
+    let p = m === 0 ? unigram[word] : prob[m][e];
+    for (let j = m + 1; j <= h; j++) p = gamma[j][state[j]] * p;
     if (next !== null) {
       for (let j = N - 1; j > m + 1; j--) next[j] = -1;
       let node = m === 0 ? word : e; // an entry of level j: the last j + 1 words after `word`
       for (let j = m; j >= 1; j--) {
         if (j + 1 < N) next[j + 1] = node;
-        node = this.suffix[j][node];
+        node = suffix[j][node];
       }
       next[1] = word;
     }
@@ -294,7 +307,8 @@ export class LanguageModel implements CountSource {
 
   /** P(w | state) for every dense word w (0 for `<s>`); in lab mode entry `<unk>` is each unseen token's. */
   distribution(state: ContextState): Float64Array {
-    const dist = this.unigram.slice();
+    const { gamma, denom, unigram } = this.derived;
+    const dist = unigram.slice();
     dist[BOS] = 0;
     for (let j = 1; j < this.order; j++) {
       const c = state[j];
@@ -302,11 +316,11 @@ export class LanguageModel implements CountSource {
       const a = this.childStart(j - 1, c);
       const b = this.childStart(j - 1, c + 1);
       if (a === b) break;
-      const g = this.gamma[j][c];
+      const g = gamma[j][c];
       for (let w = 0; w < dist.length; w++) dist[w] *= g;
       const level = this.levels[j];
       const d = this.discounts[j];
-      const den = this.denom[j][c];
+      const den = denom[j][c];
       for (let i = a; i < b; i++) dist[level.word![i]] += discounted(d, level.count.get(i)) / den;
     }
     return dist;
