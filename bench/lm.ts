@@ -111,6 +111,7 @@ try {
   const loadStart = process.cpuUsage();
   const loadWall = performance.now();
   const model = await readModelFile(modelFile);
+  model.prob(model.emptyState(), model.wordOf(END)); // the first query derives the weights and probabilities
   const loadSeconds = (performance.now() - loadWall) / 1000;
   const loadCpu = process.cpuUsage(loadStart);
   const ngrams = model.ngramCounts.reduce((a, b) => a + b, 0);
@@ -133,7 +134,7 @@ try {
     { measure: 'build: lab mode from ids in memory, wall', tokenlab: `${labSeconds.toFixed(2)} s`, KenLM: '', 'tokenlab / KenLM': labSeconds / KENLM.seconds, target: '' },
     { measure: 'build: lab mode from ids in memory, CPU', tokenlab: `${labCpu.toFixed(2)} s`, KenLM: '', 'tokenlab / KenLM': labCpu / KENLM.seconds, target: '' },
     { measure: 'model file, bytes per n-gram', tokenlab: (fileBytes / ngrams).toFixed(2), KenLM: `${KENLM.bytesPerNgram} (trie), ${KENLM.bytesPerNgramQuantized} (8-bit)`, 'tokenlab / KenLM': fileBytes / ngrams / KENLM.bytesPerNgram, target: '<= 10 bytes' },
-    { measure: 'load the model file (views, then per-context weights and per-n-gram probabilities)', tokenlab: `${loadSeconds.toFixed(2)} s (CPU ${((loadCpu.user + loadCpu.system) / 1e6).toFixed(2)} s)`, KenLM: '', 'tokenlab / KenLM': '', target: '' },
+    { measure: 'load the model file and the first query (derives weights and probabilities)', tokenlab: `${loadSeconds.toFixed(2)} s (CPU ${((loadCpu.user + loadCpu.system) / 1e6).toFixed(2)} s)`, KenLM: '', 'tokenlab / KenLM': '', target: '' },
     { measure: 'lookups per second (moving context), wall', tokenlab: `${(lookups.rate / 1e6).toFixed(2)} M`, KenLM: '', 'tokenlab / KenLM': '', target: '>= 1 M' },
     { measure: 'lookups per CPU second', tokenlab: `${(lookups.cpuRate / 1e6).toFixed(2)} M`, KenLM: '', 'tokenlab / KenLM': '', target: '' },
     { measure: 'sampled tokens per second (mixture)', tokenlab: Math.round(plain), KenLM: '', 'tokenlab / KenLM': '', target: '' },
