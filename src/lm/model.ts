@@ -2,8 +2,8 @@
  * The n-gram language model as it is queried and stored: the forward trie of adjusted counts in compact typed
  * arrays (word, count, child range per n-gram), and the discounts. Probabilities are not stored: interpolated
  * Kneser-Ney is an exact function of the counts, so every probability is computed in double precision and
- * equals the estimate's (`estimateKneserNey`) bit for bit. At construction each context gets its
- * denominator and gamma (one pass over the n-grams), the unigrams their probabilities.
+ * equals the estimate's (`estimateKneserNey`) bit for bit. On the first query each context gets its
+ * denominator and gamma, each n-gram its suffix and probability (one pass over the n-grams; docs/lm.md).
  *
  * Two modes. `kenlm`: lmplz's vocabulary (the words seen, `<unk>` for the rest, the unigram interpolation
  * spread over V - 1 words). `lab`: the vocabulary is the tokenizer's whole vocabulary (`vocabularySize` ids)
