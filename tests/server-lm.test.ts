@@ -258,7 +258,7 @@ describe('the build form', () => {
     expect(plain.status).toBe(303);
     const id = new URL(plain.headers.get('location')!, 'http://x').searchParams.get('job')!;
     expect((await finished(id)).state).toBe('done');
-    const panel = await (await app.request(`/fragment/lm/job/${id}`)).text();
+    const panel = await (await app.request(`/fragment/lm-job/${id}`)).text();
     expect(panel).toContain('id="lm-job-panel"');
     expect(panel).not.toContain('hx-trigger="every 500ms"'); // finished: the polling stops
     expect(panel).toMatch(/<table id="lm-models"[^>]*hx-swap-oob="true"[\s\S]*by-form/); // the model table follows

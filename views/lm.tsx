@@ -145,7 +145,7 @@ export function LmJobPanel(props: { job: LmJob }) {
   const { job } = props;
   const s = job.progress;
   const id = encodeURIComponent(job.id);
-  const poll = active(job) ? { 'hx-get': `/fragment/lm/job/${id}`, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
+  const poll = active(job) ? { 'hx-get': `/fragment/lm-job/${id}`, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
   return (
     <section id="lm-job-panel" class="job-panel" data-state={job.state} {...poll}>
       <h2>{job.name} <span class={`state-${job.state}`} id="lm-job-state">{job.state}</span></h2>
@@ -159,7 +159,7 @@ export function LmJobPanel(props: { job: LmJob }) {
         </div>
       ) : null}
       {active(job) ? (
-        <button hx-post={`/fragment/lm/job/${id}/cancel`} hx-target="#lm-job-panel" hx-swap="outerHTML">Cancel</button>
+        <button hx-post={`/fragment/lm-job/${id}/cancel`} hx-target="#lm-job-panel" hx-swap="outerHTML">Cancel</button>
       ) : (
         <p id="lm-job-message" class={job.state === 'done' ? '' : 'error'}>{job.message}</p>
       )}
@@ -273,10 +273,11 @@ export function SpaceResult(props: { space: SpaceQuery }) {
   );
 }
 
+/** An unknown model (404), or one whose tokenizer is gone or changed (409). */
 export function LmMissingPage(props: { message: string }) {
   return (
-    <Layout title="No such model">
-      <h1>No such model</h1>
+    <Layout title="Model unavailable">
+      <h1>Model unavailable</h1>
       <p class="error">{props.message}</p>
       <p><a href="/lm">All models</a></p>
     </Layout>

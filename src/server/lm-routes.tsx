@@ -2,9 +2,10 @@
  * The LM studio's routes. Pages: GET /lm (?job=ID shows a build, ?L=&K= the space size), POST /lm (the build
  * form; htmx gets the job panel or the error as a fragment), GET /lm/:name (?view= one of the five views, with
  * that view's fields: the result is rendered into the page), POST /lm/:name/delete. Fragments: the job panel
- * (polled) and its cancel, the space size, and each view's result. JSON API: GET /api/lm, POST /api/lm/build
- * -> 202 {job}, GET and DELETE /api/lm/:name, POST /api/lm/:name/score|next|sample|answer, GET
- * /api/lm/:name/trie?path=ids. Errors are `{"error": message}` with 400, 404, 409, 413 or 429.
+ * (/fragment/lm-job/ID, polled; outside /fragment/lm/ so no model name can clash) and its cancel, the space
+ * size, and each view's result. JSON API: GET /api/lm, POST /api/lm/build -> 202 {job}, GET and DELETE
+ * /api/lm/:name, POST /api/lm/:name/score|next|sample|answer, GET /api/lm/:name/trie?path=ids. Errors are
+ * `{"error": message}` with 400, 404, 409, 413 or 429.
  */
 import { Hono, type Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
@@ -138,12 +139,12 @@ export function lmRoutes(): Hono {
     }
   });
 
-  app.get('/fragment/lm/job/:id', (c) => {
+  app.get('/fragment/lm-job/:id', (c) => {
     const job = lmJob(c.req.param('id'));
     return job ? jobFragment(c, job) : c.html(<LmError message="no such build job" />, 404);
   });
 
-  app.post('/fragment/lm/job/:id/cancel', (c) => {
+  app.post('/fragment/lm-job/:id/cancel', (c) => {
     const job = lmJob(c.req.param('id'));
     if (job === undefined) return c.html(<LmError message="no such build job" />, 404);
     lmJobs().cancel(job.id);
