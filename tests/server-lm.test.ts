@@ -282,18 +282,27 @@ describe('the build form', () => {
 });
 
 describe('the build job', () => {
-  it('stops when cancelled while it tokenizes, and saves no model', async () => {
+  it('shows its progress while it tokenizes, and stops when cancelled from its panel, saving no model', async () => {
     const res = await post('/api/lm/build', { tokenizer: 'cl100k_base', corpus: 'tang-poems', order: 3, name: 'cancelled' });
     expect(res.status).toBe(202);
     const { job } = (await res.json()) as { job: JobRecord };
-    const stop = jobManager().subscribe(job.id, (j) => {
-      if (j.progress !== null) jobManager().cancel(j.id);
+    await new Promise<void>((resolve) => {
+      const stop = jobManager().subscribe(job.id, (j) => {
+        if (j.progress === null) return;
+        stop();
+        resolve();
+      });
     });
+    const panel = await (await app.request(`/fragment/lm-job/${job.id}`)).text();
+    expect(panel).toContain('hx-trigger="every 500ms"');
+    expect(panel).toMatch(/id="lm-progress-text">tokenizing the train split · [\d.]+ (B|KiB|MiB) of 1\.\d MiB read/);
+    const cancelled = await app.request(`/fragment/lm-job/${job.id}/cancel`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
     const done = await finished(job.id);
-    stop();
     expect(done.state).toBe('cancelled');
     expect(done.progress).toMatchObject({ phase: 'tokenizing' });
     expect((await app.request('/api/lm/cancelled')).status).toBe(404);
+    expect((await app.request('/fragment/lm-job/nope/cancel', { method: 'POST' })).status).toBe(404);
   });
 
   it('answers 429 when the queue is full', async () => {

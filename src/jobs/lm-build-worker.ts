@@ -32,6 +32,7 @@ function report(phase: LmBuildPhase, force = true): void {
 /** The train split's non-empty lines, tokenized one sequence each, read as a stream (bytes read for progress). */
 async function tokenizeLines(encode: (line: string) => number[]): Promise<Uint32Array[]> {
   progress.total = (await stat(options.trainPath)).size;
+  report('tokenizing');
   const stream = createReadStream(options.trainPath);
   const sequences: Uint32Array[] = [];
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
@@ -49,7 +50,6 @@ async function tokenizeLines(encode: (line: string) => number[]): Promise<Uint32
 
 try {
   const tokenizer = await tokenizerByName(options.tokenizer);
-  report('tokenizing');
   const sequences = await tokenizeLines((line) => tokenizer.encodeOrdinary(line));
   if (sequences.length === 0) throw new RangeError(`the train split of ${options.corpus} has no text`);
   report('counting');
