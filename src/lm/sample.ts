@@ -74,7 +74,6 @@ class Sampler {
   /** How many unseen tokens the last draw could have meant (all of them unless top-k cut the block). */
   unseenKept: number;
   private unigramMass: Float64Array | null = null;
-  /** P(w)^(1 / temperature) of the unigrams (made on the first filtered draw). */
   private unigramPow: Float64Array | null = null;
   private weight: Float64Array | null = null;
 
@@ -152,7 +151,7 @@ class Sampler {
   private tempered(state: ContextState): Float64Array {
     const m = this.model;
     const invT = this.invT;
-    const unigramPow = (this.unigramPow ??= m.distribution(m.emptyState()).map((p) => (invT === 1 ? p : p ** invT)));
+    const unigramPow = (this.unigramPow ??= unigramPowers(m, invT));
     const weight = (this.weight ??= new Float64Array(m.words));
     const depth = m.interpolationDepth(state);
     let g = 1;
@@ -210,6 +209,18 @@ function weightsAbove(weight: Float64Array, floor: number): Float64Array {
   n = 0;
   for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) out[n++] = weight[w];
   return out.sort();
+}
+
+/** The last P(w)^(1 / temperature) of the unigrams made for each model: a sample of a few tokens would
+ * otherwise spend most of its time making them again. */
+const lastUnigramPowers = new WeakMap<LanguageModel, { invT: number; pow: Float64Array }>();
+
+function unigramPowers(m: LanguageModel, invT: number): Float64Array {
+  const last = lastUnigramPowers.get(m);
+  if (last?.invT === invT) return last.pow;
+  const pow = m.distribution(m.emptyState()).map((p) => (invT === 1 ? p : p ** invT));
+  lastUnigramPowers.set(m, { invT, pow });
+  return pow;
 }
 
 function cumulativeUnigramMass(m: LanguageModel): Float64Array {
