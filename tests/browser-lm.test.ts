@@ -81,11 +81,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`LM studio in Chromium${HAVE_CHROMIUM ? '' : ` (
     await page.fill('input[name=length]', '30');
     await page.click('#lm-submit');
     await expect.poll(() => page.locator('#lm-sample-text').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('seed')).toBe('42'); // the address is the shareable page of this sample
     const first = await page.locator('#lm-sample-text').textContent();
     expect(first!.length).toBeGreaterThan(0);
     await page.evaluate(() => document.getElementById('lm-result')!.replaceChildren());
     await page.click('#lm-submit');
     await expect.poll(() => page.locator('#lm-sample-text').count()).toBe(1);
+    expect(await page.locator('#lm-sample-text').textContent()).toBe(first);
+    await page.reload();
     expect(await page.locator('#lm-sample-text').textContent()).toBe(first);
     await screenshot(page, 'lm-sample');
   });

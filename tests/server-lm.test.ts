@@ -200,6 +200,15 @@ describe('pages', () => {
     expect((await app.request('/lm/nope')).status).toBe(404);
   });
 
+  it('gives each view fragment the page URL of its result (shareable), unless the text is too long for a URL', async () => {
+    const res = await app.request('/fragment/lm/pets3/next', { method: 'POST', body: new URLSearchParams({ context: 'the cat', k: '5' }) });
+    expect(res.headers.get('HX-Replace-Url')).toBe('/lm/pets3?view=next&context=the+cat&k=5');
+    expect(await (await app.request(res.headers.get('HX-Replace-Url')!)).text()).toMatch(/id="lm-next"/);
+    const long = await app.request('/fragment/lm/pets3/surprisal', { method: 'POST', body: new URLSearchParams({ text: 'the cat '.repeat(1000) }) });
+    expect(long.status).toBe(200);
+    expect(long.headers.get('HX-Replace-Url')).toBeNull();
+  });
+
   it('draws at most 5000 tokens of a long text on the surprisal view; the totals cover all of it', async () => {
     const text = Array.from({ length: 1000 }, () => 'the cat sat on the mat').join('\n'); // 1000 × (6 tokens + </s>)
     const html = await (await app.request('/fragment/lm/pets3/surprisal', { method: 'POST', body: new URLSearchParams({ text }) })).text();

@@ -10,7 +10,7 @@
 import { Hono, type Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
-import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
+import { LmListPage, LmJobFragment, LmError, LmMissingPage, modelPath, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
 import { DEFAULT_FIELDS, LM_VIEWS, LmModelPage, LmResultError, Result, type LmFields, type LmResult, type LmView } from '../../views/lm-model.js';
 import { readJson } from './jobs-routes.js';
 import {
@@ -18,7 +18,7 @@ import {
   DEFAULT_TOP_K, MAX_TOP_K, type OpenModel,
 } from './lm-data.js';
 import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, LmRequestError, type LmBuildParams } from './lm-jobs.js';
-import { listTokenizers } from './tokenize.js';
+import { listTokenizers, MAX_URL_TEXT } from './tokenize.js';
 import { MAX_VOCAB_SIZE, trainableCorpora } from './train-jobs.js';
 
 /** A build request is a few names and a number; a view's request holds at most MAX_LM_TEXT_BYTES of text. */
@@ -191,12 +191,18 @@ export function lmRoutes(): Hono {
     }
   });
 
-  /** A view's fragment: its result, or the refusal as a 200 fragment (htmx swaps only successful responses). */
+  /**
+   * A view's fragment: its result, or the refusal as a 200 fragment (htmx swaps only successful responses). The
+   * address bar gets the page's URL for the same result (shareable) unless the fields are too long for a URL.
+   */
   const fragment = async (c: Context, fields: Record<string, string>) => {
     const view = c.req.param('view');
     if (!isView(view)) return c.html(<LmResultError message={`no view ${JSON.stringify(view)}`} />, 404);
     try {
-      return c.html(<Result result={runView(await openModel(c.req.param('name')!), view, fields)} />);
+      const result = runView(await openModel(c.req.param('name')!), view, fields);
+      const query = new URLSearchParams({ view, ...fields }).toString();
+      if (query.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', modelPath(c.req.param('name')!, `?${query}`));
+      return c.html(<Result result={result} />);
     } catch (e) {
       const r = refusal(e);
       if (r === undefined) throw e;
