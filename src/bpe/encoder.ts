@@ -241,6 +241,20 @@ const wellFormed: (text: string) => string =
 
 
 /**
+ * The UTF-16 units `text[s, e)` (at most 4) as one big-endian integer of bytes when all are ASCII (they are
+ * then the UTF-8 bytes), else -1.
+ */
+function asciiKey(text: string, s: number, e: number): number {
+  let key = 0;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    key = (key << 8) | c;
+  }
+  return key;
+}
+
+/**
  * Encodes and decodes with one vocabulary. Not safe to share across concurrent calls that re-enter it (it
  * reuses scratch buffers), which JavaScript's single thread makes moot.
  */
@@ -467,15 +481,17 @@ export class Encoder {
     const pieceEnd = this.pieceEnd;
     const maxLen = this.table.maxLen;
     if (pieceEnd === null) return this.walk(text, (s, e) => this.piece(text, s, e, out, maxLen));
-    // The hot loop, inlined: piece ends, then single ASCII characters straight from byteId.
-    const byteId = this.table.byteId;
+    // The hot loop, inlined: piece ends, then ASCII pieces of up to 4 characters that are tokens (most English
+    // words with their space) straight from the packed-key tables, without the UTF-8 buffer.
+    const table = this.table;
     const len = text.length;
     let count = 0;
     for (let start = 0; start < len; ) {
       const end = pieceEnd(text, start);
-      const c = text.charCodeAt(start);
-      if (end - start === 1 && c < 0x80) {
-        out?.push(byteId[c]);
+      const key = end - start <= 4 ? asciiKey(text, start, end) : -1;
+      const id = key >= 0 ? table.getPacked(key, end - start) : NONE;
+      if (id !== NONE) {
+        out?.push(id);
         count++;
       } else {
         count += this.piece(text, start, end, out, maxLen);

@@ -270,6 +270,13 @@ export class RankTable {
     }
   }
 
+  /** The id of the token of 1 to 4 bytes given as one big-endian integer (`key`, `len` bytes), or NONE. */
+  getPacked(key: number, len: number): number {
+    if (len === 1) return this.byteId[key];
+    if (len === 2) return this.pairRank[key];
+    return len === 3 ? this.tri.get(key) : this.quad.get(key);
+  }
+
   /** The bytes of token `id`, a view into the arena (do not modify). */
   bytes(id: number): Uint8Array {
     return this.arena.subarray(this.offsets[id], this.offsets[id + 1]);
