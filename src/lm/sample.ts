@@ -76,6 +76,7 @@ class Sampler {
   private unigramMass: Float64Array | null = null;
   private unigramPow: Float64Array | null = null;
   private weight: Float64Array | null = null;
+  private allSeen: Int32Array | null = null;
 
   constructor(private readonly model: LanguageModel, private readonly random: () => number, private readonly invT: number) {
     this.unseenKept = model.unseenTokens;
@@ -129,16 +130,16 @@ class Sampler {
   fromFiltered(state: ContextState, topK: number, topP: number): number {
     const weight = this.tempered(state);
     weight[BOS] = 0;
-    this.unseenKept = topK > 0 || topP < 1 ? this.cut(weight, topK, topP) : this.model.unseenTokens;
-    const unseen = this.unseenKept;
-    let sum = 0;
-    for (let w = 0; w < weight.length; w++) sum += w === UNK ? weight[w] * unseen : weight[w];
-    let target = this.random() * sum;
-    for (let w = 0; w < weight.length; w++) {
-      target -= w === UNK ? weight[w] * unseen : weight[w];
-      if (target < 0) return w;
+    const { kept, unseen } = topK > 0 || topP < 1 ? this.cut(weight, topK, topP) : { kept: this.seenWords(), unseen: this.model.unseenTokens };
+    this.unseenKept = unseen;
+    let target = weight[UNK] * unseen;
+    for (let i = 0; i < kept.length; i++) target += weight[kept[i]];
+    target *= this.random();
+    for (let i = 0; i < kept.length; i++) {
+      target -= weight[kept[i]];
+      if (target < 0) return kept[i];
     }
-    return EOS; // rounding left a sliver
+    return unseen > 0 ? UNK : kept[kept.length - 1]; // the unseen block is last; else rounding left a sliver
   }
 
   /**
@@ -169,8 +170,11 @@ class Sampler {
     return weight;
   }
 
-  /** Zeroes the seen words below the top-k / top-p cut; returns how many unseen tokens stay in. */
-  private cut(weight: Float64Array, topK: number, topP: number): number {
+  /**
+   * The seen words the top-k / top-p cut keeps (heaviest first; ties at the cut kept), and how many unseen
+   * tokens stay in (only when every seen word did and there is room).
+   */
+  private cut(weight: Float64Array, topK: number, topP: number): { kept: Int32Array; unseen: number } {
     const unseen = this.model.unseenTokens;
     let total = weight[UNK] * unseen;
     let max = 0;
@@ -181,34 +185,37 @@ class Sampler {
     }
     const limit = topK > 0 ? topK : Infinity;
     const goal = topP * total;
-    // The cut nearly always falls among the few heaviest words: sort only the weights above a floor, lowering
-    // it until the cut is decided among them (at floor 0: every seen word).
+    // The cut nearly always falls among the few heaviest words: sort only the words above a floor, lowering it
+    // until the cut is decided among them (at floor 0: every seen word).
     for (const floor of [max * 1e-3, max * 1e-6, 0]) {
-      const heads = weightsAbove(weight, floor);
+      const heads = wordsAbove(weight, floor);
       let kept = 0;
       let mass = 0;
-      let cut = Infinity;
-      for (let i = heads.length - 1; i >= 0 && kept < limit && mass < goal; i--) {
-        cut = heads[i];
-        kept++;
-        mass += cut;
-      }
-      if (kept < limit && mass < goal && floor > 0) continue;
-      for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] < cut) weight[w] = 0;
-      return kept < limit && mass < goal ? Math.min(unseen, limit - kept) : 0;
+      while (kept < heads.length && kept < limit && mass < goal) mass += weight[heads[kept++]];
+      const open = kept < limit && mass < goal;
+      if (open && floor > 0) continue;
+      const cut = kept > 0 ? weight[heads[kept - 1]] : Infinity;
+      let withTies = kept;
+      while (withTies < heads.length && weight[heads[withTies]] === cut) withTies++;
+      return { kept: heads.subarray(0, withTies), unseen: open ? Math.min(unseen, limit - kept) : 0 };
     }
     throw new Error('internal: the last floor decides the cut');
   }
+
+  /** Every word but `<s>` and `<unk>`. */
+  private seenWords(): Int32Array {
+    return (this.allSeen ??= Int32Array.from({ length: this.model.words - 2 }, (_, i) => i + EOS));
+  }
 }
 
-/** The weights above `floor` (seen words only), in ascending order. */
-function weightsAbove(weight: Float64Array, floor: number): Float64Array {
+/** The seen words (not `<unk>`) with weight above `floor`, heaviest first (then by word). */
+function wordsAbove(weight: Float64Array, floor: number): Int32Array {
   let n = 0;
   for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) n++;
-  const out = new Float64Array(n);
+  const out = new Int32Array(n);
   n = 0;
-  for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) out[n++] = weight[w];
-  return out.sort();
+  for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) out[n++] = w;
+  return out.sort((a, b) => weight[b] - weight[a] || a - b);
 }
 
 /** The last P(w)^(1 / temperature) of the unigrams made for each model: a sample of a few tokens would
