@@ -32,12 +32,17 @@ describe.skipIf(!HAVE_CHROMIUM)(`LM studio in Chromium${HAVE_CHROMIUM ? '' : ` (
     // the list, the models and the board follow the panel without a reload
     await expect.poll(() => page.locator('#lm-models').textContent()).toContain('pz3');
     expect(await page.locator('#lm-job-list .state-done').count()).toBe(1);
-    expect(await page.locator('.lm-board[data-corpus="parallel-zh-en"]').textContent()).toContain('pz3');
+    // a second model over another tokenizer joins the same corpus's board
+    await page.selectOption('select[name=tokenizer]', 'o200k_base');
+    await page.fill('input[name=name]', 'pz3-o200k');
+    await page.click('#lm-build-form button[type=submit]');
+    await expect.poll(() => page.locator('.lm-board[data-corpus="parallel-zh-en"] tbody tr').count(), { timeout: 60_000 }).toBe(2);
+    expect(await page.locator('.lm-board[data-corpus="parallel-zh-en"]').textContent()).toContain('pz3-o200k');
     await page.fill('input[name=L]', '100277');
     await page.fill('input[name=K]', '50');
     await expect.poll(() => page.locator('#lm-space-log10').textContent()).toBe('250.060'); // 50 log10(100277) + a little
     await screenshot(page, 'lm-list');
-    await page.click('#lm-models a:has-text("pz3")');
+    await page.locator('#lm-models a', { hasText: /^pz3$/ }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('pz3');
   });
 

@@ -234,7 +234,7 @@ function Board(props: { board: Array<{ corpus: string; models: ModelRecord[] }>;
                   <td>{(h.bytes / Math.max(1, h.tokens)).toFixed(2)}</td>
                   <td>{(-h.log2prob / Math.max(1, h.tokens + h.sequences)).toFixed(2)}</td>
                   <td class="lm-bpb">
-                    <span class="bar" style={`width:${((6 * h.bitsPerByte) / worst).toFixed(2)}rem`}></span> {h.bitsPerByte.toFixed(3)}
+                    <span class="bar" style={`width:${((4 * h.bitsPerByte) / worst).toFixed(2)}rem`}></span> {h.bitsPerByte.toFixed(3)}
                   </td>
                 </tr>
               );
