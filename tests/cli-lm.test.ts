@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseArpa } from '../src/lm/arpa.js';
 import { scoreText } from '../src/lm/query.js';
-import { readModelFile } from '../src/store/lm-files.js';
+import { buildModel } from '../src/lm/model.js';
+import { readModelFile, writeModelFile } from '../src/store/lm-files.js';
 import { tiktokenEncoding } from '../src/store/tokenizers.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 
@@ -96,6 +97,30 @@ describe('tokenlab lm (lab mode)', () => {
     const wrong = await tokenlab('lm', 'frobnicate');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/lm takes one of build, score, next, sample, export-arpa/);
+  });
+});
+
+describe('tokenlab lm: ids over a tokenizer, and the tokenizer a model records', () => {
+  it('builds a lab-mode model from an id file with --tokenizer; ids outside the vocabulary are refused', async () => {
+    const ids = join(tmp, 'lab.ids');
+    writeFileSync(ids, '9906 1917\n9906\n');
+    const out = join(tmp, 'lab-ids.lm');
+    const built = JSON.parse((await tokenlab('lm', 'build', '--ids', ids, '--tokenizer', 'cl100k_base', '--order', '2', '--out', out, '--json')).stdout);
+    expect(built).toMatchObject({ mode: 'lab', tokenizer: 'cl100k_base', ngrams: [5, 4] }); // <s> a, a b, b </s>, a </s>
+    expect((await readModelFile(out)).info.vocabularySize).toBe(tiktokenEncoding('cl100k_base').nVocab);
+    writeFileSync(ids, '9906 999999999\n');
+    const outside = await tokenlab('lm', 'build', '--ids', ids, '--tokenizer', 'cl100k_base', '--out', out);
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toMatch(/token 999999999 is outside the vocabulary/);
+    expect((await tokenlab('lm', 'build', '--ids', ids, '--out', out)).stderr).toMatch(/--ids takes --kenlm-compat or --tokenizer/);
+  });
+
+  it('refuses to score with a tokenizer whose vocabulary is not the one the model was built over', async () => {
+    const out = join(tmp, 'mismatch.lm');
+    await writeModelFile(out, buildModel([[1, 2, 3]], { order: 2, vocabularySize: 500, tokenizer: 'cl100k_base' }));
+    const r = await tokenlab('lm', 'score', '--model', out, 'text');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/built over 500 token ids, but cl100k_base now has \d+/);
   });
 });
 

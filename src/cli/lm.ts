@@ -75,7 +75,7 @@ async function buildCommand(args: string[]): Promise<void> {
   let model: LanguageModel;
   if (values.ids !== undefined) {
     if (values.corpus !== undefined) throw new UsageError('give --corpus or --ids, not both');
-    if (values['kenlm-compat'] === (values.tokenizer !== undefined)) throw new UsageError('--ids takes --kenlm-compat or --tokenizer T (lab mode over its vocabulary)');
+    if (!!values['kenlm-compat'] === (values.tokenizer !== undefined)) throw new UsageError('--ids takes --kenlm-compat or --tokenizer T (lab mode over its vocabulary)');
     const sequences = parseIdLines(await readFile(values.ids, 'utf8'));
     const source = { ids: values.ids, sequences: sequences.length };
     if (values['kenlm-compat']) model = buildModel(sequences, { order, source });
