@@ -11,12 +11,12 @@
  * gpt-tokenizer and ai-tokenizer fall to about 0.2 MB/s and js-tiktoken to 0.3-0.5, which would make the
  * bench take many minutes; tokenlab and tiktoken are unaffected.) Each encoder runs once over a
  * warm-up part before the timed pass (which therefore finds piece caches, tokenlab's and the peers', filled;
- * `tokenlab, no piece cache` shows tokenlab without its cache). Prints MB/s (UTF-8 MB per second), each peer's ratio (tokenlab / peer),
- * load times, and any token count that differs from tokenlab's.
+ * `tokenlab, no piece cache` shows tokenlab without its cache). Prints MB/s (UTF-8 MB per second of wall time,
+ * and per second of the process's CPU time, which other work on a shared machine disturbs less), each peer's
+ * ratio (tokenlab / peer) on both, load times, and any token count that differs from tokenlab's.
  *
  * A timed pass stops after --max-seconds (default 30): gpt-tokenizer and ai-tokenizer fall to about 0.2 MB/s on
- * bench-mix (their piece caches thrash on its mostly unique Han runs), and a whole pass would take minutes
- * each. Their MB/s is then over the slices done (bench-mix is shuffled, so a prefix is a fair sample), marked
+ * bench-mix even in 10 kB slices, and a whole pass would take minutes each. Their MB/s is then over the slices done (bench-mix is shuffled, so a prefix is a fair sample), marked
  * "partial", and their token count is not compared.
  *
  * Options: --corpus d2l|bench|all (default all); --skip-slow leaves js-tiktoken out of the bench-mix run;
@@ -104,7 +104,15 @@ function corpora(): Corpus[] {
  * WARM_MS or one pass, whichever ends first: JIT tiers and piece caches settle), then one timed pass, cut
  * short after maxPassMs (`partial`: the MB/s is over the slices done, the token count is theirs).
  */
-async function measure(c: Contender, corpus: Corpus): Promise<{ tokens: number; mbps: number; partial: boolean }> {
+interface Measured {
+  tokens: number;
+  mbps: number;
+  /** MB per second of CPU time (user + system, all threads of the process). */
+  cpuMbps: number;
+  partial: boolean;
+}
+
+async function measure(c: Contender, corpus: Corpus): Promise<Measured> {
   const warmStart = performance.now();
   for (const t of corpus.warm) {
     await c.count(t);
@@ -114,13 +122,16 @@ async function measure(c: Contender, corpus: Corpus): Promise<{ tokens: number; 
   let bytes = 0;
   let done = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   for (const t of corpus.texts) {
     tokens += await c.count(t);
     bytes += corpus.sizes[done++];
     if (performance.now() - start > maxPassMs) break;
   }
   const seconds = (performance.now() - start) / 1000;
-  return { tokens, mbps: bytes / 1e6 / seconds, partial: done < corpus.texts.length };
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { tokens, mbps: bytes / 1e6 / seconds, cpuMbps: bytes / 1e6 / cpuSeconds, partial: done < corpus.texts.length };
 }
 
 function timed<T>(f: () => T): [T, number] {
@@ -193,7 +204,7 @@ async function run(label: string, contenders: Contender[], list: Corpus[]): Prom
   const rows: Array<Record<string, string | number>> = [];
   const diffs: string[] = [];
   for (const corpus of list) {
-    let ours: { tokens: number; mbps: number } | undefined;
+    let ours: Measured | undefined;
     for (const c of contenders) {
       if (c.slow && skipSlow && corpus.name.startsWith('bench-mix')) continue;
       const r = await measure(c, corpus);
@@ -207,10 +218,12 @@ async function run(label: string, contenders: Contender[], list: Corpus[]): Prom
         encoder: c.name,
         'MB/s': r.mbps,
         'tokenlab / this': ours.mbps / r.mbps,
+        'CPU MB/s': r.cpuMbps,
+        'tokenlab / this (CPU)': ours.cpuMbps / r.cpuMbps,
         tokens: r.partial ? `${r.tokens} (partial)` : r.tokens,
         'load ms': c.loadMs === undefined ? '' : c.loadMs.toFixed(0),
       });
-      console.error(`  ${label} ${corpus.name} ${c.name}: ${r.mbps.toFixed(2)} MB/s`);
+      console.error(`  ${label} ${corpus.name} ${c.name}: ${r.mbps.toFixed(2)} MB/s, ${r.cpuMbps.toFixed(2)} CPU MB/s`);
     }
   }
   console.log(`\n# ${label}\n`);
