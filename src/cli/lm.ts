@@ -48,9 +48,10 @@ function tokenizerRecord(name: string): string {
 }
 
 /** The non-empty lines of a corpus, tokenized (one sequence each), and the corpus's UTF-8 bytes. */
-async function corpusSequences(path: string, tokenizer: Tokenizer): Promise<{ sequences: number[][]; bytes: number }> {
+async function corpusSequences(path: string, tokenizer: Tokenizer): Promise<{ sequences: Uint32Array[]; bytes: number }> {
   const bytes = await readFile(path);
-  const sequences = bytes.toString('utf8').split('\n').filter((l) => l !== '').map((l) => tokenizer.encodeOrdinary(l));
+  // typed arrays: half the memory of the encoder's number arrays, for a corpus held whole until counted
+  const sequences = bytes.toString('utf8').split('\n').filter((l) => l !== '').map((l) => Uint32Array.from(tokenizer.encodeOrdinary(l)));
   return { sequences, bytes: bytes.length };
 }
 

@@ -4,9 +4,9 @@
  * With temperature 1 and no top-k or top-p, a token is drawn straight from the Kneser-Ney mixture: with
  * probability 1 - gamma(c) one of the longest context's children (in proportion to its discounted count),
  * else the same choice one context shorter, down to the unigrams and the uniform part. That visits only the
- * children of the contexts, not the whole vocabulary. Otherwise the whole next-token distribution is computed,
- * raised to 1 / temperature, cut to the top k and to the smallest top set holding top-p of the mass (ties at a
- * cut are kept), and drawn from. Tokens never seen in training (lab mode) have the lowest probability, equal:
+ * children of the contexts, not the whole vocabulary. Otherwise every word gets its probability raised to
+ * 1 / temperature (see `tempered`), the words are cut to the top k and to the smallest top set holding top-p
+ * of the mass (ties at a cut are kept), and the draw is among the words kept. Tokens never seen in training (lab mode) have the lowest probability, equal:
  * they are drawn as one block, kept by a cut only after every seen token, then one of them uniformly (top-k
  * keeps the block's first k' by id).
  */
