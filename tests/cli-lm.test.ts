@@ -67,6 +67,9 @@ describe('tokenlab lm (lab mode)', () => {
     expect(next.top[0].text).toBe(' optimization');
     expect(next.top[0].prob).toBeGreaterThanOrEqual(next.top[1].prob);
     expect(next.matched).toBe(3);
+    // a token that is part of a character is shown as its bytes
+    const zh = JSON.parse((await tokenlab('lm', 'next', '--model', model, '--top', '40', '--json', '第3章：深')).stdout);
+    expect(zh.top.some((t: { text: string }) => /^(\\x[0-9a-f]{2})+$/.test(t.text))).toBe(true);
   });
 
   it('sample: the same seed gives the same text; --max-tokens bounds it', async () => {

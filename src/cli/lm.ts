@@ -190,9 +190,18 @@ function promptContext(tokenizer: Tokenizer | null, prompt: string): number[] {
   return [START, ...tokens];
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A token's text; a token that is part of a character shows its bytes (\xe6\xb7) rather than U+FFFD. */
 function tokenText(tokenizer: Tokenizer | null, token: number): string {
   if (token < 0) return ['', '<s>', '</s>', '<unk>'][-token];
-  return tokenizer === null ? String(token) : tokenizer.decode([token]);
+  if (tokenizer === null) return String(token);
+  const bytes = tokenizer.tokenBytes(token);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return Array.from(bytes, (b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+  }
 }
 
 /** tokenlab lm next --model F [--top K] [--json] [TEXT]: the most probable next tokens after the text. */
