@@ -9,7 +9,7 @@
  */
 import type { TokenBytesSource } from '../bpe/tokenizer.js';
 import { BOS, EOS, UNK } from './ngram-trie.js';
-import { END, START, type ContextState, type LanguageModel } from './model.js';
+import { END, type ContextState, type LanguageModel } from './model.js';
 
 /** What scoring text needs from a tokenizer. */
 export interface TextTokenizer extends TokenBytesSource {
@@ -243,4 +243,3 @@ export function scoreAnswer(model: LanguageModel, tokenizer: TextTokenizer, ques
   };
 }
 
-export { START, END };
