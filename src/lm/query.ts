@@ -8,7 +8,7 @@
  * line a sequence, as `tokenlab lm build` counts them.
  */
 import type { TokenBytesSource } from '../bpe/tokenizer.js';
-import { BOS, EOS, UNK } from './ngram-trie.js';
+import { BOS, UNK } from './ngram-trie.js';
 import { END, type ContextState, type LanguageModel } from './model.js';
 
 /** What scoring text needs from a tokenizer. */
@@ -45,12 +45,27 @@ export interface NextTokens {
 /** The next-token distribution after `context`: its top k and the share of every unseen token. */
 export function nextTokens(model: LanguageModel, context: ArrayLike<number>, k: number): NextTokens {
   const state = stateOfTokens(model, context);
-  const dist = model.distribution(state);
-  const words: number[] = [];
-  for (let w = 0; w < dist.length; w++) if (w !== BOS && w !== UNK) words.push(w);
-  words.sort((a, b) => dist[b] - dist[a] || a - b);
-  const top = words.slice(0, k).map((w) => ({ token: model.tokenOf(w), prob: dist[w] }));
+  const dist = model.distribution(state); // <s> has 0
+  let max = 0;
+  for (let w = 0; w < dist.length; w++) if (w !== UNK && dist[w] > max) max = dist[w];
+  // sort only the words above a floor, lowered until k of them are above it
+  let heads: Int32Array = new Int32Array(0);
+  for (const floor of [max * 1e-3, max * 1e-6, 0]) {
+    heads = wordsAbove(dist, floor);
+    if (heads.length >= k) break;
+  }
+  const top = Array.from(heads.subarray(0, k), (w) => ({ token: model.tokenOf(w), prob: dist[w] }));
   return { top, unseen: { tokens: model.unseenTokens, prob: dist[UNK] }, matched: model.matchedLength(state) };
+}
+
+/** The words but `<unk>` with weight above `floor`, heaviest first (then by word). */
+export function wordsAbove(weight: Float64Array, floor: number): Int32Array {
+  let n = 0;
+  for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) n++;
+  const out = new Int32Array(n);
+  n = 0;
+  for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) out[n++] = w;
+  return out.sort((a, b) => weight[b] - weight[a] || a - b);
 }
 
 export interface TrieChild {

@@ -13,7 +13,7 @@
 import { BOS, EOS, UNK } from './ngram-trie.js';
 import { discounted } from './kneser-ney.js';
 import { START, type ContextState, type LanguageModel } from './model.js';
-import { stateOfTokens } from './query.js';
+import { stateOfTokens, wordsAbove } from './query.js';
 
 /** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same sequence in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -206,16 +206,6 @@ class Sampler {
   private seenWords(): Int32Array {
     return (this.allSeen ??= Int32Array.from({ length: this.model.words - 2 }, (_, i) => i + EOS));
   }
-}
-
-/** The seen words (not `<unk>`) with weight above `floor`, heaviest first (then by word). */
-function wordsAbove(weight: Float64Array, floor: number): Int32Array {
-  let n = 0;
-  for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) n++;
-  const out = new Int32Array(n);
-  n = 0;
-  for (let w = 0; w < weight.length; w++) if (w !== UNK && weight[w] > floor) out[n++] = w;
-  return out.sort((a, b) => weight[b] - weight[a] || a - b);
 }
 
 /** The last P(w)^(1 / temperature) of the unigrams made for each model: a sample of a few tokens would
