@@ -1,0 +1,174 @@
+/**
+ * The bad-input sweep's table (tests/sweep.test.ts): what each route of the lab reads from a request, so the
+ * sweep can put hostile text in every input. A route of the app missing here (and from EXEMPT) fails the
+ * sweep, so a route added later is swept or explicitly exempted.
+ */
+
+/** The escaping payloads: a script element, and text that breaks out of a double- or single-quoted attribute. */
+export const SCRIPT = '<script>alert(1)</script>';
+export const ATTR_DOUBLE = '"><img src=x onerror=alert(1)>';
+export const ATTR_SINGLE = "' onmouseover='alert(1)";
+export const PAYLOADS = [SCRIPT, ATTR_DOUBLE, ATTR_SINGLE];
+
+/**
+ * What a path parameter names. The sweep fills it with a real thing the test made (holding the payloads in
+ * its text), or with hostile names. `doomed` params belong to routes that delete: only unknown and hostile
+ * names go there, never the sweep's own things.
+ */
+export type Thing = 'vocab' | 'model' | 'corpus' | 'trainJob' | 'lmJob' | 'format' | 'view' | 'doomed';
+
+/**
+ * An input and what is sent with it: a payload goes into the input, the companions make the rest of the
+ * request such that the payload is read (a companion key ':param' sets a path parameter, e.g. the LM view).
+ * Companions of creating routes name things that exist, so the request is refused (409) and creates nothing.
+ */
+export type Inputs = Record<string, Record<string, string>>;
+
+export interface RouteSweep {
+  params?: Record<string, Thing>;
+  /** Query parameters the handler reads (the sweep also checks that it reads no others). */
+  query?: Inputs;
+  /** URL-encoded form fields, or multipart fields (`file` is sent as a file). */
+  form?: Inputs;
+  multipart?: Inputs;
+  /** JSON body fields; a field name ending in [] is sent as a list [payload, 'cl100k_base']. */
+  json?: Inputs;
+  /** An htmx fragment: a refusal may come as a 200 whose fragment says why (htmx swaps only 2xx answers). */
+  fragment?: boolean;
+}
+
+/** Routes the sweep leaves alone, and why. */
+export const EXEMPT: Record<string, string> = {
+  // A file from node_modules: reads nothing from the request.
+  'GET /static/htmx.min.js': 'static file, no input',
+};
+
+/** The fields of each LM view (the page's query and the fragment's form), with what each needs beside it. */
+const LM_FIELDS: Record<string, { view: string; with?: Record<string, string> }> = {
+  text: { view: 'surprisal' },
+  context: { view: 'next' },
+  k: { view: 'next' },
+  path: { view: 'trie' },
+  prompt: { view: 'sample' },
+  temperature: { view: 'sample' },
+  topK: { view: 'sample' },
+  topP: { view: 'sample' },
+  seed: { view: 'sample' },
+  length: { view: 'sample' },
+  question: { view: 'qa', with: { answer: 'a' } },
+  answer: { view: 'qa' },
+  thought: { view: 'qa', with: { answer: 'a' } },
+};
+
+const lmPageQuery: Inputs = {
+  view: {},
+  ...Object.fromEntries(Object.entries(LM_FIELDS).map(([f, v]) => [f, { view: v.view, ...v.with }])),
+};
+const lmFragmentInputs: Inputs = Object.fromEntries(Object.entries(LM_FIELDS).map(([f, v]) => [f, { ':view': v.view, ...v.with }]));
+
+const tokenizeForm: Inputs = { text: { tokenizer: 'sweep-vocab' }, tokenizer: { text: 'x' }, ws: { text: 'x' } };
+
+/** Every route of the lab by "METHOD path", as app.routes lists them. */
+export const ROUTES: Record<string, RouteSweep> = {
+  'GET /api/tokenizers': {},
+  'POST /api/tokenize': { json: { text: { tokenizer: 'sweep-vocab' }, tokenizer: { text: 'x' } } },
+  'POST /api/compare': { json: { text: {}, 'tokenizers[]': { text: 'x' } } },
+
+  'GET /': { query: { text: { tokenizer: 'sweep-vocab' }, tokenizer: { text: 'x' }, ws: {} } },
+  'POST /fragment/tokenize': { form: tokenizeForm, fragment: true },
+  'POST /fragment/tokens': {
+    form: { text: { tokenizer: 'sweep-vocab', from: '0' }, tokenizer: { text: 'x', from: '0' }, from: { text: 'x' } },
+    fragment: true,
+  },
+  'GET /compare': { query: { text: { tokenizers: 'sweep-vocab' }, tokenizers: { text: 'x' } } },
+  'POST /fragment/compare': { form: { text: { tokenizers: 'sweep-vocab' }, tokenizers: { text: 'x' } }, fragment: true },
+
+  'GET /api/jobs': { query: { kind: {} } },
+  'GET /api/jobs/:id': { params: { id: 'trainJob' } },
+  'POST /api/jobs/:id/cancel': { params: { id: 'trainJob' } },
+  'GET /api/jobs/:id/events': { params: { id: 'trainJob' } },
+
+  'GET /train': { query: { job: {} } },
+  'POST /train': {
+    // The companions name an existing vocabulary: the form is refused (409) after every other check, and the
+    // page shows the form again with what was typed.
+    form: {
+      name: { corpora: 'sweep-corpus', vocabSize: '300' },
+      corpora: { name: 'sweep-vocab', vocabSize: '300' },
+      vocabSize: { name: 'sweep-vocab', corpora: 'sweep-corpus' },
+      pattern: { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300' },
+      minFrequency: { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300' },
+      specials: { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300' },
+    },
+  },
+  'GET /fragment/train/:id': { params: { id: 'trainJob' }, fragment: true },
+  'POST /fragment/train/:id/cancel': { params: { id: 'trainJob' }, fragment: true },
+  'POST /api/train': {
+    json: {
+      name: { 'corpora[]': 'sweep-corpus', vocabSize: '300' },
+      'corpora[]': { name: 'sweep-vocab' },
+      pattern: { name: 'sweep-vocab', 'corpora[]': 'sweep-corpus' },
+      'specials[]': { name: 'sweep-vocab', 'corpora[]': 'sweep-corpus' },
+    },
+  },
+
+  'GET /vocab': {},
+  'POST /vocab/import': {
+    multipart: { name: { file: 'x' }, file: { name: 'sweep-import' }, format: { name: 'sweep-vocab', file: 'x' }, pattern: { name: 'sweep-vocab', file: 'x' } },
+  },
+  'GET /vocab/:name': {
+    params: { name: 'vocab' },
+    query: { q: {}, filter: {}, page: {}, tree: {}, sample: {}, k: {} },
+  },
+  'GET /vocab/:name/tokens': { params: { name: 'vocab' }, query: { q: {}, filter: {}, page: {} }, fragment: true },
+  'GET /vocab/:name/tree': { params: { name: 'vocab' }, query: { tree: {} }, fragment: true },
+  'POST /vocab/:name/scrub': { params: { name: 'vocab' }, form: { sample: {}, k: {} }, fragment: true },
+  'GET /vocab/:name/download/:format': { params: { name: 'vocab', format: 'format' } },
+  'POST /vocab/:name/delete': { params: { name: 'doomed' } },
+  'GET /api/vocabularies': {},
+  'GET /api/vocabularies/:name': { params: { name: 'vocab' } },
+  'POST /api/vocabularies': {
+    multipart: { name: { file: 'x' }, file: { name: 'sweep-import' }, format: { name: 'sweep-vocab', file: 'x' }, pattern: { name: 'sweep-vocab', file: 'x' } },
+  },
+  'DELETE /api/vocabularies/:name': { params: { name: 'doomed' } },
+
+  'GET /corpora': { query: { added: {} } },
+  'POST /corpora': { multipart: { name: { text: 'x' }, text: { name: 'sweep-corpus' }, file: { name: 'sweep-corpus' } } },
+  'GET /corpora/:name/preview': { params: { name: 'corpus' }, fragment: true },
+  'POST /corpora/:name/delete': { params: { name: 'doomed' } },
+  'GET /api/corpora': {},
+  'POST /api/corpora': { json: { name: { text: 'x' }, text: { name: 'sweep-corpus' } }, multipart: { name: { text: 'x' }, file: { name: 'sweep-corpus' } } },
+  'DELETE /api/corpora/:name': { params: { name: 'doomed' } },
+
+  'GET /lm': { query: { job: {}, L: {}, K: {} } },
+  'POST /lm': {
+    form: {
+      name: { tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: '2' },
+      tokenizer: { name: 'sweep-lm', corpus: 'sweep-corpus', order: '2' },
+      corpus: { name: 'sweep-lm', tokenizer: 'sweep-vocab', order: '2' },
+      order: { name: 'sweep-lm', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus' },
+    },
+  },
+  'GET /fragment/lm-job/:id': { params: { id: 'lmJob' }, fragment: true },
+  'POST /fragment/lm-job/:id/cancel': { params: { id: 'lmJob' }, fragment: true },
+  'GET /fragment/lm/space': { query: { L: {}, K: {} }, fragment: true },
+  'POST /lm/:name/delete': { params: { name: 'doomed' } },
+  'GET /lm/:name': { params: { name: 'model' }, query: lmPageQuery },
+  'POST /fragment/lm/:name/:view': { params: { name: 'model', view: 'view' }, form: lmFragmentInputs, fragment: true },
+  'GET /fragment/lm/:name/:view': { params: { name: 'model', view: 'view' }, query: lmFragmentInputs, fragment: true },
+  'GET /api/lm': {},
+  'POST /api/lm/build': {
+    json: {
+      name: { tokenizer: 'sweep-vocab', corpus: 'sweep-corpus' },
+      tokenizer: { corpus: 'sweep-corpus', name: 'sweep-lm-2' },
+      corpus: { tokenizer: 'sweep-vocab', name: 'sweep-lm-2' },
+    },
+  },
+  'GET /api/lm/:name': { params: { name: 'model' } },
+  'DELETE /api/lm/:name': { params: { name: 'doomed' } },
+  'POST /api/lm/:name/score': { params: { name: 'model' }, json: { text: {} } },
+  'POST /api/lm/:name/next': { params: { name: 'model' }, json: { context: {}, k: {} } },
+  'POST /api/lm/:name/sample': { params: { name: 'model' }, json: { prompt: {}, temperature: {}, topK: {}, topP: {}, seed: {}, length: {} } },
+  'POST /api/lm/:name/answer': { params: { name: 'model' }, json: { question: { answer: 'a' }, answer: {}, thought: { answer: 'a' } } },
+  'GET /api/lm/:name/trie': { params: { name: 'model' }, query: { path: {} } },
+};

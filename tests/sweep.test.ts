@@ -1,0 +1,296 @@
+/**
+ * The bad-input sweep of issue 9, over every route the app lists (app.routes): hostile text in every input is
+ * escaped on every page and fragment, and every endpoint refuses bad bodies with the right status, touching no
+ * file outside the data directory. What each route reads is in tests/sweep-routes.ts; a route missing there
+ * fails the sweep. Known defects are `it.fails` cases, each with a comment naming the defect.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { HonoRequest } from 'hono/request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobRecord } from '../src/jobs/job-manager.js';
+import { EXEMPT, PAYLOADS, ROUTES, type RouteSweep, type Thing } from './sweep-routes.js';
+
+// A sandbox holding the data dir and a canary file: a name that escaped the data dir would land beside them.
+const SANDBOX = mkdtempSync(join(tmpdir(), 'tokenlab-sweep-'));
+const DATA = join(SANDBOX, 'data');
+const CANARY = join(SANDBOX, 'canary.txt');
+mkdirSync(DATA);
+writeFileSync(CANARY, 'canary\n');
+process.env.TOKENLAB_DATA = DATA;
+/** Marks a file a hostile name would create outside the data dir (looked for in the sandbox, tmpdir and cwd). */
+const ESCAPE = `sweep-escape-${process.pid}`;
+
+const { createApp } = await import('../src/server/app.js');
+const { jobManager } = await import('../src/jobs/job-manager.js');
+const { MAX_TEXT_BYTES } = await import('../src/server/tokenize.js');
+const { MAX_UPLOAD_BYTES } = await import('../src/server/corpora-routes.js');
+const { MAX_IMPORT_BYTES } = await import('../src/server/vocab-routes.js');
+const { MAX_LM_TEXT_BYTES } = await import('../src/server/lm-data.js');
+const app = createApp();
+
+/**
+ * Names that must never reach the file system: traversal (plain, and the literal text `..%2F`, which a path
+ * parameter decodes to `../` when it is URL-encoded once more), absolute paths aimed at the canary (the stores
+ * add `.txt` or `.json` to a name), a NUL byte, names over 64 characters. /etc/passwd goes to reading routes
+ * only: the tests run as root.
+ */
+const HOSTILE_NAMES = [
+  '../canary', '../../canary', '../../../canary', `${SANDBOX}/canary`, `../../${ESCAPE}`, `../../../${ESCAPE}`, `${SANDBOX}/${ESCAPE}`,
+  `..%2F..%2F${ESCAPE}`, `%2e%2e%2f%2e%2e%2f${ESCAPE}`, '..', '.', 'a/b', 'a\\b', `sweep\0${ESCAPE}`, 'x'.repeat(65), 'x'.repeat(10_000),
+];
+const READ_ONLY_HOSTILE = ['/etc/passwd', '../../../../../../etc/passwd'];
+const UNKNOWN = 'no-such-name';
+
+/** The corpus every made thing comes from: each payload on lines of their own and inside text. */
+const CORPUS_TEXT = Array.from({ length: 60 }, (_, i) => `${PAYLOADS[i % 3]} line ${i} 分词 ${PAYLOADS[(i + 1) % 3]}`).join('\n') + '\n';
+
+const made = { trainJob: '', lmJob: '' };
+
+function post(path: string, body: BodyInit, headers: Record<string, string> = {}) {
+  return app.request(path, { method: 'POST', body, headers });
+}
+const postJson = (path: string, body: unknown) => post(path, JSON.stringify(body), { 'content-type': 'application/json' });
+const postForm = (path: string, fields: Record<string, string>, htmx = false) =>
+  post(path, new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded', ...(htmx ? { 'HX-Request': 'true' } : {}) });
+
+function multipart(fields: Record<string, string | Uint8Array>): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) {
+    if (k === 'file') form.append('file', new Blob([v]), 'upload.txt');
+    else form.append(k, v as string);
+  }
+  return form;
+}
+
+async function jobOf(res: Response): Promise<JobRecord> {
+  expect(res.status, await res.clone().text()).toBe(202);
+  const { job } = (await res.json()) as { job: JobRecord };
+  await jobManager().settled();
+  const done = jobManager().get(job.id)!;
+  expect(done.state, done.message).toBe('done');
+  return done;
+}
+
+const passwdHash = () => createHash('sha256').update(readFileSync('/etc/passwd')).digest('hex');
+const passwdBefore = passwdHash();
+
+beforeAll(async () => {
+  // The user's things, each holding the payloads: a corpus (JSON API and form), a vocabulary trained on it with
+  // the payloads as special tokens, a model over it, and an imported copy of the vocabulary.
+  expect((await postJson('/api/corpora', { name: 'sweep-corpus', text: CORPUS_TEXT })).status).toBe(201);
+  expect((await post('/corpora', multipart({ name: 'sweep-corpus-form', text: CORPUS_TEXT }))).status).toBe(303);
+  const train = { name: 'sweep-vocab', corpora: ['sweep-corpus'], vocabSize: 340, pattern: 'cjk', minFrequency: 2, specials: PAYLOADS };
+  made.trainJob = (await jobOf(await postJson('/api/train', train))).id;
+  made.lmJob = (await jobOf(await postJson('/api/lm/build', { tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: 3, name: 'sweep-lm' }))).id;
+  const json = await (await app.request('/vocab/sweep-vocab/download/json')).text();
+  expect((await post('/api/vocabularies', multipart({ name: 'sweep-imported', file: new TextEncoder().encode(json) }))).status).toBe(201);
+}, 300_000);
+
+afterAll(async () => {
+  for (const j of jobManager().list()) jobManager().cancel(j.id);
+  await jobManager().settled();
+});
+
+// --- What a route reads: query keys are recorded as handlers ask for them --------------------------------------
+
+const readKeys = new Set<string>();
+const originalQuery = HonoRequest.prototype.query;
+HonoRequest.prototype.query = function (this: HonoRequest, key?: string) {
+  if (key !== undefined) {
+    readKeys.add(key);
+    return originalQuery.call(this, key);
+  }
+  const all = originalQuery.call(this) as Record<string, string>;
+  return new Proxy(all, {
+    get(target, k) {
+      if (typeof k === 'string' && !(k in Object.prototype)) readKeys.add(k);
+      return Reflect.get(target, k);
+    },
+  });
+} as typeof originalQuery;
+const originalQueries = HonoRequest.prototype.queries;
+HonoRequest.prototype.queries = function (this: HonoRequest, key?: string) {
+  if (key !== undefined) readKeys.add(key);
+  return originalQueries.call(this, key as string);
+} as typeof originalQueries;
+
+// --- Probes: one request each, and what its answer must not hold ----------------------------------------------
+
+interface Probe {
+  label: string;
+  path: string;
+  init: RequestInit;
+  /** A path parameter was replaced by a name that does not exist: the answer must say so. */
+  badName?: boolean;
+}
+
+const GOOD: Record<Thing, () => string> = {
+  vocab: () => 'sweep-vocab',
+  model: () => 'sweep-lm',
+  corpus: () => 'sweep-corpus',
+  trainJob: () => made.trainJob,
+  lmJob: () => made.lmJob,
+  format: () => 'json',
+  view: () => 'surprisal',
+  doomed: () => UNKNOWN,
+};
+
+function fill(path: string, spec: RouteSweep, set: Record<string, string>): string {
+  return path.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(set[`:${p}`] ?? GOOD[spec.params![p]]()));
+}
+
+const withoutParams = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith(':')));
+
+/** A JSON body from string fields: numbers as numbers, `x[]` fields as lists. */
+function jsonBody(fields: Record<string, string>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (k.endsWith('[]')) body[k.slice(0, -2)] = [v, 'cl100k_base'];
+    else body[k] = /^\d+$/.test(v) ? Number(v) : v;
+  }
+  return body;
+}
+
+/** Every request the escaping sweep sends to one route. */
+function probes(method: string, path: string, spec: RouteSweep): Probe[] {
+  const out: Probe[] = [];
+  const bodyless = { method };
+  out.push({ label: 'as is', path: fill(path, spec, {}), init: bodyless });
+  for (const p of Object.keys(spec.params ?? {})) {
+    // '.' and '..' as whole segments are resolved by URL parsing before routing: they never reach a handler.
+    const names = [...PAYLOADS, ...HOSTILE_NAMES.filter((n) => n !== '.' && n !== '..'), UNKNOWN, ...(method === 'GET' ? READ_ONLY_HOSTILE : [])];
+    for (const v of names) out.push({ label: `:${p}=${JSON.stringify(v.slice(0, 40))}`, path: fill(path, spec, { [`:${p}`]: v }), init: bodyless, badName: true });
+  }
+  const values = [...PAYLOADS, ...HOSTILE_NAMES.slice(0, 4), `sweep\0x`, 'x'.repeat(10_000)];
+  for (const [field, companions] of Object.entries(spec.query ?? {})) {
+    for (const v of [...values, ...READ_ONLY_HOSTILE]) {
+      const q = new URLSearchParams({ ...withoutParams(companions), [field]: v });
+      out.push({ label: `?${field}=${JSON.stringify(v.slice(0, 40))}`, path: `${fill(path, spec, companions)}?${q}`, init: bodyless });
+    }
+  }
+  for (const [field, companions] of Object.entries(spec.form ?? {})) {
+    for (const v of values) {
+      const body = new URLSearchParams({ ...withoutParams(companions), [field]: v }).toString();
+      for (const htmx of [false, true]) {
+        const headers = { 'content-type': 'application/x-www-form-urlencoded', ...(htmx ? { 'HX-Request': 'true' } : {}) };
+        out.push({ label: `form ${field}=${JSON.stringify(v.slice(0, 40))}${htmx ? ' (htmx)' : ''}`, path: fill(path, spec, companions), init: { method, body, headers } });
+      }
+    }
+  }
+  for (const [field, companions] of Object.entries(spec.multipart ?? {})) {
+    for (const v of values) {
+      const init = () => ({ method, body: multipart({ ...withoutParams(companions), [field]: v }) });
+      out.push({ label: `multipart ${field}=${JSON.stringify(v.slice(0, 40))}`, path: fill(path, spec, companions), init: init() });
+    }
+  }
+  for (const [field, companions] of Object.entries(spec.json ?? {})) {
+    for (const v of values) {
+      const body = JSON.stringify(jsonBody({ ...withoutParams(companions), [field]: v }));
+      out.push({ label: `json ${field}=${JSON.stringify(v.slice(0, 40))}`, path: fill(path, spec, companions), init: { method, body, headers: { 'content-type': 'application/json' } } });
+    }
+  }
+  return out;
+}
+
+/** Elements a payload would inject if it were not escaped. */
+const INJECTED = [/<script>alert/i, /<img\b/i];
+/** Event-handler attributes a payload would add: sought in each tag outside its quoted attribute values. */
+const HANDLER = /\son(error|mouseover)\s*=/i;
+
+function injectedMarkup(html: string): string[] {
+  const found = INJECTED.filter((re) => re.test(html)).map(String);
+  for (const [tag] of html.matchAll(/<[a-zA-Z][^>]*>/g)) {
+    if (HANDLER.test(tag.replace(/"[^"]*"|'[^']*'/g, '""'))) found.push(`handler attribute in ${tag.slice(0, 120)}`);
+  }
+  return found;
+}
+/** Headers that carry URLs made from user text: they must be URL-encoded. */
+const URL_HEADERS = ['location', 'hx-replace-url', 'hx-push-url', 'hx-redirect', 'hx-location'];
+
+/** What is wrong with an answer: a 5xx, raw payloads in HTML, unencoded URL headers, a wrong status for a bad name. */
+async function problemsOf(probe: Probe, res: Response, fragment: boolean): Promise<string[]> {
+  const problems: string[] = [];
+  const body = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  const attachment = (res.headers.get('content-disposition') ?? '').startsWith('attachment');
+  if (res.status >= 500) problems.push(`${res.status}: ${body.slice(0, 200)}`);
+  const raw = PAYLOADS.filter((p) => body.includes(p));
+  const inert = type.startsWith('application/json') || type.startsWith('text/event-stream') || attachment;
+  if (raw.length > 0 && !inert) problems.push(`raw payload in a ${type} answer: ${raw.join(' | ')}`);
+  if (type.startsWith('text/html')) for (const m of injectedMarkup(body)) problems.push(`injected markup: ${m}`);
+  for (const h of URL_HEADERS) {
+    const v = res.headers.get(h);
+    if (v !== null && /[<>"'\s\0]/.test(v)) problems.push(`header ${h} not URL-encoded: ${v.slice(0, 100)}`);
+  }
+  const refusals = fragment ? [200, 400, 404] : [400, 404];
+  if (probe.badName && !refusals.includes(res.status)) problems.push(`status ${res.status} for an unknown name, expected ${refusals.join(' or ')}`);
+  return problems.map((p) => `${probe.label}: ${p}`);
+}
+
+/** The routes the app serves, as "METHOD path". */
+const served = [...new Set(app.routes.map((r) => `${r.method} ${r.path}`))];
+
+describe('the sweep covers every route', () => {
+  it('catches what it looks for: raw payloads, injected handlers, unencoded URL headers, a bad name answered 200', async () => {
+    const probe = { label: 'self-test', path: '/', init: {} };
+    const html = (body: string, headers: Record<string, string> = {}) => new Response(body, { headers: { 'content-type': 'text/html', ...headers } });
+    expect(await problemsOf(probe, html(`<p>${PAYLOADS[0]}</p>`), false)).toHaveLength(2); // raw, and a script element
+    expect(await problemsOf(probe, html('<input value="" onmouseover="alert(1)">'), false)).toHaveLength(1);
+    expect(await problemsOf(probe, html('<input value="&quot; onerror=alert(1)">', { location: '/a b' }), false)).toHaveLength(1); // the header
+    expect(await problemsOf({ ...probe, badName: true }, html('<p>found</p>'), false)).toHaveLength(1);
+    const json = new Response(JSON.stringify({ error: PAYLOADS.join() }), { status: 404, headers: { 'content-type': 'application/json' } });
+    expect(await problemsOf(probe, json, false)).toEqual([]);
+  });
+
+  it('lists every route the app serves, or exempts it with a reason', () => {
+    const missing = served.filter((k) => ROUTES[k] === undefined && EXEMPT[k] === undefined);
+    expect(missing, 'routes neither swept nor exempted (add them to tests/sweep-routes.ts)').toEqual([]);
+    const stale = Object.keys(ROUTES).filter((k) => !served.includes(k));
+    expect(stale, 'swept routes the app no longer serves').toEqual([]);
+  });
+});
+
+/**
+ * Routes whose escaping sweep finds a defect (the route's test states the expected behaviour and fails):
+ * key -> the defect.
+ */
+const ESCAPING_DEFECTS: Record<string, string> = {};
+
+describe('hostile text in every input is escaped, and bad names are refused', () => {
+  for (const key of served.filter((k) => ROUTES[k] !== undefined)) {
+    const [method, path] = key.split(' ');
+    const spec = ROUTES[key];
+    const test = ESCAPING_DEFECTS[key] === undefined ? it : it.fails;
+    test(key, async () => {
+      readKeys.clear();
+      const problems: string[] = [];
+      for (const probe of probes(method, path, spec)) {
+        const res = await app.request(probe.path, probe.init);
+        if (probe.label === 'as is' && method === 'GET') expect(res.status, `${key} with the sweep's own things`).toBe(200);
+        problems.push(...(await problemsOf(probe, res, spec.fragment === true)));
+      }
+      expect(problems).toEqual([]);
+      const unswept = [...readKeys].filter((k) => spec.query?.[k] === undefined);
+      expect(unswept, `${key} reads query parameters the sweep does not fill`).toEqual([]);
+    });
+  }
+
+  it('refuses the payloads as names wherever names allow only letters, digits, ".", "_" and "-"', async () => {
+    for (const name of PAYLOADS) {
+      const answers = [
+        await postJson('/api/corpora', { name, text: 'x\n' }),
+        await post('/api/corpora', multipart({ name, text: 'x\n' })),
+        await postJson('/api/train', { name, corpora: ['sweep-corpus'], vocabSize: 300 }),
+        await postJson('/api/lm/build', { name, tokenizer: 'sweep-vocab', corpus: 'sweep-corpus' }),
+        await post('/api/vocabularies', multipart({ name, file: 'x' })),
+      ];
+      for (const res of answers) {
+        expect(res.status, `${name}: ${res.url}`).toBe(400);
+        expect(((await res.json()) as { error: string }).error).toMatch(/not allowed/);
+      }
+    }
+  });
+});
