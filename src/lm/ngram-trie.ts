@@ -161,38 +161,55 @@ function countingSort(items: Uint32Array, out: Uint32Array, keys: number, key: (
  */
 export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: number): NGramTrie {
   if (!Number.isInteger(order) || order < 1 || order > 8) throw new RangeError(`order must be 1..8, got ${order}`);
-  const { words, depth, vocab } = wordStream(sequences);
-  const total = words.length;
+  const stream = wordStream(sequences);
+  const levels = [unigramLevel(stream)];
+  const counter = new OrderCounter(stream);
+  for (let n = 2; n <= order; n++) levels.push(counter.next(levels[n - 2], n));
+  const trie: NGramTrie = { order, vocab: Float64Array.from(stream.vocab), levels };
+  linkSuffixes(trie);
+  adjustCounts(levels);
+  return trie;
+}
+
+/** Level 0: the unigrams indexed by word, with raw counts until `adjustCounts`. */
+function unigramLevel({ words, vocab }: WordStream): TrieLevel {
   const V = vocab.length;
-
-  // Level 0: unigrams indexed by word; raw counts until the adjusted counts replace them.
-  const levels: TrieLevel[] = [];
-  const uniRaw = new Uint32Array(V);
+  const raw = new Uint32Array(V);
   // <s> is never predicted: its count stays 0 (lmplz gives it probability 1 apart from the estimate).
-  for (let p = 0; p < total; p++) if (words[p] !== BOS) uniRaw[words[p]]++;
-  const uniIdx = new Uint32Array(V);
-  for (let i = 0; i < V; i++) uniIdx[i] = i;
-  levels.push({
-    ctx: new Uint32Array(V), word: uniIdx, count: uniRaw, first: uniIdx.slice(), suffix: new Uint32Array(V),
-    childStart: new Uint32Array(0),
-  });
+  for (let p = 0; p < words.length; p++) if (words[p] !== BOS) raw[words[p]]++;
+  const index = Uint32Array.from({ length: V }, (_, i) => i);
+  return { ctx: new Uint32Array(V), word: index, count: raw, first: index.slice(), suffix: new Uint32Array(V), childStart: new Uint32Array(0) };
+}
 
-  // Index (in the previous level) of the n-gram ending at each position; meaningful where it fits. The work
-  // arrays are allocated once for all orders (a fresh set per order would be ~10 arrays the size of the stream).
-  let prevIdx = Uint32Array.from(words);
-  let idx = new Uint32Array(total);
-  const ends = new Uint32Array(total);
-  const byWord = new Uint32Array(total);
-  const sorted = new Uint32Array(total);
-  const ctx = new Uint32Array(total);
-  const word = new Uint32Array(total);
-  const raw = new Uint32Array(total);
-  for (let n = 2; n <= order; n++) {
-    const prev = levels[n - 2];
+/**
+ * Builds order n from order n - 1. Its work arrays, each the size of the stream, are allocated once for all
+ * orders (a fresh set per order was most of the counting's garbage).
+ */
+class OrderCounter {
+  /** Index in the last level built of the n-gram ending at each position (meaningful where it fits). */
+  private prevIdx: Uint32Array;
+  private idx: Uint32Array;
+  private readonly ends: Uint32Array;
+  private readonly byWord: Uint32Array;
+  private readonly sorted: Uint32Array;
+  private readonly ctx: Uint32Array;
+  private readonly word: Uint32Array;
+  private readonly raw: Uint32Array;
+
+  constructor(private readonly stream: WordStream) {
+    const total = stream.words.length;
+    this.prevIdx = Uint32Array.from(stream.words);
+    [this.idx, this.ends, this.byWord, this.sorted, this.ctx, this.word, this.raw] = Array.from({ length: 7 }, () => new Uint32Array(total));
+  }
+
+  /** The level of order n (raw counts); fills `prev.childStart`. */
+  next(prev: TrieLevel, n: number): TrieLevel {
+    const { words, depth, vocab } = this.stream;
+    const { ends, byWord, sorted, ctx, word, raw, idx } = this;
     let m = 0;
-    for (let p = 0; p < total; p++) if (depth[p] >= n - 1) ends[m++] = p;
-    const context = prevIdx;
-    countingSort(ends.subarray(0, m), byWord, V, (p) => words[p]);
+    for (let p = 0; p < words.length; p++) if (depth[p] >= n - 1) ends[m++] = p;
+    const context = this.prevIdx;
+    countingSort(ends.subarray(0, m), byWord, vocab.length, (p) => words[p]);
     countingSort(byWord.subarray(0, m), sorted, prev.word.length, (p) => context[p - 1]);
     raw.fill(0, 0, m);
     let u = -1;
@@ -209,26 +226,25 @@ export function countNGrams(sequences: Iterable<ArrayLike<number>>, order: numbe
       idx[p] = u;
     }
     const size = u + 1;
-    const first = new Uint32Array(size);
-    for (let i = 0; i < size; i++) first[i] = prev.first[ctx[i]];
     const childStart = new Uint32Array(prev.word.length + 1);
     for (let i = 0; i < size; i++) childStart[ctx[i] + 1]++;
     for (let i = 0; i < prev.word.length; i++) childStart[i + 1] += childStart[i];
     prev.childStart = childStart;
-    [prevIdx, idx] = [idx, prevIdx];
-    levels.push({ ctx: ctx.slice(0, size), word: word.slice(0, size), count: raw.slice(0, size), first, suffix: new Uint32Array(size), childStart: new Uint32Array(0) });
+    [this.prevIdx, this.idx] = [idx, context];
+    const first = Uint32Array.from({ length: size }, (_, i) => prev.first[ctx[i]]);
+    return { ctx: ctx.slice(0, size), word: word.slice(0, size), count: raw.slice(0, size), first, suffix: new Uint32Array(size), childStart: new Uint32Array(0) };
   }
-  const trie: NGramTrie = { order, vocab: Float64Array.from(vocab), levels };
-  linkSuffixes(trie);
-  // Adjusted counts for lower orders: distinct left extensions, except n-grams starting with <s>.
-  for (let l = order - 2; l >= 0; l--) {
+}
+
+/** Adjusted counts for lower orders: distinct left extensions, except n-grams starting with <s>. */
+function adjustCounts(levels: TrieLevel[]): void {
+  for (let l = levels.length - 2; l >= 0; l--) {
     const lev = levels[l];
     const adj = new Uint32Array(lev.word.length);
     const up = levels[l + 1];
     for (let i = 0; i < up.word.length; i++) adj[up.suffix[i]]++;
     for (let i = 0; i < lev.word.length; i++) if (l === 0 || lev.first[i] !== BOS) lev.count[i] = adj[i];
   }
-  return trie;
 }
 
 /**
