@@ -55,6 +55,38 @@ async function corpusSequences(path: string, tokenizer: Tokenizer): Promise<{ se
   return { sequences, bytes: bytes.length };
 }
 
+interface BuildValues {
+  tokenizer?: string;
+  corpus?: string;
+  'kenlm-compat'?: boolean;
+}
+
+/** --ids FILE with --kenlm-compat (kenlm mode) or --tokenizer T (lab mode over T's vocabulary). */
+async function modelOfIds(file: string, order: number, values: BuildValues): Promise<LanguageModel> {
+  if (values.corpus !== undefined) throw new UsageError('give --corpus or --ids, not both');
+  if (!!values['kenlm-compat'] === (values.tokenizer !== undefined)) throw new UsageError('--ids takes --kenlm-compat or --tokenizer T (lab mode over its vocabulary)');
+  const sequences = parseIdLines(await readFile(file, 'utf8'));
+  const source = { ids: file, sequences: sequences.length };
+  if (values['kenlm-compat']) return buildModel(sequences, { order, source });
+  const tokenizer = await tokenizerOption(values.tokenizer);
+  return buildModel(sequences, { order, vocabularySize: tokenizer.nVocab, tokenizer: tokenizerRecord(values.tokenizer!), source });
+}
+
+/** --tokenizer T --corpus C: lab mode, one non-empty line a sequence. */
+async function modelOfCorpus(order: number, values: BuildValues): Promise<LanguageModel> {
+  if (values['kenlm-compat']) throw new UsageError('--kenlm-compat needs --ids FILE');
+  const tokenizer = await tokenizerOption(values.tokenizer);
+  const corpus = required(values.corpus, '--corpus');
+  const { sequences, bytes } = await corpusSequences(await corpusPath(corpus), tokenizer);
+  const tokens = sequences.reduce((s, q) => s + q.length, 0);
+  return buildModel(sequences, {
+    order,
+    vocabularySize: tokenizer.nVocab,
+    tokenizer: tokenizerRecord(values.tokenizer!),
+    source: { corpus, sequences: sequences.length, tokens, bytes },
+  });
+}
+
 /**
  * tokenlab lm build --tokenizer T --corpus C [--order N] --out F [--json]
  * tokenlab lm build --ids FILE (--kenlm-compat | --tokenizer T) [--order N] --out F [--json]
@@ -73,30 +105,7 @@ async function buildCommand(args: string[]): Promise<void> {
   const out = required(values.out, '--out');
   const started = performance.now();
   const cpuStart = process.cpuUsage();
-  let model: LanguageModel;
-  if (values.ids !== undefined) {
-    if (values.corpus !== undefined) throw new UsageError('give --corpus or --ids, not both');
-    if (!!values['kenlm-compat'] === (values.tokenizer !== undefined)) throw new UsageError('--ids takes --kenlm-compat or --tokenizer T (lab mode over its vocabulary)');
-    const sequences = parseIdLines(await readFile(values.ids, 'utf8'));
-    const source = { ids: values.ids, sequences: sequences.length };
-    if (values['kenlm-compat']) model = buildModel(sequences, { order, source });
-    else {
-      const tokenizer = await tokenizerOption(values.tokenizer);
-      model = buildModel(sequences, { order, vocabularySize: tokenizer.nVocab, tokenizer: tokenizerRecord(values.tokenizer!), source });
-    }
-  } else {
-    if (values['kenlm-compat']) throw new UsageError('--kenlm-compat needs --ids FILE');
-    const tokenizer = await tokenizerOption(values.tokenizer);
-    const corpus = required(values.corpus, '--corpus');
-    const { sequences, bytes } = await corpusSequences(await corpusPath(corpus), tokenizer);
-    const tokens = sequences.reduce((s, q) => s + q.length, 0);
-    model = buildModel(sequences, {
-      order,
-      vocabularySize: tokenizer.nVocab,
-      tokenizer: tokenizerRecord(values.tokenizer!),
-      source: { corpus, sequences: sequences.length, tokens, bytes },
-    });
-  }
+  const model = values.ids !== undefined ? await modelOfIds(values.ids, order, values) : await modelOfCorpus(order, values);
   const fileBytes = await writeModelFile(out, model);
   const ngrams = model.ngramCounts;
   const total = ngrams.reduce((a, b) => a + b, 0);
