@@ -164,17 +164,7 @@ async function scoreCommand(args: string[]): Promise<void> {
   const model = await modelOption(values.model);
   const tokenizer = await modelTokenizer(model);
   if (values.ids !== undefined) {
-    const lines = parseIdLines(await readFile(values.ids, 'utf8'));
-    let log2prob = 0, tokens = 0, oov = 0;
-    for (const line of lines) {
-      const s = scoreSequence(model, line);
-      log2prob += s.log2prob;
-      tokens += line.length;
-      oov += s.oov;
-    }
-    const perplexity = 2 ** (-log2prob / Math.max(1, tokens + lines.length));
-    const result = { sequences: lines.length, tokens, log2prob, log10prob: log2prob * Math.log10(2), perplexity, oov };
-    print(!!values.json, result, `${tokens} tokens in ${lines.length} sequences: log10 P = ${result.log10prob.toFixed(4)}, perplexity ${perplexity.toFixed(3)}, ${oov} OOV\n`);
+    await scoreIds(model, values.ids, !!values.json);
     return;
   }
   if (tokenizer === null) throw new UsageError('this model was built from ids (--kenlm-compat): score it with --ids FILE');
@@ -191,6 +181,21 @@ async function scoreCommand(args: string[]): Promise<void> {
   };
   print(!!values.json, result, `${s.tokens} tokens in ${s.sequences} sequences, ${s.bytes} bytes: log2 P = ${s.log2prob.toFixed(3)}, ` +
     `perplexity ${s.perplexity.toFixed(3)}, ${s.bitsPerByte.toFixed(4)} bits per byte\n`);
+}
+
+/** Scores a file of id lines as KenLM's query does (each line after <s>, with </s>): totals in log10 too. */
+async function scoreIds(model: LanguageModel, file: string, json: boolean): Promise<void> {
+  const lines = parseIdLines(await readFile(file, 'utf8'));
+  let log2prob = 0, tokens = 0, oov = 0;
+  for (const line of lines) {
+    const s = scoreSequence(model, line);
+    log2prob += s.log2prob;
+    tokens += line.length;
+    oov += s.oov;
+  }
+  const perplexity = 2 ** (-log2prob / Math.max(1, tokens + lines.length));
+  const result = { sequences: lines.length, tokens, log2prob, log10prob: log2prob * Math.log10(2), perplexity, oov };
+  print(json, result, `${tokens} tokens in ${lines.length} sequences: log10 P = ${result.log10prob.toFixed(4)}, perplexity ${perplexity.toFixed(3)}, ${oov} OOV\n`);
 }
 
 /** The context a prompt gives: `<s>` then its tokens (the text's, or ids for a kenlm-mode model). */
