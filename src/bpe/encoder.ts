@@ -534,9 +534,12 @@ export class Encoder {
         return 1;
       }
     }
-    const cache = this.cache;
+    // Pieces of mostly 3-byte characters (Han, kana, Hangul: over 2 bytes per UTF-16 unit) skip the cache: the
+    // merge cuts them into characters and words (span-filter.ts) faster than the cache finds them, and runs
+    // of such text are rarely seen twice.
+    const cache = n <= CACHE_MAX_BYTES && n <= 2 * (e - s) ? this.cache : null;
     let slot = 0;
-    if (cache !== null && n <= CACHE_MAX_BYTES) {
+    if (cache !== null) {
       slot = cache.find(buf, n);
       if (slot >= 0) {
         const ids = cache.ids;
@@ -549,7 +552,7 @@ export class Encoder {
     const bpe = this.bpe;
     const parts = bytePairMergeBytes(table, buf, n, bpe);
     const ids = bpe.ids;
-    if (cache !== null && n <= CACHE_MAX_BYTES) cache.store(~slot, buf, n, ids, parts);
+    if (cache !== null) cache.store(~slot, buf, n, ids, parts);
     if (out !== null) for (let k = 0; k < parts; k++) out.push(ids[k]);
     return parts;
   }
