@@ -1,8 +1,8 @@
 /**
  * The n-gram language model as it is queried and stored: the forward trie of adjusted counts in compact typed
  * arrays (word, count, child range per n-gram), and the discounts. Probabilities are not stored: interpolated
- * Kneser-Ney is an exact function of the counts, so every probability is computed in double precision and
- * equals the estimate's (`estimateKneserNey`) bit for bit. On the first query each context gets its
+ * Kneser-Ney is an exact function of the counts, so every probability is computed in double precision (that
+ * of each n-gram in the trie equal to the estimate's, `estimateKneserNey`, bit for bit). On the first query each context gets its
  * denominator and gamma, each n-gram its suffix and probability (one pass over the n-grams; docs/lm.md).
  *
  * Two modes. `kenlm`: lmplz's vocabulary (the words seen, `<unk>` for the rest, the unigram interpolation
@@ -274,8 +274,8 @@ export class LanguageModel implements CountSource {
   }
 
   /**
-   * P(word | state) by the longest n-gram (c_m, word) in the trie: its probability (interpolated at
-   * construction), times gamma(c_j) for each longer context c_j that interpolates; equal, bit for bit, to
+   * P(word | state) by the longest n-gram (c_m, word) in the trie: its probability (interpolated when the
+   * model was derived), times gamma(c_j) for each longer context c_j that interpolates; equal, bit for bit, to
    * interpolating from the unigram up (p_j = u_j + gamma(c_j) p_(j-1), u_j = 0 where c_j word is absent).
    * The next state is (c_j, word) for j <= m: the entry found, then its suffixes, with no other search.
    */
