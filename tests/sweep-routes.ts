@@ -66,6 +66,9 @@ const lmPageQuery: Inputs = {
 };
 const lmFragmentInputs: Inputs = Object.fromEntries(Object.entries(LM_FIELDS).map(([f, v]) => [f, { ':view': v.view, ...v.with }]));
 
+/** A training form refused only because its name is taken. */
+const TRAIN_FORM = { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300', pattern: 'cjk', minFrequency: '2' };
+
 const tokenizeForm: Inputs = { text: { tokenizer: 'sweep-vocab' }, tokenizer: { text: 'x' }, ws: { text: 'x' } };
 
 /** Every route of the lab by "METHOD path", as app.routes lists them. */
@@ -93,12 +96,12 @@ export const ROUTES: Record<string, RouteSweep> = {
     // The companions name an existing vocabulary: the form is refused (409) after every other check, and the
     // page shows the form again with what was typed.
     form: {
-      name: { corpora: 'sweep-corpus', vocabSize: '300' },
-      corpora: { name: 'sweep-vocab', vocabSize: '300' },
-      vocabSize: { name: 'sweep-vocab', corpora: 'sweep-corpus' },
-      pattern: { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300' },
-      minFrequency: { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300' },
-      specials: { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300' },
+      name: { ...TRAIN_FORM, name: 'sweep-new' },
+      corpora: TRAIN_FORM,
+      vocabSize: TRAIN_FORM,
+      pattern: TRAIN_FORM,
+      minFrequency: TRAIN_FORM,
+      specials: TRAIN_FORM,
     },
   },
   'GET /fragment/train/:id': { params: { id: 'trainJob' }, fragment: true },
