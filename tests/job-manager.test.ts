@@ -41,6 +41,17 @@ describe('JobManager', () => {
     expect(jobs.list().map((j) => j.name)).toEqual(['b', 'a']);
   });
 
+  it('has a submitted job on disk once persisted resolves, before anything else happens', async () => {
+    const dir = freshDir();
+    const jobs = new JobManager({ dir, maxRunning: 1, maxQueued: 2 });
+    jobs.define('test', gatedKind().runner);
+    const a = jobs.submit('test', 'a', { n: 1 });
+    const b = jobs.submit('test', 'b', { n: 1 });
+    await Promise.all([jobs.persisted(a.id), jobs.persisted(b.id)]);
+    expect(recordOnDisk(dir, a.id)).toMatchObject({ name: 'a', state: 'running' });
+    expect(recordOnDisk(dir, b.id)).toMatchObject({ name: 'b', state: 'queued' });
+  });
+
   it('refuses a job when the queue is full, with the limits in the message', () => {
     const jobs = new JobManager({ dir: freshDir(), maxRunning: 1, maxQueued: 1 });
     jobs.define('test', gatedKind().runner);

@@ -131,6 +131,11 @@ export class JobManager {
     return job;
   }
 
+  /** Resolves when the job's record, as it is now, is on disk: answer a request only then, so a crash cannot lose it. */
+  async persisted(id: string): Promise<void> {
+    await this.writes.get(id);
+  }
+
   /** Every job, newest first (optionally of one kind). */
   list(kind?: string): JobRecord[] {
     // Newest last in the map (submission order); a stable sort keeps that order among equal timestamps.

@@ -45,7 +45,9 @@ function tokenJson(c: Context, value: unknown, status: 200 | 202 = 200): Respons
 
 async function submitBuild(body: unknown): Promise<LmJob> {
   const params = await checkLmBuildParams(body);
-  return lmJobs().submit<LmBuildParams>('lm', params.name, params) as LmJob;
+  const job = lmJobs().submit<LmBuildParams>('lm', params.name, params) as LmJob;
+  await lmJobs().persisted(job.id);
+  return job;
 }
 
 /** The job's panel with the parts of the list page that follow it. */

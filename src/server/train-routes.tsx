@@ -16,7 +16,9 @@ const MAX_TRAIN_BODY_BYTES = 64 * 1024;
 async function submit(body: unknown): Promise<{ job: TrainJob } | { error: string; status: 400 | 404 | 409 | 429 }> {
   try {
     const params = await checkTrainParams(body);
-    return { job: trainJobs().submit<TrainParams>('train', params.name, params) as TrainJob };
+    const job = trainJobs().submit<TrainParams>('train', params.name, params) as TrainJob;
+    await trainJobs().persisted(job.id);
+    return { job };
   } catch (e) {
     if (e instanceof TrainRequestError) return { error: e.message, status: e.status };
     if (e instanceof QueueFullError) return { error: e.message, status: 429 };
