@@ -5,7 +5,7 @@
  * fails the sweep. Known defects are `it.fails` cases, each with a comment naming the defect.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { HonoRequest } from 'hono/request';
@@ -49,13 +49,13 @@ const CORPUS_TEXT = Array.from({ length: 60 }, (_, i) => `${PAYLOADS[i % 3]} lin
 
 const made = { trainJob: '', lmJob: '', vocabJson: '' };
 
-function post(path: string, body: BodyInit, headers: Record<string, string> = {}) {
+function post(path: string, body: RequestInit['body'], headers: Record<string, string> = {}) {
   return app.request(path, { method: 'POST', body, headers });
 }
 const postJson = (path: string, body: unknown) => post(path, JSON.stringify(body), { 'content-type': 'application/json' });
 /** A form body; a list is sent as a repeated field. */
 const formText = (fields: Record<string, string | string[]>) =>
-  new URLSearchParams(Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x]))).toString();
+  new URLSearchParams(Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]))).toString();
 
 const postForm = (path: string, fields: Record<string, string | string[]>, htmx = false) =>
   post(path, formText(fields), { 'content-type': 'application/x-www-form-urlencoded', ...(htmx ? { 'HX-Request': 'true' } : {}) });
@@ -96,12 +96,14 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const j of jobManager().list()) jobManager().cancel(j.id);
   await jobManager().settled();
+  rmSync(SANDBOX, { recursive: true, force: true });
 });
 
 // --- What a route reads: query keys are recorded as handlers ask for them --------------------------------------
 
 const readKeys = new Set<string>();
-const originalQuery = HonoRequest.prototype.query;
+type Reader = (this: HonoRequest, key?: string) => unknown;
+const originalQuery = HonoRequest.prototype.query as Reader;
 HonoRequest.prototype.query = function (this: HonoRequest, key?: string) {
   if (key !== undefined) {
     readKeys.add(key);
@@ -114,12 +116,12 @@ HonoRequest.prototype.query = function (this: HonoRequest, key?: string) {
       return Reflect.get(target, k);
     },
   });
-} as typeof originalQuery;
-const originalQueries = HonoRequest.prototype.queries;
+} as HonoRequest['query'];
+const originalQueries = HonoRequest.prototype.queries as Reader;
 HonoRequest.prototype.queries = function (this: HonoRequest, key?: string) {
   if (key !== undefined) readKeys.add(key);
-  return originalQueries.call(this, key as string);
-} as typeof originalQueries;
+  return originalQueries.call(this, key);
+} as HonoRequest['queries'];
 
 // --- Probes: one request each, and what its answer must not hold ----------------------------------------------
 
@@ -527,10 +529,10 @@ describe('JSON endpoints refuse bad bodies with a clear {"error"} and the right 
           expect([400, 404], `${f}: ${JSON.stringify(name.slice(0, 40))}`).toContain(res.status);
           await errorOf(res);
         }
-        for (const f of READ_ONLY_HOSTILE.includes(name) ? [] : e.makes) {
+        // An empty model name means "the default name" (a build would start): it is not hostile there.
+        const skip = READ_ONLY_HOSTILE.includes(name) || (name === '' && path === '/api/lm/build');
+        for (const f of skip ? [] : e.makes) {
           const res = await postJson(path, { ...e.valid, [f]: name });
-          // An empty name of a model means "the default name"; every other hostile name is refused.
-          if (name === '' && path === '/api/lm/build') continue;
           expect(res.status, `${f}: ${JSON.stringify(name.slice(0, 40))}`).toBe(400);
           await errorOf(res);
         }
@@ -612,7 +614,7 @@ describe('uploads (multipart) refuse bad files and names', () => {
     });
 
     it(`${path}: no file, or an empty one, is 400`, async () => {
-      for (const fields of [{ name: 'sweep-none' }, { name: 'sweep-none', file: '' }]) {
+      for (const fields of [{ name: 'sweep-none' }, { name: 'sweep-none', file: '' }] as Array<Record<string, string>>) {
         const res = await post(path, multipart(fields));
         expect(res.status, JSON.stringify(fields)).toBe(400);
         await refusalOf(res, u.page);
@@ -698,5 +700,83 @@ describe('forms refuse bodies over their limit', () => {
       expect(htmx.status, label).toBe(200);
       expect(await htmx.text(), label).toMatch(/not allowed|unknown|no corpus|name/);
     }
+  });
+});
+
+describe('too many jobs', () => {
+  it('queues jobs up to the limit, then answers 429 with a clear message on /api/train, /api/lm/build and both forms', async () => {
+    const jobs = jobManager();
+    const { bundled } = (await (await app.request('/api/corpora')).json()) as { bundled: Array<{ name: string }> };
+    // The running slots hold 65,536-merge trainings on every bundled corpus: they run for minutes, far longer than
+    // the submissions below take, and are cancelled at the end.
+    const long = { corpora: bundled.map((c) => c.name), vocabSize: 65_536, pattern: 'cjk' };
+    const submitted: string[] = [];
+    const accept = async (res: Response) => {
+      expect(res.status, await res.clone().text()).toBe(202);
+      submitted.push(((await res.json()) as { job: JobRecord }).job.id);
+    };
+    try {
+      for (let i = 0; i < jobs.maxRunning; i++) await accept(await postJson('/api/train', { name: `sweep-long-${i}`, ...long }));
+      for (let i = 0; i < jobs.maxQueued; i++) {
+        const name = `sweep-queued-${i}`;
+        if (i % 2 === 0) await accept(await postJson('/api/train', { name, corpora: ['sweep-corpus'], vocabSize: 260 }));
+        else await accept(await postJson('/api/lm/build', { name, tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: 1 }));
+      }
+      const tooMany = /too many jobs: \d+ running and \d+ queued \(the limit is \d+ running and \d+ queued\)/;
+      for (const res of [
+        await postJson('/api/train', { name: 'sweep-refused', corpora: ['sweep-corpus'], vocabSize: 260 }),
+        await postJson('/api/lm/build', { name: 'sweep-refused', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: 1 }),
+      ]) {
+        expect(res.status).toBe(429);
+        expect(await errorOf(res)).toMatch(tooMany);
+      }
+      const trainForm = { name: 'sweep-refused', corpora: 'sweep-corpus', vocabSize: '260', pattern: 'cjk', minFrequency: '2' };
+      const lmForm = { name: 'sweep-refused', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: '1' };
+      for (const [path, fields] of [['/train', trainForm], ['/lm', lmForm]] as const) {
+        const page = await postForm(path, fields);
+        expect(page.status, path).toBe(429);
+        expect(await page.text()).toMatch(tooMany);
+        const fragment = await postForm(path, fields, true);
+        expect(fragment.status, path).toBe(200); // htmx swaps only 2xx answers: the refusal is the fragment
+        expect(await fragment.text()).toMatch(tooMany);
+      }
+      expect(jobs.list().filter((j) => j.name === 'sweep-refused')).toEqual([]);
+    } finally {
+      for (const id of submitted) expect((await app.request(`/api/jobs/${id}/cancel`, { method: 'POST' })).status).toBe(200);
+      await jobs.settled();
+    }
+    expect(submitted.map((id) => jobs.get(id)!.state)).toEqual(submitted.map(() => 'cancelled'));
+  });
+});
+
+// --- Afterwards: nothing touched outside the data dir -------------------------------------------------------------
+
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const path = join(dir, f);
+    return statSync(path).isDirectory() ? filesUnder(path).map((g) => join(f, g)) : [f];
+  });
+}
+
+/** What the sweep made on purpose: the only names the data dir may hold. */
+const MADE_NAMES = ['sweep-corpus', 'sweep-corpus-form', 'sweep-vocab', 'sweep-imported', 'sweep-lm'];
+
+describe('after the sweep', () => {
+  it('nothing was written outside the data dir, and the data dir holds only what the sweep made', () => {
+    expect(readdirSync(SANDBOX).sort()).toEqual(['canary.txt', 'data']);
+    expect(readFileSync(CANARY, 'utf8')).toBe('canary\n');
+    for (const dir of [tmpdir(), process.cwd(), join(process.cwd(), '..'), '/']) {
+      expect(readdirSync(dir).filter((f) => f.includes(ESCAPE)), dir).toEqual([]);
+    }
+    expect(passwdHash()).toBe(passwdBefore);
+    const names = MADE_NAMES.join('|').replace(/\./g, '\\.');
+    const ids = jobManager().list().map((j) => j.id).join('|');
+    const expected = new RegExp(
+      `^(corpora/(${names})\\.(txt|json)|corpora/split/(${names})\\.(train|heldout)\\.txt|vocabularies/(${names})\\.json|models/(${names})\\.(tlm|json)|jobs/(${ids})\\.json)$`,
+    );
+    const files = filesUnder(DATA).map((f) => relative(DATA, join(DATA, f)));
+    expect(files.filter((f) => !expected.test(f))).toEqual([]);
+    expect(files.length).toBeGreaterThan(MADE_NAMES.length);
   });
 });
