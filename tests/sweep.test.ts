@@ -160,6 +160,9 @@ function jsonBody(fields: Record<string, string>): Record<string, unknown> {
   return body;
 }
 
+/** Percent-escapes of bytes that are not UTF-8, and a '%' that escapes nothing. */
+const BAD_ESCAPES = ['%FF%FE', '%E4%B8', '%', '%zz'];
+
 /** Every request the escaping sweep sends to one route. */
 function probes(method: string, path: string, spec: RouteSweep): Probe[] {
   const out: Probe[] = [];
@@ -169,15 +172,23 @@ function probes(method: string, path: string, spec: RouteSweep): Probe[] {
     // '.' and '..' as whole segments are resolved by URL parsing before routing: they never reach a handler.
     const names = [...PAYLOADS, ...HOSTILE_NAMES.filter((n) => n !== '.' && n !== '..'), UNKNOWN, ...(method === 'GET' ? READ_ONLY_HOSTILE : [])];
     for (const v of names) out.push({ label: `:${p}=${JSON.stringify(v.slice(0, 40))}`, path: fill(path, spec, { [`:${p}`]: v }), init: bodyless, badName: true });
+    for (const raw of BAD_ESCAPES) out.push({ label: `:${p}=${raw}`, path: path.replace(/:(\w+)/g, (_, q: string) => (q === p ? raw : encodeURIComponent(GOOD[spec.params![q]]()))), init: bodyless, badName: true });
   }
   const values = [...PAYLOADS, ...HOSTILE_NAMES.slice(0, 4), `sweep\0x`, 'x'.repeat(10_000)];
   for (const [field, companions] of Object.entries(spec.query ?? {})) {
+    const rest = new URLSearchParams(withoutParams(companions));
     for (const v of [...values, ...READ_ONLY_HOSTILE]) {
       const q = new URLSearchParams({ ...withoutParams(companions), [field]: v });
       out.push({ label: `?${field}=${JSON.stringify(v.slice(0, 40))}`, path: `${fill(path, spec, companions)}?${q}`, init: bodyless });
     }
+    // Escapes that are not UTF-8, or not escapes at all.
+    for (const raw of BAD_ESCAPES) out.push({ label: `?${field}=${raw}`, path: `${fill(path, spec, companions)}?${rest}&${field}=${raw}`, init: bodyless });
   }
   for (const [field, companions] of Object.entries(spec.form ?? {})) {
+    for (const raw of BAD_ESCAPES) {
+      const body = `${new URLSearchParams(withoutParams(companions))}&${field}=${raw}`;
+      out.push({ label: `form ${field}=${raw}`, path: fill(path, spec, companions), init: { method, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } });
+    }
     for (const v of values) {
       const body = new URLSearchParams({ ...withoutParams(companions), [field]: v }).toString();
       for (const htmx of [false, true]) {
