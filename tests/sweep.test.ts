@@ -593,6 +593,15 @@ const BOUNDARY = 'sweep-boundary';
 const partHead = (name: string, file?: string) =>
   `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file}"\r\nContent-Type: application/octet-stream` : ''}\r\n\r\n`;
 
+/** Known defects of uploads, by test name: the defect (the case states the expected behaviour). */
+const UPLOAD_DEFECTS: Record<string, string> = {
+  // DEFECT (src/server/corpora-routes.tsx, fromForm): the pasted-text field is decoded by c.req.parseBody(),
+  // which turns bytes that are not UTF-8 into U+FFFD; the corpus is stored (303 / 201) instead of refused
+  // with the offset of the bad byte, as an uploaded file is.
+  '/api/corpora: pasted text that is not UTF-8 is 400': 'lossy UTF-8 decoding of the text field',
+  '/corpora: pasted text that is not UTF-8 is 400': 'lossy UTF-8 decoding of the text field',
+};
+
 describe('uploads (multipart) refuse bad files and names', () => {
   for (const [path, u] of Object.entries(UPLOADS)) {
     it(`${path}: a body over the limit, declared, is 413, refused unread`, async () => {
@@ -623,6 +632,18 @@ describe('uploads (multipart) refuse bad files and names', () => {
         expect(await refusalOf(res, u.page)).toMatch(/not allowed|name/);
       }
     });
+
+    if (path.endsWith('corpora')) {
+      (UPLOAD_DEFECTS[`${path}: pasted text that is not UTF-8 is 400`] === undefined ? it : it.fails)(`${path}: pasted text that is not UTF-8 is 400`, async () => {
+        // A curl-made form: the text field's raw bytes (a browser always sends UTF-8 there).
+        const bytes = Buffer.concat([Buffer.from(`${partHead('name')}sweep-pasted\r\n${partHead('text')}a`), Buffer.from([0xff, 0xfe]), Buffer.from(`b\r\n--${BOUNDARY}--\r\n`)]);
+        const res = await post(path, bytes, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` });
+        // The corpus a lossy decoding stores (see UPLOAD_DEFECTS) is deleted, so the data dir holds what it should.
+        if (res.status < 400) await app.request('/api/corpora/sweep-pasted', { method: 'DELETE' });
+        expect(res.status).toBe(400);
+        expect(await refusalOf(res, u.page)).toMatch(/UTF-8/);
+      });
+    }
 
     it(`${path}: no file, or an empty one, is 400`, async () => {
       for (const fields of [{ name: 'sweep-none' }, { name: 'sweep-none', file: '' }] as Array<Record<string, string>>) {
