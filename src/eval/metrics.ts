@@ -44,22 +44,19 @@ export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: Evalua
   const bytes = scriptOfByte.length;
   const scriptTokens = new Float64Array(SCRIPTS.length);
   const perScript = new Float64Array(SCRIPTS.length);
-  const used = new Map<number, number>();
   let partial = 0;
   let at = 0;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    used.set(id, (used.get(id) ?? 0) + 1);
     const end = at + tokenizer.tokenBytes(id).length;
     if (end > bytes) throw new RangeError(`the tokens' bytes run past the text's ${bytes} bytes at token ${i}`);
     if (!charStart[at] || !charStart[end]) partial++;
-    perScript.fill(0);
-    for (let b = at; b < end; b++) perScript[scriptOfByte[b]]++;
-    for (let s = 0; s < SCRIPTS.length; s++) scriptTokens[s] += perScript[s] / (end - at);
+    addShares(scriptTokens, scriptOfByte, at, end, perScript);
     at = end;
   }
   if (at !== bytes) throw new RangeError(`the tokens cover ${at} of the text's ${bytes} bytes`);
   const tokens = ids.length;
+  const used = idCounts(ids, tokenizer.nVocab);
   const englishWords = (text.match(/[A-Za-z]+(?:'[A-Za-z]+)*/g) ?? []).length;
   const han = scriptCharacters[0];
   return {
@@ -72,12 +69,39 @@ export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: Evalua
     tokensPerHan: han > 0 ? scriptTokens[0] / han : null,
     englishWords,
     tokensPerEnglishWord: englishWords > 0 ? scriptTokens[1] / englishWords : null,
-    renyiEfficiency: renyiEfficiency(used.values(), tokens, tokenizer.nVocab),
-    vocabularyUtilisation: used.size / tokenizer.nVocab,
+    renyiEfficiency: renyiEfficiency(used, tokens, tokenizer.nVocab),
+    vocabularyUtilisation: used.length / tokenizer.nVocab,
     partialShare: tokens > 0 ? partial / tokens : 0,
     scriptTokens: byScript(scriptTokens),
     scriptCharacters: byScript(scriptCharacters),
   };
+}
+
+/** Scratch counts by id, grown as needed and left all zero after each use (evaluate is synchronous). */
+let scratch = new Uint32Array(0);
+
+/** How often each distinct id occurs in `ids` (in order of first occurrence). */
+function idCounts(ids: ArrayLike<number>, nVocab: number): number[] {
+  if (scratch.length < nVocab) scratch = new Uint32Array(nVocab);
+  const distinct: number[] = [];
+  for (let i = 0; i < ids.length; i++) if (scratch[ids[i]]++ === 0) distinct.push(ids[i]);
+  const counts = distinct.map((id) => scratch[id]);
+  for (const id of distinct) scratch[id] = 0;
+  return counts;
+}
+
+/** Adds one token's shares of bytes[at, end) to `scriptTokens` (most tokens are of one script: no division). */
+function addShares(scriptTokens: Float64Array, scriptOfByte: Uint8Array, at: number, end: number, perScript: Float64Array): void {
+  const first = scriptOfByte[at];
+  let b = at + 1;
+  while (b < end && scriptOfByte[b] === first) b++;
+  if (b === end) {
+    scriptTokens[first] += 1;
+    return;
+  }
+  perScript.fill(0);
+  for (b = at; b < end; b++) perScript[scriptOfByte[b]]++;
+  for (let s = 0; s < SCRIPTS.length; s++) scriptTokens[s] += perScript[s] / (end - at);
 }
 
 /** H_alpha(p) / log |V|, with H_alpha(p) = log(sum p_i^alpha) / (1 - alpha) over the ids' frequencies. */

@@ -9,7 +9,10 @@ const LATIN = /\p{Script=Latin}/u;
 const DIGIT = /\p{Nd}/u;
 const PUNCTUATION = /[\p{P}\p{S}]/u;
 const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
-const cache = new Map<number, number>();
+/** Script of each BMP code point, filled on first use (UNKNOWN until then); astral ones go through `astral`. */
+const UNKNOWN = 255;
+const bmp = new Uint8Array(0x10000).fill(UNKNOWN);
+const astral = new Map<number, number>();
 
 /**
  * The script class of a code point, as an index into SCRIPTS: Han (Script=Han), Latin (Script=Latin letters),
@@ -17,15 +20,21 @@ const cache = new Map<number, number>();
  * (kana, Hangul, Cyrillic, emoji, marks, ...). metrics.ts puts lone surrogates under other too.
  */
 export function scriptOf(cp: number): number {
-  let s = cache.get(cp);
-  if (s !== undefined) return s;
-  const ch = String.fromCodePoint(cp);
-  if (HAN.test(ch)) s = 0;
-  else if (LATIN.test(ch)) s = 1;
-  else if (DIGIT.test(ch)) s = 2;
-  else if (cp < 0x10000 && isWhiteSpace(cp)) s = 3;
-  else if (PUNCTUATION.test(ch) && !PICTOGRAPHIC.test(ch)) s = 4;
-  else s = 5;
-  cache.set(cp, s);
+  if (cp < 0x10000) {
+    const s = bmp[cp];
+    return s !== UNKNOWN ? s : (bmp[cp] = classify(cp));
+  }
+  let s = astral.get(cp);
+  if (s === undefined) astral.set(cp, (s = classify(cp)));
   return s;
+}
+
+function classify(cp: number): number {
+  const ch = String.fromCodePoint(cp);
+  if (HAN.test(ch)) return 0;
+  if (LATIN.test(ch)) return 1;
+  if (DIGIT.test(ch)) return 2;
+  if (cp < 0x10000 && isWhiteSpace(cp)) return 3;
+  if (PUNCTUATION.test(ch) && !PICTOGRAPHIC.test(ch)) return 4;
+  return 5;
 }

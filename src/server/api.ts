@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { compare, comparisonJson } from './compare.js';
-import { listTokenizers, MAX_TEXT_BYTES, RequestError, tokenize, tokenizedJson, tokenizerByName } from './tokenize.js';
+import { JsonText, listTokenizers, MAX_TEXT_BYTES, RequestError, tokenize, tokenizedJson, tokenizerByName } from './tokenize.js';
 
 /** Bodies are refused before parsing above this (JSON escapes can make a 1 MB text up to 6 times longer). */
 const MAX_BODY_BYTES = 6 * MAX_TEXT_BYTES + 4096;
@@ -30,7 +30,8 @@ async function readTextRequest(c: Context, example: string): Promise<Record<stri
 /** Answers with `answer()`'s JSON, or a RequestError as `{"error", ...details}` with its status. */
 async function jsonOrError(c: Context, answer: () => Promise<unknown>): Promise<Response> {
   try {
-    return c.json(await answer());
+    const value = await answer();
+    return value instanceof JsonText ? c.body(value.text, 200, { 'content-type': 'application/json' }) : c.json(value);
   } catch (e) {
     if (e instanceof RequestError) return c.json({ error: e.message, ...e.details }, e.status);
     throw e;

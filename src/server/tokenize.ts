@@ -122,10 +122,31 @@ export async function tokenize(text: string, name: string): Promise<Tokenized> {
   return { tokenizer: name, text, ids, spans, stats };
 }
 
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += bytes[i].toString(16).padStart(2, '0');
-  return s;
+/** Each tokenizer's tokens as hex, made on first use: a page of 10 kB asks for thousands, mostly repeated. */
+const hexCache = new WeakMap<Tokenizer, string[]>();
+
+function hexTable(tokenizer: Tokenizer): string[] {
+  let table = hexCache.get(tokenizer);
+  if (table === undefined) hexCache.set(tokenizer, (table = []));
+  return table;
+}
+
+/** A JSON text made by hand, answered as it is (no JSON.stringify of thousands of small objects). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** The tokens array of the JSON answer: {"id", "start", "end", "bytes", "partial", "group"} per token. */
+function tokensJson(spans: readonly TokenSpan[], tokenizer: Tokenizer): string {
+  const hex = hexTable(tokenizer);
+  let out = '[';
+  for (let i = 0; i < spans.length; i++) {
+    const sp = spans[i];
+    const h = hex[sp.id] ?? (hex[sp.id] = Buffer.from(tokenizer.tokenBytes(sp.id)).toString('hex'));
+    out += (i === 0 ? '{"id":' : ',{"id":') + sp.id + ',"start":' + sp.start + ',"end":' + sp.end + ',"bytes":"' + h +
+      '","partial":' + sp.partial + ',"group":' + sp.group + '}';
+  }
+  return out + ']';
 }
 
 /** A number the JSON can carry: NaN and infinities (an empty text's ratios) become null. */
@@ -134,27 +155,15 @@ export function finite(x: number | null): number | null {
 }
 
 /** The JSON body of POST /api/tokenize. */
-export function tokenizedJson(t: Tokenized, tokenizer: Tokenizer) {
+export function tokenizedJson(t: Tokenized, tokenizer: Tokenizer): JsonText {
   const s = t.stats;
-  return {
-    tokenizer: t.tokenizer,
-    count: t.ids.length,
-    characters: s.characters,
-    bytes: s.bytes,
-    tokens: t.spans.map((sp) => ({
-      id: sp.id,
-      start: sp.start,
-      end: sp.end,
-      bytes: hex(tokenizer.tokenBytes(sp.id)),
-      partial: sp.partial,
-      group: sp.group,
-    })),
-    stats: {
-      ...s,
-      bytesPerToken: finite(s.bytesPerToken),
-      charactersPerToken: finite(s.charactersPerToken),
-      tokensPerHan: finite(s.tokensPerHan),
-      tokensPerEnglishWord: finite(s.tokensPerEnglishWord),
-    },
-  };
+  const head = JSON.stringify({ tokenizer: t.tokenizer, count: t.ids.length, characters: s.characters, bytes: s.bytes });
+  const stats = JSON.stringify({
+    ...s,
+    bytesPerToken: finite(s.bytesPerToken),
+    charactersPerToken: finite(s.charactersPerToken),
+    tokensPerHan: finite(s.tokensPerHan),
+    tokensPerEnglishWord: finite(s.tokensPerEnglishWord),
+  });
+  return new JsonText(`${head.slice(0, -1)},"tokens":${tokensJson(t.spans, tokenizer)},"stats":${stats}}`);
 }
