@@ -1,31 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { get_encoding } from 'tiktoken';
 import { describe, expect, it } from 'vitest';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { Encoder } from '../src/bpe/encoder.js';
 import { serializeVocabulary } from '../src/bpe/vocab-json.js';
+import { runTokenlab } from './cli-run.js';
 
-const BIN = fileURLToPath(new URL('../bin/tokenlab.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-encode-'));
 
-/** Run the bin; `input` is piped to its standard input (which is otherwise closed, empty). */
-function tokenlab(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string; raw: Buffer }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { encoding: 'buffer' }, (error, stdout, stderr) => {
-      resolve({
-        code: error ? ((error as { code?: number }).code ?? 1) : 0,
-        stdout: stdout.toString('utf8'),
-        stderr: stderr.toString('utf8'),
-        raw: stdout,
-      });
-    });
-    child.stdin!.end(input);
-  });
-}
+const tokenlab = runTokenlab;
 
 const TEXT = 'Hello, 世界! 深度学习 🙂 tokens.';
 

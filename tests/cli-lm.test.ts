@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseArpa } from '../src/lm/arpa.js';
 import { scoreText } from '../src/lm/query.js';
@@ -11,21 +8,10 @@ import { buildModel } from '../src/lm/model.js';
 import { readModelFile, writeModelFile } from '../src/store/lm-files.js';
 import { tiktokenEncoding } from '../src/store/tokenizers.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { tokenlab } from './cli-run.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/tokenlab.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-lm-'));
 process.env.TOKENLAB_DATA = join(tmp, 'data');
-
-async function tokenlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const error = e as { code: number; stdout: string; stderr: string };
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
-  }
-}
 
 const corpus = join(tmp, 'corpus.txt');
 writeFileSync(corpus, Array.from({ length: 60 }, (_, i) => `第${i % 7}章：深度学习中的优化算法。Chapter ${i % 5}: optimization.\n\n`).join(''));

@@ -1,26 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseVocabulary } from '../src/bpe/vocab-json.js';
+import { tokenlab } from './cli-run.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/tokenlab.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-'));
 process.env.TOKENLAB_DATA = join(tmp, 'data'); // the commands below inherit it
-
-async function tokenlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const error = e as { code: number; stdout: string; stderr: string };
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
-  }
-}
 
 const corpus = join(tmp, 'corpus.txt');
 writeFileSync(

@@ -1,9 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useFreshDataDir } from './shared.js';
 
-process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-corpora-'));
+useFreshDataDir('server-corpora');
 const { createApp } = await import('../src/server/app.js');
 const { MAX_UPLOAD_BYTES } = await import('../src/server/corpora-routes.js');
 const app = createApp();

@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../src/jobs/job-manager.js';
 import type { ModelRecord } from '../src/store/user-models.js';
+import { useFreshDataDir } from './shared.js';
 
-process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-lm-'));
+useFreshDataDir('lm');
 const { createApp } = await import('../src/server/app.js');
 const { addUserCorpus } = await import('../src/store/user-corpora.js');
 const { jobManager } = await import('../src/jobs/job-manager.js');

@@ -1,22 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import { MAX_TEXT_BYTES } from '../src/server/tokenize.js';
 import { saveUserVocabulary } from '../src/store/user-vocabularies.js';
 import { hueOf, MAX_RENDERED_TOKENS } from '../views/tokenize.js';
+import { useFreshDataDir } from './shared.js';
 
-let savedDataDir: string | undefined;
-beforeAll(() => {
-  savedDataDir = process.env.TOKENLAB_DATA;
-  process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-pages-'));
-});
-afterAll(() => {
-  if (savedDataDir === undefined) delete process.env.TOKENLAB_DATA;
-  else process.env.TOKENLAB_DATA = savedDataDir;
-});
+useFreshDataDir('pages');
 
 const app = createApp();
 

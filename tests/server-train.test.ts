@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../src/jobs/job-manager.js';
 import type { TrainParams, TrainSnapshot } from '../src/server/train-jobs.js';
+import { useFreshDataDir } from './shared.js';
 
-process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-train-'));
+useFreshDataDir('train');
 const { createApp } = await import('../src/server/app.js');
 const { addUserCorpus } = await import('../src/store/user-corpora.js');
 const { jobManager } = await import('../src/jobs/job-manager.js');

@@ -1,13 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportTiktokenRanks } from '../src/bpe/tiktoken-format.js';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { parseVocabulary, serializeVocabulary } from '../src/bpe/vocab-json.js';
 import { importTokenizerJson } from '../src/bpe/hf-format.js';
+import { useFreshDataDir } from './shared.js';
 
-process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-vocab-'));
+useFreshDataDir('server-vocab');
 const { createApp } = await import('../src/server/app.js');
 const { saveUserVocabulary } = await import('../src/store/user-vocabularies.js');
 const app = createApp();

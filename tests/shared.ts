@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -12,3 +13,13 @@ export function sharedPath(...parts: string[]): string {
 }
 
 if (!HAVE_SHARED) console.warn(SKIP_SHARED_REASON);
+
+/**
+ * Points TOKENLAB_DATA at a fresh, empty directory and returns it. Call it at the top of a test file, before
+ * anything reads the data directory: vitest runs each file in its own process, so nothing needs restoring.
+ */
+export function useFreshDataDir(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `tokenlab-${name}-`));
+  process.env.TOKENLAB_DATA = dir;
+  return dir;
+}

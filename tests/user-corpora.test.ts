@@ -1,22 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { splitText } from '../src/corpora/index.js';
 import { addUserCorpus, listUserCorpora, MAX_USER_CORPUS_BYTES, removeUserCorpus, userCorpus, userCorpusSplitPaths } from '../src/store/user-corpora.js';
+import { useFreshDataDir } from './shared.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-let saved: string | undefined;
-
-beforeAll(() => {
-  saved = process.env.TOKENLAB_DATA;
-  process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-data-'));
-});
-afterAll(() => {
-  if (saved === undefined) delete process.env.TOKENLAB_DATA;
-  else process.env.TOKENLAB_DATA = saved;
-});
+useFreshDataDir('corpora');
 
 describe('user corpora', () => {
   it('are split into train and held-out lines like the bundled corpora, and the parts go with the corpus', async () => {

@@ -1,7 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import {
@@ -11,16 +10,9 @@ import {
   saveUserVocabulary,
   userVocabularyDir,
 } from '../src/store/user-vocabularies.js';
+import { useFreshDataDir } from './shared.js';
 
-let saved: string | undefined;
-beforeAll(() => {
-  saved = process.env.TOKENLAB_DATA;
-  process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-vocab-'));
-});
-afterAll(() => {
-  if (saved === undefined) delete process.env.TOKENLAB_DATA;
-  else process.env.TOKENLAB_DATA = saved;
-});
+useFreshDataDir('vocab');
 
 const app = createApp();
 const train = (size: number) => trainOnTexts(['low lower lowest low low newer newest'], { pattern: 'gpt2', vocabSize: size });
