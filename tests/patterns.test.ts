@@ -23,6 +23,7 @@ import {
 } from '../src/bpe/patterns.js';
 import { firstCut } from '../src/store/text-chunks.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { rng } from './random.js';
 
 const require = createRequire(import.meta.url);
 const TIKTOKEN_DIR = dirname(require.resolve('tiktoken'));
@@ -149,17 +150,6 @@ function tiktokenMismatch(text: string, pieces: string[], enc: Tiktoken): string
 
 // ---------------------------------------------------------------------------------------------------------
 // Random text.
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Fragments chosen to exercise every alternative and every class edge of the four patterns. */
 const FRAGMENTS = [

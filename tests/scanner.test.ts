@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { patternSource, unicodeTable, type Ranges } from '../src/bpe/patterns.js';
 import { pieceScanner, type ScannedPattern } from '../src/bpe/scanner.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { rng } from './random.js';
 
 const SCANNED: ScannedPattern[] = ['gpt2', 'cl100k', 'o200k'];
 
@@ -37,17 +38,6 @@ function firstDifference(text: string, name: ScannedPattern): string | undefined
     }
   }
   return undefined;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 const ranges = (name: Parameters<typeof unicodeTable>[0]): Ranges => unicodeTable(name);

@@ -24,20 +24,20 @@ const tokens = new Int32Array(SCAN_MAX + 2);
 export function bytePairMergeBytes(table: RankTable, buf: Uint8Array, n: number, out: BpeResult): number {
   if (out.bounds.length < n + 1) out.bounds = new Int32Array(Math.max(n + 1, out.bounds.length * 2));
   if (out.ids.length < n) out.ids = new Int32Array(out.bounds.length);
-  const { bounds, ids } = out;
-  const { filter, charToken } = aidsOf(table);
+  const aids = aidsOf(table);
+  const filter = aids.filter;
   let parts = 0;
   let from = 0;
   for (let p = 1; p < n; p++) {
     // Only where a character of two or more bytes begins or ends: between ASCII bytes tokens nearly always cross.
     const b = buf[p];
     if ((b & 0xc0) !== 0x80 && (b >= 0xc0 || buf[p - 1] >= 0x80) && !filter.mayCross(buf, p, n)) {
-      parts += mergeRange(table, charToken, buf, from, p, bounds, ids, parts);
+      parts += mergeRange(aids, buf, from, p, out, parts);
       from = p;
     }
   }
-  parts += mergeRange(table, charToken, buf, from, n, bounds, ids, parts);
-  bounds[parts] = n;
+  parts += mergeRange(aids, buf, from, n, out, parts);
+  out.bounds[parts] = n;
   return parts;
 }
 
@@ -53,6 +53,7 @@ export interface BpeResult {
  * characters, and one read of this table replaces three hash lookups.
  */
 interface MergeAids {
+  table: RankTable;
   filter: SpanFilter;
   charToken: Int32Array;
 }
@@ -65,7 +66,7 @@ function aidsOf(table: RankTable): MergeAids {
   if (table === lastTable) return lastAids!;
   let aids = aidsByTable.get(table);
   if (aids === undefined) {
-    aids = { filter: new SpanFilter(table), charToken: new Int32Array(0x10000) };
+    aids = { table, filter: new SpanFilter(table), charToken: new Int32Array(0x10000) };
     aidsByTable.set(table, aids);
   }
   lastTable = table;
@@ -74,49 +75,34 @@ function aidsOf(table: RankTable): MergeAids {
 }
 
 /**
- * Merge `buf[s, e)` alone; writes its parts' starts at `bounds[at...]` and their ids at `ids[at...]`, and
- * returns their number.
+ * Merge `buf[s, e)` alone; writes its parts' starts at `out.bounds[at...]` and their ids at `out.ids[at...]`,
+ * and returns their number.
  */
-function mergeRange(
-  table: RankTable,
-  charToken: Int32Array,
-  buf: Uint8Array,
-  s: number,
-  e: number,
-  bounds: Int32Array,
-  ids: Int32Array,
-  at: number,
-): number {
+function mergeRange(aids: MergeAids, buf: Uint8Array, s: number, e: number, out: BpeResult, at: number): number {
+  const table = aids.table;
   if (e - s === 3 && buf[s] >= 0xe0 && buf[s] < 0xf0) {
     // One 3-byte character (parts start on character boundaries).
     const cp = ((buf[s] & 0x0f) << 12) | ((buf[s + 1] & 0x3f) << 6) | (buf[s + 2] & 0x3f);
-    const known = charToken[cp];
+    const known = aids.charToken[cp];
     if (known > 0) {
-      bounds[at] = s;
-      ids[at] = known - 1;
+      out.bounds[at] = s;
+      out.ids[at] = known - 1;
       return 1;
     }
-    const parts = mergeShort(table, buf, s, e, bounds, ids, at);
-    if (known === 0) charToken[cp] = parts === 1 ? ids[at] + 1 : -1;
+    const parts = mergeShort(table, buf, s, e, out, at);
+    if (known === 0) aids.charToken[cp] = parts === 1 ? out.ids[at] + 1 : -1;
     return parts;
   }
-  if (e - s <= 3) return mergeShort(table, buf, s, e, bounds, ids, at);
-  return e - s <= SCAN_MAX ? scan(table, buf, s, e, bounds, ids, at) : heap(table, buf, s, e, bounds, ids, at);
+  if (e - s <= 3) return mergeShort(table, buf, s, e, out, at);
+  return e - s <= SCAN_MAX ? scan(table, buf, s, e, out, at) : heap(table, buf, s, e, out, at);
 }
 
 /**
  * The scan's result for 1 to 3 bytes (most parts of a cut Han run are one character), worked out directly:
  * the lower of the two pairs merges first (the left one on ties), then the three bytes if they are a token.
  */
-function mergeShort(
-  table: RankTable,
-  buf: Uint8Array,
-  s: number,
-  e: number,
-  bounds: Int32Array,
-  ids: Int32Array,
-  at: number,
-): number {
+function mergeShort(table: RankTable, buf: Uint8Array, s: number, e: number, out: BpeResult, at: number): number {
+  const { bounds, ids } = out;
   const byteId = table.byteId;
   bounds[at] = s;
   const left = e - s === 1 ? NONE : table.pairRank[(buf[s] << 8) | buf[s + 1]];
@@ -148,15 +134,8 @@ function mergeShort(
   return 3;
 }
 
-function scan(
-  table: RankTable,
-  buf: Uint8Array,
-  s: number,
-  e: number,
-  bounds: Int32Array,
-  ids: Int32Array,
-  at: number,
-): number {
+function scan(table: RankTable, buf: Uint8Array, s: number, e: number, out: BpeResult, at: number): number {
+  const { bounds, ids } = out;
   const n = e - s;
   const st = starts;
   const rk = ranks;
@@ -205,15 +184,8 @@ let hKeys = new Float64Array(0);
 let hEnds = new Int32Array(0);
 
 /** The merge of `buf[s, e)` by a heap over positions (absolute: the arrays are indexed by byte position). */
-function heap(
-  table: RankTable,
-  buf: Uint8Array,
-  s: number,
-  e: number,
-  bounds: Int32Array,
-  ids: Int32Array,
-  at: number,
-): number {
+function heap(table: RankTable, buf: Uint8Array, s: number, e: number, out: BpeResult, at: number): number {
+  const { bounds, ids } = out;
   if (hNext.length < e + 1) {
     const c = Math.max(e + 1, hNext.length * 2);
     hNext = new Int32Array(c);
