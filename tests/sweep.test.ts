@@ -2,7 +2,7 @@
  * The bad-input sweep of issue 9, over every route the app lists (app.routes): hostile text in every input is
  * escaped on every page and fragment, and every endpoint refuses bad bodies with the right status, touching no
  * file outside the data directory. What each route reads is in tests/sweep-routes.ts; a route missing there
- * fails the sweep. Known defects are `it.fails` cases, each with a comment naming the defect.
+ * fails the sweep.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -270,18 +270,11 @@ describe('the sweep covers every route', () => {
   });
 });
 
-/**
- * Routes whose escaping sweep finds a defect (the route's test states the expected behaviour and fails):
- * key -> the defect.
- */
-const ESCAPING_DEFECTS: Record<string, string> = {};
-
 describe('hostile text in every input is escaped, and bad names are refused', () => {
   for (const key of served.filter((k) => ROUTES[k] !== undefined)) {
     const [method, path] = key.split(' ');
     const spec = ROUTES[key];
-    const test = ESCAPING_DEFECTS[key] === undefined ? it : it.fails;
-    test(key, async () => {
+    it(key, async () => {
       readKeys.clear();
       const problems: string[] = [];
       for (const probe of probes(method, path, spec)) {
@@ -452,24 +445,9 @@ function invalidUtf8Json(body: Record<string, unknown>): Uint8Array {
 }
 
 /** Known defects of JSON endpoints, by "endpoint check": the defect (the case states the expected behaviour). */
-const JSON_DEFECTS: Record<string, string> = {
-  // DEFECT (src/server/api.ts, readTextRequest): the body limit is checked against the Content-Length header
-  // only; a body sent without one (chunked) is read whole whatever its size, and one padded past the limit with
-  // whitespace is served (200).
-  '/api/tokenize over the body limit, sent without a length: 413': 'limit on Content-Length only',
-  '/api/compare over the body limit, sent without a length: 413': 'limit on Content-Length only',
-  // DEFECT (src/server/api.ts readTextRequest, src/server/jobs-routes.ts readJson): the body is decoded with
-  // c.req.text(), which turns bytes that are not UTF-8 into U+FFFD, and the request goes on: a text is tokenized,
-  // scored or (on /api/corpora) stored as a corpus (201) with replacement characters the user never sent.
-  ...Object.fromEntries(Object.keys(JSON_ENDPOINTS).map((p) => [`${p} a body that is not UTF-8: 400`, 'lossy UTF-8 decoding'])),
-};
-
 describe('JSON endpoints refuse bad bodies with a clear {"error"} and the right status', () => {
   for (const [path, e] of Object.entries(JSON_ENDPOINTS)) {
-    const check = (what: string, body: () => Promise<void>) => {
-      const key = `${path} ${what}`;
-      (JSON_DEFECTS[key] === undefined ? it : it.fails)(key, body);
-    };
+    const check = (what: string, body: () => Promise<void>) => it(`${path} ${what}`, body);
     const tail = JSON.stringify(e.valid).slice(1);
 
     check('over the body limit, declared: 413, refused unread', async () => {
@@ -552,8 +530,6 @@ describe('JSON endpoints refuse bad bodies with a clear {"error"} and the right 
 
     check('a body that is not UTF-8: 400', async () => {
       const res = await post(path, invalidUtf8Json(e.utf8('UTF8MARK')), { 'content-type': 'application/json' });
-      // The corpus a lossy decoding stores (see JSON_DEFECTS) is deleted, so the data dir holds what it should.
-      if (res.status === 201) await app.request('/api/corpora/sweep-utf8', { method: 'DELETE' });
       expect(res.status).toBe(400);
       expect(await errorOf(res)).toMatch(/UTF-8/);
     });
@@ -593,15 +569,6 @@ const BOUNDARY = 'sweep-boundary';
 const partHead = (name: string, file?: string) =>
   `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file}"\r\nContent-Type: application/octet-stream` : ''}\r\n\r\n`;
 
-/** Known defects of uploads, by test name: the defect (the case states the expected behaviour). */
-const UPLOAD_DEFECTS: Record<string, string> = {
-  // DEFECT (src/server/corpora-routes.tsx, fromForm): the pasted-text field is decoded by c.req.parseBody(),
-  // which turns bytes that are not UTF-8 into U+FFFD; the corpus is stored (303 / 201) instead of refused
-  // with the offset of the bad byte, as an uploaded file is.
-  '/api/corpora: pasted text that is not UTF-8 is 400': 'lossy UTF-8 decoding of the text field',
-  '/corpora: pasted text that is not UTF-8 is 400': 'lossy UTF-8 decoding of the text field',
-};
-
 describe('uploads (multipart) refuse bad files and names', () => {
   for (const [path, u] of Object.entries(UPLOADS)) {
     it(`${path}: a body over the limit, declared, is 413, refused unread`, async () => {
@@ -634,12 +601,10 @@ describe('uploads (multipart) refuse bad files and names', () => {
     });
 
     if (path.endsWith('corpora')) {
-      (UPLOAD_DEFECTS[`${path}: pasted text that is not UTF-8 is 400`] === undefined ? it : it.fails)(`${path}: pasted text that is not UTF-8 is 400`, async () => {
+      it(`${path}: pasted text that is not UTF-8 is 400`, async () => {
         // A curl-made form: the text field's raw bytes (a browser always sends UTF-8 there).
         const bytes = Buffer.concat([Buffer.from(`${partHead('name')}sweep-pasted\r\n${partHead('text')}a`), Buffer.from([0xff, 0xfe]), Buffer.from(`b\r\n--${BOUNDARY}--\r\n`)]);
         const res = await post(path, bytes, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` });
-        // The corpus a lossy decoding stores (see UPLOAD_DEFECTS) is deleted, so the data dir holds what it should.
-        if (res.status < 400) await app.request('/api/corpora/sweep-pasted', { method: 'DELETE' });
         expect(res.status).toBe(400);
         expect(await refusalOf(res, u.page)).toMatch(/UTF-8/);
       });
@@ -676,24 +641,6 @@ const FORMS: Record<string, FormEndpoint> = {
   '/fragment/lm/sweep-lm/surprisal': { fragment: true, fields: { text: 'x' } },
 };
 
-/** Known defects of form endpoints, by test name: the defect (the case states the expected behaviour). */
-const FORM_DEFECTS: Record<string, string> = {
-  // DEFECT (src/server/tokenize-page.tsx, readPageForm; used by the tokenize and compare fragments): the 4 MB
-  // limit is checked against the Content-Length header only; a body sent without one is read and parsed whole
-  // whatever its size (here 4 MB of padding beside a 1-byte text is served as usual).
-  ...Object.fromEntries(['/fragment/tokenize', '/fragment/tokens', '/fragment/compare'].map((p) => [`${p}: a body over ${4 * MAX_TEXT_BYTES} bytes, sent without a length, is refused`, 'limit on Content-Length only'])),
-  // DEFECT: no body limit at all; c.req.parseBody() reads and parses a form of any size: POST /train
-  // (src/server/train-routes.tsx formOf), POST /lm (src/server/lm-routes.tsx formOf), POST /vocab/:name/scrub
-  // (src/server/vocab-routes.tsx), POST /fragment/lm/:name/:view (src/server/lm-routes.tsx formOf). The JSON
-  // twins of the first two refuse over 64 KiB.
-  ...Object.fromEntries(
-    ['/train', '/lm', '/vocab/sweep-vocab/scrub', '/fragment/lm/sweep-lm/surprisal'].flatMap((p) => [
-      [`${p}: a body over ${FORM_CEILING} bytes, declared, is refused unread`, 'no body limit'],
-      [`${p}: a body over ${FORM_CEILING} bytes, sent without a length, is refused`, 'no body limit'],
-    ]),
-  ),
-};
-
 async function expectTooLarge(res: Response, fragment: boolean) {
   const body = await res.text();
   if (fragment && res.status === 200) expect(body).toMatch(/too large/i);
@@ -703,10 +650,7 @@ async function expectTooLarge(res: Response, fragment: boolean) {
 describe('forms refuse bodies over their limit', () => {
   for (const [path, f] of Object.entries(FORMS)) {
     const size = f.limit ?? FORM_CEILING;
-    const check = (what: string, body: () => Promise<void>) => {
-      const key = `${path}: ${what}`;
-      (FORM_DEFECTS[key] === undefined ? it : it.fails)(key, body);
-    };
+    const check = (what: string, body: () => Promise<void>) => it(`${path}: ${what}`, body);
     const head = `${formText(f.fields)}&pad=`;
     check(`a body over ${size} bytes, declared, is refused unread`, async () => {
       const body = lazyBody(head, size, '', 0x61);

@@ -3,22 +3,16 @@
  * (with details such as the limit) and a status: 400 malformed, 404 unknown tokenizer, 413 too large.
  */
 import { Hono, type Context } from 'hono';
+import { readJsonBody } from './body.js';
 import { compare, comparisonJson } from './compare.js';
 import { JsonText, listTokenizers, MAX_TEXT_BYTES, RequestError, tokenize, tokenizedJson, tokenizerByName } from './tokenize.js';
 
-/** Bodies are refused before parsing above this (JSON escapes can make a 1 MB text up to 6 times longer). */
+/** Bodies are refused above this (JSON escapes can make a 1 MB text up to 6 times longer). */
 const MAX_BODY_BYTES = 6 * MAX_TEXT_BYTES + 4096;
 
 /** The request's JSON object with a string "text"; a RequestError for anything else. */
 async function readTextRequest(c: Context, example: string): Promise<Record<string, unknown> & { text: string }> {
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw new RequestError(413, `request body of ${length} bytes is over the limit`, { limit: MAX_TEXT_BYTES });
-  let body: unknown;
-  try {
-    body = JSON.parse(await c.req.text());
-  } catch {
-    throw new RequestError(400, `the body is not valid JSON; send ${example}`);
-  }
+  const body = await readJsonBody(c, MAX_BODY_BYTES, example);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RequestError(400, `the body must be a JSON object ${example}`);
   }

@@ -4,7 +4,7 @@ import { ComparePage, CompareResult, type CompareOptions } from '../../views/com
 import { TokenizeError } from '../../views/tokenize.js';
 import { compare, sampleSizes } from './compare.js';
 import { listTokenizers, MAX_URL_TEXT } from './tokenize.js';
-import { attempt, field, readPageForm, TOO_LARGE_FORM } from './tokenize-page.js';
+import { attempt, field, readPageForm } from './tokenize-page.js';
 
 /** Ticked when the URL names no tokenizer: two tiktoken generations and the shipped CJK vocabulary. */
 export const DEFAULT_COMPARED = ['cl100k_base', 'o200k_base', 'tokenlab-cjk-32k'];
@@ -30,8 +30,9 @@ export function compareRoutes(): Hono {
 
   // 200 even for errors: htmx swaps only successful responses, and the message belongs in #result.
   routes.post('/fragment/compare', async (c) => {
-    const form = await readPageForm(c);
-    if (form === undefined) return c.html(<TokenizeError message={TOO_LARGE_FORM} />);
+    const read = await readPageForm(c);
+    if ('error' in read) return c.html(<TokenizeError message={read.error} />);
+    const form = read.fields;
     const ticked = form.tokenizers ?? [];
     const options = { text: field(form, 'text') ?? '', tokenizers: Array.isArray(ticked) ? ticked : [ticked] };
     c.header('HX-Replace-Url', compareUrl(options));

@@ -8,6 +8,7 @@ import { addUserCorpusOffThread } from '../jobs/add-corpus.js';
 import { listUserCorpora, removeUserCorpus, type UserCorpus } from '../store/user-corpora.js';
 import { CorporaError, CorporaPage, Preview, type CorporaView } from '../../views/corpora.js';
 import { bundledRows, previewLines } from './corpora-data.js';
+import { readFormBody, refusedAs } from './body.js';
 import { readJson } from './jobs-routes.js';
 
 /**
@@ -47,9 +48,7 @@ async function add(name: string, bytes: Uint8Array): Promise<UserCorpus> {
 
 /** The multipart form: the file if one was chosen, else the pasted text. */
 async function fromForm(c: Context): Promise<{ name: string; text: string; bytes?: Uint8Array }> {
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_UPLOAD_BYTES + FORM_OVERHEAD) throw tooLarge(length);
-  const form = await c.req.parseBody();
+  const form = await refusedAs(readFormBody(c, MAX_UPLOAD_BYTES + FORM_OVERHEAD), CorpusRefused);
   const name = typeof form.name === 'string' ? form.name.trim() : '';
   // Browsers send a text area's line breaks as CRLF; the user typed newlines.
   const text = typeof form.text === 'string' ? form.text.replace(/\r\n/g, '\n') : '';

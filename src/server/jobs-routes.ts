@@ -6,17 +6,16 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { FINISHED_STATES, jobManager, type JobRecord } from '../jobs/job-manager.js';
+import { readJsonBody } from './body.js';
+import { RequestError } from './tokenize.js';
 
-/** Reads a JSON request body of at most `limit` bytes: the value, or the error response to send. */
+/** Reads a JSON request body of at most `limit` bytes (strict UTF-8): the value, or the error response to send. */
 export async function readJson(c: Context, limit: number): Promise<{ value: unknown } | { response: Response }> {
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > limit) return { response: c.json({ error: `the request body is ${length} bytes; the limit is ${limit}` }, 413) };
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > limit) return { response: c.json({ error: `the request body is over the limit of ${limit} bytes` }, 413) };
   try {
-    return { value: JSON.parse(text) };
-  } catch {
-    return { response: c.json({ error: 'the body is not valid JSON' }, 400) };
+    return { value: await readJsonBody(c, limit) };
+  } catch (e) {
+    if (e instanceof RequestError) return { response: c.json({ error: e.message, ...e.details }, e.status) };
+    throw e;
   }
 }
 

@@ -12,6 +12,7 @@ import { QueueFullError } from '../jobs/job-manager.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
 import { LmListPage, LmJobFragment, LmError, LmMissingPage, modelPath, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
 import { DEFAULT_FIELDS, LM_VIEWS, LmModelPage, LmResultError, Result, type LmFields, type LmResult, type LmView } from '../../views/lm-model.js';
+import { readFormBody } from './body.js';
 import { readJson } from './jobs-routes.js';
 import {
   answer, bitsPerByteBoard, checkPath, checkSampleRequest, checkText, intOption, log10SequenceCount, next, openModel, sampled, surprisal, trieView,
@@ -80,7 +81,7 @@ async function listPage(c: Context, extra: { form?: LmBuildForm; job?: LmJob; er
 }
 
 async function formOf(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  const body = await readFormBody(c, MAX_VIEW_BODY_BYTES);
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 

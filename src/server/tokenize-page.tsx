@@ -10,6 +10,7 @@ import {
   tokenize,
   type Tokenized,
 } from './tokenize.js';
+import { readFormBody, type FormFields } from './body.js';
 
 /** The page's state as a query string: what the shareable URL carries. */
 export function shareUrl(o: TokenizeOptions): string {
@@ -42,18 +43,23 @@ export async function attempt<T>(work: () => Promise<T>): Promise<{ result?: T; 
 }
 
 /**
- * The fields of a posted form (repeated fields as arrays), or undefined when the body is too large to parse:
- * a 1 MB text URL-encodes to at most 3 MB (CJK bytes become %XX), so anything over 4 MB is refused unread.
+ * The fields of a posted form (repeated fields as arrays), or the message to show instead: a 1 MB text
+ * URL-encodes to at most 3 MB (CJK bytes become %XX), so a body over 4 MB is refused, however it is sent.
  */
-export async function readPageForm(c: Context): Promise<Record<string, string | string[]> | undefined> {
-  if (Number(c.req.header('content-length') ?? 0) > 4 * MAX_TEXT_BYTES) return undefined;
-  const form = await c.req.parseBody({ all: true });
+export async function readPageForm(c: Context): Promise<{ fields: Record<string, string | string[]> } | { error: string }> {
+  let form: FormFields;
+  try {
+    form = await readFormBody(c, 4 * MAX_TEXT_BYTES);
+  } catch (e) {
+    if (e instanceof RequestError) return { error: e.status === 413 ? TOO_LARGE_FORM : e.message };
+    throw e;
+  }
   const fields: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(form)) {
     if (typeof v === 'string') fields[k] = v;
     else if (Array.isArray(v)) fields[k] = v.filter((x): x is string => typeof x === 'string');
   }
-  return fields;
+  return { fields };
 }
 
 export const TOO_LARGE_FORM = `This text is too large: the limit is ${MAX_TEXT_BYTES} bytes (1 MB).`;
@@ -76,8 +82,9 @@ export function tokenizePageRoutes(): Hono {
   // htmx posts the form here as the user types; the answer is the #result fragment, and the URL follows.
   // 200 even for errors: htmx swaps only successful responses, and the message belongs in #result.
   routes.post('/fragment/tokenize', async (c) => {
-    const form = await readPageForm(c);
-    if (form === undefined) return c.html(<TokenizeError message={TOO_LARGE_FORM} />);
+    const read = await readPageForm(c);
+    if ('error' in read) return c.html(<TokenizeError message={read.error} />);
+    const form = read.fields;
     const options = optionsOf((k) => field(form, k));
     const { result, error } = await attempt<Tokenized>(() => tokenize(options.text, options.tokenizer));
     // A long text stays out of the URL (the URL keeps the tokenizer and options, never a stale text).
@@ -89,8 +96,9 @@ export function tokenizePageRoutes(): Hono {
   // The next window of tokens, asked for by the marker at the end of the drawn ones (see TokenWindow). The
   // server keeps nothing between requests: it encodes the text again.
   routes.post('/fragment/tokens', async (c) => {
-    const form = await readPageForm(c);
-    if (form === undefined) return c.html(<TokenizeError message={TOO_LARGE_FORM} />);
+    const read = await readPageForm(c);
+    if ('error' in read) return c.html(<TokenizeError message={read.error} />);
+    const form = read.fields;
     const options = optionsOf((k) => field(form, k));
     const { result, error } = await attempt<Tokenized>(() => tokenize(options.text, options.tokenizer));
     if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);

@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
 import { DEFAULT_FORM, TrainError, TrainJobFragment, TrainPage, type TrainForm, type TrainJob } from '../../views/train.js';
+import { readFormBody } from './body.js';
 import { readJson } from './jobs-routes.js';
 import { checkTrainParams, trainableCorpora, trainJobs, TrainRequestError, type TrainParams } from './train-jobs.js';
 
@@ -34,7 +35,7 @@ function requestOf(form: TrainForm): Record<string, unknown> {
 }
 
 async function formOf(c: Context): Promise<TrainForm> {
-  const body = await c.req.parseBody({ all: true });
+  const body = await readFormBody(c, MAX_TRAIN_BODY_BYTES);
   const str = (k: keyof TrainForm) => (typeof body[k] === 'string' ? (body[k] as string) : '');
   const corpora = ([] as unknown[]).concat(body.corpora ?? []).filter((x): x is string => typeof x === 'string');
   return { name: str('name'), corpora, vocabSize: str('vocabSize'), pattern: str('pattern'), minFrequency: str('minFrequency'), specials: str('specials') };

@@ -10,7 +10,8 @@ import { importVocabularyOffThread, type ImportFormat } from '../jobs/vocab-impo
 import { shippedVocabularyPath } from '../store/tokenizers.js';
 import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary, userVocabularyPath } from '../store/user-vocabularies.js';
 import { MergeTreeView, Scrub, TokenTable, VocabError, VocabListPage, VocabPage, type ScrubView } from '../../views/vocab.js';
-import { listTokenizers, UnknownTokenizerNameError } from './tokenize.js';
+import { readFormBody, refusedAs } from './body.js';
+import { listTokenizers, MAX_TEXT_BYTES, UnknownTokenizerNameError } from './tokenize.js';
 import { TRAIN_PATTERNS } from './train-jobs.js';
 import {
   analyseVocabulary,
@@ -89,9 +90,7 @@ class ImportRefused extends Error {
 
 /** Imports the multipart form {name, file, format, pattern} as a user vocabulary. */
 async function importVocabulary(c: Context): Promise<string> {
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_IMPORT_BYTES) throw new ImportRefused(`the upload is ${(length / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_IMPORT_BYTES / 2 ** 20} MiB`, 413);
-  const form = await c.req.parseBody();
+  const form = await refusedAs(readFormBody(c, MAX_IMPORT_BYTES), ImportRefused);
   const name = typeof form.name === 'string' ? form.name.trim() : '';
   try {
     checkVocabularyName(name);
@@ -171,7 +170,7 @@ export function vocabRoutes(): Hono {
   app.post('/vocab/:name/scrub', async (c) => {
     const a = await load(c);
     if (a instanceof Response) return a;
-    const form = await c.req.parseBody();
+    const form = await readFormBody(c, 4 * MAX_TEXT_BYTES);
     return c.html(<Scrub {...scrubOf(a, typeof form.sample === 'string' ? form.sample : '', String(form.k ?? ''))} />);
   });
 

@@ -31,7 +31,7 @@ export async function addUserCorpus(name: string, bytes: Uint8Array): Promise<Us
   if (bytes.length > MAX_USER_CORPUS_BYTES) {
     throw new RangeError(`the corpus is ${(bytes.length / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_USER_CORPUS_BYTES / 2 ** 20} MiB`);
   }
-  const text = decodeUtf8(bytes);
+  const text = decodeUtf8Strict(bytes);
   const dir = corporaDir();
   await mkdir(dir, { recursive: true });
   const corpus: UserCorpus = { name, path: join(dir, `${name}.txt`), addedAt: new Date().toISOString(), ...textStats(text) };
@@ -98,8 +98,8 @@ export async function removeUserCorpus(name: string): Promise<void> {
   for (const path of Object.values(splitPaths(name))) await rm(path, { force: true });
 }
 
-/** Strict UTF-8, with the offset of the first invalid byte in the error. */
-function decodeUtf8(bytes: Uint8Array): string {
+/** Strict UTF-8: a RangeError naming `what` and the offset of the first invalid byte otherwise. */
+export function decodeUtf8Strict(bytes: Uint8Array, what = 'the corpus'): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -118,9 +118,9 @@ function decodeUtf8(bytes: Uint8Array): string {
       if (ok(mid)) lo = mid;
       else hi = mid - 1;
     }
-    if (lo === bytes.length) throw new RangeError('the corpus is not valid UTF-8: it ends inside a character');
+    if (lo === bytes.length) throw new RangeError(`${what} is not valid UTF-8: it ends inside a character`);
     // A streaming prefix may end inside a character that the next byte breaks: the bad sequence starts there.
     const bad = lo - incompleteUtf8Tail(bytes.subarray(0, lo));
-    throw new RangeError(`the corpus is not valid UTF-8: decoding fails at byte offset ${bad} (0x${bytes[bad].toString(16).padStart(2, '0')})`);
+    throw new RangeError(`${what} is not valid UTF-8: decoding fails at byte offset ${bad} (0x${bytes[bad].toString(16).padStart(2, '0')})`);
   }
 }
