@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import type { JobRecord } from '../src/jobs/job-manager.js';
 import { startTrainJob } from '../src/jobs/train-job.js';
+import { removeStaleTempFiles } from '../src/store/atomic-file.js';
+import { dataDir } from '../src/store/data-dir.js';
 import { buildModel } from '../src/lm/model.js';
 import { readModelFile, writeModelFile } from '../src/store/lm-files.js';
 import { shippedVocabularyPath } from '../src/store/tokenizers.js';
@@ -102,6 +104,10 @@ describe('a process killed (SIGKILL) while saving a vocabulary', () => {
     const names = listUserVocabularies().map((v) => v.name);
     expect(names).toContain('kept');
     expect(names.every((n) => !n.startsWith('.'))).toBe(true);
+    expect((await readUserVocabulary('kept')).tokens.length).toBe(vocab.tokens.length);
+    // The server deletes such leftovers at start (main.ts); the files they were for stay whole.
+    expect(await removeStaleTempFiles(dataDir())).toBeGreaterThanOrEqual(2);
+    expect(readdirSync(userVocabularyDir()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect((await readUserVocabulary('kept')).tokens.length).toBe(vocab.tokens.length);
   });
 });

@@ -21,6 +21,16 @@ interface TokenJson {
   group: number | null;
 }
 
+describe('every answer', () => {
+  it('carries the security headers (no content sniffing, no framing by other sites)', async () => {
+    for (const path of ['/', '/api/tokenizers', '/static/htmx.min.js']) {
+      const res = await app.request(path);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
+    }
+  });
+});
+
 describe('GET /api/tokenizers', () => {
   it("lists tiktoken's encodings and the shipped vocabularies", async () => {
     const res = await app.request('/api/tokenizers');

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import { apiRoutes } from './api.js';
 import { compareRoutes } from './compare-page.js';
 import { tokenizePageRoutes } from './tokenize-page.js';
@@ -19,6 +20,8 @@ const require = createRequire(import.meta.url);
  */
 export function createApp(): Hono {
   const app = new Hono();
+  // nosniff, no framing by other sites, no referrer: the pages show the user's own text.
+  app.use('*', secureHeaders());
   app.route('/api', apiRoutes());
   app.route('/', tokenizePageRoutes());
   app.route('/', compareRoutes());

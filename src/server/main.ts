@@ -1,9 +1,14 @@
 import { serve } from '@hono/node-server';
+import { removeStaleTempFiles } from '../store/atomic-file.js';
+import { dataDir } from '../store/data-dir.js';
 import { createApp } from './app.js';
 
 const port = Number(process.env.PORT ?? 3000);
 // Loopback by default: the lab holds the user's files and runs their jobs; exposing it is an explicit choice.
 const hostname = process.env.HOST || '127.0.0.1'; // an empty HOST too: '' would mean every interface
+
+const removed = await removeStaleTempFiles(dataDir());
+if (removed > 0) console.log(`removed ${removed} temporary file(s) left by an interrupted save in ${dataDir()}`);
 
 serve({ fetch: createApp().fetch, port, hostname }, (info) => {
   console.log(`tokenlab listening on http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${info.port} (host ${hostname}; set HOST to change)`);
