@@ -197,12 +197,18 @@ function punctuation(t: Uint8Array, text: string, i: number, k: number, slash: b
  */
 function o200kEnd(t: Uint8Array, text: string, i: number): number {
   const k = classAt(t, text, i);
-  // P? is greedy: each of the two alternatives first tries with the prefix taken, then without.
-  const prefix = (k & (NEWLINE | LETTER | NUMBER)) === 0 ? i + width(k) : -1;
+  // P? is greedy: each of the two alternatives first tries with the prefix taken, then without. A try can only
+  // match where a U or W code point starts it; the others are skipped (most pieces are not letters).
+  const after = i + width(k);
+  const prefix =
+    (k & (NEWLINE | LETTER | NUMBER)) === 0 && after < text.length && (classAt(t, text, after) & (UPPER | LOWER)) !== 0
+      ? after
+      : -1;
+  const self = (k & (UPPER | LOWER)) !== 0;
   let e = prefix >= 0 ? upperThenLower(t, text, prefix) : -1;
-  if (e < 0) e = upperThenLower(t, text, i);
+  if (e < 0 && self) e = upperThenLower(t, text, i);
   if (e < 0 && prefix >= 0) e = upperRun(t, text, prefix);
-  if (e < 0) e = upperRun(t, text, i);
+  if (e < 0 && self) e = upperRun(t, text, i);
   if (e >= 0) return e + contraction(text, e, true);
   if ((k & NUMBER) !== 0) return digits(t, text, i);
   return punctuation(t, text, i, k, true);
