@@ -56,6 +56,10 @@ describe('tokenlab lm (lab mode)', () => {
     // a token that is part of a character is shown as its bytes
     const zh = JSON.parse((await tokenlab('lm', 'next', '--model', model, '--top', '40', '--json', '第3章：深')).stdout);
     expect(zh.top.some((t: { text: string }) => /^(\\x[0-9a-f]{2})+$/.test(t.text))).toBe(true);
+    // as text: whole characters quoted, a cut character's bytes bare (not "\\xe6")
+    const lines = (await tokenlab('lm', 'next', '--model', model, '--top', '40', '第3章：深')).stdout.split('\n');
+    expect(lines.some((l) => /^[\d.]+\t(\\x[0-9a-f]{2})+\t\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^[\d.]+\t".+"\t\d+$/.test(l))).toBe(true);
   });
 
   it('sample: the same seed gives the same text; --max-tokens bounds it', async () => {

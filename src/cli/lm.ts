@@ -208,13 +208,18 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A token's text; a token that is part of a character shows its bytes (\xe6\xb7) rather than U+FFFD. */
 function tokenText(tokenizer: Tokenizer | null, token: number): string {
-  if (token < 0) return ['', '<s>', '</s>', '<unk>'][-token];
-  if (tokenizer === null) return String(token);
+  return tokenShown(tokenizer, token).text;
+}
+
+/** The token's text, and whether it is whole characters (else `text` spells its bytes). */
+function tokenShown(tokenizer: Tokenizer | null, token: number): { text: string; whole: boolean } {
+  if (token < 0) return { text: ['', '<s>', '</s>', '<unk>'][-token], whole: true };
+  if (tokenizer === null) return { text: String(token), whole: true };
   const bytes = tokenizer.tokenBytes(token);
   try {
-    return strictUtf8.decode(bytes);
+    return { text: strictUtf8.decode(bytes), whole: true };
   } catch {
-    return Array.from(bytes, (b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+    return { text: Array.from(bytes, (b) => `\\x${b.toString(16).padStart(2, '0')}`).join(''), whole: false };
   }
 }
 
@@ -230,7 +235,12 @@ async function nextCommand(args: string[]): Promise<void> {
   const context = promptContext(tokenizer, positionals.join(' '));
   const next = nextTokens(model, context, positiveInteger(values.top, '--top') ?? 10);
   const top = next.top.map((t) => ({ id: t.token, text: tokenText(tokenizer, t.token), prob: t.prob }));
-  const lines = top.map((t) => `${t.prob.toFixed(6)}\t${JSON.stringify(t.text)}\t${t.id}\n`).join('');
+  // Whole characters quoted (so spaces show); the bytes of a cut character bare, as they are spelled.
+  const label = (id: number) => {
+    const t = tokenShown(tokenizer, id);
+    return t.whole ? JSON.stringify(t.text) : t.text;
+  };
+  const lines = top.map((t) => `${t.prob.toFixed(6)}\t${label(t.id)}\t${t.id}\n`).join('');
   print(!!values.json, { contextTokens: context.length - 1, matched: next.matched, top, unseen: next.unseen }, lines);
 }
 
