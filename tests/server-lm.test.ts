@@ -199,6 +199,65 @@ describe('pages', () => {
     expect((await app.request('/lm/nope')).status).toBe(404);
   });
 
+  /** The query of the first link whose opening tag matches `attr` (HTML attribute escapes undone). */
+  const linkQuery = (html: string, attr: RegExp): URLSearchParams => {
+    const tag = html.match(new RegExp(`<a[^>]*${attr.source}[^>]*>`))?.[0];
+    expect(tag, `a link with ${attr.source}`).toBeDefined();
+    const href = tag!.match(/href="([^"]*)"/)![1].replaceAll('&amp;', '&');
+    return new URL(href, 'http://lab').searchParams;
+  };
+
+  it('carries every view’s fields across the tabs; an empty text is seeded with the text of the view left', async () => {
+    const html = await (await app.request('/lm/pets3?view=surprisal&text=the+cat&seed=7&question=why%3F')).text();
+    const next = linkQuery(html, /data-view="next"/);
+    expect(Object.fromEntries(next)).toEqual({ view: 'next', text: 'the cat', context: 'the cat', seed: '7', question: 'why?' });
+    expect(linkQuery(html, /data-view="qa"/).get('question')).toBe('why?'); // a view's own text is never overwritten
+    // the other views' fields ride in the form as hidden inputs, so a form sent keeps them
+    expect(html).toContain('<input type="hidden" name="seed" value="7"/>');
+    expect(html).toContain('<input type="hidden" name="question" value="why?"/>');
+    const fragment = await app.request('/fragment/lm/pets3/surprisal', { method: 'POST', body: new URLSearchParams({ view: 'surprisal', text: 'the dog', seed: '7' }) });
+    expect(fragment.headers.get('HX-Replace-Url')).toBe('/lm/pets3?view=surprisal&text=the+dog&seed=7');
+  });
+
+  it('lets a user walk a continuation: each next token links to the context with it appended', async () => {
+    const html = await (await app.request('/lm/pets3?view=next&context=the+cat&k=5&text=kept')).text();
+    const walk = linkQuery(html, /title="append this token to the context"/);
+    expect(walk.get('context')).toBe('the cat sat'); // " sat" always followed "the cat"
+    expect(walk.get('text')).toBe('kept');
+    expect(html.match(/class="lm-bar-link"/g)!.length).toBeGreaterThanOrEqual(1);
+    const next = await (await app.request(`/lm/pets3?${walk}`)).text();
+    expect(linkQuery(next, /title="append this token to the context"/).get('context')).toBe('the cat sat on');
+    // </s> cannot be appended: after a whole line it is the top token, and it is no link
+    const end = await (await app.request('/lm/pets3?view=next&context=the+cat+sat+on+the+mat&k=1')).text();
+    expect(end).toContain('&lt;/s&gt;</code>');
+    expect(end).not.toContain('title="append this token to the context"');
+  });
+
+  it('links the next-token view and the trie explorer for the same context', async () => {
+    const html = await (await app.request('/lm/pets3?view=next&context=the+cat&k=5')).text();
+    const trie = linkQuery(html, /id="lm-to-trie"/);
+    const [the, cat] = ((await (await post('/api/lm/pets3/next', { context: 'the cat', k: 1 })).json()) as { context: Token[] }).context.map((t) => t.id);
+    expect(trie.get('path')).toBe(`${the},${cat}`); // the two tokens an order-3 model matched
+    expect(trie.get('context')).toBe('the cat');
+    const trieHtml = await (await app.request(`/lm/pets3?${trie}`)).text();
+    expect(trieHtml).toMatch(/id="lm-trie"/);
+    const back = linkQuery(trieHtml, /id="lm-to-next"/);
+    expect(back.get('context')).toBe('the cat');
+    expect(trieHtml).toContain('taken as the start of a line');
+    const fromStart = await (await app.request(`/lm/pets3?view=trie&path=-1,${the}`)).text();
+    expect(linkQuery(fromStart, /id="lm-to-next"/).get('context')).toBe('the');
+    expect(fromStart).not.toContain('taken as the start of a line');
+  });
+
+  it('gives the surprisal view a colour legend and names the n-gram each token matched on hover', async () => {
+    const html = await (await app.request('/lm/pets3?view=surprisal&text=the+cat+sat')).text();
+    expect(html).toMatch(/id="lm-legend"/);
+    expect(html.match(/class="lm-swatch"/g)).toHaveLength(6);
+    expect(html).toContain('16+ bits · P ≤ 1/65536');
+    expect(html).toContain('matched a 2-gram: context used 1 of the 1 token it could see: &lt;s&gt;'); // "the" after <s>
+    expect(html).toContain('matched a 3-gram: context used 2 of the 2 tokens it could see: the|·cat'); // " sat" (spaces shown as ·)
+  });
+
   it('gives each view fragment the page URL of its result (shareable), unless the text is too long for a URL', async () => {
     const res = await app.request('/fragment/lm/pets3/next', { method: 'POST', body: new URLSearchParams({ context: 'the cat', k: '5' }) });
     expect(res.headers.get('HX-Replace-Url')).toBe('/lm/pets3?view=next&context=the+cat&k=5');

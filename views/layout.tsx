@@ -77,6 +77,11 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .lm-qa-fields label { display: block; margin-bottom: .5rem; }
 .lm-window { border-left: 4px solid #6a8fd8; padding-left: .75rem; margin: 1rem 0; }
 .lm-sample-text { white-space: pre-wrap; }
+.lm-legend { display: flex; flex-wrap: wrap; gap: .3rem; align-items: center; }
+.lm-swatch { padding: .1rem .45rem; border-radius: 3px; font-size: .85em; }
+.lm-walk a { text-decoration: none; }
+.lm-walk:hover { background: #f1f5ff; }
+.lm-bar-link .bar { cursor: pointer; }
 .state-done { color: #176617; } .state-failed, .state-interrupted { color: #a00; } .state-cancelled { color: #777; } .state-running { color: #1d4fb3; }
 `;
 

@@ -140,6 +140,8 @@ export interface Next {
   context: ShownToken[];
   /** How many of the last context tokens (`<s>` included) the longest n-gram matched. */
   matched: number;
+  /** Those matched tokens: the trie node whose children are counted (the trie explorer's path). */
+  path: number[];
   top: NextToken[];
   unseen: { tokens: number; prob: number };
 }
@@ -154,6 +156,7 @@ export function next(m: OpenModel, text: string, k: number): Next {
   return {
     context: ids.map((id) => shownToken(m.tokenizer, id)),
     matched: n.matched,
+    path: context.slice(context.length - n.matched),
     top: n.top.map((t) => ({ ...shownToken(m.tokenizer, t.token), prob: t.prob, count: counts.get(t.token) ?? null })),
     unseen: n.unseen,
   };
@@ -172,6 +175,8 @@ export function checkPath(m: OpenModel, path: unknown): number[] {
 
 export interface TrieView {
   path: ShownToken[];
+  /** The path as a next-token context: its text after `<s>`, and whether it starts a line (begins with `<s>`). */
+  context: { text: string; startsLine: boolean };
   node: Omit<TrieNode, 'children'>;
   children: Array<ShownToken & { count: number; prob: number; children: number }>;
 }
@@ -180,6 +185,7 @@ export function trieView(m: OpenModel, path: number[]): TrieView {
   const { children, ...node } = trieChildren(m.model, path, TRIE_CHILDREN_SHOWN);
   return {
     path: path.map((id) => shownToken(m.tokenizer, id)),
+    context: { text: m.tokenizer.decode(path.filter((id) => id !== START)), startsLine: path[0] === START },
     node,
     children: children.map((c) => ({ ...shownToken(m.tokenizer, c.token), count: c.count, prob: c.prob, children: c.children })),
   };

@@ -95,7 +95,7 @@ function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): LmResu
   switch (view) {
     case 'surprisal': return { view, value: surprisal(m, checkText(f.text, 'text')) };
     case 'next': return { view, value: next(m, checkText(f.context ?? '', 'context'), intOption(f.k, 'k', 1, MAX_TOP_K, DEFAULT_TOP_K)) };
-    case 'trie': return { view, value: trieView(m, checkPath(m, f.path ?? [])), model: m.record.name };
+    case 'trie': return { view, value: trieView(m, checkPath(m, f.path ?? [])) };
     case 'sample': return { view, value: sampled(m, checkSampleRequest(f, m.record.vocabularySize)) };
     case 'qa': {
       const q = checkText(f.question ?? '', 'question');
@@ -205,7 +205,7 @@ export function lmRoutes(): Hono {
       const result = runView(await openModel(c.req.param('name')!), view, fields);
       const query = new URLSearchParams({ view, ...fields }).toString();
       if (query.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', modelPath(c.req.param('name')!, `?${query}`));
-      return c.html(<Result result={result} />);
+      return c.html(<Result result={result} name={c.req.param('name')!} fields={{ ...DEFAULT_FIELDS, ...fields }} />);
     } catch (e) {
       const r = refusal(e);
       if (r === undefined) throw e;
