@@ -46,14 +46,15 @@ describe.skipIf(!HAVE_CHROMIUM)(`LM studio in Chromium${HAVE_CHROMIUM ? '' : ` (
     await expect.poll(() => page.locator('h1').textContent()).toBe('pz3');
   });
 
-  it('scores a text: tokens coloured by probability, the hover names probability and context, totals', async () => {
+  it('scores a text: tokens coloured by probability with a legend, the hover names probability, n-gram order and context, totals', async () => {
     await page.fill('textarea[name=text]', 'An n-gram language model predicts the next token.\n语言模型预测下一个词元。');
     await page.click('#lm-submit');
     await expect.poll(() => page.locator('#lm-perplexity').count()).toBe(1);
     expect(Number(await page.locator('#lm-bpb').textContent())).toBeGreaterThan(0);
     expect(await page.locator('.lm-line').count()).toBe(2);
     await page.locator('.lm-tok').nth(3).hover();
-    expect(await page.locator('#lm-hover').textContent()).toMatch(/P = .* · log₂ P = -?\d+\.\d\d · context: used [012] of the 2 tokens it could see/);
+    expect(await page.locator('#lm-hover').textContent()).toMatch(/P = .* · log₂ P = -?\d+\.\d\d · matched a [123]-gram: context used [012] of the 2 tokens it could see: \S+/);
+    expect(await page.locator('#lm-legend .lm-swatch').count()).toBe(6);
     await screenshot(page, 'lm-surprisal');
   });
 
@@ -65,6 +66,34 @@ describe.skipIf(!HAVE_CHROMIUM)(`LM studio in Chromium${HAVE_CHROMIUM ? '' : ` (
     expect(Number(await page.locator('#lm-matched').textContent())).toBeGreaterThan(0);
     expect(Number(await page.locator('#lm-next .lm-count').first().textContent())).toBeGreaterThan(0); // the top token followed this context
     await screenshot(page, 'lm-next');
+  });
+
+  it('walks a continuation by hand: clicking a bar appends its token to the context and shows what follows', async () => {
+    const before = await page.locator('#lm-next tbody').textContent();
+    const bar = page.locator('#lm-next .lm-bar-link').first();
+    const grown = new URL((await bar.getAttribute('href'))!, lab.url).searchParams.get('context')!;
+    expect(grown.startsWith('语言模型') && grown.length > '语言模型'.length).toBe(true);
+    await bar.click();
+    await page.waitForURL((u) => u.searchParams.get('context') === grown);
+    expect(await page.inputValue('textarea[name=context]')).toBe(grown);
+    expect(await page.locator('#lm-next tbody').textContent()).not.toBe(before);
+    await screenshot(page, 'lm-next-walked');
+    // the same context's node in the trie explorer, and back
+    await page.click('#lm-to-trie');
+    await expect.poll(() => page.locator('#lm-breadcrumb a').count()).toBeGreaterThan(1);
+    await page.click('#lm-to-next');
+    await page.waitForURL((u) => u.searchParams.get('view') === 'next');
+    expect(await page.locator('#lm-next tbody tr').count()).toBeGreaterThan(0);
+  });
+
+  it('keeps what was typed, sent or not, when switching tabs', async () => {
+    await page.fill('textarea[name=context]', 'typed, not sent');
+    await tab('Surprisal');
+    expect(await page.inputValue('textarea[name=text]')).toBe('An n-gram language model predicts the next token.\n语言模型预测下一个词元。');
+    await tab('Next token');
+    expect(await page.inputValue('textarea[name=context]')).toBe('typed, not sent');
+    await tab('Question & answer');
+    expect(await page.inputValue('textarea[name=question]')).toBe('typed, not sent'); // an empty text starts from the one left
   });
 
   it('descends the trie from <s> and back through the breadcrumb', async () => {
@@ -86,7 +115,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`LM studio in Chromium${HAVE_CHROMIUM ? '' : ` (
     await page.fill('input[name=length]', '30');
     await page.click('#lm-submit');
     await expect.poll(() => page.locator('#lm-sample-text').count()).toBe(1);
-    expect(new URL(page.url()).searchParams.get('seed')).toBe('42'); // the address is the shareable page of this sample
+    await expect.poll(() => new URL(page.url()).searchParams.get('seed')).toBe('42'); // the address is the shareable page of this sample
     const first = await page.locator('#lm-sample-text').textContent();
     expect(first!.length).toBeGreaterThan(0);
     await page.evaluate(() => document.getElementById('lm-result')!.replaceChildren());

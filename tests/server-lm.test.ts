@@ -247,6 +247,9 @@ describe('pages', () => {
     const fromStart = await (await app.request(`/lm/pets3?view=trie&path=-1,${the}`)).text();
     expect(linkQuery(fromStart, /id="lm-to-next"/).get('context')).toBe('the');
     expect(fromStart).not.toContain('taken as the start of a line');
+    const cut = await (await app.request('/lm/pets3?view=trie&path=27699')).text(); // cl100k token 27699 is the bytes e6 b5: half of 测
+    expect(cut).toMatch(/id="lm-no-next"/);
+    expect(cut).not.toMatch(/id="lm-to-next"/);
   });
 
   it('gives the surprisal view a colour legend and names the n-gram each token matched on hover', async () => {

@@ -333,10 +333,14 @@ function TrieResult(props: { t: TrieView; name: string; fields: LmFields }) {
         {t.path.map((p, i) => <> › <TrieLink model={model} fields={fields} path={ids.slice(0, i + 1)}><Tok t={p} /></TrieLink></>)}
         {t.node.count !== null ? <span class="note"> · count {t.node.count}</span> : null}
       </p>
-      <p class="note">
-        <a id="lm-to-next" href={viewHref(model, 'next', { ...fields, context: t.context.text })}>The next tokens after this path</a>
-        {t.context.startsLine ? '' : ' (taken as the start of a line: the next-token view begins every context with <s>)'}
-      </p>
+      {t.context ? (
+        <p class="note">
+          <a id="lm-to-next" href={viewHref(model, 'next', { ...fields, context: t.context.text })}>The next tokens after this path</a>
+          {t.context.startsLine ? '' : ' (taken as the start of a line: the next-token view begins every context with <s>)'}
+        </p>
+      ) : (
+        <p class="note" id="lm-no-next">This path cuts a character, so the next-token view (which takes text) cannot show it.</p>
+      )}
       {!t.node.found ? <p class="note">This path is not in the trie: the model never counted it.</p> : null}
       {ids.length === 0 ? (
         <p class="note">

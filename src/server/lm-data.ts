@@ -10,6 +10,7 @@ import { sample } from '../lm/sample.js';
 import { findUserModel, listUserModels, loadUserModel, type ModelRecord } from '../store/user-models.js';
 import { LmRequestError } from './lm-jobs.js';
 import { tokenizerByName, UnknownTokenizerNameError } from './tokenize.js';
+import { tokenText } from './vocab-bytes.js';
 
 /** The largest text scored, used as a context or as Q + T + A, in UTF-8 bytes. */
 export const MAX_LM_TEXT_BYTES = 100_000;
@@ -175,17 +176,25 @@ export function checkPath(m: OpenModel, path: unknown): number[] {
 
 export interface TrieView {
   path: ShownToken[];
-  /** The path as a next-token context: its text after `<s>`, and whether it starts a line (begins with `<s>`). */
-  context: { text: string; startsLine: boolean };
+  /**
+   * The path as a next-token context: its text after `<s>`, and whether it starts a line (begins with `<s>`);
+   * null when its bytes end or start inside a character (the next-token view takes text).
+   */
+  context: { text: string; startsLine: boolean } | null;
   node: Omit<TrieNode, 'children'>;
   children: Array<ShownToken & { count: number; prob: number; children: number }>;
+}
+
+function contextOf(m: OpenModel, path: number[]): TrieView['context'] {
+  const text = tokenText(m.tokenizer.decodeBytes(path.filter((id) => id !== START)));
+  return text === undefined ? null : { text, startsLine: path[0] === START };
 }
 
 export function trieView(m: OpenModel, path: number[]): TrieView {
   const { children, ...node } = trieChildren(m.model, path, TRIE_CHILDREN_SHOWN);
   return {
     path: path.map((id) => shownToken(m.tokenizer, id)),
-    context: { text: m.tokenizer.decode(path.filter((id) => id !== START)), startsLine: path[0] === START },
+    context: contextOf(m, path),
     node,
     children: children.map((c) => ({ ...shownToken(m.tokenizer, c.token), count: c.count, prob: c.prob, children: c.children })),
   };
