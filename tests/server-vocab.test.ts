@@ -3,12 +3,17 @@ import { exportTiktokenRanks } from '../src/bpe/tiktoken-format.js';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { parseVocabulary, serializeVocabulary } from '../src/bpe/vocab-json.js';
 import { importTokenizerJson } from '../src/bpe/hf-format.js';
+import { Encoder } from '../src/bpe/encoder.js';
+import type { VocabListing } from '../src/server/vocab-data.js';
 import { useFreshDataDir } from './shared.js';
 
 useFreshDataDir('server-vocab');
 const { createApp } = await import('../src/server/app.js');
 const { saveUserVocabulary } = await import('../src/store/user-vocabularies.js');
 const app = createApp();
+const { TIKTOKEN_FACTS } = await import('../src/server/vocab-data.js');
+const { shippedVocabularyPath, tiktokenEncoding } = await import('../src/store/tokenizers.js');
+const { readVocabularyFile } = await import('../src/store/vocab-files.js');
 
 const small = trainOnTexts(['分词器把文本切成词元。Tokens are pieces of text.\n'.repeat(20)], {
   pattern: 'cjk',
@@ -36,6 +41,32 @@ describe('/vocab', () => {
     for (const name of ['cl100k_base', 'tokenlab-cjk-32k', 'listed']) expect(html).toContain(`href="/vocab/${name}"`);
     expect(html).toContain('id="import-form"');
   });
+
+  it('lists each vocabulary’s size, specials, pattern and kind without building its encoder', async () => {
+    await saveUserVocabulary('sized', small);
+    const { vocabularies } = (await (await app.request('/api/vocabularies')).json()) as { vocabularies: VocabListing[] };
+    const byName = new Map(vocabularies.map((v) => [v.name, v]));
+    expect(byName.get('cl100k_base')).toEqual({ name: 'cl100k_base', kind: 'tiktoken', size: 100277, specials: 5, pattern: 'cl100k' });
+    expect(byName.get('sized')).toEqual({ name: 'sized', kind: 'user', size: small.tokens.length + 1, specials: 1, pattern: 'cjk' });
+    const shipped = await readVocabularyFile(shippedVocabularyPath('tokenlab-cjk-32k'));
+    expect(byName.get('tokenlab-cjk-32k')).toMatchObject({ kind: 'shipped', size: new Encoder(shipped).nVocab, pattern: shipped.pattern });
+    const html = await text('/vocab');
+    const row = html.match(/<tr data-name="sized">.*?<\/tr>/)![0];
+    expect(row).toContain(`<td class="num vocab-size">${small.tokens.length + 1}</td>`);
+    expect(row).toContain('<td>cjk</td>');
+    expect(html).toMatch(/<tr data-name="o200k_base">.*?200,019.*?o200k.*?tiktoken encoding/);
+    // a file rewritten is read again; a custom pattern shows as such, whole on hover
+    await saveUserVocabulary('sized', { ...small, pattern: '\\S+|\\s+' });
+    const custom = (await text('/vocab')).match(/<tr data-name="sized">.*?<\/tr>/)![0];
+    expect(custom).toContain('<td title="\\S+|\\s+">custom: <code>\\S+|\\s+</code></td>');
+  });
+
+  it('lists tiktoken’s encodings with the sizes, specials and patterns their loaded encoders have', async () => {
+    for (const [name, facts] of Object.entries(TIKTOKEN_FACTS)) {
+      const t = tiktokenEncoding(name as keyof typeof TIKTOKEN_FACTS);
+      expect({ size: t.nVocab, specials: t.encoder.vocab.specials.length, pattern: t.encoder.vocab.pattern }, name).toEqual(facts);
+    }
+  }, 60_000);
 
   it('imports our JSON, tiktoken ranks and tokenizer.json; the vocabulary joins every chooser', async () => {
     const cases: Array<[string, string, string]> = [

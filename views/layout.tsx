@@ -82,6 +82,7 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .lm-walk a { text-decoration: none; }
 .lm-walk:hover { background: #f1f5ff; }
 .lm-bar-link .bar { cursor: pointer; }
+#vocab-list .num { text-align: right; font-variant-numeric: tabular-nums; }
 .state-done { color: #176617; } .state-failed, .state-interrupted { color: #a00; } .state-cancelled { color: #777; } .state-running { color: #1d4fb3; }
 `;
 

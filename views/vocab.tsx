@@ -6,7 +6,8 @@
  */
 import type { TokenizerEntry } from '../src/server/tokenize.js';
 import { TRAIN_PATTERNS } from '../src/server/train-jobs.js';
-import { HISTOGRAM_MAX_BYTES, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, type MergeNode, type TokenQuery, type VocabAnalysis } from '../src/server/vocab-data.js';
+import { HISTOGRAM_MAX_BYTES, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, type MergeNode, type TokenQuery, type VocabAnalysis, type VocabListing } from '../src/server/vocab-data.js';
+import { isPatternName } from '../src/bpe/patterns.js';
 import { Layout } from './layout.js';
 import { formatBytes } from './train.js';
 import { hexBytes } from '../src/server/vocab-bytes.js';
@@ -25,19 +26,32 @@ const KIND_LABELS: Record<TokenizerEntry['kind'], string> = { tiktoken: 'tiktoke
 
 const path = (name: string, rest = '') => `/vocab/${encodeURIComponent(name)}${rest}`;
 
-export function VocabListPage(props: { vocabularies: Array<TokenizerEntry & { size?: number }>; error?: string; importName?: string }) {
+/** A pattern by name; a custom regex by its first characters (the whole of it on hover). */
+function PatternCell(props: { pattern: string | null }) {
+  const p = props.pattern;
+  if (p === null) return <td class="note">unreadable</td>;
+  return isPatternName(p) ? <td>{p}</td> : <td title={p}>custom: <code>{p.length > 24 ? `${p.slice(0, 24)}…` : p}</code></td>;
+}
+
+export function VocabListPage(props: { vocabularies: VocabListing[]; error?: string; importName?: string }) {
   return (
     <Layout title="Vocabularies">
       <h1>Vocabularies</h1>
       <table class="vocab-table" id="vocab-list">
-        <thead><tr><th>name</th><th>kind</th></tr></thead>
+        <thead><tr><th>name</th><th class="num">size</th><th class="num">specials</th><th>pattern</th><th>kind</th></tr></thead>
         <tbody>
           {props.vocabularies.map((v) => (
-            <tr><td><a href={path(v.name)}>{v.name}</a></td><td>{KIND_LABELS[v.kind]}</td></tr>
+            <tr data-name={v.name}>
+              <td><a href={path(v.name)}>{v.name}</a></td>
+              <td class="num vocab-size">{v.size === null ? '?' : v.size.toLocaleString('en-US')}</td>
+              <td class="num">{v.specials ?? '?'}</td>
+              <PatternCell pattern={v.pattern} />
+              <td>{KIND_LABELS[v.kind]}</td>
+            </tr>
           ))}
         </tbody>
       </table>
-      <p class="note">Train a new one on <a href="/train">Train</a>.</p>
+      <p class="note">Size: token ids, the specials included. Train a new one on <a href="/train">Train</a>.</p>
       <h2>Import a vocabulary</h2>
       {props.error !== undefined ? <p class="error" id="import-error">{props.error}</p> : null}
       <form id="import-form" method="post" action="/vocab/import" enctype="multipart/form-data" class="train-fields">

@@ -5,6 +5,7 @@
  * k merges (imports: src/jobs/vocab-import.ts). Analyses are cached per loaded
  * tokenizer (a user file that changes is a new tokenizer, see tokenizerByName).
  */
+import { readFile, stat } from 'node:fs/promises';
 import { Encoder, bytePairMerge } from '../bpe/encoder.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
@@ -13,6 +14,8 @@ import { ensureBundledCorpora } from '../corpora/index.js';
 import { heldOutSample } from './train-jobs.js';
 import { tokenText } from './vocab-bytes.js';
 import { listTokenizers, tokenizerByName, type TokenizerEntry } from './tokenize.js';
+import { isTiktokenEncodingName, shippedVocabularyPath, type TiktokenEncodingName } from '../store/tokenizers.js';
+import { userVocabularyPath } from '../store/user-vocabularies.js';
 
 /** Token classes for the table's filters (bit flags). */
 export const TOKEN_CLASSES = { han: 1, latin: 2, mixed: 4, partial: 8, unused: 16 } as const;
@@ -92,6 +95,69 @@ export function labHeldOutSample(): Promise<string> {
 }
 
 const analyses = new WeakMap<Tokenizer, Promise<VocabAnalysis>>();
+
+/** What the list page shows of a vocabulary, known without building its encoder. */
+export interface VocabListing extends TokenizerEntry {
+  /** Token ids, specials included (the largest id + 1); null when the file cannot be read. */
+  size: number | null;
+  specials: number | null;
+  /** A pattern name, or a custom regex's source. */
+  pattern: string | null;
+}
+
+type ListingFacts = Pick<VocabListing, 'size' | 'specials' | 'pattern'>;
+
+/**
+ * tiktoken's encodings as the tiktoken package defines them (n_vocab with the specials; the pattern each
+ * pat_str maps to), so that the list does not build 200k-token encoders; a test checks them against the loaded
+ * encodings.
+ */
+export const TIKTOKEN_FACTS: Record<TiktokenEncodingName, ListingFacts> = {
+  gpt2: { size: 50257, specials: 1, pattern: 'gpt2' },
+  r50k_base: { size: 50257, specials: 1, pattern: 'gpt2' },
+  p50k_base: { size: 50281, specials: 1, pattern: 'gpt2' },
+  p50k_edit: { size: 50284, specials: 4, pattern: 'gpt2' },
+  cl100k_base: { size: 100277, specials: 5, pattern: 'cl100k' },
+  o200k_base: { size: 200019, specials: 2, pattern: 'o200k' },
+};
+
+/** A vocabulary file's facts, read once per version of the file (its modification time and length). */
+const fileFacts = new Map<string, { version: string; facts: Promise<ListingFacts> }>();
+
+/** Parses the JSON but builds nothing from it: no token is decoded, no encoder made. */
+async function readFileFacts(path: string): Promise<ListingFacts> {
+  try {
+    const doc = JSON.parse(await readFile(path, 'utf8')) as { pattern: string; tokens: unknown[]; specials: Array<{ id: number }> };
+    const size = Math.max(doc.tokens.length - 1, ...doc.specials.map((x) => x.id)) + 1;
+    return { size, specials: doc.specials.length, pattern: doc.pattern };
+  } catch {
+    return UNKNOWN_FACTS; // the explorer page names what is wrong with the file
+  }
+}
+
+const UNKNOWN_FACTS: ListingFacts = { size: null, specials: null, pattern: null };
+
+async function factsOfFile(path: string): Promise<ListingFacts> {
+  const st = await stat(path).catch(() => undefined);
+  if (st === undefined) {
+    fileFacts.delete(path); // deleted since it was listed
+    return UNKNOWN_FACTS;
+  }
+  const version = `${st.mtimeMs}:${st.size}`;
+  let known = fileFacts.get(path);
+  if (known?.version !== version) fileFacts.set(path, (known = { version, facts: readFileFacts(path) }));
+  return known.facts;
+}
+
+/** Every listed vocabulary with its size, specials and pattern. */
+export async function listVocabularies(): Promise<VocabListing[]> {
+  return Promise.all(
+    listTokenizers().map(async (t) => {
+      if (isTiktokenEncodingName(t.name)) return { ...t, ...TIKTOKEN_FACTS[t.name] };
+      return { ...t, ...(await factsOfFile(t.kind === 'user' ? userVocabularyPath(t.name) : shippedVocabularyPath(t.name))) };
+    }),
+  );
+}
 
 /** The analysis of vocabulary `name` (UnknownTokenizerNameError if the lab lists none such). */
 export async function analyseVocabulary(name: string): Promise<VocabAnalysis> {

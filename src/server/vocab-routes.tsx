@@ -11,11 +11,12 @@ import { shippedVocabularyPath } from '../store/tokenizers.js';
 import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary, userVocabularyPath } from '../store/user-vocabularies.js';
 import { MergeTreeView, Scrub, TokenTable, VocabError, VocabListPage, VocabPage, type ScrubView } from '../../views/vocab.js';
 import { readFormBody, refusedAs } from './body.js';
-import { listTokenizers, MAX_TEXT_BYTES, UnknownTokenizerNameError } from './tokenize.js';
+import { MAX_TEXT_BYTES, UnknownTokenizerNameError } from './tokenize.js';
 import { TRAIN_PATTERNS } from './train-jobs.js';
 import {
   analyseVocabulary,
   findTokens,
+  listVocabularies,
   mergeCount,
   mergeTree,
   TOKEN_CLASS_NAMES,
@@ -128,8 +129,8 @@ function summaryJson(a: VocabAnalysis) {
 
 export function vocabRoutes(): Hono {
   const app = new Hono();
-  const listPage = (c: Context, error?: string, status: 200 | 400 | 409 | 413 = 200, importName?: string) =>
-    c.html(<VocabListPage vocabularies={listTokenizers()} error={error} importName={importName} />, status);
+  const listPage = async (c: Context, error?: string, status: 200 | 400 | 409 | 413 = 200, importName?: string) =>
+    c.html(<VocabListPage vocabularies={await listVocabularies()} error={error} importName={importName} />, status);
 
   app.get('/vocab', (c) => listPage(c));
 
@@ -192,7 +193,7 @@ export function vocabRoutes(): Hono {
     return c.redirect('/vocab', 303);
   });
 
-  app.get('/api/vocabularies', (c) => c.json({ vocabularies: listTokenizers() }));
+  app.get('/api/vocabularies', async (c) => c.json({ vocabularies: await listVocabularies() }));
 
   app.get('/api/vocabularies/:name', async (c) => {
     try {
