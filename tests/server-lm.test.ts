@@ -215,8 +215,8 @@ describe('pages', () => {
     // the other views' fields ride in the form as hidden inputs, so a form sent keeps them
     expect(html).toContain('<input type="hidden" name="seed" value="7"/>');
     expect(html).toContain('<input type="hidden" name="question" value="why?"/>');
-    const fragment = await app.request('/fragment/lm/pets3/surprisal', { method: 'POST', body: new URLSearchParams({ view: 'surprisal', text: 'the dog', seed: '7' }) });
-    expect(fragment.headers.get('HX-Replace-Url')).toBe('/lm/pets3?view=surprisal&text=the+dog&seed=7');
+    const fragment = await app.request('/fragment/lm/pets3/surprisal', { method: 'POST', body: new URLSearchParams({ view: 'surprisal', text: 'the dog', seed: '7', temperature: '1' }) });
+    expect(fragment.headers.get('HX-Replace-Url')).toBe('/lm/pets3?view=surprisal&text=the+dog&seed=7'); // defaults stay out
   });
 
   it('lets a user walk a continuation: each next token links to the context with it appended', async () => {

@@ -10,8 +10,8 @@
 import { Hono, type Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
-import { LmListPage, LmJobFragment, LmError, LmMissingPage, modelPath, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
-import { DEFAULT_FIELDS, LM_VIEWS, LmModelPage, LmResultError, Result, type LmFields, type LmResult, type LmView } from '../../views/lm-model.js';
+import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
+import { DEFAULT_FIELDS, LM_VIEWS, LmModelPage, LmResultError, Result, viewHref, type LmFields, type LmResult, type LmView } from '../../views/lm-model.js';
 import { readFormBody } from './body.js';
 import { readJson } from './jobs-routes.js';
 import {
@@ -202,10 +202,11 @@ export function lmRoutes(): Hono {
     const view = c.req.param('view');
     if (!isView(view)) return c.html(<LmResultError message={`no view ${JSON.stringify(view)}`} />, 404);
     try {
-      const result = runView(await openModel(c.req.param('name')!), view, fields);
-      const query = new URLSearchParams({ view, ...fields }).toString();
-      if (query.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', modelPath(c.req.param('name')!, `?${query}`));
-      return c.html(<Result result={result} name={c.req.param('name')!} fields={{ ...DEFAULT_FIELDS, ...fields }} />);
+      const name = c.req.param('name')!;
+      const result = runView(await openModel(name), view, fields);
+      const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
+      if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
+      return c.html(<Result result={result} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} />);
     } catch (e) {
       const r = refusal(e);
       if (r === undefined) throw e;
