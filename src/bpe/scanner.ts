@@ -242,10 +242,12 @@ function upperRun(t: Uint8Array, text: string, j: number): number {
 
 export type ScannedPattern = 'gpt2' | 'cl100k' | 'o200k';
 
-const SCANNERS: Record<ScannedPattern, (t: Uint8Array, text: string, i: number) => number> = {
-  gpt2: gpt2End,
-  cl100k: cl100kEnd,
-  o200k: o200kEnd,
+// One function per pattern, each calling its own scanner, so that the inner call stays monomorphic when a
+// process uses several encodings (a closure shared by the patterns would see them all).
+const SCANNERS: Record<ScannedPattern, (text: string, start: number) => number> = {
+  gpt2: (text, start) => gpt2End(classTable(), text, start),
+  cl100k: (text, start) => cl100kEnd(classTable(), text, start),
+  o200k: (text, start) => o200kEnd(classTable(), text, start),
 };
 
 export function isScannedPattern(name: string): name is ScannedPattern {
@@ -257,7 +259,6 @@ export function isScannedPattern(name: string): name is ScannedPattern {
  * the pattern's match at `start`.
  */
 export function pieceScanner(name: ScannedPattern): (text: string, start: number) => number {
-  const t = classTable();
-  const end = SCANNERS[name];
-  return (text, start) => end(t, text, start);
+  classTable();
+  return SCANNERS[name];
 }
