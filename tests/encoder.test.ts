@@ -231,36 +231,16 @@ describe.each([
     }
   });
 
-  it("merges long pieces with the encoder's heap exactly as tiktoken's plain scan does", () => {
-    const ranks = new Map<string, number>();
-    enc.vocab.tokens.forEach((t, id) => ranks.set(bytesToLatin1(t), id));
-    const table = RankTable.fromTokens(enc.vocab.tokens);
-    const out = { bounds: new Int32Array(16), ids: new Int32Array(16) };
-    const r = rng(7);
-    for (let k = 0; k < 60; k++) {
-      const alphabet = ['a', 'b', 'ab', ' ', '  ', 'e', 'er', 'th', '的', '学', '=', '-', '0'];
-      let s = '';
-      const n = 1 + Math.floor(r() * 300);
-      for (let i = 0; i < n; i++) s += alphabet[Math.floor(r() * alphabet.length)];
-      const piece = utf8Latin1(s);
-      const bytes = Uint8Array.from(piece, (c) => c.charCodeAt(0));
-      const parts = bytePairMergeBytes(table, bytes, bytes.length, out);
-      expect(Array.from(out.bounds.subarray(0, parts + 1))).toEqual(bytePairMerge(piece, ranks));
-    }
-  });
-
-  it("cuts pieces where no token crosses and merges the parts exactly as tiktoken's plain scan does", () => {
-    // Han, kana and Latin between and inside multi-byte characters, repeated bytes ("aaa" between two Han
-    // characters is a 3-byte part of its own), emoji: every cut and every short-part case.
+  /** Random pieces of 1 to `maxLength` items of `alphabet` merge as tiktoken's plain scan does, bounds and ids. */
+  function expectPlainMerges(alphabet: string[], pieces: number, maxLength: number, seed: number): void {
     const ranks = new Map<string, number>();
     enc.vocab.tokens.forEach((t, id) => ranks.set(bytesToLatin1(t), id));
     const table = RankTable.fromTokens(enc.vocab.tokens);
     const out = { bounds: new Int32Array(4), ids: new Int32Array(4) };
-    const alphabet = [...'的学习深度模型我们中國詩風月あカ한aeé ', 'aa', 'aaa', 'ab', '😀', '\u0301', '。', '的的'];
-    const r = rng(11);
-    for (let k = 0; k < 3000; k++) {
+    const r = rng(seed);
+    for (let k = 0; k < pieces; k++) {
       let s = '';
-      const n = 1 + Math.floor(r() * 24);
+      const n = 1 + Math.floor(r() * maxLength);
       for (let i = 0; i < n; i++) s += alphabet[Math.floor(r() * alphabet.length)];
       const piece = utf8Latin1(s);
       const bytes = Uint8Array.from(piece, (c) => c.charCodeAt(0));
@@ -270,6 +250,17 @@ describe.each([
       const wantIds = want.slice(0, -1).map((b, i) => ranks.get(piece.slice(b, want[i + 1])));
       expect(Array.from(out.ids.subarray(0, parts))).toEqual(wantIds);
     }
+  }
+
+  it("merges long pieces with the encoder's heap exactly as tiktoken's plain scan does", () => {
+    expectPlainMerges(['a', 'b', 'ab', ' ', '  ', 'e', 'er', 'th', '的', '学', '=', '-', '0'], 60, 300, 7);
+  });
+
+  it("cuts pieces where no token crosses and merges the parts exactly as tiktoken's plain scan does", () => {
+    // Han, kana and Latin between and inside multi-byte characters, repeated bytes ("aaa" between two Han
+    // characters is a 3-byte part of its own), emoji: every cut and every short-part case.
+    const alphabet = [...'的学习深度模型我们中國詩風月あカ한aeé ', 'aa', 'aaa', 'ab', '😀', '\u0301', '。', '的的'];
+    expectPlainMerges(alphabet, 3000, 24, 11);
   });
 
   describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'd2l slices' : `d2l slices (${SKIP_SHARED_REASON})`, () => {
