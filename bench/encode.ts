@@ -16,7 +16,8 @@
  * ratio (tokenlab / peer) on both, load times, and any token count that differs from tokenlab's.
  *
  * A timed pass stops after --max-seconds (default 30): gpt-tokenizer and ai-tokenizer fall to about 0.2 MB/s on
- * bench-mix even in 10 kB slices, and a whole pass would take minutes each. Their MB/s is then over the slices done (bench-mix is shuffled, so a prefix is a fair sample), marked
+ * bench-mix even in 10 kB slices, and a whole pass would take minutes each. Their MB/s is then over the
+ * slices done (bench-mix is shuffled, so a prefix is a fair sample), marked
  * "partial", and their token count is not compared.
  *
  * Options: --corpus d2l|bench|all (default all); --skip-slow leaves js-tiktoken out of the bench-mix run;
@@ -94,7 +95,8 @@ function corpora(): Corpus[] {
   if (which === 'bench' || which === 'all') {
     const buf = headBytes(corpusPath('bench-mix.txt'), 16 * 1024 * 1024);
     const texts = slices(buf, 10_000);
-    out.push({ name: 'bench-mix, first 16 MB in 10 kB slices', texts, sizes: byteSizes(texts), warm: texts, bytes: buf.length });
+    const name = 'bench-mix, first 16 MB in 10 kB slices';
+    out.push({ name, texts, sizes: byteSizes(texts), warm: texts, bytes: buf.length });
   }
   return out;
 }
@@ -135,7 +137,8 @@ async function measure(c: Contender, corpus: Corpus): Promise<Measured> {
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  return { tokens, mbps: bytes / 1e6 / seconds, cpuMbps: bytes / 1e6 / cpuSeconds, partial: done < corpus.texts.length };
+  const partial = done < corpus.texts.length;
+  return { tokens, mbps: bytes / 1e6 / seconds, cpuMbps: bytes / 1e6 / cpuSeconds, partial };
 }
 
 function timed<T>(f: () => T): [T, number] {

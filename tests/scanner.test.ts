@@ -34,7 +34,8 @@ function firstDifference(text: string, name: ScannedPattern): string | undefined
   for (let k = 0; k < n; k++) {
     if (want[k] !== got[k]) {
       const from = k > 0 ? want[k - 1] : 0;
-      return `${name}: piece ${k} at ${from}: regex ends at ${want[k]}, scanner at ${got[k]} in ${JSON.stringify(text.slice(from, from + 24))}`;
+      const context = JSON.stringify(text.slice(from, from + 24));
+      return `${name}: piece ${k} at ${from}: regex ends at ${want[k]}, scanner at ${got[k]} in ${context}`;
     }
   }
   return undefined;

@@ -13,11 +13,12 @@
  */
 import type { RankTable } from './rank-table.js';
 
-/** log2 of the Bloom filter's size in bits: 4 Mbit (512 KB); on o200k it loses 2% of the cuts a perfect filter allows. */
+/** log2 of the Bloom filter's size in bits: 4 Mbit (512 KB); on o200k it forgoes 2% of the possible cuts. */
 const BLOOM_BITS = 22;
 
 /** The four bytes `buf[a, a + 4)` as one integer. */
-const window4 = (buf: Uint8Array, a: number): number => (buf[a] << 24) | (buf[a + 1] << 16) | (buf[a + 2] << 8) | buf[a + 3];
+const window4 = (buf: Uint8Array, a: number): number =>
+  (buf[a] << 24) | (buf[a + 1] << 16) | (buf[a + 2] << 8) | buf[a + 3];
 
 const bloomHash = (window: number): number => Math.imul(window, 0x9e3779b1) >>> (32 - BLOOM_BITS);
 
