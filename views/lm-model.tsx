@@ -1,8 +1,10 @@
 /**
  * One model's page (/lm/:name): a summary and five views as tabs (?view=...): surprisal of a text, the next
  * token, the trie explorer, sampling, and question/answer with an optional thought. Each view's form works
- * without script (GET renders the result into the page) and with htmx (POST to its fragment). All user text
- * goes through JSX (escaped); colours and bar widths are numbers computed here.
+ * without script (GET renders the result into the page) and with htmx (POST to its fragment). Every view's
+ * fields travel with the tabs and links (hidden inputs, query strings), so switching views loses nothing; the
+ * next-token rows link to the context with their token appended. All user text goes through JSX (escaped);
+ * colours and bar widths are numbers computed here.
  */
 import { raw } from 'hono/html';
 import type { ModelRecord } from '../src/store/user-models.js';
