@@ -3,7 +3,7 @@
  * otherwise, and its start line says where.
  */
 import { type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,15 @@ describe('the server started by npm start', () => {
 
   it('treats an empty HOST as unset', async () => {
     expect((await startServer('')).line).toMatch(/^tokenlab listening on http:\/\/localhost:\d+ \(host 127\.0\.0\.1;/);
+  });
+
+  it('deletes the temporary files an interrupted save left, and nothing else', async () => {
+    const dir = join(data, 'vocabularies');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '.mine.json.0123456789ab.tmp'), '{"partial');
+    writeFileSync(join(dir, 'mine.json'), '{}');
+    await startServer();
+    expect(readdirSync(dir)).toEqual(['mine.json']);
   });
 
   it('listens where HOST says and names it', async () => {

@@ -20,6 +20,7 @@ export interface ServerProcess {
 export async function startBuiltServer(env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   for await (const line of createInterface({ input: child.stdout! })) {
+    if (!line.includes('listening on')) continue; // e.g. the stale temporary files it removed
     const port = /:(\d+) /.exec(line)?.[1];
     if (port === undefined) throw new Error(`no port in the start line ${JSON.stringify(line)}`);
     return { child, line, url: `http://127.0.0.1:${port}` };
