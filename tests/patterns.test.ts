@@ -23,7 +23,7 @@ import {
 } from '../src/bpe/patterns.js';
 import { firstCut } from '../src/store/text-chunks.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
-import { rng } from './random.js';
+import { seededRandom as rng } from '../src/lm/sample.js';
 
 const require = createRequire(import.meta.url);
 const TIKTOKEN_DIR = dirname(require.resolve('tiktoken'));

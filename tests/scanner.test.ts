@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { patternSource, unicodeTable, type Ranges } from '../src/bpe/patterns.js';
 import { pieceScanner, type ScannedPattern } from '../src/bpe/scanner.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
-import { rng } from './random.js';
+import { seededRandom as rng } from '../src/lm/sample.js';
 
 const SCANNED: ScannedPattern[] = ['gpt2', 'cl100k', 'o200k'];
 
