@@ -3,59 +3,88 @@
  *
  * - cl100k_base and o200k_base: tokenlab against `tiktoken` (WASM), `js-tiktoken`, `gpt-tokenizer` and
  *   `ai-tokenizer`.
- * - A custom 30k vocabulary (trained here on d2l-mix, gpt2 pattern): against Hugging Face `tokenizers` (the
- *   exported tokenizer.json; `encode` one slice at a time) and `tiktoken` loaded with the exported ranks.
+ * - A custom 30k vocabulary (trained once here on d2l-mix, gpt2 pattern, and handed to the children in a
+ *   temporary file): against Hugging Face `tokenizers` (the exported tokenizer.json; `encode` one slice at a
+ *   time) and `tiktoken` loaded with the exported ranks.
+ *
+ * Each contender (encoder x encoding x corpus) runs in its own child process (this file with `--child`), so no
+ * encoder's heap or JIT feedback disturbs another's figures (in one shared process they swung by a factor of
+ * two with what ran before). In the child: load (the modules' import, reading the rank data and building the
+ * encoder, timed), a warm-up of 3 s on the corpus (JIT tiers and piece caches settle: the timed passes find
+ * tokenlab's and the peers' caches filled; `tokenlab, no piece cache` shows tokenlab without its cache), then
+ * 3 timed passes; the child reports the best of the 3 (on a shared machine other work only slows a pass down),
+ * for wall time and CPU time separately, as JSON on its stdout.
  *
  * Texts: 10 kB slices (UTF-8 bytes, cut at character boundaries), each encoded by its own call, of d2l-mix
  * (d2l-zh.txt then d2l-en.txt) and of the first 16 MB of bench-mix.txt. (Encoded as one 16 MB string,
  * gpt-tokenizer and ai-tokenizer fall to about 0.2 MB/s and js-tiktoken to 0.3-0.5, which would make the
- * bench take many minutes; tokenlab and tiktoken are unaffected.) Each encoder is warmed up for 3 s on the
- * corpus before the timed pass (which therefore finds piece caches, tokenlab's and the peers', filled;
- * `tokenlab, no piece cache` shows tokenlab without its cache). Prints MB/s (UTF-8 MB per second of wall time,
- * and per second of the process's CPU time, which other work on a shared machine disturbs less), each peer's
- * ratio (tokenlab / peer) on both, load times, and any token count that differs from tokenlab's.
+ * bench take many minutes; tokenlab and tiktoken are unaffected.) Prints MB/s (UTF-8 MB per second of wall
+ * time, and per second of the child's CPU time, which other work on a shared machine disturbs less), each
+ * peer's ratio (tokenlab / peer) on both, load times, and any token count that differs from tokenlab's.
  *
  * A timed pass stops after --max-seconds (default 30): gpt-tokenizer and ai-tokenizer fall to about 0.2 MB/s on
- * bench-mix even in 10 kB slices, and a whole pass would take minutes each. Their MB/s is then over the
- * slices done (bench-mix is shuffled, so a prefix is a fair sample), marked
- * "partial", and their token count is not compared.
+ * bench-mix even in 10 kB slices. Their MB/s is then over the slices done (bench-mix is shuffled, so a prefix
+ * is a fair sample), marked "partial", their token count is not compared, and that one pass is all they get.
  *
  * Options: --corpus d2l|bench|all (default all); --skip-slow leaves js-tiktoken out of the bench-mix run;
  * --max-seconds N.
  */
-process.env.RAYON_NUM_THREADS = '1'; // tokenizers: one thread (read when its pool starts)
+process.env.RAYON_NUM_THREADS = '1'; // tokenizers: one thread (read when its pool starts; children inherit it)
 
-import { readFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFileSync, openSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Encoder } from '../src/bpe/encoder.js';
-import { exportTokenizerJson } from '../src/bpe/hf-format.js';
-import { exportTiktokenRanks, tiktokenPatStr } from '../src/bpe/tiktoken-format.js';
-import { trainFiles } from '../src/jobs/train-files.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { corpusPath, table } from './shared.js';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
-const which = args.includes('--corpus') ? args[args.indexOf('--corpus') + 1] : 'all';
-const skipSlow = args.includes('--skip-slow');
-const maxPassMs = 1000 * (args.includes('--max-seconds') ? Number(args[args.indexOf('--max-seconds') + 1]) : 30);
+const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const maxPassMs = 1000 * Number(option('--max-seconds') ?? 30);
 
-type EncName = 'cl100k_base' | 'o200k_base';
-interface Corpus {
-  name: string;
-  texts: string[];
-  /** UTF-8 bytes of each text. */
-  sizes: number[];
-  /** 10 kB slices to warm up on. */
-  warm: string[];
-  bytes: number;
-}
+type CorpusName = 'd2l' | 'bench';
+type Group = 'cl100k_base' | 'o200k_base' | 'custom';
+const CORPUS_LABEL: Record<CorpusName, string> = {
+  d2l: 'd2l-mix, 10 kB slices',
+  bench: 'bench-mix, first 16 MB in 10 kB slices',
+};
+const GROUP_LABEL: Record<Group, string> = {
+  cl100k_base: 'cl100k_base',
+  o200k_base: 'o200k_base',
+  custom: 'custom 30k (gpt2 pattern)',
+};
 const WARM_MS = 3000;
-interface Contender {
-  name: string;
-  /** Encodes one text, returning its number of tokens. */
-  count: (text: string) => number | Promise<number>;
+const PASSES = 3;
+
+/** One contender's encode function: the number of tokens of one text. */
+type Count = (text: string) => number | Promise<number>;
+interface Loaded {
+  count: Count;
+  /** Load time as the table shows it; undefined for rows that reuse another row's encoder. */
   loadMs?: number;
+  /** A line to print about the load (tokenlab's parts). */
+  note?: string;
+}
+interface ContenderSpec {
+  name: string;
+  /** Left out of the bench-mix run by --skip-slow. */
   slow?: boolean;
+  /** Builds the encoder in the child, timing what counts as its cold load. */
+  load: (vocabPath: string) => Promise<Loaded>;
+}
+
+/** What a child reports. */
+interface Measured {
+  tokens: number;
+  /** Best of the passes. */
+  mbps: number;
+  /** MB per second of CPU time (user + system, all threads of the child), best of the passes. */
+  cpuMbps: number;
+  partial: boolean;
+  loadMs?: number;
+  note?: string;
 }
 
 /** `buf` cut into slices of about `size` bytes, each ending on a UTF-8 character boundary. */
@@ -83,154 +112,250 @@ function headBytes(path: string, n: number): Buffer {
   return buf.subarray(0, e);
 }
 
-const byteSizes = (texts: string[]): number[] => texts.map((t) => Buffer.byteLength(t, 'utf8'));
+const d2lPaths = (): string[] => [corpusPath('d2l-zh.txt'), corpusPath('d2l-en.txt')];
 
-function corpora(): Corpus[] {
-  const out: Corpus[] = [];
-  if (which === 'd2l' || which === 'all') {
-    const buf = Buffer.concat([readFileSync(corpusPath('d2l-zh.txt')), readFileSync(corpusPath('d2l-en.txt'))]);
-    const texts = slices(buf, 10_000);
-    out.push({ name: 'd2l-mix, 10 kB slices', texts, sizes: byteSizes(texts), warm: texts, bytes: buf.length });
-  }
-  if (which === 'bench' || which === 'all') {
-    const buf = headBytes(corpusPath('bench-mix.txt'), 16 * 1024 * 1024);
-    const texts = slices(buf, 10_000);
-    const name = 'bench-mix, first 16 MB in 10 kB slices';
-    out.push({ name, texts, sizes: byteSizes(texts), warm: texts, bytes: buf.length });
-  }
-  return out;
+function corpusTexts(name: CorpusName): string[] {
+  if (name === 'd2l') return slices(Buffer.concat(d2lPaths().map((p) => readFileSync(p))), 10_000);
+  return slices(headBytes(corpusPath('bench-mix.txt'), 16 * 1024 * 1024), 10_000);
 }
 
-/**
- * Total tokens and MB/s of one encoder over a corpus: a warm-up (the corpus's 10 kB slices in order, again
- * and again for WARM_MS: JIT tiers and piece caches settle, also after the previous encoding's run left the
- * shared code with other feedback; one pass took as little as 0.3 s and the first encoder timed after it
- * often ran slower than its siblings), then one timed pass, cut
- * short after maxPassMs (`partial`: the MB/s is over the slices done, the token count is theirs).
- */
-interface Measured {
-  tokens: number;
-  mbps: number;
-  /** MB per second of CPU time (user + system, all threads of the process). */
-  cpuMbps: number;
-  partial: boolean;
+async function timed<T>(f: () => T | Promise<T>): Promise<[T, number]> {
+  const s = performance.now();
+  const v = await f();
+  return [v, performance.now() - s];
 }
 
-async function measure(c: Contender, corpus: Corpus): Promise<Measured> {
-  const warmStart = performance.now();
-  warm: for (;;) {
-    for (const t of corpus.warm) {
-      await c.count(t);
-      if (performance.now() - warmStart > WARM_MS) break warm;
-    }
-  }
+/** An Encoder built in the child, with its cold load time and a line describing it. */
+interface BuiltEncoder {
+  enc: import('../src/bpe/encoder.js').Encoder;
+  loadMs: number;
+  note?: string;
+}
+
+/** tokenlab's three rows: encodeOrdinary, count() and encodeOrdinary without the piece cache. */
+function tokenlabSpecs(build: (vocabPath: string, cacheSize?: number) => Promise<BuiltEncoder>): ContenderSpec[] {
+  return [
+    {
+      name: 'tokenlab',
+      load: async (path) => {
+        const { enc, loadMs, note } = await build(path);
+        return { count: (s) => enc.encodeOrdinary(s).length, loadMs, note };
+      },
+    },
+    {
+      name: 'tokenlab count()',
+      load: async (path) => {
+        const { enc } = await build(path);
+        return { count: (s) => enc.count(s) };
+      },
+    },
+    {
+      name: 'tokenlab, no piece cache',
+      load: async (path) => {
+        const { enc } = await build(path, 0);
+        return { count: (s) => enc.encodeOrdinary(s).length };
+      },
+    },
+  ];
+}
+
+function tiktokenSpecs(name: 'cl100k_base' | 'o200k_base'): ContenderSpec[] {
+  /** tokenlab cold load: the module, the JSON the tiktoken package ships, the Encoder from its rank data. */
+  const build = async (_: string, cacheSize?: number): Promise<BuiltEncoder> => {
+    const [Encoder, importMs] = await timed(async () => (await import('../src/bpe/encoder.js')).Encoder);
+    const [data, parseMs] = await timed(() =>
+      JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${name}.json`), 'utf8')),
+    );
+    const pattern = name === 'cl100k_base' ? 'cl100k' : 'o200k';
+    const [enc, buildMs] = await timed(() =>
+      Encoder.fromTiktokenRanks(data.bpe_ranks, { pattern, specials: data.special_tokens }, { cacheSize }),
+    );
+    const loadMs = importMs + parseMs + buildMs;
+    const note =
+      `tokenlab ${name} cold load: ${loadMs.toFixed(0)} ms (import ${importMs.toFixed(0)} ms, ` +
+      `read + JSON.parse ${parseMs.toFixed(0)} ms, Encoder ${buildMs.toFixed(0)} ms)`;
+    return { enc, loadMs, note };
+  };
+  return [
+    ...tokenlabSpecs(build),
+    {
+      name: 'tiktoken (WASM)',
+      load: async () => {
+        const [tk, loadMs] = await timed(async () => (await import('tiktoken')).get_encoding(name));
+        return { count: (s) => tk.encode_ordinary(s).length, loadMs };
+      },
+    },
+    {
+      name: 'js-tiktoken',
+      slow: true,
+      load: async () => {
+        const [jt, loadMs] = await timed(async () => {
+          const { Tiktoken } = await import('js-tiktoken/lite');
+          return new Tiktoken((await import(`js-tiktoken/ranks/${name}`)).default);
+        });
+        return { count: (s) => jt.encode(s, [], []).length, loadMs };
+      },
+    },
+    {
+      name: 'gpt-tokenizer',
+      load: async () => {
+        const [gpt, loadMs] = await timed(() => import(`gpt-tokenizer/encoding/${name}`));
+        return { count: (s) => gpt.encode(s, { disallowedSpecial: new Set() }).length, loadMs };
+      },
+    },
+    {
+      name: 'ai-tokenizer',
+      load: async () => {
+        const [ai, loadMs] = await timed(async () => {
+          const Tokenizer = (await import('ai-tokenizer')).default;
+          const enc = await import(`ai-tokenizer/encoding/${name}`);
+          return new Tokenizer(enc.default ?? enc);
+        });
+        return { count: (s) => ai.encode(s, [], []).length, loadMs };
+      },
+    },
+  ];
+}
+
+/** The custom vocabulary from the parent's temporary file (not timed: it stands for the trainer's output). */
+async function customVocab(path: string): Promise<import('../src/bpe/vocabulary.js').Vocabulary> {
+  return (await import('../src/bpe/vocab-json.js')).parseVocabulary(readFileSync(path, 'utf8'));
+}
+
+function customSpecs(): ContenderSpec[] {
+  const build = async (path: string, cacheSize?: number): Promise<BuiltEncoder> => {
+    const vocab = await customVocab(path);
+    const [enc, loadMs] = await timed(async () => new (await import('../src/bpe/encoder.js')).Encoder(vocab, { cacheSize }));
+    return { enc, loadMs };
+  };
+  return [
+    ...tokenlabSpecs(build),
+    {
+      name: 'tokenizers (HF)',
+      load: async (path) => {
+        const json = (await import('../src/bpe/hf-format.js')).exportTokenizerJson(await customVocab(path));
+        const [hf, loadMs] = await timed(() => require('tokenizers').Tokenizer.fromString(json));
+        return { count: async (s) => (await hf.encode(s)).getIds().length, loadMs };
+      },
+    },
+    {
+      name: 'tiktoken (WASM, exported ranks)',
+      load: async (path) => {
+        const vocab = await customVocab(path);
+        const { exportTiktokenRanks, tiktokenPatStr } = await import('../src/bpe/tiktoken-format.js');
+        const ranks = exportTiktokenRanks(vocab);
+        const [tk, loadMs] = await timed(
+          async () => new (await import('tiktoken')).Tiktoken(ranks, {}, tiktokenPatStr(vocab.pattern)),
+        );
+        return { count: (s) => tk.encode_ordinary(s).length, loadMs };
+      },
+    },
+  ];
+}
+
+const SPECS: Record<Group, () => ContenderSpec[]> = {
+  cl100k_base: () => tiktokenSpecs('cl100k_base'),
+  o200k_base: () => tiktokenSpecs('o200k_base'),
+  custom: customSpecs,
+};
+
+/** One timed pass over the texts, cut short after maxPassMs. */
+async function pass(count: Count, texts: string[], sizes: number[]) {
   let tokens = 0;
   let bytes = 0;
   let done = 0;
   const start = performance.now();
   const cpuStart = process.cpuUsage();
-  for (const t of corpus.texts) {
-    tokens += await c.count(t);
-    bytes += corpus.sizes[done++];
+  for (const t of texts) {
+    tokens += await count(t);
+    bytes += sizes[done++];
     if (performance.now() - start > maxPassMs) break;
   }
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const partial = done < corpus.texts.length;
-  return { tokens, mbps: bytes / 1e6 / seconds, cpuMbps: bytes / 1e6 / cpuSeconds, partial };
+  return { tokens, mbps: bytes / 1e6 / seconds, cpuMbps: bytes / 1e6 / cpuSeconds, partial: done < texts.length };
 }
 
-function timed<T>(f: () => T): [T, number] {
-  const s = performance.now();
-  const v = f();
-  return [v, performance.now() - s];
+/** The child: load one contender, warm it up on the corpus's slices for WARM_MS, then the timed passes. */
+async function child(group: Group, contender: string, corpus: CorpusName, vocabPath: string): Promise<Measured> {
+  const texts = corpusTexts(corpus);
+  const sizes = texts.map((t) => Buffer.byteLength(t, 'utf8'));
+  const spec = SPECS[group]().find((c) => c.name === contender);
+  if (spec === undefined) throw new Error(`no contender ${JSON.stringify(contender)} in ${group}`);
+  const { count, loadMs, note } = await spec.load(vocabPath);
+  const warmStart = performance.now();
+  warm: for (;;) {
+    for (const t of texts) {
+      await count(t);
+      if (performance.now() - warmStart > WARM_MS) break warm;
+    }
+  }
+  const first = await pass(count, texts, sizes);
+  const best = { ...first, loadMs, note };
+  for (let i = 1; i < PASSES && !first.partial; i++) {
+    const r = await pass(count, texts, sizes);
+    if (!r.partial && r.tokens !== first.tokens) throw new Error(`${contender}: passes gave ${first.tokens} and ${r.tokens} tokens`);
+    best.mbps = Math.max(best.mbps, r.mbps);
+    best.cpuMbps = Math.max(best.cpuMbps, r.cpuMbps);
+  }
+  return best;
 }
 
-async function tiktokenContenders(name: EncName): Promise<Contender[]> {
-  const jsonPath = require.resolve(`tiktoken/encoders/${name}.json`);
-  // tokenlab cold load: parse the JSON the tiktoken package ships, build the Encoder from its rank data.
-  const [data, parseMs] = timed(() => JSON.parse(readFileSync(jsonPath, 'utf8')));
-  const [ours, buildMs] = timed(() =>
-    Encoder.fromTiktokenRanks(data.bpe_ranks, { pattern: name === 'cl100k_base' ? 'cl100k' : 'o200k', specials: data.special_tokens }),
-  );
-  console.log(`tokenlab ${name} cold load: ${(parseMs + buildMs).toFixed(0)} ms (read + JSON.parse ${parseMs.toFixed(0)} ms, Encoder ${buildMs.toFixed(0)} ms)`);
-
-  const { get_encoding } = await import('tiktoken');
-  const [tk, tkMs] = timed(() => get_encoding(name));
-
-  const jsTk = await import('js-tiktoken/lite');
-  const ranks = (await import(`js-tiktoken/ranks/${name}`)).default;
-  const [jt, jtMs] = timed(() => new jsTk.Tiktoken(ranks));
-
-  let t = performance.now();
-  const gpt = await import(`gpt-tokenizer/encoding/${name}`);
-  const gptMs = performance.now() - t;
-
-  t = performance.now();
-  const ai = await import('ai-tokenizer');
-  const aiEnc = await import(`ai-tokenizer/encoding/${name}`);
-  const aiTok = new ai.default(aiEnc.default ?? aiEnc);
-  const aiMs = performance.now() - t;
-
-  const uncached = new Encoder(ours.vocab, { cacheSize: 0 });
-  return [
-    { name: 'tokenlab', count: (s) => ours.encodeOrdinary(s).length, loadMs: parseMs + buildMs },
-    { name: 'tokenlab count()', count: (s) => ours.count(s) },
-    { name: 'tokenlab, no piece cache', count: (s) => uncached.encodeOrdinary(s).length },
-    { name: 'tiktoken (WASM)', count: (s) => tk.encode_ordinary(s).length, loadMs: tkMs },
-    { name: 'js-tiktoken', count: (s) => jt.encode(s, [], []).length, loadMs: jtMs, slow: true },
-    { name: 'gpt-tokenizer', count: (s) => gpt.encode(s, { disallowedSpecial: new Set() }).length, loadMs: gptMs },
-    { name: 'ai-tokenizer', count: (s) => aiTok.encode(s, [], []).length, loadMs: aiMs },
-  ];
+/** Runs one contender in a fresh Node process (this file with --child) and returns what it measured. */
+function inChild(group: Group, contender: string, corpus: CorpusName, vocabPath: string): Promise<Measured> {
+  const childArgs = ['--child', JSON.stringify([group, contender, corpus, vocabPath]), '--max-seconds', String(maxPassMs / 1000)];
+  const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...childArgs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  return new Promise((resolve, reject) => {
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      if (code !== 0) reject(new Error(`child ${group} / ${contender} / ${corpus} exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop()!) as Measured);
+    });
+  });
 }
 
-async function customContenders(): Promise<Contender[]> {
+/** Trains the custom vocabulary into a file in `dir`; returns its path. */
+async function trainCustom(dir: string): Promise<string> {
   console.log('training the custom vocabulary (30,000, gpt2 pattern, d2l-mix)...');
-  const [vocabP, trainMs] = timed(() =>
-    trainFiles([corpusPath('d2l-zh.txt'), corpusPath('d2l-en.txt')], { pattern: 'gpt2', vocabSize: 30_000 }),
-  );
-  const vocab = await vocabP;
-  void trainMs;
-  const [ours, oursMs] = timed(() => new Encoder(vocab));
-  const { Tokenizer } = require('tokenizers');
-  const [hf, hfMs] = timed(() => Tokenizer.fromString(exportTokenizerJson(vocab)));
-  const { Tiktoken } = await import('tiktoken');
-  const [tk, tkMs] = timed(() => new Tiktoken(exportTiktokenRanks(vocab), {}, tiktokenPatStr(vocab.pattern)));
-  const uncached = new Encoder(vocab, { cacheSize: 0 });
-  return [
-    { name: 'tokenlab', count: (s) => ours.encodeOrdinary(s).length, loadMs: oursMs },
-    { name: 'tokenlab count()', count: (s) => ours.count(s) },
-    { name: 'tokenlab, no piece cache', count: (s) => uncached.encodeOrdinary(s).length },
-    { name: 'tokenizers (HF)', count: async (s) => (await hf.encode(s)).getIds().length, loadMs: hfMs },
-    { name: 'tiktoken (WASM, exported ranks)', count: (s) => tk.encode_ordinary(s).length, loadMs: tkMs },
-  ];
+  const { trainFiles } = await import('../src/jobs/train-files.js');
+  const { serializeVocabulary } = await import('../src/bpe/vocab-json.js');
+  const vocab = await trainFiles(d2lPaths(), { pattern: 'gpt2', vocabSize: 30_000 });
+  const path = join(dir, 'custom-30k.json');
+  writeFileSync(path, serializeVocabulary(vocab));
+  return path;
 }
 
-async function run(label: string, contenders: Contender[], list: Corpus[]): Promise<void> {
+async function runGroup(group: Group, corpora: CorpusName[], vocabPath: string, skipSlow: boolean): Promise<void> {
+  const label = GROUP_LABEL[group];
   const rows: Array<Record<string, string | number>> = [];
   const diffs: string[] = [];
-  for (const corpus of list) {
+  for (const corpus of corpora) {
     let ours: Measured | undefined;
-    for (const c of contenders) {
-      if (c.slow && skipSlow && corpus.name.startsWith('bench-mix')) continue;
-      const r = await measure(c, corpus);
+    for (const c of SPECS[group]()) {
+      if (c.slow && skipSlow && corpus === 'bench') continue;
+      const r = await inChild(group, c.name, corpus, vocabPath);
+      if (r.note !== undefined) console.log(r.note);
       ours ??= r;
       if (!r.partial && r.tokens !== ours.tokens) {
-        diffs.push(`${label} ${corpus.name}: ${c.name} gives ${r.tokens} tokens, tokenlab ${ours.tokens}`);
+        diffs.push(`${label} ${CORPUS_LABEL[corpus]}: ${c.name} gives ${r.tokens} tokens, tokenlab ${ours.tokens}`);
       }
       rows.push({
         encoding: label,
-        corpus: corpus.name,
+        corpus: CORPUS_LABEL[corpus],
         encoder: c.name,
         'MB/s': r.mbps,
         'tokenlab / this': ours.mbps / r.mbps,
         'CPU MB/s': r.cpuMbps,
         'tokenlab / this (CPU)': ours.cpuMbps / r.cpuMbps,
         tokens: r.partial ? `${r.tokens} (partial)` : r.tokens,
-        'load ms': c.loadMs === undefined ? '' : c.loadMs.toFixed(0),
+        'load ms': r.loadMs === undefined ? '' : r.loadMs.toFixed(0),
       });
-      console.error(`  ${label} ${corpus.name} ${c.name}: ${r.mbps.toFixed(2)} MB/s, ${r.cpuMbps.toFixed(2)} CPU MB/s`);
+      console.error(`  ${label} ${corpus} ${c.name}: ${r.mbps.toFixed(2)} MB/s, ${r.cpuMbps.toFixed(2)} CPU MB/s`);
     }
   }
   console.log(`\n# ${label}\n`);
@@ -239,9 +364,24 @@ async function run(label: string, contenders: Contender[], list: Corpus[]): Prom
 }
 
 async function main(): Promise<void> {
-  const list = corpora();
-  for (const name of ['cl100k_base', 'o200k_base'] as const) await run(name, await tiktokenContenders(name), list);
-  await run('custom 30k (gpt2 pattern)', await customContenders(), list);
+  const which = option('--corpus') ?? 'all';
+  const corpora: CorpusName[] = which === 'all' ? ['d2l', 'bench'] : [which as CorpusName];
+  for (const c of corpora) if (!(c in CORPUS_LABEL)) throw new Error(`--corpus: ${c} is not d2l, bench or all`);
+  const skipSlow = args.includes('--skip-slow');
+  const dir = mkdtempSync(join(tmpdir(), 'tokenlab-bench-'));
+  try {
+    await runGroup('cl100k_base', corpora, '', skipSlow);
+    await runGroup('o200k_base', corpora, '', skipSlow);
+    await runGroup('custom', corpora, await trainCustom(dir), skipSlow);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-await main();
+const childSpec = option('--child');
+if (childSpec === undefined) {
+  await main();
+} else {
+  const [group, contender, corpus, vocabPath] = JSON.parse(childSpec) as [Group, string, CorpusName, string];
+  console.log(JSON.stringify(await child(group, contender, corpus, vocabPath)));
+}
