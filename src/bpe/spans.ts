@@ -42,11 +42,23 @@ function hexOf(bytes: Uint8Array): string {
   return s;
 }
 
+/** The spans of all tokens as typed arrays (token i at index i): what TokenSpan holds, without an object each. */
+export interface SpanArrays {
+  byteStart: Uint32Array;
+  byteEnd: Uint32Array;
+  start: Uint32Array;
+  end: Uint32Array;
+  /** 1 where the token starts or ends inside a character. */
+  partial: Uint8Array;
+  /** The token's group (the index of its first token), or -1. */
+  group: Int32Array;
+}
+
 /**
- * The spans of `ids` over `text` (ids as the encoder gave them for this text). Throws SpanMismatchError when
- * the tokens' bytes are not the text's bytes, naming the first byte that differs.
+ * The spans of `ids` over `text` as typed arrays. Throws SpanMismatchError when the tokens' bytes are not the
+ * text's bytes, naming the first byte that differs.
  */
-export function tokenSpans(text: string, ids: ArrayLike<number>, source: TokenBytesSource): TokenSpan[] {
+export function spanArrays(text: string, ids: ArrayLike<number>, source: TokenBytesSource): SpanArrays {
   const expected = new TextEncoder().encode(text); // lone surrogates -> EF BF BD, as the encoder sees them
   // utf16At[b] = UTF-16 index of the character containing byte b; charStart[b] = 1 where a character starts.
   const utf16At = new Uint32Array(expected.length + 1);
@@ -70,37 +82,66 @@ export function tokenSpans(text: string, ids: ArrayLike<number>, source: TokenBy
   utf16At[b] = text.length;
   charStart[b] = 1;
 
-  const spans: TokenSpan[] = [];
+  const n = ids.length;
+  const spans: SpanArrays = {
+    byteStart: new Uint32Array(n),
+    byteEnd: new Uint32Array(n),
+    start: new Uint32Array(n),
+    end: new Uint32Array(n),
+    partial: new Uint8Array(n),
+    group: new Int32Array(n).fill(-1),
+  };
   let at = 0;
-  for (let i = 0; i < ids.length; i++) {
+  for (let i = 0; i < n; i++) {
     const bytes = source.tokenBytes(ids[i]);
     for (let k = 0; k < bytes.length; k++) {
       if (at + k >= expected.length || bytes[k] !== expected[at + k]) {
         throw new SpanMismatchError(`token ${i} (id ${ids[i]}) does not match the text at byte ${at + k}`);
       }
     }
-    const byteStart = at;
     const byteEnd = at + bytes.length;
-    at = byteEnd;
-    const startsInside = charStart[byteStart] === 0;
-    const endsInside = charStart[byteEnd] === 0;
-    const start = utf16At[byteStart];
+    const startsInside = charStart[at] === 0;
     // The end of the character holding the token's last byte.
     let e = byteEnd;
     while (charStart[e] === 0) e++;
-    spans.push({ index: i, id: ids[i], byteStart, byteEnd, start, end: utf16At[e], partial: startsInside || endsInside, group: null });
+    spans.byteStart[i] = at;
+    spans.byteEnd[i] = byteEnd;
+    spans.start[i] = utf16At[at];
+    spans.end[i] = utf16At[e];
+    spans.partial[i] = startsInside || charStart[byteEnd] === 0 ? 1 : 0;
     if (startsInside) {
-      const prev = spans[i - 1];
-      if (prev.group === null) {
-        prev.group = prev.index;
-        prev.hex = hexOf(source.tokenBytes(prev.id));
-      }
-      spans[i].group = prev.group;
-      spans[i].hex = hexOf(bytes);
+      if (spans.group[i - 1] < 0) spans.group[i - 1] = i - 1;
+      spans.group[i] = spans.group[i - 1];
     }
+    at = byteEnd;
   }
   if (at !== expected.length) {
     throw new SpanMismatchError(`the tokens cover ${at} of the text's ${expected.length} bytes`);
+  }
+  return spans;
+}
+
+/**
+ * The spans of `ids` over `text` (ids as the encoder gave them for this text), one object per token. Throws
+ * SpanMismatchError when the tokens' bytes are not the text's bytes, naming the first byte that differs.
+ */
+export function tokenSpans(text: string, ids: ArrayLike<number>, source: TokenBytesSource): TokenSpan[] {
+  const a = spanArrays(text, ids, source);
+  const spans: TokenSpan[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const group = a.group[i] < 0 ? null : a.group[i];
+    const span: TokenSpan = {
+      index: i,
+      id: ids[i],
+      byteStart: a.byteStart[i],
+      byteEnd: a.byteEnd[i],
+      start: a.start[i],
+      end: a.end[i],
+      partial: a.partial[i] === 1,
+      group,
+    };
+    if (group !== null) span.hex = hexOf(source.tokenBytes(ids[i]));
+    spans.push(span);
   }
   return spans;
 }

@@ -50,6 +50,11 @@ export class Tokenizer {
   /** Special token texts with their (external) ids. */
   readonly specialTokens: ReadonlyMap<string, number>;
   private readonly disallowCache = new Map<string, RegExp | null>();
+  /**
+   * Token byte views made so far, by external id (made on first use): spans, statistics and the JSON of every
+   * request ask for the same few thousand ids again and again, and a fresh view each time is garbage.
+   */
+  private views: Array<Uint8Array | undefined> | undefined;
 
   /**
    * `name`: a tiktoken encoding name or a file path; `encoder`: the engine; `idMap`: present only when the
@@ -111,7 +116,13 @@ export class Tokenizer {
 
   /** The bytes of token `id`; RangeError for an id no token has. */
   tokenBytes(id: number): Uint8Array {
-    return this.encoder.tokenBytes(this.internal(id));
+    // A packed array of nVocab holes-as-undefined: V8 keeps it fast where a sparse one would turn into a dictionary.
+    const views = (this.views ??= Array.from({ length: this.nVocab }, () => undefined));
+    const known = id >>> 0 === id ? views[id] : undefined;
+    if (known !== undefined) return known;
+    const bytes = this.encoder.tokenBytes(this.internal(id));
+    views[id] = bytes; // id is a token's (the call above throws otherwise), so below nVocab
+    return bytes;
   }
 
   /** The concatenated bytes of the tokens; RangeError naming the first unknown id. */

@@ -142,17 +142,22 @@ function classifyBytes(text: string) {
   const scriptCharacters = new Float64Array(SCRIPTS.length);
   let b = 0;
   let characters = 0;
-  for (let u = 0; u < text.length; ) {
-    const cp = text.codePointAt(u)!;
-    const lone = cp >= 0xd800 && cp <= 0xdfff;
-    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    const script = lone ? OTHER : scriptOf(cp);
+  for (let u = 0; u < text.length; u++) {
+    let cp = text.charCodeAt(u);
+    let size = 3;
+    let script = OTHER;
+    if (cp < 0x80) size = 1;
+    else if (cp < 0x800) size = 2;
+    else if (cp >= 0xd800 && cp <= 0xdbff && (text.charCodeAt(u + 1) & 0xfc00) === 0xdc00) {
+      cp = 0x10000 + ((cp - 0xd800) << 10) + (text.charCodeAt(++u) - 0xdc00);
+      size = 4;
+    }
+    if (cp < 0xd800 || cp > 0xdfff) script = scriptOf(cp); // a lone surrogate stays OTHER
     charStart[b] = 1;
-    scriptOfByte.fill(script, b, b + size);
+    // A loop, not fill(): a call per character would cost more than the bytes it writes.
+    for (const e = b + size; b < e; b++) scriptOfByte[b] = script;
     scriptCharacters[script]++;
     characters++;
-    b += size;
-    u += cp > 0xffff ? 2 : 1;
   }
   charStart[b] = 1;
   return { scriptOfByte, charStart, scriptCharacters, characters };

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { readJsonBody } from './body.js';
 import { compare, comparisonJson } from './compare.js';
-import { JsonText, listTokenizers, MAX_TEXT_BYTES, RequestError, tokenize, tokenizedJson, tokenizerByName } from './tokenize.js';
+import { JsonAnswer, listTokenizers, MAX_TEXT_BYTES, RequestError, tokenizeAnswer } from './tokenize.js';
 
 /** Bodies are refused above this (JSON escapes can make a 1 MB text up to 6 times longer). */
 const MAX_BODY_BYTES = 6 * MAX_TEXT_BYTES + 4096;
@@ -25,7 +25,7 @@ async function readTextRequest(c: Context, example: string): Promise<Record<stri
 async function jsonOrError(c: Context, answer: () => Promise<unknown>): Promise<Response> {
   try {
     const value = await answer();
-    return value instanceof JsonText ? c.body(value.text, 200, { 'content-type': 'application/json' }) : c.json(value);
+    return value instanceof JsonAnswer ? c.body(value.body, 200, { 'content-type': 'application/json' }) : c.json(value);
   } catch (e) {
     if (e instanceof RequestError) return c.json({ error: e.message, ...e.details }, e.status);
     throw e;
@@ -41,8 +41,7 @@ export function apiRoutes(): Hono {
     jsonOrError(c, async () => {
       const { text, tokenizer } = await readTextRequest(c, '{"text": "...", "tokenizer": "cl100k_base"}');
       if (typeof tokenizer !== 'string') throw new RequestError(400, '"tokenizer" must be a string (GET /api/tokenizers lists them)');
-      const result = await tokenize(text, tokenizer);
-      return tokenizedJson(result, await tokenizerByName(tokenizer));
+      return tokenizeAnswer(text, tokenizer);
     }),
   );
 

@@ -4,9 +4,13 @@
  * place in the text with the statistics of src/eval.
  */
 import { Tokenizer } from '../bpe/tokenizer.js';
-import { tokenSpans, type TokenSpan } from '../bpe/spans.js';
+import { spanArrays, tokenSpans, type SpanArrays, type TokenSpan } from '../bpe/spans.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
 import { Encoder } from '../bpe/encoder.js';
+import { ascii, JsonBytes } from './json-bytes.js';
+import { WorkerPool, type TaskError } from '../jobs/worker-pool.js';
+import { availableParallelism } from 'node:os';
+import { dataDir } from '../store/data-dir.js';
 import { loadTokenizer, SHIPPED_VOCABULARY_NAMES, TIKTOKEN_ENCODING_NAMES } from '../store/tokenizers.js';
 import { listUserVocabularies, readUserVocabulary } from '../store/user-vocabularies.js';
 
@@ -122,31 +126,46 @@ export async function tokenize(text: string, name: string): Promise<Tokenized> {
   return { tokenizer: name, text, ids, spans, stats };
 }
 
-/** Each tokenizer's tokens as hex, made on first use: a page of 10 kB asks for thousands, mostly repeated. */
-const hexCache = new WeakMap<Tokenizer, string[]>();
-
-function hexTable(tokenizer: Tokenizer): string[] {
-  let table = hexCache.get(tokenizer);
-  if (table === undefined) hexCache.set(tokenizer, (table = []));
-  return table;
+/** A JSON answer already written as bytes (JsonBytes), sent as it is. */
+export class JsonAnswer {
+  constructor(readonly body: Uint8Array<ArrayBuffer>) {}
 }
 
-/** A JSON text made by hand, answered as it is (no JSON.stringify of thousands of small objects). */
-export class JsonText {
-  constructor(readonly text: string) {}
+/**
+ * Per tokenizer, the start of each id's record, made on first use: `,{"id":N,"bytes":"HEX","start":`. Keys come
+ * in any order in JSON; this one puts all that depends on the id alone in one piece.
+ */
+const recordHeads = new WeakMap<Tokenizer, Array<Uint8Array | undefined>>();
+
+function recordHead(tokenizer: Tokenizer): Array<Uint8Array | undefined> {
+  let heads = recordHeads.get(tokenizer);
+  // A packed array of nVocab entries: V8 keeps it fast where a sparse one would turn into a dictionary.
+  if (heads === undefined) recordHeads.set(tokenizer, (heads = Array.from({ length: tokenizer.nVocab }, () => undefined)));
+  return heads;
 }
 
-/** The tokens array of the JSON answer: {"id", "start", "end", "bytes", "partial", "group"} per token. */
-function tokensJson(spans: readonly TokenSpan[], tokenizer: Tokenizer): string {
-  const hex = hexTable(tokenizer);
-  let out = '[';
-  for (let i = 0; i < spans.length; i++) {
-    const sp = spans[i];
-    const h = hex[sp.id] ?? (hex[sp.id] = Buffer.from(tokenizer.tokenBytes(sp.id)).toString('hex'));
-    out += (i === 0 ? '{"id":' : ',{"id":') + sp.id + ',"start":' + sp.start + ',"end":' + sp.end + ',"bytes":"' + h +
-      '","partial":' + sp.partial + ',"group":' + sp.group + '}';
+const END = ascii(',"end":');
+const WHOLE = ascii(',"partial":false,"group":null}');
+const PARTIAL_NULL = ascii(',"partial":true,"group":null}');
+const PARTIAL = ascii(',"partial":true,"group":');
+const CLOSE = ascii('}');
+const OPEN_ARRAY = ascii('[');
+const CLOSE_ARRAY = ascii(']');
+
+/** The tokens array of the JSON answer: {"id", "bytes", "start", "end", "partial", "group"} per token. */
+function writeTokens(out: JsonBytes, ids: readonly number[], spans: SpanArrays, tokenizer: Tokenizer): void {
+  const heads = recordHead(tokenizer);
+  const { start, end, partial, group } = spans;
+  out.raw(OPEN_ARRAY);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    const head = heads[id] ?? (heads[id] = ascii(`,{"id":${id},"bytes":"${Buffer.from(tokenizer.tokenBytes(id)).toString('hex')}","start":`));
+    out.raw(i > 0 ? head : head.subarray(1)) // no comma before the first record
+      .uint(start[i]).raw(END).uint(end[i]);
+    if (group[i] < 0) out.raw(partial[i] ? PARTIAL_NULL : WHOLE);
+    else out.raw(PARTIAL).uint(group[i]).raw(CLOSE);
   }
-  return out + ']';
+  out.raw(CLOSE_ARRAY);
 }
 
 /** A number the JSON can carry: NaN and infinities (an empty text's ratios) become null. */
@@ -154,10 +173,17 @@ export function finite(x: number | null): number | null {
   return x !== null && Number.isFinite(x) ? x : null;
 }
 
-/** The JSON body of POST /api/tokenize. */
-export function tokenizedJson(t: Tokenized, tokenizer: Tokenizer): JsonText {
-  const s = t.stats;
-  const head = JSON.stringify({ tokenizer: t.tokenizer, count: t.ids.length, characters: s.characters, bytes: s.bytes });
+/**
+ * The JSON body of POST /api/tokenize: what `tokenize` finds, written as bytes straight from typed arrays
+ * (no object per token).
+ */
+export async function tokenizedJson(text: string, name: string): Promise<JsonAnswer> {
+  checkTextSize(text);
+  const tokenizer = await tokenizerByName(name);
+  const ids = tokenizer.encodeOrdinary(text);
+  const spans = spanArrays(text, ids, tokenizer);
+  const s = evaluate(text, ids, tokenizer);
+  const head = JSON.stringify({ tokenizer: name, count: ids.length, characters: s.characters, bytes: s.bytes });
   const stats = JSON.stringify({
     ...s,
     bytesPerToken: finite(s.bytesPerToken),
@@ -165,5 +191,51 @@ export function tokenizedJson(t: Tokenized, tokenizer: Tokenizer): JsonText {
     tokensPerHan: finite(s.tokensPerHan),
     tokensPerEnglishWord: finite(s.tokensPerEnglishWord),
   });
-  return new JsonText(`${head.slice(0, -1)},"tokens":${tokensJson(t.spans, tokenizer)},"stats":${stats}}`);
+  const out = new JsonBytes();
+  out.json(`${head.slice(0, -1)},"tokens":`);
+  writeTokens(out, ids, spans, tokenizer);
+  out.json(`,"stats":${stats}}`);
+  return new JsonAnswer(out.bytes());
+}
+
+/** What a tokenize thread is asked: the text and the tokenizer's name (unchecked), and the data directory. */
+export interface TokenizeTask {
+  text: string;
+  tokenizer: string;
+  /** The caller's TOKENLAB_DATA: a thread's environment is a copy made when it started. */
+  data: string;
+}
+
+/**
+ * Threads that answer POST /api/tokenize, from TOKENLAB_TOKENIZE_THREADS (default: one per core, at most 4;
+ * 0: on the event loop). Encoding, spans, statistics and JSON cost milliseconds of CPU per 10 kB; in threads
+ * they use every core and the event loop stays free to read requests and write answers.
+ */
+export function tokenizeThreads(): number {
+  const value = process.env.TOKENLAB_TOKENIZE_THREADS;
+  if (value === undefined || value === '') return Math.min(4, availableParallelism());
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64) {
+    throw new RangeError(`TOKENLAB_TOKENIZE_THREADS must be a whole number from 0 to 64, not ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** A refusal from a thread, made a RequestError again (with its status and details); other errors as they were. */
+function revive(e: TaskError): Error {
+  const { status, details } = e.fields as { status?: RequestError['status']; details?: Record<string, unknown> };
+  if (status !== undefined) return new RequestError(status, e.message, details);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+let pool: WorkerPool<TokenizeTask, ArrayBuffer> | undefined;
+
+/** The JSON answer of POST /api/tokenize for `text` with tokenizer `name`, made in a tokenize thread if there are any. */
+export async function tokenizeAnswer(text: string, name: string): Promise<JsonAnswer> {
+  const threads = tokenizeThreads();
+  if (threads === 0) return tokenizedJson(text, name);
+  pool ??= new WorkerPool<TokenizeTask, ArrayBuffer>('tokenize-worker', import.meta.url, threads, revive);
+  return new JsonAnswer(new Uint8Array(await pool.run({ text, tokenizer: name, data: dataDir() })));
 }

@@ -1,0 +1,76 @@
+/**
+ * A JSON answer written straight into bytes. The tokenize API sends a record per token (thousands per
+ * request); building them as strings and then encoding the whole text as UTF-8 cost more than encoding the
+ * text with BPE. Numbers are written digit by digit, fixed and cached pieces are copied in.
+ */
+
+/** A fixed ASCII piece of JSON (`,"start":`), as bytes once. */
+export function ascii(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Decimal digits of a 32-bit unsigned integer. */
+function digitCount(x: number): number {
+  let d = 1;
+  while (d < 10 && x >= POWERS[d]) d++;
+  return d;
+}
+const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+// Methods copy `n` to a local and back: V8 then keeps it in a register inside the byte loops.
+/**
+ * One scratch buffer for every writer: answers are written one at a time (synchronously) and copied out at the
+ * end, so a large answer costs no fresh zeroed buffer, page faults and growth copies.
+ */
+let scratch = new Uint8Array(1 << 16);
+
+export class JsonBytes {
+  private buf = scratch;
+  private n = 0;
+
+  /** Makes room for `k` more bytes. */
+  private room(k: number): Uint8Array {
+    if (this.n + k > this.buf.length) {
+      const grown = new Uint8Array(Math.max(2 * this.buf.length, this.n + k));
+      grown.set(this.buf.subarray(0, this.n));
+      this.buf = scratch = grown;
+    }
+    return this.buf;
+  }
+
+  /** Bytes as they are: a fixed piece made by `ascii`, or a cached one. */
+  raw(bytes: Uint8Array): this {
+    this.room(bytes.length).set(bytes, this.n);
+    this.n += bytes.length;
+    return this;
+  }
+
+  /** A string that already is JSON (JSON.stringify's output), as UTF-8. */
+  json(s: string): this {
+    const buf = this.room(3 * s.length);
+    this.n += new TextEncoder().encodeInto(s, buf.subarray(this.n)).written;
+    return this;
+  }
+
+  /** A non-negative integer (an id or an offset). */
+  uint(x: number): this {
+    if (!(x >>> 0 === x)) return this.json(String(x));
+    const buf = this.room(10);
+    let at = this.n + digitCount(x);
+    this.n = at;
+    do {
+      const q = (x / 10) >>> 0;
+      buf[--at] = 48 + x - 10 * q;
+      x = q;
+    } while (x > 0);
+    return this;
+  }
+
+  /** The JSON written, copied out of the scratch buffer (the writer is done with it). */
+  bytes(): Uint8Array<ArrayBuffer> {
+    // Not zeroed (every byte is written next), and never a slice of Node's shared pool: a worker transfers it.
+    const out = Buffer.allocUnsafeSlow(this.n);
+    out.set(this.buf.subarray(0, this.n));
+    return new Uint8Array(out.buffer, 0, this.n); // exactly its own ArrayBuffer
+  }
+}

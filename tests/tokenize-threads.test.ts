@@ -1,0 +1,130 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
+import { WorkerPool, type TaskError } from '../src/jobs/worker-pool.js';
+import { createApp } from '../src/server/app.js';
+import { finite, MAX_TEXT_BYTES, tokenize, tokenizeThreads, type TokenizeTask } from '../src/server/tokenize.js';
+import { saveUserVocabulary } from '../src/store/user-vocabularies.js';
+import { useFreshDataDir } from './shared.js';
+
+useFreshDataDir('threads');
+const app = createApp();
+const threadsBefore = process.env.TOKENLAB_TOKENIZE_THREADS;
+afterEach(() => {
+  if (threadsBefore === undefined) delete process.env.TOKENLAB_TOKENIZE_THREADS;
+  else process.env.TOKENLAB_TOKENIZE_THREADS = threadsBefore;
+});
+
+async function post(text: string, tokenizer: string) {
+  const res = await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text, tokenizer }) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** What the API must say for `text`, from the object path the pages use (one TokenSpan per token). */
+async function expected(text: string, name: string) {
+  const t = await tokenize(text, name);
+  const { tokenizerByName } = await import('../src/server/tokenize.js');
+  const tok = await tokenizerByName(name);
+  return {
+    tokenizer: name,
+    count: t.ids.length,
+    characters: t.stats.characters,
+    bytes: t.stats.bytes,
+    tokens: t.spans.map((s) => ({ id: s.id, bytes: hex(tok.tokenBytes(s.id)), start: s.start, end: s.end, partial: s.partial, group: s.group })),
+    stats: JSON.parse(
+      JSON.stringify({
+        ...t.stats,
+        bytesPerToken: finite(t.stats.bytesPerToken),
+        charactersPerToken: finite(t.stats.charactersPerToken),
+        tokensPerHan: finite(t.stats.tokensPerHan),
+        tokensPerEnglishWord: finite(t.stats.tokensPerEnglishWord),
+      }),
+    ),
+  };
+}
+
+const TEXTS = [
+  '',
+  '你好, world',
+  '深度学习 deep learning 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 👨‍👩‍👧 <script>alert(1)</script> "quotes" \\ back\\slash',
+  'lone \ud800 surrogate and 一二三四五六七八九十 repeated '.repeat(40),
+  '\u3000\u00a0\r\n\t 1234567 ١٢٣٤ ½²',
+];
+
+describe('POST /api/tokenize in tokenize threads', () => {
+  it('answers exactly what the object path says, token by token, in threads and on the event loop', async () => {
+    for (const threads of ['2', '0']) {
+      process.env.TOKENLAB_TOKENIZE_THREADS = threads;
+      // gpt2's small vocabulary splits Han characters over tokens: partial tokens and groups.
+      for (const name of ['cl100k_base', 'gpt2', 'tokenlab-cjk-32k']) {
+        for (const text of TEXTS) {
+          const { status, body } = await post(text, name);
+          expect(status, `${threads} ${name} ${JSON.stringify(text.slice(0, 20))}`).toBe(200);
+          expect(body).toEqual(await expected(text, name));
+        }
+      }
+    }
+    const grouped = (await post('深度学习', 'gpt2')).body.tokens as Array<{ group: number | null; partial: boolean }>;
+    expect(grouped.some((t) => t.group !== null && t.partial)).toBe(true);
+  });
+
+  it('keeps a refusal’s status and details when it comes from a thread', async () => {
+    process.env.TOKENLAB_TOKENIZE_THREADS = '2';
+    const unknown = await post('x', 'no-such-tokenizer');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ tokenizer: 'no-such-tokenizer', error: expect.stringMatching(/unknown tokenizer "no-such-tokenizer"; known tokenizers: .*cl100k_base/) });
+    const big = await post('a'.repeat(MAX_TEXT_BYTES + 1), 'cl100k_base');
+    expect(big.status).toBe(413);
+    expect(big.body).toMatchObject({ bytes: MAX_TEXT_BYTES + 1, limit: MAX_TEXT_BYTES });
+  });
+
+  it('finds user vocabularies in the data directory the server uses now, not the one a thread started with', async () => {
+    process.env.TOKENLAB_TOKENIZE_THREADS = '2';
+    expect((await post('low', 'cl100k_base')).status).toBe(200); // the threads start here
+    process.env.TOKENLAB_DATA = mkdtempSync(join(tmpdir(), 'tokenlab-threads-moved-'));
+    await saveUserVocabulary('moved', trainOnTexts(['low lower lowest low low'], { pattern: 'gpt2', vocabSize: 262 }));
+    const { status, body } = await post('low lower', 'moved');
+    expect(status).toBe(200);
+    expect(body).toEqual(await expected('low lower', 'moved'));
+  });
+
+  it('refuses a TOKENLAB_TOKENIZE_THREADS that is not a whole number from 0 to 64', () => {
+    for (const bad of ['two', '-1', '1.5', '65']) {
+      process.env.TOKENLAB_TOKENIZE_THREADS = bad;
+      expect(() => tokenizeThreads(), bad).toThrow(/TOKENLAB_TOKENIZE_THREADS must be a whole number from 0 to 64/);
+    }
+    process.env.TOKENLAB_TOKENIZE_THREADS = '3';
+    expect(tokenizeThreads()).toBe(3);
+  });
+});
+
+describe('WorkerPool', () => {
+  const revive = (e: TaskError) => Object.assign(new Error(e.message), { name: e.name, fields: e.fields });
+  const task = (text: string, tokenizer = 'cl100k_base'): TokenizeTask => ({ text, tokenizer, data: process.env.TOKENLAB_DATA! });
+  const poolFrom = new URL('../src/server/tokenize.ts', import.meta.url).href; // the worker module's sibling
+
+  it('fails the tasks a stopped thread held, then starts a new thread for the next task', async () => {
+    const pool = new WorkerPool<TokenizeTask, ArrayBuffer>('tokenize-worker', poolFrom, 1, revive);
+    const first = await pool.run(task('hello'));
+    expect(JSON.parse(Buffer.from(first).toString()).count).toBe(1);
+    const held = pool.run(task('深度学习 '.repeat(50_000)));
+    await pool.close();
+    await expect(held).rejects.toThrow(/the tokenize-worker thread stopped/);
+    const again = await pool.run(task('hello world'));
+    expect(JSON.parse(Buffer.from(again).toString()).count).toBe(2);
+    await pool.close();
+  });
+
+  it('brings a task’s error back with its name, message and fields', async () => {
+    const pool = new WorkerPool<TokenizeTask, ArrayBuffer>('tokenize-worker', poolFrom, 2, revive);
+    const err = await pool.run(task('x', 'nope')).catch((e: unknown) => e as Error & { fields: Record<string, unknown> });
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('UnknownTokenizerNameError');
+    expect(err.fields).toMatchObject({ status: 404, tokenizer: 'nope' });
+    await pool.close();
+  });
+});
