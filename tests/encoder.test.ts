@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Tiktoken, get_encoding } from 'tiktoken';
 import { Encoder, bytePairMerge, compilePattern } from '../src/bpe/encoder.js';
-import { bytePairMergeBytes } from '../src/bpe/byte-pair-merge.js';
+import { bytePairMergeBytes, pieceTokens } from '../src/bpe/byte-pair-merge.js';
 import { RankTable } from '../src/bpe/rank-table.js';
 import { importTiktokenRanks, tiktokenPatStr } from '../src/bpe/tiktoken-format.js';
 import { bytesToLatin1, fromBase64, toBase64, utf8Latin1 } from '../src/bpe/bytes.js';
@@ -231,13 +231,17 @@ describe.each([
     }
   });
 
-  /** Random pieces of 1 to `maxLength` items of `alphabet` merge as tiktoken's plain scan does, bounds and ids. */
-  function expectPlainMerges(alphabet: string[], pieces: number, maxLength: number, seed: number): void {
+  /**
+   * Random pieces of 1 to `maxLength` items of `alphabet` merge as tiktoken's plain scan does, bounds and ids;
+   * `pieceTokens` gives the whole piece when it is a token, else the same merge.
+   */
+  function expectPlainMerges(alphabet: string[], pieces: number, maxLength: number, seed: number): number {
     const ranks = new Map<string, number>();
     enc.vocab.tokens.forEach((t, id) => ranks.set(bytesToLatin1(t), id));
     const table = RankTable.fromTokens(enc.vocab.tokens);
     const out = { bounds: new Int32Array(4), ids: new Int32Array(4) };
     const r = rng(seed);
+    let wholes = 0;
     for (let k = 0; k < pieces; k++) {
       let s = '';
       const n = 1 + Math.floor(r() * maxLength);
@@ -249,7 +253,13 @@ describe.each([
       expect(Array.from(out.bounds.subarray(0, parts + 1))).toEqual(want);
       const wantIds = want.slice(0, -1).map((b, i) => ranks.get(piece.slice(b, want[i + 1])));
       expect(Array.from(out.ids.subarray(0, parts))).toEqual(wantIds);
+      const whole = ranks.get(piece);
+      const got = pieceTokens(table, bytes, bytes.length, out);
+      expect(Array.from(out.ids.subarray(0, got))).toEqual(whole === undefined ? wantIds : [whole]);
+      expect(Array.from(out.bounds.subarray(0, got + 1))).toEqual(whole === undefined ? want : [0, bytes.length]);
+      wholes += whole === undefined ? 0 : 1;
     }
+    return wholes;
   }
 
   it("merges long pieces with the encoder's heap exactly as tiktoken's plain scan does", () => {
@@ -260,7 +270,7 @@ describe.each([
     // Han, kana and Latin between and inside multi-byte characters, repeated bytes ("aaa" between two Han
     // characters is a 3-byte part of its own), emoji: every cut and every short-part case.
     const alphabet = [...'的学习深度模型我们中國詩風月あカ한aeé ', 'aa', 'aaa', 'ab', '😀', '\u0301', '。', '的的'];
-    expectPlainMerges(alphabet, 3000, 24, 11);
+    expect(expectPlainMerges(alphabet, 3000, 24, 11)).toBeGreaterThan(0); // some pieces are whole tokens
   });
 
   describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'd2l slices' : `d2l slices (${SKIP_SHARED_REASON})`, () => {
@@ -342,6 +352,16 @@ describe('Encoder on small vocabularies', () => {
     const enc = new Encoder({ pattern: 'gpt2', tokens: [...bytes, t('xyz')], merges: [], specials: [] });
     expect(enc.encodeOrdinary('xyz xyz')).toEqual([256, 32, 120, 121, 122]);
     expect(enc.encodeOrdinary('xyzx')).toEqual([120, 121, 122, 120]);
+  });
+
+  it('uses a whole-piece token of Han characters that merges cannot reach (looked up only when uncut)', () => {
+    // "的学" (256) has no two-token split. A Han piece is looked up whole only when it cannot be cut, and "的学"
+    // cannot be (a token spans it); in "的学的" and "学的学" no merge applies.
+    const enc = new Encoder({ pattern: 'gpt2', tokens: [...bytes, t('的学')], merges: [], specials: [] });
+    expect(enc.encodeOrdinary('的学')).toEqual([256]);
+    expect(enc.encodeOrdinary('的学的')).toEqual([...t('的学的')]);
+    expect(enc.encodeOrdinary('学的学')).toEqual([...t('学的学')]);
+    expect(enc.encodeBytes(t('的学'))).toEqual([256]);
   });
 
   it('prefers the longest special token where two start at the same place', () => {

@@ -22,6 +22,20 @@ const tokens = new Int32Array(SCAN_MAX + 2);
  * the call.
  */
 export function bytePairMergeBytes(table: RankTable, buf: Uint8Array, n: number, out: BpeResult): number {
+  return mergeCut(table, buf, n, out, false);
+}
+
+/**
+ * The tokens of a piece, as tiktoken makes them: the whole piece when it is a token, else the merge (results as
+ * in bytePairMergeBytes). The whole piece is looked up only when no cut was found: a token equal to the piece
+ * would cross every position, so a piece that can be cut is not one (most Han pieces are cut, and are spared
+ * hashing all their bytes).
+ */
+export function pieceTokens(table: RankTable, buf: Uint8Array, n: number, out: BpeResult): number {
+  return mergeCut(table, buf, n, out, true);
+}
+
+function mergeCut(table: RankTable, buf: Uint8Array, n: number, out: BpeResult, whole: boolean): number {
   if (out.bounds.length < n + 1) out.bounds = new Int32Array(Math.max(n + 1, out.bounds.length * 2));
   if (out.ids.length < n) out.ids = new Int32Array(out.bounds.length);
   const aids = aidsOf(table);
@@ -36,6 +50,15 @@ export function bytePairMergeBytes(table: RankTable, buf: Uint8Array, n: number,
       from = p;
     }
   }
+  if (whole && from === 0 && n <= table.maxLen) {
+    const id = table.get(buf, 0, n);
+    if (id !== NONE) {
+      out.bounds[0] = 0;
+      out.ids[0] = id;
+      out.bounds[1] = n;
+      return 1;
+    }
+  }
   parts += mergeRange(aids, buf, from, n, out, parts);
   out.bounds[parts] = n;
   return parts;
@@ -47,15 +70,16 @@ export interface BpeResult {
 }
 
 /**
- * What the merge keeps per rank table, built on first use: where pieces may be cut, and `charToken`, the
- * merge of each 3-byte character met alone (U+0800-U+FFFF, indexed by code point): its token id + 1 when its
- * bytes merge into one token, -1 when they do not, 0 while unknown. Cut Han runs are mostly single
- * characters, and one read of this table replaces three hash lookups.
+ * What the merge keeps per rank table, built on first use: where pieces may be cut, and the merge of each 3-byte
+ * character met alone (U+0800-U+FFFF, indexed by code point; cut Han runs are mostly single characters, and
+ * one read of these tables replaces up to three lookups): `charHead[cp]` is 0 while unknown, else the number
+ * of parts (1-3) plus 4 times the length of the first part in bytes; `charIds[3 * cp ...]` are the parts' ids.
  */
 interface MergeAids {
   table: RankTable;
   filter: SpanFilter;
-  charToken: Int32Array;
+  charHead: Uint8Array;
+  charIds: Int32Array;
 }
 
 const aidsByTable = new WeakMap<RankTable, MergeAids>();
@@ -66,7 +90,8 @@ function aidsOf(table: RankTable): MergeAids {
   if (table === lastTable) return lastAids!;
   let aids = aidsByTable.get(table);
   if (aids === undefined) {
-    aids = { table, filter: new SpanFilter(table), charToken: new Int32Array(0x10000) };
+    const charHead = new Uint8Array(0x10000);
+    aids = { table, filter: new SpanFilter(table), charHead, charIds: new Int32Array(3 * 0x10000) };
     aidsByTable.set(table, aids);
   }
   lastTable = table;
@@ -80,21 +105,33 @@ function aidsOf(table: RankTable): MergeAids {
  */
 function mergeRange(aids: MergeAids, buf: Uint8Array, s: number, e: number, out: BpeResult, at: number): number {
   const table = aids.table;
-  if (e - s === 3 && buf[s] >= 0xe0 && buf[s] < 0xf0) {
-    // One 3-byte character (parts start on character boundaries).
-    const cp = ((buf[s] & 0x0f) << 12) | ((buf[s + 1] & 0x3f) << 6) | (buf[s + 2] & 0x3f);
-    const known = aids.charToken[cp];
-    if (known > 0) {
-      out.bounds[at] = s;
-      out.ids[at] = known - 1;
-      return 1;
-    }
-    const parts = mergeShort(table, buf, s, e, out, at);
-    if (known === 0) aids.charToken[cp] = parts === 1 ? out.ids[at] + 1 : -1;
-    return parts;
-  }
+  if (e - s === 3 && buf[s] >= 0xe0 && buf[s] < 0xf0) return mergeChar(aids, buf, s, out, at);
   if (e - s <= 3) return mergeShort(table, buf, s, e, out, at);
   return e - s <= SCAN_MAX ? scan(table, buf, s, e, out, at) : heap(table, buf, s, e, out, at);
+}
+
+/** mergeRange for one 3-byte character at `s` (parts start on character boundaries), memoized per code point. */
+function mergeChar(aids: MergeAids, buf: Uint8Array, s: number, out: BpeResult, at: number): number {
+  const cp = ((buf[s] & 0x0f) << 12) | ((buf[s + 1] & 0x3f) << 6) | (buf[s + 2] & 0x3f);
+  const { bounds, ids } = out;
+  const head = aids.charHead[cp];
+  const charIds = aids.charIds;
+  if (head === 0) {
+    const parts = mergeShort(aids.table, buf, s, s + 3, out, at);
+    aids.charHead[cp] = parts | ((parts === 1 ? 3 : bounds[at + 1] - s) << 2);
+    for (let k = 0; k < parts; k++) charIds[3 * cp + k] = ids[at + k];
+    return parts;
+  }
+  const parts = head & 3;
+  bounds[at] = s;
+  ids[at] = charIds[3 * cp];
+  if (parts === 1) return 1;
+  bounds[at + 1] = s + (head >> 2);
+  ids[at + 1] = charIds[3 * cp + 1];
+  if (parts === 2) return 2;
+  bounds[at + 2] = s + 2;
+  ids[at + 2] = charIds[3 * cp + 2];
+  return 3;
 }
 
 /**

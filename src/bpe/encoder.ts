@@ -23,7 +23,7 @@ import { isPatternName, patternRegExp, pieceEndFunction, type PieceEnd } from '.
 import type { SpecialToken, Vocabulary } from './vocabulary.js';
 import { toWellFormed, utf8Decode, utf8Encode } from './bytes.js';
 import { NONE, RankTable, RankTableError } from './rank-table.js';
-import { bytePairMergeBytes, type BpeResult } from './byte-pair-merge.js';
+import { bytePairMergeBytes, pieceTokens, type BpeResult } from './byte-pair-merge.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
 
 /** A vocabulary (or vocabulary file) that breaks the rules; the message says which rule and where. */
@@ -397,11 +397,8 @@ export class Encoder {
   encodeBytes(bytes: Uint8Array): number[] {
     const n = bytes.length;
     if (n === 0) return [];
-    const table = this.table;
-    const whole = table.get(bytes, 0, n);
-    if (whole !== NONE) return [whole];
     const bpe = this.bpe;
-    const parts = bytePairMergeBytes(table, bytes, n, bpe);
+    const parts = pieceTokens(this.table, bytes, n, bpe);
     return Array.from(bpe.ids.subarray(0, parts));
   }
 
@@ -527,6 +524,15 @@ export class Encoder {
       }
     }
     const table = this.table;
+    const bpe = this.bpe;
+    if (n > 2 * (e - s)) {
+      // Pieces of mostly 3-byte characters (Han, kana, Hangul: over 2 bytes per UTF-16 unit) skip the cache:
+      // the merge cuts them into characters and words (span-filter.ts) faster than the cache finds them, and
+      // runs of such text are rarely seen twice. It also looks the whole piece up, only if it found no cut.
+      const parts = pieceTokens(table, buf, n, bpe);
+      if (out !== null) for (let k = 0; k < parts; k++) out.push(bpe.ids[k]);
+      return parts;
+    }
     if (n <= maxLen) {
       const whole = table.get(buf, 0, n);
       if (whole !== NONE) {
@@ -534,10 +540,7 @@ export class Encoder {
         return 1;
       }
     }
-    // Pieces of mostly 3-byte characters (Han, kana, Hangul: over 2 bytes per UTF-16 unit) skip the cache: the
-    // merge cuts them into characters and words (span-filter.ts) faster than the cache finds them, and runs
-    // of such text are rarely seen twice.
-    const cache = n <= CACHE_MAX_BYTES && n <= 2 * (e - s) ? this.cache : null;
+    const cache = n <= CACHE_MAX_BYTES ? this.cache : null;
     let slot = 0;
     if (cache !== null) {
       slot = cache.find(buf, n);
@@ -549,7 +552,6 @@ export class Encoder {
         return count;
       }
     }
-    const bpe = this.bpe;
     const parts = bytePairMergeBytes(table, buf, n, bpe);
     const ids = bpe.ids;
     if (cache !== null) cache.store(~slot, buf, n, ids, parts);
