@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, languageTax, languageTaxOfPairs, renyiEfficiency } from '../src/eval/metrics.js';
+import fc from 'fast-check';
+import { countEnglishWords, evaluate, languageTax, languageTaxOfPairs, renyiEfficiency } from '../src/eval/metrics.js';
 import { tiktokenEncoding } from '../src/store/tokenizers.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -61,6 +62,24 @@ describe('evaluate, on hand-computed examples', () => {
     expect(renyiEfficiency([2, 1, 1], 4, 4)).toBeCloseTo(0.6877494, 6);
     expect(renyiEfficiency([1, 1, 1, 1], 4, 4)).toBeCloseTo(1, 12); // uniform over the whole vocabulary
     expect(renyiEfficiency([], 0, 4)).toBe(0);
+  });
+
+  it('gives order 2.5 by its fast path and any other order by pow', () => {
+    const counts = [5, 3, 3, 1];
+    const direct = (alpha: number) => Math.log(counts.reduce((s, c) => s + (c / 12) ** alpha, 0)) / (1 - alpha) / Math.log(50);
+    expect(renyiEfficiency(counts, 12, 50)).toBeCloseTo(direct(2.5), 12);
+    expect(renyiEfficiency(counts, 12, 50, 3)).toBeCloseTo(direct(3), 12);
+  });
+
+  it('counts English words as the regex /[A-Za-z]+(?:\'[A-Za-z]+)*/g does', () => {
+    expect(countEnglishWords("don't stop, rock'n'roll' 'quoted' x'' a1b 中文word")).toBe(8);
+    const pieces = fc.constantFrom('a', 'Z', "'", ' ', '1', '中', 'é', '`', '@', '[');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 40 }).map((a) => a.join('')), (text) => {
+        expect(countEnglishWords(text)).toBe((text.match(/[A-Za-z]+(?:'[A-Za-z]+)*/g) ?? []).length);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('gives the language tax as the ratio of token counts', () => {

@@ -36,6 +36,10 @@ export class SpanMismatchError extends Error {
   override name = 'SpanMismatchError';
 }
 
+function mismatch(index: number, id: number, byte: number): SpanMismatchError {
+  return new SpanMismatchError(`token ${index} (id ${id}) does not match the text at byte ${byte}`);
+}
+
 function hexOf(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += (i ? ' ' : '') + bytes[i].toString(16).padStart(2, '0');
@@ -83,37 +87,35 @@ export function spanArrays(text: string, ids: ArrayLike<number>, source: TokenBy
   charStart[b] = 1;
 
   const n = ids.length;
-  const spans: SpanArrays = {
-    byteStart: new Uint32Array(n),
-    byteEnd: new Uint32Array(n),
-    start: new Uint32Array(n),
-    end: new Uint32Array(n),
-    partial: new Uint8Array(n),
-    group: new Int32Array(n).fill(-1),
-  };
+  // Locals, not fields of the result, inside the loop: V8 keeps them in registers.
+  const byteStart = new Uint32Array(n);
+  const byteEnd = new Uint32Array(n);
+  const start = new Uint32Array(n);
+  const end = new Uint32Array(n);
+  const partial = new Uint8Array(n);
+  const group = new Int32Array(n).fill(-1);
+  const spans: SpanArrays = { byteStart, byteEnd, start, end, partial, group };
   let at = 0;
   for (let i = 0; i < n; i++) {
     const bytes = source.tokenBytes(ids[i]);
-    for (let k = 0; k < bytes.length; k++) {
-      if (at + k >= expected.length || bytes[k] !== expected[at + k]) {
-        throw new SpanMismatchError(`token ${i} (id ${ids[i]}) does not match the text at byte ${at + k}`);
-      }
-    }
-    const byteEnd = at + bytes.length;
+    const len = bytes.length;
+    if (at + len > expected.length) throw mismatch(i, ids[i], Math.max(at, expected.length));
+    for (let k = 0; k < len; k++) if (bytes[k] !== expected[at + k]) throw mismatch(i, ids[i], at + k);
+    const last = at + len;
     const startsInside = charStart[at] === 0;
     // The end of the character holding the token's last byte.
-    let e = byteEnd;
+    let e = last;
     while (charStart[e] === 0) e++;
-    spans.byteStart[i] = at;
-    spans.byteEnd[i] = byteEnd;
-    spans.start[i] = utf16At[at];
-    spans.end[i] = utf16At[e];
-    spans.partial[i] = startsInside || charStart[byteEnd] === 0 ? 1 : 0;
+    byteStart[i] = at;
+    byteEnd[i] = last;
+    start[i] = utf16At[at];
+    end[i] = utf16At[e];
+    partial[i] = startsInside || e !== last ? 1 : 0;
     if (startsInside) {
-      if (spans.group[i - 1] < 0) spans.group[i - 1] = i - 1;
-      spans.group[i] = spans.group[i - 1];
+      if (group[i - 1] < 0) group[i - 1] = i - 1;
+      group[i] = group[i - 1];
     }
-    at = byteEnd;
+    at = last;
   }
   if (at !== expected.length) {
     throw new SpanMismatchError(`the tokens cover ${at} of the text's ${expected.length} bytes`);

@@ -17,6 +17,18 @@ function digitCount(x: number): number {
 }
 const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
+/** Writes the 32-bit unsigned integer `x` in decimal at `buf[n]`; returns the index after it. */
+export function writeUint(buf: Uint8Array, n: number, x: number): number {
+  const after = n + digitCount(x);
+  let at = after;
+  do {
+    const q = (x / 10) >>> 0;
+    buf[--at] = 48 + x - 10 * q;
+    x = q;
+  } while (x > 0);
+  return after;
+}
+
 // Methods copy `n` to a local and back: V8 then keeps it in a register inside the byte loops.
 /**
  * One scratch buffer for every writer: answers are written one at a time (synchronously) and copied out at the
@@ -26,10 +38,11 @@ let scratch = new Uint8Array(1 << 16);
 
 export class JsonBytes {
   private buf = scratch;
-  private n = 0;
+  /** Bytes written so far; a caller that wrote into `room(k)`'s buffer moves it on. */
+  n = 0;
 
-  /** Makes room for `k` more bytes. */
-  private room(k: number): Uint8Array {
+  /** The buffer, with room for `k` more bytes from index `n`. */
+  room(k: number): Uint8Array {
     if (this.n + k > this.buf.length) {
       const grown = new Uint8Array(Math.max(2 * this.buf.length, this.n + k));
       grown.set(this.buf.subarray(0, this.n));
@@ -55,14 +68,7 @@ export class JsonBytes {
   /** A non-negative integer (an id or an offset). */
   uint(x: number): this {
     if (!(x >>> 0 === x)) return this.json(String(x));
-    const buf = this.room(10);
-    let at = this.n + digitCount(x);
-    this.n = at;
-    do {
-      const q = (x / 10) >>> 0;
-      buf[--at] = 48 + x - 10 * q;
-      x = q;
-    } while (x > 0);
+    this.n = writeUint(this.room(10), this.n, x);
     return this;
   }
 

@@ -7,7 +7,7 @@ import { Tokenizer } from '../bpe/tokenizer.js';
 import { spanArrays, tokenSpans, type SpanArrays, type TokenSpan } from '../bpe/spans.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
 import { Encoder } from '../bpe/encoder.js';
-import { ascii, JsonBytes } from './json-bytes.js';
+import { ascii, JsonBytes, writeUint } from './json-bytes.js';
 import { WorkerPool, type TaskError } from '../jobs/worker-pool.js';
 import { availableParallelism } from 'node:os';
 import { dataDir } from '../store/data-dir.js';
@@ -148,7 +148,9 @@ const END = ascii(',"end":');
 const WHOLE = ascii(',"partial":false,"group":null}');
 const PARTIAL_NULL = ascii(',"partial":true,"group":null}');
 const PARTIAL = ascii(',"partial":true,"group":');
-const CLOSE = ascii('}');
+const CLOSE = '}'.charCodeAt(0);
+/** The most a record takes after its head: two offsets, END, the longest tail, a group and CLOSE. */
+const RECORD_REST = 2 * 10 + END.length + PARTIAL_NULL.length + 10 + 1;
 const OPEN_ARRAY = ascii('[');
 const CLOSE_ARRAY = ascii(']');
 
@@ -157,13 +159,25 @@ function writeTokens(out: JsonBytes, ids: readonly number[], spans: SpanArrays, 
   const heads = recordHead(tokenizer);
   const { start, end, partial, group } = spans;
   out.raw(OPEN_ARRAY);
+  // One record at a time straight into the buffer: set() for the cached and fixed pieces, digits in between.
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    const head = heads[id] ?? (heads[id] = ascii(`,{"id":${id},"bytes":"${Buffer.from(tokenizer.tokenBytes(id)).toString('hex')}","start":`));
-    out.raw(i > 0 ? head : head.subarray(1)) // no comma before the first record
-      .uint(start[i]).raw(END).uint(end[i]);
-    if (group[i] < 0) out.raw(partial[i] ? PARTIAL_NULL : WHOLE);
-    else out.raw(PARTIAL).uint(group[i]).raw(CLOSE);
+    let head = heads[id] ?? (heads[id] = ascii(`,{"id":${id},"bytes":"${Buffer.from(tokenizer.tokenBytes(id)).toString('hex')}","start":`));
+    if (i === 0) head = head.subarray(1); // no comma before the first record
+    const buf = out.room(head.length + RECORD_REST);
+    let n = out.n;
+    buf.set(head, n);
+    n = writeUint(buf, n + head.length, start[i]);
+    buf.set(END, n);
+    n = writeUint(buf, n + END.length, end[i]);
+    const tail = group[i] >= 0 ? PARTIAL : partial[i] ? PARTIAL_NULL : WHOLE;
+    buf.set(tail, n);
+    n += tail.length;
+    if (group[i] >= 0) {
+      n = writeUint(buf, n, group[i]);
+      buf[n++] = CLOSE;
+    }
+    out.n = n;
   }
   out.raw(CLOSE_ARRAY);
 }
