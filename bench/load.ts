@@ -11,8 +11,11 @@
  * POST /api/train with a 65,536-token vocabulary, cancelled after the load). Prints requests per second,
  * p50/p99 latency, errors, timeouts and non-2xx answers, and the targets: no errors, p99 under 100 ms alone
  * and under 250 ms during training. autocannon runs in this process, so on a small machine it takes CPU from
- * the server: the figures are a lower bound of what the server alone could do. The last columns say how busy
- * the server's event loop was (Linux): near 100% it was the limit; well under, the machine's other load was.
+ * the server: the figures are a lower bound of what the server alone could do. The last columns (Linux) say
+ * how busy the server's event loop was (requests are answered by tokenize threads, TOKENLAB_TOKENIZE_THREADS:
+ * the loop only reads and writes), the CPU per request of the whole server process (loop, tokenize threads,
+ * GC, training) and of this process, the load generator: with all cores busy, their sum per request sets the
+ * throughput.
  *
  * Options: --seconds N (per phase, default 30), --connections N (default 64), --tokenizer NAME (default
  * cl100k_base), --no-train (phase 1 only).
@@ -111,23 +114,31 @@ async function startServer(data: string): Promise<{ server: ChildProcess; url: s
   throw new Error('the server exited before listening');
 }
 
+/** CPU seconds in a /proc stat line (fields 14 and 15: utime, stime, in USER_HZ ticks of 10 ms). */
+function statCpuSeconds(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /**
- * CPU seconds used so far by the server's main thread (its event loop, where requests are answered; training
- * runs in other threads): Linux's /proc, in USER_HZ ticks of 10 ms; undefined elsewhere.
+ * CPU seconds used so far by the server: its main thread (the event loop, which reads requests and writes
+ * answers; tokenize threads and training run in other threads) and the whole process. Linux's /proc;
+ * undefined elsewhere.
  */
-function eventLoopCpuSeconds(pid: number): number | undefined {
+function serverCpuSeconds(pid: number): { loop: number; all: number } | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
-    return (Number(fields[11]) + Number(fields[12])) / 100; // fields 14 and 15: utime, stime
+    return { loop: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`), all: statCpuSeconds(`/proc/${pid}/stat`) };
   } catch {
     return undefined;
   }
 }
 
 interface PhaseResult extends LoadResult {
-  /** CPU seconds the server's event loop used during the load. */
-  cpuSeconds: number | undefined;
+  /** CPU seconds the server's event loop and the whole server used during the load. */
+  cpu: { loop: number; all: number } | undefined;
+  /** CPU seconds this process (autocannon, the load generator) used. */
+  clientCpuSeconds: number;
 }
 
 async function load(url: string, texts: string[], pid: number): Promise<PhaseResult> {
@@ -135,7 +146,8 @@ async function load(url: string, texts: string[], pid: number): Promise<PhaseRes
   const body = () => JSON.stringify({ text: texts[next++ % texts.length], tokenizer: TOKENIZER });
   const warm = await fetch(`${url}/api/tokenize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
   if (!warm.ok) throw new Error(`POST /api/tokenize answered ${warm.status}: ${await warm.text()}`);
-  const cpuBefore = eventLoopCpuSeconds(pid);
+  const cpuBefore = serverCpuSeconds(pid);
+  const clientBefore = process.cpuUsage();
   const result = await autocannon({
     url: `${url}/api/tokenize`,
     connections: CONNECTIONS,
@@ -144,8 +156,10 @@ async function load(url: string, texts: string[], pid: number): Promise<PhaseRes
     headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }) }],
   });
-  const cpuAfter = eventLoopCpuSeconds(pid);
-  return { ...result, cpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
+  const cpuAfter = serverCpuSeconds(pid);
+  const client = process.cpuUsage(clientBefore);
+  const cpu = cpuBefore && cpuAfter ? { loop: cpuAfter.loop - cpuBefore.loop, all: cpuAfter.all - cpuBefore.all } : undefined;
+  return { ...result, cpu, clientCpuSeconds: (client.user + client.system) / 1e6 };
 }
 
 function row(phase: string, r: PhaseResult, targetP99: number): Record<string, string | number> {
@@ -160,8 +174,10 @@ function row(phase: string, r: PhaseResult, targetP99: number): Record<string, s
     errors: r.errors,
     timeouts: r.timeouts,
     'non-2xx': r.non2xx,
-    'event loop busy': r.cpuSeconds === undefined ? 'n/a' : `${((100 * r.cpuSeconds) / SECONDS).toFixed(0)}%`,
-    'loop CPU ms/req': r.cpuSeconds === undefined ? 'n/a' : ((1000 * r.cpuSeconds) / Math.max(1, r.requests.total)).toFixed(2),
+    'event loop busy': r.cpu === undefined ? 'n/a' : `${((100 * r.cpu.loop) / SECONDS).toFixed(0)}%`,
+    'loop CPU ms/req': r.cpu === undefined ? 'n/a' : ((1000 * r.cpu.loop) / Math.max(1, r.requests.total)).toFixed(2),
+    'server CPU ms/req': r.cpu === undefined ? 'n/a' : ((1000 * r.cpu.all) / Math.max(1, r.requests.total)).toFixed(2),
+    'client CPU ms/req': ((1000 * r.clientCpuSeconds) / Math.max(1, r.requests.total)).toFixed(2),
     target: `no errors, p99 < ${targetP99} ms: ${ok ? 'met' : 'MISSED'}`,
   };
 }

@@ -2,6 +2,7 @@
  * The JSON API: GET /api/tokenizers, POST /api/tokenize, POST /api/compare. Errors are `{"error": message}`
  * (with details such as the limit) and a status: 400 malformed, 404 unknown tokenizer, 413 too large.
  */
+import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { readJsonBody } from './body.js';
 import { compare, comparisonJson } from './compare.js';
@@ -25,11 +26,26 @@ async function readTextRequest(c: Context, example: string): Promise<Record<stri
 async function jsonOrError(c: Context, answer: () => Promise<unknown>): Promise<Response> {
   try {
     const value = await answer();
-    return value instanceof JsonAnswer ? c.body(value.body, 200, { 'content-type': 'application/json' }) : c.json(value);
+    return value instanceof JsonAnswer ? sendAnswer(c, value) : c.json(value);
   } catch (e) {
     if (e instanceof RequestError) return c.json({ error: e.message, ...e.details }, e.status);
     throw e;
   }
+}
+
+/** Sends bytes made by a tokenize thread; a shared slot is given back once the socket is done with it. */
+function sendAnswer(c: Context, answer: JsonAnswer): Response {
+  let body = answer.body;
+  if (answer.release !== undefined) {
+    const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+    if (outgoing !== undefined && !outgoing.destroyed) outgoing.once('close', answer.release); // after 'finish', or the connection's end
+    else if (outgoing !== undefined) answer.release(); // the client went away while the answer was made: nothing will be sent
+    else {
+      body = new Uint8Array(body); // no socket (Hono's app.request): a copy, and the slot back at once
+      answer.release();
+    }
+  }
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json' });
 }
 
 export function apiRoutes(): Hono {

@@ -72,11 +72,19 @@ export class JsonBytes {
     return this;
   }
 
-  /** The JSON written, copied out of the scratch buffer (the writer is done with it). */
-  bytes(): Uint8Array<ArrayBuffer> {
+  /**
+   * The JSON written, copied out of the scratch buffer (the writer is done with it): into `into` if it fits
+   * (a view of its start), else into a buffer of its own.
+   */
+  bytes(into?: Uint8Array): Uint8Array {
+    const written = this.buf.subarray(0, this.n);
+    if (into !== undefined && this.n <= into.length) {
+      into.set(written);
+      return into.subarray(0, this.n);
+    }
     // Not zeroed (every byte is written next), and never a slice of Node's shared pool: a worker transfers it.
     const out = Buffer.allocUnsafeSlow(this.n);
-    out.set(this.buf.subarray(0, this.n));
+    out.set(written);
     return new Uint8Array(out.buffer, 0, this.n); // exactly its own ArrayBuffer
   }
 }

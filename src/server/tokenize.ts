@@ -9,6 +9,7 @@ import { evaluate, type Evaluation } from '../eval/metrics.js';
 import { Encoder } from '../bpe/encoder.js';
 import { ascii, JsonBytes, writeUint } from './json-bytes.js';
 import { WorkerPool, type TaskError } from '../jobs/worker-pool.js';
+import { SharedSlots } from '../jobs/shared-slots.js';
 import { availableParallelism } from 'node:os';
 import { dataDir } from '../store/data-dir.js';
 import { loadTokenizer, SHIPPED_VOCABULARY_NAMES, TIKTOKEN_ENCODING_NAMES } from '../store/tokenizers.js';
@@ -126,9 +127,15 @@ export async function tokenize(text: string, name: string): Promise<Tokenized> {
   return { tokenizer: name, text, ids, spans, stats };
 }
 
-/** A JSON answer already written as bytes (JsonBytes), sent as it is. */
+/**
+ * A JSON answer already written as bytes (JsonBytes), sent as it is. `release`, if given, must be called once
+ * the bytes are sent: they sit in a shared slot that other answers will reuse.
+ */
 export class JsonAnswer {
-  constructor(readonly body: Uint8Array<ArrayBuffer>) {}
+  constructor(
+    readonly body: Uint8Array,
+    readonly release?: () => void,
+  ) {}
 }
 
 /**
@@ -189,9 +196,9 @@ export function finite(x: number | null): number | null {
 
 /**
  * The JSON body of POST /api/tokenize: what `tokenize` finds, written as bytes straight from typed arrays
- * (no object per token).
+ * (no object per token), into `into` if it fits there.
  */
-export async function tokenizedJson(text: string, name: string): Promise<JsonAnswer> {
+export async function tokenizedJson(text: string, name: string, into?: Uint8Array): Promise<JsonAnswer> {
   checkTextSize(text);
   const tokenizer = await tokenizerByName(name);
   const ids = tokenizer.encodeOrdinary(text);
@@ -209,7 +216,7 @@ export async function tokenizedJson(text: string, name: string): Promise<JsonAns
   out.json(`${head.slice(0, -1)},"tokens":`);
   writeTokens(out, ids, spans, tokenizer);
   out.json(`,"stats":${stats}}`);
-  return new JsonAnswer(out.bytes());
+  return new JsonAnswer(out.bytes(into));
 }
 
 /** What a tokenize thread is asked: the text and the tokenizer's name (unchecked), and the data directory. */
@@ -218,7 +225,12 @@ export interface TokenizeTask {
   tokenizer: string;
   /** The caller's TOKENLAB_DATA: a thread's environment is a copy made when it started. */
   data: string;
+  /** A shared slot to write the answer into, if one was free. */
+  into?: Uint8Array;
 }
+
+/** A thread's answer: its length in the task's slot, or a buffer of its own (no slot, or too large for it). */
+export type TokenizeReply = number | ArrayBuffer;
 
 /**
  * Threads that answer POST /api/tokenize, from TOKENLAB_TOKENIZE_THREADS (default: one per core, at most 4;
@@ -244,12 +256,31 @@ function revive(e: TaskError): Error {
   return err;
 }
 
-let pool: WorkerPool<TokenizeTask, ArrayBuffer> | undefined;
+let pool: WorkerPool<TokenizeTask, TokenizeReply> | undefined;
+/** Answer slots: one per connection of a busy client; 1 MiB holds the answer for about 45 kB of text. */
+let slots: SharedSlots | undefined;
+
+/** Answer slots taken and not yet given back (all are given back once the answers are sent). */
+export function answerSlotsInUse(): number {
+  return slots === undefined ? 0 : slots.count - slots.available;
+}
 
 /** The JSON answer of POST /api/tokenize for `text` with tokenizer `name`, made in a tokenize thread if there are any. */
 export async function tokenizeAnswer(text: string, name: string): Promise<JsonAnswer> {
   const threads = tokenizeThreads();
   if (threads === 0) return tokenizedJson(text, name);
-  pool ??= new WorkerPool<TokenizeTask, ArrayBuffer>('tokenize-worker', import.meta.url, threads, revive);
-  return new JsonAnswer(new Uint8Array(await pool.run({ text, tokenizer: name, data: dataDir() })));
+  pool ??= new WorkerPool<TokenizeTask, TokenizeReply>('tokenize-worker', import.meta.url, threads, revive);
+  slots ??= new SharedSlots(64, 1 << 20);
+  const answers = slots;
+  const slot = answers.take();
+  let handedOver = false;
+  try {
+    const into = slot === undefined ? undefined : answers.bytes(slot);
+    const reply = await pool.run({ text, tokenizer: name, data: dataDir(), into });
+    if (typeof reply !== 'number') return new JsonAnswer(new Uint8Array(reply));
+    handedOver = true;
+    return new JsonAnswer(answers.bytes(slot!, reply), () => answers.give(slot!));
+  } finally {
+    if (slot !== undefined && !handedOver) answers.give(slot);
+  }
 }
