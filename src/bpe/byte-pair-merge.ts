@@ -80,7 +80,14 @@ interface MergeAids {
   filter: SpanFilter;
   charHead: Uint8Array;
   charIds: Int32Array;
+  /** The pair memo (mergeCharPair): per slot the two code points as one int (0: empty), parts, ids. */
+  pairKey: Int32Array;
+  pairMeta: Int32Array;
+  pairIds: Int32Array;
 }
+
+/** Slots of the pair memo, direct-mapped: 32,768 (1 MB with the ids). */
+const PAIR_BITS = 15;
 
 const aidsByTable = new WeakMap<RankTable, MergeAids>();
 let lastTable: RankTable | undefined;
@@ -90,8 +97,15 @@ function aidsOf(table: RankTable): MergeAids {
   if (table === lastTable) return lastAids!;
   let aids = aidsByTable.get(table);
   if (aids === undefined) {
-    const charHead = new Uint8Array(0x10000);
-    aids = { table, filter: new SpanFilter(table), charHead, charIds: new Int32Array(3 * 0x10000) };
+    aids = {
+      table,
+      filter: new SpanFilter(table),
+      charHead: new Uint8Array(0x10000),
+      charIds: new Int32Array(3 * 0x10000),
+      pairKey: new Int32Array(1 << PAIR_BITS),
+      pairMeta: new Int32Array(1 << PAIR_BITS),
+      pairIds: new Int32Array(6 << PAIR_BITS),
+    };
     aidsByTable.set(table, aids);
   }
   lastTable = table;
@@ -106,13 +120,16 @@ function aidsOf(table: RankTable): MergeAids {
 function mergeRange(aids: MergeAids, buf: Uint8Array, s: number, e: number, out: BpeResult, at: number): number {
   const table = aids.table;
   if (e - s === 3 && buf[s] >= 0xe0 && buf[s] < 0xf0) return mergeChar(aids, buf, s, out, at);
+  if (e - s === 6 && buf[s] >= 0xe0 && buf[s] < 0xf0 && buf[s + 3] >= 0xe0 && buf[s + 3] < 0xf0) {
+    return mergeCharPair(aids, buf, s, out, at);
+  }
   if (e - s <= 3) return mergeShort(table, buf, s, e, out, at);
   return e - s <= SCAN_MAX ? scan(table, buf, s, e, out, at) : heap(table, buf, s, e, out, at);
 }
 
 /** mergeRange for one 3-byte character at `s` (parts start on character boundaries), memoized per code point. */
 function mergeChar(aids: MergeAids, buf: Uint8Array, s: number, out: BpeResult, at: number): number {
-  const cp = ((buf[s] & 0x0f) << 12) | ((buf[s + 1] & 0x3f) << 6) | (buf[s + 2] & 0x3f);
+  const cp = codePoint3(buf, s);
   const { bounds, ids } = out;
   const head = aids.charHead[cp];
   const charIds = aids.charIds;
@@ -132,6 +149,44 @@ function mergeChar(aids: MergeAids, buf: Uint8Array, s: number, out: BpeResult, 
   bounds[at + 2] = s + 2;
   ids[at + 2] = charIds[3 * cp + 2];
   return 3;
+}
+
+/** The code point of the 3-byte character at `s`. */
+const codePoint3 = (buf: Uint8Array, s: number): number =>
+  ((buf[s] & 0x0f) << 12) | ((buf[s + 1] & 0x3f) << 6) | (buf[s + 2] & 0x3f);
+
+/**
+ * mergeRange for two 3-byte characters at `s`: the part a cut Han run leaves most often where a token crosses
+ * (two-character words; on bench-mix most parts the scan would get), memoized by the two code points in a
+ * direct-mapped table. `pairMeta` holds the number of parts (3 bits), then each later part's offset (3 bits
+ * each).
+ */
+function mergeCharPair(aids: MergeAids, buf: Uint8Array, s: number, out: BpeResult, at: number): number {
+  const key = (codePoint3(buf, s) << 16) | codePoint3(buf, s + 3);
+  const slot = Math.imul(key, 0x9e3779b1) >>> (32 - PAIR_BITS);
+  const { bounds, ids } = out;
+  const pairIds = aids.pairIds;
+  const base = slot * 6;
+  if (aids.pairKey[slot] === key) {
+    const meta = aids.pairMeta[slot];
+    const parts = meta & 7;
+    bounds[at] = s;
+    ids[at] = pairIds[base];
+    for (let k = 1; k < parts; k++) {
+      bounds[at + k] = s + ((meta >> (3 * k)) & 7);
+      ids[at + k] = pairIds[base + k];
+    }
+    return parts;
+  }
+  const parts = scan(aids.table, buf, s, s + 6, out, at);
+  let meta = parts;
+  for (let k = 0; k < parts; k++) {
+    if (k > 0) meta |= (bounds[at + k] - s) << (3 * k);
+    pairIds[base + k] = ids[at + k];
+  }
+  aids.pairKey[slot] = key;
+  aids.pairMeta[slot] = meta;
+  return parts;
 }
 
 /**
