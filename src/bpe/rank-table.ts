@@ -1,7 +1,9 @@
 /**
  * The encoder's token lookup: every ordinary token's bytes in one Uint8Array arena (token `id` is
  * `arena[offsets[id] .. offsets[id + 1])`) and an open-addressing hash table (linear probing, FNV-1a over
- * the bytes) from byte strings to ids. Lookups take a byte range of any buffer and allocate nothing.
+ * the bytes) from byte strings to ids. Each slot keeps the token's hash beside its id, so a probe reads the
+ * arena only when the hashes agree (most lookups of BPE find no token). Lookups take a byte range of any buffer
+ * and allocate nothing.
  *
  * Two shortcut tables cover the commonest lookups of BPE: `byteId[b]` (the id of each single byte; tiktoken's
  * encodings do not give bytes the ids 0-255) and `pairRank[(a << 8) | b]` (the id of each two-byte token, or
@@ -41,7 +43,7 @@ export class RankTable {
     this.size = size;
     let cap = 1024;
     while (cap < size * 2) cap *= 2;
-    this.slots = new Int32Array(cap).fill(-1);
+    this.slots = new Int32Array(2 * cap).fill(-1); // id (-1: empty), hash
     this.mask = cap - 1;
     this.byteId = new Int32Array(256).fill(NONE);
     this.pairRank = new Int32Array(65536).fill(NONE);
@@ -233,11 +235,13 @@ export class RankTable {
     const offsets = this.offsets;
     const len = e - s;
     for (let i = (h ^ (h >>> 15)) & mask; ; i = (i + 1) & mask) {
-      const t = slots[i];
+      const t = slots[2 * i];
       if (t < 0) {
-        slots[i] = id;
+        slots[2 * i] = id;
+        slots[2 * i + 1] = h;
         return -1;
       }
+      if (slots[2 * i + 1] !== h) continue;
       const ts = offsets[t];
       if (offsets[t + 1] - ts !== len) continue;
       let k = 0;
@@ -260,8 +264,9 @@ export class RankTable {
     const offsets = this.offsets;
     const arena = this.arena;
     for (let i = (h ^ (h >>> 15)) & mask; ; i = (i + 1) & mask) {
-      const t = slots[i];
+      const t = slots[2 * i];
       if (t < 0) return NONE;
+      if (slots[2 * i + 1] !== h) continue;
       const ts = offsets[t];
       if (offsets[t + 1] - ts !== len) continue;
       let k = 0;
@@ -290,38 +295,40 @@ export class RankTable {
   }
 }
 
-/** int32 key -> id, open addressing with linear probing; absent keys give NONE. Keys are distinct. */
+/**
+ * int32 key -> id, open addressing with linear probing; absent keys give NONE. Keys are distinct. Each slot is
+ * a key and its id side by side in one array, so a lookup reads one cache line, not one in each of two arrays.
+ */
 class IntTable {
-  private readonly keys: Int32Array;
-  private readonly vals: Int32Array;
+  private readonly slots: Int32Array;
   private readonly shift: number;
   private readonly mask: number;
 
   constructor(n: number) {
     let bits = 4;
     while (1 << bits < n * 2) bits++;
-    this.keys = new Int32Array(1 << bits);
-    this.vals = new Int32Array(1 << bits).fill(NONE);
+    this.slots = new Int32Array(2 << bits);
+    for (let i = 1; i < this.slots.length; i += 2) this.slots[i] = NONE;
     this.shift = 32 - bits;
     this.mask = (1 << bits) - 1;
   }
 
   set(key: number, id: number): void {
+    const slots = this.slots;
     for (let i = Math.imul(key, 0x9e3779b1) >>> this.shift; ; i = (i + 1) & this.mask) {
-      if (this.vals[i] === NONE) {
-        this.keys[i] = key;
-        this.vals[i] = id;
+      if (slots[2 * i + 1] === NONE) {
+        slots[2 * i] = key;
+        slots[2 * i + 1] = id;
         return;
       }
     }
   }
 
   get(key: number): number {
-    const keys = this.keys;
-    const vals = this.vals;
+    const slots = this.slots;
     for (let i = Math.imul(key, 0x9e3779b1) >>> this.shift; ; i = (i + 1) & this.mask) {
-      const v = vals[i];
-      if (v === NONE || keys[i] === key) return v;
+      const v = slots[2 * i + 1];
+      if (v === NONE || slots[2 * i] === key) return v;
     }
   }
 }
