@@ -4,6 +4,8 @@
  * are not UTF-8 are refused with their offset, never turned into U+FFFD). Every route that reads a body uses
  * these; refusals are RequestErrors (413 too large, 400 malformed or not UTF-8).
  */
+import type { HttpBindings } from '@hono/node-server';
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { decodeUtf8Strict } from '../store/user-corpora.js';
 import { RequestError } from './tokenize.js';
@@ -12,10 +14,26 @@ function tooLarge(bytes: number | string, limit: number): RequestError {
   return new RequestError(413, `the request body is ${bytes} bytes, over the limit of ${limit} bytes`, { limit });
 }
 
-/** The body's bytes, at most `limit` of them. */
+/**
+ * The body's bytes, at most `limit` of them. A refused body is left unread (or partly read), so the answer
+ * closes the connection: a client must not send its next request after the rest of this one.
+ */
 export async function readBodyBytes(c: Context, limit: number): Promise<Uint8Array> {
+  try {
+    return await readLimited(c, limit);
+  } catch (e) {
+    if (e instanceof RequestError && e.status === 413) c.header('Connection', 'close');
+    throw e;
+  }
+}
+
+async function readLimited(c: Context, limit: number): Promise<Uint8Array> {
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > limit) throw tooLarge(declared, limit);
+  // Under @hono/node-server, straight from Node's request: c.req.raw.body would first build a fetch Request
+  // with a web stream and an abort signal, which cost about a fifth of the event loop's time per request.
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  if (incoming !== undefined) return readNodeBody(incoming, limit);
   const body = c.req.raw.body;
   if (body === null) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
@@ -30,6 +48,17 @@ export async function readBodyBytes(c: Context, limit: number): Promise<Uint8Arr
       throw tooLarge(`over ${limit}`, limit);
     }
     chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+async function readNodeBody(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(`over ${limit}`, limit); // leaving the loop stops the stream, as cancel() does
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);
 }

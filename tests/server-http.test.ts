@@ -5,7 +5,7 @@ import { createApp } from '../src/server/app.js';
 import { answerSlotsInUse, tokenizedJson } from '../src/server/tokenize.js';
 import { useFreshDataDir } from './shared.js';
 
-useFreshDataDir('slots');
+useFreshDataDir('http');
 process.env.TOKENLAB_TOKENIZE_THREADS = '2';
 
 let server: ServerType;
@@ -55,5 +55,29 @@ describe('POST /api/tokenize over HTTP, answered from shared slots', () => {
     await Promise.all(requests);
     for (let k = 0; k < 100 && answerSlotsInUse() > 0; k++) await new Promise((r) => setTimeout(r, 20));
     expect(answerSlotsInUse()).toBe(0);
+  });
+});
+
+describe('request bodies over HTTP (read from Node\'s request)', () => {
+  it('refuses a chunked body over the limit with 413 and closes that connection, and the client goes on', async () => {
+    const big = new TextEncoder().encode(JSON.stringify({ text: 'a'.repeat(7_000_000), tokenizer: 'gpt2' }));
+    const body = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < big.length; i += 65_536) controller.enqueue(big.subarray(i, i + 65_536));
+        controller.close();
+      },
+    });
+    const refused = await fetch(`${url}/api/tokenize`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(refused.status).toBe(413);
+    expect(refused.headers.get('connection')).toBe('close');
+    expect(await refused.json()).toMatchObject({ limit: expect.any(Number), error: expect.stringMatching(/over the limit/) });
+    for (let i = 0; i < 3; i++) {
+      const bad = await fetch(`${url}/api/tokenize`, { method: 'POST', body: Buffer.from('{"text": "\xff"}', 'latin1') });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ error: expect.stringMatching(/not valid UTF-8: decoding fails at byte offset 10 \(0xff\)/) });
+      const ok = await fetch(`${url}/api/tokenize`, { method: 'POST', body: JSON.stringify({ text: 'hi', tokenizer: 'gpt2' }) });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { count: number }).count).toBe(1);
+    }
   });
 });
