@@ -69,7 +69,7 @@ export class WorkerPool<T, R> {
   }
 
   private start(i: number): Slot<R> {
-    const worker = startWorker(this.name, this.from, null);
+    const worker = startWorker(this.name, this.from, null, false); // answers requests: normal priority
     worker.unref();
     const slot: Slot<R> = { worker, pending: new Map() };
     this.slots[i] = slot;

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -21,15 +23,47 @@ export function workerHeapLimitMb(): number | undefined {
   return mb;
 }
 
+/** The nice value of background threads: under load, request threads get about nine tenths of a shared core. */
+export const BACKGROUND_NICE = 10;
+
+/** This process's thread ids (Linux); empty elsewhere. */
+function threadIds(): Set<string> {
+  try {
+    return new Set(readdirSync('/proc/self/task'));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Lowers the priority of the threads in `after` but not in `before` (the one a Worker constructor just
+ * started). Linux gives each thread its own nice value; elsewhere, or if refused, nothing changes.
+ */
+function lowerNewThreads(before: Set<string>, after: Set<string>): void {
+  for (const tid of after) {
+    if (before.has(tid)) continue;
+    try {
+      setPriority(Number(tid), BACKGROUND_NICE);
+    } catch {
+      // not allowed here: the thread keeps the normal priority
+    }
+  }
+}
+
 /**
  * Starts the compiled worker module `name` beside `from`. Workers always run the compiled JavaScript in dist/:
  * under vitest the calling module is a .ts source, so its sibling is looked up in dist/ (npm test builds first).
+ * A `background` worker (training, model builds, imports: the default) runs at a lower priority than the
+ * threads that answer requests, so pages and the API stay quick while it works; it still gets every idle cycle.
  */
-export function startWorker(name: string, from: string, workerData: unknown): Worker {
+export function startWorker(name: string, from: string, workerData: unknown, background = true): Worker {
   const url = new URL(`./${name}.js`, from);
   const compiled = from.endsWith('.ts') ? new URL(url.href.replace('/src/', '/dist/src/')) : url;
   const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: workerHeapLimitMb() };
-  return new Worker(compiled, { workerData, resourceLimits });
+  const before = background ? threadIds() : undefined;
+  const worker = new Worker(compiled, { workerData, resourceLimits }); // starts its thread before returning
+  if (before !== undefined) lowerNewThreads(before, threadIds());
+  return worker;
 }
 
 /** A job running in a worker thread: its outcome, and how to ask it to stop. */

@@ -1,0 +1,46 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BACKGROUND_NICE, startWorker } from '../src/jobs/workers.js';
+import { WorkerPool } from '../src/jobs/worker-pool.js';
+
+const LINUX = existsSync('/proc/self/task');
+
+/** The nice value of each of this process's threads, by thread id. */
+function niceByThread(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    out.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])); // field 19: nice
+  }
+  return out;
+}
+
+describe.skipIf(!LINUX)('thread priorities (Linux)', () => {
+  const from = new URL('../src/jobs/workers.ts', import.meta.url).href;
+
+  it('runs background workers at a lower priority and leaves the other threads alone', async () => {
+    const before = niceByThread();
+    const worker = startWorker('count-worker', from, { pattern: 'gpt2', options: {} });
+    const after = niceByThread();
+    const started = [...after.keys()].filter((t) => !before.has(t));
+    expect(started).toHaveLength(1);
+    expect(after.get(started[0])).toBe(BACKGROUND_NICE);
+    for (const [tid, nice] of before) expect(after.get(tid), `thread ${tid}`).toBe(nice);
+    await worker.terminate();
+  });
+
+  it('runs the threads that answer requests at normal priority', async () => {
+    const pool = new WorkerPool<{ text: string; tokenizer: string; data: string }, ArrayBuffer>(
+      'tokenize-worker',
+      new URL('../src/server/tokenize.ts', import.meta.url).href,
+      1,
+      (e) => new Error(e.message),
+    );
+    const before = niceByThread();
+    await pool.run({ text: 'hi', tokenizer: 'gpt2', data: process.env.TOKENLAB_DATA ?? 'data' });
+    const started = [...niceByThread()].filter(([t]) => !before.has(t));
+    expect(started.length).toBeGreaterThan(0);
+    for (const [tid, nice] of started) expect(nice, `thread ${tid}`).toBe(before.values().next().value);
+    await pool.close();
+  });
+});
