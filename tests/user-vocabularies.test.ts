@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
@@ -10,6 +10,7 @@ import {
   saveUserVocabulary,
   userVocabularyDir,
 } from '../src/store/user-vocabularies.js';
+import { filesIn } from '../src/store/data-dir.js';
 import { useFreshDataDir } from './shared.js';
 
 useFreshDataDir('vocab');
@@ -58,5 +59,15 @@ describe('user vocabularies', () => {
     writeFileSync(join(userVocabularyDir(), '.mine.json.0a1b2c.tmp'), '{');
     writeFileSync(join(userVocabularyDir(), 'notes.txt'), 'x');
     expect(listUserVocabularies().map((v) => v.name)).toEqual(['mine']);
+  });
+});
+
+describe('filesIn (the listing every kind of user file shares)', () => {
+  it('lists the names with the suffix, sorted, and nothing for a directory not made yet', () => {
+    const dir = join(userVocabularyDir(), '..', 'listing');
+    expect(filesIn(dir, '.json')).toEqual([]);
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['b.json', 'a.json', 'c.txt', '.a.json.0123456789ab.tmp']) writeFileSync(join(dir, f), '{}');
+    expect(filesIn(dir, '.json')).toEqual(['a.json', 'b.json']);
   });
 });

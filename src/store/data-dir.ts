@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Where everything a user creates lives: TOKENLAB_DATA, default ./data (ignored by git). */
@@ -11,4 +12,14 @@ export function checkName(name: string, what: string): string {
     throw new RangeError(`${what} name ${JSON.stringify(name)} is not allowed: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
   }
   return name;
+}
+
+/** The names in `dir` ending in `suffix`, sorted; none if the directory does not exist (nothing saved yet). */
+export function filesIn(dir: string, suffix: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith(suffix)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
 }

@@ -1,9 +1,9 @@
-import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { incompleteUtf8Tail } from '../bpe/decoder.js';
 import { listBundledCorpora, splitText, textStats, type TextStats } from '../corpora/index.js';
 import { writeFileAtomic } from './atomic-file.js';
-import { checkName, dataDir } from './data-dir.js';
+import { checkName, dataDir, filesIn } from './data-dir.js';
 
 /** The largest corpus a user may add: 256 MiB (the trainer streams, but uploads are held in memory). */
 export const MAX_USER_CORPUS_BYTES = 256 << 20;
@@ -72,15 +72,8 @@ export async function userCorpusSplitPaths(corpus: UserCorpus): Promise<{ train:
 
 /** The user's corpora with their statistics, by name. */
 export async function listUserCorpora(): Promise<UserCorpus[]> {
-  let files: string[];
-  try {
-    files = await readdir(corporaDir());
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
   const corpora: UserCorpus[] = [];
-  for (const f of files.filter((f) => f.endsWith('.json')).sort()) {
+  for (const f of filesIn(corporaDir(), '.json')) {
     const corpus = JSON.parse(await readFile(join(corporaDir(), f), 'utf8')) as UserCorpus;
     corpora.push({ ...corpus, path: join(corporaDir(), `${corpus.name}.txt`) });
   }

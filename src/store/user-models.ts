@@ -5,12 +5,12 @@
  * model file without a record (a build stopped between the two writes) is not listed and a rebuild replaces it.
  * Loaded models are cached in memory, keyed by the model file's mtime, so a rebuilt model is read again.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LanguageModel } from '../lm/model.js';
 import { writeFileAtomic } from './atomic-file.js';
-import { checkName, dataDir } from './data-dir.js';
+import { checkName, dataDir, filesIn } from './data-dir.js';
 import { readModelFile } from './lm-files.js';
 
 /** The held-out split of the corpus scored by the model (one non-empty line a sequence). */
@@ -69,16 +69,8 @@ export async function saveModelRecord(record: ModelRecord): Promise<void> {
 
 /** Every model with a record, by name. */
 export function listUserModels(): ModelRecord[] {
-  let files: string[];
-  try {
-    files = readdirSync(modelsDir());
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  return files
-    .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
-    .sort()
+  return filesIn(modelsDir(), '.json')
+    .filter((f) => !f.startsWith('.'))
     .map((f) => JSON.parse(readFileSync(join(modelsDir(), f), 'utf8')) as ModelRecord);
 }
 

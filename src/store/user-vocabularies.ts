@@ -2,11 +2,11 @@
  * The vocabularies a user trains or imports: `<data dir>/vocabularies/NAME.json`, in our JSON format, written
  * atomically. Listing is synchronous (one readdir) so every chooser can show them without a restart.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Vocabulary } from '../bpe/vocabulary.js';
-import { checkName, dataDir } from './data-dir.js';
+import { checkName, dataDir, filesIn } from './data-dir.js';
 import { SHIPPED_VOCABULARY_NAMES, TIKTOKEN_ENCODING_NAMES } from './tokenizers.js';
 import { readVocabularyFile, writeVocabularyFile } from './vocab-files.js';
 
@@ -36,17 +36,10 @@ export function userVocabularyPath(name: string): string {
 
 /** The user's vocabularies, by name (files with unsafe names, such as a temporary file mid-save, are skipped). */
 export function listUserVocabularies(): UserVocabularyFile[] {
-  let files: string[];
-  try {
-    files = readdirSync(userVocabularyDir());
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
   const out: UserVocabularyFile[] = [];
-  for (const f of files.sort()) {
+  for (const f of filesIn(userVocabularyDir(), '.json')) {
     const name = f.slice(0, -'.json'.length);
-    if (!f.endsWith('.json') || !isAllowedName(name)) continue;
+    if (!isAllowedName(name)) continue;
     const path = join(userVocabularyDir(), f);
     out.push({ name, path, mtimeMs: statSync(path).mtimeMs });
   }
