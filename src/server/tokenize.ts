@@ -7,7 +7,7 @@ import { Tokenizer } from '../bpe/tokenizer.js';
 import { spanArrays, tokenSpans, type SpanArrays, type TokenSpan } from '../bpe/spans.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
 import { Encoder } from '../bpe/encoder.js';
-import { ascii, JsonBytes, writeUint } from './json-bytes.js';
+import { ascii, JsonBytes, piece, pieceRoom, writeUint } from './json-bytes.js';
 import { WorkerPool, type TaskError } from '../jobs/worker-pool.js';
 import { SharedSlots } from '../jobs/shared-slots.js';
 import { availableParallelism } from 'node:os';
@@ -151,13 +151,13 @@ function recordHead(tokenizer: Tokenizer): Array<Uint8Array | undefined> {
   return heads;
 }
 
-const END = ascii(',"end":');
-const WHOLE = ascii(',"partial":false,"group":null}');
-const PARTIAL_NULL = ascii(',"partial":true,"group":null}');
-const PARTIAL = ascii(',"partial":true,"group":');
+const END = piece(',"end":');
+const WHOLE = piece(',"partial":false,"group":null}');
+const PARTIAL_NULL = piece(',"partial":true,"group":null}');
+const PARTIAL = piece(',"partial":true,"group":');
 const CLOSE = '}'.charCodeAt(0);
 /** The most a record takes after its head: two offsets, END, the longest tail, a group and CLOSE. */
-const RECORD_REST = 2 * 10 + END.length + PARTIAL_NULL.length + 10 + 1;
+const RECORD_REST = 2 * 10 + pieceRoom(END) + pieceRoom(PARTIAL_NULL) + 10 + 1;
 const OPEN_ARRAY = ascii('[');
 const CLOSE_ARRAY = ascii(']');
 
@@ -166,7 +166,7 @@ function writeTokens(out: JsonBytes, ids: readonly number[], spans: SpanArrays, 
   const heads = recordHead(tokenizer);
   const { start, end, partial, group } = spans;
   out.raw(OPEN_ARRAY);
-  // One record at a time straight into the buffer: set() for the cached and fixed pieces, digits in between.
+  // One record at a time straight into the buffer: set() for the cached head, words for the fixed pieces.
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     let head = heads[id] ?? (heads[id] = ascii(`,{"id":${id},"bytes":"${Buffer.from(tokenizer.tokenBytes(id)).toString('hex')}","start":`));
@@ -175,11 +175,8 @@ function writeTokens(out: JsonBytes, ids: readonly number[], spans: SpanArrays, 
     let n = out.n;
     buf.set(head, n);
     n = writeUint(buf, n + head.length, start[i]);
-    buf.set(END, n);
-    n = writeUint(buf, n + END.length, end[i]);
-    const tail = group[i] >= 0 ? PARTIAL : partial[i] ? PARTIAL_NULL : WHOLE;
-    buf.set(tail, n);
-    n += tail.length;
+    n = writeUint(buf, out.put(n, END), end[i]);
+    n = out.put(n, group[i] >= 0 ? PARTIAL : partial[i] ? PARTIAL_NULL : WHOLE);
     if (group[i] >= 0) {
       n = writeUint(buf, n, group[i]);
       buf[n++] = CLOSE;
