@@ -273,6 +273,28 @@ describe.each([
     expect(expectPlainMerges(alphabet, 3000, 24, 11)).toBeGreaterThan(0); // some pieces are whole tokens
   });
 
+  it('merges bytes that are not UTF-8 (encodeBytes) exactly as the plain scan does', () => {
+    // Lead bytes followed by ASCII look like characters to a careless memo: E4 41 42 must not pass for E4 81 82.
+    const ranks = new Map<string, number>();
+    enc.vocab.tokens.forEach((t, id) => ranks.set(bytesToLatin1(t), id));
+    const plain = (bytes: Uint8Array): number[] => {
+      const piece = bytesToLatin1(bytes);
+      const whole = ranks.get(piece);
+      if (whole !== undefined) return [whole];
+      const bounds = bytePairMerge(piece, ranks);
+      return bounds.slice(0, -1).map((b, i) => ranks.get(piece.slice(b, bounds[i + 1]))!);
+    };
+    for (const bytes of [[0xe4, 0x81, 0x82, 0xe4, 0xb8, 0xad], [0xe4, 0x41, 0x42, 0xe4, 0xb8, 0xad], [0xe4, 0x41, 0x42]]) {
+      expect(enc.encodeBytes(Uint8Array.from(bytes))).toEqual(plain(Uint8Array.from(bytes)));
+    }
+    const alphabet = [0xe4, 0xe5, 0x41, 0x42, 0x81, 0x82, 0xb8, 0xad, 0xa6, 0x20, 0xf0, 0x9f];
+    const r = rng(5);
+    for (let k = 0; k < 4000; k++) {
+      const bytes = Uint8Array.from({ length: 1 + Math.floor(r() * 12) }, () => alphabet[Math.floor(r() * alphabet.length)]);
+      expect(enc.encodeBytes(bytes)).toEqual(plain(bytes));
+    }
+  });
+
   describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'd2l slices' : `d2l slices (${SKIP_SHARED_REASON})`, () => {
     it.each(['d2l-zh.txt', 'd2l-en.txt'])('gives tiktoken ids on 300 kB of %s and round-trips', (file) => {
       const full = readFileSync(sharedPath('corpora', file), 'utf8');

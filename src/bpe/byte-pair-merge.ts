@@ -42,13 +42,16 @@ function mergeCut(table: RankTable, buf: Uint8Array, n: number, out: BpeResult, 
   const filter = aids.filter;
   let parts = 0;
   let from = 0;
-  for (let p = 1; p < n; p++) {
-    // Only where a character of two or more bytes begins or ends: between ASCII bytes tokens nearly always cross.
+  // From character to character (by the lead byte's length: any subset of the positions may be tested, so bytes
+  // that are not UTF-8 do no harm), only where a character of two or more bytes begins or ends: between ASCII
+  // bytes tokens nearly always cross.
+  for (let p = charLength(buf[0]); p < n; ) {
     const b = buf[p];
-    if ((b & 0xc0) !== 0x80 && (b >= 0xc0 || buf[p - 1] >= 0x80) && !filter.mayCross(buf, p, n)) {
+    if ((b >= 0xc0 || buf[p - 1] >= 0x80) && !filter.mayCross(buf, p, n)) {
       parts += mergeRange(aids, buf, from, p, out, parts);
       from = p;
     }
+    p += charLength(b);
   }
   if (whole && from === 0 && n <= table.maxLen) {
     const id = table.get(buf, 0, n);
@@ -63,6 +66,9 @@ function mergeCut(table: RankTable, buf: Uint8Array, n: number, out: BpeResult, 
   out.bounds[parts] = n;
   return parts;
 }
+
+/** The length of the UTF-8 character that starts with byte `b` (1 for a byte no character starts with). */
+const charLength = (b: number): number => (b < 0xc0 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4);
 
 export interface BpeResult {
   bounds: Int32Array;
@@ -119,15 +125,13 @@ function aidsOf(table: RankTable): MergeAids {
  */
 function mergeRange(aids: MergeAids, buf: Uint8Array, s: number, e: number, out: BpeResult, at: number): number {
   const table = aids.table;
-  if (e - s === 3 && buf[s] >= 0xe0 && buf[s] < 0xf0) return mergeChar(aids, buf, s, out, at);
-  if (e - s === 6 && buf[s] >= 0xe0 && buf[s] < 0xf0 && buf[s + 3] >= 0xe0 && buf[s + 3] < 0xf0) {
-    return mergeCharPair(aids, buf, s, out, at);
-  }
+  if (e - s === 3 && isChar3(buf, s)) return mergeChar(aids, buf, s, out, at);
+  if (e - s === 6 && isChar3(buf, s) && isChar3(buf, s + 3)) return mergeCharPair(aids, buf, s, out, at);
   if (e - s <= 3) return mergeShort(table, buf, s, e, out, at);
   return e - s <= SCAN_MAX ? scan(table, buf, s, e, out, at) : heap(table, buf, s, e, out, at);
 }
 
-/** mergeRange for one 3-byte character at `s` (parts start on character boundaries), memoized per code point. */
+/** mergeRange for one 3-byte character at `s`, memoized per code point. */
 function mergeChar(aids: MergeAids, buf: Uint8Array, s: number, out: BpeResult, at: number): number {
   const cp = codePoint3(buf, s);
   const { bounds, ids } = out;
@@ -150,6 +154,13 @@ function mergeChar(aids: MergeAids, buf: Uint8Array, s: number, out: BpeResult, 
   ids[at + 2] = charIds[3 * cp + 2];
   return 3;
 }
+
+/**
+ * Whether a 3-byte character starts at `s`: a lead byte and two continuation bytes (the memos are keyed by code
+ * point, and bytes that are not UTF-8, which encodeBytes may be given, must not pass for a character).
+ */
+const isChar3 = (buf: Uint8Array, s: number): boolean =>
+  (buf[s] & 0xf0) === 0xe0 && (buf[s + 1] & 0xc0) === 0x80 && (buf[s + 2] & 0xc0) === 0x80;
 
 /** The code point of the 3-byte character at `s`. */
 const codePoint3 = (buf: Uint8Array, s: number): number =>
