@@ -227,7 +227,9 @@ async function customVocab(path: string): Promise<import('../src/bpe/vocabulary.
 function customSpecs(): ContenderSpec[] {
   const build = async (path: string, cacheSize?: number): Promise<BuiltEncoder> => {
     const vocab = await customVocab(path);
-    const [enc, loadMs] = await timed(async () => new (await import('../src/bpe/encoder.js')).Encoder(vocab, { cacheSize }));
+    const [enc, loadMs] = await timed(
+      async () => new (await import('../src/bpe/encoder.js')).Encoder(vocab, { cacheSize }),
+    );
     return { enc, loadMs };
   };
   return [
@@ -300,7 +302,9 @@ async function child(group: Group, contender: string, corpus: CorpusName, vocabP
   const best = { ...first, loadMs, note };
   for (let i = 1; !first.partial && (i < MIN_PASSES || performance.now() - timedStart < MIN_TIMED_MS); i++) {
     const r = await pass(count, texts, sizes);
-    if (!r.partial && r.tokens !== first.tokens) throw new Error(`${contender}: passes gave ${first.tokens} and ${r.tokens} tokens`);
+    if (!r.partial && r.tokens !== first.tokens) {
+      throw new Error(`${contender}: passes gave ${first.tokens} and ${r.tokens} tokens`);
+    }
     best.mbps = Math.max(best.mbps, r.mbps);
     best.cpuMbps = Math.max(best.cpuMbps, r.cpuMbps);
   }
@@ -309,7 +313,8 @@ async function child(group: Group, contender: string, corpus: CorpusName, vocabP
 
 /** Runs one contender in a fresh Node process (this file with --child) and returns what it measured. */
 function inChild(group: Group, contender: string, corpus: CorpusName, vocabPath: string): Promise<Measured> {
-  const childArgs = ['--child', JSON.stringify([group, contender, corpus, vocabPath]), '--max-seconds', String(maxPassMs / 1000)];
+  const spec = JSON.stringify([group, contender, corpus, vocabPath]);
+  const childArgs = ['--child', spec, '--max-seconds', String(maxPassMs / 1000)];
   const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...childArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -365,7 +370,8 @@ async function runGroup(group: Group, corpora: CorpusName[], vocabPath: string, 
   }
   console.log(`\n# ${label}\n`);
   console.log(table(rows));
-  console.log(diffs.length ? `\nCounts that differ from tokenlab's:\n${diffs.join('\n')}` : '\nAll token counts agree with tokenlab.');
+  const agree = '\nAll token counts agree with tokenlab.';
+  console.log(diffs.length ? `\nCounts that differ from tokenlab's:\n${diffs.join('\n')}` : agree);
 }
 
 async function main(): Promise<void> {

@@ -72,6 +72,7 @@ export class SpanFilter {
     if (this.edge[(buf[p - 1] << 8) | buf[p]] !== 0) return true;
     if (p < 2 || p + 2 > n) return false;
     const window = window4(buf, p - 2);
-    return joinsThreeByteCharacters(window) ? isIn(this.joins, JOIN_BITS, window) : isIn(this.bloom, BLOOM_BITS, window);
+    if (joinsThreeByteCharacters(window)) return isIn(this.joins, JOIN_BITS, window);
+    return isIn(this.bloom, BLOOM_BITS, window);
   }
 }
