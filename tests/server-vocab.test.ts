@@ -91,6 +91,7 @@ describe('/vocab', () => {
       [{ name: 'bad2' }, { bytes: '{"format": "tokenlab-vocab", "version": 1', name: 'x.json' }, 400, /not/],
       [{ name: 'bad3', format: 'tiktoken' }, { bytes: 'not base64!! 0\n', name: 'x.tiktoken' }, 400, /tiktoken ranks/],
       [{ name: 'bad4' }, { bytes: Uint8Array.of(0xff, 0xfe, 0x00), name: 'x.bin' }, 400, /not UTF-8/],
+      [{ name: 'bad5' }, { bytes: serializeVocabulary({ ...small, pattern: "(\\w+\\s?)*$" }), name: 'x.json' }, 400, /backtracks catastrophically \(exponential/],
       [{ name: '../evil' }, { bytes: serializeVocabulary(small), name: 'x.json' }, 400, /not allowed/],
       [{ name: 'o200k_base' }, { bytes: serializeVocabulary(small), name: 'x.json' }, 400, /built-in/],
       [{ name: 'listed' }, { bytes: serializeVocabulary(small), name: 'x.json' }, 409, /exists/],

@@ -12,6 +12,7 @@ import { WorkerPool, type TaskError } from '../jobs/worker-pool.js';
 import { SharedSlots } from '../jobs/shared-slots.js';
 import { availableParallelism } from 'node:os';
 import { dataDir } from '../store/data-dir.js';
+import { UnsafePatternError } from '../store/pattern-safety.js';
 import { loadTokenizer, SHIPPED_VOCABULARY_NAMES, TIKTOKEN_ENCODING_NAMES } from '../store/tokenizers.js';
 import { listUserVocabularies, readUserVocabulary } from '../store/user-vocabularies.js';
 
@@ -79,7 +80,12 @@ export class TextTooLargeError extends RequestError {
 const loaded = new Map<string, Promise<Tokenizer>>();
 
 async function loadUserTokenizer(name: string): Promise<Tokenizer> {
-  return new Tokenizer(name, new Encoder(await readUserVocabulary(name)));
+  try {
+    return new Tokenizer(name, new Encoder(await readUserVocabulary(name)));
+  } catch (e) {
+    if (e instanceof UnsafePatternError) throw new RequestError(400, `the vocabulary ${JSON.stringify(name)} cannot be used: ${e.message}`, { tokenizer: name });
+    throw e;
+  }
 }
 
 /** Drops older versions of the user vocabulary `name` (the file changed). */
