@@ -97,13 +97,6 @@ export class JsonBytes {
     return this;
   }
 
-  /** A non-negative integer (an id or an offset). */
-  uint(x: number): this {
-    if (!(x >>> 0 === x)) return this.json(String(x));
-    this.n = writeUint(this.room(10), this.n, x);
-    return this;
-  }
-
   /**
    * The JSON written, copied out of the scratch buffer (the writer is done with it): into `into` if it fits
    * (a view of its start), else into a buffer of its own.

@@ -125,12 +125,16 @@ export function checkTextSize(text: string): void {
 
 /** Encodes `text` (as ordinary text) with tokenizer `name`; the spans and statistics of its tokens. */
 export async function tokenize(text: string, name: string): Promise<Tokenized> {
+  const { tokenizer, ids, stats } = await encodeAndEvaluate(text, name);
+  return { tokenizer: name, text, ids, spans: tokenSpans(text, ids, tokenizer), stats };
+}
+
+/** What both answers start from: the size checked, the tokenizer, its ids for `text` and their statistics. */
+async function encodeAndEvaluate(text: string, name: string) {
   checkTextSize(text);
   const tokenizer = await tokenizerByName(name);
   const ids = tokenizer.encodeOrdinary(text);
-  const spans = tokenSpans(text, ids, tokenizer);
-  const stats = evaluate(text, ids, tokenizer);
-  return { tokenizer: name, text, ids, spans, stats };
+  return { tokenizer, ids, stats: evaluate(text, ids, tokenizer) };
 }
 
 /**
@@ -202,11 +206,8 @@ export function finite(x: number | null): number | null {
  * (no object per token), into `into` if it fits there.
  */
 export async function tokenizedJson(text: string, name: string, into?: Uint8Array): Promise<JsonAnswer> {
-  checkTextSize(text);
-  const tokenizer = await tokenizerByName(name);
-  const ids = tokenizer.encodeOrdinary(text);
+  const { tokenizer, ids, stats: s } = await encodeAndEvaluate(text, name);
   const spans = spanArrays(text, ids, tokenizer);
-  const s = evaluate(text, ids, tokenizer);
   const head = JSON.stringify({ tokenizer: name, count: ids.length, characters: s.characters, bytes: s.bytes });
   const stats = JSON.stringify({
     ...s,
