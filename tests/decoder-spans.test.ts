@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Encoder } from '../src/bpe/encoder.js';
 import { StreamDecoder, incompleteUtf8Tail } from '../src/bpe/decoder.js';
 import { tokenSpans, SpanMismatchError, type TokenSpan } from '../src/bpe/spans.js';
+import { ENDS_INSIDE, LAST_ASTRAL, STARTS_INSIDE, tokenShapes } from '../src/bpe/token-shapes.js';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { tiktokenEncoding } from '../src/store/tokenizers.js';
 
@@ -171,9 +172,43 @@ describe('tokenSpans', () => {
     expect(spans.at(-1)).toMatchObject({ start: 6, end: 7 });
   });
 
-  it('empty text, and ids that do not match the text', () => {
+  it('empty text, and ids whose totals do not match the text', () => {
     expect(tokenSpans('', [], small)).toEqual([]);
-    expect(() => tokenSpans('ab', small.encode('ac'), small)).toThrow(SpanMismatchError);
+    expect(() => tokenSpans('abc', small.encode('ab'), small)).toThrow(SpanMismatchError);
     expect(() => tokenSpans('abc', small.encode('ab'), small)).toThrow(/cover 2 of the text's 3 bytes/);
+    // as many bytes, not as many characters: é is two bytes and one UTF-16 unit
+    expect(() => tokenSpans('é', small.encode('ab'), small)).toThrow(/take 2 UTF-16 units, the text 1/);
+    expect(() => tokenSpans('a', [1 << 30], small)).toThrow(RangeError);
+  });
+
+  it('reads each token’s UTF-8 shape and walks split characters from shapes alone', () => {
+    // 😀 = f0 9f 98 80 cut after two bytes; 你 = e4 bd a0 cut after two bytes
+    const tokens = [Uint8Array.of(0xf0, 0x9f), Uint8Array.of(0x98, 0x80, 0x61), Uint8Array.of(0x61, 0xe4, 0xbd), Uint8Array.of(0xa0)];
+    const source = { tokenBytes: (id: number) => tokens[id], nVocab: tokens.length };
+    const shapes = tokenShapes(source);
+    const shape = (id: number) => (shapes.learn(id), [shapes.chars[id], shapes.units[id], shapes.flags[id]]);
+    expect(shape(0)).toEqual([1, 2, ENDS_INSIDE | LAST_ASTRAL]);
+    expect(shape(1)).toEqual([1, 1, STARTS_INSIDE]);
+    expect(shape(2)).toEqual([2, 2, ENDS_INSIDE]);
+    expect(shape(3)).toEqual([0, 0, STARTS_INSIDE]);
+    const spans = tokenSpans('😀aa你', [0, 1, 2, 3], source);
+    expect(spans.map((s) => [s.start, s.end, s.partial, s.group])).toEqual([
+      [0, 2, true, 0],
+      [0, 3, true, 0],
+      [3, 5, true, 2],
+      [4, 5, true, 2],
+    ]);
+    expect(spans.map((s) => [s.byteStart, s.byteEnd])).toEqual([[0, 2], [2, 5], [5, 8], [8, 9]]);
+  });
+
+  it('learns each token’s shape once and keeps it per tokenizer', () => {
+    const enc = tiktokenEncoding('o200k_base');
+    const text = '模型 👨‍👩‍👧 ok';
+    const first = tokenSpans(text, enc.encode(text), enc);
+    expect(tokenSpans(text, enc.encode(text), enc)).toEqual(first); // from the learnt shapes
+    const shapes = tokenShapes(enc);
+    expect(tokenShapes(enc)).toBe(shapes);
+    const ok = enc.encode(' ok')[0];
+    expect([shapes.bytes[ok], shapes.chars[ok], shapes.units[ok], shapes.flags[ok]]).toEqual([3, 3, 3, 0]);
   });
 });

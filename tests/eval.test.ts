@@ -45,15 +45,35 @@ describe('evaluate, on hand-computed examples', () => {
     expect(e.tokensPerEnglishWord).toBeNull();
   });
 
+  it('shares split characters among the tokens they touch, across tokens of several scripts', () => {
+    // 😀 (f0 9f 98 80) and 你 (e4 bd a0) each cut over two tokens, with an "a" on either side of the cut
+    const tokens = [Uint8Array.of(0xf0, 0x9f), Uint8Array.of(0x98, 0x80, 0x61), Uint8Array.of(0x61, 0xe4, 0xbd), Uint8Array.of(0xa0)];
+    const e = evaluate('😀aa你', [0, 1, 2, 3], { tokenBytes: (id: number) => tokens[id], nVocab: 4 });
+    expect(e).toMatchObject({ tokens: 4, bytes: 9, characters: 4, hanCharacters: 1, partialShare: 1 });
+    expect(e.scriptTokens.other).toBeCloseTo(1 + 2 / 3, 12);
+    expect(e.scriptTokens.latin).toBeCloseTo(2 / 3, 12);
+    expect(e.scriptTokens.han).toBeCloseTo(2 / 3 + 1, 12);
+    expect(e.scriptCharacters).toEqual({ han: 1, latin: 2, digits: 0, whitespace: 0, punctuation: 0, other: 1 });
+  });
+
+  it('counts U+FFFD as other, typed or made from a lone surrogate', () => {
+    for (const text of ['\ufffd', '\udc00']) expect(evaluate(text, [7], fake(TABLE)).scriptCharacters.other).toBe(1);
+  });
+
   it('sees a lone surrogate as the three bytes of U+FFFD, one character of another script', () => {
     const e = evaluate('\ud800', [7], fake(TABLE));
     expect(e).toMatchObject({ tokens: 1, bytes: 3, characters: 1, partialShare: 0, tokensPerHan: null });
     expect(e.scriptTokens.other).toBe(1);
   });
 
-  it('refuses ids whose bytes are not the text', () => {
+  it('refuses ids whose totals are not the text’s', () => {
     expect(() => evaluate('你好', [0], fake(TABLE))).toThrow(/cover 3 of the text's 6 bytes/);
-    expect(() => evaluate('hi', [0], fake(TABLE))).toThrow(/run past/);
+    expect(() => evaluate('hi', [0], fake(TABLE))).toThrow(/cover 3 of the text's 2 bytes/);
+    // as many bytes, not as many characters: 你 is one UTF-16 unit, "hi!" three
+    expect(() => evaluate('hi!', [0], fake(TABLE))).toThrow(/take 1 UTF-16 units, the text 3/);
+    expect(() => evaluate('hi', [9], fake(TABLE))).toThrow(RangeError); // no token has id 9
+    // the failures left no counts behind: id 0 is new again
+    expect(evaluate('你', [0], fake(TABLE)).vocabularyUtilisation).toBe(0.1);
   });
 
   it('computes Rényi efficiency of order 2.5', () => {

@@ -8,10 +8,11 @@
  * overlap (each covers the whole split character); the spans of ungrouped tokens and the union of each
  * group's spans tile the text.
  *
- * The text is compared as UTF-8 with lone surrogates as EF BF BD (U+FFFD), which is how the encoder sees it;
- * a lone surrogate is one UTF-16 unit for three bytes.
+ * Spans come from the tokens' shapes (token-shapes.ts), so the ids must be the encoder's for this very text:
+ * only their totals are checked against it. The text's UTF-8 has lone surrogates as EF BF BD (U+FFFD), which
+ * is how the encoder sees them: a lone surrogate is one UTF-16 unit for three bytes.
  */
-import type { TokenBytesSource } from './tokenizer.js';
+import { ENDS_INSIDE, LAST_ASTRAL, STARTS_INSIDE, tokenShapes, totalsMismatch, type TokenSource } from './token-shapes.js';
 
 export interface TokenSpan {
   /** Position of the token in `ids`. */
@@ -36,10 +37,6 @@ export class SpanMismatchError extends Error {
   override name = 'SpanMismatchError';
 }
 
-function mismatch(index: number, id: number, byte: number): SpanMismatchError {
-  return new SpanMismatchError(`token ${index} (id ${id}) does not match the text at byte ${byte}`);
-}
-
 function hexOf(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += (i ? ' ' : '') + bytes[i].toString(16).padStart(2, '0');
@@ -59,33 +56,12 @@ export interface SpanArrays {
 }
 
 /**
- * The spans of `ids` over `text` as typed arrays. Throws SpanMismatchError when the tokens' bytes are not the
- * text's bytes, naming the first byte that differs.
+ * The spans of `ids` over `text` as typed arrays, from the tokens' shapes alone: `ids` must be the encoding of
+ * `text`. Throws SpanMismatchError when their bytes or UTF-16 units do not add up to the text's.
  */
-export function spanArrays(text: string, ids: ArrayLike<number>, source: TokenBytesSource): SpanArrays {
-  const expected = new TextEncoder().encode(text); // lone surrogates -> EF BF BD, as the encoder sees them
-  // utf16At[b] = UTF-16 index of the character containing byte b; charStart[b] = 1 where a character starts.
-  const utf16At = new Uint32Array(expected.length + 1);
-  const charStart = new Uint8Array(expected.length + 1);
-  let b = 0;
-  for (let u = 0; u < text.length; ) {
-    const c = text.charCodeAt(u);
-    let units = 1;
-    let nBytes: number;
-    if (c < 0x80) nBytes = 1;
-    else if (c < 0x800) nBytes = 2;
-    else if (c >= 0xd800 && c <= 0xdbff && u + 1 < text.length && (text.charCodeAt(u + 1) & 0xfc00) === 0xdc00) {
-      nBytes = 4;
-      units = 2;
-    } else nBytes = 3; // BMP, or a lone surrogate (U+FFFD)
-    charStart[b] = 1;
-    for (let k = 0; k < nBytes; k++) utf16At[b + k] = u;
-    b += nBytes;
-    u += units;
-  }
-  utf16At[b] = text.length;
-  charStart[b] = 1;
-
+export function spanArrays(text: string, ids: ArrayLike<number>, source: TokenSource): SpanArrays {
+  const shapes = tokenShapes(source);
+  const { bytes, units, chars, flags } = shapes;
   const n = ids.length;
   // Locals, not fields of the result, inside the loop: V8 keeps them in registers.
   const byteStart = new Uint32Array(n);
@@ -94,40 +70,37 @@ export function spanArrays(text: string, ids: ArrayLike<number>, source: TokenBy
   const end = new Uint32Array(n);
   const partial = new Uint8Array(n);
   const group = new Int32Array(n).fill(-1);
-  const spans: SpanArrays = { byteStart, byteEnd, start, end, partial, group };
-  let at = 0;
+  let at = 0; // byte offset of the token
+  let u = 0; // UTF-16 units of the characters that started before it
+  let charStart = 0; // UTF-16 index of the last character that started before it
   for (let i = 0; i < n; i++) {
-    const bytes = source.tokenBytes(ids[i]);
-    const len = bytes.length;
-    if (at + len > expected.length) throw mismatch(i, ids[i], Math.max(at, expected.length));
-    for (let k = 0; k < len; k++) if (bytes[k] !== expected[at + k]) throw mismatch(i, ids[i], at + k);
-    const last = at + len;
-    const startsInside = charStart[at] === 0;
-    // The end of the character holding the token's last byte.
-    let e = last;
-    while (charStart[e] === 0) e++;
+    const id = ids[i];
+    let len = bytes[id];
+    if (!(len > 0)) len = shapes.learn(id);
+    const f = flags[id];
+    const startsInside = (f & STARTS_INSIDE) !== 0;
     byteStart[i] = at;
-    byteEnd[i] = last;
-    start[i] = utf16At[at];
-    end[i] = utf16At[e];
-    partial[i] = startsInside || e !== last ? 1 : 0;
-    if (startsInside) {
+    byteEnd[i] = at += len;
+    start[i] = startsInside ? charStart : u;
+    u += units[id];
+    if (chars[id] > 0) charStart = u - (f & LAST_ASTRAL ? 2 : 1);
+    end[i] = u; // the end of the character holding the last byte, whole or not
+    partial[i] = startsInside || (f & ENDS_INSIDE) !== 0 ? 1 : 0;
+    if (startsInside && i > 0) {
       if (group[i - 1] < 0) group[i - 1] = i - 1;
       group[i] = group[i - 1];
     }
-    at = last;
   }
-  if (at !== expected.length) {
-    throw new SpanMismatchError(`the tokens cover ${at} of the text's ${expected.length} bytes`);
-  }
-  return spans;
+  const mismatch = totalsMismatch(text, at, u);
+  if (mismatch !== undefined) throw new SpanMismatchError(mismatch);
+  return { byteStart, byteEnd, start, end, partial, group };
 }
 
 /**
  * The spans of `ids` over `text` (ids as the encoder gave them for this text), one object per token. Throws
- * SpanMismatchError when the tokens' bytes are not the text's bytes, naming the first byte that differs.
+ * SpanMismatchError as spanArrays does.
  */
-export function tokenSpans(text: string, ids: ArrayLike<number>, source: TokenBytesSource): TokenSpan[] {
+export function tokenSpans(text: string, ids: ArrayLike<number>, source: TokenSource): TokenSpan[] {
   const a = spanArrays(text, ids, source);
   const spans: TokenSpan[] = [];
   for (let i = 0; i < ids.length; i++) {

@@ -1,10 +1,9 @@
-import { SCRIPTS, scriptOf, type Script } from './scripts.js';
+import { ENDS_INSIDE, STARTS_INSIDE, tokenShapes, totalsMismatch, type TokenSource } from '../bpe/token-shapes.js';
+import { SCRIPTS, type Script } from './scripts.js';
+import { ByteShares, MIXED, SPLIT, tokenScripts, UNKNOWN } from './token-scripts.js';
 
 /** What evaluation needs of a tokenizer: each id's bytes and the size of its id space. */
-export interface EvaluatedTokenizer {
-  tokenBytes(id: number): Uint8Array;
-  nVocab: number;
-}
+export type EvaluatedTokenizer = TokenSource;
 
 /**
  * How a tokenizer fits a text. Every metric is defined here and only here:
@@ -36,27 +35,48 @@ export interface Evaluation {
 }
 
 export const RENYI_ALPHA = 2.5;
-const OTHER = SCRIPTS.indexOf('other');
 
-/** Evaluates `ids`, the encoding of `text` by `tokenizer` (their bytes must be the text's UTF-8). */
+/**
+ * Evaluates `ids`, the encoding of `text` by `tokenizer`, from the tokens' shapes and scripts: a few table reads
+ * per token, and each distinct whole token's scripts once. The ids must be the encoder's for this text; only
+ * their total bytes and UTF-16 units are checked against it.
+ */
 export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: EvaluatedTokenizer): Evaluation {
-  const { scriptOfByte, charStart, scriptCharacters, characters } = classifyBytes(text);
-  const bytes = scriptOfByte.length;
+  const shapes = tokenShapes(tokenizer);
+  const { bytes: length, chars, units, flags } = shapes;
+  if (counts.length < tokenizer.nVocab) counts = new Uint32Array(tokenizer.nVocab);
   const scriptTokens = new Float64Array(SCRIPTS.length);
-  const perScript = new Float64Array(SCRIPTS.length);
+  const scriptCharacters = new Float64Array(SCRIPTS.length);
+  const split = new ByteShares(scriptTokens, scriptCharacters);
+  const distinct: number[] = [];
+  let bytes = 0;
+  let u = 0;
+  let characters = 0;
   let partial = 0;
-  let at = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
-    const end = at + tokenizer.tokenBytes(id).length;
-    if (end > bytes) throw new RangeError(`the tokens' bytes run past the text's ${bytes} bytes at token ${i}`);
-    if (!charStart[at] || !charStart[end]) partial++;
-    addShares(scriptTokens, scriptOfByte, at, end, perScript);
-    at = end;
+  let used: number[];
+  try {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      let len = length[id];
+      if (!(len > 0)) len = shapes.learn(id);
+      bytes += len;
+      u += units[id];
+      characters += chars[id];
+      if (counts[id]++ === 0) distinct.push(id);
+      // A split character's script is known only from the tokens around it: these go byte by byte, in order.
+      if (flags[id] & (STARTS_INSIDE | ENDS_INSIDE)) {
+        partial++;
+        split.add(tokenizer.tokenBytes(id), 1);
+      }
+    }
+    const mismatch = totalsMismatch(text, bytes, u);
+    if (mismatch !== undefined) throw new RangeError(mismatch);
+    addWholeTokens(distinct, tokenizer, scriptTokens, scriptCharacters);
+    used = distinct.map((id) => counts[id]);
+  } finally {
+    for (const id of distinct) counts[id] = 0;
   }
-  if (at !== bytes) throw new RangeError(`the tokens cover ${at} of the text's ${bytes} bytes`);
   const tokens = ids.length;
-  const used = idCounts(ids, tokenizer.nVocab);
   const englishWords = countEnglishWords(text);
   const han = scriptCharacters[0];
   return {
@@ -78,30 +98,29 @@ export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: Evalua
 }
 
 /** Scratch counts by id, grown as needed and left all zero after each use (evaluate is synchronous). */
-let scratch = new Uint32Array(0);
+let counts = new Uint32Array(0);
 
-/** How often each distinct id occurs in `ids` (in order of first occurrence). */
-function idCounts(ids: ArrayLike<number>, nVocab: number): number[] {
-  if (scratch.length < nVocab) scratch = new Uint32Array(nVocab);
-  const distinct: number[] = [];
-  for (let i = 0; i < ids.length; i++) if (scratch[ids[i]]++ === 0) distinct.push(ids[i]);
-  const counts = distinct.map((id) => scratch[id]);
-  for (const id of distinct) scratch[id] = 0;
-  return counts;
-}
-
-/** Adds one token's shares of bytes[at, end) to `scriptTokens` (most tokens are of one script: no division). */
-function addShares(scriptTokens: Float64Array, scriptOfByte: Uint8Array, at: number, end: number, perScript: Float64Array): void {
-  const first = scriptOfByte[at];
-  let b = at + 1;
-  while (b < end && scriptOfByte[b] === first) b++;
-  if (b === end) {
-    scriptTokens[first] += 1;
-    return;
+/** Adds the shares and characters of each distinct whole token (of `distinct`), times its count. */
+function addWholeTokens(distinct: readonly number[], tokenizer: EvaluatedTokenizer, scriptTokens: Float64Array, scriptCharacters: Float64Array): void {
+  const { chars } = tokenShapes(tokenizer);
+  const scripts = tokenScripts(tokenizer);
+  const { script, row } = scripts;
+  for (const id of distinct) {
+    const n = counts[id];
+    let s = script[id];
+    if (s === UNKNOWN) s = scripts.learn(id);
+    if (s === SPLIT) continue; // counted in order, with its neighbours
+    if (s !== MIXED) {
+      scriptTokens[s] += n;
+      scriptCharacters[s] += n * chars[id];
+      continue;
+    }
+    const { shares, characters } = scripts;
+    for (let k = 0, at = row[id] * SCRIPTS.length; k < SCRIPTS.length; k++, at++) {
+      scriptTokens[k] += n * shares[at];
+      scriptCharacters[k] += n * characters[at];
+    }
   }
-  perScript.fill(0);
-  for (b = at; b < end; b++) perScript[scriptOfByte[b]]++;
-  for (let s = 0; s < SCRIPTS.length; s++) scriptTokens[s] += perScript[s] / (end - at);
 }
 
 const isAsciiLetter = (c: number) => ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
@@ -159,48 +178,6 @@ export function languageTaxOfPairs(lines: readonly string[], count: (text: strin
   const chineseTokens = count(zh.join('\n'));
   const englishTokens = count(en.join('\n'));
   return { pairs: lines.length, chineseTokens, englishTokens, tax: languageTax(chineseTokens, englishTokens) };
-}
-
-/** The script of every UTF-8 byte of `text` (lone surrogates are EF BF BD, as encoders see them). */
-function classifyBytes(text: string) {
-  const scriptOfByte = new Uint8Array(utf8Length(text));
-  const charStart = new Uint8Array(scriptOfByte.length + 1);
-  const scriptCharacters = new Float64Array(SCRIPTS.length);
-  let b = 0;
-  let characters = 0;
-  for (let u = 0; u < text.length; u++) {
-    let cp = text.charCodeAt(u);
-    let size = 3;
-    let script = OTHER;
-    if (cp < 0x80) size = 1;
-    else if (cp < 0x800) size = 2;
-    else if (cp >= 0xd800 && cp <= 0xdbff && (text.charCodeAt(u + 1) & 0xfc00) === 0xdc00) {
-      cp = 0x10000 + ((cp - 0xd800) << 10) + (text.charCodeAt(++u) - 0xdc00);
-      size = 4;
-    }
-    if (cp < 0xd800 || cp > 0xdfff) script = scriptOf(cp); // a lone surrogate stays OTHER
-    charStart[b] = 1;
-    // A loop, not fill(): a call per character would cost more than the bytes it writes.
-    for (const e = b + size; b < e; b++) scriptOfByte[b] = script;
-    scriptCharacters[script]++;
-    characters++;
-  }
-  charStart[b] = 1;
-  return { scriptOfByte, charStart, scriptCharacters, characters };
-}
-
-function utf8Length(text: string): number {
-  let n = 0;
-  for (let u = 0; u < text.length; u++) {
-    const c = text.charCodeAt(u);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(u + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      u++;
-    } else n += 3;
-  }
-  return n;
 }
 
 function byScript(values: Float64Array): Record<Script, number> {

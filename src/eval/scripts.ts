@@ -17,7 +17,8 @@ const astral = new Map<number, number>();
 /**
  * The script class of a code point, as an index into SCRIPTS: Han (Script=Han), Latin (Script=Latin letters),
  * digits (Nd, any script), whitespace (Unicode White_Space), punctuation (P and S, emoji excepted), other
- * (kana, Hangul, Cyrillic, emoji, marks, ...). metrics.ts puts lone surrogates under other too.
+ * (kana, Hangul, Cyrillic, emoji, marks, ...), and U+FFFD: the replacement character stands for text that was
+ * not valid (encoders see a lone surrogate as U+FFFD), not for a symbol.
  */
 export function scriptOf(cp: number): number {
   if (cp < 0x10000) {
@@ -30,6 +31,7 @@ export function scriptOf(cp: number): number {
 }
 
 function classify(cp: number): number {
+  if (cp === 0xfffd) return 5;
   const ch = String.fromCodePoint(cp);
   if (HAN.test(ch)) return 0;
   if (LATIN.test(ch)) return 1;

@@ -162,39 +162,45 @@ function recordHead(tokenizer: Tokenizer): Array<Uint8Array | undefined> {
 }
 
 const END = piece(',"end":');
-const WHOLE = piece(',"partial":false,"group":null}');
-const PARTIAL_NULL = piece(',"partial":true,"group":null}');
+const PARTIAL_ALONE = piece(',"partial":true}');
 const PARTIAL = piece(',"partial":true,"group":');
 const CLOSE = '}'.charCodeAt(0);
-/** The most a record takes after its head: two offsets, END, the longest tail, a group and CLOSE. */
-const RECORD_REST = 2 * 10 + pieceRoom(END) + pieceRoom(PARTIAL_NULL) + 10 + 1;
-const OPEN_ARRAY = ascii('[');
-const CLOSE_ARRAY = ascii(']');
+/** The most a record takes after its head: two offsets, END, the longer partial tail with a group, CLOSE. */
+const RECORD_REST = 2 * 10 + pieceRoom(END) + Math.max(pieceRoom(PARTIAL) + 10 + 1, pieceRoom(PARTIAL_ALONE));
 
-/** The tokens array of the JSON answer: {"id", "bytes", "start", "end", "partial", "group"} per token. */
+/**
+ * The tokens array of the JSON answer: {"id", "bytes", "start", "end"} per token, and "partial" and "group" on
+ * the few that hold part of a character (spelling out false and null on the others made answers a third larger).
+ */
 function writeTokens(out: JsonBytes, ids: readonly number[], spans: SpanArrays, tokenizer: Tokenizer): void {
   const heads = recordHead(tokenizer);
   const { start, end, partial, group } = spans;
-  out.raw(OPEN_ARRAY);
-  // One record at a time straight into the buffer: set() for the cached head, words for the fixed pieces.
+  const first = out.n;
+  // One record at a time straight into the buffer, each starting with a comma: set() for the cached head (a
+  // call costs less than copying its 40 bytes one by one, or as words), words for the fixed pieces.
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    let head = heads[id] ?? (heads[id] = ascii(`,{"id":${id},"bytes":"${Buffer.from(tokenizer.tokenBytes(id)).toString('hex')}","start":`));
-    if (i === 0) head = head.subarray(1); // no comma before the first record
+    const head = heads[id] ?? (heads[id] = ascii(`,{"id":${id},"bytes":"${Buffer.from(tokenizer.tokenBytes(id)).toString('hex')}","start":`));
     const buf = out.room(head.length + RECORD_REST);
-    let n = out.n;
-    buf.set(head, n);
-    n = writeUint(buf, n + head.length, start[i]);
+    buf.set(head, out.n);
+    let n = writeUint(buf, out.n + head.length, start[i]);
     n = writeUint(buf, out.put(n, END), end[i]);
-    n = out.put(n, group[i] >= 0 ? PARTIAL : partial[i] ? PARTIAL_NULL : WHOLE);
-    if (group[i] >= 0) {
-      n = writeUint(buf, n, group[i]);
+    if (partial[i] === 0) buf[n++] = CLOSE;
+    else if (group[i] < 0) n = out.put(n, PARTIAL_ALONE);
+    else {
+      n = writeUint(buf, out.put(n, PARTIAL), group[i]);
       buf[n++] = CLOSE;
     }
     out.n = n;
   }
+  // The first record's comma opens the array.
+  if (out.n === first) out.raw(OPEN_ARRAY);
+  else out.room(0)[first] = OPEN_ARRAY[0];
   out.raw(CLOSE_ARRAY);
 }
+
+const OPEN_ARRAY = ascii('[');
+const CLOSE_ARRAY = ascii(']');
 
 /** A number the JSON can carry: NaN and infinities (an empty text's ratios) become null. */
 export function finite(x: number | null): number | null {
