@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
 import { WorkerPool, type TaskError } from '../src/jobs/worker-pool.js';
 import { createApp } from '../src/server/app.js';
-import { finite, MAX_TEXT_BYTES, tokenize, tokenizeThreads, type TokenizeTask } from '../src/server/tokenize.js';
+import { answerSlotsInUse, finite, MAX_TEXT_BYTES, tokenize, tokenizeThreads, type TokenizeTask } from '../src/server/tokenize.js';
 import { saveUserVocabulary } from '../src/store/user-vocabularies.js';
 import { useFreshDataDir } from './shared.js';
 
@@ -93,6 +93,19 @@ describe('POST /api/tokenize in tokenize threads', () => {
     expect(big.body).toMatchObject({ bytes: MAX_TEXT_BYTES + 1, limit: MAX_TEXT_BYTES });
   });
 
+  it('answers 499 and does no work for a client that went away before a thread took its text', async () => {
+    process.env.TOKENLAB_TOKENIZE_THREADS = '2';
+    const gone = new AbortController();
+    gone.abort();
+    const res = await app.request('/api/tokenize', {
+      method: 'POST',
+      body: JSON.stringify({ text: 'hello', tokenizer: 'cl100k_base' }),
+      signal: gone.signal,
+    });
+    expect(res.status).toBe(499);
+    expect(answerSlotsInUse()).toBe(0);
+  });
+
   it('finds user vocabularies in the data directory the server uses now, not the one a thread started with', async () => {
     process.env.TOKENLAB_TOKENIZE_THREADS = '2';
     expect((await post('low', 'cl100k_base')).status).toBe(200); // the threads start here
@@ -127,6 +140,28 @@ describe('WorkerPool', () => {
     await expect(held).rejects.toThrow(/the tokenize-worker thread stopped/);
     const again = await pool.run(task('hello world'));
     expect(JSON.parse(Buffer.from(again).toString()).count).toBe(2);
+    await pool.close();
+  });
+
+  it('runs tasks in order of arrival and drops a waiting task whose caller gave up', async () => {
+    const pool = new WorkerPool<TokenizeTask, ArrayBuffer>('tokenize-worker', poolFrom, 1, revive);
+    const count = async (p: Promise<ArrayBuffer>) => JSON.parse(Buffer.from(await p).toString()).count as number;
+    const done: number[] = [];
+    const slow = pool.run(task('深度学习 '.repeat(20_000))).then(() => done.push(0));
+    const gaveUp = new AbortController();
+    const tasks = [1, 2, 3, 4, 5, 6].map((k) => pool.run(task('word '.repeat(k)), k === 5 ? gaveUp.signal : undefined));
+    const settled = tasks.map((t, k) => t.then(() => done.push(k + 1), () => done.push(-(k + 1))));
+    expect(pool.waiting).toBe(3); // the thread holds four: the slow one and the next three
+    gaveUp.abort(new Error('the client went away'));
+    expect(pool.waiting).toBe(2);
+    await expect(tasks[4]).rejects.toThrow('the client went away');
+    await Promise.all([slow, ...settled]);
+    expect(done).toEqual([-5, 0, 1, 2, 3, 4, 6]); // dropped at once; the rest in order
+    expect(await count(tasks[5])).toBe(7); // "word", five " word" and the last " "
+    const before = new AbortController();
+    before.abort(new Error('gone before it came'));
+    await expect(pool.run(task('x'), before.signal)).rejects.toThrow('gone before it came');
+    expect(pool.waiting).toBe(0);
     await pool.close();
   });
 

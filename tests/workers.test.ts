@@ -29,6 +29,14 @@ describe.skipIf(!LINUX)('thread priorities (Linux)', () => {
     await worker.terminate();
   });
 
+  it('gives background workers a small young generation and request threads a larger one', async () => {
+    const background = startWorker('count-worker', from, { pattern: 'gpt2', options: {} });
+    const requests = startWorker('count-worker', from, { pattern: 'gpt2', options: {} }, false);
+    expect(background.resourceLimits?.maxYoungGenerationSizeMb).toBe(6);
+    expect(requests.resourceLimits?.maxYoungGenerationSizeMb).toBe(32);
+    await Promise.all([background.terminate(), requests.terminate()]);
+  });
+
   it('runs the threads that answer requests at normal priority', async () => {
     const pool = new WorkerPool<{ text: string; tokenizer: string; data: string }, ArrayBuffer>(
       'tokenize-worker',

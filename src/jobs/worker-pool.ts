@@ -1,9 +1,11 @@
 /**
  * A few long-lived worker threads that answer short tasks (a request's worth of CPU), so the server's event
- * loop only reads requests and writes answers while the work runs on every core. Each task goes to the worker
- * with the fewest tasks in hand. A task's error comes back with its name, message and own fields (so a
- * refusal keeps its status); a worker that crashes fails the tasks it held and is replaced on the next task.
- * Workers are unref'd: an idle pool never keeps the process alive.
+ * loop only reads requests and writes answers while the work runs on every core. Tasks wait in one queue, in
+ * order, and each thread holds at most IN_HAND of them: the next is always at hand, and a task whose caller
+ * gave up (its signal aborted: the client went away) leaves the queue without costing a thread anything.
+ * A task's error comes back with its name, message and own fields (so a refusal keeps its status); a thread
+ * that crashes fails the tasks it held and is replaced. Threads are unref'd: an idle pool never keeps the
+ * process alive.
  */
 import { parentPort, type Worker, type TransferListItem } from 'node:worker_threads';
 import { startWorker } from './workers.js';
@@ -21,13 +23,25 @@ interface Reply<R> {
   error?: TaskError;
 }
 
+interface Waiting<T, R> {
+  task: T;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
 interface Slot<R> {
   worker: Worker;
   pending: Map<number, { resolve: (r: R) => void; reject: (e: unknown) => void }>;
 }
 
+/** Tasks a thread holds at once: the one it works on and the next, so it never waits for the event loop. */
+const IN_HAND = 4;
+
 export class WorkerPool<T, R> {
   private readonly slots: Array<Slot<R> | undefined>;
+  private readonly queue: Array<Waiting<T, R>> = [];
   private nextId = 0;
 
   /**
@@ -43,19 +57,52 @@ export class WorkerPool<T, R> {
     this.slots = new Array<Slot<R> | undefined>(size).fill(undefined);
   }
 
-  /** Runs `task` on the least busy worker. */
-  run(task: T): Promise<R> {
-    const slot = this.leastBusy();
-    const id = this.nextId++;
+  /**
+   * Runs `task` when a thread is free, in order of arrival. If `signal` aborts before a thread takes the
+   * task, the task is dropped and the promise rejects with the signal's reason.
+   */
+  run(task: T, signal?: AbortSignal): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, task });
+      if (signal?.aborted) return reject(signal.reason);
+      const waiting: Waiting<T, R> = { task, resolve, reject, signal };
+      if (signal !== undefined) {
+        waiting.onAbort = () => this.drop(waiting);
+        signal.addEventListener('abort', waiting.onAbort, { once: true });
+      }
+      this.queue.push(waiting);
+      this.dispatch();
     });
   }
 
-  /** Stops every worker; their tasks fail. */
+  /** Tasks waiting for a thread. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Stops every thread; their tasks and the waiting ones fail. */
   async close(): Promise<void> {
+    for (const w of this.queue.splice(0)) w.reject(new Error(`the ${this.name} pool closed`));
     await Promise.all(this.slots.map((s) => s?.worker.terminate()));
+  }
+
+  private drop(waiting: Waiting<T, R>): void {
+    const at = this.queue.indexOf(waiting); // dispatch removes the listener; close() empties the queue
+    if (at < 0) return;
+    this.queue.splice(at, 1);
+    waiting.reject(waiting.signal!.reason);
+  }
+
+  /** Hands waiting tasks to the threads with the fewest in hand, up to IN_HAND each. */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const slot = this.leastBusy();
+      if (slot.pending.size >= IN_HAND) return;
+      const { task, resolve, reject, signal, onAbort } = this.queue.shift()!;
+      if (onAbort !== undefined) signal!.removeEventListener('abort', onAbort);
+      const id = this.nextId++;
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, task });
+    }
   }
 
   private leastBusy(): Slot<R> {
@@ -79,11 +126,14 @@ export class WorkerPool<T, R> {
       slot.pending.delete(m.id);
       if (m.error === undefined) p.resolve(m.value as R);
       else p.reject(this.revive(m.error));
+      this.dispatch();
     });
     const fail = (why: string) => {
-      if (this.slots[i] === slot) this.slots[i] = undefined; // the next task starts a new worker
+      if (this.slots[i] !== slot) return;
+      this.slots[i] = undefined; // waiting tasks go to a new thread
       for (const p of slot.pending.values()) p.reject(new Error(`the ${this.name} thread ${why}`));
       slot.pending.clear();
+      this.dispatch();
     };
     worker.on('error', (e) => fail(`failed: ${e.message}`));
     worker.on('exit', (code) => fail(`stopped (exit code ${code})`));

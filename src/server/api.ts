@@ -29,6 +29,8 @@ async function jsonOrError(c: Context, answer: () => Promise<unknown>): Promise<
     return value instanceof JsonAnswer ? sendAnswer(c, value) : c.json(value);
   } catch (e) {
     if (e instanceof RequestError) return c.json({ error: e.message, ...e.details }, e.status);
+    // The client went away and its work was dropped: nobody reads this (499, "client closed request").
+    if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
     throw e;
   }
 }
@@ -57,7 +59,7 @@ export function apiRoutes(): Hono {
     jsonOrError(c, async () => {
       const { text, tokenizer } = await readTextRequest(c, '{"text": "...", "tokenizer": "cl100k_base"}');
       if (typeof tokenizer !== 'string') throw new RequestError(400, '"tokenizer" must be a string (GET /api/tokenizers lists them)');
-      return tokenizeAnswer(text, tokenizer);
+      return tokenizeAnswer(text, tokenizer, c.req.raw.signal);
     }),
   );
 

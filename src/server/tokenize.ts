@@ -275,8 +275,11 @@ export function answerSlotsInUse(): number {
   return slots === undefined ? 0 : slots.count - slots.available;
 }
 
-/** The JSON answer of POST /api/tokenize for `text` with tokenizer `name`, made in a tokenize thread if there are any. */
-export async function tokenizeAnswer(text: string, name: string): Promise<JsonAnswer> {
+/**
+ * The JSON answer of POST /api/tokenize for `text` with tokenizer `name`, made in a tokenize thread if there
+ * are any. If `signal` aborts (the client went away) before a thread takes the work, it is not done.
+ */
+export async function tokenizeAnswer(text: string, name: string, signal?: AbortSignal): Promise<JsonAnswer> {
   const threads = tokenizeThreads();
   if (threads === 0) return tokenizedJson(text, name);
   pool ??= new WorkerPool<TokenizeTask, TokenizeReply>('tokenize-worker', import.meta.url, threads, revive);
@@ -286,7 +289,7 @@ export async function tokenizeAnswer(text: string, name: string): Promise<JsonAn
   let handedOver = false;
   try {
     const into = slot === undefined ? undefined : answers.bytes(slot);
-    const reply = await pool.run({ text, tokenizer: name, data: dataDir(), into });
+    const reply = await pool.run({ text, tokenizer: name, data: dataDir(), into }, signal);
     if (typeof reply !== 'number') return new JsonAnswer(new Uint8Array(reply));
     handedOver = true;
     return new JsonAnswer(answers.bytes(slot!, reply), () => answers.give(slot!));
