@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { afterAll, describe, expect, it } from 'vitest';
+import { utf8Encode, utf8Length } from '../src/bpe/bytes.js';
 import { Encoder } from '../src/bpe/encoder.js';
+import { tokenSpans } from '../src/bpe/spans.js';
+import { evaluate } from '../src/eval/metrics.js';
 import { PATTERN_NAMES, pieceEnds, splitPieces, type PatternName } from '../src/bpe/patterns.js';
 import { Tokenizer } from '../src/bpe/tokenizer.js';
 import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
@@ -103,6 +106,34 @@ describe.each(TOKENIZER_NAMES)('%s on arbitrary strings', (name) => {
         expect(t.decode(t.encode(x, { allowedSpecial: 'all' }))).toBe(asUtf8Sees(x));
       }),
       runs(250),
+    );
+  });
+
+  it.each(TEXTS)('spans tile the text and the statistics add up, from the tokens’ shapes: %s', async (_label, texts) => {
+    const t = await loadTokenizer(name);
+    fc.assert(
+      fc.property(texts, (x) => {
+        const ids = t.encodeOrdinary(x);
+        const bytes = utf8Encode(x);
+        expect(utf8Length(x)).toBe(bytes.length);
+        const spans = tokenSpans(x, ids, t);
+        let at = 0;
+        for (const s of spans) {
+          expect(s.byteStart).toBe(at);
+          at = s.byteEnd;
+          // A whole token is its characters' bytes; a split one lies within the characters its span covers.
+          if (!s.partial) expect(utf8Encode(x.slice(s.start, s.end))).toEqual(bytes.subarray(s.byteStart, s.byteEnd));
+          else expect([utf8Length(x.slice(0, s.start)) <= s.byteStart, utf8Length(x.slice(0, s.end)) >= s.byteEnd]).toEqual([true, true]);
+        }
+        expect(at).toBe(bytes.length);
+        const e = evaluate(x, ids, t);
+        expect([e.tokens, e.bytes, e.characters]).toEqual([ids.length, bytes.length, [...x].length]);
+        const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+        expect(sum(e.scriptTokens)).toBeCloseTo(ids.length, 9);
+        expect(sum(e.scriptCharacters)).toBe(e.characters);
+        expect(Math.round(e.partialShare * ids.length)).toBe(spans.filter((s) => s.partial).length);
+      }),
+      runs(150),
     );
   });
 
