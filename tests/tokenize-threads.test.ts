@@ -106,6 +106,19 @@ describe('POST /api/tokenize in tokenize threads', () => {
     expect(answerSlotsInUse()).toBe(0);
   });
 
+  it('holds answer slots only for answers a thread is making or the server is sending, not for waiting requests', async () => {
+    process.env.TOKENLAB_TOKENIZE_THREADS = '2';
+    let most = 0;
+    const watch = setInterval(() => (most = Math.max(most, answerSlotsInUse())), 1);
+    const text = '深度学习 deep learning '.repeat(2_000);
+    const answers = await Promise.all(Array.from({ length: 40 }, () => post(text, 'cl100k_base')));
+    clearInterval(watch);
+    expect(answers.every((a) => a.status === 200 && a.body.count === answers[0].body.count)).toBe(true);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(2 * 4); // two threads with at most four tasks in hand each
+    expect(answerSlotsInUse()).toBe(0);
+  });
+
   it('finds user vocabularies in the data directory the server uses now, not the one a thread started with', async () => {
     process.env.TOKENLAB_TOKENIZE_THREADS = '2';
     expect((await post('low', 'cl100k_base')).status).toBe(200); // the threads start here

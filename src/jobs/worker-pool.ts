@@ -24,7 +24,7 @@ interface Reply<R> {
 }
 
 interface Waiting<T, R> {
-  task: T;
+  make: () => T;
   resolve: (r: R) => void;
   reject: (e: unknown) => void;
   signal?: AbortSignal;
@@ -62,9 +62,17 @@ export class WorkerPool<T, R> {
    * task, the task is dropped and the promise rejects with the signal's reason.
    */
   run(task: T, signal?: AbortSignal): Promise<R> {
+    return this.runMade(() => task, signal);
+  }
+
+  /**
+   * As run, with the task made by `make` when a thread takes it: what the task holds (a shared answer slot)
+   * is held for as short a time as can be, and not at all if the caller gives up first.
+   */
+  runMade(make: () => T, signal?: AbortSignal): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const waiting: Waiting<T, R> = { task, resolve, reject, signal };
+      const waiting: Waiting<T, R> = { make, resolve, reject, signal };
       if (signal !== undefined) {
         waiting.onAbort = () => this.drop(waiting);
         signal.addEventListener('abort', waiting.onAbort, { once: true });
@@ -97,11 +105,11 @@ export class WorkerPool<T, R> {
     while (this.queue.length > 0) {
       const slot = this.leastBusy();
       if (slot.pending.size >= IN_HAND) return;
-      const { task, resolve, reject, signal, onAbort } = this.queue.shift()!;
+      const { make, resolve, reject, signal, onAbort } = this.queue.shift()!;
       if (onAbort !== undefined) signal!.removeEventListener('abort', onAbort);
       const id = this.nextId++;
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, task });
+      slot.worker.postMessage({ id, task: make() });
     }
   }
 

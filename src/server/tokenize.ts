@@ -285,11 +285,16 @@ export async function tokenizeAnswer(text: string, name: string, signal?: AbortS
   pool ??= new WorkerPool<TokenizeTask, TokenizeReply>('tokenize-worker', import.meta.url, threads, revive);
   slots ??= new SharedSlots(64, 1 << 20);
   const answers = slots;
-  const slot = answers.take();
+  const data = dataDir();
+  let slot: number | undefined;
   let handedOver = false;
   try {
-    const into = slot === undefined ? undefined : answers.bytes(slot);
-    const reply = await pool.run({ text, tokenizer: name, data: dataDir(), into }, signal);
+    // The slot is taken when a thread takes the task: only answers being made or sent hold one, and the
+    // recently given back (warm in the cache) are taken first.
+    const reply = await pool.runMade(() => {
+      slot = answers.take();
+      return { text, tokenizer: name, data, into: slot === undefined ? undefined : answers.bytes(slot) };
+    }, signal);
     if (typeof reply !== 'number') return new JsonAnswer(new Uint8Array(reply));
     handedOver = true;
     return new JsonAnswer(answers.bytes(slot!, reply), () => answers.give(slot!));
