@@ -101,7 +101,12 @@ export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: Evalua
 let counts = new Uint32Array(0);
 
 /** Adds the shares and characters of each distinct whole token (of `distinct`), times its count. */
-function addWholeTokens(distinct: readonly number[], tokenizer: EvaluatedTokenizer, scriptTokens: Float64Array, scriptCharacters: Float64Array): void {
+function addWholeTokens(
+  distinct: readonly number[],
+  tokenizer: EvaluatedTokenizer,
+  scriptTokens: Float64Array,
+  scriptCharacters: Float64Array,
+): void {
   const { chars } = tokenShapes(tokenizer);
   const scripts = tokenScripts(tokenizer);
   const { script, row } = scripts;

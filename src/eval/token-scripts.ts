@@ -60,7 +60,10 @@ export class TokenScripts {
   readonly script: Uint8Array;
   /** A MIXED token's row in `shares` and `characters`. */
   readonly row: Int32Array;
-  /** Per row, the token's share of each script (summing to 1) and its characters of each script. */
+  /**
+   * Per row, the token's share of each script (summing to 1) and its characters of each script: 96 bytes per
+   * MIXED token learnt (" word" is whitespace and Latin), under 10 MB if every token of o200k_base were one.
+   */
   shares = new Float64Array(64 * N);
   characters = new Float64Array(64 * N);
   private rows = 0;
