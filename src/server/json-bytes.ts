@@ -58,6 +58,7 @@ export function writeUint(buf: Uint8Array, n: number, x: number): number {
  * end, so a large answer costs no fresh zeroed buffer, page faults and growth copies.
  */
 let scratch = new Uint8Array(1 << 16);
+const utf8 = new TextEncoder();
 
 export class JsonBytes {
   private buf = scratch;
@@ -93,7 +94,7 @@ export class JsonBytes {
   /** A string that already is JSON (JSON.stringify's output), as UTF-8. */
   json(s: string): this {
     const buf = this.room(3 * s.length);
-    this.n += new TextEncoder().encodeInto(s, buf.subarray(this.n)).written;
+    this.n += utf8.encodeInto(s, buf.subarray(this.n)).written;
     return this;
   }
 

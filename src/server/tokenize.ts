@@ -3,6 +3,7 @@
  * the request), encodes the text as ordinary text (special-token text is just text), and returns each token's
  * place in the text with the statistics of src/eval.
  */
+import { utf8Length } from '../bpe/bytes.js';
 import { Tokenizer } from '../bpe/tokenizer.js';
 import { spanArrays, tokenSpans, type SpanArrays, type TokenSpan } from '../bpe/spans.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
@@ -119,7 +120,7 @@ export interface Tokenized {
 
 /** Throws TextTooLargeError over the limit. */
 export function checkTextSize(text: string): void {
-  const bytes = Buffer.byteLength(text, 'utf8');
+  const bytes = utf8Length(text);
   if (bytes > MAX_TEXT_BYTES) throw new TextTooLargeError(bytes);
 }
 
@@ -165,6 +166,8 @@ const END = piece(',"end":');
 const PARTIAL_ALONE = piece(',"partial":true}');
 const PARTIAL = piece(',"partial":true,"group":');
 const CLOSE = '}'.charCodeAt(0);
+const OPEN_ARRAY = ascii('[');
+const CLOSE_ARRAY = ascii(']');
 /** The most a record takes after its head: two offsets, END, the longer partial tail with a group, CLOSE. */
 const RECORD_REST = 2 * 10 + pieceRoom(END) + Math.max(pieceRoom(PARTIAL) + 10 + 1, pieceRoom(PARTIAL_ALONE));
 
@@ -198,9 +201,6 @@ function writeTokens(out: JsonBytes, ids: readonly number[], spans: SpanArrays, 
   else out.room(0)[first] = OPEN_ARRAY[0];
   out.raw(CLOSE_ARRAY);
 }
-
-const OPEN_ARRAY = ascii('[');
-const CLOSE_ARRAY = ascii(']');
 
 /** A number the JSON can carry: NaN and infinities (an empty text's ratios) become null. */
 export function finite(x: number | null): number | null {
