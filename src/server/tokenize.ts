@@ -8,7 +8,7 @@ import { Tokenizer } from '../bpe/tokenizer.js';
 import { spanArrays, tokenSpans, type SpanArrays, type TokenSpan } from '../bpe/spans.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
 import { Encoder } from '../bpe/encoder.js';
-import { ascii, JsonBytes, piece, pieceRoom, writeUint } from './json-bytes.js';
+import { ascii, JsonBytes, piece, pieceRoom, UINT_ROOM } from './json-bytes.js';
 import { WorkerPool, type TaskError } from '../jobs/worker-pool.js';
 import { SharedSlots } from '../jobs/shared-slots.js';
 import { availableParallelism } from 'node:os';
@@ -169,7 +169,7 @@ const CLOSE = '}'.charCodeAt(0);
 const OPEN_ARRAY = ascii('[');
 const CLOSE_ARRAY = ascii(']');
 /** The most a record takes after its head: two offsets, END, the longer partial tail with a group, CLOSE. */
-const RECORD_REST = 2 * 10 + pieceRoom(END) + Math.max(pieceRoom(PARTIAL) + 10 + 1, pieceRoom(PARTIAL_ALONE));
+const RECORD_REST = 2 * UINT_ROOM + pieceRoom(END) + Math.max(pieceRoom(PARTIAL) + UINT_ROOM + 1, pieceRoom(PARTIAL_ALONE));
 
 /**
  * The tokens array of the JSON answer: {"id", "bytes", "start", "end"} per token, and "partial" and "group" on
@@ -186,12 +186,12 @@ function writeTokens(out: JsonBytes, ids: readonly number[], spans: SpanArrays, 
     const head = heads[id] ?? (heads[id] = ascii(`,{"id":${id},"bytes":"${Buffer.from(tokenizer.tokenBytes(id)).toString('hex')}","start":`));
     const buf = out.room(head.length + RECORD_REST);
     buf.set(head, out.n);
-    let n = writeUint(buf, out.n + head.length, start[i]);
-    n = writeUint(buf, out.put(n, END), end[i]);
+    let n = out.uint(out.n + head.length, start[i]);
+    n = out.uint(out.put(n, END), end[i]);
     if (partial[i] === 0) buf[n++] = CLOSE;
     else if (group[i] < 0) n = out.put(n, PARTIAL_ALONE);
     else {
-      n = writeUint(buf, out.put(n, PARTIAL), group[i]);
+      n = out.uint(out.put(n, PARTIAL), group[i]);
       buf[n++] = CLOSE;
     }
     out.n = n;
