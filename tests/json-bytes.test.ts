@@ -1,7 +1,7 @@
 /** The tokenize API's byte writer (src/server/json-bytes.ts): numbers from digit tables, pieces as words. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonBytes, piece, pieceRoom, UINT_ROOM } from '../src/server/json-bytes.js';
+import { JsonBytes, piece, PieceWords, pieceRoom, UINT_ROOM } from '../src/server/json-bytes.js';
 
 const COMMA = piece(',');
 const text = (out: JsonBytes) => Buffer.from(out.bytes()).toString('latin1');
@@ -40,5 +40,19 @@ describe('JsonBytes.uint', () => {
       out.n = buf.length - UINT_ROOM;
       expect(() => out.uint(out.n, x)).not.toThrow();
     }
+  });
+});
+
+describe('PieceWords', () => {
+  it('keeps every piece added, of any length, while it grows', () => {
+    const words = new PieceWords();
+    const strings = Array.from({ length: 3000 }, (_, i) => `,{"id":${i},"bytes":"${'ab'.repeat(i % 70)}","start":`);
+    const at = strings.map((s) => words.add(piece(s)));
+    const out = new JsonBytes();
+    for (let i = 0; i < strings.length; i++) {
+      out.room(strings[i].length + 3);
+      out.n = out.putWords(out.n, words.words, at[i], strings[i].length);
+    }
+    expect(text(out)).toBe(strings.join(''));
   });
 });

@@ -29,6 +29,28 @@ export function piece(s: string): Piece {
   return { words, length: s.length };
 }
 
+/**
+ * Pieces made while answering (one per token id), as words in one growing array: where thousands of small
+ * objects would each be reached through pointers, these sit together.
+ */
+export class PieceWords {
+  words = new Uint32Array(1 << 12);
+  private used = 0;
+
+  /** Adds `p`; returns the index of its first word. */
+  add(p: Piece): number {
+    const at = this.used;
+    if (at + p.words.length > this.words.length) {
+      const grown = new Uint32Array(2 * (at + p.words.length));
+      grown.set(this.words.subarray(0, at));
+      this.words = grown;
+    }
+    this.words.set(p.words, at);
+    this.used += p.words.length;
+    return at;
+  }
+}
+
 /** Room a piece needs: its words may run up to 3 bytes past its end (bytes written over next, or never sent). */
 export function pieceRoom(p: Piece): number {
   return 4 * p.words.length;
@@ -81,9 +103,14 @@ export class JsonBytes {
 
   /** Writes `p` at index `n` (room made by the caller); returns the index after it. */
   put(n: number, p: Piece): number {
-    const { words } = p;
-    for (let i = 0; i < words.length; i++) this.view.setUint32(n + 4 * i, words[i], true);
-    return n + p.length;
+    return this.putWords(n, p.words, 0, p.length);
+  }
+
+  /** Writes the `length` bytes held as words from `words[at]` on at index `n` (as `put`). */
+  putWords(n: number, words: Uint32Array, at: number, length: number): number {
+    const view = this.view;
+    for (let k = 0; 4 * k < length; k++) view.setUint32(n + 4 * k, words[at + k], true);
+    return n + length;
   }
 
   /**
