@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { countEnglishWords, evaluate, languageTax, languageTaxOfPairs, renyiEfficiency } from '../src/eval/metrics.js';
+import { evaluate, languageTax, languageTaxOfPairs, renyiEfficiency } from '../src/eval/metrics.js';
 import { tiktokenEncoding } from '../src/store/tokenizers.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -91,12 +91,19 @@ describe('evaluate, on hand-computed examples', () => {
     expect(renyiEfficiency(counts, 12, 50, 3)).toBeCloseTo(direct(3), 12);
   });
 
-  it('counts English words as the regex /[A-Za-z]+(?:\'[A-Za-z]+)*/g does', () => {
-    expect(countEnglishWords("don't stop, rock'n'roll' 'quoted' x'' a1b 中文word")).toBe(8);
-    const pieces = fc.constantFrom('a', 'Z', "'", ' ', '1', '中', 'é', '`', '@', '[');
+  it('counts English words as the regex /[A-Za-z]+(?:\'[A-Za-z]+)*/g does, from tokens split anywhere', () => {
+    const regexWords = (text: string) => (text.match(/[A-Za-z]+(?:'[A-Za-z]+)*/g) ?? []).length;
+    // One byte per token: every word and apostrophe is cut at every byte.
+    const bytes = { tokenBytes: (id: number) => Uint8Array.of(id), nVocab: 256 };
+    const byteIds = (text: string) => Array.from(utf8(text));
+    const sample = "don't stop, rock'n'roll' 'quoted' x'' a1b 中文word";
+    expect(evaluate(sample, byteIds(sample), bytes).englishWords).toBe(8);
+    const cl100k = tiktokenEncoding('cl100k_base');
+    const pieces = fc.constantFrom('a', 'Z', "'", ' ', '1', '中', 'é', '`', '@', '[', "n't", "'s", ' the', 'ing');
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 40 }).map((a) => a.join('')), (text) => {
-        expect(countEnglishWords(text)).toBe((text.match(/[A-Za-z]+(?:'[A-Za-z]+)*/g) ?? []).length);
+        expect(evaluate(text, byteIds(text), bytes).englishWords).toBe(regexWords(text));
+        expect(evaluate(text, cl100k.encodeOrdinary(text), cl100k).englishWords).toBe(regexWords(text));
       }),
       { numRuns: 2000 },
     );

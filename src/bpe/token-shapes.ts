@@ -69,14 +69,18 @@ export class TokenShapes {
   }
 }
 
-const shapes = new WeakMap<TokenSource, TokenShapes>();
+/** `make(key)` once per key, kept while the key (a tokenizer) lives: tables learnt per tokenizer. */
+export function perTokenizer<K extends object, T>(make: (key: K) => T): (key: K) => T {
+  const made = new WeakMap<K, T>();
+  return (key) => {
+    let t = made.get(key);
+    if (t === undefined) made.set(key, (t = make(key)));
+    return t;
+  };
+}
 
 /** The shapes of `source`'s tokens, made on first use and kept while the source lives. */
-export function tokenShapes(source: TokenSource): TokenShapes {
-  let s = shapes.get(source);
-  if (s === undefined) shapes.set(source, (s = new TokenShapes(source)));
-  return s;
-}
+export const tokenShapes = perTokenizer((source: TokenSource) => new TokenShapes(source));
 
 /**
  * Why tokens of `bytes` bytes and `units` UTF-16 units cannot be the encoding of `text`, or undefined when

@@ -1,6 +1,7 @@
 import { ENDS_INSIDE, STARTS_INSIDE, tokenShapes, totalsMismatch, type TokenSource } from '../bpe/token-shapes.js';
 import { SCRIPTS, type Script } from './scripts.js';
 import { ByteShares, MIXED, SPLIT, tokenScripts, UNKNOWN } from './token-scripts.js';
+import { countEnglishWords } from './token-words.js';
 
 /** What evaluation needs of a tokenizer: each id's bytes and the size of its id space. */
 export type EvaluatedTokenizer = TokenSource;
@@ -77,7 +78,7 @@ export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: Evalua
     for (const id of distinct) counts[id] = 0;
   }
   const tokens = ids.length;
-  const englishWords = countEnglishWords(text);
+  const englishWords = countEnglishWords(ids, tokenizer);
   const han = scriptCharacters[0];
   return {
     tokens,
@@ -126,29 +127,6 @@ function addWholeTokens(
       scriptCharacters[k] += n * characters[at];
     }
   }
-}
-
-const isAsciiLetter = (c: number) => ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
-
-/**
- * Runs of ASCII letters with inner apostrophes (`/[A-Za-z]+(?:'[A-Za-z]+)*\/g`), counted without making a
- * string per word.
- */
-export function countEnglishWords(text: string): number {
-  let words = 0;
-  for (let i = 0; i < text.length; ) {
-    if (!isAsciiLetter(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    words++;
-    for (;;) {
-      while (i < text.length && isAsciiLetter(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) !== 0x27 || !isAsciiLetter(text.charCodeAt(i + 1))) break;
-      i++; // an inner apostrophe: the word goes on
-    }
-  }
-  return words;
 }
 
 /** H_alpha(p) / log |V|, with H_alpha(p) = log(sum p_i^alpha) / (1 - alpha) over the ids' frequencies. */

@@ -6,7 +6,7 @@
  * A token that starts or ends inside a character has no scripts of its own: its split character's script
  * depends on the tokens around it (ByteShares reads those in order).
  */
-import { ENDS_INSIDE, STARTS_INSIDE, tokenShapes, utf8Size, type TokenSource } from '../bpe/token-shapes.js';
+import { ENDS_INSIDE, perTokenizer, STARTS_INSIDE, tokenShapes, utf8Size, type TokenSource } from '../bpe/token-shapes.js';
 import { SCRIPTS, scriptOf } from './scripts.js';
 
 const N = SCRIPTS.length;
@@ -100,11 +100,5 @@ export class TokenScripts {
   }
 }
 
-const scripts = new WeakMap<TokenSource, TokenScripts>();
-
 /** The scripts of `source`'s tokens, made on first use and kept while the source lives. */
-export function tokenScripts(source: TokenSource): TokenScripts {
-  let s = scripts.get(source);
-  if (s === undefined) scripts.set(source, (s = new TokenScripts(source)));
-  return s;
-}
+export const tokenScripts = perTokenizer((source: TokenSource) => new TokenScripts(source));

@@ -5,6 +5,7 @@
  */
 import { utf8Length } from '../bpe/bytes.js';
 import { Tokenizer } from '../bpe/tokenizer.js';
+import { perTokenizer } from '../bpe/token-shapes.js';
 import { spanArrays, tokenSpans, type SpanArrays, type TokenSpan } from '../bpe/spans.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
 import { Encoder } from '../bpe/encoder.js';
@@ -173,13 +174,7 @@ class RecordHeads {
   }
 }
 
-const recordHeads = new WeakMap<Tokenizer, RecordHeads>();
-
-function recordHeadsOf(tokenizer: Tokenizer): RecordHeads {
-  let heads = recordHeads.get(tokenizer);
-  if (heads === undefined) recordHeads.set(tokenizer, (heads = new RecordHeads(tokenizer)));
-  return heads;
-}
+const recordHeads = perTokenizer((tokenizer: Tokenizer) => new RecordHeads(tokenizer));
 
 const END = piece(',"end":');
 const PARTIAL_ALONE = piece(',"partial":true}');
@@ -195,7 +190,7 @@ const RECORD_REST = 2 * UINT_ROOM + pieceRoom(END) + Math.max(pieceRoom(PARTIAL)
  * the few that hold part of a character (spelling out false and null on the others made answers a third larger).
  */
 function writeTokens(out: JsonBytes, ids: readonly number[], spans: SpanArrays, tokenizer: Tokenizer): void {
-  const heads = recordHeadsOf(tokenizer);
+  const heads = recordHeads(tokenizer);
   const { start, end, partial, group } = spans;
   const first = out.n;
   // One record at a time straight into the buffer, each starting with a comma, four bytes at a time.
