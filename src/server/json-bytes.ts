@@ -1,9 +1,8 @@
 /**
  * A JSON answer written straight into bytes. The tokenize API sends a record per token (thousands per
  * request); building them as strings and then encoding the whole text as UTF-8 cost more than encoding the
- * text with BPE. Cached pieces are copied in with set(); the fixed pieces of every record (`,"end":`), and
- * numbers from a table of their digits, four bytes at a time (a table word costs a third of digit-by-digit
- * division over a record's offsets).
+ * text with BPE. Pieces, fixed (`,"end":`) or made once per token id, and numbers from a table of their
+ * digits are written four bytes at a time (a table word costs a third of digit-by-digit division).
  */
 
 /** A fixed ASCII piece of JSON (`,"start":`), as bytes once. */

@@ -159,11 +159,11 @@ class RecordHeads {
   readonly pieces = new PieceWords();
   /** Each id's head: the index of its first word in `pieces` (-1 until made), and its length in bytes. */
   readonly at: Int32Array;
-  readonly length: Uint16Array;
+  readonly length: Uint32Array;
 
   constructor(private readonly tokenizer: Tokenizer) {
     this.at = new Int32Array(tokenizer.nVocab).fill(-1);
-    this.length = new Uint16Array(tokenizer.nVocab);
+    this.length = new Uint32Array(tokenizer.nVocab);
   }
 
   /** Makes the head of `id`; returns the index of its first word. */
