@@ -129,6 +129,17 @@ describe('POST /api/tokenize in tokenize threads', () => {
     expect(body).toEqual(await expected('low lower', 'moved'));
   });
 
+  it('writes the record of a token longer than 64 kB whole (its head is over 65,535 bytes)', async () => {
+    process.env.TOKENLAB_TOKENIZE_THREADS = '0';
+    // Each merge doubles a run of "a": 16 merges make one token of 65,536 bytes (pieces may be that long here).
+    await saveUserVocabulary('long-token', trainOnTexts(['a'.repeat(140_000)], { pattern: 'gpt2', vocabSize: 256 + 16, maxPieceBytes: 140_000 }));
+    const text = 'a'.repeat(65_536);
+    const { status, body } = await post(text, 'long-token');
+    expect(status).toBe(200);
+    expect(body.tokens).toHaveLength(1);
+    expect(body.tokens[0]).toMatchObject({ start: 0, end: text.length, bytes: '61'.repeat(text.length) });
+  });
+
   it('refuses a TOKENLAB_TOKENIZE_THREADS that is not a whole number from 0 to 64', () => {
     for (const bad of ['two', '-1', '1.5', '65']) {
       process.env.TOKENLAB_TOKENIZE_THREADS = bad;
