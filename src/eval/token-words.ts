@@ -25,7 +25,7 @@ function next(state: number, c: number): number {
   return c === APOSTROPHE && state === IN_WORD ? AFTER_APOSTROPHE : OUTSIDE;
 }
 
-export class TokenWords {
+class TokenWords {
   /** Per id and start state (at STATES × id + state): words begun × 4 + the state after; UNKNOWN until learnt. */
   readonly step: Uint32Array;
 
@@ -51,7 +51,7 @@ export class TokenWords {
 }
 
 /** The word steps of `source`'s tokens, made on first use and kept while the source lives. */
-export const tokenWords = perTokenizer((source: TokenSource) => new TokenWords(source));
+const tokenWords = perTokenizer((source: TokenSource) => new TokenWords(source));
 
 /** English words in the text of `ids` (each id must be a token of `source`). */
 export function countEnglishWords(ids: ArrayLike<number>, source: TokenSource): number {
