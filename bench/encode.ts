@@ -129,7 +129,7 @@ async function timed<T>(f: () => T | Promise<T>): Promise<[T, number]> {
 
 /** An Encoder built in the child, with its cold load time and a line describing it. */
 interface BuiltEncoder {
-  enc: import('../src/bpe/encoder.js').Encoder;
+  enc: import('../src/bpe/encode/encoder.js').Encoder;
   loadMs: number;
   note?: string;
 }
@@ -164,7 +164,7 @@ function tokenlabSpecs(build: (vocabPath: string, cacheSize?: number) => Promise
 function tiktokenSpecs(name: 'cl100k_base' | 'o200k_base'): ContenderSpec[] {
   /** tokenlab cold load: the module, the JSON the tiktoken package ships, the Encoder from its rank data. */
   const build = async (_: string, cacheSize?: number): Promise<BuiltEncoder> => {
-    const [Encoder, importMs] = await timed(async () => (await import('../src/bpe/encoder.js')).Encoder);
+    const [Encoder, importMs] = await timed(async () => (await import('../src/bpe/encode/encoder.js')).Encoder);
     const [data, parseMs] = await timed(() =>
       JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${name}.json`), 'utf8')),
     );
@@ -221,14 +221,14 @@ function tiktokenSpecs(name: 'cl100k_base' | 'o200k_base'): ContenderSpec[] {
 
 /** The custom vocabulary from the parent's temporary file (not timed: it stands for the trainer's output). */
 async function customVocab(path: string): Promise<import('../src/bpe/vocabulary.js').Vocabulary> {
-  return (await import('../src/bpe/vocab-json.js')).parseVocabulary(readFileSync(path, 'utf8'));
+  return (await import('../src/bpe/formats/vocab-json.js')).parseVocabulary(readFileSync(path, 'utf8'));
 }
 
 function customSpecs(): ContenderSpec[] {
   const build = async (path: string, cacheSize?: number): Promise<BuiltEncoder> => {
     const vocab = await customVocab(path);
     const [enc, loadMs] = await timed(
-      async () => new (await import('../src/bpe/encoder.js')).Encoder(vocab, { cacheSize }),
+      async () => new (await import('../src/bpe/encode/encoder.js')).Encoder(vocab, { cacheSize }),
     );
     return { enc, loadMs };
   };
@@ -237,7 +237,7 @@ function customSpecs(): ContenderSpec[] {
     {
       name: 'tokenizers (HF)',
       load: async (path) => {
-        const json = (await import('../src/bpe/hf-format.js')).exportTokenizerJson(await customVocab(path));
+        const json = (await import('../src/bpe/formats/tokenizer-json.js')).exportTokenizerJson(await customVocab(path));
         const [hf, loadMs] = await timed(() => require('tokenizers').Tokenizer.fromString(json));
         return { count: async (s) => (await hf.encode(s)).getIds().length, loadMs };
       },
@@ -246,7 +246,7 @@ function customSpecs(): ContenderSpec[] {
       name: 'tiktoken (WASM, exported ranks)',
       load: async (path) => {
         const vocab = await customVocab(path);
-        const { exportTiktokenRanks, tiktokenPatStr } = await import('../src/bpe/tiktoken-format.js');
+        const { exportTiktokenRanks, tiktokenPatStr } = await import('../src/bpe/formats/tiktoken-ranks.js');
         const ranks = exportTiktokenRanks(vocab);
         const [tk, loadMs] = await timed(
           async () => new (await import('tiktoken')).Tiktoken(ranks, {}, tiktokenPatStr(vocab.pattern)),
@@ -333,7 +333,7 @@ function inChild(group: Group, contender: string, corpus: CorpusName, vocabPath:
 async function trainCustom(dir: string): Promise<string> {
   console.log('training the custom vocabulary (30,000, gpt2 pattern, d2l-mix)...');
   const { trainFiles } = await import('../src/jobs/train-files.js');
-  const { serializeVocabulary } = await import('../src/bpe/vocab-json.js');
+  const { serializeVocabulary } = await import('../src/bpe/formats/vocab-json.js');
   const vocab = await trainFiles(d2lPaths(), { pattern: 'gpt2', vocabSize: 30_000 });
   const path = join(dir, 'custom-30k.json');
   writeFileSync(path, serializeVocabulary(vocab));

@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Encoder } from '../src/bpe/encoder.js';
-import type { PatternName } from '../src/bpe/patterns.js';
+import { Encoder } from '../src/bpe/encode/encoder.js';
+import type { PatternName } from '../src/bpe/pretokenize/patterns.js';
 import { trainFiles } from '../src/jobs/train-files.js';
 import { corpusPath, peakRssMB, table } from './shared.js';
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { get_encoding } from 'tiktoken';
 import { describe, expect, it } from 'vitest';
-import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
-import { Encoder } from '../src/bpe/encoder.js';
-import { serializeVocabulary } from '../src/bpe/vocab-json.js';
+import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
+import { Encoder } from '../src/bpe/encode/encoder.js';
+import { serializeVocabulary } from '../src/bpe/formats/vocab-json.js';
 import { runTokenlab } from './cli-run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-encode-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseVocabulary } from '../src/bpe/vocab-json.js';
+import { parseVocabulary } from '../src/bpe/formats/vocab-json.js';
 import { tokenlab } from './cli-run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-'));

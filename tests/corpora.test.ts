@@ -13,8 +13,8 @@ import {
   listBundledCorpora,
   splitText,
   textStats,
-} from '../src/corpora/index.js';
-import { thin } from '../src/corpora/sources.js';
+} from '../src/store/corpora/index.js';
+import { thin } from '../src/store/corpora/sources.js';
 
 // Each test run extracts into its own temporary directories (never into corpora/extracted).
 const dirA = mkdtempSync(join(tmpdir(), 'tokenlab-corpora-a-'));

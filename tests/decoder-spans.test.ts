@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Encoder } from '../src/bpe/encoder.js';
+import { Encoder } from '../src/bpe/encode/encoder.js';
 import { StreamDecoder, incompleteUtf8Tail } from '../src/bpe/decoder.js';
-import { tokenSpans, SpanMismatchError, type TokenSpan } from '../src/bpe/spans.js';
-import { ENDS_INSIDE, LAST_ASTRAL, STARTS_INSIDE, tokenShapes } from '../src/bpe/token-shapes.js';
-import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
+import { tokenSpans, SpanMismatchError, type TokenSpan } from '../src/bpe/offsets/spans.js';
+import { ENDS_INSIDE, LAST_ASTRAL, STARTS_INSIDE, tokenShapes } from '../src/bpe/offsets/token-shapes.js';
+import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { tiktokenEncoding } from '../src/store/tokenizers.js';
 
 const TEXT = '深度学习🙂 很有趣！👨‍👩‍👧 emoji 🇨🇳 and 中文 mixed 𠀀.';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
+import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import { assertSafePattern, UnsafePatternError } from '../src/store/pattern-safety.js';
 import { saveUserVocabulary } from '../src/store/user-vocabularies.js';

@@ -20,7 +20,7 @@ import {
   type PatternName,
   type Ranges,
   type UnicodeTableName,
-} from '../src/bpe/patterns.js';
+} from '../src/bpe/pretokenize/patterns.js';
 import { firstCut } from '../src/store/text-chunks.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 import { seededRandom as rng } from '../src/lm/sample.js';

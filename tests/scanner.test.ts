@@ -1,7 +1,7 @@
 import { openSync, readFileSync, readSync, closeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { patternSource, unicodeTable, type Ranges } from '../src/bpe/patterns.js';
-import { pieceScanner, type ScannedPattern } from '../src/bpe/scanner.js';
+import { patternSource, unicodeTable, type Ranges } from '../src/bpe/pretokenize/patterns.js';
+import { pieceScanner, type ScannedPattern } from '../src/bpe/pretokenize/scanner.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 import { seededRandom as rng } from '../src/lm/sample.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
+import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import { MAX_TEXT_BYTES } from '../src/server/tokenize.js';
 import { saveUserVocabulary } from '../src/store/user-vocabularies.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { exportTiktokenRanks } from '../src/bpe/tiktoken-format.js';
-import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
-import { parseVocabulary, serializeVocabulary } from '../src/bpe/vocab-json.js';
-import { importTokenizerJson } from '../src/bpe/hf-format.js';
-import { Encoder } from '../src/bpe/encoder.js';
+import { exportTiktokenRanks } from '../src/bpe/formats/tiktoken-ranks.js';
+import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
+import { parseVocabulary, serializeVocabulary } from '../src/bpe/formats/vocab-json.js';
+import { importTokenizerJson } from '../src/bpe/formats/tokenizer-json.js';
+import { Encoder } from '../src/bpe/encode/encoder.js';
 import type { VocabListing } from '../src/server/vocab-data.js';
 import { useFreshDataDir } from './shared.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { RankTable } from '../src/bpe/rank-table.js';
-import { SpanFilter } from '../src/bpe/span-filter.js';
+import { RankTable } from '../src/bpe/encode/rank-table.js';
+import { SpanFilter } from '../src/bpe/encode/span-filter.js';
 
 const require = createRequire(import.meta.url);
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
+import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { WorkerPool, type TaskError } from '../src/jobs/worker-pool.js';
 import { createApp } from '../src/server/app.js';
 import { answerSlotsInUse, finite, MAX_TEXT_BYTES, tokenize, tokenizeThreads, type TokenizeTask } from '../src/server/tokenize.js';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { bytesToByteLevel } from '../src/bpe/byte-level.js';
-import { cutByUtf8Length, encodeCounts } from '../src/bpe/piece-counter.js';
-import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
-import { trainBpe, TrainingCancelled, type TrainProgress } from '../src/bpe/trainer.js';
+import { bytesToByteLevel } from '../src/bpe/formats/byte-level.js';
+import { cutByUtf8Length, encodeCounts } from '../src/bpe/train/piece-counter.js';
+import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
+import { trainBpe, TrainingCancelled, type TrainProgress } from '../src/bpe/train/trainer.js';
 import { trainFiles } from '../src/jobs/train-files.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
+import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import {
   checkVocabularyName,

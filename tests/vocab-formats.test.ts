@@ -5,18 +5,18 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Tiktoken } from 'tiktoken';
 import { Tokenizer } from 'tokenizers';
-import { PATTERN_NAMES, splitPieces, type PatternName } from '../src/bpe/patterns.js';
-import { trainOnTexts } from '../src/bpe/train-vocabulary.js';
+import { PATTERN_NAMES, splitPieces, type PatternName } from '../src/bpe/pretokenize/patterns.js';
+import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
-import { Encoder } from '../src/bpe/encoder.js';
-import { parseVocabulary, serializeVocabulary } from '../src/bpe/vocab-json.js';
+import { Encoder } from '../src/bpe/encode/encoder.js';
+import { parseVocabulary, serializeVocabulary } from '../src/bpe/formats/vocab-json.js';
 import {
   deriveMerges,
   exportTiktokenRanks,
   importTiktokenRanks,
   tiktokenPatStr,
   tiktokenSpecialTokens,
-} from '../src/bpe/tiktoken-format.js';
+} from '../src/bpe/formats/tiktoken-ranks.js';
 import {
   exportTokenizerJson,
   finalSplits,
@@ -24,8 +24,8 @@ import {
   hfMerges,
   importTokenizerJson,
   toRustRegex,
-} from '../src/bpe/hf-format.js';
-import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../src/bpe/byte-level.js';
+} from '../src/bpe/formats/tokenizer-json.js';
+import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../src/bpe/formats/byte-level.js';
 import { toBase64, utf8Encode } from '../src/bpe/bytes.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 import { expectSameIds, expectSameText } from './compare.js';

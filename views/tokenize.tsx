@@ -3,7 +3,7 @@
  * 250 ms without input), a tokenizer chooser, and the result as colored token spans with statistics.
  * All user text goes through JSX, which escapes it.
  */
-import type { TokenSpan } from '../src/bpe/spans.js';
+import type { TokenSpan } from '../src/bpe/offsets/spans.js';
 import { SCRIPTS } from '../src/eval/scripts.js';
 import type { Tokenized, TokenizerEntry } from '../src/server/tokenize.js';
 import { raw } from 'hono/html';

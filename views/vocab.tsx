@@ -7,7 +7,7 @@
 import type { TokenizerEntry } from '../src/server/tokenize.js';
 import { TRAIN_PATTERNS } from '../src/server/train-jobs.js';
 import { HISTOGRAM_MAX_BYTES, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, type MergeNode, type TokenQuery, type VocabAnalysis, type VocabListing } from '../src/server/vocab-data.js';
-import { isPatternName } from '../src/bpe/patterns.js';
+import { isPatternName } from '../src/bpe/pretokenize/patterns.js';
 import { Layout } from './layout.js';
 import { formatBytes } from './train.js';
 import { hexBytes } from '../src/server/vocab-bytes.js';

@@ -11,8 +11,8 @@
  *   dense internal vocabulary (ordinary ranks in the same order, so BPE is unchanged) and ids are mapped at the
  *   boundary. Where no mapping is needed (every other encoding, every vocabulary we train) it costs nothing.
  */
-import { Encoder } from './encoder.js';
-import type { AllowedSpecial } from './encoder.js';
+import { Encoder } from './encode/encoder.js';
+import type { AllowedSpecial } from './encode/encoder.js';
 import { utf8Decode } from './bytes.js';
 
 /** Text contained a special token that the call did not allow (tiktoken raises in the same case). */

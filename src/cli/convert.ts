@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { exportTokenizerJson, importTokenizerJson } from '../bpe/hf-format.js';
-import { exportTiktokenRanks, importTiktokenRanks, tiktokenPatStr } from '../bpe/tiktoken-format.js';
+import { exportTokenizerJson, importTokenizerJson } from '../bpe/formats/tokenizer-json.js';
+import { exportTiktokenRanks, importTiktokenRanks, tiktokenPatStr } from '../bpe/formats/tiktoken-ranks.js';
 import type { SpecialToken, Vocabulary } from '../bpe/vocabulary.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { readVocabularyFile, writeVocabularyFile } from '../store/vocab-files.js';

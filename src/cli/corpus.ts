@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ensureBundledCorpora, textStats } from '../corpora/index.js';
+import { ensureBundledCorpora, textStats } from '../store/corpora/index.js';
 import { addUserCorpus, listUserCorpora, removeUserCorpus } from '../store/user-corpora.js';
 import { parseOptions, required, UsageError } from './usage.js';
 

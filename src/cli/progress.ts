@@ -1,4 +1,4 @@
-import type { TrainProgress } from '../bpe/trainer.js';
+import type { TrainProgress } from '../bpe/train/trainer.js';
 
 const WIDTH = 30;
 const REDRAW_MS = 100;

@@ -1,4 +1,4 @@
-import { isPatternName, PATTERN_NAMES } from '../bpe/patterns.js';
+import { isPatternName, PATTERN_NAMES } from '../bpe/pretokenize/patterns.js';
 import { trainFiles } from '../jobs/train-files.js';
 import { writeVocabularyFile } from '../store/vocab-files.js';
 import { corpusPath } from './corpus-arg.js';

@@ -1,4 +1,4 @@
-import { ENDS_INSIDE, STARTS_INSIDE, tokenShapes, totalsMismatch, type TokenSource } from '../bpe/token-shapes.js';
+import { ENDS_INSIDE, STARTS_INSIDE, tokenShapes, totalsMismatch, type TokenSource } from '../bpe/offsets/token-shapes.js';
 import { SCRIPTS, type Script } from './scripts.js';
 import { ByteShares, MIXED, SPLIT, tokenScripts, UNKNOWN } from './token-scripts.js';
 import { countEnglishWords } from './token-words.js';

@@ -1,4 +1,4 @@
-import { isWhiteSpace } from '../bpe/patterns.js';
+import { isWhiteSpace } from '../bpe/pretokenize/patterns.js';
 
 /** Where a character belongs in the per-script breakdown of token costs. */
 export const SCRIPTS = ['han', 'latin', 'digits', 'whitespace', 'punctuation', 'other'] as const;

@@ -6,7 +6,7 @@
  * A token that starts or ends inside a character has no scripts of its own: its split character's script
  * depends on the tokens around it (ByteShares reads those in order).
  */
-import { ENDS_INSIDE, perTokenizer, STARTS_INSIDE, tokenShapes, utf8Size, type TokenSource } from '../bpe/token-shapes.js';
+import { ENDS_INSIDE, perTokenizer, STARTS_INSIDE, tokenShapes, utf8Size, type TokenSource } from '../bpe/offsets/token-shapes.js';
 import { SCRIPTS, scriptOf } from './scripts.js';
 
 const N = SCRIPTS.length;

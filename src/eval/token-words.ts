@@ -5,7 +5,7 @@
  * first sight. A token's ASCII bytes are whole characters and its other bytes are neither letters nor
  * apostrophes, so the count over the tokens is exactly the text's.
  */
-import { perTokenizer, type TokenSource } from '../bpe/token-shapes.js';
+import { perTokenizer, type TokenSource } from '../bpe/offsets/token-shapes.js';
 
 /** Not in a word (the start of a text). */
 const OUTSIDE = 0;

@@ -1,6 +1,6 @@
-import { Encoder } from '../bpe/encoder.js';
-import type { PatternName } from '../bpe/patterns.js';
-import type { TrainProgress } from '../bpe/trainer.js';
+import { Encoder } from '../bpe/encode/encoder.js';
+import type { PatternName } from '../bpe/pretokenize/patterns.js';
+import type { TrainProgress } from '../bpe/train/trainer.js';
 
 export interface CurvePoint {
   /** Ordinary tokens: the 256 bytes and the tokens learned so far. */

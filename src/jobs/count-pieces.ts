@@ -1,10 +1,10 @@
 import type { Worker } from 'node:worker_threads';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { PieceCounter, type CountOptions } from '../bpe/piece-counter.js';
-import type { PatternName } from '../bpe/patterns.js';
-import { mergePieceCounts, type PieceCounts } from '../bpe/piece-counts.js';
-import { TrainingCancelled } from '../bpe/trainer.js';
+import { PieceCounter, type CountOptions } from '../bpe/train/piece-counter.js';
+import type { PatternName } from '../bpe/pretokenize/patterns.js';
+import { mergePieceCounts, type PieceCounts } from '../bpe/train/piece-counts.js';
+import { TrainingCancelled } from '../bpe/train/trainer.js';
 import { textChunks, type ReadStats, type TextChunk } from '../store/text-chunks.js';
 import { startWorker } from './workers.js';
 

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PieceCounter, type CountOptions } from '../bpe/piece-counter.js';
-import type { PatternName } from '../bpe/patterns.js';
+import { PieceCounter, type CountOptions } from '../bpe/train/piece-counter.js';
+import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import type { TextChunk } from '../store/text-chunks.js';
 
 /** Counts the pieces of the chunks it is sent; on 'finish' returns its counts, transferring the buffers. */

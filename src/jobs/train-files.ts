@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PIECE_BYTES, vocabularyFromCounts, type TrainConfig } from '../bpe/train-vocabulary.js';
+import { DEFAULT_MAX_PIECE_BYTES, vocabularyFromCounts, type TrainConfig } from '../bpe/train/train-vocabulary.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { countFilePieces } from './count-pieces.js';
 

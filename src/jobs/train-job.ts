@@ -1,4 +1,4 @@
-import type { TrainProgress } from '../bpe/trainer.js';
+import type { TrainProgress } from '../bpe/train/trainer.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import type { CurvePoint } from './compression-curve.js';
 import type { TrainFilesOptions } from './train-files.js';

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { TrainingCancelled } from '../bpe/trainer.js';
+import { TrainingCancelled } from '../bpe/train/trainer.js';
 import { CompressionCurve } from './compression-curve.js';
 import { trainFiles } from './train-files.js';
 import type { TrainEvent, TrainJobOptions } from './train-job.js';

@@ -1,7 +1,7 @@
 import { workerData } from 'node:worker_threads';
-import { exportTokenizerJson } from '../bpe/hf-format.js';
-import { exportTiktokenRanks } from '../bpe/tiktoken-format.js';
-import { serializeVocabulary } from '../bpe/vocab-json.js';
+import { exportTokenizerJson } from '../bpe/formats/tokenizer-json.js';
+import { exportTiktokenRanks } from '../bpe/formats/tiktoken-ranks.js';
+import { serializeVocabulary } from '../bpe/formats/vocab-json.js';
 import { loadTokenizer } from '../store/tokenizers.js';
 import { replyWith } from './one-shot-worker.js';
 import type { VocabExportFormat } from './vocab-export.js';

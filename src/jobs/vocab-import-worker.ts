@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads';
-import type { PatternName } from '../bpe/patterns.js';
+import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import { saveUserVocabulary } from '../store/user-vocabularies.js';
 import { replyWith } from './one-shot-worker.js';
 import { ImportError, readVocabularyBytes, type ImportFormat } from './vocab-import.js';

@@ -3,10 +3,10 @@
  * validated and saved as a user vocabulary in a worker thread, since a large file takes the better part of a
  * second or more to decode and check, time the server's thread must not spend.
  */
-import { importTokenizerJson } from '../bpe/hf-format.js';
-import type { PatternName } from '../bpe/patterns.js';
-import { importTiktokenRanks } from '../bpe/tiktoken-format.js';
-import { parseVocabulary } from '../bpe/vocab-json.js';
+import { importTokenizerJson } from '../bpe/formats/tokenizer-json.js';
+import type { PatternName } from '../bpe/pretokenize/patterns.js';
+import { importTiktokenRanks } from '../bpe/formats/tiktoken-ranks.js';
+import { parseVocabulary } from '../bpe/formats/vocab-json.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { runOneShot } from './one-shot-worker.js';
 

@@ -7,9 +7,9 @@
  * two tokenizers that split the same character differently at the same place show no difference there.
  */
 import { readFile } from 'node:fs/promises';
-import type { TokenSpan } from '../bpe/spans.js';
+import type { TokenSpan } from '../bpe/offsets/spans.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
-import { listBundledCorpora } from '../corpora/index.js';
+import { listBundledCorpora } from '../store/corpora/index.js';
 import { languageTaxOfPairs } from '../eval/metrics.js';
 import { checkTextSize, finite, RequestError, tokenize, tokenizerByName, type Tokenized } from './tokenize.js';
 

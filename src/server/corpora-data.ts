@@ -4,7 +4,7 @@
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import { incompleteUtf8Tail } from '../bpe/decoder.js';
-import { ensureBundledCorpora, textStats, type BundledCorpus, type TextStats } from '../corpora/index.js';
+import { ensureBundledCorpora, textStats, type BundledCorpus, type TextStats } from '../store/corpora/index.js';
 import { listUserCorpora } from '../store/user-corpora.js';
 
 /** Lines shown in a preview, and at most this many characters of each. */

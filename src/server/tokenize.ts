@@ -5,10 +5,10 @@
  */
 import { utf8Length } from '../bpe/bytes.js';
 import { Tokenizer } from '../bpe/tokenizer.js';
-import { perTokenizer } from '../bpe/token-shapes.js';
-import { spanArrays, tokenSpans, type SpanArrays, type TokenSpan } from '../bpe/spans.js';
+import { perTokenizer } from '../bpe/offsets/token-shapes.js';
+import { spanArrays, tokenSpans, type SpanArrays, type TokenSpan } from '../bpe/offsets/spans.js';
 import { evaluate, type Evaluation } from '../eval/metrics.js';
-import { Encoder } from '../bpe/encoder.js';
+import { Encoder } from '../bpe/encode/encoder.js';
 import { ascii, JsonBytes, piece, PieceWords, pieceRoom, UINT_ROOM } from './json-bytes.js';
 import { WorkerPool, type TaskError } from '../jobs/worker-pool.js';
 import { SharedSlots } from '../jobs/shared-slots.js';

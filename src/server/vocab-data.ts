@@ -6,11 +6,11 @@
  * tokenizer (a user file that changes is a new tokenizer, see tokenizerByName).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { Encoder, bytePairMerge } from '../bpe/encoder.js';
+import { Encoder, bytePairMerge } from '../bpe/encode/encoder.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
-import { ensureBundledCorpora } from '../corpora/index.js';
+import { ensureBundledCorpora } from '../store/corpora/index.js';
 import { heldOutSample } from './train-jobs.js';
 import { tokenText } from './vocab-bytes.js';
 import { listTokenizers, tokenizerByName, type TokenizerEntry } from './tokenize.js';

@@ -4,7 +4,7 @@
  * GET /api/vocabularies[/:name], POST /api/vocabularies (multipart import), DELETE /api/vocabularies/:name.
  */
 import { Hono, type Context } from 'hono';
-import type { PatternName } from '../bpe/patterns.js';
+import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import { exportVocabularyOffThread, type VocabExportFormat } from '../jobs/vocab-export.js';
 import { importVocabularyOffThread, type ImportFormat } from '../jobs/vocab-import.js';
 import { shippedVocabularyPath } from '../store/tokenizers.js';

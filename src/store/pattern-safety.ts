@@ -7,7 +7,7 @@
  * server's thread does not wait on it.
  */
 import { check } from 'recheck';
-import { isPatternName } from '../bpe/patterns.js';
+import { isPatternName } from '../bpe/pretokenize/patterns.js';
 
 /** A pattern shown to backtrack catastrophically, or not shown safe in time. */
 export class UnsafePatternError extends Error {

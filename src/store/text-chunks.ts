@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { isWhiteSpace } from '../bpe/patterns.js';
+import { isWhiteSpace } from '../bpe/pretokenize/patterns.js';
 
 export type CutRule = 'line' | 'piece';
 

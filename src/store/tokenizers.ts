@@ -4,17 +4,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Encoder } from '../bpe/encoder.js';
+import { Encoder } from '../bpe/encode/encoder.js';
 import {
   isTiktokenEncodingName,
   TIKTOKEN_ENCODING_NAMES,
   tiktokenEncodingFromJson,
   type TiktokenEncodingJson,
   type TiktokenEncodingName,
-} from '../bpe/tiktoken-encodings.js';
+} from '../bpe/formats/tiktoken-encodings.js';
 import { Tokenizer } from '../bpe/tokenizer.js';
 import { join } from 'node:path';
-import { packageRoot } from '../corpora/sources.js';
+import { packageRoot } from './corpora/sources.js';
 import { readVocabularyFile } from './vocab-files.js';
 
 export { TIKTOKEN_ENCODING_NAMES, isTiktokenEncodingName, type TiktokenEncodingName };

@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { incompleteUtf8Tail } from '../bpe/decoder.js';
-import { listBundledCorpora, splitText, textStats, type TextStats } from '../corpora/index.js';
+import { listBundledCorpora, splitText, textStats, type TextStats } from './corpora/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { checkName, dataDir, filesIn } from './data-dir.js';
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseVocabulary, serializeVocabulary } from '../bpe/vocab-json.js';
+import { parseVocabulary, serializeVocabulary } from '../bpe/formats/vocab-json.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { assertSafePattern } from './pattern-safety.js';
 import { writeFileAtomic } from './atomic-file.js';

@@ -5,8 +5,8 @@
  *
  * Shapes are learnt on an id's first sight (one read of its bytes) and kept per tokenizer.
  */
-import { utf8Length } from './bytes.js';
-import type { TokenBytesSource } from './tokenizer.js';
+import { utf8Length } from '../bytes.js';
+import type { TokenBytesSource } from '../tokenizer.js';
 
 /** A token source with its id space (every id is below nVocab). */
 export interface TokenSource extends TokenBytesSource {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ensureBundledCorpora, textStats } from './index.js';
+import { ensureBundledCorpora, textStats } from '../store/corpora/index.js';
 
 /** `npm run corpora [-- --force]`: extracts the bundled corpora now and prints what is there. */
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -1,4 +1,4 @@
-import { patternRegExp, type PatternName } from './patterns.js';
+import { patternRegExp, type PatternName } from '../pretokenize/patterns.js';
 import type { PieceCounts } from './piece-counts.js';
 
 export interface CountOptions {

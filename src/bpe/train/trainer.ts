@@ -1,9 +1,9 @@
-import { byteLevelOrder } from './byte-level.js';
-import { bytesToLatin1, concatBytes } from './bytes.js';
+import { byteLevelOrder } from '../formats/byte-level.js';
+import { bytesToLatin1, concatBytes } from '../bytes.js';
 import { MergeQueue } from './merge-queue.js';
 import { grow, PairTable } from './pair-table.js';
 import type { PieceCounts } from './piece-counts.js';
-import type { SpecialToken } from './vocabulary.js';
+import type { SpecialToken } from '../vocabulary.js';
 
 export interface TrainOptions {
   vocabSize: number;

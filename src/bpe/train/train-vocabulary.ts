@@ -1,8 +1,8 @@
 import { PieceCounter } from './piece-counter.js';
-import type { PatternName } from './patterns.js';
+import type { PatternName } from '../pretokenize/patterns.js';
 import type { PieceCounts } from './piece-counts.js';
 import { trainBpe, type TrainOptions } from './trainer.js';
-import type { TrainingInfo, Vocabulary } from './vocabulary.js';
+import type { TrainingInfo, Vocabulary } from '../vocabulary.js';
 
 export interface TrainConfig extends TrainOptions {
   pattern: PatternName;

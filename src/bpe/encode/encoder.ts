@@ -19,9 +19,9 @@
  * `Encoder.fromTiktokenRanks` builds the table straight from tiktoken's rank data. The string-keyed
  * `bytePairMerge*` functions below remain for the vocabulary formats (deriving merges from ranks).
  */
-import { isPatternName, patternRegExp, pieceEndFunction, type PieceEnd } from './patterns.js';
-import type { SpecialToken, Vocabulary } from './vocabulary.js';
-import { toWellFormed, utf8Decode, utf8Encode } from './bytes.js';
+import { isPatternName, patternRegExp, pieceEndFunction, type PieceEnd } from '../pretokenize/patterns.js';
+import type { SpecialToken, Vocabulary } from '../vocabulary.js';
+import { toWellFormed, utf8Decode, utf8Encode } from '../bytes.js';
 import { NONE, RankTable, RankTableError } from './rank-table.js';
 import { bytePairMergeBytes, pieceTokens, type BpeResult } from './byte-pair-merge.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';

@@ -9,9 +9,9 @@
  * Ranks with a gap (p50k_base and p50k_edit: rank 50256 is the special `<|endoftext|>`, the 24 whitespace
  * tokens follow it) are made dense for the Vocabulary, order kept, and the Tokenizer maps ids back.
  */
-import { UPSTREAM_PATTERNS, type PatternName } from './patterns.js';
-import { Encoder, VocabularyError } from './encoder.js';
-import { Tokenizer, type IdMap } from './tokenizer.js';
+import { UPSTREAM_PATTERNS, type PatternName } from '../pretokenize/patterns.js';
+import { Encoder, VocabularyError } from '../encode/encoder.js';
+import { Tokenizer, type IdMap } from '../tokenizer.js';
 
 export const TIKTOKEN_ENCODING_NAMES = [
   'gpt2',

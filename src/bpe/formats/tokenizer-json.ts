@@ -29,11 +29,11 @@
  * models, normalizers, prefix spaces, byte fallback) is refused with a VocabularyError saying what.
  * The post-processor is ignored: it adds tokens around an encoding, it is not part of the vocabulary.
  */
-import { PATTERN_NAMES, UPSTREAM_PATTERNS, isPatternName, patternSource } from './patterns.js';
-import type { SpecialToken, Vocabulary } from './vocabulary.js';
-import { bytesToLatin1 } from './bytes.js';
+import { PATTERN_NAMES, UPSTREAM_PATTERNS, isPatternName, patternSource } from '../pretokenize/patterns.js';
+import type { SpecialToken, Vocabulary } from '../vocabulary.js';
+import { bytesToLatin1 } from '../bytes.js';
 import { bytesToByteLevel, byteLevelToBytes } from './byte-level.js';
-import { VocabularyError, bytePairMerge, compilePattern, validateVocabulary } from './encoder.js';
+import { VocabularyError, bytePairMerge, compilePattern, validateVocabulary } from '../encode/encoder.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Regex dialects. Vocabularies store JavaScript regex sources (flags `gu`); tiktoken (Rust `fancy-regex`) and

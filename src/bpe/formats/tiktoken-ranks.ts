@@ -11,10 +11,10 @@
  * rank). Duplicate token bytes are refused (tiktoken refuses them too). Base64 must be canonical and padded
  * (tiktoken's Rust decoder is strict too). Empty lines and a trailing `\r` are ignored.
  */
-import type { SpecialToken, Vocabulary } from './vocabulary.js';
-import { bytesToLatin1, fromBase64, toBase64 } from './bytes.js';
-import { VocabularyError, bytePairMerge, validateVocabulary } from './encoder.js';
-import { toRustRegex } from './hf-format.js';
+import type { SpecialToken, Vocabulary } from '../vocabulary.js';
+import { bytesToLatin1, fromBase64, toBase64 } from '../bytes.js';
+import { VocabularyError, bytePairMerge, validateVocabulary } from '../encode/encoder.js';
+import { toRustRegex } from './tokenizer-json.js';
 
 /** The rank file of a vocabulary's ordinary tokens (specials are not part of the format). */
 export function exportTiktokenRanks(vocab: Vocabulary): string {
