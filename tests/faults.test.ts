@@ -18,7 +18,7 @@ import { removeStaleTempFiles } from '../src/store/atomic-file.js';
 import { dataDir } from '../src/store/data-dir.js';
 import { buildModel } from '../src/lm/model.js';
 import { readModelFile, writeModelFile } from '../src/store/lm-files.js';
-import { shippedVocabularyPath } from '../src/store/tokenizers.js';
+import { shippedVocabularyPath } from '../src/store/shipped-vocabularies.js';
 import { addUserCorpus } from '../src/store/user-corpora.js';
 import { listUserVocabularies, readUserVocabulary, saveUserVocabulary, userVocabularyDir, userVocabularyPath } from '../src/store/user-vocabularies.js';
 import { readVocabularyFile, writeVocabularyFile } from '../src/store/vocab-files.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/server/app.js';
-import { MAX_TEXT_BYTES } from '../src/server/tokenize.js';
+import { MAX_TEXT_BYTES } from '../src/server/limits.js';
 
 const app = createApp();
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { languageTaxOfPairs } from '../src/eval/metrics.js';
 import { createApp } from '../src/server/app.js';
 import { DEFAULT_COMPARED } from '../src/server/compare-page.js';
-import { MAX_TEXT_BYTES, tokenizerByName } from '../src/server/tokenize.js';
+import { MAX_TEXT_BYTES } from '../src/server/limits.js';
+import { tokenizerByName } from '../src/store/tokenizers.js';
 import { COMPARE_WINDOW } from '../views/compare.js';
 
 const app = createApp();

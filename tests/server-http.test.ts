@@ -2,7 +2,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/server/app.js';
-import { answerSlotsInUse, tokenizedJson } from '../src/server/tokenize.js';
+import { tokenizedJson } from '../src/server/tokenize-json.js';
+import { answerSlotsInUse } from '../src/server/tokenize-pool.js';
 import { useFreshDataDir } from './shared.js';
 
 useFreshDataDir('http');

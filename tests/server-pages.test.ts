@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { createApp } from '../src/server/app.js';
-import { MAX_TEXT_BYTES } from '../src/server/tokenize.js';
+import { MAX_TEXT_BYTES } from '../src/server/limits.js';
 import { saveUserVocabulary } from '../src/store/user-vocabularies.js';
 import { hueOf, MAX_RENDERED_TOKENS } from '../views/tokenize.js';
 import { useFreshDataDir } from './shared.js';

@@ -12,7 +12,8 @@ const { createApp } = await import('../src/server/app.js');
 const { saveUserVocabulary } = await import('../src/store/user-vocabularies.js');
 const app = createApp();
 const { TIKTOKEN_FACTS } = await import('../src/server/vocab-data.js');
-const { shippedVocabularyPath, tiktokenEncoding } = await import('../src/store/tokenizers.js');
+const { shippedVocabularyPath } = await import('../src/store/shipped-vocabularies.js');
+const { tiktokenEncoding } = await import('../src/store/tokenizers.js');
 const { readVocabularyFile } = await import('../src/store/vocab-files.js');
 
 const small = trainOnTexts(['分词器把文本切成词元。Tokens are pieces of text.\n'.repeat(20)], {

@@ -25,7 +25,7 @@ const ESCAPE = `sweep-escape-${process.pid}`;
 
 const { createApp } = await import('../src/server/app.js');
 const { jobManager } = await import('../src/jobs/job-manager.js');
-const { MAX_TEXT_BYTES } = await import('../src/server/tokenize.js');
+const { MAX_TEXT_BYTES } = await import('../src/server/limits.js');
 const { MAX_UPLOAD_BYTES } = await import('../src/server/corpora-routes.js');
 const { MAX_IMPORT_BYTES } = await import('../src/server/vocab-routes.js');
 const { MAX_LM_TEXT_BYTES } = await import('../src/server/lm-data.js');

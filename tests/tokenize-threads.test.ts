@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { WorkerPool, type TaskError } from '../src/jobs/worker-pool.js';
 import { createApp } from '../src/server/app.js';
-import { answerSlotsInUse, finite, MAX_TEXT_BYTES, tokenize, tokenizeThreads, type TokenizeTask } from '../src/server/tokenize.js';
+import { MAX_TEXT_BYTES } from '../src/server/limits.js';
+import { tokenize } from '../src/server/tokenize.js';
+import { finite } from '../src/server/tokenize-json.js';
+import { answerSlotsInUse, tokenizeThreads, type TokenizeTask } from '../src/server/tokenize-pool.js';
+import { tokenizerByName } from '../src/store/tokenizers.js';
 import { saveUserVocabulary } from '../src/store/user-vocabularies.js';
 import { useFreshDataDir } from './shared.js';
 
@@ -27,7 +31,6 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 /** What the API must say for `text`, from the object path the pages use (one TokenSpan per token). */
 async function expected(text: string, name: string) {
   const t = await tokenize(text, name);
-  const { tokenizerByName } = await import('../src/server/tokenize.js');
   const tok = await tokenizerByName(name);
   return {
     tokenizer: name,
@@ -153,7 +156,7 @@ describe('POST /api/tokenize in tokenize threads', () => {
 describe('WorkerPool', () => {
   const revive = (e: TaskError) => Object.assign(new Error(e.message), { name: e.name, fields: e.fields });
   const task = (text: string, tokenizer = 'cl100k_base'): TokenizeTask => ({ text, tokenizer, data: process.env.TOKENLAB_DATA! });
-  const poolFrom = new URL('../src/server/tokenize.ts', import.meta.url).href; // the worker module's sibling
+  const poolFrom = new URL('../src/server/tokenize-pool.ts', import.meta.url).href; // the worker module's sibling
 
   it('fails the tasks a stopped thread held, then starts a new thread for the next task', async () => {
     const pool = new WorkerPool<TokenizeTask, ArrayBuffer>('tokenize-worker', poolFrom, 1, revive);
@@ -193,8 +196,8 @@ describe('WorkerPool', () => {
     const pool = new WorkerPool<TokenizeTask, ArrayBuffer>('tokenize-worker', poolFrom, 2, revive);
     const err = await pool.run(task('x', 'nope')).catch((e: unknown) => e as Error & { fields: Record<string, unknown> });
     expect(err).toBeInstanceOf(Error);
-    expect(err.name).toBe('UnknownTokenizerNameError');
-    expect(err.fields).toMatchObject({ status: 404, tokenizer: 'nope' });
+    expect(err.name).toBe('RequestError');
+    expect(err.fields).toMatchObject({ status: 404, details: { tokenizer: 'nope' } });
     await pool.close();
   });
 });

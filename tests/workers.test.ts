@@ -40,7 +40,7 @@ describe.skipIf(!LINUX)('thread priorities (Linux)', () => {
   it('runs the threads that answer requests at normal priority', async () => {
     const pool = new WorkerPool<{ text: string; tokenizer: string; data: string }, ArrayBuffer>(
       'tokenize-worker',
-      new URL('../src/server/tokenize.ts', import.meta.url).href,
+      new URL('../src/server/tokenize-pool.ts', import.meta.url).href,
       1,
       (e) => new Error(e.message),
     );

@@ -6,7 +6,7 @@
  */
 import type { Comparison, Compared, SampleSizes } from '../src/server/compare.js';
 import { MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS } from '../src/server/compare.js';
-import type { TokenizerEntry } from '../src/server/tokenize.js';
+import type { TokenizerEntry } from '../src/store/tokenizers.js';
 import { raw } from 'hono/html';
 import { Layout } from './layout.js';
 import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, ResultSlot, TextBox, tokenizerGroups, TokenSpans, wholeGroups } from './tokenize.js';

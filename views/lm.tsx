@@ -6,7 +6,7 @@
 import type { JobRecord } from '../src/jobs/job-manager.js';
 import type { ModelRecord } from '../src/store/user-models.js';
 import { MAX_ORDER, MIN_ORDER, type LmBuildParams, type LmBuildSnapshot } from '../src/server/lm-jobs.js';
-import type { TokenizerEntry } from '../src/server/tokenize.js';
+import type { TokenizerEntry } from '../src/store/tokenizers.js';
 import type { CorpusChoice } from '../src/server/train-jobs.js';
 import { Layout } from './layout.js';
 import { formatBytes } from './train.js';

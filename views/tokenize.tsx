@@ -5,7 +5,8 @@
  */
 import type { TokenSpan } from '../src/bpe/offsets/spans.js';
 import { SCRIPTS } from '../src/eval/scripts.js';
-import type { Tokenized, TokenizerEntry } from '../src/server/tokenize.js';
+import type { Tokenized } from '../src/server/tokenize.js';
+import type { TokenizerEntry } from '../src/store/tokenizers.js';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { Layout } from './layout.js';

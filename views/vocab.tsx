@@ -4,7 +4,7 @@
  * scrubber). Table, tree and scrubber are fragments htmx swaps in; the page renders them too from the query
  * string, so links work without script. All user text goes through JSX (escaped).
  */
-import type { TokenizerEntry } from '../src/server/tokenize.js';
+import type { TokenizerEntry } from '../src/store/tokenizers.js';
 import { TRAIN_PATTERNS } from '../src/server/train-jobs.js';
 import { HISTOGRAM_MAX_BYTES, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, type MergeNode, type TokenQuery, type VocabAnalysis, type VocabListing } from '../src/server/vocab-data.js';
 import { isPatternName } from '../src/bpe/pretokenize/patterns.js';

@@ -18,7 +18,7 @@ async function inputText(file: string | undefined, positionals: string[], what: 
   return (await readStdin()).toString('utf8');
 }
 
-/** The tokenizer named by --tokenizer (a tiktoken name or a vocabulary file); unknown names are usage errors. */
+/** The tokenizer --tokenizer names: a name the registry knows, or a vocabulary file; unknown ones are usage errors. */
 export async function tokenizerOption(value: string | undefined): Promise<Tokenizer> {
   const name = required(value, '--tokenizer');
   try {

@@ -12,7 +12,7 @@ import { nextTokens, scoreSequence, scoreText } from '../lm/query.js';
 import { sample } from '../lm/sample.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { readModelFile, writeModelFile } from '../store/lm-files.js';
-import { isTiktokenEncodingName, SHIPPED_VOCABULARY_NAMES } from '../store/tokenizers.js';
+import { isKnownTokenizer } from '../store/tokenizers.js';
 import { corpusPath } from './corpus-arg.js';
 import { parseIds, tokenizerOption } from './encode.js';
 import { parseOptions, positiveInteger, required, UsageError } from './usage.js';
@@ -42,9 +42,9 @@ function orderOption(value: string | undefined): number {
   return order;
 }
 
-/** How a model file names its tokenizer: a known name as is, a vocabulary file by its absolute path. */
+/** How a model file names its tokenizer: a name the registry knows as is, a vocabulary file by its absolute path. */
 function tokenizerRecord(name: string): string {
-  return isTiktokenEncodingName(name) || (SHIPPED_VOCABULARY_NAMES as readonly string[]).includes(name) ? name : resolve(name);
+  return isKnownTokenizer(name) ? name : resolve(name);
 }
 
 /** The non-empty lines of a corpus, tokenized (one sequence each), and the corpus's UTF-8 bytes. */

@@ -1,3 +1,5 @@
+import { TIKTOKEN_ENCODING_NAMES } from '../bpe/formats/tiktoken-encodings.js';
+import { SHIPPED_VOCABULARY_NAMES } from '../store/shipped-vocabularies.js';
 import { convertCommand } from './convert.js';
 import { corpusCommand } from './corpus.js';
 import { decodeCommand, encodeCommand } from './encode.js';
@@ -5,6 +7,8 @@ import { evalCommand } from './eval.js';
 import { lmCommand } from './lm.js';
 import { trainCommand } from './train.js';
 import { UsageError } from './usage.js';
+
+const BUILT_IN_TOKENIZERS = [...TIKTOKEN_ENCODING_NAMES, ...SHIPPED_VOCABULARY_NAMES].join(', ');
 
 const USAGE = `tokenlab: a tokenizer laboratory
 
@@ -23,7 +27,8 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab lm sample --model MODEL [PROMPT] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json]
   tokenlab lm export-arpa --model MODEL --out FILE
 
-  NAME is one of gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base; FILE a tokenlab vocabulary.
+  NAME is a tokenizer the lab knows: ${BUILT_IN_TOKENIZERS}, or a vocabulary trained or imported in the lab
+  (under TOKENLAB_DATA); FILE a tokenlab vocabulary.
   encode and decode read standard input when given neither text nor --file.
 `;
 

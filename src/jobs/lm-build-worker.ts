@@ -5,8 +5,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { modelOfTrie } from '../lm/model.js';
 import { countNGrams } from '../lm/ngram-trie.js';
 import { scoreText } from '../lm/query.js';
-import { tokenizerByName } from '../server/tokenize.js';
 import { writeModelFile } from '../store/lm-files.js';
+import { tokenizerByName } from '../store/tokenizers.js';
 import type { LmBuildEvent, LmBuildOptions, LmBuildPhase } from './lm-build-job.js';
 
 /** Runs one model build in this worker thread, posting progress (at most every PROGRESS_MS) and the summary. */

@@ -10,7 +10,7 @@ import { trainRoutes } from './train-routes.js';
 import { vocabRoutes } from './vocab-routes.js';
 import { corporaRoutes } from './corpora-routes.js';
 import { lmRoutes } from './lm-routes.js';
-import { RequestError } from './tokenize.js';
+import { errorAnswer } from './errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -31,13 +31,8 @@ export function createApp(): Hono {
   app.route('/', corporaRoutes());
   app.route('/', lmRoutes());
 
-  // A refusal no route turned into its own answer (a body over a form's limit, or not UTF-8): its status and
-  // message, as JSON for the API and as text for pages, never a 500.
-  app.onError((e, c) => {
-    if (!(e instanceof RequestError)) throw e;
-    if (c.req.path.startsWith('/api/')) return c.json({ error: e.message, ...e.details }, e.status);
-    return c.text(e.message, e.status);
-  });
+  // A refusal no route turned into its own page (see errors.ts): its status and message, never a 500.
+  app.onError(errorAnswer);
 
   app.get('/static/htmx.min.js', async (c) => {
     const js = await readFile(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');

@@ -7,7 +7,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { decodeUtf8Strict } from '../store/user-corpora.js';
-import { RequestError } from './tokenize.js';
+import { RequestError } from './errors.js';
 
 function tooLarge(bytes: number | string, limit: number): RequestError {
   return new RequestError(413, `the request body is ${bytes} bytes, over the limit of ${limit} bytes`, { limit });
@@ -119,14 +119,4 @@ async function multipartEntries(bytes: Uint8Array, type: string): Promise<Array<
     entries.push([k, v]);
   }
   return entries;
-}
-
-/** `read`, with a refusal turned into the route's own refusal class (which its pages know how to show). */
-export async function refusedAs<T>(read: Promise<T>, Refusal: new (message: string, status: 400 | 413) => Error): Promise<T> {
-  try {
-    return await read;
-  } catch (e) {
-    if (e instanceof RequestError && (e.status === 400 || e.status === 413)) throw new Refusal(e.message, e.status);
-    throw e;
-  }
 }

@@ -2,9 +2,11 @@
 import { Hono } from 'hono';
 import { ComparePage, CompareResult, type CompareOptions } from '../../views/compare.js';
 import { TokenizeError } from '../../views/tokenize.js';
+import { listTokenizers } from '../store/tokenizers.js';
 import { compare, sampleSizes } from './compare.js';
-import { listTokenizers, MAX_URL_TEXT } from './tokenize.js';
-import { attempt, field, readPageForm } from './tokenize-page.js';
+import { attempt } from './errors.js';
+import { MAX_URL_TEXT } from './limits.js';
+import { field, pageMessage, readPageForm } from './tokenize-page.js';
 
 /** Ticked when the URL names no tokenizer: two tiktoken generations and the shipped CJK vocabulary. */
 export const DEFAULT_COMPARED = ['cl100k_base', 'o200k_base', 'tokenlab-cjk-32k'];
@@ -23,9 +25,10 @@ export function compareRoutes(): Hono {
   routes.get('/compare', async (c) => {
     const chosen = c.req.queries('tokenizers');
     const options = { text: c.req.query('text') ?? '', tokenizers: chosen ?? DEFAULT_COMPARED };
-    const { result, error, status } = await attempt(() => compare(options.text, options.tokenizers));
+    const { result, refusal } = await attempt(() => compare(options.text, options.tokenizers));
+    const error = refusal && pageMessage(refusal);
     const page = <ComparePage options={options} tokenizers={listTokenizers()} comparison={result} sample={await sampleSizes()} error={error} />;
-    return c.html(page, status);
+    return c.html(page, refusal?.status ?? 200);
   });
 
   // 200 even for errors: htmx swaps only successful responses, and the message belongs in #result.
@@ -36,8 +39,8 @@ export function compareRoutes(): Hono {
     const ticked = form.tokenizers ?? [];
     const options = { text: field(form, 'text') ?? '', tokenizers: Array.isArray(ticked) ? ticked : [ticked] };
     c.header('HX-Replace-Url', compareUrl(options));
-    const { result, error } = await attempt(() => compare(options.text, options.tokenizers));
-    if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
+    const { result, refusal } = await attempt(() => compare(options.text, options.tokenizers));
+    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
     return c.html(<CompareResult comparison={result} sample={await sampleSizes()} />);
   });
 

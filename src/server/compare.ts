@@ -11,21 +11,17 @@ import type { TokenSpan } from '../bpe/offsets/spans.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import { listBundledCorpora } from '../store/corpora/index.js';
 import { languageTaxOfPairs } from '../eval/metrics.js';
-import { checkTextSize, finite, RequestError, tokenize, tokenizerByName, type Tokenized } from './tokenize.js';
+import { tokenizerByName } from '../store/tokenizers.js';
+import { RequestError } from './errors.js';
+import { checkTextSize } from './limits.js';
+import { tokenize, type Tokenized } from './tokenize.js';
+import { finite } from './tokenize-json.js';
 
 export const MIN_COMPARED = 2;
 export const MAX_COMPARED = 6;
 
 /** The aligned sample of the language-tax panel: a bundled corpus of zh<TAB>en lines. */
 export const PARALLEL_CORPUS = 'parallel-zh-en';
-
-/** Fewer than two or more than six tokenizers, or one named twice. */
-export class TokenizerChoiceError extends RequestError {
-  override name = 'TokenizerChoiceError';
-  constructor(message: string, names: readonly string[]) {
-    super(400, message, { tokenizers: names });
-  }
-}
 
 export interface LanguageTax {
   pairs: number;
@@ -48,12 +44,13 @@ export interface Comparison {
   differing: number[];
 }
 
+/** Refuses (400) fewer than two or more than six tokenizers, or one named twice. */
 export function checkTokenizerChoice(names: readonly string[]): void {
   if (names.length < MIN_COMPARED || names.length > MAX_COMPARED) {
-    throw new TokenizerChoiceError(`choose ${MIN_COMPARED} to ${MAX_COMPARED} tokenizers to compare (${names.length} chosen)`, names);
+    throw new RequestError(400, `choose ${MIN_COMPARED} to ${MAX_COMPARED} tokenizers to compare (${names.length} chosen)`, { tokenizers: names });
   }
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) throw new TokenizerChoiceError(`tokenizer ${JSON.stringify(twice)} is chosen twice`, names);
+  if (twice !== undefined) throw new RequestError(400, `tokenizer ${JSON.stringify(twice)} is chosen twice`, { tokenizers: names });
 }
 
 /**

@@ -8,8 +8,8 @@ import { addUserCorpusOffThread } from '../jobs/add-corpus.js';
 import { listUserCorpora, removeUserCorpus, type UserCorpus } from '../store/user-corpora.js';
 import { CorporaError, CorporaPage, Preview, type CorporaView } from '../../views/corpora.js';
 import { bundledRows, previewLines } from './corpora-data.js';
-import { readFormBody, refusedAs } from './body.js';
-import { readJson } from './jobs-routes.js';
+import { readFormBody, readJsonBody } from './body.js';
+import { attempt, RequestError } from './errors.js';
 
 /**
  * The largest corpus added through the lab: 64 MiB (an upload is held in memory while it is checked; the CLI's
@@ -19,36 +19,26 @@ export const MAX_UPLOAD_BYTES = 64 << 20;
 /** Multipart framing and the other fields on top of the text. */
 const FORM_OVERHEAD = 64 * 1024;
 
-class CorpusRefused extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 409 | 413,
-  ) {
-    super(message);
-  }
-}
-
-function tooLarge(bytes: number): CorpusRefused {
-  return new CorpusRefused(`the corpus is ${(bytes / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_UPLOAD_BYTES / 2 ** 20} MiB`, 413);
-}
-
 /** Adds a corpus (off the server's thread); a taken name is refused (delete first), and the store's refusals (unsafe name, bundled name, empty, not UTF-8) are 400. */
 async function add(name: string, bytes: Uint8Array): Promise<UserCorpus> {
-  if (bytes.length > MAX_UPLOAD_BYTES) throw tooLarge(bytes.length);
+  if (bytes.length > MAX_UPLOAD_BYTES) {
+    throw new RequestError(413, `the corpus is ${(bytes.length / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_UPLOAD_BYTES / 2 ** 20} MiB`);
+  }
   if (await isUserCorpus(name)) {
-    throw new CorpusRefused(`you have a corpus named ${name}: delete it first or choose another name`, 409);
+    throw new RequestError(409, `you have a corpus named ${name}: delete it first or choose another name`);
   }
   try {
     return await addUserCorpusOffThread(name, bytes);
   } catch (e) {
-    if ((e as Error).name === 'RangeError') throw new CorpusRefused((e as Error).message, 400);
+    // The store's refusals come from the worker thread as errors named RangeError (see addUserCorpusOffThread).
+    if ((e as Error).name === 'RangeError') throw new RequestError(400, (e as Error).message);
     throw e;
   }
 }
 
 /** The multipart form: the file if one was chosen, else the pasted text. */
 async function fromForm(c: Context): Promise<{ name: string; text: string; bytes?: Uint8Array }> {
-  const form = await refusedAs(readFormBody(c, MAX_UPLOAD_BYTES + FORM_OVERHEAD), CorpusRefused);
+  const form = await readFormBody(c, MAX_UPLOAD_BYTES + FORM_OVERHEAD);
   const name = typeof form.name === 'string' ? form.name.trim() : '';
   // Browsers send a text area's line breaks as CRLF; the user typed newlines.
   const text = typeof form.text === 'string' ? form.text.replace(/\r\n/g, '\n') : '';
@@ -72,16 +62,14 @@ export function corporaRoutes(): Hono {
 
   app.post('/corpora', async (c) => {
     let form = { name: '', text: '' };
-    try {
+    const { result: corpus, refusal } = await attempt(async () => {
       const { name, text, bytes } = await fromForm(c);
       form = { name, text: text.length > 100_000 ? '' : text }; // a huge paste is not sent back into the page
-      if (bytes === undefined) throw new CorpusRefused('choose a file or paste some text', 400);
-      const corpus = await add(name, bytes);
-      return c.redirect(`/corpora?added=${encodeURIComponent(corpus.name)}`, 303);
-    } catch (e) {
-      if (e instanceof CorpusRefused) return c.html(<CorporaPage {...await view({ error: e.message, form })} />, e.status);
-      throw e;
-    }
+      if (bytes === undefined) throw new RequestError(400, 'choose a file or paste some text');
+      return add(name, bytes);
+    });
+    if (refusal !== undefined) return c.html(<CorporaPage {...await view({ error: refusal.message, form })} />, refusal.status);
+    return c.redirect(`/corpora?added=${encodeURIComponent(corpus.name)}`, 303);
   });
 
   app.get('/corpora/:name/preview', async (c) => {
@@ -105,26 +93,19 @@ export function corporaRoutes(): Hono {
   });
 
   app.post('/api/corpora', async (c) => {
-    try {
-      let name: string;
-      let bytes: Uint8Array | undefined;
-      if ((c.req.header('content-type') ?? '').startsWith('application/json')) {
-        const body = await readJson(c, 6 * MAX_UPLOAD_BYTES);
-        if ('response' in body) return body.response;
-        const v = body.value as { name?: unknown; text?: unknown } | null;
-        if (typeof v?.name !== 'string' || typeof v.text !== 'string') return c.json({ error: 'send {"name": "...", "text": "..."}' }, 400);
-        name = v.name;
-        bytes = new TextEncoder().encode(v.text);
-      } else {
-        ({ name, bytes } = await fromForm(c));
-      }
-      if (bytes === undefined) return c.json({ error: 'no text: send a file or text' }, 400);
-      const { path: _path, ...corpus } = await add(name, bytes);
-      return c.json({ corpus }, 201);
-    } catch (e) {
-      if (e instanceof CorpusRefused) return c.json({ error: e.message }, e.status);
-      throw e;
+    let name: string;
+    let bytes: Uint8Array | undefined;
+    if ((c.req.header('content-type') ?? '').startsWith('application/json')) {
+      const v = (await readJsonBody(c, 6 * MAX_UPLOAD_BYTES)) as { name?: unknown; text?: unknown } | null;
+      if (typeof v?.name !== 'string' || typeof v.text !== 'string') throw new RequestError(400, 'send {"name": "...", "text": "..."}');
+      name = v.name;
+      bytes = new TextEncoder().encode(v.text);
+    } else {
+      ({ name, bytes } = await fromForm(c));
     }
+    if (bytes === undefined) throw new RequestError(400, 'no text: send a file or text');
+    const { path: _path, ...corpus } = await add(name, bytes);
+    return c.json({ corpus }, 201);
   });
 
   app.delete('/api/corpora/:name', async (c) => {

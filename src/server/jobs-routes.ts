@@ -6,18 +6,6 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { FINISHED_STATES, jobManager, type JobRecord } from '../jobs/job-manager.js';
-import { readJsonBody } from './body.js';
-import { RequestError } from './tokenize.js';
-
-/** Reads a JSON request body of at most `limit` bytes (strict UTF-8): the value, or the error response to send. */
-export async function readJson(c: Context, limit: number): Promise<{ value: unknown } | { response: Response }> {
-  try {
-    return { value: await readJsonBody(c, limit) };
-  } catch (e) {
-    if (e instanceof RequestError) return { response: c.json({ error: e.message, ...e.details }, e.status) };
-    throw e;
-  }
-}
 
 const isFinished = (job: JobRecord) => FINISHED_STATES.includes(job.state);
 

@@ -8,8 +8,8 @@ import { START, END, type LanguageModel } from '../lm/model.js';
 import { nextTokens, scoreAnswer, scoreText, stateOfTokens, trieChildren, type AnswerScore, type TextScore, type TrieNode } from '../lm/query.js';
 import { sample } from '../lm/sample.js';
 import { findUserModel, listUserModels, loadUserModel, type ModelRecord } from '../store/user-models.js';
-import { LmRequestError } from './lm-jobs.js';
-import { tokenizerByName, UnknownTokenizerNameError } from './tokenize.js';
+import { tokenizerByName, UnknownTokenizerError } from '../store/tokenizers.js';
+import { RequestError } from './errors.js';
 import { tokenText } from './vocab-bytes.js';
 
 /** The largest text scored, used as a context or as Q + T + A, in UTF-8 bytes. */
@@ -31,16 +31,16 @@ export interface OpenModel {
 /** The model `name` and its tokenizer: 404 for an unknown model, 409 when its tokenizer is gone or changed. */
 export async function openModel(name: string): Promise<OpenModel> {
   const record = findUserModel(name);
-  if (record === undefined) throw new LmRequestError(`no model ${JSON.stringify(name)}; the models are listed on /lm`, 404);
+  if (record === undefined) throw new RequestError(404, `no model ${JSON.stringify(name)}; the models are listed on /lm`);
   let tokenizer: Tokenizer;
   try {
     tokenizer = await tokenizerByName(record.tokenizer);
   } catch (e) {
-    if (e instanceof UnknownTokenizerNameError) throw new LmRequestError(`model ${name} was built over tokenizer ${record.tokenizer}, which no longer exists`, 409);
+    if (e instanceof UnknownTokenizerError) throw new RequestError(409, `model ${name} was built over tokenizer ${record.tokenizer}, which no longer exists`);
     throw e;
   }
   if (tokenizer.nVocab !== record.vocabularySize) {
-    throw new LmRequestError(`tokenizer ${record.tokenizer} has ${tokenizer.nVocab} tokens now, not the ${record.vocabularySize} model ${name} was built over: rebuild it`, 409);
+    throw new RequestError(409, `tokenizer ${record.tokenizer} has ${tokenizer.nVocab} tokens now, not the ${record.vocabularySize} model ${name} was built over: rebuild it`);
   }
   return { record, model: await loadUserModel(name), tokenizer };
 }
@@ -68,9 +68,9 @@ export function log10SequenceCount(L: number, K: number): number {
 }
 
 export function checkText(text: unknown, field: string): string {
-  if (typeof text !== 'string') throw new LmRequestError(`"${field}" must be a string`, 400);
+  if (typeof text !== 'string') throw new RequestError(400, `"${field}" must be a string`);
   const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_LM_TEXT_BYTES) throw new LmRequestError(`"${field}" is ${bytes} bytes of UTF-8; the limit is ${MAX_LM_TEXT_BYTES}`, 413);
+  if (bytes > MAX_LM_TEXT_BYTES) throw new RequestError(413, `"${field}" is ${bytes} bytes of UTF-8; the limit is ${MAX_LM_TEXT_BYTES}`);
   return text;
 }
 
@@ -78,7 +78,7 @@ export function checkText(text: unknown, field: string): string {
 export function intOption(value: unknown, field: string, min: number, max: number, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-  if (!(typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max)) throw new LmRequestError(`"${field}" must be an integer from ${min} to ${max}`, 400);
+  if (!(typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max)) throw new RequestError(400, `"${field}" must be an integer from ${min} to ${max}`);
   return n;
 }
 
@@ -87,7 +87,7 @@ export function numberOption(value: unknown, field: string, min: number, max: nu
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   const ok = typeof n === 'number' && Number.isFinite(n) && (minIncluded ? n >= min : n > min) && n <= max;
-  if (!ok) throw new LmRequestError(`"${field}" must be a number ${minIncluded ? 'from' : 'above'} ${min} ${minIncluded ? 'to' : 'up to'} ${max}`, 400);
+  if (!ok) throw new RequestError(400, `"${field}" must be a number ${minIncluded ? 'from' : 'above'} ${min} ${minIncluded ? 'to' : 'up to'} ${max}`);
   return n as number;
 }
 
@@ -168,9 +168,9 @@ export function checkPath(m: OpenModel, path: unknown): number[] {
   const ids = typeof path === 'string' ? (path.trim() === '' ? [] : path.split(',').map((s) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : NaN))) : path;
   const valid = (t: unknown, i: number) => typeof t === 'number' && Number.isInteger(t) && ((t === START && i === 0) || (t >= 0 && t < m.model.info.vocabularySize!));
   if (!Array.isArray(ids) || !ids.every(valid)) {
-    throw new LmRequestError(`"path" must be token ids from 0 to ${m.model.info.vocabularySize! - 1} (comma-separated in a URL), optionally starting with ${START} for <s>`, 400);
+    throw new RequestError(400, `"path" must be token ids from 0 to ${m.model.info.vocabularySize! - 1} (comma-separated in a URL), optionally starting with ${START} for <s>`);
   }
-  if (ids.length > m.model.order) throw new LmRequestError(`"path" is ${ids.length} tokens; an order-${m.model.order} model's trie is ${m.model.order} deep`, 400);
+  if (ids.length > m.model.order) throw new RequestError(400, `"path" is ${ids.length} tokens; an order-${m.model.order} model's trie is ${m.model.order} deep`);
   return ids as number[];
 }
 
@@ -260,7 +260,7 @@ function answerSide(m: OpenModel, s: AnswerScore): AnswerSide {
 }
 
 export function answer(m: OpenModel, question: string, answerText: string, thought: string): Answer {
-  if (answerText === '') throw new LmRequestError('"answer" must not be empty: it is the text whose probability is measured', 400);
+  if (answerText === '') throw new RequestError(400, '"answer" must not be empty: it is the text whose probability is measured');
   checkText(question + thought + answerText, 'question + thought + answer');
   const without = answerSide(m, scoreAnswer(m.model, m.tokenizer, question, answerText));
   const withT = thought === '' ? null : answerSide(m, scoreAnswer(m.model, m.tokenizer, question, answerText, thought));

@@ -5,8 +5,9 @@
 import { jobManager, type JobContext, type JobRecord } from '../jobs/job-manager.js';
 import { startLmBuild, type LmBuildEvent } from '../jobs/lm-build-job.js';
 import { checkModelName, findUserModel, modelFilePath, saveModelRecord } from '../store/user-models.js';
-import { isKnownTokenizer } from './tokenize.js';
-import { splitOf, TrainRequestError } from './train-jobs.js';
+import { isKnownTokenizer } from '../store/tokenizers.js';
+import { RequestError } from './errors.js';
+import { splitOf } from './train-jobs.js';
 
 export const MIN_ORDER = 1;
 export const MAX_ORDER = 8;
@@ -21,21 +22,6 @@ export interface LmBuildParams {
 
 export type LmBuildSnapshot = Omit<Extract<LmBuildEvent, { type: 'progress' }>, 'type'>;
 
-/** A request the studio refuses, with its HTTP status (400 malformed, 404 unknown name, 409 name taken, 413 too large). */
-export class LmRequestError extends Error {
-  override name = 'LmRequestError';
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 | 413,
-  ) {
-    super(message);
-  }
-}
-
-function bad(message: string): never {
-  throw new LmRequestError(message, 400);
-}
-
 /** The name a build gets when the request names none: tokenizer, corpus and order. */
 export function defaultModelName(tokenizer: string, corpus: string, order: number): string {
   return `${corpus}.${tokenizer}.${order}`;
@@ -43,44 +29,35 @@ export function defaultModelName(tokenizer: string, corpus: string, order: numbe
 
 /** Checks a build request (the JSON of POST /api/lm/build, or the page's form in that shape). */
 export async function checkLmBuildParams(body: unknown): Promise<LmBuildParams> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) bad('the body must be a JSON object {tokenizer, corpus, order, name?}');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'the body must be a JSON object {tokenizer, corpus, order, name?}');
   const b = body as Record<string, unknown>;
-  if (typeof b.tokenizer !== 'string' || b.tokenizer === '') bad('"tokenizer" must be a tokenizer name (see GET /api/tokenizers)');
-  if (typeof b.corpus !== 'string' || b.corpus === '') bad('"corpus" must be a corpus name (see /corpora)');
+  if (typeof b.tokenizer !== 'string' || b.tokenizer === '') throw new RequestError(400, '"tokenizer" must be a tokenizer name (see GET /api/tokenizers)');
+  if (typeof b.corpus !== 'string' || b.corpus === '') throw new RequestError(400, '"corpus" must be a corpus name (see /corpora)');
   const order = b.order ?? DEFAULT_ORDER;
-  if (!(typeof order === 'number' && Number.isInteger(order) && order >= MIN_ORDER && order <= MAX_ORDER)) bad(`"order" must be an integer from ${MIN_ORDER} to ${MAX_ORDER}`);
+  if (!(typeof order === 'number' && Number.isInteger(order) && order >= MIN_ORDER && order <= MAX_ORDER)) throw new RequestError(400, `"order" must be an integer from ${MIN_ORDER} to ${MAX_ORDER}`);
   const name = b.name === undefined || b.name === '' ? defaultModelName(b.tokenizer, b.corpus, order) : b.name;
-  if (typeof name !== 'string') bad('"name" must be a string: the name of the model to make');
+  if (typeof name !== 'string') throw new RequestError(400, '"name" must be a string: the name of the model to make');
   try {
     checkModelName(name);
   } catch (e) {
-    bad(`${(e as Error).message}${b.name === undefined || b.name === '' ? ' (the default name; give "name")' : ''}`);
+    throw new RequestError(400, `${(e as Error).message}${b.name === undefined || b.name === '' ? ' (the default name; give "name")' : ''}`);
   }
-  if (!isKnownTokenizer(b.tokenizer)) throw new LmRequestError(`unknown tokenizer ${JSON.stringify(b.tokenizer)}`, 404);
-  await corpusSplit(b.corpus);
+  if (!isKnownTokenizer(b.tokenizer)) throw new RequestError(404, `unknown tokenizer ${JSON.stringify(b.tokenizer)}`);
+  await splitOf(b.corpus);
   checkNameFree(name);
   return { name, tokenizer: b.tokenizer, corpus: b.corpus, order };
 }
 
-async function corpusSplit(corpus: string): Promise<{ train: string; heldOut: string }> {
-  try {
-    return await splitOf(corpus);
-  } catch (e) {
-    if (e instanceof TrainRequestError) throw new LmRequestError(e.message, 404);
-    throw e;
-  }
-}
-
 function checkNameFree(name: string): void {
-  if (findUserModel(name)) throw new LmRequestError(`a model named ${name} exists: delete it on /lm/${name} or choose another name`, 409);
+  if (findUserModel(name)) throw new RequestError(409, `a model named ${name} exists: delete it on /lm/${name} or choose another name`);
   const pending = jobManager().list('lm').find((j) => j.name === name && (j.state === 'queued' || j.state === 'running'));
-  if (pending) throw new LmRequestError(`job ${pending.id} is already building a model named ${name}`, 409);
+  if (pending) throw new RequestError(409, `job ${pending.id} is already building a model named ${name}`);
 }
 
 /** Runs one build job: the worker writes the model file, then the record makes it listed. */
 export async function runLmBuildJob(job: Readonly<JobRecord<LmBuildParams, LmBuildSnapshot>>, ctx: JobContext<LmBuildSnapshot>): Promise<string> {
   const p = job.params;
-  const split = await corpusSplit(p.corpus);
+  const split = await splitOf(p.corpus);
   ctx.signal.throwIfAborted();
   const options = { tokenizer: p.tokenizer, order: p.order, trainPath: split.train, heldOutPath: split.heldOut, modelPath: modelFilePath(p.name), corpus: p.corpus };
   const build = startLmBuild(options, (e) => {

@@ -8,18 +8,18 @@
  * `{"error": message}` with 400, 404, 409, 413 or 429.
  */
 import { Hono, type Context } from 'hono';
-import { QueueFullError } from '../jobs/job-manager.js';
+import { listTokenizers } from '../store/tokenizers.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
 import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
 import { DEFAULT_FIELDS, LM_VIEWS, LmModelPage, LmResultError, Result, viewHref, type LmFields, type LmResult, type LmView } from '../../views/lm-model.js';
-import { readFormBody } from './body.js';
-import { readJson } from './jobs-routes.js';
+import { readFormBody, readJsonBody } from './body.js';
+import { attempt, RequestError } from './errors.js';
+import { MAX_URL_TEXT } from './limits.js';
 import {
   answer, bitsPerByteBoard, checkPath, checkSampleRequest, checkText, intOption, log10SequenceCount, next, openModel, sampled, surprisal, trieView,
   DEFAULT_TOP_K, MAX_TOP_K, type OpenModel,
 } from './lm-data.js';
-import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, LmRequestError, type LmBuildParams } from './lm-jobs.js';
-import { listTokenizers, MAX_URL_TEXT } from './tokenize.js';
+import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, type LmBuildParams } from './lm-jobs.js';
 import { MAX_VOCAB_SIZE, trainableCorpora } from './train-jobs.js';
 
 /** A build request is a few names and a number; a view's request holds at most MAX_LM_TEXT_BYTES of text. */
@@ -28,15 +28,6 @@ const MAX_VIEW_BODY_BYTES = 512 * 1024;
 export const MAX_SPACE_L = 10_000_000;
 export const MAX_SPACE_K = 1_000_000;
 const DEFAULT_SPACE_K = 20;
-
-type Status = 400 | 404 | 409 | 413 | 429;
-
-/** The refusal a request gets, or undefined for an error that is a bug (rethrown). */
-function refusal(e: unknown): { error: string; status: Status } | undefined {
-  if (e instanceof LmRequestError) return { error: e.message, status: e.status };
-  if (e instanceof QueueFullError) return { error: e.message, status: 429 };
-  return undefined;
-}
 
 /** JSON whose token bytes (Uint8Array) are written as hex. */
 function tokenJson(c: Context, value: unknown, status: 200 | 202 = 200): Response {
@@ -114,32 +105,25 @@ export function lmRoutes(): Hono {
     const id = c.req.query('job');
     const job = id === undefined ? undefined : lmJob(id);
     if (id !== undefined && job === undefined) return c.html(await listPage(c, { error: `no build job ${JSON.stringify(id)}` }), 404);
-    try {
-      const asked = c.req.query('L') !== undefined || c.req.query('K') !== undefined;
-      return c.html(await listPage(c, { job, space: asked ? spaceOf(c.req.query(), MAX_VOCAB_SIZE) : undefined }));
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
-      return c.html(await listPage(c, { error: r.error }), r.status);
-    }
+    const asked = c.req.query('L') !== undefined || c.req.query('K') !== undefined;
+    const { result: space, refusal } = await attempt(() => (asked ? spaceOf(c.req.query(), MAX_VOCAB_SIZE) : undefined));
+    if (refusal !== undefined) return c.html(await listPage(c, { error: refusal.message }), refusal.status);
+    return c.html(await listPage(c, { job, space }));
   });
 
   app.post('/lm', async (c) => {
     const f = await formOf(c);
     const form: LmBuildForm = { name: f.name ?? '', tokenizer: f.tokenizer ?? '', corpus: f.corpus ?? '', order: f.order ?? '' };
     const htmx = c.req.header('HX-Request') === 'true';
-    try {
-      const job = await submitBuild(buildRequestOf(form));
-      if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}`, 303);
-      c.header('HX-Replace-Url', `/lm?job=${encodeURIComponent(job.id)}`);
-      return jobFragment(c, job);
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
+    const { result: job, refusal } = await attempt(() => submitBuild(buildRequestOf(form)));
+    if (refusal !== undefined) {
       // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
-      if (htmx) return c.html(<LmError message={r.error} />);
-      return c.html(await listPage(c, { form, error: r.error }), r.status);
+      if (htmx) return c.html(<LmError message={refusal.message} />);
+      return c.html(await listPage(c, { form, error: refusal.message }), refusal.status);
     }
+    if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}`, 303);
+    c.header('HX-Replace-Url', `/lm?job=${encodeURIComponent(job.id)}`);
+    return jobFragment(c, job);
   });
 
   app.get('/fragment/lm-job/:id', (c) => {
@@ -154,14 +138,10 @@ export function lmRoutes(): Hono {
     return jobFragment(c, job);
   });
 
-  app.get('/fragment/lm/space', (c) => {
-    try {
-      return c.html(<SpaceResult space={spaceOf(c.req.query(), MAX_VOCAB_SIZE)} />);
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
-      return c.html(<LmError message={r.error} />);
-    }
+  app.get('/fragment/lm/space', async (c) => {
+    const { result: space, refusal } = await attempt(() => spaceOf(c.req.query(), MAX_VOCAB_SIZE));
+    if (refusal !== undefined) return c.html(<LmError message={refusal.message} />);
+    return c.html(<SpaceResult space={space} />);
   });
 
   app.post('/lm/:name/delete', async (c) => {
@@ -174,24 +154,14 @@ export function lmRoutes(): Hono {
     const query = c.req.query();
     const view = isView(query.view) ? query.view : 'surprisal';
     const fields: LmFields = { ...DEFAULT_FIELDS, ...query };
-    let m: OpenModel;
-    try {
-      m = await openModel(c.req.param('name'));
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
-      return c.html(<LmMissingPage message={r.error} />, r.status === 404 ? 404 : 409);
-    }
+    const opened = await attempt(() => openModel(c.req.param('name')));
+    if (opened.refusal !== undefined) return c.html(<LmMissingPage message={opened.refusal.message} />, opened.refusal.status);
+    const m = opened.result;
     // A view's result is computed when its form was sent (more than ?view= in the URL); the trie always shows.
     const asked = view === 'trie' || Object.keys(query).some((k) => k !== 'view');
-    try {
-      const result = asked ? runView(m, view, query) : undefined;
-      return c.html(<LmModelPage record={m.record} view={view} fields={fields} result={result} />);
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
-      return c.html(<LmModelPage record={m.record} view={view} fields={fields} error={r.error} />, r.status);
-    }
+    const { result, refusal } = await attempt(() => (asked ? runView(m, view, query) : undefined));
+    if (refusal !== undefined) return c.html(<LmModelPage record={m.record} view={view} fields={fields} error={refusal.message} />, refusal.status);
+    return c.html(<LmModelPage record={m.record} view={view} fields={fields} result={result} />);
   });
 
   /**
@@ -201,34 +171,19 @@ export function lmRoutes(): Hono {
   const fragment = async (c: Context, fields: Record<string, string>) => {
     const view = c.req.param('view');
     if (!isView(view)) return c.html(<LmResultError message={`no view ${JSON.stringify(view)}`} />, 404);
-    try {
-      const name = c.req.param('name')!;
-      const result = runView(await openModel(name), view, fields);
-      const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
-      if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
-      return c.html(<Result result={result} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} />);
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
-      return c.html(<LmResultError message={r.error} />);
-    }
+    const name = c.req.param('name')!;
+    const { result, refusal } = await attempt(async () => runView(await openModel(name), view, fields));
+    if (refusal !== undefined) return c.html(<LmResultError message={refusal.message} />);
+    const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
+    if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
+    return c.html(<Result result={result} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} />);
   };
   app.post('/fragment/lm/:name/:view', async (c) => fragment(c, await formOf(c)));
   app.get('/fragment/lm/:name/:view', (c) => fragment(c, c.req.query()));
 
   app.get('/api/lm', (c) => c.json({ models: listUserModels() }));
 
-  app.post('/api/lm/build', async (c) => {
-    const body = await readJson(c, MAX_BUILD_BODY_BYTES);
-    if ('response' in body) return body.response;
-    try {
-      return c.json({ job: await submitBuild(body.value) }, 202);
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
-      return c.json({ error: r.error }, r.status);
-    }
-  });
+  app.post('/api/lm/build', async (c) => c.json({ job: await submitBuild(await readJsonBody(c, MAX_BUILD_BODY_BYTES)) }, 202));
 
   const unknownModel = (c: Context) => c.json({ error: `no model ${JSON.stringify(c.req.param('name'))}` }, 404);
 
@@ -240,23 +195,13 @@ export function lmRoutes(): Hono {
   app.delete('/api/lm/:name', async (c) => ((await deleteUserModel(c.req.param('name'))) ? c.json({ deleted: c.req.param('name') }) : unknownModel(c)));
 
   /** An API view: the JSON body (or the query, for the trie) through the same checks as the page. */
-  const apiView = async (c: Context, view: LmView, fields: () => Promise<Record<string, unknown> | Response>) => {
-    try {
-      const m = await openModel(c.req.param('name')!);
-      const f = await fields();
-      if (f instanceof Response) return f;
-      if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new LmRequestError('the body must be a JSON object', 400);
-      return tokenJson(c, runView(m, view, f).value);
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
-      return c.json({ error: r.error }, r.status);
-    }
+  const apiView = async (c: Context, view: LmView, fields: () => Promise<unknown>) => {
+    const m = await openModel(c.req.param('name')!);
+    const f = await fields();
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new RequestError(400, 'the body must be a JSON object');
+    return tokenJson(c, runView(m, view, f as Record<string, unknown>).value);
   };
-  const jsonBody = (c: Context) => async () => {
-    const body = await readJson(c, MAX_VIEW_BODY_BYTES);
-    return 'response' in body ? body.response : (body.value as Record<string, unknown>);
-  };
+  const jsonBody = (c: Context) => () => readJsonBody(c, MAX_VIEW_BODY_BYTES);
   const API_VIEWS: Array<[string, LmView]> = [['score', 'surprisal'], ['next', 'next'], ['sample', 'sample'], ['answer', 'qa']];
   for (const [path, view] of API_VIEWS) app.post(`/api/lm/:name/${path}`, (c) => apiView(c, view, jsonBody(c)));
   app.get('/api/lm/:name/trie', (c) => apiView(c, 'trie', async () => ({ path: c.req.query('path') ?? '' })));

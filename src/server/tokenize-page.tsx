@@ -1,16 +1,14 @@
 /** The tokenize page's routes: GET / and the fragment htmx asks for as the user types. */
 import { Hono, type Context } from 'hono';
 import { MoreTokens, TokenizeError, TokenizePage, TokenizeResult, type TokenizeOptions } from '../../views/tokenize.js';
-import {
-  DEFAULT_TOKENIZER,
-  listTokenizers,
-  MAX_TEXT_BYTES,
-  MAX_URL_TEXT,
-  RequestError,
-  tokenize,
-  type Tokenized,
-} from './tokenize.js';
-import { readFormBody, type FormFields } from './body.js';
+import { listTokenizers } from '../store/tokenizers.js';
+import { readFormBody } from './body.js';
+import { attempt, type RequestError } from './errors.js';
+import { MAX_TEXT_BYTES, MAX_URL_TEXT } from './limits.js';
+import { tokenize } from './tokenize.js';
+
+/** The tokenizer the page shows when the URL names none. */
+export const DEFAULT_TOKENIZER = 'cl100k_base';
 
 /** The page's state as a query string: what the shareable URL carries. */
 export function shareUrl(o: TokenizeOptions): string {
@@ -27,19 +25,9 @@ function optionsOf(get: (k: string) => string | undefined): TokenizeOptions {
   };
 }
 
-/** A page's message for a request the lab refuses (unknown tokenizer, text over the limit, ...). */
-function pageMessage(e: RequestError): string {
-  return e.status === 413 ? `This text is too large: ${e.message}.` : e.message;
-}
-
-/** Runs `work`; a RequestError becomes the message to show instead, with its status. */
-export async function attempt<T>(work: () => Promise<T>): Promise<{ result?: T; error?: string; status: 200 | 400 | 404 | 413 }> {
-  try {
-    return { result: await work(), status: 200 };
-  } catch (e) {
-    if (e instanceof RequestError) return { error: pageMessage(e), status: e.status };
-    throw e;
-  }
+/** How the tokenize and compare pages word a refusal (unknown tokenizer, text over the limit, ...). */
+export function pageMessage(refusal: RequestError): string {
+  return refusal.status === 413 ? `This text is too large: ${refusal.message}.` : refusal.message;
 }
 
 /**
@@ -47,13 +35,8 @@ export async function attempt<T>(work: () => Promise<T>): Promise<{ result?: T; 
  * URL-encodes to at most 3 MB (CJK bytes become %XX), so a body over 4 MB is refused, however it is sent.
  */
 export async function readPageForm(c: Context): Promise<{ fields: Record<string, string | string[]> } | { error: string }> {
-  let form: FormFields;
-  try {
-    form = await readFormBody(c, 4 * MAX_TEXT_BYTES);
-  } catch (e) {
-    if (e instanceof RequestError) return { error: e.status === 413 ? TOO_LARGE_FORM : e.message };
-    throw e;
-  }
+  const { result: form, refusal } = await attempt(() => readFormBody(c, 4 * MAX_TEXT_BYTES));
+  if (refusal !== undefined) return { error: refusal.status === 413 ? TOO_LARGE_FORM : refusal.message };
   const fields: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(form)) {
     if (typeof v === 'string') fields[k] = v;
@@ -75,8 +58,9 @@ export function tokenizePageRoutes(): Hono {
 
   routes.get('/', async (c) => {
     const options = optionsOf((k) => c.req.query(k));
-    const { result, error, status } = await attempt(() => tokenize(options.text, options.tokenizer));
-    return c.html(<TokenizePage options={options} tokenizers={listTokenizers()} result={result} error={error} />, status);
+    const { result, refusal } = await attempt(() => tokenize(options.text, options.tokenizer));
+    const page = <TokenizePage options={options} tokenizers={listTokenizers()} result={result} error={refusal && pageMessage(refusal)} />;
+    return c.html(page, refusal?.status ?? 200);
   });
 
   // htmx posts the form here as the user types; the answer is the #result fragment, and the URL follows.
@@ -86,10 +70,10 @@ export function tokenizePageRoutes(): Hono {
     if ('error' in read) return c.html(<TokenizeError message={read.error} />);
     const form = read.fields;
     const options = optionsOf((k) => field(form, k));
-    const { result, error } = await attempt<Tokenized>(() => tokenize(options.text, options.tokenizer));
+    const { result, refusal } = await attempt(() => tokenize(options.text, options.tokenizer));
     // A long text stays out of the URL (the URL keeps the tokenizer and options, never a stale text).
     c.header('HX-Replace-Url', shareUrl(options.text.length <= MAX_URL_TEXT ? options : { ...options, text: '' }));
-    if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
+    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
     return c.html(<TokenizeResult result={result} whitespace={options.whitespace} />);
   });
 
@@ -100,8 +84,8 @@ export function tokenizePageRoutes(): Hono {
     if ('error' in read) return c.html(<TokenizeError message={read.error} />);
     const form = read.fields;
     const options = optionsOf((k) => field(form, k));
-    const { result, error } = await attempt<Tokenized>(() => tokenize(options.text, options.tokenizer));
-    if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
+    const { result, refusal } = await attempt(() => tokenize(options.text, options.tokenizer));
+    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
     const from = /^\d+$/.test(field(form, 'from') ?? '') ? Number(field(form, 'from')) : NaN;
     if (!(from <= result.spans.length)) {
       return c.text(`"from" must be a token index from 0 to ${result.spans.length}`, 400);

@@ -12,6 +12,7 @@ import { jobManager, type JobContext, type JobRecord } from '../jobs/job-manager
 import { startTrainJob, type TrainEvent } from '../jobs/train-job.js';
 import { listUserCorpora, userCorpusSplitPaths } from '../store/user-corpora.js';
 import { readHead } from './corpora-data.js';
+import { RequestError } from './errors.js';
 import { checkVocabularyName, findUserVocabulary, saveUserVocabulary } from '../store/user-vocabularies.js';
 
 /** The split patterns a user may pick: a fixed list (a user-given regex could run for ever). */
@@ -50,17 +51,6 @@ export interface TrainSnapshot {
   heldOutBytes: number;
 }
 
-/** A refused training request: the message and the HTTP status (400 malformed, 404 unknown corpus, 409 name taken). */
-export class TrainRequestError extends Error {
-  override name = 'TrainRequestError';
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409,
-  ) {
-    super(message);
-  }
-}
-
 export interface CorpusChoice {
   name: string;
   kind: 'bundled' | 'user';
@@ -84,51 +74,47 @@ export async function splitOf(name: string): Promise<{ train: string; heldOut: s
   if (bundled) return { train: bundled.trainPath, heldOut: bundled.heldOutPath };
   const user = (await listUserCorpora()).find((c) => c.name === name);
   if (user) return userCorpusSplitPaths(user);
-  throw new TrainRequestError(`unknown corpus ${JSON.stringify(name)}`, 404);
+  throw new RequestError(404, `unknown corpus ${JSON.stringify(name)}`);
 }
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 
-function bad(message: string): never {
-  throw new TrainRequestError(message, 400);
-}
-
 /** Checks a training request (the JSON of POST /api/train, or the page's form made into that shape). */
 export async function checkTrainParams(body: unknown): Promise<TrainParams> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) bad('the body must be a JSON object {name, corpora, vocabSize, pattern, minFrequency, specials}');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'the body must be a JSON object {name, corpora, vocabSize, pattern, minFrequency, specials}');
   const b = body as Record<string, unknown>;
-  if (typeof b.name !== 'string') bad('"name" must be a string: the name of the vocabulary to make');
+  if (typeof b.name !== 'string') throw new RequestError(400, '"name" must be a string: the name of the vocabulary to make');
   try {
     checkVocabularyName(b.name);
   } catch (e) {
-    bad((e as Error).message);
+    throw new RequestError(400, (e as Error).message);
   }
   const corpora = b.corpora;
-  if (!Array.isArray(corpora) || corpora.length === 0 || !corpora.every((c) => typeof c === 'string')) bad('"corpora" must be a non-empty list of corpus names');
-  if (corpora.length > MAX_TRAIN_CORPORA) bad(`at most ${MAX_TRAIN_CORPORA} corpora`);
+  if (!Array.isArray(corpora) || corpora.length === 0 || !corpora.every((c) => typeof c === 'string')) throw new RequestError(400, '"corpora" must be a non-empty list of corpus names');
+  if (corpora.length > MAX_TRAIN_CORPORA) throw new RequestError(400, `at most ${MAX_TRAIN_CORPORA} corpora`);
   const pattern = b.pattern ?? 'cjk';
-  if (typeof pattern !== 'string' || !(TRAIN_PATTERNS as readonly string[]).includes(pattern)) bad(`"pattern" must be one of ${TRAIN_PATTERNS.join(', ')}`);
+  if (typeof pattern !== 'string' || !(TRAIN_PATTERNS as readonly string[]).includes(pattern)) throw new RequestError(400, `"pattern" must be one of ${TRAIN_PATTERNS.join(', ')}`);
   const specials = b.specials ?? [];
   if (!Array.isArray(specials) || !specials.every((s) => typeof s === 'string' && s.length > 0 && s.length <= MAX_SPECIAL_LENGTH)) {
-    bad(`"specials" must be a list of non-empty strings of at most ${MAX_SPECIAL_LENGTH} characters`);
+    throw new RequestError(400, `"specials" must be a list of non-empty strings of at most ${MAX_SPECIAL_LENGTH} characters`);
   }
-  if (specials.length > MAX_SPECIALS) bad(`at most ${MAX_SPECIALS} special tokens`);
-  if (new Set(specials).size !== specials.length) bad('the special tokens must differ from each other');
+  if (specials.length > MAX_SPECIALS) throw new RequestError(400, `at most ${MAX_SPECIALS} special tokens`);
+  if (new Set(specials).size !== specials.length) throw new RequestError(400, 'the special tokens must differ from each other');
   const least = 257 + specials.length;
   if (!isInt(b.vocabSize) || b.vocabSize < least || b.vocabSize > MAX_VOCAB_SIZE) {
-    bad(`"vocabSize" must be an integer from ${least} (256 bytes, ${specials.length} special tokens and one merge) to ${MAX_VOCAB_SIZE}`);
+    throw new RequestError(400, `"vocabSize" must be an integer from ${least} (256 bytes, ${specials.length} special tokens and one merge) to ${MAX_VOCAB_SIZE}`);
   }
   const minFrequency = b.minFrequency ?? 2;
-  if (!isInt(minFrequency) || minFrequency < 0 || minFrequency > 1e9) bad('"minFrequency" must be an integer from 0 to 1000000000');
+  if (!isInt(minFrequency) || minFrequency < 0 || minFrequency > 1e9) throw new RequestError(400, '"minFrequency" must be an integer from 0 to 1000000000');
   for (const c of corpora as string[]) await splitOf(c);
   checkNameFree(b.name);
   return { name: b.name, corpora: [...new Set(corpora as string[])], vocabSize: b.vocabSize, pattern: pattern as PatternName, minFrequency, specials };
 }
 
 function checkNameFree(name: string): void {
-  if (findUserVocabulary(name)) throw new TrainRequestError(`a vocabulary named ${name} exists: delete it on /vocab/${name} or choose another name`, 409);
+  if (findUserVocabulary(name)) throw new RequestError(409, `a vocabulary named ${name} exists: delete it on /vocab/${name} or choose another name`);
   const pending = jobManager().list('train').find((j) => j.name === name && (j.state === 'queued' || j.state === 'running'));
-  if (pending) throw new TrainRequestError(`job ${pending.id} is already making a vocabulary named ${name}`, 409);
+  if (pending) throw new RequestError(409, `job ${pending.id} is already making a vocabulary named ${name}`);
 }
 
 /**

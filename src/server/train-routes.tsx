@@ -4,27 +4,20 @@
  * POST /fragment/train/:id/cancel, and the JSON POST /api/train -> 202 {job}.
  */
 import { Hono, type Context } from 'hono';
-import { QueueFullError } from '../jobs/job-manager.js';
 import { DEFAULT_FORM, TrainError, TrainJobFragment, TrainPage, type TrainForm, type TrainJob } from '../../views/train.js';
-import { readFormBody } from './body.js';
-import { readJson } from './jobs-routes.js';
-import { checkTrainParams, trainableCorpora, trainJobs, TrainRequestError, type TrainParams } from './train-jobs.js';
+import { readFormBody, readJsonBody } from './body.js';
+import { attempt } from './errors.js';
+import { checkTrainParams, trainableCorpora, trainJobs, type TrainParams } from './train-jobs.js';
 
 /** A training request is a few names and numbers. */
 const MAX_TRAIN_BODY_BYTES = 64 * 1024;
 
-/** Starts a job, or says why not (with the HTTP status). */
-async function submit(body: unknown): Promise<{ job: TrainJob } | { error: string; status: 400 | 404 | 409 | 429 }> {
-  try {
-    const params = await checkTrainParams(body);
-    const job = trainJobs().submit<TrainParams>('train', params.name, params) as TrainJob;
-    await trainJobs().persisted(job.id);
-    return { job };
-  } catch (e) {
-    if (e instanceof TrainRequestError) return { error: e.message, status: e.status };
-    if (e instanceof QueueFullError) return { error: e.message, status: 429 };
-    throw e;
-  }
+/** Starts a job once its record is on disk; a refused request throws its refusal. */
+async function submit(body: unknown): Promise<TrainJob> {
+  const params = await checkTrainParams(body);
+  const job = trainJobs().submit<TrainParams>('train', params.name, params) as TrainJob;
+  await trainJobs().persisted(job.id);
+  return job;
 }
 
 /** The form as a request body: numbers parsed (a blank or non-number field stays a string and is refused). */
@@ -61,17 +54,17 @@ export function trainRoutes(): Hono {
 
   app.post('/train', async (c) => {
     const form = await formOf(c);
-    const result = await submit(requestOf(form));
+    const { result: job, refusal } = await attempt(() => submit(requestOf(form)));
     const htmx = c.req.header('HX-Request') === 'true';
-    if ('job' in result) {
-      if (!htmx) return c.redirect(`/train?job=${encodeURIComponent(result.job.id)}`, 303);
-      c.header('HX-Replace-Url', `/train?job=${encodeURIComponent(result.job.id)}`);
-      return c.html(<TrainJobFragment job={result.job} jobs={trainJobList()} />);
+    if (refusal === undefined) {
+      if (!htmx) return c.redirect(`/train?job=${encodeURIComponent(job.id)}`, 303);
+      c.header('HX-Replace-Url', `/train?job=${encodeURIComponent(job.id)}`);
+      return c.html(<TrainJobFragment job={job} jobs={trainJobList()} />);
     }
     // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
-    if (htmx) return c.html(<TrainError message={result.error} />);
-    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobList()} form={form} error={result.error} />;
-    return c.html(page, result.status);
+    if (htmx) return c.html(<TrainError message={refusal.message} />);
+    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobList()} form={form} error={refusal.message} />;
+    return c.html(page, refusal.status);
   });
 
   app.get('/fragment/train/:id', (c) => {
@@ -86,12 +79,7 @@ export function trainRoutes(): Hono {
     return c.html(<TrainJobFragment job={job} jobs={trainJobList()} />);
   });
 
-  app.post('/api/train', async (c) => {
-    const body = await readJson(c, MAX_TRAIN_BODY_BYTES);
-    if ('response' in body) return body.response;
-    const result = await submit(body.value);
-    return 'job' in result ? c.json({ job: result.job }, 202) : c.json({ error: result.error }, result.status);
-  });
+  app.post('/api/train', async (c) => c.json({ job: await submit(await readJsonBody(c, MAX_TRAIN_BODY_BYTES)) }, 202));
 
   return app;
 }

@@ -13,8 +13,9 @@ import type { Vocabulary } from '../bpe/vocabulary.js';
 import { ensureBundledCorpora } from '../store/corpora/index.js';
 import { heldOutSample } from './train-jobs.js';
 import { tokenText } from './vocab-bytes.js';
-import { listTokenizers, tokenizerByName, type TokenizerEntry } from './tokenize.js';
-import { isTiktokenEncodingName, shippedVocabularyPath, type TiktokenEncodingName } from '../store/tokenizers.js';
+import { isTiktokenEncodingName, type TiktokenEncodingName } from '../bpe/formats/tiktoken-encodings.js';
+import { shippedVocabularyPath } from '../store/shipped-vocabularies.js';
+import { listTokenizers, tokenizerByName, type TokenizerEntry } from '../store/tokenizers.js';
 import { userVocabularyPath } from '../store/user-vocabularies.js';
 
 /** Token classes for the table's filters (bit flags). */
@@ -159,7 +160,7 @@ export async function listVocabularies(): Promise<VocabListing[]> {
   );
 }
 
-/** The analysis of vocabulary `name` (UnknownTokenizerNameError if the lab lists none such). */
+/** The analysis of vocabulary `name` (UnknownTokenizerError if the lab lists none such). */
 export async function analyseVocabulary(name: string): Promise<VocabAnalysis> {
   const tokenizer = await tokenizerByName(name);
   let a = analyses.get(tokenizer);

@@ -7,11 +7,11 @@ import { Hono, type Context } from 'hono';
 import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import { exportVocabularyOffThread, type VocabExportFormat } from '../jobs/vocab-export.js';
 import { importVocabularyOffThread, type ImportFormat } from '../jobs/vocab-import.js';
-import { shippedVocabularyPath } from '../store/tokenizers.js';
-import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary, userVocabularyPath } from '../store/user-vocabularies.js';
+import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary } from '../store/user-vocabularies.js';
 import { MergeTreeView, Scrub, TokenTable, VocabError, VocabListPage, VocabPage, type ScrubView } from '../../views/vocab.js';
-import { readFormBody, refusedAs } from './body.js';
-import { MAX_TEXT_BYTES, UnknownTokenizerNameError } from './tokenize.js';
+import { readFormBody } from './body.js';
+import { attempt, RequestError, type RefusalStatus } from './errors.js';
+import { MAX_TEXT_BYTES } from './limits.js';
 import { TRAIN_PATTERNS } from './train-jobs.js';
 import {
   analyseVocabulary,
@@ -57,14 +57,10 @@ function tokenIdOf(a: VocabAnalysis, s: string | undefined): number | undefined 
   return id < a.vocab.tokens.length ? id : undefined;
 }
 
-/** The analysis, or a 404 page/fragment naming the known vocabularies. */
+/** The analysis, or the refusal as a page/fragment (404 for an unknown name, naming the known vocabularies). */
 async function load(c: Context): Promise<VocabAnalysis | Response> {
-  try {
-    return await analyseVocabulary(c.req.param('name')!);
-  } catch (e) {
-    if (e instanceof UnknownTokenizerNameError) return c.html(<VocabError message={e.message} />, 404);
-    throw e;
-  }
+  const { result, refusal } = await attempt(() => analyseVocabulary(c.req.param('name')!));
+  return refusal === undefined ? result : c.html(<VocabError message={refusal.message} />, refusal.status);
 }
 
 const DOWNLOADS: Record<VocabExportFormat, { suffix: string; type: string }> = {
@@ -73,43 +69,22 @@ const DOWNLOADS: Record<VocabExportFormat, { suffix: string; type: string }> = {
   'tokenizer.json': { suffix: '.tokenizer.json', type: 'application/json' },
 };
 
-/** What loadTokenizer (in the export worker) reads for a listed vocabulary: a tiktoken name or a file. */
-function exportSource(a: VocabAnalysis): string {
-  if (a.kind === 'tiktoken') return a.name;
-  return a.kind === 'shipped' ? shippedVocabularyPath(a.name) : userVocabularyPath(a.name);
-}
-
-/** A refused import, with its status. */
-class ImportRefused extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 409 | 413,
-  ) {
-    super(message);
-  }
-}
-
-/** Imports the multipart form {name, file, format, pattern} as a user vocabulary. */
+/** Imports the multipart form {name, file, format, pattern} as a user vocabulary (a bad file: ImportError, 400). */
 async function importVocabulary(c: Context): Promise<string> {
-  const form = await refusedAs(readFormBody(c, MAX_IMPORT_BYTES), ImportRefused);
+  const form = await readFormBody(c, MAX_IMPORT_BYTES);
   const name = typeof form.name === 'string' ? form.name.trim() : '';
   try {
     checkVocabularyName(name);
   } catch (e) {
-    throw new ImportRefused((e as Error).message, 400);
+    throw new RequestError(400, (e as Error).message);
   }
-  if (findUserVocabulary(name)) throw new ImportRefused(`a vocabulary named ${name} exists: delete it first or choose another name`, 409);
+  if (findUserVocabulary(name)) throw new RequestError(409, `a vocabulary named ${name} exists: delete it first or choose another name`);
   const file = form.file;
-  if (!(file instanceof File) || file.size === 0) throw new ImportRefused('choose a vocabulary file to import', 400);
-  if (file.size > MAX_IMPORT_BYTES) throw new ImportRefused(`the file is over the limit of ${MAX_IMPORT_BYTES / 2 ** 20} MiB`, 413);
+  if (!(file instanceof File) || file.size === 0) throw new RequestError(400, 'choose a vocabulary file to import');
+  if (file.size > MAX_IMPORT_BYTES) throw new RequestError(413, `the file is over the limit of ${MAX_IMPORT_BYTES / 2 ** 20} MiB`);
   const format = (['auto', 'json', 'tiktoken', 'hf'].includes(String(form.format)) ? form.format : 'auto') as ImportFormat;
   const pattern = ((TRAIN_PATTERNS as string[]).includes(String(form.pattern)) ? form.pattern : 'cjk') as PatternName;
-  try {
-    await importVocabularyOffThread(name, new Uint8Array(await file.arrayBuffer()), format, pattern);
-  } catch (e) {
-    if ((e as Error).name === 'ImportError') throw new ImportRefused((e as Error).message, 400);
-    throw e;
-  }
+  await importVocabularyOffThread(name, new Uint8Array(await file.arrayBuffer()), format, pattern);
   return name;
 }
 
@@ -129,18 +104,15 @@ function summaryJson(a: VocabAnalysis) {
 
 export function vocabRoutes(): Hono {
   const app = new Hono();
-  const listPage = async (c: Context, error?: string, status: 200 | 400 | 409 | 413 = 200, importName?: string) =>
+  const listPage = async (c: Context, error?: string, status: 200 | RefusalStatus = 200, importName?: string) =>
     c.html(<VocabListPage vocabularies={await listVocabularies()} error={error} importName={importName} />, status);
 
   app.get('/vocab', (c) => listPage(c));
 
   app.post('/vocab/import', async (c) => {
-    try {
-      return c.redirect(`/vocab/${encodeURIComponent(await importVocabulary(c))}`, 303);
-    } catch (e) {
-      if (e instanceof ImportRefused) return listPage(c, e.message, e.status);
-      throw e;
-    }
+    const { result: name, refusal } = await attempt(() => importVocabulary(c));
+    if (refusal !== undefined) return listPage(c, refusal.message, refusal.status);
+    return c.redirect(`/vocab/${encodeURIComponent(name)}`, 303);
   });
 
   app.get('/vocab/:name', async (c) => {
@@ -182,7 +154,7 @@ export function vocabRoutes(): Hono {
     const d = Object.hasOwn(DOWNLOADS, format) ? DOWNLOADS[format] : undefined;
     if (d === undefined) return c.text(`unknown format; use one of ${Object.keys(DOWNLOADS).join(', ')}`, 404);
     const filename = `${a.name}${d.suffix}`;
-    const text = await exportVocabularyOffThread(exportSource(a), format);
+    const text = await exportVocabularyOffThread(a.name, format);
     return c.body(text, 200, { 'content-type': `${d.type}; charset=utf-8`, 'content-disposition': `attachment; filename="${filename}"` });
   });
 
@@ -195,24 +167,9 @@ export function vocabRoutes(): Hono {
 
   app.get('/api/vocabularies', async (c) => c.json({ vocabularies: await listVocabularies() }));
 
-  app.get('/api/vocabularies/:name', async (c) => {
-    try {
-      return c.json(summaryJson(await analyseVocabulary(c.req.param('name'))));
-    } catch (e) {
-      if (e instanceof UnknownTokenizerNameError) return c.json({ error: e.message }, 404);
-      throw e;
-    }
-  });
+  app.get('/api/vocabularies/:name', async (c) => c.json(summaryJson(await analyseVocabulary(c.req.param('name')))));
 
-  app.post('/api/vocabularies', async (c) => {
-    try {
-      const name = await importVocabulary(c);
-      return c.json(summaryJson(await analyseVocabulary(name)), 201);
-    } catch (e) {
-      if (e instanceof ImportRefused) return c.json({ error: e.message }, e.status);
-      throw e;
-    }
-  });
+  app.post('/api/vocabularies', async (c) => c.json(summaryJson(await analyseVocabulary(await importVocabulary(c))), 201));
 
   app.delete('/api/vocabularies/:name', async (c) => {
     const name = c.req.param('name');

@@ -1,6 +1,10 @@
 /**
- * Where tokenizers come from: tiktoken's named encodings (the rank data the `tiktoken` npm package ships, read
- * from node_modules, no network; built lazily, once per process) and vocabulary files in our JSON format.
+ * The tokenizer registry: every tokenizer the lab knows by name, and the one way the server, the jobs and the
+ * CLI load one. The names are tiktoken's encodings (built from the rank data the `tiktoken` npm package ships,
+ * read from node_modules, no network), the vocabularies tokenlab ships, and the user's vocabularies under the
+ * data directory (listed afresh on each call, so one saved or deleted shows at once). A name is only ever
+ * looked up in these lists, never taken as a path; the CLI alone may also give a vocabulary file's path
+ * (loadTokenizer).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,44 +17,91 @@ import {
   type TiktokenEncodingName,
 } from '../bpe/formats/tiktoken-encodings.js';
 import { Tokenizer } from '../bpe/tokenizer.js';
-import { join } from 'node:path';
-import { packageRoot } from './corpora/sources.js';
+import { UnsafePatternError } from './pattern-safety.js';
+import { isShippedVocabularyName, SHIPPED_VOCABULARY_NAMES, shippedVocabularyPath } from './shipped-vocabularies.js';
+import { cachedTokenizer } from './tokenizer-cache.js';
+import { findUserVocabulary, listUserVocabularies } from './user-vocabularies.js';
 import { readVocabularyFile } from './vocab-files.js';
 
-export { TIKTOKEN_ENCODING_NAMES, isTiktokenEncodingName, type TiktokenEncodingName };
+export interface TokenizerEntry {
+  name: string;
+  kind: 'tiktoken' | 'shipped' | 'user';
+}
+
+/** The tokenizers the lab offers: tiktoken's encodings, the vocabularies tokenlab ships, then the user's. */
+export function listTokenizers(): TokenizerEntry[] {
+  return [
+    ...TIKTOKEN_ENCODING_NAMES.map((name) => ({ name, kind: 'tiktoken' as const })),
+    ...SHIPPED_VOCABULARY_NAMES.map((name) => ({ name, kind: 'shipped' as const })),
+    ...listUserVocabularies().map((v) => ({ name: v.name, kind: 'user' as const })),
+  ];
+}
+
+export function isKnownTokenizer(name: string): boolean {
+  return listTokenizers().some((t) => t.name === name);
+}
+
+/** A tokenizer name the registry does not know (or, from the CLI, a vocabulary file that does not exist). */
+export class UnknownTokenizerError extends Error {
+  override name = 'UnknownTokenizerError';
+  constructor(
+    readonly tokenizer: string,
+    readonly known: readonly string[],
+    message = `unknown tokenizer ${JSON.stringify(tokenizer)}; known tokenizers: ${known.join(', ')}`,
+  ) {
+    super(message);
+  }
+}
+
+/** A listed vocabulary that cannot be used: its file's split pattern is unsafe (see pattern-safety.ts). */
+export class UnusableVocabularyError extends Error {
+  override name = 'UnusableVocabularyError';
+  constructor(
+    readonly tokenizer: string,
+    cause: UnsafePatternError,
+  ) {
+    super(`the vocabulary ${JSON.stringify(tokenizer)} cannot be used: ${cause.message}`, { cause });
+  }
+}
 
 const require = createRequire(import.meta.url);
-const cache = new Map<TiktokenEncodingName, Tokenizer>();
+const tiktokenEncodings = new Map<TiktokenEncodingName, Tokenizer>();
 
 /** The path of `tiktoken/encoders/<name>.json`. */
 export function tiktokenEncodingPath(name: TiktokenEncodingName): string {
   return require.resolve(`tiktoken/encoders/${name}.json`);
 }
 
-/** tiktoken's encoding `name` (built on first use, then cached for the process). */
+/** tiktoken's encoding `name` (built on first use, then kept for the process). */
 export function tiktokenEncoding(name: TiktokenEncodingName): Tokenizer {
-  let t = cache.get(name);
+  let t = tiktokenEncodings.get(name);
   if (t === undefined) {
     const json = JSON.parse(readFileSync(tiktokenEncodingPath(name), 'utf8')) as TiktokenEncodingJson;
     t = tiktokenEncodingFromJson(name, json);
-    cache.set(name, t);
+    tiktokenEncodings.set(name, t);
   }
   return t;
 }
 
-/**
- * Vocabularies that ship with tokenlab, ready without training: trained by tokenlab on the training splits of
- * the bundled corpora (`npm run default-vocab` remakes them; docs in vocabularies/README.md).
- */
-export const SHIPPED_VOCABULARY_NAMES = ['tokenlab-cjk-32k'] as const;
-
-export function shippedVocabularyPath(name: string): string {
-  return join(packageRoot(), 'vocabularies', `${name}.json`);
+async function vocabularyTokenizer(name: string, path: string): Promise<Tokenizer> {
+  try {
+    return new Tokenizer(name, new Encoder(await readVocabularyFile(path)));
+  } catch (e) {
+    if (e instanceof UnsafePatternError) throw new UnusableVocabularyError(name, e);
+    throw e;
+  }
 }
 
-/** An unknown tokenizer name or unreadable vocabulary file; the message lists the known names. */
-export class UnknownTokenizerError extends Error {
-  override name = 'UnknownTokenizerError';
+/**
+ * The tokenizer `name` (one of listTokenizers()), loaded once per process (per version of a user's file).
+ * UnknownTokenizerError for a name the registry does not list.
+ */
+export async function tokenizerByName(name: string): Promise<Tokenizer> {
+  if (isTiktokenEncodingName(name)) return tiktokenEncoding(name);
+  if (isShippedVocabularyName(name)) return cachedTokenizer(name, 0, () => vocabularyTokenizer(name, shippedVocabularyPath(name)));
+  const user = findUserVocabulary(name);
+  if (user === undefined) throw new UnknownTokenizerError(name, listTokenizers().map((t) => t.name));
+  return cachedTokenizer(name, user.mtimeMs, () => vocabularyTokenizer(name, user.path));
 }
 
 function looksLikePath(s: string): boolean {
@@ -58,24 +109,20 @@ function looksLikePath(s: string): boolean {
 }
 
 /**
- * A tiktoken encoding name (gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base) or the path of a
- * vocabulary file in our JSON format. Vocabulary files are read each call (not cached).
+ * What the CLI's `--tokenizer NAME|FILE` takes: a name the registry knows (tokenizerByName), else the path of
+ * a vocabulary file in our JSON format (read on each call, not kept).
  */
 export async function loadTokenizer(nameOrFile: string): Promise<Tokenizer> {
-  if (isTiktokenEncodingName(nameOrFile)) return tiktokenEncoding(nameOrFile);
-  const names = [...TIKTOKEN_ENCODING_NAMES, ...SHIPPED_VOCABULARY_NAMES].join(', ');
-  const known = `known tokenizers: ${names}, or the path of a tokenlab vocabulary file (.json)`;
-  const shipped = (SHIPPED_VOCABULARY_NAMES as readonly string[]).includes(nameOrFile);
+  const known = listTokenizers().map((t) => t.name);
+  if (known.includes(nameOrFile)) return tokenizerByName(nameOrFile);
   let vocab;
   try {
-    vocab = await readVocabularyFile(shipped ? shippedVocabularyPath(nameOrFile) : nameOrFile);
+    vocab = await readVocabularyFile(nameOrFile);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' && !looksLikePath(nameOrFile)) {
-      throw new UnknownTokenizerError(`unknown tokenizer ${JSON.stringify(nameOrFile)}; ${known}`);
-    }
-    if (err.code === 'ENOENT') throw new UnknownTokenizerError(`${nameOrFile}: no such file; ${known}`);
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const hint = `known tokenizers: ${known.join(', ')}, or the path of a tokenlab vocabulary file (.json)`;
+    const message = looksLikePath(nameOrFile) ? `${nameOrFile}: no such file; ${hint}` : `unknown tokenizer ${JSON.stringify(nameOrFile)}; ${hint}`;
+    throw new UnknownTokenizerError(nameOrFile, known, message);
   }
   return new Tokenizer(nameOrFile, new Encoder(vocab));
 }

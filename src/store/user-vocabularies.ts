@@ -5,9 +5,10 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isTiktokenEncodingName } from '../bpe/formats/tiktoken-encodings.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { checkName, dataDir, filesIn } from './data-dir.js';
-import { SHIPPED_VOCABULARY_NAMES, TIKTOKEN_ENCODING_NAMES } from './tokenizers.js';
+import { isShippedVocabularyName } from './shipped-vocabularies.js';
 import { readVocabularyFile, writeVocabularyFile } from './vocab-files.js';
 
 export interface UserVocabularyFile {
@@ -24,7 +25,7 @@ export function userVocabularyDir(): string {
 /** A name a user vocabulary may take: safe as a file name and not one of the built-in tokenizers'. */
 export function checkVocabularyName(name: string): string {
   checkName(name, 'vocabulary');
-  if ((TIKTOKEN_ENCODING_NAMES as readonly string[]).includes(name) || (SHIPPED_VOCABULARY_NAMES as readonly string[]).includes(name)) {
+  if (isTiktokenEncodingName(name) || isShippedVocabularyName(name)) {
     throw new RangeError(`${name} is a built-in tokenizer: choose another name`);
   }
   return name;

@@ -1,0 +1,60 @@
+/**
+ * Refusals: requests the lab cannot serve as asked. The server throws one kind, RequestError (an HTTP status, a
+ * message, and what the JSON answer carries besides the message). Lower layers throw their own errors, with no
+ * status (the registry's UnknownTokenizerError, the job manager's QueueFullError, an import's ImportError...):
+ * `refusalOf` is the one place that gives them a status. A refusal no route shows in its own page is answered
+ * by `errorAnswer` (app.onError): `{"error": message, ...details}` under /api/, the message as text for pages.
+ */
+import type { Context } from 'hono';
+import { QueueFullError } from '../jobs/job-manager.js';
+import { UnknownTokenizerError, UnusableVocabularyError } from '../store/tokenizers.js';
+
+export type RefusalStatus = 400 | 404 | 409 | 413 | 429;
+
+export class RequestError extends Error {
+  override name = 'RequestError';
+  constructor(
+    readonly status: RefusalStatus,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** `e` as a refusal, with its status; undefined for an error that is a bug. */
+export function refusalOf(e: unknown): RequestError | undefined {
+  if (e instanceof RequestError) return e;
+  if (e instanceof UnknownTokenizerError) return new RequestError(404, e.message, { tokenizer: e.tokenizer });
+  if (e instanceof UnusableVocabularyError) return new RequestError(400, e.message, { tokenizer: e.tokenizer });
+  if (e instanceof QueueFullError) return new RequestError(429, e.message);
+  // From the import's worker thread, which sends an error's name and message, not its class.
+  if (e instanceof Error && e.name === 'ImportError') return new RequestError(400, e.message);
+  return undefined;
+}
+
+/**
+ * Runs `work`: its result, or the refusal it met (a bug is thrown on). For routes that show a refusal in their
+ * own page or fragment.
+ */
+export async function attempt<T>(work: () => T | Promise<T>): Promise<{ result: T; refusal?: undefined } | { result?: undefined; refusal: RequestError }> {
+  try {
+    return { result: await work() };
+  } catch (e) {
+    const refusal = refusalOf(e);
+    if (refusal === undefined) throw e;
+    return { refusal };
+  }
+}
+
+/** The answer to an error no route answered (app.onError): a refusal with its status, never a 500. */
+export function errorAnswer(e: Error, c: Context): Response {
+  const refusal = refusalOf(e);
+  if (refusal !== undefined) {
+    if (c.req.path.startsWith('/api/')) return c.json({ error: refusal.message, ...refusal.details }, refusal.status);
+    return c.text(refusal.message, refusal.status);
+  }
+  // The client went away and its work was dropped: nobody reads this (499, "client closed request").
+  if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
+  throw e;
+}
