@@ -10,7 +10,7 @@ import { Encoder, bytePairMerge } from '../bpe/encode/encoder.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
-import { ensureBundledCorpora } from '../store/corpora/index.js';
+import { ensureBundledCorpora } from '../store/corpora/extract.js';
 import { heldOutSample } from './train-jobs.js';
 import { tokenText } from './vocab-bytes.js';
 import { listTokenizers, tokenizerByName, type TokenizerEntry } from './tokenize.js';

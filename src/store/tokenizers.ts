@@ -14,7 +14,7 @@ import {
 } from '../bpe/formats/tiktoken-encodings.js';
 import { Tokenizer } from '../bpe/tokenizer.js';
 import { join } from 'node:path';
-import { packageRoot } from './corpora/sources.js';
+import { packageRoot } from './package-root.js';
 import { readVocabularyFile } from './vocab-files.js';
 
 export { TIKTOKEN_ENCODING_NAMES, isTiktokenEncodingName, type TiktokenEncodingName };

@@ -1,0 +1,25 @@
+/** Size and Han share of a text, as the corpora pages and `tokenlab corpus` show them. */
+export interface TextStats {
+  bytes: number;
+  characters: number;
+  lines: number;
+  han: number;
+  /** Han characters over non-whitespace characters. */
+  hanShare: number;
+}
+
+export function textStats(text: string): TextStats {
+  let characters = 0;
+  let han = 0;
+  let nonSpace = 0;
+  for (const ch of text) {
+    characters++;
+    if (/\s/u.test(ch)) continue;
+    nonSpace++;
+    if (/\p{Script=Han}/u.test(ch)) han++;
+  }
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  if (text.length > 0 && !text.endsWith('\n')) lines++;
+  return { bytes: Buffer.byteLength(text), characters, lines, han, hanShare: nonSpace === 0 ? 0 : han / nonSpace };
+}
