@@ -1,5 +1,5 @@
 import { ENDS_INSIDE, STARTS_INSIDE, tokenShapes, totalsMismatch, type TokenSource } from '../bpe/offsets/token-shapes.js';
-import { SCRIPTS, type Script } from './scripts.js';
+import { HAN, LATIN, SCRIPTS, type Script } from './scripts.js';
 import { ByteShares, MIXED, SPLIT, tokenScripts, UNKNOWN } from './token-scripts.js';
 import { countEnglishWords } from './token-words.js';
 
@@ -79,7 +79,7 @@ export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: Evalua
   }
   const tokens = ids.length;
   const englishWords = countEnglishWords(ids, tokenizer);
-  const han = scriptCharacters[0];
+  const han = scriptCharacters[HAN];
   return {
     tokens,
     bytes,
@@ -87,9 +87,9 @@ export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: Evalua
     bytesPerToken: bytes / tokens,
     charactersPerToken: characters / tokens,
     hanCharacters: han,
-    tokensPerHan: han > 0 ? scriptTokens[0] / han : null,
+    tokensPerHan: han > 0 ? scriptTokens[HAN] / han : null,
     englishWords,
-    tokensPerEnglishWord: englishWords > 0 ? scriptTokens[1] / englishWords : null,
+    tokensPerEnglishWord: englishWords > 0 ? scriptTokens[LATIN] / englishWords : null,
     renyiEfficiency: renyiEfficiency(used, tokens, tokenizer.nVocab),
     vocabularyUtilisation: used.length / tokenizer.nVocab,
     partialShare: tokens > 0 ? partial / tokens : 0,
