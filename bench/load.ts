@@ -27,7 +27,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { listBundledCorpora } from '../src/store/corpora/index.js';
+import { listBundledCorpora } from '../src/store/corpora/catalogue.js';
 import { addUserCorpus } from '../src/store/user-corpora.js';
 import { SHARED, table } from './shared.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseArpa } from '../src/lm/arpa.js';
+import { parseArpa } from './oracles/arpa-reader.js';
 import { scoreText } from '../src/lm/query.js';
 import { buildModel } from '../src/lm/model.js';
 import { readModelFile, writeModelFile } from '../src/store/lm-files.js';

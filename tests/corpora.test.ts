@@ -3,17 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import {
-  type EnsureResult,
-  HELD_OUT_PERCENT,
-  corpusSplitPaths,
-  corpusSplitTexts,
-  ensureBundledCorpora,
-  isHeldOut,
-  listBundledCorpora,
-  splitText,
-  textStats,
-} from '../src/store/corpora/index.js';
+import { textStats } from '../src/eval/text-stats.js';
+import { listBundledCorpora } from '../src/store/corpora/catalogue.js';
+import { type EnsureResult, corpusSplitPaths, corpusSplitTexts, ensureBundledCorpora } from '../src/store/corpora/extract.js';
+import { HELD_OUT_PERCENT, isHeldOut, splitText } from '../src/store/corpora/split.js';
 import { thin } from '../src/store/corpora/sources.js';
 
 // Each test run extracts into its own temporary directories (never into corpora/extracted).

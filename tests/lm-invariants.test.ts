@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BOS, EOS, countNGrams, parseIdLines, wordsOf } from '../src/lm/ngram-trie.js';
-import { estimateKneserNey, logProb10, type KneserNeyModel } from '../src/lm/kneser-ney.js';
+import { estimateKneserNey, type KneserNeyModel } from '../src/lm/kneser-ney.js';
+import { logProb10 } from './oracles/backoff-scoring.js';
 import { buildModel, END, type LanguageModel } from '../src/lm/model.js';
 import { stateOfTokens, tokenProb } from '../src/lm/query.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';

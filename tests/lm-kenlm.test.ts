@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BOS, EOS, UNK, countNGrams, findNGram, parseIdLines, wordsOf } from '../src/lm/ngram-trie.js';
-import { estimateKneserNey, logProb10, scoreLine, type KneserNeyModel } from '../src/lm/kneser-ney.js';
-import { importArpa, parseArpa, toArpa, wordName } from '../src/lm/arpa.js';
+import { BOS, EOS, UNK, countNGrams, parseIdLines, wordsOf } from '../src/lm/ngram-trie.js';
+import { estimateKneserNey, type KneserNeyModel } from '../src/lm/kneser-ney.js';
+import { toArpa, wordName } from '../src/lm/arpa.js';
+import { importArpa, parseArpa } from './oracles/arpa-reader.js';
+import { findNGram, logProb10, scoreLine } from './oracles/backoff-scoring.js';
 import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
 
 const close = (a: number, b: number, tol = 1e-12) => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol);

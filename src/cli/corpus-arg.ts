@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { bundledCorpus } from '../store/corpora/index.js';
+import { bundledCorpus } from '../store/corpora/extract.js';
 import { userCorpus } from '../store/user-corpora.js';
 import { UsageError } from './usage.js';
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ensureBundledCorpora, textStats } from '../store/corpora/index.js';
+import { textStats } from '../eval/text-stats.js';
+import { ensureBundledCorpora } from '../store/corpora/extract.js';
 import { addUserCorpus, listUserCorpora, removeUserCorpus } from '../store/user-corpora.js';
 import { parseOptions, required, UsageError } from './usage.js';
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ensureBundledCorpora, textStats } from '../store/corpora/index.js';
+import { textStats } from '../eval/text-stats.js';
+import { ensureBundledCorpora } from '../store/corpora/extract.js';
 
 /** `npm run corpora [-- --force]`: extracts the bundled corpora now and prints what is there. */
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -1,7 +1,7 @@
 import { ENDS_INSIDE, STARTS_INSIDE, tokenShapes, totalsMismatch, type TokenSource } from '../bpe/offsets/token-shapes.js';
-import { SCRIPTS, type Script } from './scripts.js';
+import { HAN, LATIN, SCRIPTS, type Script } from './scripts.js';
 import { ByteShares, MIXED, SPLIT, tokenScripts, UNKNOWN } from './token-scripts.js';
-import { countEnglishWords } from './token-words.js';
+import { countEnglishWords } from './english-words.js';
 
 /** What evaluation needs of a tokenizer: each id's bytes and the size of its id space. */
 export type EvaluatedTokenizer = TokenSource;
@@ -39,8 +39,8 @@ export const RENYI_ALPHA = 2.5;
 
 /**
  * Evaluates `ids`, the encoding of `text` by `tokenizer`, from the tokens' shapes and scripts: a few table reads
- * per token, and each distinct whole token's scripts once. The ids must be the encoder's for this text; only
- * their total bytes and UTF-16 units are checked against it.
+ * per token, and each distinct whole token's scripts once; English words are counted on the text itself. The
+ * ids must be the encoder's for this text; only their total bytes and UTF-16 units are checked against it.
  */
 export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: EvaluatedTokenizer): Evaluation {
   const shapes = tokenShapes(tokenizer);
@@ -78,8 +78,8 @@ export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: Evalua
     for (const id of distinct) counts[id] = 0;
   }
   const tokens = ids.length;
-  const englishWords = countEnglishWords(ids, tokenizer);
-  const han = scriptCharacters[0];
+  const englishWords = countEnglishWords(text);
+  const han = scriptCharacters[HAN];
   return {
     tokens,
     bytes,
@@ -87,9 +87,9 @@ export function evaluate(text: string, ids: ArrayLike<number>, tokenizer: Evalua
     bytesPerToken: bytes / tokens,
     charactersPerToken: characters / tokens,
     hanCharacters: han,
-    tokensPerHan: han > 0 ? scriptTokens[0] / han : null,
+    tokensPerHan: han > 0 ? scriptTokens[HAN] / han : null,
     englishWords,
-    tokensPerEnglishWord: englishWords > 0 ? scriptTokens[1] / englishWords : null,
+    tokensPerEnglishWord: englishWords > 0 ? scriptTokens[LATIN] / englishWords : null,
     renyiEfficiency: renyiEfficiency(used, tokens, tokenizer.nVocab),
     vocabularyUtilisation: used.length / tokenizer.nVocab,
     partialShare: tokens > 0 ? partial / tokens : 0,

@@ -62,7 +62,7 @@ export class TokenScripts {
   readonly row: Int32Array;
   /**
    * Per row, the token's share of each script (summing to 1) and its characters of each script: 96 bytes per
-   * MIXED token learnt (" word" is whitespace and Latin), under 10 MB if every token of o200k_base were one.
+   * MIXED token learnt (" word" is whitespace and Latin), about 19 MB if every token of o200k_base were one.
    */
   shares = new Float64Array(64 * N);
   characters = new Float64Array(64 * N);

@@ -1,5 +1,5 @@
 /**
- * The model file: one buffer whose arrays are read in place (zero-copy Uint32Array views).
+ * The model file: one buffer whose arrays are read in place (typed-array views, not copies).
  *
  *   0  magic "TOKLABLM"                 16  u32 file length in bytes
  *   8  u32 format version (1)           20  u32 checksum of bytes 24 .. end (see `checksum`)
@@ -10,7 +10,9 @@
  * at a multiple of 8. Sections: `tokens` (token id of each dense word from 3 on) and per level l `word{l}` (not
  * for level 0), `count{l}` (bit-packed), `overflowAt{l}`, `overflowValue{l}` and `childStart{l}` (not for the
  * highest order). Words and child offsets are Uint16 when they fit, else Uint32 (see packed.ts).
- * Integers are little-endian (the typed arrays' byte order on every platform Node runs on).
+ * The prefix's integers are little-endian; the sections hold the typed arrays' bytes in the platform's byte
+ * order, little-endian on x64 and arm64 (a big-endian host would refuse a file made on those: the checksum
+ * would not match).
  */
 import type { Discount } from './kneser-ney.js';
 import { LanguageModel, type ModelInfo, type PackedLevel } from './model.js';

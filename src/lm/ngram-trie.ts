@@ -56,18 +56,6 @@ export function findWord(words: Uint16Array | Uint32Array, a: number, b: number,
   return -1;
 }
 
-/** Index in level `words.length - 1` of the n-gram `words`, or -1. */
-export function findNGram(trie: NGramTrie, words: ArrayLike<number>): number {
-  if (words.length === 0 || words.length > trie.order) return -1;
-  let node = words[0];
-  if (node >= trie.levels[0].word.length) return -1;
-  for (let i = 1; i < words.length; i++) {
-    node = findChild(trie, i, node, words[i]);
-    if (node < 0) return -1;
-  }
-  return node;
-}
-
 /** The words of entry `index` of level `l`. */
 export function wordsOf(trie: NGramTrie, l: number, index: number): number[] {
   const out = new Array<number>(l + 1);

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { TokenSpan } from '../bpe/offsets/spans.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
-import { listBundledCorpora } from '../store/corpora/index.js';
+import { listBundledCorpora } from '../store/corpora/catalogue.js';
 import { languageTaxOfPairs } from '../eval/metrics.js';
 import { tokenizerByName } from '../store/tokenizers.js';
 import { RequestError } from './errors.js';

@@ -4,7 +4,9 @@
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import { incompleteUtf8Tail } from '../bpe/decoder.js';
-import { ensureBundledCorpora, textStats, type BundledCorpus, type TextStats } from '../store/corpora/index.js';
+import { textStats, type TextStats } from '../eval/text-stats.js';
+import type { BundledCorpus } from '../store/corpora/catalogue.js';
+import { ensureBundledCorpora } from '../store/corpora/extract.js';
 import { listUserCorpora } from '../store/user-corpora.js';
 
 /** Lines shown in a preview, and at most this many characters of each. */

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
-import { ensureBundledCorpora } from '../store/corpora/index.js';
+import { ensureBundledCorpora } from '../store/corpora/extract.js';
 import type { CurvePoint } from '../jobs/compression-curve.js';
 import { jobManager, type JobContext, type JobRecord } from '../jobs/job-manager.js';
 import { startTrainJob, type TrainEvent } from '../jobs/train-job.js';

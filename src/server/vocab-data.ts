@@ -10,7 +10,8 @@ import { Encoder, bytePairMerge } from '../bpe/encode/encoder.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
-import { ensureBundledCorpora } from '../store/corpora/index.js';
+import { letterScripts } from '../eval/scripts.js';
+import { ensureBundledCorpora } from '../store/corpora/extract.js';
 import { heldOutSample } from './train-jobs.js';
 import { tokenText } from './vocab-bytes.js';
 import { isTiktokenEncodingName, type TiktokenEncodingName } from '../bpe/formats/tiktoken-encodings.js';
@@ -39,52 +40,11 @@ export interface VocabAnalysis {
   heldOut: { bytes: number; tokens: number; bytesPerToken: number; usedTokens: number };
 }
 
-// Per code point: the flags classify needs, found by regex once per code point (o200k has 200k tokens).
-const HAN = 1;
-const LATIN = 2;
-const OTHER_LETTER = 4;
-const LETTER_OR_NUMBER = 8;
-const KNOWN = 16;
-const bmpFlags = new Uint8Array(0x10000);
-const astralFlags = new Map<number, number>();
-
-function flagsOf(cp: number): number {
-  if (cp < 0x10000 && bmpFlags[cp] !== 0) return bmpFlags[cp];
-  if (cp >= 0x10000 && astralFlags.has(cp)) return astralFlags.get(cp)!;
-  const ch = String.fromCodePoint(cp);
-  const flags = KNOWN |
-    (/\p{Script=Han}/u.test(ch) ? HAN : 0) |
-    (/\p{Script=Latin}/u.test(ch) ? LATIN : 0) |
-    (/[^\p{Script=Han}\p{Script=Latin}\P{L}]/u.test(ch) ? OTHER_LETTER : 0) |
-    (/\p{L}|\p{N}/u.test(ch) ? LETTER_OR_NUMBER : 0);
-  if (cp < 0x10000) bmpFlags[cp] = flags;
-  else astralFlags.set(cp, flags);
-  return flags;
-}
-
-/**
- * The classes of a token's text (undefined: part of a character). Han or Latin: it has letters of that script
- * and no other letters or numbers; mixed: letters of two of Han, Latin and other scripts. Whitespace, digits
- * and punctuation take no side.
- */
+/** The classes of a token's text (undefined: part of a character), by the letter scripts of its text. */
 function classify(text: string | undefined): number {
   if (text === undefined) return TOKEN_CLASSES.partial;
-  let any = 0;
-  let notHan = false;
-  let notLatin = false;
-  for (const ch of text) {
-    const f = flagsOf(ch.codePointAt(0)!);
-    any |= f;
-    if (f & LETTER_OR_NUMBER) {
-      notHan ||= !(f & HAN);
-      notLatin ||= !(f & LATIN);
-    }
-  }
-  const scripts = (any & HAN ? 1 : 0) + (any & LATIN ? 1 : 0) + (any & OTHER_LETTER ? 1 : 0);
-  if (scripts > 1) return TOKEN_CLASSES.mixed;
-  if (any & HAN && !notHan) return TOKEN_CLASSES.han;
-  if (any & LATIN && !notLatin) return TOKEN_CLASSES.latin;
-  return 0;
+  const scripts = letterScripts(text);
+  return scripts === undefined ? 0 : TOKEN_CLASSES[scripts];
 }
 
 let labSample: Promise<string> | undefined;

@@ -3,7 +3,7 @@
  * the bundled corpora (`npm run default-vocab` remakes them; docs in vocabularies/README.md).
  */
 import { join } from 'node:path';
-import { packageRoot } from './corpora/sources.js';
+import { packageRoot } from './package-root.js';
 
 export const SHIPPED_VOCABULARY_NAMES = ['tokenlab-cjk-32k'] as const;
 

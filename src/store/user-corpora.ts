@@ -1,7 +1,9 @@
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { incompleteUtf8Tail } from '../bpe/decoder.js';
-import { listBundledCorpora, splitText, textStats, type TextStats } from './corpora/index.js';
+import { textStats, type TextStats } from '../eval/text-stats.js';
+import { listBundledCorpora } from './corpora/catalogue.js';
+import { joinLines, splitText } from './corpora/split.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { checkName, dataDir, filesIn } from './data-dir.js';
 
@@ -54,9 +56,8 @@ async function writeSplit(name: string, text: string): Promise<void> {
   const { train, heldOut } = splitText(text);
   const paths = splitPaths(name);
   await mkdir(join(corporaDir(), 'split'), { recursive: true });
-  const joined = (lines: string[]) => (lines.length === 0 ? '' : lines.join('\n') + '\n');
-  await writeFileAtomic(paths.train, joined(train));
-  await writeFileAtomic(paths.heldOut, joined(heldOut));
+  await writeFileAtomic(paths.train, joinLines(train));
+  await writeFileAtomic(paths.heldOut, joinLines(heldOut));
 }
 
 /** The split files of a user corpus, written first if it was added before corpora had them. */

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /**
  * Extractors for the bundled corpora: each reads one npm data package that is installed beside tokenlab and
@@ -29,26 +28,8 @@ export function findPackage(name: string): SourcePackage | undefined {
   return { name, version: json.version, dir: dirname(manifest) };
 }
 
-/** The tokenlab package root (where package.json names tokenlab), from src/ or dist/src/. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'tokenlab') return dir;
-      } catch {
-        /* not ours */
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error('tokenlab package root not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-}
-
 /** Whitespace runs (including newlines and tabs) become one space; the line is trimmed. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s+/gu, ' ').trim();
 }
 
