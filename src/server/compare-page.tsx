@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { ComparePage, CompareResult, type CompareOptions } from '../../views/compare.js';
 import { TokenizeError } from '../../views/tokenize.js';
-import { compare, sampleSizes } from './compare.js';
+import { compare, MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS, sampleSizes } from './compare.js';
 import { listTokenizers, MAX_URL_TEXT } from './tokenize.js';
 import { attempt, field, readPageForm } from './tokenize-page.js';
 
@@ -17,6 +17,13 @@ export function compareUrl(o: CompareOptions): string {
   return `/compare?${q}`;
 }
 
+/** The language-tax panel's sample: its corpus and sizes. */
+async function sample() {
+  return { corpus: PARALLEL_CORPUS, ...(await sampleSizes()) };
+}
+
+const LIMITS = { min: MIN_COMPARED, max: MAX_COMPARED };
+
 export function compareRoutes(): Hono {
   const routes = new Hono();
 
@@ -24,7 +31,7 @@ export function compareRoutes(): Hono {
     const chosen = c.req.queries('tokenizers');
     const options = { text: c.req.query('text') ?? '', tokenizers: chosen ?? DEFAULT_COMPARED };
     const { result, error, status } = await attempt(() => compare(options.text, options.tokenizers));
-    const page = <ComparePage options={options} tokenizers={listTokenizers()} comparison={result} sample={await sampleSizes()} error={error} />;
+    const page = <ComparePage options={options} tokenizers={listTokenizers()} limits={LIMITS} comparison={result} sample={await sample()} error={error} />;
     return c.html(page, status);
   });
 
@@ -38,7 +45,7 @@ export function compareRoutes(): Hono {
     c.header('HX-Replace-Url', compareUrl(options));
     const { result, error } = await attempt(() => compare(options.text, options.tokenizers));
     if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
-    return c.html(<CompareResult comparison={result} sample={await sampleSizes()} />);
+    return c.html(<CompareResult comparison={result} sample={await sample()} />);
   });
 
   return routes;

@@ -8,17 +8,20 @@
  * `{"error": message}` with 400, 404, 409, 413 or 429.
  */
 import { Hono, type Context } from 'hono';
-import { QueueFullError } from '../jobs/job-manager.js';
+import { QueueFullError, type JobRecord } from '../jobs/job-manager.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
-import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
-import { DEFAULT_FIELDS, LM_VIEWS, LmModelPage, LmResultError, Result, viewHref, type LmFields, type LmResult, type LmView } from '../../views/lm-model.js';
+import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type SpaceQuery } from '../../views/lm.js';
+import { DEFAULT_FIELDS, LM_VIEWS, viewHref, type LmFields, type LmView } from '../../views/lm-fields.js';
+import { LmModelPage } from '../../views/lm-model.js';
+import { LmResultError, Result } from '../../views/lm-results.js';
 import { readFormBody } from './body.js';
 import { readJson } from './jobs-routes.js';
 import {
   answer, bitsPerByteBoard, checkPath, checkSampleRequest, checkText, intOption, log10SequenceCount, next, openModel, sampled, surprisal, trieView,
   DEFAULT_TOP_K, MAX_TOP_K, type OpenModel,
 } from './lm-data.js';
-import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, LmRequestError, type LmBuildParams } from './lm-jobs.js';
+import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, LmRequestError, MAX_ORDER, MIN_ORDER, type LmBuildParams, type LmBuildSnapshot } from './lm-jobs.js';
+import { LM_LIMITS, resultView, type ViewResult } from './lm-page.js';
 import { listTokenizers, MAX_URL_TEXT } from './tokenize.js';
 import { MAX_VOCAB_SIZE, trainableCorpora } from './train-jobs.js';
 
@@ -30,6 +33,8 @@ export const MAX_SPACE_K = 1_000_000;
 const DEFAULT_SPACE_K = 20;
 
 type Status = 400 | 404 | 409 | 413 | 429;
+
+type LmJob = JobRecord<LmBuildParams, LmBuildSnapshot>;
 
 /** The refusal a request gets, or undefined for an error that is a bug (rethrown). */
 function refusal(e: unknown): { error: string; status: Status } | undefined {
@@ -75,7 +80,7 @@ async function listPage(c: Context, extra: { form?: LmBuildForm; job?: LmJob; er
   return (
     <LmListPage
       models={models} board={bitsPerByteBoard()} tokenizers={listTokenizers()} corpora={await trainableCorpora()}
-      jobs={lmJobs().list('lm') as LmJob[]} form={extra.form ?? EMPTY_FORM} space={space} job={extra.job} error={extra.error}
+      orders={{ min: MIN_ORDER, max: MAX_ORDER }} jobs={lmJobs().list('lm') as LmJob[]} form={extra.form ?? EMPTY_FORM} space={space} job={extra.job} error={extra.error}
     />
   );
 }
@@ -91,7 +96,7 @@ function buildRequestOf(form: LmBuildForm): Record<string, unknown> {
 }
 
 /** Computes a view's result from its fields (form strings or JSON values). */
-function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): LmResult {
+function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): ViewResult {
   switch (view) {
     case 'surprisal': return { view, value: surprisal(m, checkText(f.text, 'text')) };
     case 'next': return { view, value: next(m, checkText(f.context ?? '', 'context'), intOption(f.k, 'k', 1, MAX_TOP_K, DEFAULT_TOP_K)) };
@@ -185,12 +190,12 @@ export function lmRoutes(): Hono {
     // A view's result is computed when its form was sent (more than ?view= in the URL); the trie always shows.
     const asked = view === 'trie' || Object.keys(query).some((k) => k !== 'view');
     try {
-      const result = asked ? runView(m, view, query) : undefined;
-      return c.html(<LmModelPage record={m.record} view={view} fields={fields} result={result} />);
+      const result = asked ? resultView(runView(m, view, query)) : undefined;
+      return c.html(<LmModelPage record={m.record} limits={LM_LIMITS} view={view} fields={fields} result={result} />);
     } catch (e) {
       const r = refusal(e);
       if (r === undefined) throw e;
-      return c.html(<LmModelPage record={m.record} view={view} fields={fields} error={r.error} />, r.status);
+      return c.html(<LmModelPage record={m.record} limits={LM_LIMITS} view={view} fields={fields} error={r.error} />, r.status);
     }
   });
 
@@ -206,7 +211,7 @@ export function lmRoutes(): Hono {
       const result = runView(await openModel(name), view, fields);
       const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
       if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
-      return c.html(<Result result={result} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} />);
+      return c.html(<Result result={resultView(result)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />);
     } catch (e) {
       const r = refusal(e);
       if (r === undefined) throw e;

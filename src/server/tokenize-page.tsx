@@ -1,5 +1,6 @@
 /** The tokenize page's routes: GET / and the fragment htmx asks for as the user types. */
 import { Hono, type Context } from 'hono';
+import { SCRIPTS } from '../eval/scripts.js';
 import { MoreTokens, TokenizeError, TokenizePage, TokenizeResult, type TokenizeOptions } from '../../views/tokenize.js';
 import {
   DEFAULT_TOKENIZER,
@@ -76,7 +77,7 @@ export function tokenizePageRoutes(): Hono {
   routes.get('/', async (c) => {
     const options = optionsOf((k) => c.req.query(k));
     const { result, error, status } = await attempt(() => tokenize(options.text, options.tokenizer));
-    return c.html(<TokenizePage options={options} tokenizers={listTokenizers()} result={result} error={error} />, status);
+    return c.html(<TokenizePage options={options} tokenizers={listTokenizers()} scripts={SCRIPTS} result={result} error={error} />, status);
   });
 
   // htmx posts the form here as the user types; the answer is the #result fragment, and the URL follows.
@@ -90,7 +91,7 @@ export function tokenizePageRoutes(): Hono {
     // A long text stays out of the URL (the URL keeps the tokenizer and options, never a stale text).
     c.header('HX-Replace-Url', shareUrl(options.text.length <= MAX_URL_TEXT ? options : { ...options, text: '' }));
     if (result === undefined) return c.html(<TokenizeError message={error ?? 'no result'} />);
-    return c.html(<TokenizeResult result={result} whitespace={options.whitespace} />);
+    return c.html(<TokenizeResult result={result} scripts={SCRIPTS} whitespace={options.whitespace} />);
   });
 
   // The next window of tokens, asked for by the marker at the end of the drawn ones (see TokenWindow). The
