@@ -10,6 +10,7 @@
 import { Hono, type Context } from 'hono';
 import { QueueFullError, type JobRecord } from '../jobs/job-manager.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
+import { hexBytes } from '../../views/hex.js';
 import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type SpaceQuery } from '../../views/lm.js';
 import { DEFAULT_FIELDS, LM_VIEWS, viewHref, type LmFields, type LmView } from '../../views/lm-fields.js';
 import { LmModelPage } from '../../views/lm-model.js';
@@ -45,7 +46,7 @@ function refusal(e: unknown): { error: string; status: Status } | undefined {
 
 /** JSON whose token bytes (Uint8Array) are written as hex. */
 function tokenJson(c: Context, value: unknown, status: 200 | 202 = 200): Response {
-  const body = JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+  const body = JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? hexBytes(v, '') : v));
   return c.body(body, status, { 'content-type': 'application/json; charset=utf-8' });
 }
 

@@ -10,6 +10,7 @@ import { spanArrays, tokenSpans, type SpanArrays, type TokenSpan } from '../bpe/
 import { evaluate, type Evaluation } from '../eval/metrics.js';
 import { Encoder } from '../bpe/encode/encoder.js';
 import { ascii, JsonBytes, piece, PieceWords, pieceRoom, UINT_ROOM } from './json-bytes.js';
+import { hexBytes } from '../../views/hex.js';
 import { WorkerPool, type TaskError } from '../jobs/worker-pool.js';
 import { SharedSlots } from '../jobs/shared-slots.js';
 import { availableParallelism } from 'node:os';
@@ -168,7 +169,7 @@ class RecordHeads {
 
   /** Makes the head of `id`; returns the index of its first word. */
   make(id: number): number {
-    const head = piece(`,{"id":${id},"bytes":"${Buffer.from(this.tokenizer.tokenBytes(id)).toString('hex')}","start":`);
+    const head = piece(`,{"id":${id},"bytes":"${hexBytes(this.tokenizer.tokenBytes(id), '')}","start":`);
     this.length[id] = head.length;
     return (this.at[id] = this.pieces.add(head));
   }
