@@ -33,8 +33,9 @@ export interface SurprisalToken extends LmToken {
 }
 
 export interface Surprisal {
+  /** The whole text's. */
   totals: { sequences: number; tokens: number; log2prob: number; perplexity: number; bytes: number; bitsPerByte: number };
-  /** Per non-empty line, its tokens then `</s>` (which stands for the line break). */
+  /** The tokens drawn: per non-empty line, its tokens then `</s>` (which stands for the line break); a long text's first ones. */
   lines: ReadonlyArray<readonly SurprisalToken[]>;
 }
 
@@ -159,25 +160,10 @@ function hoverLine(line: readonly SurprisalToken[], i: number): string {
   return `${label(t)} · P = ${pct(2 ** t.log2prob)} · log₂ P = ${t.log2prob.toFixed(2)} · matched a ${t.context + 1}-gram: context used ${seen}: ${used}`;
 }
 
-/** Tokens drawn on the surprisal view (each is a span with its hover line); the totals cover the whole text. */
-export const MAX_SHOWN_TOKENS = 5000;
-
-/** The lines cut to the first MAX_SHOWN_TOKENS tokens. */
-function shownLines(lines: Surprisal['lines']): Array<readonly SurprisalToken[]> {
-  const out: Array<readonly SurprisalToken[]> = [];
-  let room = MAX_SHOWN_TOKENS;
-  for (const line of lines) {
-    if (room <= 0) break;
-    out.push(line.slice(0, room));
-    room -= line.length;
-  }
-  return out;
-}
-
 function SurprisalResult(props: { s: Surprisal }) {
   const { totals: t, lines } = props.s;
-  const shown = shownLines(lines);
-  const cut = t.tokens + t.sequences > MAX_SHOWN_TOKENS;
+  const drawn = lines.reduce((n, line) => n + line.length, 0);
+  const all = t.tokens + t.sequences;
   return (
     <div>
       <table class="stats lm-totals" id="lm-totals">
@@ -190,7 +176,7 @@ function SurprisalResult(props: { s: Surprisal }) {
       <HeatLegend />
       <p id="lm-hover" class="note">Hover a token: its probability, log₂ probability, the n-gram order the model matched and the context it used.</p>
       <div class="tokens lm-tokens">
-        {shown.map((line) => (
+        {lines.map((line) => (
           <div class="lm-line">
             {line.map((t, i) => (
               <span class="lm-tok" style={heat(t.log2prob)} data-info={hoverLine(line, i)}>
@@ -200,7 +186,7 @@ function SurprisalResult(props: { s: Surprisal }) {
           </div>
         ))}
       </div>
-      {cut ? <p class="note" id="lm-cut">The first {MAX_SHOWN_TOKENS} tokens are drawn; the totals cover all {t.tokens + t.sequences}.</p> : null}
+      {drawn < all ? <p class="note" id="lm-cut">The first {drawn} tokens are drawn; the totals cover all {all}.</p> : null}
       <p class="note">
         &lt;/s&gt; ends each line: the model predicts the line break too. Context: the model sees at most its order − 1 preceding tokens
         (&lt;s&gt; included) and uses the longest of them it counted in training; a k-gram match used k − 1 of them.

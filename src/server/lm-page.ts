@@ -19,6 +19,21 @@ export type ViewResult =
 
 export const LM_LIMITS: LmLimits = { maxTopK: MAX_TOP_K, maxSampleTokens: MAX_SAMPLE_TOKENS, trieChildrenShown: TRIE_CHILDREN_SHOWN };
 
+/** Tokens drawn on the surprisal view (each is a span with its hover line); the totals cover the whole text. */
+export const MAX_SHOWN_TOKENS = 5000;
+
+/** The lines cut to the first MAX_SHOWN_TOKENS tokens. */
+function shownLines<T>(lines: readonly T[][]): T[][] {
+  const out: T[][] = [];
+  let room = MAX_SHOWN_TOKENS;
+  for (const line of lines) {
+    if (room <= 0) break;
+    out.push(line.slice(0, room));
+    room -= line.length;
+  }
+  return out;
+}
+
 function lmToken<T extends ShownToken>(t: T): T & LmToken {
   return { ...t, ...chipToken(t.bytes), marker: t.id === START ? '<s>' : t.id === END ? '</s>' : undefined };
 }
@@ -28,7 +43,7 @@ const side = (s: AnswerSide) => ({ ...s, tokens: s.tokens.map(lmToken) });
 /** The result as the page draws it. */
 export function resultView(r: ViewResult): LmResult {
   switch (r.view) {
-    case 'surprisal': return { view: r.view, value: { ...r.value, lines: r.value.lines.map((line) => line.map(lmToken)) } };
+    case 'surprisal': return { view: r.view, value: { ...r.value, lines: shownLines(r.value.lines).map((line) => line.map(lmToken)) } };
     case 'next': return { view: r.view, value: { ...r.value, context: r.value.context.map(lmToken), top: r.value.top.map(lmToken) } };
     case 'trie': return { view: r.view, value: { ...r.value, path: r.value.path.map(lmToken), children: r.value.children.map(lmToken), start: START } };
     case 'sample': return { view: r.view, value: { ...r.value, prompt: r.value.prompt.map(lmToken), tokens: r.value.tokens.map(lmToken) } };
