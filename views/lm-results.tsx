@@ -1,7 +1,7 @@
 /**
  * The model page's five results (surprisal, next token, trie, sample, question and answer). The next-token
- * rows link to the context with their token appended; the trie's nodes link down and up. Colours and bar widths
- * are numbers computed here.
+ * rows link to the context with their token appended; the trie's nodes link down and up. All user text goes
+ * through JSX (escaped); colours and bar widths are numbers computed here.
  */
 import { markWhitespace, TokenChip, wholeText, type ChipToken } from './tokens.js';
 import { viewHref, type LmFields } from './lm-fields.js';

@@ -41,6 +41,13 @@ export interface BoardGroup {
   models: readonly ModelRow[];
 }
 
+/** What the build form offers: the tokenizers, the corpora (with their train split's size), the orders allowed. */
+export interface BuildChoices {
+  tokenizers: readonly TokenizerChoice[];
+  corpora: ReadonlyArray<{ name: string; bytes: number }>;
+  orders: { min: number; max: number };
+}
+
 export interface LmBuildForm {
   name: string;
   tokenizer: string;
@@ -59,11 +66,7 @@ export const modelPath = (name: string, rest = '') => `/lm/${encodeURIComponent(
 export function LmListPage(props: {
   models: readonly ModelRow[];
   board: readonly BoardGroup[];
-  tokenizers: readonly TokenizerChoice[];
-  /** The corpora a build may use, with their train split's size. */
-  corpora: ReadonlyArray<{ name: string; bytes: number }>;
-  /** The orders a build may ask for. */
-  orders: { min: number; max: number };
+  choices: BuildChoices;
   jobs: readonly LmJob[];
   form: LmBuildForm;
   space: SpaceQuery;
@@ -78,7 +81,7 @@ export function LmListPage(props: {
       </p>
       <ModelTable models={props.models} />
       <h2>Build a model</h2>
-      <BuildForm tokenizers={props.tokenizers} corpora={props.corpora} orders={props.orders} form={props.form} />
+      <BuildForm choices={props.choices} form={props.form} />
       <div id="lm-job">
         {props.error !== undefined ? <p class="error">{props.error}</p> : null}
         {props.job ? <LmJobPanel job={props.job} /> : null}
@@ -136,26 +139,21 @@ export function DeleteButton(props: { name: string }) {
   );
 }
 
-function BuildForm(props: {
-  tokenizers: readonly TokenizerChoice[];
-  corpora: ReadonlyArray<{ name: string; bytes: number }>;
-  orders: { min: number; max: number };
-  form: LmBuildForm;
-}) {
-  const { form } = props;
+function BuildForm(props: { choices: BuildChoices; form: LmBuildForm }) {
+  const { form, choices } = props;
   return (
     <form id="lm-build-form" method="post" action="/lm" hx-post="/lm" hx-target="#lm-job" hx-swap="innerHTML" class="train-fields">
       <label>Tokenizer{' '}
         <select name="tokenizer">
-          {props.tokenizers.map((t) => <option value={t.name} selected={form.tokenizer === t.name}>{t.name}{t.kind === 'user' ? ' (yours)' : ''}</option>)}
+          {choices.tokenizers.map((t) => <option value={t.name} selected={form.tokenizer === t.name}>{t.name}{t.kind === 'user' ? ' (yours)' : ''}</option>)}
         </select>
       </label>
       <label>Corpus (train split){' '}
         <select name="corpus">
-          {props.corpora.map((c) => <option value={c.name} selected={form.corpus === c.name}>{c.name} · {formatBytes(c.bytes)}</option>)}
+          {choices.corpora.map((c) => <option value={c.name} selected={form.corpus === c.name}>{c.name} · {formatBytes(c.bytes)}</option>)}
         </select>
       </label>
-      <label>Order <input name="order" type="number" min={String(props.orders.min)} max={String(props.orders.max)} value={form.order} /></label>
+      <label>Order <input name="order" type="number" min={String(choices.orders.min)} max={String(choices.orders.max)} value={form.order} /></label>
       <label>Name <input name="name" value={form.name} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="corpus.tokenizer.order" /></label>
       <button type="submit">Build</button>
     </form>

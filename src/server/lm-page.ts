@@ -20,7 +20,7 @@ export type ViewResult =
 export const LM_LIMITS: LmLimits = { maxTopK: MAX_TOP_K, maxSampleTokens: MAX_SAMPLE_TOKENS, trieChildrenShown: TRIE_CHILDREN_SHOWN };
 
 /** Tokens drawn on the surprisal view (each is a span with its hover line); the totals cover the whole text. */
-export const MAX_SHOWN_TOKENS = 5000;
+const MAX_SHOWN_TOKENS = 5000;
 
 /** The lines cut to the first MAX_SHOWN_TOKENS tokens. */
 function shownLines<T>(lines: readonly T[][]): T[][] {

@@ -80,8 +80,8 @@ async function listPage(c: Context, extra: { form?: LmBuildForm; job?: LmJob; er
   const space = extra.space ?? spaceOf({}, models[0]?.vocabularySize ?? MAX_VOCAB_SIZE);
   return (
     <LmListPage
-      models={models} board={bitsPerByteBoard()} tokenizers={listTokenizers()} corpora={await trainableCorpora()}
-      orders={{ min: MIN_ORDER, max: MAX_ORDER }} jobs={lmJobs().list('lm') as LmJob[]} form={extra.form ?? EMPTY_FORM} space={space} job={extra.job} error={extra.error}
+      models={models} board={bitsPerByteBoard()} choices={{ tokenizers: listTokenizers(), corpora: await trainableCorpora(), orders: { min: MIN_ORDER, max: MAX_ORDER } }}
+      jobs={lmJobs().list('lm') as LmJob[]} form={extra.form ?? EMPTY_FORM} space={space} job={extra.job} error={extra.error}
     />
   );
 }

@@ -8,8 +8,8 @@ import { chipToken } from './vocab-bytes.js';
 import { findTokens, mergeCount, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, truncatedEncoder, type MergeNode, type TokenQuery, type VocabAnalysis, type VocabListing } from './vocab-data.js';
 
 /** The scrubber re-tokenizes at most this many characters of sample text. */
-export const MAX_SCRUB_CHARS = 2000;
-export const DEFAULT_SAMPLE = 'Byte-level BPE merges the most frequent pair, again and again. 分词器把文本切成词元，一次合并一对。';
+const MAX_SCRUB_CHARS = 2000;
+const DEFAULT_SAMPLE = 'Byte-level BPE merges the most frequent pair, again and again. 分词器把文本切成词元，一次合并一对。';
 
 export function vocabRow(v: VocabListing): VocabRow {
   return { ...v, pattern: v.pattern === null ? null : { source: v.pattern, named: isPatternName(v.pattern) } };
