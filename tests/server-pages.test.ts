@@ -4,7 +4,8 @@ import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import { MAX_TEXT_BYTES } from '../src/server/limits.js';
 import { saveUserVocabulary } from '../src/store/user-vocabularies.js';
-import { hueOf, MAX_RENDERED_TOKENS } from '../views/tokenize.js';
+import { MAX_RENDERED_TOKENS } from '../views/tokenize.js';
+import { hueOf } from '../views/tokens.js';
 import { useFreshDataDir } from './shared.js';
 
 useFreshDataDir('pages');

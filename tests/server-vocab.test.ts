@@ -122,15 +122,15 @@ describe('/vocab', () => {
 
 describe('token display', () => {
   it('shows whole characters as text and only the bytes of a cut character in hex', async () => {
-    const { tokenParts } = await import('../src/server/vocab-bytes.js');
-    const { TokenText } = await import('../views/vocab-token.js');
+    const { chipToken, tokenParts } = await import('../src/server/vocab-bytes.js');
+    const { TokenChip } = await import('../views/tokens.js');
     const cut = Buffer.from('e5bf85e9a1bbe585', 'hex'); // 必须 and the first two bytes of 入
     const hex = (p: ReturnType<typeof tokenParts>) => p && [Buffer.from(p.head).toString('hex'), p.text, Buffer.from(p.tail).toString('hex')];
     expect(hex(tokenParts(cut))).toEqual(['', '必须', 'e585']);
     expect(hex(tokenParts(Buffer.from('bda0e5a5bd', 'hex')))).toEqual(['bda0', '好', '']); // the end of 你, then 好
     expect(tokenParts(Uint8Array.of(0xff))).toBeUndefined();
-    expect(String(TokenText({ bytes: cut }))).toBe('<code class="tok partial" title="cuts a character: the bytes of the cut character in hex">必须<span class="hexpart">⟨e5 85⟩</span></code>');
-    expect(String(TokenText({ bytes: Buffer.from(' a\n') }))).toBe('<code class="tok">·a↵</code>');
+    expect(String(TokenChip({ token: chipToken(cut) }))).toBe('<code class="tok partial" title="cuts a character: the bytes of the cut character in hex">必须<span class="hexpart">⟨e5 85⟩</span></code>');
+    expect(String(TokenChip({ token: chipToken(Buffer.from(' a\n')) }))).toBe('<code class="tok">·a↵</code>');
   });
 });
 

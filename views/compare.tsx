@@ -4,12 +4,12 @@
  * bar chart, the boundaries not every tokenizer shares marked, and the language tax on the aligned zh/en sample.
  * All user text goes through JSX, which escapes it.
  */
-import type { Comparison, Compared, SampleSizes } from '../src/server/compare.js';
-import { MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS } from '../src/server/compare.js';
-import type { TokenizerEntry } from '../src/store/tokenizers.js';
 import { raw } from 'hono/html';
+import { fmt } from './format.js';
 import { Layout } from './layout.js';
-import { fmt, HOVER_SCRIPT, MAX_RENDERED_TOKENS, ResultSlot, TextBox, tokenizerGroups, TokenSpans, wholeGroups } from './tokenize.js';
+import { MAX_RENDERED_TOKENS, ResultSlot, TextBox, type TokenizedText } from './tokenize.js';
+import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
+import { HOVER_SCRIPT, TokenSpans, wholeGroups } from './tokens.js';
 
 /** Each panel draws the tokens of this many leading UTF-16 units (the same stretch of text in every panel). */
 export const COMPARE_WINDOW = 2_000;
@@ -17,6 +17,30 @@ export const COMPARE_WINDOW = 2_000;
 export interface CompareOptions {
   text: string;
   tokenizers: string[];
+}
+
+/** One tokenizer's result: its tokens, where its boundaries fall, and its language tax on the aligned sample. */
+export interface Compared extends TokenizedText {
+  /** UTF-16 offsets of the boundaries between its tokens. */
+  boundaries: readonly number[];
+  languageTax: { chineseTokens: number; englishTokens: number; tax: number };
+}
+
+export interface Comparison {
+  text: string;
+  results: readonly Compared[];
+  /** UTF-16 offsets that are a boundary for some of the tokenizers but not for all. */
+  differing: readonly number[];
+}
+
+/** The aligned zh/en sample of the language-tax panel: its corpus, size per side and a pair of it. */
+export interface ParallelSample {
+  corpus: string;
+  pairs: number;
+  chineseBytes: number;
+  englishBytes: number;
+  /** The first pair, [Chinese, English]. */
+  example: readonly [string, string];
 }
 
 /** A color per panel position, shared by the panel's heading and its bars. */
@@ -71,20 +95,20 @@ function Panel(props: { result: Compared; position: number; cuts: ReadonlySet<nu
         {own} boundaries not shared by all
       </p>
       <div class="tokens">
-        <TokenSpans result={r} whitespace={false} from={0} to={drawnTokens(r)} cuts={cuts} />
+        <TokenSpans text={r.text} spans={r.spans} whitespace={false} from={0} to={drawnTokens(r)} cuts={cuts} />
       </div>
     </section>
   );
 }
 
-function LanguageTaxPanel(props: { results: Compared[]; sample: SampleSizes }) {
+function LanguageTaxPanel(props: { results: readonly Compared[]; sample: ParallelSample }) {
   const { sample } = props;
   return (
     <section class="cmp-tax">
       <h2>Language tax</h2>
       <p>
         The same {sample.pairs} sentences about tokenizers, written in Chinese and in English (the bundled corpus{' '}
-        <code>{PARALLEL_CORPUS}</code>, e.g. “{sample.example[0]}” / “{sample.example[1]}”). The tax is the tokens
+        <code>{sample.corpus}</code>, e.g. “{sample.example[0]}” / “{sample.example[1]}”). The tax is the tokens
         the Chinese side needs over the tokens the English side needs: above 1, saying the same thing in Chinese
         costs more tokens (more per request, less text in a context window); below 1, less (the dashed line marks 1). For scale, the Chinese
         side is {sample.chineseBytes} bytes of UTF-8 against {sample.englishBytes} for the English (
@@ -115,7 +139,7 @@ function LanguageTaxPanel(props: { results: Compared[]; sample: SampleSizes }) {
 }
 
 /** The result fragment htmx swaps into #result. */
-export function CompareResult(props: { comparison: Comparison; sample: SampleSizes }) {
+export function CompareResult(props: { comparison: Comparison; sample: ParallelSample }) {
   const { comparison: c } = props;
   const cuts = new Set(c.differing);
   const union = new Set(c.results.flatMap((r) => r.boundaries)).size;
@@ -149,9 +173,11 @@ export function CompareResult(props: { comparison: Comparison; sample: SampleSiz
 
 export function ComparePage(props: {
   options: CompareOptions;
-  tokenizers: readonly TokenizerEntry[];
+  tokenizers: readonly TokenizerChoice[];
+  /** How many tokenizers may be compared at once. */
+  limits: { min: number; max: number };
   comparison?: Comparison;
-  sample: SampleSizes;
+  sample: ParallelSample;
   error?: string;
 }) {
   const { options } = props;
@@ -164,7 +190,7 @@ export function ComparePage(props: {
         <TextBox text={options.text} rows={6} placeholder="Type or paste text to compare" post={post} delayMs={300} />
         <fieldset class="cmp-choice">
           <legend>
-            tokenizers ({MIN_COMPARED} to {MAX_COMPARED})
+            tokenizers ({props.limits.min} to {props.limits.max})
           </legend>
           {tokenizerGroups(props.tokenizers).map((g) => (
             <div>

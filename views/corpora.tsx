@@ -3,17 +3,34 @@
  * lines (a fragment htmx swaps in), a form to add a corpus from a file or pasted text, and delete buttons.
  * All user text goes through JSX (escaped).
  */
-import type { UserCorpus } from '../src/store/user-corpora.js';
-import type { BundledRow } from '../src/server/corpora-data.js';
+import { formatBytes } from './format.js';
 import { Layout } from './layout.js';
-import { formatBytes } from './train.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
+/** A bundled corpus: what it is, its statistics and the sizes of its two splits. */
+export interface BundledCorpusRow {
+  corpus: { name: string; description: string; language: string; source: string | undefined; sourcePackage: string; licence: string };
+  /** hanShare: Han characters over non-whitespace characters. */
+  stats: { bytes: number; lines: number; hanShare: number };
+  trainBytes: number;
+  heldOutBytes: number;
+}
+
+/** A corpus the user added, with the statistics stored then. */
+export interface UserCorpusRow {
+  name: string;
+  bytes: number;
+  characters: number;
+  lines: number;
+  hanShare: number;
+  addedAt: string;
+}
+
 export interface CorporaView {
-  bundled: BundledRow[];
-  unavailable: Array<{ name: string; reason: string }>;
-  user: UserCorpus[];
+  bundled: readonly BundledCorpusRow[];
+  unavailable: ReadonlyArray<{ name: string; reason: string }>;
+  user: readonly UserCorpusRow[];
   maxUploadBytes: number;
   error?: string;
   added?: string;

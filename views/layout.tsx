@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import { TOKENS_CSS } from './tokens.js';
 
 // The lab's stylesheet: small enough to inline. It holds no user text.
 const CSS = `
@@ -9,22 +10,13 @@ header a { margin-right: 1rem; color: inherit; }
 header strong { margin-right: 1.5rem; }
 textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, monospace; }
 .controls { margin: .5rem 0 1rem; }
-.tokens { white-space: pre-wrap; word-break: break-all; font: 1rem/1.9 ui-monospace, monospace; }
-.t { background: hsl(var(--h) 70% 86%); border-radius: 3px; padding: 1px 0; box-shadow: inset -1px 0 0 rgba(0,0,0,.25); }
-.t:hover, .t.same { outline: 2px solid #333; }
-#hover { min-height: 1.2em; }
-.grp { border: 1px dashed #888; border-radius: 3px; padding: 0 2px; }
-.grp-text { margin-right: 2px; }
-.hex { font-size: .75em; padding: 0 2px; margin-left: 1px; }
+${TOKENS_CSS.trim()}
 .stats { display: flex; flex-wrap: wrap; gap: 2rem; margin: 1rem 0; }
 .stats th { text-align: left; font-weight: normal; color: #555; padding-right: 1rem; }
 .stats td { text-align: right; }
 .bar { display: inline-block; height: .7em; background: #6a8fd8; }
 .error { color: #a00; font-weight: bold; }
 .note { color: #666; }
-#ids { white-space: pre-wrap; word-break: break-all; max-height: 12rem; overflow: auto; position: relative; padding: 2px; }
-#ids i { font-style: normal; }
-.t.on, #ids i.on { outline: 2px solid #d62728; background-color: #ffe08a; }
 .cmp-choice { border: 1px solid #ddd; margin: .5rem 0 1rem; }
 .cmp-choice label { margin-right: 1rem; white-space: nowrap; }
 .cmp-kind { color: #555; }
@@ -44,9 +36,6 @@ textarea { width: 100%; box-sizing: border-box; font: 1rem/1.4 ui-monospace, mon
 .job-panel progress { width: 24rem; }
 .train-live { display: flex; flex-wrap: wrap; gap: 2rem; }
 .latest { font: .95rem/1.6 ui-monospace, monospace; margin: 0; }
-.tok { background: #eef3fb; border-radius: 3px; padding: 0 3px; white-space: pre; }
-.tok.partial { background: #fbeee0; }
-.hexpart { font-size: .8em; color: #8a4b00; }
 .vocab-summary th { text-align: left; font-weight: normal; color: #555; padding-right: 1rem; vertical-align: top; }
 .vocab-summary { max-width: 44rem; }
 .jobs td, .jobs th, .vocab-table td, .vocab-table th, .corpora-table td, .corpora-table th { padding: .15rem .6rem .15rem 0; text-align: left; vertical-align: top; }

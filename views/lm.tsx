@@ -3,15 +3,50 @@
  * by every model built on it), the space-size panel, and the build form whose job panel htmx re-fetches every
  * 500 ms while the build runs (as the training studio does). All user text goes through JSX (escaped).
  */
-import type { JobRecord } from '../src/jobs/job-manager.js';
-import type { ModelRecord } from '../src/store/user-models.js';
-import { MAX_ORDER, MIN_ORDER, type LmBuildParams, type LmBuildSnapshot } from '../src/server/lm-jobs.js';
-import type { TokenizerEntry } from '../src/store/tokenizers.js';
-import type { CorpusChoice } from '../src/server/train-jobs.js';
+import { formatBytes } from './format.js';
 import { Layout } from './layout.js';
-import { formatBytes } from './train.js';
+import type { TokenizerChoice } from './tokenizer-groups.js';
 
-export type LmJob = JobRecord<LmBuildParams, LmBuildSnapshot>;
+export type LmBuildPhase = 'tokenizing' | 'counting' | 'estimating' | 'scoring' | 'saving';
+
+/** A build job as the pages show it; `progress` is its latest snapshot. */
+export interface LmJob {
+  id: string;
+  name: string;
+  state: string;
+  message: string;
+  createdAt: string;
+  startedAt: string | null;
+  params: { tokenizer: string; corpus: string; order: number };
+  progress: { phase: LmBuildPhase; read: number; total: number; sequences: number; tokens: number; seconds: number } | null;
+}
+
+/** A model as the list shows it; `heldOut` is its score on its corpus's held-out split (null: none held out). */
+export interface ModelRow {
+  name: string;
+  tokenizer: string;
+  vocabularySize: number;
+  corpus: string;
+  order: number;
+  /** N-grams stored per order. */
+  ngrams: readonly number[];
+  fileBytes: number;
+  builtAt: string;
+  heldOut: { bytes: number; sequences: number; tokens: number; log2prob: number; bitsPerByte: number } | null;
+}
+
+/** A corpus's models, best first: every one has a held-out score. */
+export interface BoardGroup {
+  corpus: string;
+  models: readonly ModelRow[];
+}
+
+/** What the build form offers: the tokenizers, the corpora (with their train split's size), the orders allowed. */
+export interface BuildChoices {
+  tokenizers: readonly TokenizerChoice[];
+  corpora: ReadonlyArray<{ name: string; bytes: number }>;
+  orders: { min: number; max: number };
+}
 
 export interface LmBuildForm {
   name: string;
@@ -29,11 +64,10 @@ export interface SpaceQuery {
 export const modelPath = (name: string, rest = '') => `/lm/${encodeURIComponent(name)}${rest}`;
 
 export function LmListPage(props: {
-  models: ModelRecord[];
-  board: Array<{ corpus: string; models: ModelRecord[] }>;
-  tokenizers: TokenizerEntry[];
-  corpora: CorpusChoice[];
-  jobs: LmJob[];
+  models: readonly ModelRow[];
+  board: readonly BoardGroup[];
+  choices: BuildChoices;
+  jobs: readonly LmJob[];
   form: LmBuildForm;
   space: SpaceQuery;
   job?: LmJob;
@@ -47,7 +81,7 @@ export function LmListPage(props: {
       </p>
       <ModelTable models={props.models} />
       <h2>Build a model</h2>
-      <BuildForm tokenizers={props.tokenizers} corpora={props.corpora} form={props.form} />
+      <BuildForm choices={props.choices} form={props.form} />
       <div id="lm-job">
         {props.error !== undefined ? <p class="error">{props.error}</p> : null}
         {props.job ? <LmJobPanel job={props.job} /> : null}
@@ -71,7 +105,7 @@ export function LmListPage(props: {
 /** `oob` marks a part for htmx to swap in beside the job panel's fragment (the page follows the build). */
 const oobOf = (oob?: boolean) => (oob ? { 'hx-swap-oob': 'true' } : {});
 
-function ModelTable(props: { models: ModelRecord[]; oob?: boolean }) {
+function ModelTable(props: { models: readonly ModelRow[]; oob?: boolean }) {
   const oob = oobOf(props.oob);
   if (props.models.length === 0) return <p class="note" id="lm-models" {...oob}>No models yet: build one below.</p>;
   return (
@@ -105,21 +139,21 @@ export function DeleteButton(props: { name: string }) {
   );
 }
 
-function BuildForm(props: { tokenizers: TokenizerEntry[]; corpora: CorpusChoice[]; form: LmBuildForm }) {
-  const { form } = props;
+function BuildForm(props: { choices: BuildChoices; form: LmBuildForm }) {
+  const { form, choices } = props;
   return (
     <form id="lm-build-form" method="post" action="/lm" hx-post="/lm" hx-target="#lm-job" hx-swap="innerHTML" class="train-fields">
       <label>Tokenizer{' '}
         <select name="tokenizer">
-          {props.tokenizers.map((t) => <option value={t.name} selected={form.tokenizer === t.name}>{t.name}{t.kind === 'user' ? ' (yours)' : ''}</option>)}
+          {choices.tokenizers.map((t) => <option value={t.name} selected={form.tokenizer === t.name}>{t.name}{t.kind === 'user' ? ' (yours)' : ''}</option>)}
         </select>
       </label>
       <label>Corpus (train split){' '}
         <select name="corpus">
-          {props.corpora.map((c) => <option value={c.name} selected={form.corpus === c.name}>{c.name} · {formatBytes(c.bytes)}</option>)}
+          {choices.corpora.map((c) => <option value={c.name} selected={form.corpus === c.name}>{c.name} · {formatBytes(c.bytes)}</option>)}
         </select>
       </label>
-      <label>Order <input name="order" type="number" min={String(MIN_ORDER)} max={String(MAX_ORDER)} value={form.order} /></label>
+      <label>Order <input name="order" type="number" min={String(choices.orders.min)} max={String(choices.orders.max)} value={form.order} /></label>
       <label>Name <input name="name" value={form.name} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="corpus.tokenizer.order" /></label>
       <button type="submit">Build</button>
     </form>
@@ -132,7 +166,7 @@ export function LmError(props: { message: string }) {
 
 const active = (job: LmJob) => job.state === 'queued' || job.state === 'running';
 
-const PHASES: Record<LmBuildSnapshot['phase'], string> = {
+const PHASES: Record<LmBuildPhase, string> = {
   tokenizing: 'tokenizing the train split',
   counting: 'counting n-grams',
   estimating: 'estimating (Kneser-Ney discounts and weights)',
@@ -172,7 +206,7 @@ export function LmJobPanel(props: { job: LmJob }) {
  * The job panel as a fragment, with the job list beside it and, once the job has finished, the model table and
  * the board: the page follows the build without a reload.
  */
-export function LmJobFragment(props: { job: LmJob; jobs: LmJob[]; models: ModelRecord[]; board: Array<{ corpus: string; models: ModelRecord[] }> }) {
+export function LmJobFragment(props: { job: LmJob; jobs: readonly LmJob[]; models: readonly ModelRow[]; board: readonly BoardGroup[] }) {
   const finished = !active(props.job);
   return (
     <>
@@ -184,7 +218,7 @@ export function LmJobFragment(props: { job: LmJob; jobs: LmJob[]; models: ModelR
   );
 }
 
-function LmJobList(props: { jobs: LmJob[]; oob?: boolean }) {
+function LmJobList(props: { jobs: readonly LmJob[]; oob?: boolean }) {
   const oob = oobOf(props.oob);
   if (props.jobs.length === 0) return <p class="note" id="lm-job-list" {...oob}>No builds yet.</p>;
   return (
@@ -208,7 +242,7 @@ function LmJobList(props: { jobs: LmJob[]; oob?: boolean }) {
 }
 
 /** Held-out bits per byte, one table per corpus: comparable across tokenizers, unlike per-token perplexity. */
-function Board(props: { board: Array<{ corpus: string; models: ModelRecord[] }>; oob?: boolean }) {
+function Board(props: { board: readonly BoardGroup[]; oob?: boolean }) {
   const oob = oobOf(props.oob);
   if (props.board.length === 0) return <p class="note" id="lm-board" {...oob}>No scores yet: every build scores its corpus’s held-out split.</p>;
   const worst = Math.max(...props.board.flatMap((g) => g.models.map((m) => m.heldOut!.bitsPerByte)));
@@ -246,7 +280,7 @@ function Board(props: { board: Array<{ corpus: string; models: ModelRecord[] }>;
   );
 }
 
-function SpaceForm(props: { space: SpaceQuery; models: ModelRecord[] }) {
+function SpaceForm(props: { space: SpaceQuery; models: readonly ModelRow[] }) {
   const sizes = [...new Set(props.models.map((m) => m.vocabularySize))];
   return (
     <form id="lm-space-form" method="get" action="/lm" hx-get="/fragment/lm/space" hx-target="#lm-space" hx-trigger="input changed delay:200ms, submit" class="train-fields">

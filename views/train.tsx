@@ -3,13 +3,62 @@
  * (progress bar with merges per second and time left, the latest merges, the compression curve as SVG). The
  * panel's own markup stops the polling once the job is finished. All user text goes through JSX (escaped).
  */
-import type { JobRecord } from '../src/jobs/job-manager.js';
-import type { CurvePoint } from '../src/jobs/compression-curve.js';
-import { MAX_SPECIALS, MAX_VOCAB_SIZE, TRAIN_PATTERNS, type CorpusChoice, type TrainParams, type TrainSnapshot } from '../src/server/train-jobs.js';
+import { formatBytes } from './format.js';
 import { Layout } from './layout.js';
-import { TokenText } from './vocab-token.js';
+import { TokenChip, type ChipToken } from './tokens.js';
 
-export type TrainJob = JobRecord<TrainParams, TrainSnapshot>;
+/** A training job as the job list shows it. */
+export interface TrainJobRow {
+  id: string;
+  name: string;
+  state: string;
+  message: string;
+  createdAt: string;
+  startedAt: string | null;
+  params: { corpora: readonly string[]; vocabSize: number; pattern: string; minFrequency: number };
+}
+
+/** Compression on held-out text at one vocabulary size. */
+export interface CurvePoint {
+  vocabSize: number;
+  bytesPerToken: number;
+}
+
+/** A running job's latest progress. */
+export interface TrainProgress {
+  phase: 'counting' | 'merging' | 'saving';
+  countedBytes: number;
+  totalBytes: number;
+  merges: number;
+  totalMerges: number;
+  seconds: number;
+  mergesPerSecond: number | null;
+  secondsLeft: number | null;
+  /** Newest first: the token a merge made and how often its pair occurred. */
+  latest: ReadonlyArray<{ token: ChipToken; count: number }>;
+  curve: readonly CurvePoint[];
+  heldOutBytes: number;
+}
+
+/** A training job as its panel shows it. */
+export interface TrainJob extends TrainJobRow {
+  progress: TrainProgress | null;
+}
+
+/** A corpus the form offers: its train split's size (a user corpus's whole size). */
+export interface TrainCorpus {
+  name: string;
+  kind: 'bundled' | 'user';
+  bytes: number;
+  description: string;
+}
+
+/** What the form allows: the largest vocabulary, the most special tokens, the split patterns. */
+export interface TrainLimits {
+  maxVocabSize: number;
+  maxSpecials: number;
+  patterns: readonly string[];
+}
 
 export interface TrainForm {
   name: string;
@@ -29,15 +78,13 @@ const PATTERN_NOTES: Record<string, string> = {
   gpt2: 'gpt2: GPT-2’s pattern',
 };
 
-export const formatBytes = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
-
 function formatSeconds(s: number): string {
   if (s < 60) return `${Math.ceil(s)} s`;
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-export function TrainPage(props: { corpora: CorpusChoice[]; jobs: TrainJob[]; form: TrainForm; job?: TrainJob; error?: string }) {
-  const { form } = props;
+export function TrainPage(props: { corpora: readonly TrainCorpus[]; limits: TrainLimits; jobs: readonly TrainJobRow[]; form: TrainForm; job?: TrainJob; error?: string }) {
+  const { form, limits } = props;
   return (
     <Layout title="Train">
       <h1>Training studio</h1>
@@ -54,14 +101,14 @@ export function TrainPage(props: { corpora: CorpusChoice[]; jobs: TrainJob[]; fo
         </fieldset>
         <div class="train-fields">
           <label>Name <input name="name" value={form.name} required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="my-vocab" /></label>
-          <label>Vocabulary size <input name="vocabSize" type="number" min="257" max={String(MAX_VOCAB_SIZE)} value={form.vocabSize} /></label>
+          <label>Vocabulary size <input name="vocabSize" type="number" min="257" max={String(limits.maxVocabSize)} value={form.vocabSize} /></label>
           <label>Pattern{' '}
             <select name="pattern">
-              {TRAIN_PATTERNS.map((p) => <option value={p} selected={form.pattern === p}>{PATTERN_NOTES[p]}</option>)}
+              {limits.patterns.map((p) => <option value={p} selected={form.pattern === p}>{PATTERN_NOTES[p]}</option>)}
             </select>
           </label>
           <label>Minimum pair frequency <input name="minFrequency" type="number" min="0" value={form.minFrequency} /></label>
-          <label>Special tokens, one a line (at most {MAX_SPECIALS})
+          <label>Special tokens, one a line (at most {limits.maxSpecials})
             <textarea name="specials" rows={2}>{form.specials}</textarea>
           </label>
         </div>
@@ -82,7 +129,7 @@ export function TrainError(props: { message: string }) {
 }
 
 /** The recent jobs; `oob` marks it for htmx to swap in beside a panel fragment (the list follows the panel). */
-export function JobList(props: { jobs: TrainJob[]; oob?: boolean }) {
+export function JobList(props: { jobs: readonly TrainJobRow[]; oob?: boolean }) {
   const oob = props.oob ? { 'hx-swap-oob': 'true' } : {};
   if (props.jobs.length === 0) return <p class="note" id="job-list" {...oob}>No training jobs yet.</p>;
   return (
@@ -105,7 +152,7 @@ export function JobList(props: { jobs: TrainJob[]; oob?: boolean }) {
 }
 
 /** What htmx gets while a job is shown: its panel, and the job list refreshed out of band. */
-export function TrainJobFragment(props: { job: TrainJob; jobs: TrainJob[] }) {
+export function TrainJobFragment(props: { job: TrainJob; jobs: readonly TrainJobRow[] }) {
   return (
     <>
       <TrainJobPanel job={props.job} />
@@ -114,7 +161,7 @@ export function TrainJobFragment(props: { job: TrainJob; jobs: TrainJob[] }) {
   );
 }
 
-const active = (job: TrainJob) => job.state === 'queued' || job.state === 'running';
+const active = (job: TrainJobRow) => job.state === 'queued' || job.state === 'running';
 
 /** The job's panel; while the job is queued or running it asks htmx to replace it every 500 ms. */
 export function TrainJobPanel(props: { job: TrainJob }) {
@@ -157,7 +204,7 @@ export function TrainJobPanel(props: { job: TrainJob }) {
   );
 }
 
-function ProgressLine(props: { s: TrainSnapshot; running: boolean }) {
+function ProgressLine(props: { s: TrainProgress; running: boolean }) {
   const { s } = props;
   const saving = props.running && s.phase === 'saving';
   if (s.phase === 'counting') {
@@ -181,13 +228,13 @@ function ProgressLine(props: { s: TrainSnapshot; running: boolean }) {
   );
 }
 
-function LatestMerges(props: { latest: TrainSnapshot['latest'] }) {
+function LatestMerges(props: { latest: TrainProgress['latest'] }) {
   if (props.latest.length === 0) return <p class="note">none yet</p>;
   return (
     <ol id="latest-merges" class="latest">
       {props.latest.map((m) => (
         <li>
-          <TokenText bytes={Buffer.from(m.hex, 'hex')} /> <span class="note">×{m.count}</span>
+          <TokenChip token={m.token} /> <span class="note">×{m.count}</span>
         </li>
       ))}
     </ol>
@@ -199,7 +246,7 @@ const H = 220;
 const PAD = { left: 44, right: 12, top: 10, bottom: 30 };
 
 /** Bytes per token against vocabulary size, drawn from the points measured so far. */
-export function CurveChart(props: { points: CurvePoint[]; target: number; heldOutBytes: number }) {
+export function CurveChart(props: { points: readonly CurvePoint[]; target: number; heldOutBytes: number }) {
   if (props.heldOutBytes === 0) return <p class="note">The corpora have no held-out lines: no curve.</p>;
   const maxY = Math.max(2, ...props.points.map((p) => p.bytesPerToken)) * 1.1;
   const x = (v: number) => PAD.left + ((v - 256) / Math.max(1, props.target - 256)) * (W - PAD.left - PAD.right);

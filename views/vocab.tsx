@@ -4,14 +4,11 @@
  * scrubber). Table, tree and scrubber are fragments htmx swaps in; the page renders them too from the query
  * string, so links work without script. All user text goes through JSX (escaped).
  */
-import type { TokenizerEntry } from '../src/store/tokenizers.js';
-import { TRAIN_PATTERNS } from '../src/server/train-jobs.js';
-import { HISTOGRAM_MAX_BYTES, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, type MergeNode, type TokenQuery, type VocabAnalysis, type VocabListing } from '../src/server/vocab-data.js';
-import { isPatternName } from '../src/bpe/pretokenize/patterns.js';
+import { formatBytes } from './format.js';
+import { hexBytes } from './hex.js';
 import { Layout } from './layout.js';
-import { formatBytes } from './train.js';
-import { hexBytes } from '../src/server/vocab-bytes.js';
-import { TokenText } from './vocab-token.js';
+import type { TokenizerKind } from './tokenizer-groups.js';
+import { TokenChip, type ChipToken } from './tokens.js';
 
 const FILTER_LABELS: Record<string, string> = {
   '': 'all tokens',
@@ -22,18 +19,30 @@ const FILTER_LABELS: Record<string, string> = {
   unused: 'never used on the held-out sample',
 };
 
-const KIND_LABELS: Record<TokenizerEntry['kind'], string> = { tiktoken: 'tiktoken encoding', shipped: 'ships with tokenlab', user: 'yours' };
+const KIND_LABELS: Record<TokenizerKind, string> = { tiktoken: 'tiktoken encoding', shipped: 'ships with tokenlab', user: 'yours' };
 
 const path = (name: string, rest = '') => `/vocab/${encodeURIComponent(name)}${rest}`;
 
-/** A pattern by name; a custom regex by its first characters (the whole of it on hover). */
-function PatternCell(props: { pattern: string | null }) {
-  const p = props.pattern;
-  if (p === null) return <td class="note">unreadable</td>;
-  return isPatternName(p) ? <td>{p}</td> : <td title={p}>custom: <code>{p.length > 24 ? `${p.slice(0, 24)}…` : p}</code></td>;
+/** A vocabulary as the list shows it. */
+export interface VocabRow {
+  name: string;
+  kind: TokenizerKind;
+  /** Token ids, specials included; null when the file cannot be read. */
+  size: number | null;
+  specials: number | null;
+  /** A pattern name or a custom regex's source (`named` says which); null when the file cannot be read. */
+  pattern: { source: string; named: boolean } | null;
 }
 
-export function VocabListPage(props: { vocabularies: VocabListing[]; error?: string; importName?: string }) {
+/** A pattern by name; a custom regex by its first characters (the whole of it on hover). */
+function PatternCell(props: { pattern: VocabRow['pattern'] }) {
+  if (props.pattern === null) return <td class="note">unreadable</td>;
+  const { source: p, named } = props.pattern;
+  return named ? <td>{p}</td> : <td title={p}>custom: <code>{p.length > 24 ? `${p.slice(0, 24)}…` : p}</code></td>;
+}
+
+/** The list; `patterns`: those an import may give a rank file (which carries none). */
+export function VocabListPage(props: { vocabularies: readonly VocabRow[]; patterns: readonly string[]; error?: string; importName?: string }) {
   return (
     <Layout title="Vocabularies">
       <h1>Vocabularies</h1>
@@ -66,7 +75,7 @@ export function VocabListPage(props: { vocabularies: VocabListing[]; error?: str
           </select>
         </label>
         <label>Pattern (tiktoken ranks carry none){' '}
-          <select name="pattern">{TRAIN_PATTERNS.map((p) => <option value={p}>{p}</option>)}</select>
+          <select name="pattern">{props.patterns.map((p) => <option value={p}>{p}</option>)}</select>
         </label>
         <button type="submit">Import</button>
       </form>
@@ -74,24 +83,64 @@ export function VocabListPage(props: { vocabularies: VocabListing[]; error?: str
   );
 }
 
-export interface VocabView {
-  a: VocabAnalysis;
-  query: TokenQuery;
-  matches: number[];
-  tree?: MergeNode;
-  scrub: ScrubView;
+/** What the explorer says of a vocabulary (the API's summary of it). */
+export interface VocabSummary {
+  name: string;
+  kind: TokenizerKind;
+  /** Ordinary tokens: ids 0 to tokens - 1 (the specials follow). */
+  tokens: number;
+  specials: ReadonlyArray<{ text: string; id: number }>;
+  pattern: string;
+  merges: number;
+  training: { corpora: ReadonlyArray<{ name: string; bytes: number }>; seconds: number; bytesPerToken: number } | null;
+  heldOut: { bytes: number; tokens: number; bytesPerToken: number; usedTokens: number };
 }
 
+/** The token table's search: text or an id, and a token class ('' for all). */
+export interface TokenQuery {
+  q: string;
+  filter: string;
+}
+
+/** One page of the tokens matching a query. */
+export interface TokenPage {
+  matches: number;
+  page: number;
+  pages: number;
+  rows: ReadonlyArray<{ id: number; token: ChipToken; classes: readonly string[] }>;
+}
+
+/** A token and the parts BPE joins into it: two for a merge, more for a token only ever made whole, none for a byte. */
+export interface MergeTreeNode {
+  id: number;
+  token: ChipToken;
+  parts: readonly MergeTreeNode[];
+}
+
+/** The sample's tokens after the first k of max merges. */
 export interface ScrubView {
-  name: string;
   k: number;
   max: number;
   sample: string;
-  pieces: Uint8Array[];
+  /** The sample's length in UTF-8 bytes. */
+  bytes: number;
+  pieces: readonly ChipToken[];
+}
+
+export interface VocabView {
+  summary: VocabSummary;
+  /** histogram[n]: tokens of n bytes, the last bar counting that many or more. */
+  histogram: readonly number[];
+  /** The token classes the table filters by. */
+  classes: readonly string[];
+  query: TokenQuery;
+  table: TokenPage;
+  tree?: MergeTreeNode;
+  scrub: ScrubView;
 }
 
 export function VocabPage(props: VocabView) {
-  const { a } = props;
+  const a = props.summary;
   return (
     <Layout title={a.name}>
       <h1>{a.name} <span class="note">{KIND_LABELS[a.kind]}</span></h1>
@@ -113,23 +162,23 @@ export function VocabPage(props: VocabView) {
         </div>
         <div>
           <h3>Token lengths (bytes)</h3>
-          <Histogram counts={a.histogram} />
+          <Histogram counts={props.histogram} />
         </div>
       </div>
       <h2>Tokens</h2>
       <form id="token-search" method="get" action={path(a.name)} hx-get={path(a.name, '/tokens')} hx-target="#tokens" hx-trigger="input delay:300ms, change, submit">
         <input name="q" value={props.query.q} placeholder="text or id" />{' '}
         <select name="filter">
-          {['', ...TOKEN_CLASS_NAMES].map((f) => <option value={f} selected={props.query.filter === f}>{FILTER_LABELS[f]}</option>)}
+          {['', ...props.classes].map((f) => <option value={f} selected={props.query.filter === f}>{FILTER_LABELS[f]}</option>)}
         </select>{' '}
         <button type="submit">Search</button>
       </form>
       <div class="vocab-explore">
-        <div id="tokens"><TokenTable a={a} query={props.query} matches={props.matches} /></div>
+        <div id="tokens"><TokenTable name={a.name} query={props.query} table={props.table} /></div>
         <div>
           <h3>Merge tree</h3>
           <form method="get" action={path(a.name)} hx-get={path(a.name, '/tree')} hx-target="#tree">
-            <input name="tree" type="number" min="0" max={String(a.vocab.tokens.length - 1)} placeholder="token id" value={props.tree ? String(props.tree.id) : ''} />{' '}
+            <input name="tree" type="number" min="0" max={String(a.tokens - 1)} placeholder="token id" value={props.tree ? String(props.tree.id) : ''} />{' '}
             <button type="submit">Show</button>
           </form>
           <div id="tree">{props.tree ? <MergeTreeView node={props.tree} /> : <p class="note">Pick a token id in the table.</p>}</div>
@@ -145,15 +194,15 @@ export function VocabPage(props: VocabView) {
   );
 }
 
-function Summary(props: { a: VocabAnalysis }) {
-  const { vocab, heldOut } = props.a;
-  const t = vocab.training;
+function Summary(props: { a: VocabSummary }) {
+  const vocab = props.a;
+  const { heldOut, training: t } = vocab;
   return (
     <table class="vocab-summary" id="summary">
       <tbody>
-        <tr><th>tokens</th><td>{vocab.tokens.length + vocab.specials.length} ({vocab.tokens.length} ordinary, {vocab.specials.length} special)</td></tr>
+        <tr><th>tokens</th><td>{vocab.tokens + vocab.specials.length} ({vocab.tokens} ordinary, {vocab.specials.length} special)</td></tr>
         <tr><th>pattern</th><td>{vocab.pattern.length > 24 ? 'a custom regex' : vocab.pattern}</td></tr>
-        <tr><th>merges stored</th><td>{vocab.merges.length === 0 ? 'none (ranks only)' : vocab.merges.length}</td></tr>
+        <tr><th>merges stored</th><td>{vocab.merges === 0 ? 'none (ranks only)' : vocab.merges}</td></tr>
         {vocab.specials.length ? <tr><th>special tokens</th><td>{vocab.specials.map((s) => `${s.text} (${s.id})`).join(', ')}</td></tr> : null}
         <tr><th>corpora</th><td>{t ? t.corpora.map((c) => `${c.name} (${formatBytes(c.bytes)})`).join(', ') : 'not recorded'}</td></tr>
         <tr><th>training time</th><td>{t ? `${t.seconds.toFixed(1)} s` : 'not recorded'}</td></tr>
@@ -168,7 +217,7 @@ function Summary(props: { a: VocabAnalysis }) {
 const HW = 360;
 const HH = 160;
 
-function Histogram(props: { counts: number[] }) {
+function Histogram(props: { counts: readonly number[] }) {
   const max = Math.max(1, ...props.counts);
   const bars = props.counts.slice(1);
   const bw = (HW - 40) / bars.length;
@@ -176,7 +225,7 @@ function Histogram(props: { counts: number[] }) {
     <svg id="histogram" width={HW} height={HH} viewBox={`0 0 ${HW} ${HH}`} role="img" aria-label="number of tokens by length in bytes">
       {bars.map((count, i) => {
         const h = (count / max) * (HH - 40);
-        const label = i + 1 === HISTOGRAM_MAX_BYTES ? `${HISTOGRAM_MAX_BYTES}+` : String(i + 1);
+        const label = i === bars.length - 1 ? `${i + 1}+` : String(i + 1);
         return (
           <g>
             <rect x={30 + i * bw} y={HH - 20 - h} width={bw - 2} height={h} fill="#6a8fd8"><title>{`${label} bytes: ${count} tokens`}</title></rect>
@@ -189,32 +238,26 @@ function Histogram(props: { counts: number[] }) {
   );
 }
 
-function classNames(flags: number): string {
-  return TOKEN_CLASS_NAMES.filter((c) => (flags & TOKEN_CLASSES[c]) !== 0).map((c) => FILTER_LABELS[c]).join(', ');
-}
-
-export function TokenTable(props: { a: VocabAnalysis; query: TokenQuery; matches: number[] }) {
-  const { a, query, matches } = props;
-  const pages = Math.max(1, Math.ceil(matches.length / PAGE_SIZE));
-  const page = Math.min(query.page, pages);
-  const shown = matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-  const link = (p: number) => path(a.name, `/tokens?${new URLSearchParams({ q: query.q, filter: query.filter, page: String(p) })}`);
+export function TokenTable(props: { name: string; query: TokenQuery; table: TokenPage }) {
+  const { name, query, table } = props;
+  const { matches, page, pages } = table;
+  const link = (p: number) => path(name, `/tokens?${new URLSearchParams({ q: query.q, filter: query.filter, page: String(p) })}`);
   return (
     <div>
-      <p id="match-count">{matches.length} {matches.length === 1 ? 'token matches' : 'tokens match'} · page {page} of {pages}{' '}
+      <p id="match-count">{matches} {matches === 1 ? 'token matches' : 'tokens match'} · page {page} of {pages}{' '}
         {page > 1 ? <a href={link(page - 1)} hx-get={link(page - 1)} hx-target="#tokens">previous</a> : null}{' '}
         {page < pages ? <a href={link(page + 1)} hx-get={link(page + 1)} hx-target="#tokens">next</a> : null}
       </p>
       <table class="vocab-table" id="token-table">
         <thead><tr><th>id</th><th>token</th><th>bytes</th><th>hex</th><th>class</th></tr></thead>
         <tbody>
-          {shown.map((id) => (
+          {table.rows.map(({ id, token, classes }) => (
             <tr>
-              <td><a href={path(a.name, `?tree=${id}`)} hx-get={path(a.name, `/tree?tree=${id}`)} hx-target="#tree" class="tree-link">{id}</a></td>
-              <td><TokenText bytes={a.vocab.tokens[id]} /></td>
-              <td>{a.vocab.tokens[id].length}</td>
-              <td class="note">{hexBytes(a.vocab.tokens[id])}</td>
-              <td class="note">{classNames(a.classes[id])}</td>
+              <td><a href={path(name, `?tree=${id}`)} hx-get={path(name, `/tree?tree=${id}`)} hx-target="#tree" class="tree-link">{id}</a></td>
+              <td><TokenChip token={token} /></td>
+              <td>{token.bytes.length}</td>
+              <td class="note">{hexBytes(token.bytes)}</td>
+              <td class="note">{classes.map((c) => FILTER_LABELS[c]).join(', ')}</td>
             </tr>
           ))}
         </tbody>
@@ -223,16 +266,16 @@ export function TokenTable(props: { a: VocabAnalysis; query: TokenQuery; matches
   );
 }
 
-export function MergeTreeView(props: { node: MergeNode }) {
+export function MergeTreeView(props: { node: MergeTreeNode }) {
   return <ul class="merge-tree" id="merge-tree"><MergeNodeView node={props.node} /></ul>;
 }
 
-function MergeNodeView(props: { node: MergeNode }) {
+function MergeNodeView(props: { node: MergeTreeNode }) {
   const { node } = props;
   const how = node.parts.length === 0 ? 'byte' : node.parts.length === 2 ? `rank ${node.id}` : `rank ${node.id}, never made by a merge (only ever a whole piece)`;
   return (
     <li>
-      <TokenText bytes={node.bytes} /> <span class="note">id {node.id} · {how}</span>
+      <TokenChip token={node.token} /> <span class="note">id {node.id} · {how}</span>
       {node.parts.length > 0 ? <ul>{node.parts.map((p) => <MergeNodeView node={p} />)}</ul> : null}
     </li>
   );
@@ -243,9 +286,9 @@ export function Scrub(props: ScrubView) {
     <div>
       <p id="scrub-count">
         after <strong>{props.k}</strong> of {props.max} merges: <strong>{props.pieces.length}</strong> tokens for{' '}
-        {Buffer.byteLength(props.sample)} bytes
+        {props.bytes} bytes
       </p>
-      <div class="scrub-tokens" id="scrub-tokens">{props.pieces.map((p) => <TokenText bytes={p} />)}</div>
+      <div class="scrub-tokens" id="scrub-tokens">{props.pieces.map((p) => <TokenChip token={p} />)}</div>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { ComparePage, CompareResult, type CompareOptions } from '../../views/compare.js';
 import { TokenizeError } from '../../views/tokenize.js';
 import { listTokenizers } from '../store/tokenizers.js';
-import { compare, sampleSizes } from './compare.js';
+import { compare, MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS, sampleSizes } from './compare.js';
 import { attempt } from './errors.js';
 import { MAX_URL_TEXT } from './limits.js';
 import { field, pageMessage, readPageForm } from './tokenize-page.js';
@@ -19,6 +19,13 @@ export function compareUrl(o: CompareOptions): string {
   return `/compare?${q}`;
 }
 
+/** The language-tax panel's sample: its corpus and sizes. */
+async function sample() {
+  return { corpus: PARALLEL_CORPUS, ...(await sampleSizes()) };
+}
+
+const LIMITS = { min: MIN_COMPARED, max: MAX_COMPARED };
+
 export function compareRoutes(): Hono {
   const routes = new Hono();
 
@@ -27,7 +34,7 @@ export function compareRoutes(): Hono {
     const options = { text: c.req.query('text') ?? '', tokenizers: chosen ?? DEFAULT_COMPARED };
     const { result, refusal } = await attempt(() => compare(options.text, options.tokenizers));
     const error = refusal && pageMessage(refusal);
-    const page = <ComparePage options={options} tokenizers={listTokenizers()} comparison={result} sample={await sampleSizes()} error={error} />;
+    const page = <ComparePage options={options} tokenizers={listTokenizers()} limits={LIMITS} comparison={result} sample={await sample()} error={error} />;
     return c.html(page, refusal?.status ?? 200);
   });
 
@@ -41,7 +48,7 @@ export function compareRoutes(): Hono {
     c.header('HX-Replace-Url', compareUrl(options));
     const { result, refusal } = await attempt(() => compare(options.text, options.tokenizers));
     if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
-    return c.html(<CompareResult comparison={result} sample={await sampleSizes()} />);
+    return c.html(<CompareResult comparison={result} sample={await sample()} />);
   });
 
   return routes;

@@ -8,10 +8,14 @@
  * `{"error": message}` with 400, 404, 409, 413 or 429.
  */
 import { Hono, type Context } from 'hono';
+import type { JobRecord } from '../jobs/job-manager.js';
 import { listTokenizers } from '../store/tokenizers.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
-import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type LmJob, type SpaceQuery } from '../../views/lm.js';
-import { DEFAULT_FIELDS, LM_VIEWS, LmModelPage, LmResultError, Result, viewHref, type LmFields, type LmResult, type LmView } from '../../views/lm-model.js';
+import { hexBytes } from '../../views/hex.js';
+import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type SpaceQuery } from '../../views/lm.js';
+import { DEFAULT_FIELDS, LM_VIEWS, viewHref, type LmFields, type LmView } from '../../views/lm-fields.js';
+import { LmModelPage } from '../../views/lm-model.js';
+import { LmResultError, Result } from '../../views/lm-results.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt, RequestError } from './errors.js';
 import { MAX_URL_TEXT } from './limits.js';
@@ -19,7 +23,8 @@ import {
   answer, bitsPerByteBoard, checkPath, checkSampleRequest, checkText, intOption, log10SequenceCount, next, openModel, sampled, surprisal, trieView,
   DEFAULT_TOP_K, MAX_TOP_K, type OpenModel,
 } from './lm-data.js';
-import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, type LmBuildParams } from './lm-jobs.js';
+import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, MAX_ORDER, MIN_ORDER, type LmBuildParams, type LmBuildSnapshot } from './lm-jobs.js';
+import { LM_LIMITS, resultView, type ViewResult } from './lm-page.js';
 import { MAX_VOCAB_SIZE, trainableCorpora } from './train-jobs.js';
 
 /** A build request is a few names and a number; a view's request holds at most MAX_LM_TEXT_BYTES of text. */
@@ -29,9 +34,11 @@ export const MAX_SPACE_L = 10_000_000;
 export const MAX_SPACE_K = 1_000_000;
 const DEFAULT_SPACE_K = 20;
 
+type LmJob = JobRecord<LmBuildParams, LmBuildSnapshot>;
+
 /** JSON whose token bytes (Uint8Array) are written as hex. */
 function tokenJson(c: Context, value: unknown, status: 200 | 202 = 200): Response {
-  const body = JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+  const body = JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? hexBytes(v, '') : v));
   return c.body(body, status, { 'content-type': 'application/json; charset=utf-8' });
 }
 
@@ -65,7 +72,7 @@ async function listPage(c: Context, extra: { form?: LmBuildForm; job?: LmJob; er
   const space = extra.space ?? spaceOf({}, models[0]?.vocabularySize ?? MAX_VOCAB_SIZE);
   return (
     <LmListPage
-      models={models} board={bitsPerByteBoard()} tokenizers={listTokenizers()} corpora={await trainableCorpora()}
+      models={models} board={bitsPerByteBoard()} choices={{ tokenizers: listTokenizers(), corpora: await trainableCorpora(), orders: { min: MIN_ORDER, max: MAX_ORDER } }}
       jobs={lmJobs().list('lm') as LmJob[]} form={extra.form ?? EMPTY_FORM} space={space} job={extra.job} error={extra.error}
     />
   );
@@ -82,7 +89,7 @@ function buildRequestOf(form: LmBuildForm): Record<string, unknown> {
 }
 
 /** Computes a view's result from its fields (form strings or JSON values). */
-function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): LmResult {
+function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): ViewResult {
   switch (view) {
     case 'surprisal': return { view, value: surprisal(m, checkText(f.text, 'text')) };
     case 'next': return { view, value: next(m, checkText(f.context ?? '', 'context'), intOption(f.k, 'k', 1, MAX_TOP_K, DEFAULT_TOP_K)) };
@@ -159,9 +166,9 @@ export function lmRoutes(): Hono {
     const m = opened.result;
     // A view's result is computed when its form was sent (more than ?view= in the URL); the trie always shows.
     const asked = view === 'trie' || Object.keys(query).some((k) => k !== 'view');
-    const { result, refusal } = await attempt(() => (asked ? runView(m, view, query) : undefined));
-    if (refusal !== undefined) return c.html(<LmModelPage record={m.record} view={view} fields={fields} error={refusal.message} />, refusal.status);
-    return c.html(<LmModelPage record={m.record} view={view} fields={fields} result={result} />);
+    const { result, refusal } = await attempt(() => (asked ? resultView(runView(m, view, query)) : undefined));
+    if (refusal !== undefined) return c.html(<LmModelPage record={m.record} limits={LM_LIMITS} view={view} fields={fields} error={refusal.message} />, refusal.status);
+    return c.html(<LmModelPage record={m.record} limits={LM_LIMITS} view={view} fields={fields} result={result} />);
   });
 
   /**
@@ -176,7 +183,7 @@ export function lmRoutes(): Hono {
     if (refusal !== undefined) return c.html(<LmResultError message={refusal.message} />);
     const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
     if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
-    return c.html(<Result result={result} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} />);
+    return c.html(<Result result={resultView(result)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />);
   };
   app.post('/fragment/lm/:name/:view', async (c) => fragment(c, await formOf(c)));
   app.get('/fragment/lm/:name/:view', (c) => fragment(c, c.req.query()));

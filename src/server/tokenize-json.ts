@@ -5,6 +5,7 @@
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import { perTokenizer } from '../bpe/offsets/token-shapes.js';
 import { spanArrays, type SpanArrays } from '../bpe/offsets/spans.js';
+import { hexBytes } from '../../views/hex.js';
 import { ascii, JsonBytes, piece, PieceWords, pieceRoom, UINT_ROOM } from './json-bytes.js';
 import { encodeAndEvaluate } from './tokenize.js';
 
@@ -37,7 +38,7 @@ class RecordHeads {
 
   /** Makes the head of `id`; returns the index of its first word. */
   make(id: number): number {
-    const head = piece(`,{"id":${id},"bytes":"${Buffer.from(this.tokenizer.tokenBytes(id)).toString('hex')}","start":`);
+    const head = piece(`,{"id":${id},"bytes":"${hexBytes(this.tokenizer.tokenBytes(id), '')}","start":`);
     this.length[id] = head.length;
     return (this.at[id] = this.pieces.add(head));
   }

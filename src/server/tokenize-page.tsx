@@ -1,5 +1,6 @@
 /** The tokenize page's routes: GET / and the fragment htmx asks for as the user types. */
 import { Hono, type Context } from 'hono';
+import { SCRIPTS } from '../eval/scripts.js';
 import { MoreTokens, TokenizeError, TokenizePage, TokenizeResult, type TokenizeOptions } from '../../views/tokenize.js';
 import { listTokenizers } from '../store/tokenizers.js';
 import { readFormBody } from './body.js';
@@ -59,7 +60,7 @@ export function tokenizePageRoutes(): Hono {
   routes.get('/', async (c) => {
     const options = optionsOf((k) => c.req.query(k));
     const { result, refusal } = await attempt(() => tokenize(options.text, options.tokenizer));
-    const page = <TokenizePage options={options} tokenizers={listTokenizers()} result={result} error={refusal && pageMessage(refusal)} />;
+    const page = <TokenizePage options={options} tokenizers={listTokenizers()} scripts={SCRIPTS} result={result} error={refusal && pageMessage(refusal)} />;
     return c.html(page, refusal?.status ?? 200);
   });
 
@@ -74,7 +75,7 @@ export function tokenizePageRoutes(): Hono {
     // A long text stays out of the URL (the URL keeps the tokenizer and options, never a stale text).
     c.header('HX-Replace-Url', shareUrl(options.text.length <= MAX_URL_TEXT ? options : { ...options, text: '' }));
     if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
-    return c.html(<TokenizeResult result={result} whitespace={options.whitespace} />);
+    return c.html(<TokenizeResult result={result} scripts={SCRIPTS} whitespace={options.whitespace} />);
   });
 
   // The next window of tokens, asked for by the marker at the end of the drawn ones (see TokenWindow). The

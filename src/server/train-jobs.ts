@@ -12,6 +12,7 @@ import { jobManager, type JobContext, type JobRecord } from '../jobs/job-manager
 import { startTrainJob, type TrainEvent } from '../jobs/train-job.js';
 import { listUserCorpora, userCorpusSplitPaths } from '../store/user-corpora.js';
 import { readHead } from './corpora-data.js';
+import { hexBytes } from '../../views/hex.js';
 import { RequestError } from './errors.js';
 import { checkVocabularyName, findUserVocabulary, saveUserVocabulary } from '../store/user-vocabularies.js';
 
@@ -132,10 +133,6 @@ export async function heldOutSample(paths: readonly string[]): Promise<string> {
   return parts.join('');
 }
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
 interface MergePoint {
   merges: number;
   seconds: number;
@@ -155,7 +152,7 @@ function apply(s: TrainSnapshot, e: TrainEvent, since: MergePoint | undefined): 
   } else if (e.type === 'merge') {
     Object.assign(s, { phase: 'merging', merges: e.merges, totalMerges: e.total, seconds: e.seconds });
     s.countedBytes = s.totalBytes;
-    s.latest = [{ hex: hex(e.token), count: e.count }, ...s.latest].slice(0, LATEST_MERGES);
+    s.latest = [{ hex: hexBytes(e.token, ''), count: e.count }, ...s.latest].slice(0, LATEST_MERGES);
     if (since !== undefined && e.seconds > since.seconds && e.merges > since.merges) {
       s.mergesPerSecond = (e.merges - since.merges) / (e.seconds - since.seconds);
       s.secondsLeft = (e.total - e.merges) / s.mergesPerSecond;

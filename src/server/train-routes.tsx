@@ -4,10 +4,16 @@
  * POST /fragment/train/:id/cancel, and the JSON POST /api/train -> 202 {job}.
  */
 import { Hono, type Context } from 'hono';
-import { DEFAULT_FORM, TrainError, TrainJobFragment, TrainPage, type TrainForm, type TrainJob } from '../../views/train.js';
+import type { JobRecord } from '../jobs/job-manager.js';
+import { DEFAULT_FORM, TrainError, TrainJobFragment, TrainPage, type TrainForm, type TrainJob as TrainJobView, type TrainLimits } from '../../views/train.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt } from './errors.js';
-import { checkTrainParams, trainableCorpora, trainJobs, type TrainParams } from './train-jobs.js';
+import { checkTrainParams, MAX_SPECIALS, MAX_VOCAB_SIZE, TRAIN_PATTERNS, trainableCorpora, trainJobs, type TrainParams, type TrainSnapshot } from './train-jobs.js';
+import { chipToken } from './vocab-bytes.js';
+
+type TrainJob = JobRecord<TrainParams, TrainSnapshot>;
+
+const LIMITS: TrainLimits = { maxVocabSize: MAX_VOCAB_SIZE, maxSpecials: MAX_SPECIALS, patterns: TRAIN_PATTERNS };
 
 /** A training request is a few names and numbers. */
 const MAX_TRAIN_BODY_BYTES = 64 * 1024;
@@ -36,6 +42,15 @@ async function formOf(c: Context): Promise<TrainForm> {
 
 const trainJobList = () => trainJobs().list('train') as TrainJob[];
 
+/** The job as its panel shows it: the tokens of the latest merges (hex in the snapshot) as chips. */
+function panelOf(job: TrainJob): TrainJobView {
+  const s = job.progress;
+  return { ...job, progress: s && { ...s, latest: s.latest.map((m) => ({ token: chipToken(Buffer.from(m.hex, 'hex')), count: m.count })) } };
+}
+
+/** The job's panel with the job list beside it. */
+const jobFragment = (job: TrainJob) => <TrainJobFragment job={panelOf(job)} jobs={trainJobList()} />;
+
 function trainJob(id: string): TrainJob | undefined {
   const job = trainJobs().get(id);
   return job?.kind === 'train' ? (job as TrainJob) : undefined;
@@ -48,7 +63,7 @@ export function trainRoutes(): Hono {
     const id = c.req.query('job');
     const job = id === undefined ? undefined : trainJob(id);
     const error = id !== undefined && job === undefined ? `no training job ${JSON.stringify(id)}` : undefined;
-    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobList()} form={DEFAULT_FORM} job={job} error={error} />;
+    const page = <TrainPage corpora={await trainableCorpora()} limits={LIMITS} jobs={trainJobList()} form={DEFAULT_FORM} job={job && panelOf(job)} error={error} />;
     return c.html(page, error ? 404 : 200);
   });
 
@@ -59,24 +74,24 @@ export function trainRoutes(): Hono {
     if (refusal === undefined) {
       if (!htmx) return c.redirect(`/train?job=${encodeURIComponent(job.id)}`, 303);
       c.header('HX-Replace-Url', `/train?job=${encodeURIComponent(job.id)}`);
-      return c.html(<TrainJobFragment job={job} jobs={trainJobList()} />);
+      return c.html(jobFragment(job));
     }
     // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
     if (htmx) return c.html(<TrainError message={refusal.message} />);
-    const page = <TrainPage corpora={await trainableCorpora()} jobs={trainJobList()} form={form} error={refusal.message} />;
+    const page = <TrainPage corpora={await trainableCorpora()} limits={LIMITS} jobs={trainJobList()} form={form} error={refusal.message} />;
     return c.html(page, refusal.status);
   });
 
   app.get('/fragment/train/:id', (c) => {
     const job = trainJob(c.req.param('id'));
-    return job ? c.html(<TrainJobFragment job={job} jobs={trainJobList()} />) : c.html(<TrainError message="no such training job" />, 404);
+    return job ? c.html(jobFragment(job)) : c.html(<TrainError message="no such training job" />, 404);
   });
 
   app.post('/fragment/train/:id/cancel', (c) => {
     const job = trainJob(c.req.param('id'));
     if (job === undefined) return c.html(<TrainError message="no such training job" />, 404);
     trainJobs().cancel(job.id);
-    return c.html(<TrainJobFragment job={job} jobs={trainJobList()} />);
+    return c.html(jobFragment(job));
   });
 
   app.post('/api/train', async (c) => c.json({ job: await submit(await readJsonBody(c, MAX_TRAIN_BODY_BYTES)) }, 202));

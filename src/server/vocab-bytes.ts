@@ -14,10 +14,6 @@ export function tokenText(bytes: Uint8Array): string | undefined {
   }
 }
 
-export function hexBytes(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
-}
-
 export interface TokenParts {
   /** Continuation bytes of a character that began in the previous token. */
   head: Uint8Array;
@@ -35,4 +31,9 @@ export function tokenParts(bytes: Uint8Array): TokenParts | undefined {
   const t = rest.length - incompleteUtf8Tail(rest);
   const text = tokenText(rest.subarray(0, t));
   return text === undefined ? undefined : { head: bytes.subarray(0, h), text, tail: rest.subarray(t) };
+}
+
+/** A token as the pages' chips draw it (views/tokens.tsx): its bytes and their parts. */
+export function chipToken(bytes: Uint8Array): { bytes: Uint8Array; parts: TokenParts | undefined } {
+  return { bytes, parts: tokenParts(bytes) };
 }

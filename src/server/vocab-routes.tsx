@@ -8,28 +8,16 @@ import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import { exportVocabularyOffThread, type VocabExportFormat } from '../jobs/vocab-export.js';
 import { importVocabularyOffThread, type ImportFormat } from '../jobs/vocab-import.js';
 import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary } from '../store/user-vocabularies.js';
-import { MergeTreeView, Scrub, TokenTable, VocabError, VocabListPage, VocabPage, type ScrubView } from '../../views/vocab.js';
+import { MergeTreeView, Scrub, TokenTable, VocabError, VocabListPage, VocabPage } from '../../views/vocab.js';
 import { readFormBody } from './body.js';
 import { attempt, RequestError, type RefusalStatus } from './errors.js';
 import { MAX_TEXT_BYTES } from './limits.js';
 import { TRAIN_PATTERNS } from './train-jobs.js';
-import {
-  analyseVocabulary,
-  findTokens,
-  listVocabularies,
-  mergeCount,
-  mergeTree,
-  TOKEN_CLASS_NAMES,
-  truncatedEncoder,
-  type TokenQuery,
-  type VocabAnalysis,
-} from './vocab-data.js';
+import { analyseVocabulary, listVocabularies, mergeTree, TOKEN_CLASS_NAMES, type TokenQuery, type VocabAnalysis } from './vocab-data.js';
+import { mergeTreeView, scrubView, tokenPage, vocabRow } from './vocab-page.js';
 
 /** The largest vocabulary file accepted for import (o200k_base's rank file is 3.6 MB; tokenizer.json files run larger). */
 export const MAX_IMPORT_BYTES = 64 << 20;
-/** The scrubber re-tokenizes at most this many characters of sample text. */
-export const MAX_SCRUB_CHARS = 2000;
-export const DEFAULT_SAMPLE = 'Byte-level BPE merges the most frequent pair, again and again. 分词器把文本切成词元，一次合并一对。';
 
 function queryOf(get: (k: string) => string | undefined): TokenQuery {
   const filter = get('filter') ?? '';
@@ -39,15 +27,6 @@ function queryOf(get: (k: string) => string | undefined): TokenQuery {
     filter: (TOKEN_CLASS_NAMES as string[]).includes(filter) ? (filter as TokenQuery['filter']) : '',
     page: Number.isInteger(page) && page >= 1 ? page : 1,
   };
-}
-
-function scrubOf(a: VocabAnalysis, sampleIn: string | undefined, kIn: string | undefined): ScrubView {
-  const max = mergeCount(a);
-  const k = Math.max(0, Math.min(max, Number.isInteger(Number(kIn)) && kIn !== undefined && kIn !== '' ? Number(kIn) : max));
-  const sample = (sampleIn ?? DEFAULT_SAMPLE).slice(0, MAX_SCRUB_CHARS);
-  const encoder = truncatedEncoder(a, k);
-  const pieces = encoder.encodeOrdinary(sample).map((id) => encoder.tokenBytes(id));
-  return { name: a.name, k, max, sample, pieces };
 }
 
 /** The token id in `s`, if it is one of the vocabulary's ordinary tokens. */
@@ -105,7 +84,7 @@ function summaryJson(a: VocabAnalysis) {
 export function vocabRoutes(): Hono {
   const app = new Hono();
   const listPage = async (c: Context, error?: string, status: 200 | RefusalStatus = 200, importName?: string) =>
-    c.html(<VocabListPage vocabularies={await listVocabularies()} error={error} importName={importName} />, status);
+    c.html(<VocabListPage vocabularies={(await listVocabularies()).map(vocabRow)} patterns={TRAIN_PATTERNS} error={error} importName={importName} />, status);
 
   app.get('/vocab', (c) => listPage(c));
 
@@ -120,16 +99,17 @@ export function vocabRoutes(): Hono {
     if (a instanceof Response) return a;
     const query = queryOf((k) => c.req.query(k));
     const treeId = tokenIdOf(a, c.req.query('tree'));
-    const tree = treeId === undefined ? undefined : mergeTree(a.encoder, treeId);
-    const scrub = scrubOf(a, c.req.query('sample'), c.req.query('k'));
-    return c.html(<VocabPage a={a} query={query} matches={findTokens(a, query)} tree={tree} scrub={scrub} />);
+    const tree = treeId === undefined ? undefined : mergeTreeView(mergeTree(a.encoder, treeId));
+    const scrub = scrubView(a, c.req.query('sample'), c.req.query('k'));
+    const page = <VocabPage summary={summaryJson(a)} histogram={a.histogram} classes={TOKEN_CLASS_NAMES} query={query} table={tokenPage(a, query)} tree={tree} scrub={scrub} />;
+    return c.html(page);
   });
 
   app.get('/vocab/:name/tokens', async (c) => {
     const a = await load(c);
     if (a instanceof Response) return a;
     const query = queryOf((k) => c.req.query(k));
-    return c.html(<TokenTable a={a} query={query} matches={findTokens(a, query)} />);
+    return c.html(<TokenTable name={a.name} query={query} table={tokenPage(a, query)} />);
   });
 
   app.get('/vocab/:name/tree', async (c) => {
@@ -137,14 +117,14 @@ export function vocabRoutes(): Hono {
     if (a instanceof Response) return a;
     const id = tokenIdOf(a, c.req.query('tree'));
     if (id === undefined) return c.html(<VocabError message={`no ordinary token with id ${JSON.stringify(c.req.query('tree') ?? '')}: ids run from 0 to ${a.vocab.tokens.length - 1}`} />);
-    return c.html(<MergeTreeView node={mergeTree(a.encoder, id)} />);
+    return c.html(<MergeTreeView node={mergeTreeView(mergeTree(a.encoder, id))} />);
   });
 
   app.post('/vocab/:name/scrub', async (c) => {
     const a = await load(c);
     if (a instanceof Response) return a;
     const form = await readFormBody(c, 4 * MAX_TEXT_BYTES);
-    return c.html(<Scrub {...scrubOf(a, typeof form.sample === 'string' ? form.sample : '', String(form.k ?? ''))} />);
+    return c.html(<Scrub {...scrubView(a, typeof form.sample === 'string' ? form.sample : '', String(form.k ?? ''))} />);
   });
 
   app.get('/vocab/:name/download/:format', async (c) => {

@@ -4,9 +4,9 @@
  *
  * A token that ends or starts inside a character (a Han character's three bytes split over two tokens) is
  * `partial`; such tokens and their siblings (every token sharing a split character with it, transitively) get
- * the same `group` (the index of the group's first token) and carry their bytes as hex. Siblings' spans
- * overlap (each covers the whole split character); the spans of ungrouped tokens and the union of each
- * group's spans tile the text.
+ * the same `group` (the index of the group's first token). Siblings' spans overlap (each covers the whole
+ * split character); the spans of ungrouped tokens and the union of each group's spans tile the text, and a
+ * group's byte range is the UTF-8 of its characters.
  *
  * Spans come from the tokens' shapes (token-shapes.ts), so the ids must be the encoder's for this very text:
  * only their totals are checked against it. The text's UTF-8 has lone surrogates as EF BF BD (U+FFFD), which
@@ -28,19 +28,11 @@ export interface TokenSpan {
   partial: boolean;
   /** Shared by the tokens that split characters between them: the index of the first of them; else null. */
   group: number | null;
-  /** The token's bytes as lowercase hex pairs separated by spaces ("e6 b7"), for grouped tokens. */
-  hex?: string;
 }
 
 /** Thrown when the ids' bytes are not the text's UTF-8. */
 export class SpanMismatchError extends Error {
   override name = 'SpanMismatchError';
-}
-
-function hexOf(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += (i ? ' ' : '') + bytes[i].toString(16).padStart(2, '0');
-  return s;
 }
 
 /** The spans of all tokens as typed arrays (token i at index i): what TokenSpan holds, without an object each. */
@@ -104,8 +96,7 @@ export function tokenSpans(text: string, ids: ArrayLike<number>, source: TokenSo
   const a = spanArrays(text, ids, source);
   const spans: TokenSpan[] = [];
   for (let i = 0; i < ids.length; i++) {
-    const group = a.group[i] < 0 ? null : a.group[i];
-    const span: TokenSpan = {
+    spans.push({
       index: i,
       id: ids[i],
       byteStart: a.byteStart[i],
@@ -113,10 +104,8 @@ export function tokenSpans(text: string, ids: ArrayLike<number>, source: TokenSo
       start: a.start[i],
       end: a.end[i],
       partial: a.partial[i] === 1,
-      group,
-    };
-    if (group !== null) span.hex = hexOf(source.tokenBytes(ids[i]));
-    spans.push(span);
+      group: a.group[i] < 0 ? null : a.group[i],
+    });
   }
   return spans;
 }

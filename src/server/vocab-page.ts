@@ -1,0 +1,43 @@
+/**
+ * What the vocabulary pages show (views/vocab.tsx), built from the listing and the analysis: the list's rows,
+ * one page of the token table, a token's merge tree and the merge-step scrubber, with every token as a chip.
+ */
+import { isPatternName } from '../bpe/pretokenize/patterns.js';
+import type { MergeTreeNode, ScrubView, TokenPage, VocabRow } from '../../views/vocab.js';
+import { chipToken } from './vocab-bytes.js';
+import { findTokens, mergeCount, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, truncatedEncoder, type MergeNode, type TokenQuery, type VocabAnalysis, type VocabListing } from './vocab-data.js';
+
+/** The scrubber re-tokenizes at most this many characters of sample text. */
+const MAX_SCRUB_CHARS = 2000;
+const DEFAULT_SAMPLE = 'Byte-level BPE merges the most frequent pair, again and again. 分词器把文本切成词元，一次合并一对。';
+
+export function vocabRow(v: VocabListing): VocabRow {
+  return { ...v, pattern: v.pattern === null ? null : { source: v.pattern, named: isPatternName(v.pattern) } };
+}
+
+/** The page of the tokens matching `query` it asks for (the last page if it asks for one beyond). */
+export function tokenPage(a: VocabAnalysis, query: TokenQuery): TokenPage {
+  const matches = findTokens(a, query);
+  const pages = Math.max(1, Math.ceil(matches.length / PAGE_SIZE));
+  const page = Math.min(query.page, pages);
+  const rows = matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((id) => ({
+    id,
+    token: chipToken(a.vocab.tokens[id]),
+    classes: TOKEN_CLASS_NAMES.filter((c) => (a.classes[id] & TOKEN_CLASSES[c]) !== 0),
+  }));
+  return { matches: matches.length, page, pages, rows };
+}
+
+export function mergeTreeView(node: MergeNode): MergeTreeNode {
+  return { id: node.id, token: chipToken(node.bytes), parts: node.parts.map(mergeTreeView) };
+}
+
+/** The sample (DEFAULT_SAMPLE when none is given) after the first k merges (all of them when k is not a number). */
+export function scrubView(a: VocabAnalysis, sampleIn: string | undefined, kIn: string | undefined): ScrubView {
+  const max = mergeCount(a);
+  const k = Math.max(0, Math.min(max, Number.isInteger(Number(kIn)) && kIn !== undefined && kIn !== '' ? Number(kIn) : max));
+  const sample = (sampleIn ?? DEFAULT_SAMPLE).slice(0, MAX_SCRUB_CHARS);
+  const encoder = truncatedEncoder(a, k);
+  const pieces = encoder.encodeOrdinary(sample).map((id) => chipToken(encoder.tokenBytes(id)));
+  return { k, max, sample, bytes: Buffer.byteLength(sample), pieces };
+}
