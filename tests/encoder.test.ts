@@ -9,8 +9,9 @@ import { RankTable } from '../src/bpe/encode/rank-table.js';
 import { importTiktokenRanks, tiktokenPatStr } from '../src/bpe/formats/tiktoken-ranks.js';
 import { bytesToLatin1, fromBase64, toBase64, utf8Latin1 } from '../src/bpe/bytes.js';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 import { expectSameIds, expectSameText } from './compare.js';
+import { lcg } from './random.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,18 +27,9 @@ function shippedVocabulary(name: 'cl100k_base' | 'o200k_base', pattern: string):
   return importTiktokenRanks(enc.bpe_ranks, { pattern, specials: enc.special_tokens });
 }
 
-/** A deterministic pseudo-random generator (LCG), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** Random text over code points from many scripts and planes, including lone surrogates and controls. */
 function randomText(seed: number, length: number): string {
-  const r = rng(seed);
+  const r = lcg(seed);
   const ranges: Array<[number, number]> = [
     [0x20, 0x7e],
     [0x09, 0x0d],
@@ -69,7 +61,7 @@ const COMMON_HAN =
 
 /** `n` common Han characters drawn at random (seeded): one unbroken letter run, so one piece. */
 function hanRun(n: number, seed: number): string {
-  const r = rng(seed);
+  const r = lcg(seed);
   let s = '';
   for (let i = 0; i < n; i++) s += COMMON_HAN[Math.floor(r() * COMMON_HAN.length)];
   return s;
@@ -240,7 +232,7 @@ describe.each([
     enc.vocab.tokens.forEach((t, id) => ranks.set(bytesToLatin1(t), id));
     const table = RankTable.fromTokens(enc.vocab.tokens);
     const out = { bounds: new Int32Array(4), ids: new Int32Array(4) };
-    const r = rng(seed);
+    const r = lcg(seed);
     let wholes = 0;
     for (let k = 0; k < pieces; k++) {
       let s = '';
@@ -289,7 +281,7 @@ describe.each([
       expect(enc.encodeBytes(Uint8Array.from(bytes))).toEqual(plain(Uint8Array.from(bytes)));
     }
     const alphabet = [0xe4, 0xe5, 0x41, 0x42, 0x81, 0x82, 0xb8, 0xad, 0xa6, 0x20, 0xf0, 0x9f];
-    const r = rng(5);
+    const r = lcg(5);
     for (let k = 0; k < 4000; k++) {
       const length = 1 + Math.floor(r() * 12);
       const bytes = Uint8Array.from({ length }, () => alphabet[Math.floor(r() * alphabet.length)]);
@@ -297,7 +289,7 @@ describe.each([
     }
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'd2l slices' : `d2l slices (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('d2l slices'), () => {
     it.each(['d2l-zh.txt', 'd2l-en.txt'])('gives tiktoken ids on 300 kB of %s and round-trips', (file) => {
       const full = readFileSync(sharedPath('corpora', file), 'utf8');
       const text = full.slice(Math.floor(full.length / 3), Math.floor(full.length / 3) + 300_000);

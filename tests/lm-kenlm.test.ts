@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BOS, EOS, UNK, countNGrams, findNGram, parseIdLines, wordsOf } from '../src/lm/ngram-trie.js';
 import { estimateKneserNey, logProb10, scoreLine, type KneserNeyModel } from '../src/lm/kneser-ney.js';
 import { importArpa, parseArpa, toArpa, wordName } from '../src/lm/arpa.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 
 const close = (a: number, b: number, tol = 1e-12) => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol);
 
@@ -102,7 +102,7 @@ function checkQuery(model: KneserNeyModel, file: string): number {
   return maxErr;
 }
 
-describe.skipIf(!HAVE_SHARED)(`KenLM lmplz parity (../shared/fixtures/kenlm) ${HAVE_SHARED ? '' : SKIP_SHARED_REASON}`, () => {
+describe.skipIf(!HAVE_SHARED)(needsShared('KenLM lmplz parity (../shared/fixtures/kenlm)'), () => {
   const lines = () => parseIdLines(readFileSync(sharedPath('fixtures/kenlm/train.ids'), 'utf8'));
 
   it('order 3: every n-gram of lm3.arpa and every line total of query3.txt', () => {

@@ -22,8 +22,8 @@ import {
   type UnicodeTableName,
 } from '../src/bpe/pretokenize/patterns.js';
 import { firstCut } from '../src/store/text-chunks.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
-import { seededRandom as rng } from '../src/lm/sample.js';
+import { lcg } from './random.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 
 const require = createRequire(import.meta.url);
 const TIKTOKEN_DIR = dirname(require.resolve('tiktoken'));
@@ -260,7 +260,7 @@ describe('pieces join back to the input', () => {
   });
 
   it('on random fragments and random code points of every plane, lone surrogates included', () => {
-    const rand = rng(1);
+    const rand = lcg(1);
     for (let i = 0; i < 300; i++) {
       const t = i % 2 ? randomText(rand, 40) : randomCodePoints(rand, 60);
       for (const name of PATTERN_NAMES) expectJoinsBack(t, name);
@@ -274,7 +274,7 @@ describe('pieces join back to the input', () => {
     }
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on corpus slices' : `on corpus slices (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on corpus slices'), () => {
     const files = HAVE_SHARED ? readdirSync(sharedPath('corpora')).filter((f) => f.endsWith('.txt')) : [];
     it.each(files)('%s', (file) => {
       const text = corpus(file);
@@ -384,7 +384,8 @@ describe('Unicode tables', () => {
   });
 
   const natives = readdirSync(TOKENIZERS_DIR).filter((f) => f.startsWith(`tokenizers.${process.platform}-${process.arch}`) && f.endsWith('.node'));
-  it.skipIf(natives.length === 0)("are byte for byte the tables in tokenizers' native module (Oniguruma)", () => {
+  const nativesTitle = "are byte for byte the tables in tokenizers' native module (Oniguruma)";
+  it.skipIf(natives.length === 0)(natives.length > 0 ? nativesTitle : `${nativesTitle} (skipped: tokenizers has no native module for ${process.platform}-${process.arch})`, () => {
     for (const file of natives) {
       const bin = readFileSync(join(TOKENIZERS_DIR, file));
       for (const name of NAMES) {
@@ -450,7 +451,7 @@ describe("tiktoken's exact pieces (a vocabulary of every substring makes each pi
   });
 
   it('on random text', () => {
-    const rand = rng(2);
+    const rand = lcg(2);
     for (let i = 0; i < 100; i++) {
       const t = randomText(rand, 16);
       for (const name of names) {
@@ -490,7 +491,7 @@ describe('tiktoken encodings: pieces encoded alone concatenate to the whole enco
     });
   }
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on all of d2l' : `on all of d2l (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on all of d2l'), () => {
     for (const file of ['d2l-zh.txt', 'd2l-en.txt']) {
       for (const name of ['cl100k', 'o200k'] as const) {
         it(`${name}, ${file}`, () => {
@@ -518,12 +519,12 @@ describe("gpt2 is tokenizers' ByteLevel split", () => {
   });
 
   it('on tricky inputs and random text', () => {
-    const rand = rng(3);
+    const rand = lcg(3);
     const texts = [...TRICKY, ...Array.from({ length: 300 }, () => randomText(rand, 30))];
     for (const t of texts) expect({ t, ends: codePointEnds(splitPieces(t, 'gpt2')) }).toEqual({ t, ends: hfEnds(t) });
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on all of d2l' : `on all of d2l (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on all of d2l'), () => {
     it.each(['d2l-zh.txt', 'd2l-en.txt'])('%s', (file) => {
       const text = corpus(file);
       const ours = codePointEnds(splitPieces(text, 'gpt2'));
@@ -596,12 +597,12 @@ describe('the sources mean the same in Oniguruma (tokenizers), spelled in its di
 
   it.each(PATTERN_NAMES)('%s on tricky inputs and random text', async (name) => {
     const tok = splitter(toOniguruma(patternSource(name)));
-    const rand = rng(9);
+    const rand = lcg(9);
     const texts = [...TRICKY.filter((t) => t.length > 0), ...Array.from({ length: 200 }, () => randomText(rand, 30) || 'x')];
     for (const t of texts) expect({ t, ends: codePointEnds(splitPieces(t, name)) }).toEqual({ t, ends: await onigEnds(tok, t) });
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on corpus slices' : `on corpus slices (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on corpus slices'), () => {
     it.each(PATTERN_NAMES)('%s', async (name) => {
       const tok = splitter(toOniguruma(patternSource(name)));
       for (const file of ['d2l-zh.txt', 'bench-mix.txt']) {
@@ -639,7 +640,7 @@ describe('chunk cuts (src/store/text-chunks.ts: after a newline before a non-spa
   });
 
   it('keep the pieces of every pattern, with one character of context, at every cut of random text', () => {
-    const rand = rng(8);
+    const rand = lcg(8);
     let cuts = 0;
     for (let k = 0; k < 15_000; k++) {
       const t = randomText(rand, 20);
@@ -668,7 +669,7 @@ describe('chunk cuts (src/store/text-chunks.ts: after a newline before a non-spa
     expect(isCut('}\n//x', 2)).toBe(false);
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on d2l' : `on d2l (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on d2l'), () => {
     it.each(['d2l-zh.txt', 'd2l-en.txt'])("%s: split at every cut with context, the pieces are the whole text's", (file) => {
       const text = corpus(file);
       for (const name of PATTERN_NAMES) {

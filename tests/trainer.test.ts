@@ -8,7 +8,7 @@ import { cutByUtf8Length, encodeCounts } from '../src/bpe/train/piece-counter.js
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { trainBpe, TrainingCancelled, type TrainProgress } from '../src/bpe/train/trainer.js';
 import { trainFiles } from '../src/jobs/train-files.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 
 const require = createRequire(import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-trainer-'));
@@ -130,7 +130,7 @@ describe('trainFiles', () => {
   });
 });
 
-describe.skipIf(!HAVE_SHARED)('trainer against the corpora', () => {
+describe.skipIf(!HAVE_SHARED)(needsShared('trainer against the corpora'), () => {
   it('is deterministic: the same merges with 1 and 2 counting threads (cjk pattern, d2l-zh)', async () => {
     const options = { pattern: 'cjk' as const, vocabSize: 5000 };
     const one = await trainFiles([sharedPath('corpora/d2l-zh.txt')], { ...options, threads: 1 });
@@ -161,5 +161,3 @@ describe.skipIf(!HAVE_SHARED)('trainer against the corpora', () => {
     expect(firstDifference).toBe(-1);
   });
 });
-
-if (!HAVE_SHARED) console.warn(`trainer: corpus tests ${SKIP_SHARED_REASON}`);
