@@ -298,7 +298,7 @@ describe.each([
       expectSameIds(ids, tk.encode_ordinary(text));
       expectSameText(enc.decode(ids), text);
       expect(enc.count(text)).toBe(ids.length);
-      // 10 kB slices, each counted on its own, as the pages and the bench do.
+      // 10,000-character slices, each counted on its own, like the bench's 10 kB texts.
       for (let s = 0; s < text.length; s += 10_000) {
         const slice = text.slice(s, s + 10_000);
         expect(enc.count(slice)).toBe(tk.encode_ordinary(slice).length);
@@ -308,7 +308,7 @@ describe.each([
 });
 
 describe('Encoder with a regex source pattern', () => {
-  // A small vocabulary: the cl100k ranks, with a pattern given as a JavaScript regex source.
+  // cl100k's vocabulary, with a JavaScript regex source in place of its pattern.
   let base: Vocabulary;
   beforeAll(() => {
     base = shippedVocabulary('cl100k_base', 'cl100k');

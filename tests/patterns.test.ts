@@ -37,8 +37,6 @@ const PAT_STR: Record<'gpt2' | 'cl100k' | 'o200k', string> = {
 };
 const ENCODING: Record<'cl100k' | 'o200k', TiktokenEncoding> = { cl100k: 'cl100k_base', o200k: 'o200k_base' };
 
-/** Unicode White_Space, written out here independently of patterns.ts. */
-
 /** UTF-8 as tiktoken and tokenizers receive a JavaScript string: lone surrogates become U+FFFD. */
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 const hexPieces = (pieces: string[]) => pieces.map((p) => utf8(p).toString('hex'));
@@ -225,8 +223,8 @@ describe('pattern API', () => {
   });
 
   it('keeps every source under V8\'s 20 KiB limit for optimized regex code', () => {
-    // Above kRegExpTooLargeToOptimize (20 * 1024 UTF-16 units) V8 compiles without its optimizations and
-    // splitting became about three times slower (measured: o200k 3 MB/s instead of 17 MB/s).
+    // Above kRegExpTooLargeToOptimize (20 * 1024 UTF-16 units) V8 compiles without its optimizations, and
+    // splitting runs several times slower.
     for (const name of PATTERN_NAMES) expect(patternSource(name).length).toBeLessThan(20 * 1024);
   });
 

@@ -4,8 +4,8 @@
  *
  * Corpus sizes: all of d2l-zh.txt and d2l-en.txt for every encoding; the first 16 MB of bench-mix.txt for
  * cl100k_base and o200k_base and the first 2 MB for gpt2, r50k_base and p50k_base, to keep the suite's time
- * reasonable (16 MB takes ~10 s per encoding with the current encoder plus ~3 s for tiktoken). Set
- * TOKENLAB_FULL_PARITY=1 to run 16 MB for every encoding (all five were equal when measured).
+ * reasonable (16 MB takes over 10 s per encoding, ours and tiktoken's together). Set TOKENLAB_FULL_PARITY=1
+ * to compare 16 MB for every encoding.
  */
 import { readFileSync } from 'node:fs';
 import { get_encoding } from 'tiktoken';
