@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { Tiktoken, get_encoding } from 'tiktoken';
+import { Tiktoken } from 'tiktoken';
 import { Encoder, bytePairMerge, compilePattern } from '../src/bpe/encode/encoder.js';
 import { bytePairMergeBytes, pieceTokens } from '../src/bpe/encode/byte-pair-merge.js';
 import { RankTable } from '../src/bpe/encode/rank-table.js';
@@ -12,8 +12,10 @@ import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 import { expectSameIds, expectSameText } from './compare.js';
 import { lcg } from './random.js';
+import { freeTiktokenPeers, tiktokenPeer } from './tiktoken-peer.js';
 
 const require = createRequire(import.meta.url);
+afterAll(freeTiktokenPeers);
 
 interface ShippedEncoding {
   pat_str: string;
@@ -130,9 +132,8 @@ describe.each([
   let tk: Tiktoken;
   beforeAll(() => {
     enc = new Encoder(shippedVocabulary(name, pattern));
-    tk = get_encoding(name);
+    tk = tiktokenPeer(name);
   });
-  afterAll(() => tk.free());
 
   it('gives tiktoken ids on tricky inputs (ordinary)', () => {
     for (const text of TRICKY) {

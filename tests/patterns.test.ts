@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { Tiktoken, get_encoding, type TiktokenEncoding } from 'tiktoken';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { Tokenizer, byteLevelPreTokenizer } from 'tokenizers';
 import {
   CJK_CAPS,
@@ -23,9 +23,11 @@ import {
 } from '../src/bpe/pretokenize/patterns.js';
 import { firstCut } from '../src/store/text-chunks.js';
 import { lcg } from './random.js';
+import { freeTiktokenPeers, tiktokenPeer } from './tiktoken-peer.js';
 import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 
 const require = createRequire(import.meta.url);
+afterAll(freeTiktokenPeers);
 const TIKTOKEN_DIR = dirname(require.resolve('tiktoken'));
 const TOKENIZERS_DIR = dirname(require.resolve('tokenizers'));
 
@@ -467,25 +469,17 @@ describe("tiktoken's exact pieces (a vocabulary of every substring makes each pi
 describe('tiktoken encodings: pieces encoded alone concatenate to the whole encoding', () => {
   for (const name of ['cl100k', 'o200k'] as const) {
     it(`${name} on tricky inputs`, () => {
-      const enc = get_encoding(ENCODING[name]);
-      try {
-        for (const t of TRICKY) expect({ t, mismatch: tiktokenMismatch(t, splitPieces(t, name), enc) }).toEqual({ t, mismatch: undefined });
-      } finally {
-        enc.free();
-      }
+      const enc = tiktokenPeer(ENCODING[name]);
+      for (const t of TRICKY) expect({ t, mismatch: tiktokenMismatch(t, splitPieces(t, name), enc) }).toEqual({ t, mismatch: undefined });
     });
 
     it(`${name} would catch a wrong boundary`, () => {
-      const enc = get_encoding(ENCODING[name]);
-      try {
-        const t = 'Hello world, this is a test.';
-        const pieces = splitPieces(t, name);
-        expect(tiktokenMismatch(t, pieces, enc)).toBeUndefined();
-        const wrong = [pieces[0].slice(0, 3), pieces[0].slice(3), ...pieces.slice(1)];
-        expect(tiktokenMismatch(t, wrong, enc)).toBeDefined();
-      } finally {
-        enc.free();
-      }
+      const enc = tiktokenPeer(ENCODING[name]);
+      const t = 'Hello world, this is a test.';
+      const pieces = splitPieces(t, name);
+      expect(tiktokenMismatch(t, pieces, enc)).toBeUndefined();
+      const wrong = [pieces[0].slice(0, 3), pieces[0].slice(3), ...pieces.slice(1)];
+      expect(tiktokenMismatch(t, wrong, enc)).toBeDefined();
     });
   }
 
@@ -494,12 +488,7 @@ describe('tiktoken encodings: pieces encoded alone concatenate to the whole enco
       for (const name of ['cl100k', 'o200k'] as const) {
         it(`${name}, ${file}`, () => {
           const text = corpus(file);
-          const enc = get_encoding(ENCODING[name]);
-          try {
-            expect(tiktokenMismatch(text, splitPieces(text, name), enc)).toBeUndefined();
-          } finally {
-            enc.free();
-          }
+          expect(tiktokenMismatch(text, splitPieces(text, name), tiktokenPeer(ENCODING[name]))).toBeUndefined();
         });
       }
     }
