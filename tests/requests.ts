@@ -10,6 +10,8 @@ interface App {
  * are not JSON, or not an object.
  */
 export function jsonPoster(app: App): (path: string, body: unknown) => Promise<Response> {
-  return async (path, body) =>
-    app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return async (path, body) => {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    return app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+  };
 }
