@@ -20,7 +20,7 @@ export function sharedPath(...parts: string[]): string {
 
 /** The first `bytes` bytes of a file under ../shared (all of it if shorter), cut back to a whole UTF-8 character. */
 export function sharedTextHead(path: string, bytes: number): string {
-  const buf = Buffer.alloc(bytes + 4); // 4 bytes more show whether the byte at the cut continues a character
+  const buf = Buffer.alloc(bytes + 1); // the byte after the cut shows whether the cut falls inside a character
   const fd = openSync(sharedPath(path), 'r');
   let got = 0;
   try {
