@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageWatchingDialogs } from './browser-dialogs.js';
-import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
 
-describe.skipIf(!HAVE_CHROMIUM)(`compare page in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
+describe.skipIf(!HAVE_CHROMIUM)(inChromium('compare page'), () => {
   let lab: Lab;
   beforeAll(async () => {
     lab = await startLab();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
 
-describe.skipIf(!HAVE_CHROMIUM)(`LM studio in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
+describe.skipIf(!HAVE_CHROMIUM)(inChromium('LM studio'), () => {
   let lab: Lab;
   let page: Page;
   beforeAll(async () => {
@@ -118,7 +118,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`LM studio in Chromium${HAVE_CHROMIUM ? '' : ` (
     await expect.poll(() => new URL(page.url()).searchParams.get('seed')).toBe('42'); // the address is the shareable page of this sample
     const first = await page.locator('#lm-sample-text').textContent();
     expect(first!.length).toBeGreaterThan(0);
-    await page.evaluate(() => document.getElementById('lm-result')!.replaceChildren());
+    await page.evaluate("document.getElementById('lm-result').replaceChildren()"); // a string: it runs in the page, where document is
     await page.click('#lm-submit');
     await expect.poll(() => page.locator('#lm-sample-text').count()).toBe(1);
     expect(await page.locator('#lm-sample-text').textContent()).toBe(first);

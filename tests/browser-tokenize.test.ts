@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { pageWatchingDialogs } from './browser-dialogs.js';
 import { MAX_RENDERED_TOKENS } from '../views/tokenize.js';
-import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
 
-describe.skipIf(!HAVE_CHROMIUM)(`tokenize page in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
+describe.skipIf(!HAVE_CHROMIUM)(inChromium('tokenize page'), () => {
   let lab: Lab;
   beforeAll(async () => {
     lab = await startLab();

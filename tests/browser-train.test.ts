@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
 
-describe.skipIf(!HAVE_CHROMIUM)(`training studio, vocabularies and corpora in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
+describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and corpora'), () => {
   let lab: Lab;
   beforeAll(async () => {
     lab = await startLab();

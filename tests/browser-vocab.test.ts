@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { HAVE_CHROMIUM, screenshot, SKIP_BROWSER_REASON, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
 
-describe.skipIf(!HAVE_CHROMIUM)(`vocabulary list in Chromium${HAVE_CHROMIUM ? '' : ` (${SKIP_BROWSER_REASON})`}`, () => {
+describe.skipIf(!HAVE_CHROMIUM)(inChromium('vocabulary list'), () => {
   let lab: Lab;
   let page: Page;
   beforeAll(async () => {

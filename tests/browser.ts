@@ -12,8 +12,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.TOKENLAB_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
-export const SKIP_BROWSER_REASON = `browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set TOKENLAB_CHROMIUM)`;
+const SKIP_BROWSER_REASON = `browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set TOKENLAB_CHROMIUM)`;
 if (!HAVE_CHROMIUM) console.warn(SKIP_BROWSER_REASON);
+
+/** "`what` in Chromium", with the reason it is skipped where Chromium is absent: the title of a browser test file. */
+export function inChromium(what: string): string {
+  return HAVE_CHROMIUM ? `${what} in Chromium` : `${what} in Chromium (${SKIP_BROWSER_REASON})`;
+}
 
 /** Where screenshots go (ignored by git); look at them after a run. */
 export const ARTIFACTS = resolve('test-artifacts');

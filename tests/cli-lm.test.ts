@@ -7,7 +7,7 @@ import { scoreText } from '../src/lm/query.js';
 import { buildModel } from '../src/lm/model.js';
 import { readModelFile, writeModelFile } from '../src/store/lm-files.js';
 import { tiktokenEncoding } from '../src/store/tokenizers.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 import { tokenlab } from './cli-run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-lm-'));
@@ -130,7 +130,7 @@ describe('tokenlab lm (KenLM-compatible mode)', () => {
     expect(JSON.parse((await tokenlab('lm', 'next', '--model', out, '--json', '5 6')).stdout).top.map((t: { id: number }) => t.id).slice(0, 2).sort()).toEqual([7, 8]);
   });
 
-  it.skipIf(!HAVE_SHARED)(`reproduces KenLM's query3.txt total over test.ids ${HAVE_SHARED ? '' : SKIP_SHARED_REASON}`, async () => {
+  it.skipIf(!HAVE_SHARED)(needsShared("reproduces KenLM's query3.txt total over test.ids"), async () => {
     const out = join(tmp, 'k3.lm');
     expect((await tokenlab('lm', 'build', '--ids', sharedPath('fixtures/kenlm/train.ids'), '--kenlm-compat', '--order', '3', '--out', out)).code).toBe(0);
     const s = JSON.parse((await tokenlab('lm', 'score', '--model', out, '--ids', sharedPath('fixtures/kenlm/test.ids'), '--json')).stdout);

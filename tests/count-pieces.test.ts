@@ -27,7 +27,7 @@ const tricky = [
   'end without newline  ',
 ].join('');
 
-describe('countFilePieces', () => {
+describe(`countFilePieces on ${HAVE_SHARED ? 'the head of d2l-zh and ' : ''}tricky text`, () => {
   const text = HAVE_SHARED
     ? readFileSync(sharedPath('corpora/d2l-zh.txt'), 'utf8').slice(0, 200_000) + tricky.repeat(50)
     : tricky.repeat(500);

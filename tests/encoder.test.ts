@@ -2,17 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { Tiktoken, get_encoding } from 'tiktoken';
+import { Tiktoken } from 'tiktoken';
 import { Encoder, bytePairMerge, compilePattern } from '../src/bpe/encode/encoder.js';
 import { bytePairMergeBytes, pieceTokens } from '../src/bpe/encode/byte-pair-merge.js';
 import { RankTable } from '../src/bpe/encode/rank-table.js';
 import { importTiktokenRanks, tiktokenPatStr } from '../src/bpe/formats/tiktoken-ranks.js';
 import { bytesToLatin1, fromBase64, toBase64, utf8Latin1 } from '../src/bpe/bytes.js';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 import { expectSameIds, expectSameText } from './compare.js';
+import { lcg } from './random.js';
+import { freeTiktokenPeers, tiktokenPeer } from './tiktoken-peer.js';
 
 const require = createRequire(import.meta.url);
+afterAll(freeTiktokenPeers);
 
 interface ShippedEncoding {
   pat_str: string;
@@ -26,18 +29,9 @@ function shippedVocabulary(name: 'cl100k_base' | 'o200k_base', pattern: string):
   return importTiktokenRanks(enc.bpe_ranks, { pattern, specials: enc.special_tokens });
 }
 
-/** A deterministic pseudo-random generator (LCG), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** Random text over code points from many scripts and planes, including lone surrogates and controls. */
 function randomText(seed: number, length: number): string {
-  const r = rng(seed);
+  const r = lcg(seed);
   const ranges: Array<[number, number]> = [
     [0x20, 0x7e],
     [0x09, 0x0d],
@@ -69,7 +63,7 @@ const COMMON_HAN =
 
 /** `n` common Han characters drawn at random (seeded): one unbroken letter run, so one piece. */
 function hanRun(n: number, seed: number): string {
-  const r = rng(seed);
+  const r = lcg(seed);
   let s = '';
   for (let i = 0; i < n; i++) s += COMMON_HAN[Math.floor(r() * COMMON_HAN.length)];
   return s;
@@ -138,9 +132,8 @@ describe.each([
   let tk: Tiktoken;
   beforeAll(() => {
     enc = new Encoder(shippedVocabulary(name, pattern));
-    tk = get_encoding(name);
+    tk = tiktokenPeer(name);
   });
-  afterAll(() => tk.free());
 
   it('gives tiktoken ids on tricky inputs (ordinary)', () => {
     for (const text of TRICKY) {
@@ -240,7 +233,7 @@ describe.each([
     enc.vocab.tokens.forEach((t, id) => ranks.set(bytesToLatin1(t), id));
     const table = RankTable.fromTokens(enc.vocab.tokens);
     const out = { bounds: new Int32Array(4), ids: new Int32Array(4) };
-    const r = rng(seed);
+    const r = lcg(seed);
     let wholes = 0;
     for (let k = 0; k < pieces; k++) {
       let s = '';
@@ -289,7 +282,7 @@ describe.each([
       expect(enc.encodeBytes(Uint8Array.from(bytes))).toEqual(plain(Uint8Array.from(bytes)));
     }
     const alphabet = [0xe4, 0xe5, 0x41, 0x42, 0x81, 0x82, 0xb8, 0xad, 0xa6, 0x20, 0xf0, 0x9f];
-    const r = rng(5);
+    const r = lcg(5);
     for (let k = 0; k < 4000; k++) {
       const length = 1 + Math.floor(r() * 12);
       const bytes = Uint8Array.from({ length }, () => alphabet[Math.floor(r() * alphabet.length)]);
@@ -297,7 +290,7 @@ describe.each([
     }
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'd2l slices' : `d2l slices (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('d2l slices'), () => {
     it.each(['d2l-zh.txt', 'd2l-en.txt'])('gives tiktoken ids on 300 kB of %s and round-trips', (file) => {
       const full = readFileSync(sharedPath('corpora', file), 'utf8');
       const text = full.slice(Math.floor(full.length / 3), Math.floor(full.length / 3) + 300_000);
@@ -306,7 +299,7 @@ describe.each([
       expectSameIds(ids, tk.encode_ordinary(text));
       expectSameText(enc.decode(ids), text);
       expect(enc.count(text)).toBe(ids.length);
-      // 10 kB slices, each counted on its own, as the pages and the bench do.
+      // 10,000-character slices, each counted on its own, like the bench's 10 kB texts.
       for (let s = 0; s < text.length; s += 10_000) {
         const slice = text.slice(s, s + 10_000);
         expect(enc.count(slice)).toBe(tk.encode_ordinary(slice).length);
@@ -316,7 +309,7 @@ describe.each([
 });
 
 describe('Encoder with a regex source pattern', () => {
-  // A small vocabulary: the cl100k ranks, with a pattern given as a JavaScript regex source.
+  // cl100k's vocabulary, with a JavaScript regex source in place of its pattern.
   let base: Vocabulary;
   beforeAll(() => {
     base = shippedVocabulary('cl100k_base', 'cl100k');

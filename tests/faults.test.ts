@@ -22,6 +22,7 @@ import { shippedVocabularyPath } from '../src/store/shipped-vocabularies.js';
 import { addUserCorpus } from '../src/store/user-corpora.js';
 import { listUserVocabularies, readUserVocabulary, saveUserVocabulary, userVocabularyDir, userVocabularyPath } from '../src/store/user-vocabularies.js';
 import { readVocabularyFile, writeVocabularyFile } from '../src/store/vocab-files.js';
+import { lcg } from './random.js';
 import { startBuiltServer, type ServerProcess } from './server-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-faults-'));
@@ -61,11 +62,10 @@ async function killWhileSaving(args: string[], dir: string, restart: (round: num
   return readdirSync(dir).filter((f) => f.endsWith('.tmp')).length;
 }
 
-/** `count` sequences of 20 token ids below 2000 from a little LCG seeded with `seed`. */
+/** `count` sequences of 20 token ids below 2000, drawn with `seed`. */
 function sequences(seed: number, count: number): number[][] {
-  let x = seed;
-  const next = () => (x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0) % 2000;
-  return Array.from({ length: count }, () => Array.from({ length: 20 }, next));
+  const rand = lcg(seed);
+  return Array.from({ length: count }, () => Array.from({ length: 20 }, () => Math.floor(rand() * 2000)));
 }
 
 /** A text of many distinct words (about 9 MB): counting them needs far more than a 32 MB heap. */

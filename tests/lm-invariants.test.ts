@@ -5,7 +5,8 @@ import { estimateKneserNey, type KneserNeyModel } from '../src/lm/kneser-ney.js'
 import { logProb10 } from './oracles/backoff-scoring.js';
 import { buildModel, END, type LanguageModel } from '../src/lm/model.js';
 import { stateOfTokens, tokenProb } from '../src/lm/query.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { lcg, randomLines } from './random.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 
 /** Largest |1 - sum over the vocabulary (without <s>) of P(w | context)| over sampled contexts of every order. */
 function worstSum(model: KneserNeyModel, perOrder: number): number {
@@ -31,32 +32,16 @@ function worstSum(model: KneserNeyModel, perOrder: number): number {
   return worst;
 }
 
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
-
 describe('Kneser-Ney distributions sum to 1', () => {
   it('on a random corpus, orders 1 to 8', () => {
-    const rand = lcg(7);
-    const lines: number[][] = [];
-    for (let i = 0; i < 300; i++) {
-      const len = Math.floor(rand() * 12);
-      const line: number[] = [];
-      // skewed: small ids are frequent
-      for (let j = 0; j < len; j++) line.push(Math.floor(60 * rand() * rand()) + 1000);
-      lines.push(line);
-    }
+    const lines = randomLines(7, 300);
     for (let order = 1; order <= 8; order++) {
       const model = estimateKneserNey(countNGrams(lines, order));
       expect(worstSum(model, 40)).toBeLessThan(1e-9);
     }
   });
 
-  it.skipIf(!HAVE_SHARED)(`on ../shared/fixtures/kenlm/train.ids, order 5 ${HAVE_SHARED ? '' : SKIP_SHARED_REASON}`, () => {
+  it.skipIf(!HAVE_SHARED)(needsShared('on ../shared/fixtures/kenlm/train.ids, order 5'), () => {
     const lines = parseIdLines(readFileSync(sharedPath('fixtures/kenlm/train.ids'), 'utf8'));
     const model = estimateKneserNey(countNGrams(lines, 5));
     expect(worstSum(model, 25)).toBeLessThan(1e-9);
@@ -111,7 +96,7 @@ describe('lab mode: distributions over the whole vocabulary sum to 1', () => {
     expect(() => stateOfTokens(model, [-1, 5000])).toThrow(/outside the vocabulary/);
   });
 
-  it.skipIf(!HAVE_SHARED)(`on ../shared/fixtures/kenlm/train.ids as lab mode, order 5 ${HAVE_SHARED ? '' : SKIP_SHARED_REASON}`, () => {
+  it.skipIf(!HAVE_SHARED)(needsShared('on ../shared/fixtures/kenlm/train.ids as lab mode, order 5'), () => {
     const ids = parseIdLines(readFileSync(sharedPath('fixtures/kenlm/train.ids'), 'utf8'));
     const max = ids.reduce((m, l) => l.reduce((a, b) => Math.max(a, b), m), 0);
     const model = buildModel(ids, { order: 5, vocabularySize: max + 5000 });

@@ -5,7 +5,7 @@ import { estimateKneserNey, type KneserNeyModel } from '../src/lm/kneser-ney.js'
 import { toArpa, wordName } from '../src/lm/arpa.js';
 import { importArpa, parseArpa } from './oracles/arpa-reader.js';
 import { findNGram, logProb10, scoreLine } from './oracles/backoff-scoring.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 
 const close = (a: number, b: number, tol = 1e-12) => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol);
 
@@ -104,7 +104,7 @@ function checkQuery(model: KneserNeyModel, file: string): number {
   return maxErr;
 }
 
-describe.skipIf(!HAVE_SHARED)(`KenLM lmplz parity (../shared/fixtures/kenlm) ${HAVE_SHARED ? '' : SKIP_SHARED_REASON}`, () => {
+describe.skipIf(!HAVE_SHARED)(needsShared('KenLM lmplz parity (../shared/fixtures/kenlm)'), () => {
   const lines = () => parseIdLines(readFileSync(sharedPath('fixtures/kenlm/train.ids'), 'utf8'));
 
   it('order 3: every n-gram of lm3.arpa and every line total of query3.txt', () => {

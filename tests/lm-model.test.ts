@@ -8,20 +8,8 @@ import { buildModel, modelOfTrie, type LanguageModel } from '../src/lm/model.js'
 import { decodeModel, encodeModel, ModelFileError } from '../src/lm/model-file.js';
 import { scoreSequence, tokenProb } from '../src/lm/query.js';
 import { CountArray, PackedInts } from '../src/lm/packed.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
-
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
-
-export function randomLines(seed: number, n: number, words = 60): number[][] {
-  const rand = lcg(seed);
-  return Array.from({ length: n }, () => Array.from({ length: Math.floor(rand() * 12) }, () => Math.floor(words * rand() * rand()) + 1000));
-}
+import { randomLines } from './random.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 
 /** Every n-gram's probability from the model, as log10, in trie order. */
 function modelLogProbs(model: LanguageModel, trie: NGramTrie): Float64Array[] {
@@ -132,7 +120,7 @@ describe('the model file', () => {
   });
 });
 
-describe.skipIf(!HAVE_SHARED)(`the packed model on ../shared/fixtures/kenlm ${HAVE_SHARED ? '' : SKIP_SHARED_REASON}`, () => {
+describe.skipIf(!HAVE_SHARED)(needsShared('the packed model on ../shared/fixtures/kenlm'), () => {
   it('order 5: the estimate\'s probabilities, and query5.txt\'s totals and OOVs', () => {
     const trie = countNGrams(parseIdLines(readFileSync(sharedPath('fixtures/kenlm/train.ids'), 'utf8')), 5);
     const model = decodeModel(encodeModel(modelOfTrie(trie, { mode: 'kenlm' })));

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { Tiktoken, get_encoding, type TiktokenEncoding } from 'tiktoken';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { Tokenizer, byteLevelPreTokenizer } from 'tokenizers';
 import {
   CJK_CAPS,
@@ -22,10 +22,12 @@ import {
   type UnicodeTableName,
 } from '../src/bpe/pretokenize/patterns.js';
 import { firstCut } from '../src/store/text-chunks.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
-import { seededRandom as rng } from '../src/lm/sample.js';
+import { lcg } from './random.js';
+import { freeTiktokenPeers, tiktokenPeer } from './tiktoken-peer.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 
 const require = createRequire(import.meta.url);
+afterAll(freeTiktokenPeers);
 const TIKTOKEN_DIR = dirname(require.resolve('tiktoken'));
 const TOKENIZERS_DIR = dirname(require.resolve('tokenizers'));
 
@@ -36,8 +38,6 @@ const PAT_STR: Record<'gpt2' | 'cl100k' | 'o200k', string> = {
   o200k: JSON.parse(readFileSync(join(TIKTOKEN_DIR, 'encoders/o200k_base.json'), 'utf8')).pat_str,
 };
 const ENCODING: Record<'cl100k' | 'o200k', TiktokenEncoding> = { cl100k: 'cl100k_base', o200k: 'o200k_base' };
-
-/** Unicode White_Space, written out here independently of patterns.ts. */
 
 /** UTF-8 as tiktoken and tokenizers receive a JavaScript string: lone surrogates become U+FFFD. */
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
@@ -225,8 +225,8 @@ describe('pattern API', () => {
   });
 
   it('keeps every source under V8\'s 20 KiB limit for optimized regex code', () => {
-    // Above kRegExpTooLargeToOptimize (20 * 1024 UTF-16 units) V8 compiles without its optimizations and
-    // splitting became about three times slower (measured: o200k 3 MB/s instead of 17 MB/s).
+    // Above kRegExpTooLargeToOptimize (20 * 1024 UTF-16 units) V8 compiles without its optimizations, and
+    // splitting runs several times slower.
     for (const name of PATTERN_NAMES) expect(patternSource(name).length).toBeLessThan(20 * 1024);
   });
 
@@ -260,7 +260,7 @@ describe('pieces join back to the input', () => {
   });
 
   it('on random fragments and random code points of every plane, lone surrogates included', () => {
-    const rand = rng(1);
+    const rand = lcg(1);
     for (let i = 0; i < 300; i++) {
       const t = i % 2 ? randomText(rand, 40) : randomCodePoints(rand, 60);
       for (const name of PATTERN_NAMES) expectJoinsBack(t, name);
@@ -274,7 +274,7 @@ describe('pieces join back to the input', () => {
     }
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on corpus slices' : `on corpus slices (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on corpus slices'), () => {
     const files = HAVE_SHARED ? readdirSync(sharedPath('corpora')).filter((f) => f.endsWith('.txt')) : [];
     it.each(files)('%s', (file) => {
       const text = corpus(file);
@@ -384,7 +384,8 @@ describe('Unicode tables', () => {
   });
 
   const natives = readdirSync(TOKENIZERS_DIR).filter((f) => f.startsWith(`tokenizers.${process.platform}-${process.arch}`) && f.endsWith('.node'));
-  it.skipIf(natives.length === 0)("are byte for byte the tables in tokenizers' native module (Oniguruma)", () => {
+  const noNatives = natives.length === 0 ? ` (skipped: tokenizers has no native module for ${process.platform}-${process.arch})` : '';
+  it.skipIf(natives.length === 0)(`are byte for byte the tables in tokenizers' native module (Oniguruma)${noNatives}`, () => {
     for (const file of natives) {
       const bin = readFileSync(join(TOKENIZERS_DIR, file));
       for (const name of NAMES) {
@@ -450,7 +451,7 @@ describe("tiktoken's exact pieces (a vocabulary of every substring makes each pi
   });
 
   it('on random text', () => {
-    const rand = rng(2);
+    const rand = lcg(2);
     for (let i = 0; i < 100; i++) {
       const t = randomText(rand, 16);
       for (const name of names) {
@@ -468,39 +469,26 @@ describe("tiktoken's exact pieces (a vocabulary of every substring makes each pi
 describe('tiktoken encodings: pieces encoded alone concatenate to the whole encoding', () => {
   for (const name of ['cl100k', 'o200k'] as const) {
     it(`${name} on tricky inputs`, () => {
-      const enc = get_encoding(ENCODING[name]);
-      try {
-        for (const t of TRICKY) expect({ t, mismatch: tiktokenMismatch(t, splitPieces(t, name), enc) }).toEqual({ t, mismatch: undefined });
-      } finally {
-        enc.free();
-      }
+      const enc = tiktokenPeer(ENCODING[name]);
+      for (const t of TRICKY) expect({ t, mismatch: tiktokenMismatch(t, splitPieces(t, name), enc) }).toEqual({ t, mismatch: undefined });
     });
 
     it(`${name} would catch a wrong boundary`, () => {
-      const enc = get_encoding(ENCODING[name]);
-      try {
-        const t = 'Hello world, this is a test.';
-        const pieces = splitPieces(t, name);
-        expect(tiktokenMismatch(t, pieces, enc)).toBeUndefined();
-        const wrong = [pieces[0].slice(0, 3), pieces[0].slice(3), ...pieces.slice(1)];
-        expect(tiktokenMismatch(t, wrong, enc)).toBeDefined();
-      } finally {
-        enc.free();
-      }
+      const enc = tiktokenPeer(ENCODING[name]);
+      const t = 'Hello world, this is a test.';
+      const pieces = splitPieces(t, name);
+      expect(tiktokenMismatch(t, pieces, enc)).toBeUndefined();
+      const wrong = [pieces[0].slice(0, 3), pieces[0].slice(3), ...pieces.slice(1)];
+      expect(tiktokenMismatch(t, wrong, enc)).toBeDefined();
     });
   }
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on all of d2l' : `on all of d2l (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on all of d2l'), () => {
     for (const file of ['d2l-zh.txt', 'd2l-en.txt']) {
       for (const name of ['cl100k', 'o200k'] as const) {
         it(`${name}, ${file}`, () => {
           const text = corpus(file);
-          const enc = get_encoding(ENCODING[name]);
-          try {
-            expect(tiktokenMismatch(text, splitPieces(text, name), enc)).toBeUndefined();
-          } finally {
-            enc.free();
-          }
+          expect(tiktokenMismatch(text, splitPieces(text, name), tiktokenPeer(ENCODING[name]))).toBeUndefined();
         });
       }
     }
@@ -518,12 +506,12 @@ describe("gpt2 is tokenizers' ByteLevel split", () => {
   });
 
   it('on tricky inputs and random text', () => {
-    const rand = rng(3);
+    const rand = lcg(3);
     const texts = [...TRICKY, ...Array.from({ length: 300 }, () => randomText(rand, 30))];
     for (const t of texts) expect({ t, ends: codePointEnds(splitPieces(t, 'gpt2')) }).toEqual({ t, ends: hfEnds(t) });
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on all of d2l' : `on all of d2l (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on all of d2l'), () => {
     it.each(['d2l-zh.txt', 'd2l-en.txt'])('%s', (file) => {
       const text = corpus(file);
       const ours = codePointEnds(splitPieces(text, 'gpt2'));
@@ -596,12 +584,12 @@ describe('the sources mean the same in Oniguruma (tokenizers), spelled in its di
 
   it.each(PATTERN_NAMES)('%s on tricky inputs and random text', async (name) => {
     const tok = splitter(toOniguruma(patternSource(name)));
-    const rand = rng(9);
+    const rand = lcg(9);
     const texts = [...TRICKY.filter((t) => t.length > 0), ...Array.from({ length: 200 }, () => randomText(rand, 30) || 'x')];
     for (const t of texts) expect({ t, ends: codePointEnds(splitPieces(t, name)) }).toEqual({ t, ends: await onigEnds(tok, t) });
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on corpus slices' : `on corpus slices (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on corpus slices'), () => {
     it.each(PATTERN_NAMES)('%s', async (name) => {
       const tok = splitter(toOniguruma(patternSource(name)));
       for (const file of ['d2l-zh.txt', 'bench-mix.txt']) {
@@ -639,7 +627,7 @@ describe('chunk cuts (src/store/text-chunks.ts: after a newline before a non-spa
   });
 
   it('keep the pieces of every pattern, with one character of context, at every cut of random text', () => {
-    const rand = rng(8);
+    const rand = lcg(8);
     let cuts = 0;
     for (let k = 0; k < 15_000; k++) {
       const t = randomText(rand, 20);
@@ -668,7 +656,7 @@ describe('chunk cuts (src/store/text-chunks.ts: after a newline before a non-spa
     expect(isCut('}\n//x', 2)).toBe(false);
   });
 
-  describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'on d2l' : `on d2l (${SKIP_SHARED_REASON})`, () => {
+  describe.skipIf(!HAVE_SHARED)(needsShared('on d2l'), () => {
     it.each(['d2l-zh.txt', 'd2l-en.txt'])("%s: split at every cut with context, the pieces are the whole text's", (file) => {
       const text = corpus(file);
       for (const name of PATTERN_NAMES) {

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { afterAll, describe, expect, it } from 'vitest';
 import { utf8Encode, utf8Length } from '../src/bpe/bytes.js';
 import { Encoder } from '../src/bpe/encode/encoder.js';
@@ -22,11 +21,11 @@ import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { trainFiles } from '../src/jobs/train-files.js';
 import { loadTokenizer } from '../src/store/tokenizers.js';
 import { expectSameIds } from './compare.js';
+import { freeTiktokenPeers, TIKTOKEN_NAMES, tiktokenPeer } from './tiktoken-peer.js';
 
 const SEED = Number(process.env.TOKENLAB_PROPERTY_SEED ?? 20_261_128);
 const runs = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns });
 
-const TIKTOKEN_NAMES = ['gpt2', 'r50k_base', 'p50k_base', 'cl100k_base', 'o200k_base'] as const;
 const TOKENIZER_NAMES = [...TIKTOKEN_NAMES, 'tokenlab-cjk-32k'] as const;
 
 /** What tiktoken (and we) see of a JavaScript string: its UTF-8, where a lone surrogate becomes U+FFFD. */
@@ -85,15 +84,7 @@ const bytesArb = fc
 // ---------------------------------------------------------------------------------------------------------
 // Tokenizers
 
-const peers = new Map<string, Tiktoken>();
-function peer(name: (typeof TIKTOKEN_NAMES)[number]): Tiktoken {
-  let p = peers.get(name);
-  if (!p) peers.set(name, (p = get_encoding(name as TiktokenEncoding)));
-  return p;
-}
-afterAll(() => {
-  for (const p of peers.values()) p.free();
-});
+afterAll(freeTiktokenPeers);
 
 describe.each(TOKENIZER_NAMES)('%s on arbitrary strings', (name) => {
   it.each(TEXTS)('decode(encode(x)) is x as UTF-8 sees it: %s', async (_label, texts) => {
@@ -162,7 +153,7 @@ describe.each(TOKENIZER_NAMES)('%s on arbitrary strings', (name) => {
 describe.each(TIKTOKEN_NAMES)('%s against the tiktoken package on arbitrary strings', (name) => {
   it.each(TEXTS)('same ids (ordinary, and with every special allowed): %s', async (_label, texts) => {
     const t = await loadTokenizer(name);
-    const theirs = peer(name);
+    const theirs = tiktokenPeer(name);
     fc.assert(
       fc.property(texts, (x) => {
         expectSameIds(t.encodeOrdinary(x), theirs.encode_ordinary(x), `ordinary ${JSON.stringify(x)}`);

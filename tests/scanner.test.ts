@@ -1,9 +1,9 @@
-import { openSync, readFileSync, readSync, closeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { patternSource, unicodeTable, type Ranges } from '../src/bpe/pretokenize/patterns.js';
 import { pieceScanner, type ScannedPattern } from '../src/bpe/pretokenize/scanner.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
-import { seededRandom as rng } from '../src/lm/sample.js';
+import { lcg } from './random.js';
+import { HAVE_SHARED, needsShared, sharedPath, sharedTextHead } from './shared.js';
 
 const SCANNED: ScannedPattern[] = ['gpt2', 'cl100k', 'o200k'];
 
@@ -89,7 +89,7 @@ function randomText(rand: () => number, n: number): string {
 describe('scanners give the regex pieces', () => {
   for (const name of SCANNED) {
     it(`${name} on random text of every character class`, () => {
-      const rand = rng(7);
+      const rand = lcg(7);
       for (let i = 0; i < 20_000; i++) {
         const text = randomText(rand, 1 + Math.floor(rand() * 24));
         expect(firstDifference(text, name)).toBeUndefined();
@@ -98,25 +98,19 @@ describe('scanners give the regex pieces', () => {
   }
 
   for (const name of SCANNED) {
-    it.skipIf(!HAVE_SHARED)(`${name} on d2l-zh, d2l-en and the first 16 MB of bench-mix`, () => {
+    it.skipIf(!HAVE_SHARED)(needsShared(`${name} on d2l-zh, d2l-en and the first 16 MB of bench-mix`), () => {
       for (const text of corpora()) expect(firstDifference(text, name)).toBeUndefined();
     }, 120_000);
   }
-  if (!HAVE_SHARED) console.warn(SKIP_SHARED_REASON);
 });
 
 let corpusTexts: string[] | undefined;
 
 function corpora(): string[] {
-  if (corpusTexts) return corpusTexts;
-  const head = Buffer.alloc(16 * 1024 * 1024);
-  const fd = openSync(sharedPath('corpora', 'bench-mix.txt'), 'r');
-  const got = readSync(fd, head, 0, head.length, 0);
-  closeSync(fd);
-  corpusTexts = [
+  corpusTexts ??= [
     readFileSync(sharedPath('corpora', 'd2l-zh.txt'), 'utf8'),
     readFileSync(sharedPath('corpora', 'd2l-en.txt'), 'utf8'),
-    head.toString('utf8', 0, got), // a character cut at the end becomes U+FFFD: fine for a comparison
+    sharedTextHead('corpora/bench-mix.txt', 16 * 1024 * 1024),
   ];
   return corpusTexts;
 }

@@ -6,16 +6,11 @@ import { DEFAULT_COMPARED } from '../src/server/compare-page.js';
 import { MAX_TEXT_BYTES } from '../src/server/limits.js';
 import { tokenizerByName } from '../src/store/tokenizers.js';
 import { COMPARE_WINDOW } from '../views/compare.js';
+import { jsonPoster } from './requests.js';
 
 const app = createApp();
-
-function postCompare(body: unknown, raw = false) {
-  return app.request('/api/compare', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: raw ? (body as string) : JSON.stringify(body),
-  });
-}
+const postJson = jsonPoster(app);
+const postCompare = (body: unknown) => postJson('/api/compare', body);
 
 function fragment(text: string, tokenizers: string[]) {
   const body = new URLSearchParams({ text });
@@ -110,8 +105,8 @@ describe('POST /api/compare', () => {
 
   it('refuses malformed requests with a 400 and a JSON error', async () => {
     for (const res of [
-      await postCompare('{"text":', true),
-      await postCompare('["x"]', true),
+      await postCompare('{"text":'),
+      await postCompare('["x"]'),
       await postCompare({ text: 'x' }),
       await postCompare({ text: 'x', tokenizers: 'gpt2,cl100k_base' }),
       await postCompare({ text: 'x', tokenizers: ['gpt2', 5] }),

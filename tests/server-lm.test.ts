@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../src/jobs/job-manager.js';
 import type { ModelRecord } from '../src/store/user-models.js';
+import { jsonPoster } from './requests.js';
 import { useFreshDataDir } from './shared.js';
 
 useFreshDataDir('lm');
@@ -13,9 +14,7 @@ const app = createApp();
 
 interface Token { id: number; text: string; bytes: string }
 
-function post(path: string, body: unknown) {
-  return app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-}
+const post = jsonPoster(app);
 
 /** The job once no job runs or waits (works outside a test too: the builds in beforeAll use it). */
 async function finished(id: string): Promise<JobRecord> {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../src/jobs/job-manager.js';
 import type { TrainParams, TrainSnapshot } from '../src/server/train-jobs.js';
+import { jsonPoster } from './requests.js';
 import { useFreshDataDir } from './shared.js';
 
 useFreshDataDir('train');
@@ -12,9 +13,7 @@ const app = createApp();
 
 type Job = JobRecord<TrainParams, TrainSnapshot>;
 
-function post(path: string, body: unknown, raw = false) {
-  return app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ? (body as string) : JSON.stringify(body) });
-}
+const post = jsonPoster(app);
 
 const request = (over: Record<string, unknown>) => ({ name: 'v', corpora: ['small'], vocabSize: 400, pattern: 'cjk', minFrequency: 2, specials: ['<|endoftext|>'], ...over });
 
@@ -86,7 +85,7 @@ describe('POST /api/train', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(message);
     }
-    expect((await post('/api/train', '{"name":', true)).status).toBe(400);
+    expect((await post('/api/train', '{"name":')).status).toBe(400);
   });
 
   it('answers 404 for an unknown corpus and an unknown job', async () => {

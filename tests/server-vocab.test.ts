@@ -196,9 +196,9 @@ describe('/vocab/:name', () => {
   });
 
   it('scrubs through merge steps: 0 merges leaves one token per byte, all merges match the full encoder', async () => {
-    const scrub = (k: number) => {
+    const scrub = async (k: number) => {
       const body = new URLSearchParams({ sample: '分词器 tokens', k: String(k) });
-      return app.request('/vocab/tokenlab-cjk-32k/scrub', { method: 'POST', body }).then((r) => r.text());
+      return (await app.request('/vocab/tokenlab-cjk-32k/scrub', { method: 'POST', body })).text();
     };
     const count = (html: string) => Number(/<strong>(\d+)<\/strong> tokens/.exec(html)![1]);
     expect(count(await scrub(0))).toBe(Buffer.byteLength('分词器 tokens'));

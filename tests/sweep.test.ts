@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { HonoRequest } from 'hono/request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../src/jobs/job-manager.js';
+import { jsonPoster } from './requests.js';
 import { EXEMPT, PAYLOADS, ROUTES, type RouteSweep, type Thing } from './sweep-routes.js';
 
 // A sandbox holding the data dir and a canary file: a name that escaped the data dir would land beside them.
@@ -52,7 +53,7 @@ const made = { trainJob: '', lmJob: '', vocabJson: '' };
 function post(path: string, body: RequestInit['body'], headers: Record<string, string> = {}) {
   return app.request(path, { method: 'POST', body, headers });
 }
-const postJson = (path: string, body: unknown) => post(path, JSON.stringify(body), { 'content-type': 'application/json' });
+const postJson = jsonPoster(app);
 /** A form body; a list is sent as a repeated field. */
 const formText = (fields: Record<string, string | string[]>) =>
   new URLSearchParams(Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]))).toString();
@@ -444,7 +445,6 @@ function invalidUtf8Json(body: Record<string, unknown>): Uint8Array {
   return Buffer.concat([Buffer.from(before), Buffer.from([0x61, 0xff, 0x62, 0xe4, 0xb8]), Buffer.from(after)]);
 }
 
-/** Known defects of JSON endpoints, by "endpoint check": the defect (the case states the expected behaviour). */
 describe('JSON endpoints refuse bad bodies with a clear {"error"} and the right status', () => {
   for (const [path, e] of Object.entries(JSON_ENDPOINTS)) {
     const check = (what: string, body: () => Promise<void>) => it(`${path} ${what}`, body);

@@ -140,7 +140,7 @@ describe('POST /api/tokenize in tokenize threads', () => {
     const { status, body } = await post(text, 'long-token');
     expect(status).toBe(200);
     expect(body.tokens).toHaveLength(1);
-    expect(body.tokens[0]).toMatchObject({ start: 0, end: text.length, bytes: '61'.repeat(text.length) });
+    expect((body.tokens as unknown[])[0]).toMatchObject({ start: 0, end: text.length, bytes: '61'.repeat(text.length) });
   });
 
   it('refuses a TOKENLAB_TOKENIZE_THREADS that is not a whole number from 0 to 64', () => {
@@ -194,7 +194,7 @@ describe('WorkerPool', () => {
 
   it('brings a task’s error back with its name, message and fields', async () => {
     const pool = new WorkerPool<TokenizeTask, ArrayBuffer>('tokenize-worker', poolFrom, 2, revive);
-    const err = await pool.run(task('x', 'nope')).catch((e: unknown) => e as Error & { fields: Record<string, unknown> });
+    const err = (await pool.run(task('x', 'nope')).catch((e: unknown) => e)) as Error & { fields: Record<string, unknown> };
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe('RequestError');
     expect(err.fields).toMatchObject({ status: 404, details: { tokenizer: 'nope' } });

@@ -8,7 +8,8 @@ import { cutByUtf8Length, encodeCounts } from '../src/bpe/train/piece-counter.js
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { trainBpe, TrainingCancelled, type TrainProgress } from '../src/bpe/train/trainer.js';
 import { trainFiles } from '../src/jobs/train-files.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { lcg } from './random.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 
 const require = createRequire(import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-trainer-'));
@@ -118,11 +119,8 @@ describe('trainFiles', () => {
 
   it('trains a 10 MB line with no spaces in bounded time and memory', async () => {
     const file = join(tmp, 'unspaced.txt');
-    let s = 42;
-    const han = Array.from({ length: 3_400_000 }, () => {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-      return String.fromCharCode(0x4e00 + ((s >>> 8) % 600));
-    });
+    const rand = lcg(42);
+    const han = Array.from({ length: 3_400_000 }, () => String.fromCharCode(0x4e00 + Math.floor(rand() * 600)));
     writeFileSync(file, han.join(''));
     const v = await trainFiles([file], { pattern: 'gpt2', vocabSize: 3000, threads: 2 });
     expect(v.tokens.length).toBe(3000);
@@ -130,7 +128,7 @@ describe('trainFiles', () => {
   });
 });
 
-describe.skipIf(!HAVE_SHARED)('trainer against the corpora', () => {
+describe.skipIf(!HAVE_SHARED)(needsShared('trainer against the corpora'), () => {
   it('is deterministic: the same merges with 1 and 2 counting threads (cjk pattern, d2l-zh)', async () => {
     const options = { pattern: 'cjk' as const, vocabSize: 5000 };
     const one = await trainFiles([sharedPath('corpora/d2l-zh.txt')], { ...options, threads: 1 });
@@ -161,5 +159,3 @@ describe.skipIf(!HAVE_SHARED)('trainer against the corpora', () => {
     expect(firstDifference).toBe(-1);
   });
 });
-
-if (!HAVE_SHARED) console.warn(`trainer: corpus tests ${SKIP_SHARED_REASON}`);

@@ -27,7 +27,7 @@ import {
 } from '../src/bpe/formats/tokenizer-json.js';
 import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../src/bpe/formats/byte-level.js';
 import { toBase64, utf8Encode } from '../src/bpe/bytes.js';
-import { HAVE_SHARED, SKIP_SHARED_REASON, sharedPath } from './shared.js';
+import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 import { expectSameIds, expectSameText } from './compare.js';
 
 const require = createRequire(import.meta.url);
@@ -493,7 +493,7 @@ describe('regex dialects', () => {
   });
 });
 
-describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'a vocabulary trained on d2l' : `d2l (${SKIP_SHARED_REASON})`, () => {
+describe.skipIf(!HAVE_SHARED)(needsShared('a vocabulary trained on d2l'), () => {
   let vocab: Vocabulary;
   let zh: string;
   let en: string;

@@ -15,9 +15,9 @@ function niceByThread(): Map<string, number> {
   return out;
 }
 
-describe.skipIf(!LINUX)('thread priorities (Linux)', () => {
-  const from = new URL('../src/jobs/workers.ts', import.meta.url).href;
+const from = new URL('../src/jobs/workers.ts', import.meta.url).href;
 
+describe.skipIf(!LINUX)(`thread priorities${LINUX ? '' : ' (skipped: read from /proc/self/task, which only Linux has)'}`, () => {
   it('runs background workers at a lower priority and leaves the other threads alone', async () => {
     const before = niceByThread();
     const worker = startWorker('count-worker', from, { pattern: 'gpt2', options: {} });
@@ -27,14 +27,6 @@ describe.skipIf(!LINUX)('thread priorities (Linux)', () => {
     expect(after.get(started[0])).toBe(BACKGROUND_NICE);
     for (const [tid, nice] of before) expect(after.get(tid), `thread ${tid}`).toBe(nice);
     await worker.terminate();
-  });
-
-  it('gives background workers a small young generation and request threads a larger one', async () => {
-    const background = startWorker('count-worker', from, { pattern: 'gpt2', options: {} });
-    const requests = startWorker('count-worker', from, { pattern: 'gpt2', options: {} }, false);
-    expect(background.resourceLimits?.maxYoungGenerationSizeMb).toBe(6);
-    expect(requests.resourceLimits?.maxYoungGenerationSizeMb).toBe(32);
-    await Promise.all([background.terminate(), requests.terminate()]);
   });
 
   it('runs the threads that answer requests at normal priority', async () => {
@@ -50,5 +42,15 @@ describe.skipIf(!LINUX)('thread priorities (Linux)', () => {
     expect(started.length).toBeGreaterThan(0);
     for (const [tid, nice] of started) expect(nice, `thread ${tid}`).toBe(before.values().next().value);
     await pool.close();
+  });
+});
+
+describe('worker memory', () => {
+  it('gives background workers a small young generation and request threads a larger one', async () => {
+    const background = startWorker('count-worker', from, { pattern: 'gpt2', options: {} });
+    const requests = startWorker('count-worker', from, { pattern: 'gpt2', options: {} }, false);
+    expect(background.resourceLimits?.maxYoungGenerationSizeMb).toBe(6);
+    expect(requests.resourceLimits?.maxYoungGenerationSizeMb).toBe(32);
+    await Promise.all([background.terminate(), requests.terminate()]);
   });
 });
