@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { createApp } from '../src/server/app.js';

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../src/jobs/job-manager.js';
 import type { TrainParams, TrainSnapshot } from '../src/server/train-jobs.js';

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitText } from '../src/store/corpora/split.js';
 import { addUserCorpus, listUserCorpora, MAX_USER_CORPUS_BYTES, removeUserCorpus, userCorpus, userCorpusSplitPaths } from '../src/store/user-corpora.js';

@@ -64,6 +64,7 @@ export async function encodeCommand(args: string[]): Promise<void> {
       throw new Error(
         `${e.message.replace(/: pass allowedSpecial.*$/, '')}; use --special allow to encode it as a special token ` +
           `or --special text to encode it as ordinary text`,
+        { cause: e },
       );
     }
     throw e;
@@ -122,7 +123,7 @@ export async function decodeCommand(args: string[]): Promise<void> {
           return true;
         }
       });
-      throw new Error(`${tokenizer.name} has no token with id ${bad} (ids run from 0 to ${tokenizer.nVocab - 1})`);
+      throw new Error(`${tokenizer.name} has no token with id ${bad} (ids run from 0 to ${tokenizer.nVocab - 1})`, { cause: e });
     }
     throw e;
   }

@@ -81,6 +81,8 @@ export class JobManager {
   readonly maxQueued: number;
   private readonly keepFinished: number;
   private readonly jobs = new Map<string, JobRecord>();
+  // Each kind's runner has its own params and snapshot types; define() is where they are checked.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly runners = new Map<string, JobRunner<any, any>>();
   private readonly aborts = new Map<string, AbortController>();
   private readonly listeners = new Map<string, Set<JobListener>>();

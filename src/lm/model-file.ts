@@ -56,7 +56,7 @@ export function encodeModel(model: LanguageModel): Uint8Array {
     sections: {},
   };
   // Offsets depend on the header's length, which depends on the offsets' digits: lay out until stable.
-  let json = '';
+  let json: string;
   let headerBytes = 0;
   for (;;) {
     let offset = PREFIX + headerBytes;

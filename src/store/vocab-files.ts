@@ -11,7 +11,7 @@ export async function readVocabularyFile(path: string): Promise<Vocabulary> {
   try {
     vocab = parseVocabulary(text);
   } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
+    throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
   }
   await assertSafePattern(vocab.pattern); // a file may have been written by hand, or before the check existed
   return vocab;
