@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -199,5 +200,21 @@ describe('WorkerPool', () => {
     expect(err.name).toBe('RequestError');
     expect(err.fields).toMatchObject({ status: 404, details: { tokenizer: 'nope' } });
     await pool.close();
+  });
+
+  it('keeps the process alive while a thread holds a task, and not once the pool is idle', () => {
+    // A script that asks one task of a fresh pool and then does nothing: it must print the answer (the
+    // pending task kept it alive) and then exit by itself (the idle pool does not), well within the timeout.
+    const pool = new URL('../dist/src/jobs/worker-pool.js', import.meta.url).href;
+    const from = new URL('../dist/src/server/tokenize-pool.js', import.meta.url).href;
+    const script = `
+      const { WorkerPool } = await import(${JSON.stringify(pool)});
+      const p = new WorkerPool('tokenize-worker', ${JSON.stringify(from)}, 1, (e) => new Error(e.message));
+      const reply = await p.run(${JSON.stringify(task('hello world'))});
+      console.log(JSON.parse(Buffer.from(reply).toString()).count);`;
+    const file = join(mkdtempSync(join(tmpdir(), 'tokenlab-pool-')), 'one-task.mjs');
+    writeFileSync(file, script);
+    const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 30_000 });
+    expect(out.trim()).toBe('2');
   });
 });

@@ -4,8 +4,8 @@
  * order, and each thread holds at most IN_HAND of them: the next is always at hand, and a task whose caller
  * gave up (its signal aborted: the client went away) leaves the queue without costing a thread anything.
  * A task's error comes back with its name, message and own fields (so a refusal keeps its status); a thread
- * that crashes fails the tasks it held and is replaced. Threads are unref'd: an idle pool never keeps the
- * process alive.
+ * that crashes fails the tasks it held and is replaced. A thread keeps the process alive only while it holds
+ * tasks: an idle pool never does, and a task in hand is always answered.
  */
 import { parentPort, type Worker, type TransferListItem } from 'node:worker_threads';
 import { startWorker } from './workers.js';
@@ -112,6 +112,7 @@ export class WorkerPool<T, R> {
       if (onAbort !== undefined) signal!.removeEventListener('abort', onAbort);
       const id = this.nextId++;
       slot.pending.set(id, { resolve, reject });
+      slot.worker.ref();
       slot.worker.postMessage({ id, task: make() });
     }
   }
@@ -128,13 +129,13 @@ export class WorkerPool<T, R> {
 
   private start(i: number): Slot<R> {
     const worker = startWorker(this.name, this.from, null, false); // answers requests: normal priority
-    worker.unref();
     const slot: Slot<R> = { worker, pending: new Map() };
     this.slots[i] = slot;
     worker.on('message', (m: Reply<R>) => {
       const p = slot.pending.get(m.id);
       if (p === undefined) return;
       slot.pending.delete(m.id);
+      if (slot.pending.size === 0) slot.worker.unref();
       if (m.error === undefined) p.resolve(m.value as R);
       else p.reject(this.revive(m.error));
       this.dispatch();
@@ -148,6 +149,7 @@ export class WorkerPool<T, R> {
     };
     worker.on('error', (e) => fail(`failed: ${e.message}`));
     worker.on('exit', (code) => fail(`stopped (exit code ${code})`));
+    worker.unref(); // after the listeners, which ref the worker's port
     return slot;
   }
 }
