@@ -164,13 +164,15 @@ function tokenlabSpecs(build: (vocabPath: string, cacheSize?: number) => Promise
 function tiktokenSpecs(name: 'cl100k_base' | 'o200k_base'): ContenderSpec[] {
   /** tokenlab cold load: the module, the JSON the tiktoken package ships, the Encoder from its rank data. */
   const build = async (_: string, cacheSize?: number): Promise<BuiltEncoder> => {
-    const [Encoder, importMs] = await timed(async () => (await import('../src/bpe/encode/encoder.js')).Encoder);
+    const [tiktokenEncoder, importMs] = await timed(
+      async () => (await import('../src/bpe/formats/tiktoken-encodings.js')).tiktokenEncoder,
+    );
     const [data, parseMs] = await timed(() =>
       JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${name}.json`), 'utf8')),
     );
     const pattern = name === 'cl100k_base' ? 'cl100k' : 'o200k';
     const [enc, buildMs] = await timed(() =>
-      Encoder.fromTiktokenRanks(data.bpe_ranks, { pattern, specials: data.special_tokens }, { cacheSize }),
+      tiktokenEncoder(data.bpe_ranks, { pattern, specials: data.special_tokens }, { cacheSize }),
     );
     const loadMs = importMs + parseMs + buildMs;
     const note =
