@@ -18,11 +18,6 @@ export function rememberRankTable(vocab: Vocabulary, table: RankTable, tokens?: 
   tables.set(vocab, { tokens, table });
 }
 
-/** Forget `vocab`'s table (its tokens were replaced). */
-export function forgetRankTable(vocab: Vocabulary): void {
-  tables.delete(vocab);
-}
-
 /**
  * Check the rules every Vocabulary must follow, throwing VocabularyError on the first broken one, and return
  * the vocabulary's rank table:

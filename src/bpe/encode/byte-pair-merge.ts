@@ -10,7 +10,7 @@ import { NONE, type RankTable } from './rank-table.js';
 import { SpanFilter } from './span-filter.js';
 
 /** Parts up to this many bytes are merged by the scan; longer ones by the heap. */
-export const SCAN_MAX = 48;
+const SCAN_MAX = 48;
 
 const starts = new Int32Array(SCAN_MAX + 2);
 const ranks = new Int32Array(SCAN_MAX + 2);

@@ -49,7 +49,7 @@ export interface TiktokenEncodingJson {
 }
 
 /** Our pattern name for tiktoken's `pat_str`; VocabularyError if it is none of the upstream patterns. */
-export function patternForPatStr(patStr: string): PatternName {
+function patternForPatStr(patStr: string): PatternName {
   for (const [name, source] of Object.entries(UPSTREAM_PATTERNS)) {
     if (source === patStr) return name as PatternName;
   }

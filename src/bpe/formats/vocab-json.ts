@@ -32,8 +32,8 @@ import { VocabularyError, type SpecialToken, type TrainingInfo, type Vocabulary 
 import { fromBase64, toBase64 } from '../bytes.js';
 import { validateVocabulary } from '../validate-vocabulary.js';
 
-export const VOCAB_FORMAT = 'tokenlab-vocab';
-export const VOCAB_VERSION = 1;
+const VOCAB_FORMAT = 'tokenlab-vocab';
+const VOCAB_VERSION = 1;
 
 const FIELDS = new Set(['format', 'version', 'pattern', 'tokens', 'merges', 'specials', 'training']);
 
