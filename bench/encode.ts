@@ -38,6 +38,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Encoder } from '../src/bpe/encode/encoder.js';
+import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import { corpusPath, table } from './shared.js';
 
 const require = createRequire(import.meta.url);
@@ -129,7 +131,7 @@ async function timed<T>(f: () => T | Promise<T>): Promise<[T, number]> {
 
 /** An Encoder built in the child, with its cold load time and a line describing it. */
 interface BuiltEncoder {
-  enc: import('../src/bpe/encode/encoder.js').Encoder;
+  enc: Encoder;
   loadMs: number;
   note?: string;
 }
@@ -222,7 +224,7 @@ function tiktokenSpecs(name: 'cl100k_base' | 'o200k_base'): ContenderSpec[] {
 }
 
 /** The custom vocabulary from the parent's temporary file (not timed: it stands for the trainer's output). */
-async function customVocab(path: string): Promise<import('../src/bpe/vocabulary.js').Vocabulary> {
+async function customVocab(path: string): Promise<Vocabulary> {
   return (await import('../src/bpe/formats/vocab-json.js')).parseVocabulary(readFileSync(path, 'utf8'));
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Tiktoken } from 'tiktoken';
 import { Tokenizer } from 'tokenizers';
-import { PATTERN_NAMES, splitPieces, type PatternName } from '../src/bpe/pretokenize/patterns.js';
+import { PATTERN_NAMES, type PatternName } from '../src/bpe/pretokenize/patterns.js';
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import { Encoder } from '../src/bpe/encode/encoder.js';
