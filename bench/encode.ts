@@ -38,6 +38,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Encoder } from '../src/bpe/encode/encoder.js';
+import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import { corpusPath, table } from './shared.js';
 
 const require = createRequire(import.meta.url);
@@ -129,7 +131,7 @@ async function timed<T>(f: () => T | Promise<T>): Promise<[T, number]> {
 
 /** An Encoder built in the child, with its cold load time and a line describing it. */
 interface BuiltEncoder {
-  enc: import('../src/bpe/encode/encoder.js').Encoder;
+  enc: Encoder;
   loadMs: number;
   note?: string;
 }
@@ -164,13 +166,15 @@ function tokenlabSpecs(build: (vocabPath: string, cacheSize?: number) => Promise
 function tiktokenSpecs(name: 'cl100k_base' | 'o200k_base'): ContenderSpec[] {
   /** tokenlab cold load: the module, the JSON the tiktoken package ships, the Encoder from its rank data. */
   const build = async (_: string, cacheSize?: number): Promise<BuiltEncoder> => {
-    const [Encoder, importMs] = await timed(async () => (await import('../src/bpe/encode/encoder.js')).Encoder);
+    const [tiktokenEncoder, importMs] = await timed(
+      async () => (await import('../src/bpe/formats/tiktoken-encodings.js')).tiktokenEncoder,
+    );
     const [data, parseMs] = await timed(() =>
       JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${name}.json`), 'utf8')),
     );
     const pattern = name === 'cl100k_base' ? 'cl100k' : 'o200k';
     const [enc, buildMs] = await timed(() =>
-      Encoder.fromTiktokenRanks(data.bpe_ranks, { pattern, specials: data.special_tokens }, { cacheSize }),
+      tiktokenEncoder(data.bpe_ranks, { pattern, specials: data.special_tokens }, { cacheSize }),
     );
     const loadMs = importMs + parseMs + buildMs;
     const note =
@@ -220,7 +224,7 @@ function tiktokenSpecs(name: 'cl100k_base' | 'o200k_base'): ContenderSpec[] {
 }
 
 /** The custom vocabulary from the parent's temporary file (not timed: it stands for the trainer's output). */
-async function customVocab(path: string): Promise<import('../src/bpe/vocabulary.js').Vocabulary> {
+async function customVocab(path: string): Promise<Vocabulary> {
   return (await import('../src/bpe/formats/vocab-json.js')).parseVocabulary(readFileSync(path, 'utf8'));
 }
 

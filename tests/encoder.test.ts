@@ -3,11 +3,14 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Tiktoken } from 'tiktoken';
-import { Encoder, bytePairMerge, compilePattern } from '../src/bpe/encode/encoder.js';
+import { Encoder } from '../src/bpe/encode/encoder.js';
+import { compilePattern } from '../src/bpe/pretokenize/patterns.js';
 import { bytePairMergeBytes, pieceTokens } from '../src/bpe/encode/byte-pair-merge.js';
+import { plainBytePairMerge } from '../src/bpe/encode/plain-byte-pair-merge.js';
 import { RankTable } from '../src/bpe/encode/rank-table.js';
 import { importTiktokenRanks, tiktokenPatStr } from '../src/bpe/formats/tiktoken-ranks.js';
-import { bytesToLatin1, fromBase64, toBase64, utf8Latin1 } from '../src/bpe/bytes.js';
+import { tiktokenEncoder } from '../src/bpe/formats/tiktoken-encodings.js';
+import { bytesToLatin1, fromBase64, toBase64, utf8Encode } from '../src/bpe/bytes.js';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';
 import { expectSameIds, expectSameText } from './compare.js';
@@ -180,9 +183,9 @@ describe.each([
     expect(() => enc.count('x', { allowedSpecial: ['<|nope|>'] })).toThrow(/not a special token/);
   });
 
-  it('gives the same ids when built straight from the rank data (fromTiktokenRanks)', () => {
+  it('gives the same ids when built straight from the rank data (tiktokenEncoder)', () => {
     const data = JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${name}.json`), 'utf8')) as ShippedEncoding;
-    const fast = Encoder.fromTiktokenRanks(data.bpe_ranks, { pattern, specials: data.special_tokens });
+    const fast = tiktokenEncoder(data.bpe_ranks, { pattern, specials: data.special_tokens });
     expect(fast.nVocab).toBe(enc.nVocab);
     for (const text of TRICKY) expect(fast.encode(text, { allowedSpecial: 'all' })).toEqual(enc.encode(text, { allowedSpecial: 'all' }));
     // Token bytes, read before and after the lazy `tokens` array is made, are the imported ones.
@@ -239,10 +242,10 @@ describe.each([
       let s = '';
       const n = 1 + Math.floor(r() * maxLength);
       for (let i = 0; i < n; i++) s += alphabet[Math.floor(r() * alphabet.length)];
-      const piece = utf8Latin1(s);
+      const piece = bytesToLatin1(utf8Encode(s));
       const bytes = Uint8Array.from(piece, (c) => c.charCodeAt(0));
       const parts = bytePairMergeBytes(table, bytes, bytes.length, out);
-      const want = bytePairMerge(piece, ranks);
+      const want = plainBytePairMerge(piece, ranks);
       expect(Array.from(out.bounds.subarray(0, parts + 1))).toEqual(want);
       const wantIds = want.slice(0, -1).map((b, i) => ranks.get(piece.slice(b, want[i + 1])));
       expect(Array.from(out.ids.subarray(0, parts))).toEqual(wantIds);
@@ -274,7 +277,7 @@ describe.each([
       const piece = bytesToLatin1(bytes);
       const whole = ranks.get(piece);
       if (whole !== undefined) return [whole];
-      const bounds = bytePairMerge(piece, ranks);
+      const bounds = plainBytePairMerge(piece, ranks);
       return bounds.slice(0, -1).map((b, i) => ranks.get(piece.slice(b, bounds[i + 1]))!);
     };
     const lookAlikes = [[0xe4, 0x81, 0x82, 0xe4, 0xb8, 0xad], [0xe4, 0x41, 0x42, 0xe4, 0xb8, 0xad], [0xe4, 0x41, 0x42]];
@@ -412,7 +415,7 @@ describe('Encoder on small vocabularies', () => {
   });
 });
 
-describe('Encoder.fromTiktokenRanks', () => {
+describe('tiktokenEncoder', () => {
   const b64 = (bytes: number[]): string => Buffer.from(bytes).toString('base64');
   const singles = Array.from({ length: 256 }, (_, b) => `${b64([b])} ${b}`);
 
@@ -421,7 +424,7 @@ describe('Encoder.fromTiktokenRanks', () => {
     const shuffled = [...lines].reverse().join('\r\n') + '\n\n';
     const compact = `! 0 ${lines.map((l) => l.split(' ')[0]).join(' ')}\n`;
     for (const text of [lines.join('\n'), shuffled, compact]) {
-      const enc = Encoder.fromTiktokenRanks(text, { pattern: 'gpt2', specials: { '<|s|>': 300 } });
+      const enc = tiktokenEncoder(text, { pattern: 'gpt2', specials: { '<|s|>': 300 } });
       expect(enc.encode('abc ab<|s|>', { allowedSpecial: 'all' })).toEqual([257, 32, 256, 300]);
       expect(enc.count('abc ab<|s|>')).toBe(8); // abc, ' ', ab, '<', '|', s, '|', '>'
       expect(enc.vocab.tokens[257]).toEqual(Uint8Array.of(97, 98, 99));
@@ -431,23 +434,21 @@ describe('Encoder.fromTiktokenRanks', () => {
 
   it('refuses gaps, duplicates, bad base64 and missing bytes', () => {
     const ok = singles.join('\n');
-    expect(() => Encoder.fromTiktokenRanks(`${ok}\n${b64([97, 98])} 257`, { pattern: 'gpt2' })).toThrow(/rank 256 is missing/);
-    expect(() => Encoder.fromTiktokenRanks(`${ok}\n${b64([97])} 256`, { pattern: 'gpt2' })).toThrow(/tokens 97 and 256 have the same bytes/);
-    expect(() => Encoder.fromTiktokenRanks(`${ok}\nYW*= 256`, { pattern: 'gpt2' })).toThrow(/line 257: invalid base64/);
-    expect(() => Encoder.fromTiktokenRanks(`${ok}\nYR== 256`, { pattern: 'gpt2' })).toThrow(/non-canonical/);
-    expect(() => Encoder.fromTiktokenRanks(`${ok}\nYWI= x`, { pattern: 'gpt2' })).toThrow(/not an integer/);
-    expect(() => Encoder.fromTiktokenRanks(singles.slice(1).map((l, i) => `${l.split(' ')[0]} ${i}`).join('\n'), { pattern: 'gpt2' })).toThrow(
+    expect(() => tiktokenEncoder(`${ok}\n${b64([97, 98])} 257`, { pattern: 'gpt2' })).toThrow(/rank 256 is missing/);
+    expect(() => tiktokenEncoder(`${ok}\n${b64([97])} 256`, { pattern: 'gpt2' })).toThrow(
+      /line 257: token YQ== \(rank 256\) already has a rank on line 98/,
+    );
+    expect(() => tiktokenEncoder(`${ok}\nYW*= 256`, { pattern: 'gpt2' })).toThrow(/line 257: invalid base64/);
+    expect(() => tiktokenEncoder(`${ok}\nYR== 256`, { pattern: 'gpt2' })).toThrow(/non-canonical/);
+    expect(() => tiktokenEncoder(`${ok}\nYWI= x`, { pattern: 'gpt2' })).toThrow(/not an integer/);
+    expect(() => tiktokenEncoder(singles.slice(1).map((l, i) => `${l.split(' ')[0]} ${i}`).join('\n'), { pattern: 'gpt2' })).toThrow(
       /every single byte/,
     );
-    expect(() => Encoder.fromTiktokenRanks(ok, { pattern: 'gpt2', specials: { x: 3 } })).toThrow(/collides/);
+    expect(() => tiktokenEncoder(ok, { pattern: 'gpt2', specials: { x: 3 } })).toThrow(/collides/);
   });
 });
 
 describe('byte helpers', () => {
-  it('utf8Latin1 agrees with TextEncoder, lone surrogates included', () => {
-    for (const text of TRICKY) expect(utf8Latin1(text)).toBe(bytesToLatin1(new TextEncoder().encode(text)));
-  });
-
   it('base64 round-trips and is strict', () => {
     for (let n = 0; n < 20; n++) {
       const b = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n * 31) & 255);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { RankTable } from '../src/bpe/encode/rank-table.js';
+import { readTiktokenRanks } from '../src/bpe/formats/tiktoken-ranks.js';
 import { SpanFilter } from '../src/bpe/encode/span-filter.js';
 
 const require = createRequire(import.meta.url);
 
 describe.each(['cl100k_base', 'o200k_base'])('SpanFilter on %s', (name) => {
   const ranks = JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${name}.json`), 'utf8')).bpe_ranks;
-  const table = RankTable.fromRankText(ranks);
+  const { table } = readTiktokenRanks(ranks);
   const filter = new SpanFilter(table);
 
   it('says a token may cross every position inside every token, alone and between other bytes', () => {

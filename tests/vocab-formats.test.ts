@@ -5,26 +5,15 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Tiktoken } from 'tiktoken';
 import { Tokenizer } from 'tokenizers';
-import { PATTERN_NAMES, splitPieces, type PatternName } from '../src/bpe/pretokenize/patterns.js';
+import { PATTERN_NAMES, type PatternName } from '../src/bpe/pretokenize/patterns.js';
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
 import { Encoder } from '../src/bpe/encode/encoder.js';
 import { parseVocabulary, serializeVocabulary } from '../src/bpe/formats/vocab-json.js';
-import {
-  deriveMerges,
-  exportTiktokenRanks,
-  importTiktokenRanks,
-  tiktokenPatStr,
-  tiktokenSpecialTokens,
-} from '../src/bpe/formats/tiktoken-ranks.js';
-import {
-  exportTokenizerJson,
-  finalSplits,
-  fromRustRegex,
-  hfMerges,
-  importTokenizerJson,
-  toRustRegex,
-} from '../src/bpe/formats/tokenizer-json.js';
+import { exportTiktokenRanks, importTiktokenRanks, tiktokenPatStr, tiktokenSpecialTokens } from '../src/bpe/formats/tiktoken-ranks.js';
+import { exportTokenizerJson, importTokenizerJson } from '../src/bpe/formats/tokenizer-json.js';
+import { deriveMerges, finalSplits, hfMerges } from '../src/bpe/merges-from-ranks.js';
+import { fromRustRegex, toRustRegex } from '../src/bpe/pretokenize/regex-dialects.js';
 import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../src/bpe/formats/byte-level.js';
 import { toBase64, utf8Encode } from '../src/bpe/bytes.js';
 import { HAVE_SHARED, needsShared, sharedPath } from './shared.js';

@@ -22,54 +22,16 @@ export function utf8Decode(bytes: Uint8Array): string {
   return textDecoder.decode(bytes);
 }
 
-const LONE_SURROGATE = /\p{Cs}/u;
-const LONE_SURROGATES = /\p{Cs}/gu;
-
-/** `text` with every lone surrogate replaced by U+FFFD (String.prototype.toWellFormed, ES2024). */
+/** `text` with every lone surrogate replaced by U+FFFD, as TextEncoder and tiktoken see it. */
 export function toWellFormed(text: string): string {
-  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\uFFFD') : text;
+  const s = text as string & WellFormed;
+  return s.isWellFormed() ? text : s.toWellFormed();
 }
 
-/**
- * The UTF-8 bytes of `text` as a latin1 string (one char per byte, codes 0-255), without an intermediate
- * Uint8Array. Lone surrogates become EF BF BD. Used as a hash key for byte strings.
- */
-export function utf8Latin1(text: string): string {
-  const n = text.length;
-  let ascii = true;
-  for (let i = 0; i < n; i++) {
-    if (text.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return text;
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) {
-      out += text[i];
-    } else if (c < 0x800) {
-      out += String.fromCharCode(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-        out += String.fromCharCode(
-          0xf0 | (c >> 18),
-          0x80 | ((c >> 12) & 0x3f),
-          0x80 | ((c >> 6) & 0x3f),
-          0x80 | (c & 0x3f),
-        );
-      } else {
-        out += '\xef\xbf\xbd';
-      }
-    } else {
-      out += String.fromCharCode(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
-    }
-  }
-  return out;
+/** ES2024's String methods, which Node 20 has (the project compiles against the ES2023 library). */
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
 }
 
 /** `bytes` as a latin1 string (one char per byte). */
@@ -91,7 +53,8 @@ export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_VALUE = new Int16Array(128).fill(-1);
+/** The value of each base64 digit by UTF-16 code unit; -1 for every other unit. */
+const B64_VALUE = new Int8Array(65536).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
 
 /** Standard padded base64 (RFC 4648 alphabet `+/`, `=` padding). */
@@ -119,34 +82,49 @@ export function toBase64(bytes: Uint8Array): string {
  * saying what is wrong; callers add where.
  */
 export function fromBase64(s: string): Uint8Array {
-  if (s.length % 4 !== 0) throw new Error(`base64 length ${s.length} is not a multiple of 4`);
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array(Math.max(0, Math.floor(s.length / 4) * 3 - pad));
+  decodeBase64Into(s, 0, s.length, out, 0);
+  return out;
+}
+
+/**
+ * fromBase64 of `text[s, e)`, written into `out` from `at` (which must have room); returns where the bytes
+ * end. Offsets in its errors count from `s`. Rank files are read this way, with no array per token.
+ */
+export function decodeBase64Into(text: string, s: number, e: number, out: Uint8Array, at: number): number {
+  if ((e - s) % 4 !== 0) throw new Error(`base64 length ${e - s} is not a multiple of 4`);
   let pad = 0;
-  if (s.endsWith('==')) pad = 2;
-  else if (s.endsWith('=')) pad = 1;
-  const out = new Uint8Array((s.length / 4) * 3 - pad);
-  const value = (k: number): number => {
-    const c = s.charCodeAt(k);
-    const v = c < 128 ? B64_VALUE[c] : -1;
-    if (v < 0) throw new Error(`invalid base64 character ${JSON.stringify(s[k])} at offset ${k}`);
-    return v;
-  };
-  let o = 0;
-  const full = pad ? s.length - 4 : s.length;
-  for (let k = 0; k < full; k += 4) {
-    const v = (value(k) << 18) | (value(k + 1) << 12) | (value(k + 2) << 6) | value(k + 3);
+  if (e - s >= 4 && text.charCodeAt(e - 1) === 61) pad = text.charCodeAt(e - 2) === 61 ? 2 : 1;
+  const full = pad ? e - 4 : e;
+  let o = at;
+  let k = s;
+  for (; k < full; k += 4) {
+    const a = B64_VALUE[text.charCodeAt(k)];
+    const b = B64_VALUE[text.charCodeAt(k + 1)];
+    const c = B64_VALUE[text.charCodeAt(k + 2)];
+    const d = B64_VALUE[text.charCodeAt(k + 3)];
+    if ((a | b | c | d) < 0) throw invalidCharacter(text, s, k);
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = v >> 16;
     out[o++] = (v >> 8) & 255;
     out[o++] = v & 255;
   }
-  if (pad === 2) {
-    const v = (value(full) << 18) | (value(full + 1) << 12);
-    if (v & 0xffff) throw new Error('non-canonical base64 (nonzero bits before padding)');
-    out[o++] = v >> 16;
-  } else if (pad === 1) {
-    const v = (value(full) << 18) | (value(full + 1) << 12) | (value(full + 2) << 6);
-    if (v & 0xff) throw new Error('non-canonical base64 (nonzero bits before padding)');
-    out[o++] = v >> 16;
-    out[o++] = (v >> 8) & 255;
-  }
-  return out;
+  if (pad === 0) return o;
+  const a = B64_VALUE[text.charCodeAt(k)];
+  const b = B64_VALUE[text.charCodeAt(k + 1)];
+  const c = pad === 1 ? B64_VALUE[text.charCodeAt(k + 2)] : 0;
+  if ((a | b | c) < 0) throw invalidCharacter(text, s, k);
+  const v = (a << 18) | (b << 12) | (c << 6);
+  if (v & (pad === 2 ? 0xffff : 0xff)) throw new Error('non-canonical base64 (nonzero bits before padding)');
+  out[o++] = v >> 16;
+  if (pad === 1) out[o++] = (v >> 8) & 255;
+  return o;
+}
+
+/** The error for the first unit of `text[k, k + 4)` that is not a base64 digit. */
+function invalidCharacter(text: string, s: number, k: number): Error {
+  let j = k;
+  while (B64_VALUE[text.charCodeAt(j)] >= 0) j++;
+  return new Error(`invalid base64 character ${JSON.stringify(text[j])} at offset ${j - s}`);
 }

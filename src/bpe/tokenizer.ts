@@ -11,8 +11,7 @@
  *   dense internal vocabulary (ordinary ranks in the same order, so BPE is unchanged) and ids are mapped at the
  *   boundary. Where no mapping is needed (every other encoding, every vocabulary we train) it costs nothing.
  */
-import { Encoder } from './encode/encoder.js';
-import type { AllowedSpecial } from './encode/encoder.js';
+import { specialTextsRegExp, type AllowedSpecial, type Encoder } from './encode/encoder.js';
 import { utf8Decode } from './bytes.js';
 
 /** Text contained a special token that the call did not allow (tiktoken raises in the same case). */
@@ -40,10 +39,6 @@ export interface IdMap {
   toInternal: Int32Array;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-}
-
 export class Tokenizer {
   /** One more than the largest (external) id. */
   readonly nVocab: number;
@@ -57,8 +52,8 @@ export class Tokenizer {
   private views: Array<Uint8Array | undefined> | undefined;
 
   /**
-   * `name`: a tiktoken encoding name or a file path; `encoder`: the engine; `idMap`: present only when the
-   * shown ids differ from the encoder's.
+   * `name`: the name the tokenizer is listed and asked for by; `encoder`: the engine; `idMap`: present only
+   * when the shown ids differ from the encoder's.
    */
   constructor(
     readonly name: string,
@@ -110,8 +105,7 @@ export class Tokenizer {
 
   /** The number of tokens `encodeOrdinary(text)` gives. */
   count(text: string): number {
-    const enc = this.encoder as Encoder & { count?: (t: string) => number };
-    return typeof enc.count === 'function' ? enc.count(text) : enc.encodeOrdinary(text).length;
+    return this.encoder.count(text);
   }
 
   /** The bytes of token `id`; RangeError for an id no token has. */
@@ -160,7 +154,7 @@ export class Tokenizer {
     const key = texts.join('\u0000');
     let re = this.disallowCache.get(key);
     if (re === undefined) {
-      re = new RegExp(texts.map(escapeRegExp).join('|'), 'u');
+      re = specialTextsRegExp(texts, 'u');
       this.disallowCache.set(key, re);
     }
     return re;

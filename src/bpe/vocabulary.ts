@@ -2,9 +2,17 @@
  * A byte-level BPE vocabulary as the engine sees it.
  *
  * Ordinary token ids are ranks, as in tiktoken: a lower id was learned earlier and merges first. Our own
- * trainer gives ids 0-255 to the single bytes in byte order and then one id per new token in the order it was
- * learned. Vocabularies imported from tiktoken keep tiktoken's ranks (where the single bytes are not 0-255).
+ * trainer gives byte b the id b (under `--compat hf` too: it trains with tokenizers' byte order, then renumbers)
+ * and then one id per new token in the order it was learned. Vocabularies imported from tiktoken keep
+ * tiktoken's ranks (where the single bytes are not 0-255). The rules every Vocabulary must follow are checked
+ * by validate-vocabulary.ts.
  */
+
+/** A vocabulary (or vocabulary file) that breaks the rules; the message says which rule and where. */
+export class VocabularyError extends Error {
+  override name = 'VocabularyError';
+}
+
 export interface SpecialToken {
   text: string;
   id: number;

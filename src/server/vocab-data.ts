@@ -6,8 +6,9 @@
  * tokenizer (a user file that changes is a new tokenizer, see tokenizerByName).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { Encoder, bytePairMerge } from '../bpe/encode/encoder.js';
+import { Encoder } from '../bpe/encode/encoder.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
+import { mergeParts } from '../bpe/merges-from-ranks.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { letterScripts } from '../eval/scripts.js';
@@ -184,17 +185,13 @@ export interface MergeNode {
 }
 
 /**
- * The merge tree of token `id` down to single bytes. Each token's parts are the ones tiktoken's BPE reaches on
- * the token's own bytes without the token itself (finalSplits in hf-format.ts): the pair every encoding merges
- * into it, whatever the context. A token's rank is its id.
+ * The merge tree of token `id` down to single bytes: each token's parts are `mergeParts` (the pair every
+ * encoding merges into it, whatever the context). A token's rank is its id.
  */
 export function mergeTree(encoder: Encoder, id: number): MergeNode {
   const bytes = encoder.tokenBytes(id);
-  if (bytes.length < 2) return { id, bytes, parts: [] };
-  const s = bytesToLatin1(bytes);
-  const rank = (k: string) => (k.length === s.length ? undefined : encoder.tokenId(Buffer.from(k, 'latin1')));
-  const bounds = bytePairMerge(s, { get: rank });
-  const parts = bounds.slice(0, -1).map((start, i) => mergeTree(encoder, rank(s.slice(start, bounds[i + 1]))!));
+  const ranks = { get: (k: string) => encoder.tokenId(Buffer.from(k, 'latin1')) };
+  const parts = mergeParts(bytesToLatin1(bytes), ranks).map((part) => mergeTree(encoder, part));
   return { id, bytes, parts };
 }
 

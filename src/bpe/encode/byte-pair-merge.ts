@@ -10,7 +10,7 @@ import { NONE, type RankTable } from './rank-table.js';
 import { SpanFilter } from './span-filter.js';
 
 /** Parts up to this many bytes are merged by the scan; longer ones by the heap. */
-export const SCAN_MAX = 48;
+const SCAN_MAX = 48;
 
 const starts = new Int32Array(SCAN_MAX + 2);
 const ranks = new Int32Array(SCAN_MAX + 2);
@@ -96,11 +96,8 @@ interface MergeAids {
 const PAIR_BITS = 15;
 
 const aidsByTable = new WeakMap<RankTable, MergeAids>();
-let lastTable: RankTable | undefined;
-let lastAids: MergeAids | undefined;
 
 function aidsOf(table: RankTable): MergeAids {
-  if (table === lastTable) return lastAids!;
   let aids = aidsByTable.get(table);
   if (aids === undefined) {
     aids = {
@@ -114,8 +111,6 @@ function aidsOf(table: RankTable): MergeAids {
     };
     aidsByTable.set(table, aids);
   }
-  lastTable = table;
-  lastAids = aids;
   return aids;
 }
 

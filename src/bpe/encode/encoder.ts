@@ -15,201 +15,16 @@
  *
  * Token lookup is a typed-array hash table over the token bytes (rank-table.ts); pieces are UTF-8 encoded
  * into a reusable buffer and merged with typed arrays (byte-pair-merge.ts); pieces that needed BPE are kept in
- * a small per-encoder cache (piece-cache.ts). `count` runs the same loop without making an id array, and
- * `Encoder.fromTiktokenRanks` builds the table straight from tiktoken's rank data. The string-keyed
- * `bytePairMerge*` functions below remain for the vocabulary formats (deriving merges from ranks).
+ * a small per-encoder cache (piece-cache.ts). `count` runs the same loop without making an id array.
+ * docs/encoder.md follows the hot path.
  */
-import { isPatternName, patternRegExp, pieceEndFunction, type PieceEnd } from '../pretokenize/patterns.js';
-import type { SpecialToken, Vocabulary } from '../vocabulary.js';
+import { compilePattern, isPatternName, pieceEndFunction, type PieceEnd } from '../pretokenize/patterns.js';
+import type { Vocabulary } from '../vocabulary.js';
+import { validateVocabulary } from '../validate-vocabulary.js';
 import { toWellFormed, utf8Decode, utf8Encode } from '../bytes.js';
-import { NONE, RankTable, RankTableError } from './rank-table.js';
+import { NONE, type RankTable } from './rank-table.js';
 import { bytePairMergeBytes, pieceTokens, type BpeResult } from './byte-pair-merge.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
-
-/** A vocabulary (or vocabulary file) that breaks the rules; the message says which rule and where. */
-export class VocabularyError extends Error {
-  override name = 'VocabularyError';
-}
-
-/**
- * A fresh global regex for a vocabulary's pattern: a name from patterns.ts, or a JavaScript regex source
- * compiled with flags `gu`. Throws VocabularyError if the source does not compile.
- */
-export function compilePattern(pattern: string): RegExp {
-  if (isPatternName(pattern)) return patternRegExp(pattern);
-  if (typeof pattern !== 'string' || pattern === '') {
-    throw new VocabularyError('pattern must be a pattern name or a non-empty regex source');
-  }
-  try {
-    return new RegExp(pattern, 'gu');
-  } catch (e) {
-    throw new VocabularyError(
-      `pattern is neither a known pattern name nor a valid JavaScript regex (flags 'gu'): ${(e as Error).message}`,
-    );
-  }
-}
-
-/**
- * Check the rules every Vocabulary must follow, throwing VocabularyError on the first broken one:
- * - `pattern` is a pattern name or a JavaScript regex source that compiles with flags `gu`;
- * - `tokens` are non-empty, pairwise distinct byte strings, and include all 256 single bytes (byte-level BPE
- *   must be able to encode any text);
- * - each merge `[a, b]` names two ordinary ids and the concatenation of their bytes is an ordinary token;
- * - special tokens have distinct non-empty texts and distinct integer ids at or above `tokens.length`.
- */
-export function validateVocabulary(vocab: Vocabulary): void {
-  checkVocabulary(vocab);
-}
-
-/** The rank table built for a vocabulary's token array, kept so an Encoder on it need not rebuild it. */
-const tablesByVocab = new WeakMap<Vocabulary, { tokens: Uint8Array[]; table: RankTable }>();
-
-/** validateVocabulary, returning the rank table it had to build anyway. */
-function checkVocabulary(vocab: Vocabulary): RankTable {
-  if (vocab === null || typeof vocab !== 'object') throw new VocabularyError('vocabulary must be an object');
-  compilePattern(vocab.pattern);
-  const lazy = lazyTables.get(vocab);
-  const known = lazy === undefined ? tablesByVocab.get(vocab) : undefined;
-  if (lazy === undefined && !Array.isArray(vocab.tokens)) throw new VocabularyError('tokens must be an array');
-  let table: RankTable;
-  if (lazy !== undefined) {
-    table = lazy;
-  } else if (known !== undefined && known.tokens === vocab.tokens && known.table.size === vocab.tokens.length) {
-    table = known.table;
-  } else {
-    try {
-      table = RankTable.fromTokens(vocab.tokens);
-    } catch (e) {
-      if (e instanceof RankTableError) throw new VocabularyError(e.message);
-      throw e;
-    }
-  }
-  const missing: number[] = [];
-  for (let b = 0; b < 256; b++) if (table.byteId[b] === NONE) missing.push(b);
-  if (missing.length > 0) {
-    throw new VocabularyError(
-      `byte-level BPE needs every single byte as a token; missing ${missing.length} byte(s), first 0x${missing[0]
-        .toString(16)
-        .padStart(2, '0')}`,
-    );
-  }
-  if (!Array.isArray(vocab.merges)) throw new VocabularyError('merges must be an array');
-  const n = table.size;
-  let scratch = new Uint8Array(64);
-  vocab.merges.forEach((m, i) => {
-    if (!Array.isArray(m) || m.length !== 2) throw new VocabularyError(`merge ${i} is not a pair of ids`);
-    const [a, b] = m;
-    for (const x of [a, b]) {
-      if (!Number.isInteger(x) || x < 0 || x >= n) {
-        throw new VocabularyError(`merge ${i} [${a}, ${b}] refers to ${x}, which is not an ordinary token id`);
-      }
-    }
-    const ta = table.bytes(a);
-    const tb = table.bytes(b);
-    const l = ta.length + tb.length;
-    if (scratch.length < l) scratch = new Uint8Array(l * 2);
-    scratch.set(ta, 0);
-    scratch.set(tb, ta.length);
-    if (table.get(scratch, 0, l) === NONE) {
-      throw new VocabularyError(`merge ${i} [${a}, ${b}]: the concatenation of the two tokens is not a token`);
-    }
-  });
-  if (!Array.isArray(vocab.specials)) throw new VocabularyError('specials must be an array');
-  const texts = new Set<string>();
-  const specialIds = new Set<number>();
-  vocab.specials.forEach((s: SpecialToken, i) => {
-    if (s === null || typeof s !== 'object') throw new VocabularyError(`special ${i} is not an object`);
-    if (typeof s.text !== 'string' || s.text === '') {
-      throw new VocabularyError(`special ${i} has no text`);
-    }
-    if (!Number.isInteger(s.id) || s.id < 0) {
-      throw new VocabularyError(`special ${JSON.stringify(s.text)} has id ${s.id}, not a non-negative integer`);
-    }
-    if (s.id < n) {
-      throw new VocabularyError(
-        `special ${JSON.stringify(s.text)} has id ${s.id}, which collides with the ordinary ids 0..${n - 1}`,
-      );
-    }
-    if (texts.has(s.text)) throw new VocabularyError(`special ${JSON.stringify(s.text)} appears twice`);
-    if (specialIds.has(s.id)) throw new VocabularyError(`special id ${s.id} is used twice`);
-    texts.add(s.text);
-    specialIds.add(s.id);
-  });
-  if (lazy === undefined) tablesByVocab.set(vocab, { tokens: vocab.tokens, table });
-  return table;
-}
-
-/**
- * Vocabularies made by `Encoder.fromTiktokenRanks` whose `tokens` have not been read yet: the table is the
- * only copy of the bytes, and `tokens` (views of its arena) is made on first access.
- */
-const lazyTables = new WeakMap<Vocabulary, RankTable>();
-
-function lazyVocabulary(table: RankTable, pattern: string, specials: SpecialToken[]): Vocabulary {
-  const vocab = { pattern, merges: [], specials } as unknown as Vocabulary;
-  let tokens: Uint8Array[] | undefined;
-  Object.defineProperty(vocab, 'tokens', {
-    enumerable: true,
-    configurable: true,
-    get(): Uint8Array[] {
-      if (tokens === undefined) {
-        tokens = table.tokenViews();
-        lazyTables.delete(vocab);
-        tablesByVocab.set(vocab, { tokens, table });
-      }
-      return tokens;
-    },
-    set(value: Uint8Array[]) {
-      tokens = value;
-      lazyTables.delete(vocab);
-    },
-  });
-  lazyTables.set(vocab, table);
-  return vocab;
-}
-
-/** Token lookup by byte string (latin1): a Map, or anything with its `get`. */
-export interface RankLookup {
-  get(key: string): number | undefined;
-}
-
-/**
- * tiktoken's `_byte_pair_merge` on `piece` (a byte string as latin1): start from single bytes and repeatedly
- * merge the adjacent pair whose concatenation has the lowest rank in `ranks` (leftmost on ties), while that
- * rank is below `maxRank`. Returns the part boundaries: [0, ..., piece.length].
- *
- * This is the plain quadratic scan, for offline work on tokens' own bytes (deriving merges, the HF export);
- * encoding uses the typed-array form in byte-pair-merge.ts, which switches to a heap on long pieces.
- */
-export function bytePairMerge(piece: string, ranks: RankLookup, maxRank = Infinity): number[] {
-  const n = piece.length;
-  if (n <= 1) return n === 0 ? [0] : [0, 1];
-  const starts: number[] = new Array(n + 1);
-  const pair: number[] = new Array(n + 1);
-  for (let i = 0; i <= n; i++) starts[i] = i;
-  for (let i = 0; i + 1 < n; i++) pair[i] = ranks.get(piece.slice(i, i + 2)) ?? Infinity;
-  pair[n - 1] = Infinity;
-  pair[n] = Infinity;
-  let m = n + 1;
-  for (;;) {
-    let best = Infinity;
-    let at = -1;
-    for (let k = 0; k < m - 1; k++) {
-      if (pair[k] < best) {
-        best = pair[k];
-        at = k;
-      }
-    }
-    if (at < 0 || best >= maxRank) break;
-    // Part `at` absorbs part `at + 1`: recompute the pair ranks that involve it, then drop boundary at + 1.
-    pair[at] = at + 3 < m ? (ranks.get(piece.slice(starts[at], starts[at + 3])) ?? Infinity) : Infinity;
-    if (at > 0) pair[at - 1] = ranks.get(piece.slice(starts[at - 1], starts[at + 2])) ?? Infinity;
-    starts.splice(at + 1, 1);
-    pair.splice(at + 1, 1);
-    m--;
-  }
-  return starts.slice(0, m);
-}
 
 export type AllowedSpecial = 'all' | ReadonlySet<string> | readonly string[];
 
@@ -226,19 +41,10 @@ export interface EncoderOptions {
   cacheSize?: number;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+/** A regex matching any of the special token texts, tried in the order given. */
+export function specialTextsRegExp(texts: readonly string[], flags: string): RegExp {
+  return new RegExp(texts.map((t) => t.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|'), flags);
 }
-
-/** `text` with lone surrogates replaced by U+FFFD (tiktoken sees JavaScript strings as UTF-8). */
-const wellFormed: (text: string) => string =
-  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
-    ? (t) => {
-        const s = t as string & { isWellFormed(): boolean; toWellFormed(): string };
-        return s.isWellFormed() ? t : s.toWellFormed();
-      }
-    : toWellFormed;
-
 
 /**
  * The UTF-16 units `text[s, e)` (at most 4) as one big-endian integer of bytes when all are ASCII (they are
@@ -275,7 +81,7 @@ export class Encoder {
   private readonly bpe: BpeResult = { bounds: new Int32Array(1024), ids: new Int32Array(1024) };
 
   constructor(vocab: Vocabulary, options: EncoderOptions = {}) {
-    this.table = checkVocabulary(vocab);
+    this.table = validateVocabulary(vocab);
     this.vocab = vocab;
     const pattern = vocab.pattern;
     this.pieceEnd = isPatternName(pattern) ? pieceEndFunction(pattern) : null;
@@ -289,30 +95,6 @@ export class Encoder {
     this.nVocab = max + 1;
     const cacheSize = options.cacheSize ?? 8192;
     this.cache = cacheSize > 0 ? new PieceCache(cacheSize) : null;
-  }
-
-  /**
-   * An Encoder straight from tiktoken rank data: a `*.tiktoken` file (`b64 rank` lines) or the compact
-   * `bpe_ranks` of the `tiktoken` npm package's `encoders/*.json` (`! offset b64 b64 ...` lines). Base64 is
-   * decoded into one buffer; the Vocabulary's `tokens` are views of it, made when first read. Ranks must be
-   * dense from 0.
-   */
-  static fromTiktokenRanks(
-    ranks: string,
-    options: { pattern: string; specials?: readonly SpecialToken[] | Readonly<Record<string, number>> },
-    encoderOptions: EncoderOptions = {},
-  ): Encoder {
-    let table: RankTable;
-    try {
-      table = RankTable.fromRankText(ranks);
-    } catch (e) {
-      if (e instanceof RankTableError) throw new VocabularyError(`tiktoken ranks: ${e.message}`);
-      throw e;
-    }
-    const specials: SpecialToken[] = Array.isArray(options.specials)
-      ? (options.specials as readonly SpecialToken[]).map((s) => ({ text: s.text, id: s.id }))
-      : Object.entries(options.specials ?? {}).map(([text, id]) => ({ text, id }));
-    return new Encoder(lazyVocabulary(table, options.pattern, specials), encoderOptions);
   }
 
   /** The id of the ordinary token with these bytes, if any. */
@@ -332,7 +114,7 @@ export class Encoder {
   /** The pre-tokenization pieces of `text` (what BPE runs on), in order. */
   pieces(text: string): string[] {
     const out: string[] = [];
-    const clean = wellFormed(text);
+    const clean = toWellFormed(text);
     this.walk(clean, (s, e) => {
       out.push(clean.slice(s, e));
       return 0;
@@ -343,7 +125,7 @@ export class Encoder {
   /** Encode `text` with no special tokens: their text, if present, is encoded as ordinary text. */
   encodeOrdinary(text: string): number[] {
     const out: number[] = [];
-    this.run(wellFormed(text), out);
+    this.run(toWellFormed(text), out);
     return out;
   }
 
@@ -403,7 +185,7 @@ export class Encoder {
   }
 
   private encodeInto(text: string, options: EncodeOptions, out: number[] | null): number {
-    const clean = wellFormed(text);
+    const clean = toWellFormed(text);
     const re = this.specialRegex(options.allowedSpecial);
     if (re === undefined) return this.run(clean, out);
     let count = 0;
@@ -435,7 +217,7 @@ export class Encoder {
     const key = texts.join('\u0000');
     let re = this.specialRegexes.get(key);
     if (re === undefined) {
-      re = new RegExp(texts.map(escapeRegExp).join('|'), 'gu');
+      re = specialTextsRegExp(texts, 'gu');
       this.specialRegexes.set(key, re);
     }
     return re;

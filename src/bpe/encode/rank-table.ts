@@ -13,13 +13,14 @@
 /** "No such token": larger than every id, so it also serves as an infinite rank. */
 export const NONE = 0x7fffffff;
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_VALUE = new Int8Array(65536).fill(-1); // by UTF-16 code unit
-for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
-
 /** A rank table that cannot be built: the message says why (the caller adds context). */
 export class RankTableError extends Error {
   override name = 'RankTableError';
+
+  /** For two tokens with the same bytes: their ids, the lower first. */
+  constructor(message: string, readonly duplicate?: readonly [number, number]) {
+    super(message);
+  }
 }
 
 export class RankTable {
@@ -63,7 +64,7 @@ export class RankTable {
       if (e - s > maxLen) maxLen = e - s;
       if (e === s) throw new RankTableError(`token ${id} is empty`);
       const prev = this.insert(id, s, e);
-      if (prev >= 0) throw new RankTableError(`tokens ${prev} and ${id} have the same bytes`);
+      if (prev >= 0) throw new RankTableError(`tokens ${prev} and ${id} have the same bytes`, [prev, id]);
       if (e - s === 1) this.byteId[arena[s]] = id;
       else if (e - s === 2) this.pairRank[(arena[s] << 8) | arena[s + 1]] = id;
       else if (e - s === 3) this.tri.set((arena[s] << 16) | (arena[s + 1] << 8) | arena[s + 2], id);
@@ -90,140 +91,11 @@ export class RankTable {
   }
 
   /**
-   * A table from the compact rank data the `tiktoken` npm package ships (`bpe_ranks` in `encoders/*.json`:
-   * lines `! offset b64 b64 ...`, consecutive ranks from `offset`), or plain `b64 rank` lines. Ranks must be
-   * dense from 0. Decodes base64 straight into the arena; no per-token objects.
+   * A table over tokens already laid out in one arena (token `id` is `arena[offsets[id], offsets[id + 1])`,
+   * for ids below `size`), which the table keeps. Throws RankTableError on empty or duplicate tokens.
    */
-  static fromRankText(text: string): RankTable {
-    const len = text.length;
-    // Upper bounds: bytes <= 3/4 of the text; tokens <= number of spaces + newlines.
-    let arena = new Uint8Array(Math.ceil(len * 0.75) + 4);
-    let offsets = new Uint32Array(1024);
-    let rankOf = new Int32Array(1024).fill(-1); // token index -> rank, used to reorder plain lines
-    let n = 0;
-    let o = 0;
-    let lineNo = 0;
-    let needSort = false;
-    let pos = 0;
-    const fail = (msg: string): never => {
-      throw new RankTableError(`rank data line ${lineNo}: ${msg}`);
-    };
-    const grow = (): void => {
-      const o2 = new Uint32Array(offsets.length * 2);
-      o2.set(offsets);
-      offsets = o2;
-      const r2 = new Int32Array(rankOf.length * 2).fill(-1);
-      r2.set(rankOf);
-      rankOf = r2;
-    };
-    const readInt = (s: number, e: number): number => {
-      if (s >= e || e - s > 10) fail(`rank ${JSON.stringify(text.slice(s, e))} is not an integer`);
-      let v = 0;
-      for (let k = s; k < e; k++) {
-        const c = text.charCodeAt(k) - 48;
-        if (c < 0 || c > 9) fail(`rank ${JSON.stringify(text.slice(s, e))} is not an integer`);
-        v = v * 10 + c;
-      }
-      if (v >= 2 ** 31) fail(`rank ${v} is too large`);
-      return v;
-    };
-    /** Decode text[s, e) as base64 into the arena at `o`, advancing it. */
-    const decode = (s: number, e: number): void => {
-      const l = e - s;
-      if (l === 0 || (l & 3) !== 0) fail(`base64 length ${l} is not a positive multiple of 4`);
-      let pad = 0;
-      if (text.charCodeAt(e - 1) === 61) pad = text.charCodeAt(e - 2) === 61 ? 2 : 1;
-      const full = pad ? e - 4 : e;
-      let k = s;
-      for (; k < full; k += 4) {
-        const a = B64_VALUE[text.charCodeAt(k)];
-        const b = B64_VALUE[text.charCodeAt(k + 1)];
-        const c = B64_VALUE[text.charCodeAt(k + 2)];
-        const d = B64_VALUE[text.charCodeAt(k + 3)];
-        if ((a | b | c | d) < 0) fail(`invalid base64 in ${JSON.stringify(text.slice(s, e))}`);
-        const v = (a << 18) | (b << 12) | (c << 6) | d;
-        arena[o++] = v >> 16;
-        arena[o++] = (v >> 8) & 255;
-        arena[o++] = v & 255;
-      }
-      if (pad) {
-        const a = B64_VALUE[text.charCodeAt(k)];
-        const b = B64_VALUE[text.charCodeAt(k + 1)];
-        const c = pad === 1 ? (B64_VALUE[text.charCodeAt(k + 2)]) : 0;
-        if ((a | b | c) < 0) fail(`invalid base64 in ${JSON.stringify(text.slice(s, e))}`);
-        const v = (a << 18) | (b << 12) | (c << 6);
-        if (pad === 2) {
-          if (v & 0xffff) fail('non-canonical base64 (nonzero bits before padding)');
-          arena[o++] = v >> 16;
-        } else {
-          if (v & 0xff) fail('non-canonical base64 (nonzero bits before padding)');
-          arena[o++] = v >> 16;
-          arena[o++] = (v >> 8) & 255;
-        }
-      }
-    };
-    const addToken = (s: number, e: number, rank: number): void => {
-      if (n + 1 >= offsets.length) grow();
-      offsets[n] = o;
-      rankOf[n] = rank;
-      if (rank !== n) needSort = true;
-      decode(s, e);
-      n++;
-    };
-    while (pos < len) {
-      lineNo++;
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = len;
-      let lineEnd = end;
-      if (lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-      if (lineEnd > pos) {
-        if (text.charCodeAt(pos) === 33 /* ! */) {
-          if (text.charCodeAt(pos + 1) !== 32) fail('expected "! offset b64 ..."');
-          let f = pos + 2;
-          let sp = text.indexOf(' ', f);
-          if (sp < 0 || sp > lineEnd) sp = lineEnd;
-          let rank = readInt(f, sp);
-          f = sp + 1;
-          while (f <= lineEnd && sp < lineEnd) {
-            sp = text.indexOf(' ', f);
-            if (sp < 0 || sp > lineEnd) sp = lineEnd;
-            addToken(f, sp, rank++);
-            f = sp + 1;
-          }
-        } else {
-          const sp = text.indexOf(' ', pos);
-          if (sp < 0 || sp >= lineEnd || text.indexOf(' ', sp + 1) >= 0 && text.indexOf(' ', sp + 1) < lineEnd) {
-            fail('expected "<base64 token> <rank>"');
-          }
-          addToken(pos, sp, readInt(sp + 1, lineEnd));
-        }
-      }
-      pos = end + 1;
-    }
-    offsets[n] = o;
-    if (needSort) {
-      // Plain rank files may list ranks in any order: put the tokens in rank order.
-      const byRank = new Int32Array(n).fill(-1);
-      for (let i = 0; i < n; i++) {
-        const r = rankOf[i];
-        if (r >= n) throw new RankTableError(`rank ${firstMissing(rankOf, n)} is missing; ranks must be dense from 0`);
-        if (byRank[r] >= 0) throw new RankTableError(`rank ${r} is given twice`);
-        byRank[r] = i;
-      }
-      const a2 = new Uint8Array(o);
-      const off2 = new Uint32Array(n + 1);
-      let p = 0;
-      for (let r = 0; r < n; r++) {
-        const i = byRank[r];
-        off2[r] = p;
-        a2.set(arena.subarray(offsets[i], offsets[i + 1]), p);
-        p += offsets[i + 1] - offsets[i];
-      }
-      off2[n] = p;
-      return new RankTable(a2, off2, n);
-    }
-    arena = arena.slice(0, o);
-    return new RankTable(arena, offsets.slice(0, n + 1), n);
+  static fromArena(arena: Uint8Array, offsets: Uint32Array, size: number): RankTable {
+    return new RankTable(arena, offsets, size);
   }
 
   private insert(id: number, s: number, e: number): number {
@@ -331,12 +203,4 @@ class IntTable {
       if (v === NONE || slots[2 * i] === key) return v;
     }
   }
-}
-
-/** The smallest rank in 0 .. n - 1 that no token has. */
-function firstMissing(rankOf: Int32Array, n: number): number {
-  const seen = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (rankOf[i] < n) seen[rankOf[i]] = 1;
-  for (let r = 0; r < n; r++) if (!seen[r]) return r;
-  return n;
 }

@@ -8,10 +8,23 @@
  *
  * Ranks with a gap (p50k_base and p50k_edit: rank 50256 is the special `<|endoftext|>`, the 24 whitespace
  * tokens follow it) are made dense for the Vocabulary, order kept, and the Tokenizer maps ids back.
+ *
+ * The ranks are read straight into the Encoder's rank table, and the Vocabulary's `tokens` are made from it
+ * only when read (`lazyVocabulary`; docs/encoder.md, Performance notes, says what that saves).
  */
 import { UPSTREAM_PATTERNS, type PatternName } from '../pretokenize/patterns.js';
-import { Encoder, VocabularyError } from '../encode/encoder.js';
+import { Encoder, type EncoderOptions } from '../encode/encoder.js';
+import type { RankTable } from '../encode/rank-table.js';
 import { Tokenizer, type IdMap } from '../tokenizer.js';
+import { VocabularyError, type SpecialToken, type Vocabulary } from '../vocabulary.js';
+import { rememberRankTable } from '../validate-vocabulary.js';
+import {
+  firstMissingRank,
+  readDenseTiktokenRanks,
+  readTiktokenRanks,
+  specialTokenList,
+  type TiktokenImportOptions,
+} from './tiktoken-ranks.js';
 
 export const TIKTOKEN_ENCODING_NAMES = [
   'gpt2',
@@ -36,48 +49,42 @@ export interface TiktokenEncodingJson {
 }
 
 /** Our pattern name for tiktoken's `pat_str`; VocabularyError if it is none of the upstream patterns. */
-export function patternForPatStr(patStr: string): PatternName {
+function patternForPatStr(patStr: string): PatternName {
   for (const [name, source] of Object.entries(UPSTREAM_PATTERNS)) {
     if (source === patStr) return name as PatternName;
   }
   throw new VocabularyError(`tiktoken pat_str is not one of the known upstream patterns: ${JSON.stringify(patStr.slice(0, 60))}...`);
 }
 
-/** The ranks of a compact `bpe_ranks` text in line order, without decoding base64. */
-function ranksOf(bpeRanks: string): number[] {
-  const out: number[] = [];
-  for (const line of bpeRanks.split('\n')) {
-    if (line === '') continue;
-    const f = line.split(' ');
-    if (f[0] === '!') {
-      const offset = Number(f[1]);
-      for (let k = 2; k < f.length; k++) out.push(offset + k - 2);
-    } else {
-      out.push(Number(f[1]));
-    }
-  }
-  return out;
+/**
+ * A Vocabulary over a rank table whose `tokens` (views of the table's arena) are made when first read: the
+ * table is the only copy of the bytes, and an encoding that only ever encodes never makes them.
+ */
+function lazyVocabulary(table: RankTable, pattern: string, specials: SpecialToken[]): Vocabulary {
+  const vocab = { pattern, merges: [], specials } as unknown as Vocabulary;
+  let tokens: Uint8Array[] | undefined;
+  Object.defineProperty(vocab, 'tokens', {
+    enumerable: true,
+    get(): Uint8Array[] {
+      if (tokens === undefined) {
+        tokens = table.tokenViews();
+        rememberRankTable(vocab, table, tokens);
+      }
+      return tokens;
+    },
+  });
+  rememberRankTable(vocab, table);
+  return vocab;
 }
 
-/** Rewrite a rank text so its ranks are dense (order kept), if they are not already; null when they are. */
-function densify(bpeRanks: string): { text: string; ranks: number[] } | null {
-  const ranks = ranksOf(bpeRanks);
-  const sorted = [...ranks].sort((a, b) => a - b);
-  if (sorted.every((r, i) => r === i)) return null;
-  const dense = new Map<number, number>();
-  sorted.forEach((r, i) => {
-    if (dense.has(r)) throw new VocabularyError(`tiktoken ranks: rank ${r} appears twice`);
-    dense.set(r, i);
-  });
-  let text = '';
-  let i = 0;
-  for (const line of bpeRanks.split('\n')) {
-    if (line === '') continue;
-    const f = line.split(' ');
-    const tokens = f[0] === '!' ? f.slice(2) : [f[0]];
-    for (const b64 of tokens) text += `${b64} ${dense.get(ranks[i++])}\n`;
-  }
-  return { text, ranks: sorted };
+/**
+ * An Encoder straight from tiktoken rank data: a `*.tiktoken` file (`b64 rank` lines) or the compact
+ * `bpe_ranks` of the `tiktoken` npm package's `encoders/*.json` (`! offset b64 b64 ...` lines). Ranks must be
+ * dense from 0. Throws VocabularyError as importTiktokenRanks does.
+ */
+export function tiktokenEncoder(bpeRanks: string, options: TiktokenImportOptions, encoderOptions: EncoderOptions = {}): Encoder {
+  const vocab = lazyVocabulary(readDenseTiktokenRanks(bpeRanks), options.pattern, specialTokenList(options.specials));
+  return new Encoder(vocab, encoderOptions);
 }
 
 /**
@@ -86,21 +93,20 @@ function densify(bpeRanks: string): { text: string; ranks: number[] } | null {
  */
 export function tiktokenEncodingFromJson(name: string, json: TiktokenEncodingJson): Tokenizer {
   const pattern = patternForPatStr(json.pat_str);
-  const dense = densify(json.bpe_ranks);
-  const specials = Object.entries(json.special_tokens).map(([text, id]) => ({ text, id }));
-  // Encoder.fromTiktokenRanks parses the ranks straight into its lookup table (tens of ms, not seconds).
-  if (dense === null) return new Tokenizer(name, Encoder.fromTiktokenRanks(json.bpe_ranks, { pattern, specials }));
-  // Internal ids: ordinary ranks densified; specials keep their id when it is past the ordinary ones, else
-  // take the next free id after every special.
-  const nOrdinary = dense.ranks.length;
+  const { table, ranks } = readTiktokenRanks(json.bpe_ranks);
+  const specials = specialTokenList(json.special_tokens);
+  if (firstMissingRank(ranks) < 0) return new Tokenizer(name, new Encoder(lazyVocabulary(table, pattern, specials)));
+  // Internal ids: ordinary ranks made dense (the table's ids); specials keep their id when it is past the
+  // ordinary ones, else take the next free id after every special.
+  const nOrdinary = ranks.length;
   let next = Math.max(nOrdinary, ...specials.map((s) => s.id + 1));
   const internalSpecials = specials.map((s) => ({ text: s.text, id: s.id >= nOrdinary ? s.id : next++ }));
-  const encoder = Encoder.fromTiktokenRanks(dense.text, { pattern, specials: internalSpecials });
+  const encoder = new Encoder(lazyVocabulary(table, pattern, internalSpecials));
   const nInternal = Math.max(nOrdinary, ...internalSpecials.map((s) => s.id + 1));
-  const nExternal = Math.max(json.explicit_n_vocab ?? 0, dense.ranks[nOrdinary - 1] + 1, ...specials.map((s) => s.id + 1));
+  const nExternal = Math.max(json.explicit_n_vocab ?? 0, ranks[nOrdinary - 1] + 1, ...specials.map((s) => s.id + 1));
   const toExternal = new Int32Array(nInternal).fill(-1);
   const toInternal = new Int32Array(nExternal).fill(-1);
-  dense.ranks.forEach((external, internal) => {
+  ranks.forEach((external, internal) => {
     toExternal[internal] = external;
     toInternal[external] = internal;
   });

@@ -28,12 +28,12 @@
  *
  * Unknown top-level fields are refused, so a misspelled field is not silently dropped.
  */
-import type { SpecialToken, TrainingInfo, Vocabulary } from '../vocabulary.js';
+import { VocabularyError, type SpecialToken, type TrainingInfo, type Vocabulary } from '../vocabulary.js';
 import { fromBase64, toBase64 } from '../bytes.js';
-import { VocabularyError, validateVocabulary } from '../encode/encoder.js';
+import { validateVocabulary } from '../validate-vocabulary.js';
 
-export const VOCAB_FORMAT = 'tokenlab-vocab';
-export const VOCAB_VERSION = 1;
+const VOCAB_FORMAT = 'tokenlab-vocab';
+const VOCAB_VERSION = 1;
 
 const FIELDS = new Set(['format', 'version', 'pattern', 'tokens', 'merges', 'specials', 'training']);
 

@@ -20,6 +20,7 @@
 
 import { unicodeTable, type Ranges } from './unicode-tables.js';
 import { isScannedPattern, pieceScanner } from './scanner.js';
+import { VocabularyError } from '../vocabulary.js';
 
 export { UNICODE_VERSION, unicodeTable, type Ranges, type UnicodeTableName } from './unicode-tables.js';
 
@@ -236,6 +237,24 @@ export function patternSource(name: PatternName): string {
 /** A fresh global regex for the pattern: callers own its lastIndex. */
 export function patternRegExp(name: PatternName): RegExp {
   return new RegExp(patternSource(name), 'gu');
+}
+
+/**
+ * A fresh global regex for a vocabulary's pattern: a name from this file, or a JavaScript regex source
+ * compiled with flags `gu`. Throws VocabularyError if the source does not compile.
+ */
+export function compilePattern(pattern: string): RegExp {
+  if (isPatternName(pattern)) return patternRegExp(pattern);
+  if (typeof pattern !== 'string' || pattern === '') {
+    throw new VocabularyError('pattern must be a pattern name or a non-empty regex source');
+  }
+  try {
+    return new RegExp(pattern, 'gu');
+  } catch (e) {
+    throw new VocabularyError(
+      `pattern is neither a known pattern name nor a valid JavaScript regex (flags 'gu'): ${(e as Error).message}`,
+    );
+  }
 }
 
 function sharedRegExp(name: PatternName): RegExp {

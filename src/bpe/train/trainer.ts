@@ -11,9 +11,10 @@ export interface TrainOptions {
   minFrequency?: number;
   specials?: string[];
   /**
-   * 'hf' reproduces Hugging Face `tokenizers`' BpeTrainer as its npm package trains (`Tokenizer.train`): ids of
-   * the initial alphabet in ByteLevel character order (the pair tie-break depends on them) and a vocabulary
-   * budget that counts only the bytes present in the corpus. 'none' orders bytes by value and budgets all 256.
+   * 'hf' reproduces Hugging Face `tokenizers`' BpeTrainer as its npm package trains (`Tokenizer.train`): while
+   * training, ids of the initial alphabet in ByteLevel character order (the pair tie-break depends on them;
+   * the result gives byte b the id b all the same) and a vocabulary budget that counts only the bytes present
+   * in the corpus. 'none' orders bytes by value and budgets all 256.
    */
   compat?: 'none' | 'hf';
   onProgress?: (progress: TrainProgress) => void;
@@ -30,7 +31,7 @@ export interface TrainProgress {
 }
 
 export interface TrainResult {
-  /** tokens[id]: ids 0-255 are the bytes by value, then one id per new token in the order learned. */
+  /** tokens[id]: ids 0-255 are the bytes by value (in both modes), then one id per new token in the order learned. */
   tokens: Uint8Array[];
   merges: Array<[number, number]>;
   specials: SpecialToken[];
