@@ -8,9 +8,21 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 /** What each folder may not import (type-only imports count: a cycle of types is still a cycle). */
 const LAYERS = [
-  { target: './src/bpe', from: ['./src/lm', './src/eval', './src/store', './src/jobs', './src/server', './src/cli', './views'], why: 'the BPE engine imports only itself' },
-  { target: './src/lm', from: ['./src/eval', './src/store', './src/jobs', './src/server', './src/cli', './views'], why: 'the LM engine imports only itself and src/bpe' },
-  { target: './src/eval', from: ['./src/lm', './src/store', './src/jobs', './src/server', './src/cli', './views'], why: 'metrics import only the engine' },
+  {
+    target: './src/bpe',
+    from: ['./src/lm', './src/eval', './src/store', './src/jobs', './src/server', './src/cli', './views'],
+    why: 'the BPE engine imports only itself',
+  },
+  {
+    target: './src/lm',
+    from: ['./src/eval', './src/store', './src/jobs', './src/server', './src/cli', './views'],
+    why: 'the LM engine imports only itself and src/bpe',
+  },
+  {
+    target: './src/eval',
+    from: ['./src/lm', './src/store', './src/jobs', './src/server', './src/cli', './views'],
+    why: 'metrics import only the engine',
+  },
   { target: './src/store', from: ['./src/jobs', './src/server', './src/cli', './views'], why: 'the store imports only the engine' },
   { target: './src/jobs', from: ['./src/server', './src/cli', './views'], why: 'jobs import the store and the engine' },
   { target: './src/server', from: ['./src/cli'], why: 'the server and the CLI are separate entry points' },
@@ -38,5 +50,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
+  },
+  {
+    // Tests take malformed documents apart field by field, where a type would only restate the test.
+    files: ['tests/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

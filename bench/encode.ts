@@ -166,16 +166,10 @@ function tokenlabSpecs(build: (vocabPath: string, cacheSize?: number) => Promise
 function tiktokenSpecs(name: 'cl100k_base' | 'o200k_base'): ContenderSpec[] {
   /** tokenlab cold load: the module, the JSON the tiktoken package ships, the Encoder from its rank data. */
   const build = async (_: string, cacheSize?: number): Promise<BuiltEncoder> => {
-    const [tiktokenEncoder, importMs] = await timed(
-      async () => (await import('../src/bpe/formats/tiktoken-encodings.js')).tiktokenEncoder,
-    );
-    const [data, parseMs] = await timed(() =>
-      JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${name}.json`), 'utf8')),
-    );
+    const [tiktokenEncoder, importMs] = await timed(async () => (await import('../src/bpe/formats/tiktoken-encodings.js')).tiktokenEncoder);
+    const [data, parseMs] = await timed(() => JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${name}.json`), 'utf8')));
     const pattern = name === 'cl100k_base' ? 'cl100k' : 'o200k';
-    const [enc, buildMs] = await timed(() =>
-      tiktokenEncoder(data.bpe_ranks, { pattern, specials: data.special_tokens }, { cacheSize }),
-    );
+    const [enc, buildMs] = await timed(() => tiktokenEncoder(data.bpe_ranks, { pattern, specials: data.special_tokens }, { cacheSize }));
     const loadMs = importMs + parseMs + buildMs;
     const note =
       `tokenlab ${name} cold load: ${loadMs.toFixed(0)} ms (import ${importMs.toFixed(0)} ms, ` +
@@ -231,9 +225,7 @@ async function customVocab(path: string): Promise<Vocabulary> {
 function customSpecs(): ContenderSpec[] {
   const build = async (path: string, cacheSize?: number): Promise<BuiltEncoder> => {
     const vocab = await customVocab(path);
-    const [enc, loadMs] = await timed(
-      async () => new (await import('../src/bpe/encode/encoder.js')).Encoder(vocab, { cacheSize }),
-    );
+    const [enc, loadMs] = await timed(async () => new (await import('../src/bpe/encode/encoder.js')).Encoder(vocab, { cacheSize }));
     return { enc, loadMs };
   };
   return [
@@ -252,9 +244,7 @@ function customSpecs(): ContenderSpec[] {
         const vocab = await customVocab(path);
         const { exportTiktokenRanks, tiktokenPatStr } = await import('../src/bpe/formats/tiktoken-ranks.js');
         const ranks = exportTiktokenRanks(vocab);
-        const [tk, loadMs] = await timed(
-          async () => new (await import('tiktoken')).Tiktoken(ranks, {}, tiktokenPatStr(vocab.pattern)),
-        );
+        const [tk, loadMs] = await timed(async () => new (await import('tiktoken')).Tiktoken(ranks, {}, tiktokenPatStr(vocab.pattern)));
         return { count: (s) => tk.encode_ordinary(s).length, loadMs };
       },
     },

@@ -80,7 +80,10 @@ let sequences: number[][] = [];
 const tokenizeSeconds = seconds(() => {
   // REFERENCE.md's corpus: lines with text (whitespace-only lines are left out; its 1,238,389 tokens are
   // exactly what the same rule gives, equal to tiktoken's ids line for line).
-  sequences = text.split('\n').filter((l) => l.trim() !== '').map((l) => tokenizer.encodeOrdinary(l));
+  sequences = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => tokenizer.encodeOrdinary(l));
 });
 const tokens = sequences.reduce((s, q) => s + q.length, 0);
 const dir = mkdtempSync(join(tmpdir(), 'tokenlab-bench-lm-'));
@@ -120,28 +123,102 @@ try {
   const words = sequences.map((s) => Uint32Array.from([...s.map((t) => model.wordOf(t)), model.wordOf(END)]));
   lookupsPerSecond(model, words.slice(0, 2000)); // warm-up
   const passes = [0, 1, 2].map(() => lookupsPerSecond(model, words));
-  const lookups = { log2prob: passes[0].log2prob, rate: Math.max(...passes.map((p) => p.rate)), cpuRate: Math.max(...passes.map((p) => p.cpuRate)) };
+  const lookups = {
+    log2prob: passes[0].log2prob,
+    rate: Math.max(...passes.map((p) => p.rate)),
+    cpuRate: Math.max(...passes.map((p) => p.cpuRate)),
+  };
   const plain = samplesPerSecond(model, {}, 300);
   const filtered = samplesPerSecond(model, { temperature: 0.8, topK: 40, topP: 0.95 }, 20);
 
-  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (wall times stretch on a busy machine; CPU times less)`);
-  console.log(`d2l-zh.txt, cl100k_base: ${sequences.length} sequences, ${tokens} tokens (KenLM's run: ${KENLM.tokens}), tokenized in ${tokenizeSeconds.toFixed(2)} s`);
-  console.log(`${order}-gram: ${ngrams} n-grams (${model.ngramCounts.join(' / ')}; KenLM's run: ${KENLM.ngrams}); ` +
-    `perplexity on its own training text ${(2 ** (-lookups.log2prob / (tokens + sequences.length))).toFixed(3)}\n`);
-  console.log(table([
-    { measure: 'build: lm build --ids --kenlm-compat, wall (process)', tokenlab: `${cliWall.toFixed(2)} s`, KenLM: `${KENLM.seconds} s (lmplz)`, 'tokenlab / KenLM': cliWall / KENLM.seconds, target: '<= 2' },
-    { measure: 'build: counting + estimate + file, inside that process', tokenlab: `${cli.seconds.toFixed(2)} s`, KenLM: '', 'tokenlab / KenLM': cli.seconds / KENLM.seconds, target: '' },
-    { measure: 'build: the same, CPU', tokenlab: `${cli.cpuSeconds.toFixed(2)} s`, KenLM: '', 'tokenlab / KenLM': cli.cpuSeconds / KENLM.seconds, target: '' },
-    { measure: 'build: peak RSS of that process', tokenlab: `${cli.peakRssMB} MB`, KenLM: '', 'tokenlab / KenLM': '', target: '' },
-    { measure: 'build: lab mode from ids in memory, wall', tokenlab: `${labSeconds.toFixed(2)} s`, KenLM: '', 'tokenlab / KenLM': labSeconds / KENLM.seconds, target: '' },
-    { measure: 'build: lab mode from ids in memory, CPU', tokenlab: `${labCpu.toFixed(2)} s`, KenLM: '', 'tokenlab / KenLM': labCpu / KENLM.seconds, target: '' },
-    { measure: 'model file, bytes per n-gram', tokenlab: (fileBytes / ngrams).toFixed(2), KenLM: `${KENLM.bytesPerNgram} (trie), ${KENLM.bytesPerNgramQuantized} (8-bit)`, 'tokenlab / KenLM': fileBytes / ngrams / KENLM.bytesPerNgram, target: '<= 10 bytes' },
-    { measure: 'load the model file and the first query (derives weights and probabilities)', tokenlab: `${loadSeconds.toFixed(2)} s (CPU ${((loadCpu.user + loadCpu.system) / 1e6).toFixed(2)} s)`, KenLM: '', 'tokenlab / KenLM': '', target: '' },
-    { measure: 'lookups per second (moving context), wall', tokenlab: `${(lookups.rate / 1e6).toFixed(2)} M`, KenLM: '', 'tokenlab / KenLM': '', target: '>= 1 M' },
-    { measure: 'lookups per CPU second', tokenlab: `${(lookups.cpuRate / 1e6).toFixed(2)} M`, KenLM: '', 'tokenlab / KenLM': '', target: '' },
-    { measure: 'sampled tokens per second (mixture)', tokenlab: Math.round(plain), KenLM: '', 'tokenlab / KenLM': '', target: '' },
-    { measure: 'sampled tokens per second (T 0.8, top-k 40, top-p 0.95)', tokenlab: Math.round(filtered), KenLM: '', 'tokenlab / KenLM': '', target: '' },
-  ]));
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} cores (wall times stretch on a busy machine; CPU times less)`,
+  );
+  console.log(
+    `d2l-zh.txt, cl100k_base: ${sequences.length} sequences, ${tokens} tokens (KenLM's run: ${KENLM.tokens}), tokenized in ${tokenizeSeconds.toFixed(2)} s`,
+  );
+  console.log(
+    `${order}-gram: ${ngrams} n-grams (${model.ngramCounts.join(' / ')}; KenLM's run: ${KENLM.ngrams}); ` +
+      `perplexity on its own training text ${(2 ** (-lookups.log2prob / (tokens + sequences.length))).toFixed(3)}\n`,
+  );
+  console.log(
+    table([
+      {
+        measure: 'build: lm build --ids --kenlm-compat, wall (process)',
+        tokenlab: `${cliWall.toFixed(2)} s`,
+        KenLM: `${KENLM.seconds} s (lmplz)`,
+        'tokenlab / KenLM': cliWall / KENLM.seconds,
+        target: '<= 2',
+      },
+      {
+        measure: 'build: counting + estimate + file, inside that process',
+        tokenlab: `${cli.seconds.toFixed(2)} s`,
+        KenLM: '',
+        'tokenlab / KenLM': cli.seconds / KENLM.seconds,
+        target: '',
+      },
+      {
+        measure: 'build: the same, CPU',
+        tokenlab: `${cli.cpuSeconds.toFixed(2)} s`,
+        KenLM: '',
+        'tokenlab / KenLM': cli.cpuSeconds / KENLM.seconds,
+        target: '',
+      },
+      { measure: 'build: peak RSS of that process', tokenlab: `${cli.peakRssMB} MB`, KenLM: '', 'tokenlab / KenLM': '', target: '' },
+      {
+        measure: 'build: lab mode from ids in memory, wall',
+        tokenlab: `${labSeconds.toFixed(2)} s`,
+        KenLM: '',
+        'tokenlab / KenLM': labSeconds / KENLM.seconds,
+        target: '',
+      },
+      {
+        measure: 'build: lab mode from ids in memory, CPU',
+        tokenlab: `${labCpu.toFixed(2)} s`,
+        KenLM: '',
+        'tokenlab / KenLM': labCpu / KENLM.seconds,
+        target: '',
+      },
+      {
+        measure: 'model file, bytes per n-gram',
+        tokenlab: (fileBytes / ngrams).toFixed(2),
+        KenLM: `${KENLM.bytesPerNgram} (trie), ${KENLM.bytesPerNgramQuantized} (8-bit)`,
+        'tokenlab / KenLM': fileBytes / ngrams / KENLM.bytesPerNgram,
+        target: '<= 10 bytes',
+      },
+      {
+        measure: 'load the model file and the first query (derives weights and probabilities)',
+        tokenlab: `${loadSeconds.toFixed(2)} s (CPU ${((loadCpu.user + loadCpu.system) / 1e6).toFixed(2)} s)`,
+        KenLM: '',
+        'tokenlab / KenLM': '',
+        target: '',
+      },
+      {
+        measure: 'lookups per second (moving context), wall',
+        tokenlab: `${(lookups.rate / 1e6).toFixed(2)} M`,
+        KenLM: '',
+        'tokenlab / KenLM': '',
+        target: '>= 1 M',
+      },
+      {
+        measure: 'lookups per CPU second',
+        tokenlab: `${(lookups.cpuRate / 1e6).toFixed(2)} M`,
+        KenLM: '',
+        'tokenlab / KenLM': '',
+        target: '',
+      },
+      { measure: 'sampled tokens per second (mixture)', tokenlab: Math.round(plain), KenLM: '', 'tokenlab / KenLM': '', target: '' },
+      {
+        measure: 'sampled tokens per second (T 0.8, top-k 40, top-p 0.95)',
+        tokenlab: Math.round(filtered),
+        KenLM: '',
+        'tokenlab / KenLM': '',
+        target: '',
+      },
+    ]),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

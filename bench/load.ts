@@ -218,7 +218,14 @@ async function startTraining(url: string): Promise<{ id: string } | { skipped: s
   const res = await fetch(`${url}/api/train`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bench-load', corpora: [TRAIN_CORPUS], vocabSize: TRAIN_VOCAB_SIZE, pattern: 'cjk', minFrequency: 2, specials: [] }),
+    body: JSON.stringify({
+      name: 'bench-load',
+      corpora: [TRAIN_CORPUS],
+      vocabSize: TRAIN_VOCAB_SIZE,
+      pattern: 'cjk',
+      minFrequency: 2,
+      specials: [],
+    }),
   });
   if (res.status === 404 && !(await res.text()).includes(TRAIN_CORPUS)) return { skipped: 'no /api/train' };
   if (res.status !== 202) return { skipped: `POST /api/train answered ${res.status}: ${await res.text()}` };
@@ -239,11 +246,14 @@ async function main(): Promise<void> {
   const canTrain = TRAIN && existsSync(benchMix);
   let server: ChildProcess | undefined;
   // Bounded: whatever happens, the server is stopped and the bench ends.
-  const limit = setTimeout(() => {
-    console.error('bench:load: over its time bound; stopping');
-    server?.kill('SIGKILL');
-    process.exit(3);
-  }, (2 * (SECONDS + WARM_SECONDS) + 300) * 1000);
+  const limit = setTimeout(
+    () => {
+      console.error('bench:load: over its time bound; stopping');
+      server?.kill('SIGKILL');
+      process.exit(3);
+    },
+    (2 * (SECONDS + WARM_SECONDS) + 300) * 1000,
+  );
   limit.unref();
   try {
     if (canTrain) {
@@ -275,7 +285,9 @@ async function main(): Promise<void> {
     console.log(table(rows));
     console.log(note);
     // Other processes compete for the same cores: a load average above the core count inflates the latencies.
-    console.log(`machine load average (1 min): ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${availableParallelism()} cores`);
+    console.log(
+      `machine load average (1 min): ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${availableParallelism()} cores`,
+    );
   } finally {
     server?.kill();
     rmSync(data, { recursive: true, force: true });

@@ -48,11 +48,14 @@ tokenizers.push(['tokenizers gpt2 30k (baseline)', async (x) => (await hf.encode
 const lossy: string[] = [];
 for (const pattern of PATTERN_NAMES) {
   const encoder = new Encoder(await trainFiles(trainFilesList, { pattern, vocabSize: VOCAB }));
-  tokenizers.push([`tokenlab ${pattern} 30k`, (x) => {
-    const ids = encoder.encodeOrdinary(x);
-    if (encoder.decode(ids) !== x) lossy.push(pattern);
-    return ids.length;
-  }]);
+  tokenizers.push([
+    `tokenlab ${pattern} 30k`,
+    (x) => {
+      const ids = encoder.encodeOrdinary(x);
+      if (encoder.decode(ids) !== x) lossy.push(pattern);
+      return ids.length;
+    },
+  ]);
 }
 
 const rows: Array<Record<string, string | number>> = [];
@@ -71,5 +74,7 @@ console.log(`# Bytes per token (higher is better): vocabularies of ${VOCAB} trai
 console.log(table(rows));
 const zh = perText.get('d2l-zh held out')!;
 const gain = zh.get('tokenlab cjk 30k')! / zh.get('tokenizers gpt2 30k (baseline)')! - 1;
-console.log(`\ncjk vs the tokenizers baseline on held-out Chinese: ${(100 * gain).toFixed(1)}% more bytes per token (target: at least 10%)`);
+console.log(
+  `\ncjk vs the tokenizers baseline on held-out Chinese: ${(100 * gain).toFixed(1)}% more bytes per token (target: at least 10%)`,
+);
 console.log(lossy.length === 0 ? 'every tokenlab vocabulary decoded every text back exactly' : `LOSSY: ${lossy.join(', ')}`);

@@ -54,7 +54,20 @@ function runChild(trainer: 'tokenlab' | 'tokenizers', threads: number, files: st
     return JSON.parse(out.trim().split('\n').pop()!);
   }
   const vocab = join(mkdtempSync(join(tmpdir(), 'tokenlab-bench-')), 'vocab.json');
-  const args = ['train', '--corpus', ...files, '--vocab-size', String(VOCAB), '--pattern', 'gpt2', '--threads', String(threads), '--out', vocab, '--json'];
+  const args = [
+    'train',
+    '--corpus',
+    ...files,
+    '--vocab-size',
+    String(VOCAB),
+    '--pattern',
+    'gpt2',
+    '--threads',
+    String(threads),
+    '--out',
+    vocab,
+    '--json',
+  ];
   const summary = JSON.parse(execFileSync(BIN, args, options));
   return { seconds: summary.seconds, peakMB: summary.peakRssMB, merges: summary.merges };
 }

@@ -15,7 +15,11 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('compare page'), () => {
     const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${lab.url}/compare`);
     const panels = page.locator('.cmp-panel');
-    const counts = () => page.locator('.cmp-count').allTextContents().then((c) => c.map(Number));
+    const counts = () =>
+      page
+        .locator('.cmp-count')
+        .allTextContents()
+        .then((c) => c.map(Number));
     await page.locator('input[name=tokenizers][value=gpt2]').check();
     await expect.poll(() => panels.count()).toBe(4);
     await page.locator('input[name=tokenizers][value=o200k_base]').uncheck();

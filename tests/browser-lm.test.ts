@@ -53,7 +53,9 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('LM studio'), () => {
     expect(Number(await page.locator('#lm-bpb').textContent())).toBeGreaterThan(0);
     expect(await page.locator('.lm-line').count()).toBe(2);
     await page.locator('.lm-tok').nth(3).hover();
-    expect(await page.locator('#lm-hover').textContent()).toMatch(/P = .* · log₂ P = -?\d+\.\d\d · matched a [123]-gram: context used [012] of the 2 tokens it could see: \S+/);
+    expect(await page.locator('#lm-hover').textContent()).toMatch(
+      /P = .* · log₂ P = -?\d+\.\d\d · matched a [123]-gram: context used [012] of the 2 tokens it could see: \S+/,
+    );
     expect(await page.locator('#lm-legend .lm-swatch').count()).toBe(6);
     await screenshot(page, 'lm-surprisal');
   });
@@ -89,7 +91,9 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('LM studio'), () => {
   it('keeps what was typed, sent or not, when switching tabs', async () => {
     await page.fill('textarea[name=context]', 'typed, not sent');
     await tab('Surprisal');
-    expect(await page.inputValue('textarea[name=text]')).toBe('An n-gram language model predicts the next token.\n语言模型预测下一个词元。');
+    expect(await page.inputValue('textarea[name=text]')).toBe(
+      'An n-gram language model predicts the next token.\n语言模型预测下一个词元。',
+    );
     await tab('Next token');
     expect(await page.inputValue('textarea[name=context]')).toBe('typed, not sent');
     await tab('Question & answer');

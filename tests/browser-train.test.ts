@@ -57,9 +57,13 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and co
     const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${lab.url}/corpora`);
     await page.locator('#corpus-form input[name=name]').fill('latin1-file');
-    await page.locator('#corpus-form input[name=file]').setInputFiles({ name: 'bad.txt', mimeType: 'text/plain', buffer: Buffer.from('caf\xe9 au lait\n', 'latin1') });
+    await page
+      .locator('#corpus-form input[name=file]')
+      .setInputFiles({ name: 'bad.txt', mimeType: 'text/plain', buffer: Buffer.from('caf\xe9 au lait\n', 'latin1') });
     await page.locator('#corpus-form button[type=submit]').click();
-    await expect.poll(() => page.locator('#corpus-error').textContent()).toMatch(/not valid UTF-8: decoding fails at byte offset 3 \(0xe9\)/);
+    await expect
+      .poll(() => page.locator('#corpus-error').textContent())
+      .toMatch(/not valid UTF-8: decoding fails at byte offset 3 \(0xe9\)/);
     await screenshot(page, 'corpora-bad-upload');
     await page.locator('#corpus-form input[name=name]').fill('good-file');
     await page.locator('#corpus-form textarea[name=text]').fill('第一行 first line\n第二行 second line\n');

@@ -25,8 +25,13 @@ export const ARTIFACTS = resolve('test-artifacts');
 
 // Without the background-networking flags Chromium keeps dialing Google's hosts, which this network refuses.
 const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface Lab {

@@ -14,11 +14,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-cli-lm-'));
 process.env.TOKENLAB_DATA = join(tmp, 'data');
 
 const corpus = join(tmp, 'corpus.txt');
-writeFileSync(corpus, Array.from({ length: 60 }, (_, i) => `第${i % 7}章：深度学习中的优化算法。Chapter ${i % 5}: optimization.\n\n`).join(''));
+writeFileSync(
+  corpus,
+  Array.from({ length: 60 }, (_, i) => `第${i % 7}章：深度学习中的优化算法。Chapter ${i % 5}: optimization.\n\n`).join(''),
+);
 const model = join(tmp, 'm.lm');
 
 describe('tokenlab lm (lab mode)', () => {
-  it('builds over a tokenizer\'s vocabulary and scores text like the library', async () => {
+  it("builds over a tokenizer's vocabulary and scores text like the library", async () => {
     const built = await tokenlab('lm', 'build', '--tokenizer', 'cl100k_base', '--corpus', corpus, '--order', '4', '--out', model, '--json');
     expect(built.code).toBe(0);
     const summary = JSON.parse(built.stdout);
@@ -41,7 +44,9 @@ describe('tokenlab lm (lab mode)', () => {
     type Scored = Array<{ id: number; log2prob: number; order: number }>;
     const lines = perToken.lines as Scored[];
     // each line's tokens, then </s> (id -2)
-    expect(lines.map((l) => l.map((t) => t.id))).toEqual(text.split('\n').map((l) => [...tiktokenEncoding('cl100k_base').encodeOrdinary(l), -2]));
+    expect(lines.map((l) => l.map((t) => t.id))).toEqual(
+      text.split('\n').map((l) => [...tiktokenEncoding('cl100k_base').encodeOrdinary(l), -2]),
+    );
     expect(lines.flat().reduce((a, t) => a + t.log2prob, 0)).toBeCloseTo(s.log2prob, 10);
   });
 
@@ -86,7 +91,9 @@ describe('tokenlab lm (lab mode)', () => {
     expect(damaged.code).toBe(1);
     expect(damaged.stderr).toMatch(/cut\.lm: truncated model file: 200 of \d+ bytes/);
     expect((await tokenlab('lm', 'build', '--tokenizer', 'cl100k_base', '--corpus', corpus)).stderr).toMatch(/--out is required/);
-    expect((await tokenlab('lm', 'build', '--kenlm-compat', '--corpus', corpus, '--out', cut)).stderr).toMatch(/--kenlm-compat needs --ids/);
+    expect((await tokenlab('lm', 'build', '--kenlm-compat', '--corpus', corpus, '--out', cut)).stderr).toMatch(
+      /--kenlm-compat needs --ids/,
+    );
     const wrong = await tokenlab('lm', 'frobnicate');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/lm takes one of build, score, next, sample, export-arpa/);
@@ -98,7 +105,9 @@ describe('tokenlab lm: ids over a tokenizer, and the tokenizer a model records',
     const ids = join(tmp, 'lab.ids');
     writeFileSync(ids, '9906 1917\n9906\n');
     const out = join(tmp, 'lab-ids.lm');
-    const built = JSON.parse((await tokenlab('lm', 'build', '--ids', ids, '--tokenizer', 'cl100k_base', '--order', '2', '--out', out, '--json')).stdout);
+    const built = JSON.parse(
+      (await tokenlab('lm', 'build', '--ids', ids, '--tokenizer', 'cl100k_base', '--order', '2', '--out', out, '--json')).stdout,
+    );
     expect(built).toMatchObject({ mode: 'lab', tokenizer: 'cl100k_base', ngrams: [5, 4] }); // <s> a, a b, b </s>, a </s>
     expect((await readModelFile(out)).info.vocabularySize).toBe(tiktokenEncoding('cl100k_base').nVocab);
     writeFileSync(ids, '9906 999999999\n');
@@ -122,19 +131,30 @@ describe('tokenlab lm (KenLM-compatible mode)', () => {
     const ids = join(tmp, 'train.ids');
     writeFileSync(ids, '5 6 7\n5 6 8\n\n9\n');
     const out = join(tmp, 'k.lm');
-    const built = JSON.parse((await tokenlab('lm', 'build', '--ids', ids, '--kenlm-compat', '--order', '2', '--out', out, '--json')).stdout);
+    const built = JSON.parse(
+      (await tokenlab('lm', 'build', '--ids', ids, '--kenlm-compat', '--order', '2', '--out', out, '--json')).stdout,
+    );
     expect(built).toMatchObject({ mode: 'kenlm', tokenizer: null, ngrams: [8, 9] });
     const s = JSON.parse((await tokenlab('lm', 'score', '--model', out, '--ids', ids, '--json')).stdout);
     expect(s).toMatchObject({ sequences: 4, tokens: 7, oov: 0 });
     expect((await tokenlab('lm', 'score', '--model', out, 'text')).stderr).toMatch(/score it with --ids FILE/);
-    expect(JSON.parse((await tokenlab('lm', 'next', '--model', out, '--json', '5 6')).stdout).top.map((t: { id: number }) => t.id).slice(0, 2).sort()).toEqual([7, 8]);
+    expect(
+      JSON.parse((await tokenlab('lm', 'next', '--model', out, '--json', '5 6')).stdout)
+        .top.map((t: { id: number }) => t.id)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual([7, 8]);
   });
 
   it.skipIf(!HAVE_SHARED)(needsShared("reproduces KenLM's query3.txt total over test.ids"), async () => {
     const out = join(tmp, 'k3.lm');
-    expect((await tokenlab('lm', 'build', '--ids', sharedPath('fixtures/kenlm/train.ids'), '--kenlm-compat', '--order', '3', '--out', out)).code).toBe(0);
+    expect(
+      (await tokenlab('lm', 'build', '--ids', sharedPath('fixtures/kenlm/train.ids'), '--kenlm-compat', '--order', '3', '--out', out)).code,
+    ).toBe(0);
     const s = JSON.parse((await tokenlab('lm', 'score', '--model', out, '--ids', sharedPath('fixtures/kenlm/test.ids'), '--json')).stdout);
-    const totals = readFileSync(sharedPath('fixtures/kenlm/query3.txt'), 'utf8').split('\n').filter((l) => l.startsWith('Total:'));
+    const totals = readFileSync(sharedPath('fixtures/kenlm/query3.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Total:'));
     const sum = totals.reduce((a, l) => a + Number(/^Total: (\S+)/.exec(l)![1]), 0);
     const oov = totals.reduce((a, l) => a + Number(/OOV: (\d+)/.exec(l)![1]), 0);
     expect(Math.abs(s.log10prob - sum)).toBeLessThan(400 * 2.5e-5);

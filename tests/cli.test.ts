@@ -17,7 +17,20 @@ writeFileSync(
 describe('tokenlab CLI', () => {
   it('trains with --json and writes our vocabulary format', async () => {
     const out = join(tmp, 'v.json');
-    const { code, stdout } = await tokenlab('train', '--corpus', corpus, '--vocab-size', '400', '--pattern', 'cjk', '--special', '<|endoftext|>,<|pad|>', '--out', out, '--json');
+    const { code, stdout } = await tokenlab(
+      'train',
+      '--corpus',
+      corpus,
+      '--vocab-size',
+      '400',
+      '--pattern',
+      'cjk',
+      '--special',
+      '<|endoftext|>,<|pad|>',
+      '--out',
+      out,
+      '--json',
+    );
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ merges: 142, vocabSize: 400, pattern: 'cjk', invalidUtf8: 0 });
@@ -56,7 +69,17 @@ describe('tokenlab CLI', () => {
     expect(bad.stderr).toMatch(/unknown pattern "nope": use one of gpt2, cl100k, o200k, cjk/);
     expect((await tokenlab('frobnicate')).stderr).toMatch(/unknown command "frobnicate"/);
     expect((await tokenlab('train', '--pattern', 'gpt2')).stderr).toMatch(/--corpus FILE is required/);
-    const missing = await tokenlab('train', '--corpus', join(tmp, 'none.txt'), '--vocab-size', '300', '--pattern', 'gpt2', '--out', join(tmp, 'y.json'));
+    const missing = await tokenlab(
+      'train',
+      '--corpus',
+      join(tmp, 'none.txt'),
+      '--vocab-size',
+      '300',
+      '--pattern',
+      'gpt2',
+      '--out',
+      join(tmp, 'y.json'),
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/none\.txt: no such file, and no bundled corpus named/);
     const small = await tokenlab('train', '--corpus', corpus, '--vocab-size', '100', '--pattern', 'gpt2', '--out', join(tmp, 'z.json'));
@@ -70,7 +93,10 @@ describe('tokenlab CLI', () => {
     await tokenlab('train', '--corpus', corpus, '--vocab-size', '500', '--pattern', 'cjk', '--out', vocab, '--json');
     const { code, stdout } = await tokenlab('eval', '--tokenizers', `cl100k_base,${vocab}`, '--corpus', corpus, '--json');
     expect(code).toBe(0);
-    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(rows.map((r) => r.tokenizer)).toEqual(['cl100k_base', vocab]);
     for (const r of rows) {
       expect(r.bytes).toBe(readFileSync(corpus).length);
@@ -89,9 +115,13 @@ describe('tokenlab CLI', () => {
     expect(code).toBe(0);
     const whole = JSON.parse((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'parallel-zh-en', '--json')).stdout);
     expect(JSON.parse(stdout).bytes).toBeLessThan(whole.bytes);
-    const tax = JSON.parse((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'parallel-zh-en', '--parallel', '--json')).stdout);
+    const tax = JSON.parse(
+      (await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'parallel-zh-en', '--parallel', '--json')).stdout,
+    );
     expect(tax.languageTax).toBeGreaterThan(1); // cl100k spends more tokens on the Chinese side
-    expect((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'no-such-corpus')).stderr).toMatch(/no such file, and no bundled corpus named no-such-corpus/);
+    expect((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'no-such-corpus')).stderr).toMatch(
+      /no such file, and no bundled corpus named no-such-corpus/,
+    );
   });
 
   it('refuses a corpus that is not UTF-8 and an unknown tokenizer', async () => {
@@ -105,7 +135,10 @@ describe('tokenlab CLI', () => {
     const add = await tokenlab('corpus', 'add', '--name', 'mine', '--file', corpus);
     expect(add.code).toBe(0);
     expect(add.stdout).toMatch(/^added mine: \d+ bytes, 400 lines/);
-    const listed = (await tokenlab('corpus', 'list', '--json')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const listed = (await tokenlab('corpus', 'list', '--json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(listed.find((c) => c.name === 'mine')).toMatchObject({ kind: 'user', lines: 400 });
     expect(listed.find((c) => c.name === 'parallel-zh-en')).toMatchObject({ kind: 'bundled', lines: 30 });
     const evaluated = JSON.parse((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'mine', '--json')).stdout);

@@ -140,7 +140,12 @@ describe('bundled corpora', () => {
       const z = zh[part].split('\n');
       const e = en[part].split('\n');
       expect(z.length).toBe(e.length);
-      expect(mixed[part]).toBe(z.slice(0, -1).map((line, i) => `${line}\t${e[i]}`).join('\n') + '\n');
+      expect(mixed[part]).toBe(
+        z
+          .slice(0, -1)
+          .map((line, i) => `${line}\t${e[i]}`)
+          .join('\n') + '\n',
+      );
     }
   });
 
@@ -163,7 +168,10 @@ describe('bundled corpora', () => {
 
   it('parallel-zh-en is 30 tab-separated zh/en pairs', () => {
     const c = first.corpora.find((x) => x.name === 'parallel-zh-en')!;
-    const rows = readFileSync(c.path, 'utf8').split('\n').slice(0, -1).map((l) => l.split('\t'));
+    const rows = readFileSync(c.path, 'utf8')
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => l.split('\t'));
     expect(rows.length).toBe(30);
     for (const [zh, en, ...rest] of rows) {
       expect(rest).toEqual([]);

@@ -109,7 +109,7 @@ describe('StreamDecoder', () => {
 /** Ungrouped spans and the union of each group's spans tile [0, text.length). */
 function expectTiling(text: string, spans: TokenSpan[]): void {
   let pos = 0;
-  for (let i = 0; i < spans.length; ) {
+  for (let i = 0; i < spans.length;) {
     const s = spans[i];
     let end = s.end;
     let j = i + 1;
@@ -213,7 +213,12 @@ describe('tokenSpans', () => {
       [3, 5, true, 2],
       [4, 5, true, 2],
     ]);
-    expect(spans.map((s) => [s.byteStart, s.byteEnd])).toEqual([[0, 2], [2, 5], [5, 8], [8, 9]]);
+    expect(spans.map((s) => [s.byteStart, s.byteEnd])).toEqual([
+      [0, 2],
+      [2, 5],
+      [5, 8],
+      [8, 9],
+    ]);
   });
 
   it('learns each token’s shape once and keeps it per tokenizer', () => {

@@ -280,7 +280,11 @@ describe.each([
       const bounds = plainBytePairMerge(piece, ranks);
       return bounds.slice(0, -1).map((b, i) => ranks.get(piece.slice(b, bounds[i + 1]))!);
     };
-    const lookAlikes = [[0xe4, 0x81, 0x82, 0xe4, 0xb8, 0xad], [0xe4, 0x41, 0x42, 0xe4, 0xb8, 0xad], [0xe4, 0x41, 0x42]];
+    const lookAlikes = [
+      [0xe4, 0x81, 0x82, 0xe4, 0xb8, 0xad],
+      [0xe4, 0x41, 0x42, 0xe4, 0xb8, 0xad],
+      [0xe4, 0x41, 0x42],
+    ];
     for (const bytes of lookAlikes) {
       expect(enc.encodeBytes(Uint8Array.from(bytes))).toEqual(plain(Uint8Array.from(bytes)));
     }
@@ -441,9 +445,15 @@ describe('tiktokenEncoder', () => {
     expect(() => tiktokenEncoder(`${ok}\nYW*= 256`, { pattern: 'gpt2' })).toThrow(/line 257: invalid base64/);
     expect(() => tiktokenEncoder(`${ok}\nYR== 256`, { pattern: 'gpt2' })).toThrow(/non-canonical/);
     expect(() => tiktokenEncoder(`${ok}\nYWI= x`, { pattern: 'gpt2' })).toThrow(/not an integer/);
-    expect(() => tiktokenEncoder(singles.slice(1).map((l, i) => `${l.split(' ')[0]} ${i}`).join('\n'), { pattern: 'gpt2' })).toThrow(
-      /every single byte/,
-    );
+    expect(() =>
+      tiktokenEncoder(
+        singles
+          .slice(1)
+          .map((l, i) => `${l.split(' ')[0]} ${i}`)
+          .join('\n'),
+        { pattern: 'gpt2' },
+      ),
+    ).toThrow(/every single byte/);
     expect(() => tiktokenEncoder(ok, { pattern: 'gpt2', specials: { x: 3 } })).toThrow(/collides/);
   });
 });

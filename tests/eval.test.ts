@@ -91,7 +91,7 @@ describe('evaluate, on hand-computed examples', () => {
     expect(renyiEfficiency(counts, 12, 50, 3)).toBeCloseTo(direct(3), 12);
   });
 
-  it('counts English words as the regex /[A-Za-z]+(?:\'[A-Za-z]+)*/g does, from tokens split anywhere', () => {
+  it("counts English words as the regex /[A-Za-z]+(?:'[A-Za-z]+)*/g does, from tokens split anywhere", () => {
     const regexWords = (text: string) => (text.match(/[A-Za-z]+(?:'[A-Za-z]+)*/g) ?? []).length;
     // One byte per token: every word and apostrophe is cut at every byte.
     const bytes = { tokenBytes: (id: number) => Uint8Array.of(id), nVocab: 256 };
@@ -101,10 +101,13 @@ describe('evaluate, on hand-computed examples', () => {
     const cl100k = tiktokenEncoding('cl100k_base');
     const pieces = fc.constantFrom('a', 'Z', "'", ' ', '1', '中', 'é', '`', '@', '[', "n't", "'s", ' the', 'ing');
     fc.assert(
-      fc.property(fc.array(pieces, { maxLength: 40 }).map((a) => a.join('')), (text) => {
-        expect(evaluate(text, byteIds(text), bytes).englishWords).toBe(regexWords(text));
-        expect(evaluate(text, cl100k.encodeOrdinary(text), cl100k).englishWords).toBe(regexWords(text));
-      }),
+      fc.property(
+        fc.array(pieces, { maxLength: 40 }).map((a) => a.join('')),
+        (text) => {
+          expect(evaluate(text, byteIds(text), bytes).englishWords).toBe(regexWords(text));
+          expect(evaluate(text, cl100k.encodeOrdinary(text), cl100k).englishWords).toBe(regexWords(text));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -112,7 +115,12 @@ describe('evaluate, on hand-computed examples', () => {
   it('gives the language tax as the ratio of token counts', () => {
     expect(languageTax(150, 100)).toBe(1.5);
     // A counter of characters: zh "你好\n再见" is 5, en "hello\nbye" is 9.
-    expect(languageTaxOfPairs(['你好\thello', '再见\tbye'], (t) => t.length)).toEqual({ pairs: 2, chineseTokens: 5, englishTokens: 9, tax: 5 / 9 });
+    expect(languageTaxOfPairs(['你好\thello', '再见\tbye'], (t) => t.length)).toEqual({
+      pairs: 2,
+      chineseTokens: 5,
+      englishTokens: 9,
+      tax: 5 / 9,
+    });
     expect(() => languageTaxOfPairs(['no tab here'], (t) => t.length)).toThrow(/line 1 is not/);
   });
 });

@@ -20,7 +20,13 @@ import { buildModel } from '../src/lm/model.js';
 import { readModelFile, writeModelFile } from '../src/store/lm-files.js';
 import { shippedVocabularyPath } from '../src/store/shipped-vocabularies.js';
 import { addUserCorpus } from '../src/store/user-corpora.js';
-import { listUserVocabularies, readUserVocabulary, saveUserVocabulary, userVocabularyDir, userVocabularyPath } from '../src/store/user-vocabularies.js';
+import {
+  listUserVocabularies,
+  readUserVocabulary,
+  saveUserVocabulary,
+  userVocabularyDir,
+  userVocabularyPath,
+} from '../src/store/user-vocabularies.js';
 import { readVocabularyFile, writeVocabularyFile } from '../src/store/vocab-files.js';
 import { lcg } from './random.js';
 import { startBuiltServer, type ServerProcess } from './server-process.js';
@@ -115,7 +121,8 @@ describe('a process killed (SIGKILL) while saving a vocabulary', () => {
 describe('a process killed (SIGKILL) while saving a language model', () => {
   it('leaves the old or the new model file, whole, after every restart', async () => {
     const files = [join(tmp, 'older.tlm'), join(tmp, 'newer.tlm')];
-    for (const [i, file] of files.entries()) await writeModelFile(file, buildModel(sequences(i + 1, 5000), { order: 3, vocabularySize: 2000 }));
+    for (const [i, file] of files.entries())
+      await writeModelFile(file, buildModel(sequences(i + 1, 5000), { order: 3, vocabularySize: 2000 }));
     const versions = files.map((f) => readFileSync(f));
     const dir = join(tmp, 'data', 'models');
     mkdirSync(dir, { recursive: true });
@@ -123,7 +130,10 @@ describe('a process killed (SIGKILL) while saving a language model', () => {
     await writeModelFile(target, await readModelFile(files[0]));
     const leftovers = await killWhileSaving(['model', target, ...files], dir, async (round) => {
       const found = readFileSync(target);
-      expect(versions.findIndex((v) => v.equals(found)), `after kill ${round + 1} the model file has ${found.length} bytes`).toBeGreaterThanOrEqual(0);
+      expect(
+        versions.findIndex((v) => v.equals(found)),
+        `after kill ${round + 1} the model file has ${found.length} bytes`,
+      ).toBeGreaterThanOrEqual(0);
       expect((await readModelFile(target)).info.vocabularySize).toBe(2000);
     });
     console.log(`${KILLS} kills left ${leftovers} temporary model file(s) behind`);
@@ -210,7 +220,10 @@ describe('the built server, killed or short of memory while it trains', () => {
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
     const second = await start();
-    expect(await jobOf(second.url, id)).toMatchObject({ state: 'interrupted', message: expect.stringMatching(/server stopped while this job was running/) });
+    expect(await jobOf(second.url, id)).toMatchObject({
+      state: 'interrupted',
+      message: expect.stringMatching(/server stopped while this job was running/),
+    });
     expect(listUserVocabularies().map((v) => v.name)).not.toContain('cut-short');
   });
 

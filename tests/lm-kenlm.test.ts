@@ -12,7 +12,13 @@ const close = (a: number, b: number, tol = 1e-12) => expect(Math.abs(a - b)).toB
 describe('modified Kneser-Ney on a hand-checked corpus', () => {
   // Lines "1 2" and "1 3", order 2. Adjusted unigram counts: 1, 2, 3 -> 1 each, </s> -> 2, <s> and <unk> 0.
   // Counts-of-counts have n3 = 0 at both orders, so the fallback discounts 0.5, 1, 1.5 apply.
-  const trie = countNGrams([[1, 2], [1, 3]], 2);
+  const trie = countNGrams(
+    [
+      [1, 2],
+      [1, 3],
+    ],
+    2,
+  );
   const model = estimateKneserNey(trie);
   const w = (t: number) => trie.vocab.indexOf(t);
 
@@ -76,7 +82,9 @@ function checkArpa(model: KneserNeyModel, file: string): number {
   for (let l = 0; l < trie.order; l++) {
     const map = ref.ngrams[l];
     for (let i = 0; i < trie.levels[l].word.length; i++) {
-      const name = wordsOf(trie, l, i).map((x) => wordName(trie, x)).join(' ');
+      const name = wordsOf(trie, l, i)
+        .map((x) => wordName(trie, x))
+        .join(' ');
       const r = map.get(name);
       if (!r) throw new Error(`${name} is not in ${file}`);
       const err = Math.max(Math.abs(r.logProb - model.logProb[l][i]), Math.abs(r.logBackoff - model.logBackoff[l][i]));
@@ -88,7 +96,9 @@ function checkArpa(model: KneserNeyModel, file: string): number {
 }
 
 function checkQuery(model: KneserNeyModel, file: string): number {
-  const totals = readFileSync(file, 'utf8').split('\n').filter((s) => s.startsWith('Total:'));
+  const totals = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((s) => s.startsWith('Total:'));
   const test = parseIdLines(readFileSync(sharedPath('fixtures/kenlm/test.ids'), 'utf8'));
   expect(totals.length).toBe(test.length);
   let maxErr = 0;

@@ -41,7 +41,7 @@ describe('packed arrays', () => {
 });
 
 describe('the packed model', () => {
-  it('gives every n-gram the estimate\'s probability bit for bit (orders 1 to 6)', () => {
+  it("gives every n-gram the estimate's probability bit for bit (orders 1 to 6)", () => {
     const lines = randomLines(3, 300);
     for (let order = 1; order <= 6; order++) {
       const trie = countNGrams(lines, order);
@@ -121,17 +121,19 @@ describe('the model file', () => {
 });
 
 describe.skipIf(!HAVE_SHARED)(needsShared('the packed model on ../shared/fixtures/kenlm'), () => {
-  it('order 5: the estimate\'s probabilities, and query5.txt\'s totals and OOVs', () => {
+  it("order 5: the estimate's probabilities, and query5.txt's totals and OOVs", () => {
     const trie = countNGrams(parseIdLines(readFileSync(sharedPath('fixtures/kenlm/train.ids'), 'utf8')), 5);
     const model = decodeModel(encodeModel(modelOfTrie(trie, { mode: 'kenlm' })));
     expect(modelLogProbs(model, trie)).toEqual(estimateKneserNey(trie).logProb);
-    const totals = readFileSync(sharedPath('fixtures/kenlm/query5.txt'), 'utf8').split('\n').filter((s) => s.startsWith('Total:'));
+    const totals = readFileSync(sharedPath('fixtures/kenlm/query5.txt'), 'utf8')
+      .split('\n')
+      .filter((s) => s.startsWith('Total:'));
     const test = parseIdLines(readFileSync(sharedPath('fixtures/kenlm/test.ids'), 'utf8'));
     test.forEach((line, i) => {
       const [, total, oov] = /^Total: (\S+) OOV: (\d+)$/.exec(totals[i])!;
       const s = scoreSequence(model, line);
       expect(s.oov).toBe(Number(oov));
-      expect(Math.abs(s.log2prob * Math.LOG10E / Math.LOG2E - Number(total))).toBeLessThanOrEqual(1e-5 + 1e-6 * Math.abs(Number(total)));
+      expect(Math.abs((s.log2prob * Math.LOG10E) / Math.LOG2E - Number(total))).toBeLessThanOrEqual(1e-5 + 1e-6 * Math.abs(Number(total)));
     });
   });
 });

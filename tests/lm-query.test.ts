@@ -27,7 +27,10 @@ describe('queries', () => {
     expect(s.scores.map((x) => x.token)).toEqual([...ids('The cat sat'), END]);
     expect(s.scores[1].log2prob).toBeCloseTo(Math.log2(pCat), 12);
     expect(s.scores.map((x) => x.order)).toEqual([2, 3, 3, 1]); // no line ends after "sat"
-    expect(s.log2prob).toBeCloseTo(s.scores.reduce((a, x) => a + x.log2prob, 0), 12);
+    expect(s.log2prob).toBeCloseTo(
+      s.scores.reduce((a, x) => a + x.log2prob, 0),
+      12,
+    );
     expect(s.oov).toBe(0);
   });
 
@@ -47,7 +50,10 @@ describe('queries', () => {
     const node = trieChildren(model, [START, ...ids('The')]);
     expect(node.found).toBe(true);
     expect(node.count).toBe(3); // "<s> The" starts three lines: a raw count
-    expect(node.children.map((c) => [tokenizer.decode([c.token]), c.count])).toEqual([[' cat', 2], [' dog', 1]]);
+    expect(node.children.map((c) => [tokenizer.decode([c.token]), c.count])).toEqual([
+      [' cat', 2],
+      [' dog', 1],
+    ]);
     for (const c of node.children) expect(c.prob).toBe(tokenProb(model, [START, ...ids('The')], c.token));
     expect(node.children.every((c) => c.children === 0)).toBe(true); // order 3: trigrams are leaves
     const root = trieChildren(model, [], 2);
@@ -71,7 +77,7 @@ describe('queries', () => {
 });
 
 describe('log P(A | Q) and log P(A | Q, T)', () => {
-  it('scores the answer\'s tokens in the context of the question, tokenized once', () => {
+  it("scores the answer's tokens in the context of the question, tokenized once", () => {
     const r = scoreAnswer(model, tokenizer, 'The cat sat on', ' the mat.');
     expect(r.tokens.map((t) => tokenizer.decode([t.token]))).toEqual([' the', ' mat', '.']);
     expect(r.straddles).toBe(false);
@@ -79,12 +85,15 @@ describe('log P(A | Q) and log P(A | Q, T)', () => {
     expect(r.questionTokens).toBe(4);
     expect(r.visibleQuestionTokens).toBe(2);
     const seq = scoreSequence(model, ids('The cat sat on the mat.'), false);
-    expect(r.log2prob).toBeCloseTo(seq.scores.slice(4).reduce((a, x) => a + x.log2prob, 0), 12);
+    expect(r.log2prob).toBeCloseTo(
+      seq.scores.slice(4).reduce((a, x) => a + x.log2prob, 0),
+      12,
+    );
     expect(r.tokens[0]).toMatchObject({ start: 14, end: 18 });
     expect(r.bitsPerByte).toBeCloseTo(-r.log2prob / 9, 12);
   });
 
-  it('a token spanning the boundary is the answer\'s first token', () => {
+  it("a token spanning the boundary is the answer's first token", () => {
     // "Hello wor" + "ld": cl100k gives "Hello", " world"
     const r = scoreAnswer(model, tokenizer, 'Hello wor', 'ld');
     expect(r.straddles).toBe(true);
@@ -94,7 +103,7 @@ describe('log P(A | Q) and log P(A | Q, T)', () => {
     expect(r.log2prob).toBe(Math.log2(tokenProb(model, [START, ...ids('Hello')], ids(' world')[0])));
   });
 
-  it('a thought between question and answer: T\'s tokens push Q out of the window', () => {
+  it("a thought between question and answer: T's tokens push Q out of the window", () => {
     const withT = scoreAnswer(model, tokenizer, 'A cat', ' mat.', ' sat on the');
     expect(withT.questionTokens).toBe(2);
     expect(withT.contextTokens).toBe(5);
@@ -144,7 +153,9 @@ describe('sampling', () => {
     }
     const top2 = nextTokens(model, [START, ...ids('The')], 2).top;
     const p = top2[0].prob + top2[1].prob / 2; // a share of the whole mass that needs both
-    const seen = new Set(Array.from({ length: 200 }, (_, seed) => sample(model, { seed, topP: p, maxTokens: 1, context: [START, ...ids('The')] }).tokens[0]));
+    const seen = new Set(
+      Array.from({ length: 200 }, (_, seed) => sample(model, { seed, topP: p, maxTokens: 1, context: [START, ...ids('The')] }).tokens[0]),
+    );
     expect(seen.size).toBe(2);
     expect([...seen].every((t) => t === top2[0].token || t === top2[1].token)).toBe(true);
     expect(() => sample(model, { temperature: 0 })).toThrow(/temperature/);
@@ -161,7 +172,8 @@ describe('sampling', () => {
     for (let seed = 0; seed < 300; seed++) for (const t of sample(wide, { seed, topK: 10, maxTokens: 5 }).tokens) ranked.add(t);
     expect([...ranked].every((t) => t <= 8)).toBe(true);
     expect([...ranked].some((t) => t === 0 || t >= 4)).toBe(true);
-    for (let seed = 0; seed < 100; seed++) expect(sample(wide, { seed, topK: 3, maxTokens: 5 }).tokens.every((t) => t >= 1 && t <= 3)).toBe(true);
+    for (let seed = 0; seed < 100; seed++)
+      expect(sample(wide, { seed, topK: 3, maxTokens: 5 }).tokens.every((t) => t >= 1 && t <= 3)).toBe(true);
     expect(stateOfTokens(wide, [START]).length).toBe(2);
   });
 });

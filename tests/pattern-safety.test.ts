@@ -26,9 +26,15 @@ describe('split patterns given as regex sources', () => {
     const app = createApp();
     for (const threads of ['2', '0']) {
       process.env.TOKENLAB_TOKENIZE_THREADS = threads;
-      const res = await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text: `${'a'.repeat(40)}!`, tokenizer: 'redos' }) });
+      const res = await app.request('/api/tokenize', {
+        method: 'POST',
+        body: JSON.stringify({ text: `${'a'.repeat(40)}!`, tokenizer: 'redos' }),
+      });
       expect(res.status, threads).toBe(400);
-      expect(await res.json()).toMatchObject({ tokenizer: 'redos', error: expect.stringMatching(/the vocabulary "redos" cannot be used: the split pattern "\(a\+\)\+\$" backtracks catastrophically/) });
+      expect(await res.json()).toMatchObject({
+        tokenizer: 'redos',
+        error: expect.stringMatching(/the vocabulary "redos" cannot be used: the split pattern "\(a\+\)\+\$" backtracks catastrophically/),
+      });
     }
   });
 });

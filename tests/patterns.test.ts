@@ -84,9 +84,7 @@ function tiktokenPieces(text: string, patStr: string): string[] {
   for (let i = 0; i < bytes.length; i++) for (let j = i + 2; j <= bytes.length; j++) subs.add(bytes.subarray(i, j).toString('base64'));
   const lines: string[] = [];
   for (let b = 0; b < 256; b++) lines.push(`${Buffer.from([b]).toString('base64')} ${b}`);
-  [...subs]
-    .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
-    .forEach((s, i) => lines.push(`${s} ${256 + i}`));
+  [...subs].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)).forEach((s, i) => lines.push(`${s} ${256 + i}`));
   const enc = new Tiktoken(lines.join('\n'), {}, patStr);
   try {
     return Array.from(enc.encode_ordinary(text), (id) => Buffer.from(enc.decode_single_token_bytes(id)).toString('hex'));
@@ -153,7 +151,7 @@ function tiktokenMismatch(text: string, pieces: string[], enc: Tiktoken): string
 
 /** Fragments chosen to exercise every alternative and every class edge of the four patterns. */
 const FRAGMENTS = [
-  ...'aAzZ sS\'tTrReEvVmMlLdD1٣½²１ \t\n\r\n\n/.,!?-_(中文日本語テスト한국어ไทยहिन्दीǅǄǆ',
+  ..."aAzZ sS'tTrReEvVmMlLdD1٣½²１ \t\n\r\n\n/.,!?-_(中文日本語テスト한국어ไทยहिन्दीǅǄǆ",
   ...['\u0301', '\u0300', 'ſ', '\u00a0', '\u3000', '\ufeff', '\u0085', '\u2028', '\u000b', '\ud800', '\udc00'],
   ...['😀', '👨‍👩‍👧', '🇨🇳', '🏽', '\u200d', '\u{323b0}', 'ʕ', '\u{10d40}', 'K', 'HTTP', "'LL", "'ll", "'Re", '’t'],
   ...['。', '，', '（', '）', '\u0903', 'ー', '〇', '々', 'ｶ', '\u3099', '  ', '\n\n', '   x', '123', '\u{20000}'],
@@ -224,7 +222,7 @@ describe('pattern API', () => {
     }
   });
 
-  it('keeps every source under V8\'s 20 KiB limit for optimized regex code', () => {
+  it("keeps every source under V8's 20 KiB limit for optimized regex code", () => {
     // Above kRegExpTooLargeToOptimize (20 * 1024 UTF-16 units) V8 compiles without its optimizations, and
     // splitting runs several times slower.
     for (const name of PATTERN_NAMES) expect(patternSource(name).length).toBeLessThan(20 * 1024);
@@ -288,7 +286,18 @@ describe('cjk', () => {
 
   it('splits Han from Latin and full-width punctuation from Han', () => {
     expect(cjk('深度学习（Deep Learning）是机器学习的一个分支。\n我们使用PyTorch实现。')).toEqual([
-      '深度学习', '（', 'Deep', ' Learning', '）', '是机器学习的一个分支', '。\n', '我们使用', 'Py', 'Torch', '实现', '。',
+      '深度学习',
+      '（',
+      'Deep',
+      ' Learning',
+      '）',
+      '是机器学习的一个分支',
+      '。\n',
+      '我们使用',
+      'Py',
+      'Torch',
+      '实现',
+      '。',
     ]);
     expect(cjk('（Python）')).toEqual(['（', 'Python', '）']);
     expect(cjk('，我们')).toEqual(['，', '我们']);
@@ -383,7 +392,9 @@ describe('Unicode tables', () => {
     for (const name of NAMES) expect({ name, found: wasm.indexOf(asBytes(unicodeTable(name), false)) >= 0 }).toEqual({ name, found: true });
   });
 
-  const natives = readdirSync(TOKENIZERS_DIR).filter((f) => f.startsWith(`tokenizers.${process.platform}-${process.arch}`) && f.endsWith('.node'));
+  const natives = readdirSync(TOKENIZERS_DIR).filter(
+    (f) => f.startsWith(`tokenizers.${process.platform}-${process.arch}`) && f.endsWith('.node'),
+  );
   const noNatives = natives.length === 0 ? ` (skipped: tokenizers has no native module for ${process.platform}-${process.arch})` : '';
   it.skipIf(natives.length === 0)(`are byte for byte the tables in tokenizers' native module (Oniguruma)${noNatives}`, () => {
     for (const file of natives) {
@@ -417,7 +428,8 @@ describe('Unicode tables', () => {
     const orbit = (letter: string) => {
       const re = new RegExp(`^${letter}$`, 'iu');
       const out: string[] = [];
-      for (let c = 0; c < 0x110000; c++) if (!(c >= 0xd800 && c <= 0xdfff) && re.test(String.fromCodePoint(c))) out.push(String.fromCodePoint(c));
+      for (let c = 0; c < 0x110000; c++)
+        if (!(c >= 0xd800 && c <= 0xdfff) && re.test(String.fromCodePoint(c))) out.push(String.fromCodePoint(c));
       return out;
     };
     const orbits = Object.fromEntries([...'strevmld'].map((l) => [l, orbit(l)]));

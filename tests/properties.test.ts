@@ -40,16 +40,119 @@ const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String
 
 /** Pieces where pre-tokenizers and BPE have their edge cases. */
 const TRICKY = [
-  ' ', '  ', '    ', '\t', '\n', '\r\n', '\r', '\n\n', '\u000b', '\f', '\u0085', '\u00a0', '\u1680', '\u2000', '\u2028',
-  '\u2029', '\u202f', '\u3000', '\ufeff', '\u200b', '\u200d', '\u0000', '\u007f',
-  "'s", "'S", "'ſ", "'t", "'re", "'VE", "'m", "'ll", "'LL", "'d", "'", '’s', '/', '//', '\\',
-  'a', 'Z', 'hello', 'HTTPServer', 'iPhone', 'ǅ', 'ǈemal', 'über', 'e\u0301', '\u0301', '\u0301\u0301', 'A\u0308',
-  '0', '7', '123', '1234', '١٢٣', '۱۲', '१२३', '½', '²', 'Ⅳ', '①', '〇',
-  '中', '文', '深度学习', '模型。', '，', '「', '」', '——', '《书》', 'こんにちは', 'カタカナ', 'ｶﾀｶﾅ', 'ﾞ', 'ー', '한국어',
-  'नमस्ते', 'क्ष', 'ภาษาไทย', 'مرحبا', 'שלום', 'Ελληνικά', 'Кириллица',
-  '😀', '👍🏽', '👨‍👩‍👧‍👦', '🇨🇳', '🏳️‍🌈', '#️⃣', '\u{1d400}', '\u{20000}', '\u{2a6d6}', '\u{e0001}', '\u{f0000}', '\u{10ffff}',
-  '\ud800', '\udbff', '\udc00', '\udfff', '\ud83d', '\ude00', '\ufffd', '\uffff', '\ufffe',
-  '<|endoftext|>', '<|fim_prefix|>', '<|endofprompt|>', '<|endoftext', '|>', '<|', '__proto__', 'constructor',
+  ' ',
+  '  ',
+  '    ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '\n\n',
+  '\u000b',
+  '\f',
+  '\u0085',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u3000',
+  '\ufeff',
+  '\u200b',
+  '\u200d',
+  '\u0000',
+  '\u007f',
+  "'s",
+  "'S",
+  "'ſ",
+  "'t",
+  "'re",
+  "'VE",
+  "'m",
+  "'ll",
+  "'LL",
+  "'d",
+  "'",
+  '’s',
+  '/',
+  '//',
+  '\\',
+  'a',
+  'Z',
+  'hello',
+  'HTTPServer',
+  'iPhone',
+  'ǅ',
+  'ǈemal',
+  'über',
+  'e\u0301',
+  '\u0301',
+  '\u0301\u0301',
+  'A\u0308',
+  '0',
+  '7',
+  '123',
+  '1234',
+  '١٢٣',
+  '۱۲',
+  '१२३',
+  '½',
+  '²',
+  'Ⅳ',
+  '①',
+  '〇',
+  '中',
+  '文',
+  '深度学习',
+  '模型。',
+  '，',
+  '「',
+  '」',
+  '——',
+  '《书》',
+  'こんにちは',
+  'カタカナ',
+  'ｶﾀｶﾅ',
+  'ﾞ',
+  'ー',
+  '한국어',
+  'नमस्ते',
+  'क्ष',
+  'ภาษาไทย',
+  'مرحبا',
+  'שלום',
+  'Ελληνικά',
+  'Кириллица',
+  '😀',
+  '👍🏽',
+  '👨‍👩‍👧‍👦',
+  '🇨🇳',
+  '🏳️‍🌈',
+  '#️⃣',
+  '\u{1d400}',
+  '\u{20000}',
+  '\u{2a6d6}',
+  '\u{e0001}',
+  '\u{f0000}',
+  '\u{10ffff}',
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff',
+  '\ud83d',
+  '\ude00',
+  '\ufffd',
+  '\uffff',
+  '\ufffe',
+  '<|endoftext|>',
+  '<|fim_prefix|>',
+  '<|endofprompt|>',
+  '<|endoftext',
+  '|>',
+  '<|',
+  '__proto__',
+  'constructor',
 ];
 
 /** Strings from a unit: up to 64 units. */
@@ -59,12 +162,18 @@ const stringOf = (unit: fc.Arbitrary<string>, maxLength = 64) => fc.string({ uni
 const TEXTS: Array<[string, fc.Arbitrary<string>]> = [
   ['binary (every code point, no lone surrogates)', fc.string({ unit: 'binary', maxLength: 64 })],
   ['every plane, lone surrogates included', stringOf(anyCodePoint)],
-  ['mixtures of tricky pieces, code points and lone surrogates', stringOf(fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom(...TRICKY) },
-    { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 4 }) },
-    { weight: 1, arbitrary: anyCodePoint },
-    { weight: 1, arbitrary: loneSurrogate },
-  ), 40)],
+  [
+    'mixtures of tricky pieces, code points and lone surrogates',
+    stringOf(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom(...TRICKY) },
+        { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 4 }) },
+        { weight: 1, arbitrary: anyCodePoint },
+        { weight: 1, arbitrary: loneSurrogate },
+      ),
+      40,
+    ),
+  ],
 ];
 
 /** Arbitrary bytes: random bytes mixed with UTF-8 of tricky pieces, so valid and invalid runs alternate. */
@@ -74,7 +183,18 @@ const bytesArb = fc
       fc.uint8Array({ maxLength: 12 }),
       fc.constantFrom(...TRICKY).map((s) => Buffer.from(s, 'utf8')),
       // cut multi-byte characters, overlong and surrogate encodings, U+FFFD, a byte order mark
-      fc.constantFrom([0xe4, 0xb8], [0xf0, 0x9f, 0x98], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xef, 0xbf, 0xbd], [0xef, 0xbb, 0xbf], [0xff], [0x80]).map((b) => Uint8Array.from(b)),
+      fc
+        .constantFrom(
+          [0xe4, 0xb8],
+          [0xf0, 0x9f, 0x98],
+          [0xc0, 0xaf],
+          [0xed, 0xa0, 0x80],
+          [0xef, 0xbf, 0xbd],
+          [0xef, 0xbb, 0xbf],
+          [0xff],
+          [0x80],
+        )
+        .map((b) => Uint8Array.from(b)),
     ),
     { minLength: 1, maxLength: 24 },
   )
@@ -168,7 +288,12 @@ describe.each(TIKTOKEN_NAMES)('%s against the tiktoken package on arbitrary stri
 // Pre-tokenizer
 
 /** A tokenizer that splits with each pattern: its encoder walks pieces its own (fast) way. */
-const TOKENIZER_OF_PATTERN: Record<PatternName, string> = { gpt2: 'gpt2', cl100k: 'cl100k_base', o200k: 'o200k_base', cjk: 'tokenlab-cjk-32k' };
+const TOKENIZER_OF_PATTERN: Record<PatternName, string> = {
+  gpt2: 'gpt2',
+  cl100k: 'cl100k_base',
+  o200k: 'o200k_base',
+  cjk: 'tokenlab-cjk-32k',
+};
 
 describe.each(PATTERN_NAMES)('pattern %s', (pattern) => {
   it.each(TEXTS)('the encoder cuts the pieces the regex cuts: %s', async (_label, texts) => {
@@ -180,7 +305,6 @@ describe.each(PATTERN_NAMES)('pattern %s', (pattern) => {
       runs(300),
     );
   });
-
 
   it.each(TEXTS)('pieces join back to the input and pieceEnds agrees: %s', (_label, texts) => {
     fc.assert(
@@ -204,11 +328,16 @@ const trainTexts = fc.array(TEXTS[2][1], { minLength: 1, maxLength: 6 }).filter(
 describe.each(PATTERN_NAMES)('trainer, pattern %s', (pattern) => {
   it('trains on arbitrary strings and its vocabulary round-trips them', () => {
     fc.assert(
-      fc.property(trainTexts, fc.integer({ min: 256, max: 420 }), fc.constantFrom('none' as const, 'hf' as const), (texts, vocabSize, compat) => {
-        const vocab = trainOnTexts(texts, { pattern, vocabSize: vocabSize + 1, compat, specials: ['<|endoftext|>'] });
-        const t = new Tokenizer('trained', new Encoder(vocab));
-        for (const x of texts) expect(t.decode(t.encodeOrdinary(x))).toBe(asUtf8Sees(x));
-      }),
+      fc.property(
+        trainTexts,
+        fc.integer({ min: 256, max: 420 }),
+        fc.constantFrom('none' as const, 'hf' as const),
+        (texts, vocabSize, compat) => {
+          const vocab = trainOnTexts(texts, { pattern, vocabSize: vocabSize + 1, compat, specials: ['<|endoftext|>'] });
+          const t = new Tokenizer('trained', new Encoder(vocab));
+          for (const x of texts) expect(t.decode(t.encodeOrdinary(x))).toBe(asUtf8Sees(x));
+        },
+      ),
       runs(60),
     );
   });
@@ -221,29 +350,34 @@ describe('trainer on files of arbitrary bytes', () => {
   it('accepts invalid UTF-8, counts it, and its vocabulary round-trips the decoded text', async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(bytesArb, fc.constantFrom(...PATTERN_NAMES), fc.integer({ min: 256, max: 400 }), async (bytes, pattern, vocabSize) => {
-        const path = join(dir, `${n++}.txt`);
-        writeFileSync(path, bytes);
-        // The WHATWG decoder: U+FFFD per invalid sequence; a leading byte order mark is kept as text.
-        const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-        if (text === '') {
-          await expect(trainFiles([path], { pattern, vocabSize, threads: 1 })).rejects.toThrow(/the corpus is empty/);
-          return;
-        }
-        const vocab = await trainFiles([path], { pattern, vocabSize, threads: 1 });
-        const t = new Tokenizer('trained', new Encoder(vocab));
-        expect(t.decode(t.encodeOrdinary(text))).toBe(text);
-        const valid = (() => {
-          try {
-            new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-            return true;
-          } catch {
-            return false;
+      fc.asyncProperty(
+        bytesArb,
+        fc.constantFrom(...PATTERN_NAMES),
+        fc.integer({ min: 256, max: 400 }),
+        async (bytes, pattern, vocabSize) => {
+          const path = join(dir, `${n++}.txt`);
+          writeFileSync(path, bytes);
+          // The WHATWG decoder: U+FFFD per invalid sequence; a leading byte order mark is kept as text.
+          const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+          if (text === '') {
+            await expect(trainFiles([path], { pattern, vocabSize, threads: 1 })).rejects.toThrow(/the corpus is empty/);
+            return;
           }
-        })();
-        expect(vocab.training!.invalidUtf8 === 0).toBe(valid);
-        expect(vocab.training!.corpora).toEqual([{ name: path, bytes: bytes.length }]);
-      }),
+          const vocab = await trainFiles([path], { pattern, vocabSize, threads: 1 });
+          const t = new Tokenizer('trained', new Encoder(vocab));
+          expect(t.decode(t.encodeOrdinary(text))).toBe(text);
+          const valid = (() => {
+            try {
+              new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+              return true;
+            } catch {
+              return false;
+            }
+          })();
+          expect(vocab.training!.invalidUtf8 === 0).toBe(valid);
+          expect(vocab.training!.corpora).toEqual([{ name: path, bytes: bytes.length }]);
+        },
+      ),
       runs(80),
     );
   });

@@ -11,7 +11,7 @@ const SCANNED: ScannedPattern[] = ['gpt2', 'cl100k', 'o200k'];
 function regexEnds(text: string, name: ScannedPattern): number[] {
   const re = new RegExp(patternSource(name), 'yu');
   const ends: number[] = [];
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     re.lastIndex = start;
     if (!re.test(text)) throw new Error(`no match at ${start}`);
     ends.push((start = re.lastIndex));
@@ -22,7 +22,7 @@ function regexEnds(text: string, name: ScannedPattern): number[] {
 function scannerEnds(text: string, name: ScannedPattern): number[] {
   const end = pieceScanner(name);
   const ends: number[] = [];
-  for (let start = 0; start < text.length; ) ends.push((start = end(text, start)));
+  for (let start = 0; start < text.length;) ends.push((start = end(text, start)));
   return ends;
 }
 
@@ -56,12 +56,25 @@ const CLASSES: Ranges[] = [
   ranges('Lu'),
   ranges('Ll'),
   ranges('Lt'),
-  without(ranges('L').filter(([a]) => a < 0x3000), ranges('Lu'), ranges('Ll'), ranges('Lt')), // Lm, Lo
+  without(
+    ranges('L').filter(([a]) => a < 0x3000),
+    ranges('Lu'),
+    ranges('Ll'),
+    ranges('Lt'),
+  ), // Lm, Lo
   ranges('L').filter(([a]) => a >= 0x10000), // astral letters
   ranges('M'),
   ranges('N'), // digits of every script, astral ones too
   ranges('White_Space'),
-  [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e], [0x2010, 0x2027], [0x3001, 0x3003], [0x1f300, 0x1f64f]],
+  [
+    [0x21, 0x2f],
+    [0x3a, 0x40],
+    [0x5b, 0x60],
+    [0x7b, 0x7e],
+    [0x2010, 0x2027],
+    [0x3001, 0x3003],
+    [0x1f300, 0x1f64f],
+  ],
   [[0xd800, 0xdfff]], // lone surrogates (and, by chance, pairs)
 ];
 
@@ -98,9 +111,13 @@ describe('scanners give the regex pieces', () => {
   }
 
   for (const name of SCANNED) {
-    it.skipIf(!HAVE_SHARED)(needsShared(`${name} on d2l-zh, d2l-en and the first 16 MB of bench-mix`), () => {
-      for (const text of corpora()) expect(firstDifference(text, name)).toBeUndefined();
-    }, 120_000);
+    it.skipIf(!HAVE_SHARED)(
+      needsShared(`${name} on d2l-zh, d2l-en and the first 16 MB of bench-mix`),
+      () => {
+        for (const text of corpora()) expect(firstDifference(text, name)).toBeUndefined();
+      },
+      120_000,
+    );
   }
 });
 

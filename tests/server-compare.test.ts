@@ -37,7 +37,9 @@ interface ComparisonJson {
 }
 
 const MIXED = 'Hello 世界, tokens! 猫 and 🤖 in one line.\n第二行：分词器。';
-const PARALLEL = readFileSync(new URL('../corpora/parallel-zh-en.tsv', import.meta.url), 'utf8').split('\n').filter((l) => l !== '');
+const PARALLEL = readFileSync(new URL('../corpora/parallel-zh-en.tsv', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 
 describe('POST /api/compare', () => {
   it('gives each tokenizer its count, bytes per token and boundaries, and the boundaries not all share', async () => {
@@ -59,7 +61,9 @@ describe('POST /api/compare', () => {
     const body = (await (await postCompare({ text: MIXED, tokenizers: names })).json()) as ComparisonJson;
     const all = new Map<number, number>();
     for (const [i, name] of names.entries()) {
-      const single = (await (await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text: MIXED, tokenizer: name }) })).json()) as {
+      const single = (await (
+        await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text: MIXED, tokenizer: name }) })
+      ).json()) as {
         count: number;
         tokens: { start: number; end: number }[];
       };
@@ -68,7 +72,10 @@ describe('POST /api/compare', () => {
       expect(body.tokenizers[i].boundaries).toEqual(expected);
       for (const b of expected) all.set(b, (all.get(b) ?? 0) + 1);
     }
-    const differing = [...all].filter(([, n]) => n < names.length).map(([b]) => b).sort((a, b) => a - b);
+    const differing = [...all]
+      .filter(([, n]) => n < names.length)
+      .map(([b]) => b)
+      .sort((a, b) => a - b);
     expect(body.differing).toEqual(differing);
     expect(body.differing.length).toBeGreaterThan(0);
   });
@@ -93,7 +100,11 @@ describe('POST /api/compare', () => {
   });
 
   it('refuses fewer than 2 or more than 6 tokenizers, or one twice, with a 400', async () => {
-    for (const tokenizers of [['cl100k_base'], [], ['gpt2', 'r50k_base', 'p50k_base', 'p50k_edit', 'cl100k_base', 'o200k_base', 'tokenlab-cjk-32k']]) {
+    for (const tokenizers of [
+      ['cl100k_base'],
+      [],
+      ['gpt2', 'r50k_base', 'p50k_base', 'p50k_edit', 'cl100k_base', 'o200k_base', 'tokenlab-cjk-32k'],
+    ]) {
       const res = await postCompare({ text: 'x', tokenizers });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(`choose 2 to 6 tokenizers to compare (${tokenizers.length} chosen)`);
@@ -150,7 +161,10 @@ describe('compare page', () => {
     q.append('tokenizers', 'cl100k_base');
     const html = await (await app.request(`/compare?${q}`)).text();
     expect(html).toMatch(/<textarea[^>]*>\nHello 世界<\/textarea>/);
-    expect([...html.matchAll(/<section class="cmp-panel" data-tokenizer="([^"]+)"/g)].map((m) => m[1])).toEqual(['o200k_base', 'cl100k_base']);
+    expect([...html.matchAll(/<section class="cmp-panel" data-tokenizer="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'o200k_base',
+      'cl100k_base',
+    ]);
     expect([...html.matchAll(/<strong class="cmp-count">(\d+)<\/strong>/g)].map((m) => Number(m[1]))).toEqual([2, 5]);
     const chart = html.match(/<svg class="cmp-chart" role="img" aria-label="tokens per tokenizer".*?<\/svg>/s)![0];
     const widths = [...chart.matchAll(/<rect [^>]*width="([\d.]+)"/g)].map((m) => Number(m[1]));
@@ -195,7 +209,10 @@ describe('compare page', () => {
   it('draws the same leading stretch of a long text in each panel and says so', async () => {
     const text = ' word'.repeat(COMPARE_WINDOW); // one token per " word" for both
     const html = await (await fragment(text, ['gpt2', 'cl100k_base'])).text();
-    expect([...html.matchAll(/<strong class="cmp-count">(\d+)<\/strong>/g)].map((m) => Number(m[1]))).toEqual([COMPARE_WINDOW, COMPARE_WINDOW]);
+    expect([...html.matchAll(/<strong class="cmp-count">(\d+)<\/strong>/g)].map((m) => Number(m[1]))).toEqual([
+      COMPARE_WINDOW,
+      COMPARE_WINDOW,
+    ]);
     expect(html.match(/<span class="t"/g)?.length).toBe(2 * (COMPARE_WINDOW / 5));
     expect(html).toContain(`tokens of the first ${COMPARE_WINDOW} characters`);
   });
@@ -210,7 +227,9 @@ describe('compare page', () => {
     expect(panel).toContain('class="cmp-reference"');
     const cl100k = await tokenizerByName('cl100k_base');
     const tax = languageTaxOfPairs(PARALLEL, (t) => cl100k.count(t));
-    expect(panel).toContain(`<th>cl100k_base</th><td>${tax.chineseTokens}</td><td>${tax.englishTokens}</td><td class="cmp-tax-value">${tax.tax.toFixed(2)}</td>`);
+    expect(panel).toContain(
+      `<th>cl100k_base</th><td>${tax.chineseTokens}</td><td>${tax.englishTokens}</td><td class="cmp-tax-value">${tax.tax.toFixed(2)}</td>`,
+    );
   });
 
   for (const payload of ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']) {
@@ -219,7 +238,14 @@ describe('compare page', () => {
         await (await fragment(payload, ['gpt2', 'cl100k_base'])).text(),
         await (await app.request(`/compare?${new URLSearchParams({ text: payload })}`)).text(),
         await (await fragment('x', ['gpt2', payload])).text(),
-        await (await app.request(`/compare?${new URLSearchParams([['tokenizers', 'gpt2'], ['tokenizers', payload]])}`)).text(),
+        await (
+          await app.request(
+            `/compare?${new URLSearchParams([
+              ['tokenizers', 'gpt2'],
+              ['tokenizers', payload],
+            ])}`,
+          )
+        ).text(),
       ];
       for (const html of pages) {
         expect(html).not.toContain(payload);

@@ -42,7 +42,9 @@ describe('/corpora', () => {
 
   it('adds pasted text; the new corpus is offered for training at once', async () => {
     expect((await upload({ name: 'pasted', text: 'line one\r\nline two\r\n' })).status).toBe(303);
-    expect(await (await app.request('/corpora/pasted/preview')).text()).toContain('<li><code>line one</code></li><li><code>line two</code></li></ol>');
+    expect(await (await app.request('/corpora/pasted/preview')).text()).toContain(
+      '<li><code>line one</code></li><li><code>line two</code></li></ol>',
+    );
     const train = await (await app.request('/train')).text();
     expect(train).toContain('value="pasted"');
   });
@@ -75,11 +77,15 @@ describe('/corpora', () => {
 
 describe('/api/corpora', () => {
   it('lists, adds from JSON, refuses bad input and deletes', async () => {
-    const post = (body: unknown) => app.request('/api/corpora', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      app.request('/api/corpora', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const res = await post({ name: 'api-one', text: '你好 world\n' });
     expect(res.status).toBe(201);
     expect(((await res.json()) as { corpus: unknown }).corpus).toMatchObject({ name: 'api-one', bytes: 13, lines: 1, han: 2 });
-    const list = (await (await app.request('/api/corpora')).json()) as { bundled: { name: string; trainBytes: number }[]; user: { name: string }[] };
+    const list = (await (await app.request('/api/corpora')).json()) as {
+      bundled: { name: string; trainBytes: number }[];
+      user: { name: string }[];
+    };
     expect(list.bundled.find((c) => c.name === 'song-ci')?.trainBytes).toBeGreaterThan(0);
     expect(list.user.map((c) => c.name)).toContain('api-one');
     expect((await post({ name: 'x' })).status).toBe(400);

@@ -32,7 +32,10 @@ describe('POST /api/tokenize over HTTP, answered from shared slots', () => {
     const n = 200;
     const answers = await Promise.all(
       Array.from({ length: n }, async (_, i) => {
-        const res = await fetch(`${url}/api/tokenize`, { method: 'POST', body: JSON.stringify({ text: text(i), tokenizer: i % 2 ? 'cl100k_base' : 'o200k_base' }) });
+        const res = await fetch(`${url}/api/tokenize`, {
+          method: 'POST',
+          body: JSON.stringify({ text: text(i), tokenizer: i % 2 ? 'cl100k_base' : 'o200k_base' }),
+        });
         return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
       }),
     );
@@ -49,7 +52,11 @@ describe('POST /api/tokenize over HTTP, answered from shared slots', () => {
   it('gives the slot back when the client goes away before the answer is sent', async () => {
     const controllers = Array.from({ length: 20 }, () => new AbortController());
     const requests = controllers.map((c, i) =>
-      fetch(`${url}/api/tokenize`, { method: 'POST', body: JSON.stringify({ text: text(i + 1000), tokenizer: 'cl100k_base' }), signal: c.signal }).catch(() => null),
+      fetch(`${url}/api/tokenize`, {
+        method: 'POST',
+        body: JSON.stringify({ text: text(i + 1000), tokenizer: 'cl100k_base' }),
+        signal: c.signal,
+      }).catch(() => null),
     );
     await new Promise((r) => setTimeout(r, 5));
     for (const c of controllers) c.abort();
@@ -59,7 +66,7 @@ describe('POST /api/tokenize over HTTP, answered from shared slots', () => {
   });
 });
 
-describe('request bodies over HTTP (read from Node\'s request)', () => {
+describe("request bodies over HTTP (read from Node's request)", () => {
   it('refuses a chunked body over the limit with 413 and closes that connection, and the client goes on', async () => {
     const big = new TextEncoder().encode(JSON.stringify({ text: 'a'.repeat(7_000_000), tokenizer: 'gpt2' }));
     const body = new ReadableStream({
@@ -75,7 +82,9 @@ describe('request bodies over HTTP (read from Node\'s request)', () => {
     for (let i = 0; i < 3; i++) {
       const bad = await fetch(`${url}/api/tokenize`, { method: 'POST', body: Buffer.from('{"text": "\xff"}', 'latin1') });
       expect(bad.status).toBe(400);
-      expect(await bad.json()).toMatchObject({ error: expect.stringMatching(/not valid UTF-8: decoding fails at byte offset 10 \(0xff\)/) });
+      expect(await bad.json()).toMatchObject({
+        error: expect.stringMatching(/not valid UTF-8: decoding fails at byte offset 10 \(0xff\)/),
+      });
       const ok = await fetch(`${url}/api/tokenize`, { method: 'POST', body: JSON.stringify({ text: 'hi', tokenizer: 'gpt2' }) });
       expect(ok.status).toBe(200);
       expect(((await ok.json()) as { count: number }).count).toBe(1);

@@ -11,7 +11,11 @@ const { jobManager } = await import('../src/jobs/job-manager.js');
 const { log10SequenceCount } = await import('../src/server/lm-data.js');
 const app = createApp();
 
-interface Token { id: number; text: string; bytes: string }
+interface Token {
+  id: number;
+  text: string;
+  bytes: string;
+}
 
 const post = jsonPoster(app);
 
@@ -52,7 +56,9 @@ describe('building a model', () => {
     // the held-out lines repeat the train lines: a few bits per byte at most, far below 8
     expect(m.heldOut!.bitsPerByte).toBeGreaterThan(0);
     expect(m.heldOut!.bitsPerByte).toBeLessThan(1);
-    const job = jobManager().list('lm').find((j) => j.name === 'pets3')!;
+    const job = jobManager()
+      .list('lm')
+      .find((j) => j.name === 'pets3')!;
     expect(job.message).toMatch(/saved model pets3/);
     expect(job.progress).toMatchObject({ phase: 'saving', sequences: m.sequences });
   });
@@ -94,7 +100,10 @@ describe('querying a model', () => {
   it('scores a text: per-token log2 probabilities and the context each used, perplexity and bits per byte', async () => {
     const res = await post('/api/lm/pets3/score', { text: 'the cat sat on the mat\nthe zebra' });
     expect(res.status).toBe(200);
-    const s = (await res.json()) as { totals: { sequences: number; tokens: number; perplexity: number; bitsPerByte: number; bytes: number }; lines: Array<Array<Token & { log2prob: number; context: number }>> };
+    const s = (await res.json()) as {
+      totals: { sequences: number; tokens: number; perplexity: number; bitsPerByte: number; bytes: number };
+      lines: Array<Array<Token & { log2prob: number; context: number }>>;
+    };
     expect(s.totals.sequences).toBe(2);
     expect(s.lines[0].map((t) => t.text).join('')).toBe('the cat sat on the mat');
     expect(s.lines[0].at(-1)!.id).toBe(-2); // </s>
@@ -110,7 +119,11 @@ describe('querying a model', () => {
 
   it('lists the next tokens with their probabilities and trie counts', async () => {
     const res = await post('/api/lm/pets3/next', { context: 'the cat', k: 3 });
-    const n = (await res.json()) as { matched: number; top: Array<Token & { prob: number; count: number | null }>; unseen: { tokens: number; prob: number } };
+    const n = (await res.json()) as {
+      matched: number;
+      top: Array<Token & { prob: number; count: number | null }>;
+      unseen: { tokens: number; prob: number };
+    };
     expect(n.matched).toBe(2);
     expect(n.top).toHaveLength(3);
     expect(n.top[0].text).toBe(' sat');
@@ -120,9 +133,14 @@ describe('querying a model', () => {
   });
 
   it('walks the trie: the root, <s>, then a child with counts and probabilities', async () => {
-    const root = (await (await app.request('/api/lm/pets3/trie?path=')).json()) as { children: Array<Token & { count: number }>; node: { total: number } };
+    const root = (await (await app.request('/api/lm/pets3/trie?path=')).json()) as {
+      children: Array<Token & { count: number }>;
+      node: { total: number };
+    };
     expect(root.children.map((c) => c.text)).toContain('the');
-    const start = (await (await app.request('/api/lm/pets3/trie?path=-1')).json()) as { children: Array<Token & { count: number; prob: number; children: number }> };
+    const start = (await (await app.request('/api/lm/pets3/trie?path=-1')).json()) as {
+      children: Array<Token & { count: number; prob: number; children: number }>;
+    };
     const the = start.children.find((c) => c.text === 'the')!;
     expect(the.count).toBeGreaterThan(0);
     expect(the.children).toBeGreaterThan(0);
@@ -133,7 +151,11 @@ describe('querying a model', () => {
   });
 
   it('samples the same text twice with the same seed, and another with another seed', async () => {
-    const ask = async (seed: number) => (await (await post('/api/lm/pets3/sample', { seed, length: 30, temperature: 1.5 })).json()) as { text: string; tokens: Array<Token & { prob: number }> };
+    const ask = async (seed: number) =>
+      (await (await post('/api/lm/pets3/sample', { seed, length: 30, temperature: 1.5 })).json()) as {
+        text: string;
+        tokens: Array<Token & { prob: number }>;
+      };
     const a = await ask(7);
     const b = await ask(7);
     expect(a.text).toBe(b.text);
@@ -141,7 +163,10 @@ describe('querying a model', () => {
     expect(a.tokens.every((t) => t.prob > 0 && t.prob <= 1)).toBe(true);
     const others = await Promise.all([1, 2, 3, 4, 5].map(ask));
     expect(others.some((o) => o.text !== a.text)).toBe(true);
-    const prompted = (await (await post('/api/lm/pets3/sample', { prompt: 'the dog', seed: 1, topK: 1 })).json()) as { text: string; prompt: Token[] };
+    const prompted = (await (await post('/api/lm/pets3/sample', { prompt: 'the dog', seed: 1, topK: 1 })).json()) as {
+      text: string;
+      prompt: Token[];
+    };
     expect(prompted.prompt.map((t) => t.text).join('')).toBe('the dog');
     // top-1 is greedy; after "on the" an order-3 model no longer sees "dog", so mat and log tie
     expect(prompted.text).toMatch(/^ sat on the (mat|log)$/);
@@ -150,7 +175,8 @@ describe('querying a model', () => {
   it('scores an answer given a question, and given the question and a thought, with the window the model sees', async () => {
     const res = await post('/api/lm/pets3/answer', { question: 'the cat sat on', answer: ' the mat', thought: ' a dog and' });
     const a = (await res.json()) as {
-      window: number; difference: number;
+      window: number;
+      difference: number;
       withoutThought: { log2prob: number; tokens: Token[]; questionTokens: number; visibleQuestionTokens: number };
       withThought: { log2prob: number; tokens: Token[]; visibleQuestionTokens: number };
     };
@@ -213,7 +239,10 @@ describe('pages', () => {
     // the other views' fields ride in the form as hidden inputs, so a form sent keeps them
     expect(html).toContain('<input type="hidden" name="seed" value="7"/>');
     expect(html).toContain('<input type="hidden" name="question" value="why?"/>');
-    const fragment = await app.request('/fragment/lm/pets3/surprisal', { method: 'POST', body: new URLSearchParams({ view: 'surprisal', text: 'the dog', seed: '7', temperature: '1' }) });
+    const fragment = await app.request('/fragment/lm/pets3/surprisal', {
+      method: 'POST',
+      body: new URLSearchParams({ view: 'surprisal', text: 'the dog', seed: '7', temperature: '1' }),
+    });
     expect(fragment.headers.get('HX-Replace-Url')).toBe('/lm/pets3?view=surprisal&text=the+dog&seed=7'); // defaults stay out
   });
 
@@ -234,7 +263,9 @@ describe('pages', () => {
   it('links the next-token view and the trie explorer for the same context', async () => {
     const html = await (await app.request('/lm/pets3?view=next&context=the+cat&k=5')).text();
     const trie = linkQuery(html, /id="lm-to-trie"/);
-    const [the, cat] = ((await (await post('/api/lm/pets3/next', { context: 'the cat', k: 1 })).json()) as { context: Token[] }).context.map((t) => t.id);
+    const [the, cat] = (
+      (await (await post('/api/lm/pets3/next', { context: 'the cat', k: 1 })).json()) as { context: Token[] }
+    ).context.map((t) => t.id);
     expect(trie.get('path')).toBe(`${the},${cat}`); // the two tokens an order-3 model matched
     expect(trie.get('context')).toBe('the cat');
     const trieHtml = await (await app.request(`/lm/pets3?${trie}`)).text();
@@ -263,7 +294,10 @@ describe('pages', () => {
     const res = await app.request('/fragment/lm/pets3/next', { method: 'POST', body: new URLSearchParams({ context: 'the cat', k: '5' }) });
     expect(res.headers.get('HX-Replace-Url')).toBe('/lm/pets3?view=next&context=the+cat&k=5');
     expect(await (await app.request(res.headers.get('HX-Replace-Url')!)).text()).toMatch(/id="lm-next"/);
-    const long = await app.request('/fragment/lm/pets3/surprisal', { method: 'POST', body: new URLSearchParams({ text: 'the cat '.repeat(1000) }) });
+    const long = await app.request('/fragment/lm/pets3/surprisal', {
+      method: 'POST',
+      body: new URLSearchParams({ text: 'the cat '.repeat(1000) }),
+    });
     expect(long.status).toBe(200);
     expect(long.headers.get('HX-Replace-Url')).toBeNull();
   });
@@ -288,7 +322,9 @@ describe('pages', () => {
   it('deletes a model from its page; a model rebuilt under the same name is read again, not served from the cache', async () => {
     await build({ tokenizer: 'cl100k_base', corpus: 'pets', order: 1, name: 'doomed' });
     const contexts = async () => {
-      const s = (await (await post('/api/lm/doomed/score', { text: 'the cat sat' })).json()) as { lines: Array<Array<{ context: number }>> };
+      const s = (await (await post('/api/lm/doomed/score', { text: 'the cat sat' })).json()) as {
+        lines: Array<Array<{ context: number }>>;
+      };
       return Math.max(...s.lines[0].map((t) => t.context));
     };
     expect(await contexts()).toBe(0); // a unigram model uses no context
@@ -304,7 +340,14 @@ describe('pages', () => {
 
 describe('a model over your vocabulary', () => {
   it('is refused with 409 once its tokenizer is deleted', async () => {
-    const train = await post('/api/train', { name: 'petvocab', corpora: ['pets'], vocabSize: 300, pattern: 'cjk', minFrequency: 2, specials: [] });
+    const train = await post('/api/train', {
+      name: 'petvocab',
+      corpora: ['pets'],
+      vocabSize: 300,
+      pattern: 'cjk',
+      minFrequency: 2,
+      specials: [],
+    });
     expect(train.status).toBe(202);
     expect((await finished(((await train.json()) as { job: JobRecord }).job.id)).state).toBe('done');
     expect((await build({ tokenizer: 'petvocab', corpus: 'pets', order: 2, name: 'petlm' })).state).toBe('done');
@@ -376,7 +419,10 @@ describe('the build job', () => {
   it('answers 429 when the queue is full', async () => {
     const jobs = jobManager();
     // jobs that run until cancelled fill the one running slot and the queue
-    jobs.define('block', (_job, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('cancelled')))));
+    jobs.define(
+      'block',
+      (_job, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('cancelled')))),
+    );
     const blockers = Array.from({ length: jobs.maxRunning + jobs.maxQueued }, (_, i) => jobs.submit('block', `b${i}`, {}));
     const res = await post('/api/lm/build', { tokenizer: 'cl100k_base', corpus: 'pets', order: 2, name: 'waits' });
     expect(res.status).toBe(429);

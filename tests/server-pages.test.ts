@@ -113,7 +113,9 @@ describe('tokenize page', () => {
     expect(html.match(/<span class="t"/g)?.length).toBe(MAX_RENDERED_TOKENS);
     expect(html).toContain(`<td id="count">${n}</td>`);
     expect(html).toMatch(
-      new RegExp(`<span class="more note" hx-post="/fragment/tokens" hx-trigger="revealed" hx-swap="outerHTML" hx-include="#tokenize-form" hx-vals="{&quot;from&quot;:&quot;${MAX_RENDERED_TOKENS}&quot;}"[^>]*> … 100 more tokens, drawn as you scroll</span></div>`),
+      new RegExp(
+        `<span class="more note" hx-post="/fragment/tokens" hx-trigger="revealed" hx-swap="outerHTML" hx-include="#tokenize-form" hx-vals="{&quot;from&quot;:&quot;${MAX_RENDERED_TOKENS}&quot;}"[^>]*> … 100 more tokens, drawn as you scroll</span></div>`,
+      ),
     );
     // The ids view holds every id (copying takes them all), the drawn ones as hover targets.
     expect(html.match(/<i>/g)?.length).toBe(MAX_RENDERED_TOKENS);
@@ -123,7 +125,11 @@ describe('tokenize page', () => {
   it('draws the rest window by window, each with its ids as hover targets out of band, until no marker is left', async () => {
     const text = '分词器把文本切成词元, then counts them: 猫 🤖\n'.repeat(400);
     const first = await (await fragment({ text, tokenizer: 'cl100k_base' })).text();
-    const all = ((await (await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text, tokenizer: 'cl100k_base' }) })).json()) as { tokens: { id: number }[] }).tokens;
+    const all = (
+      (await (await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text, tokenizer: 'cl100k_base' }) })).json()) as {
+        tokens: { id: number }[];
+      }
+    ).tokens;
     expect(all.length).toBeGreaterThan(2 * MAX_RENDERED_TOKENS);
     const drawn = [...first.matchAll(/data-id="(\d+)" data-i="(\d+)"/g)].map((m) => [Number(m[2]), Number(m[1])]);
     let ids = idsText(first.slice(first.indexOf('<pre id="ids">'), first.indexOf('<span id="ids-rest">')) + '</pre>');
@@ -139,7 +145,9 @@ describe('tokenize page', () => {
       const spans = [...html.matchAll(/data-id="(\d+)" data-i="(\d+)"/g)].map((m) => [Number(m[2]), Number(m[1])]);
       expect(spans[0][0]).toBe(Number(from[1]));
       drawn.push(...spans);
-      const targets = html.match(/<span hx-swap-oob="beforebegin:#ids-rest">(.*?)<\/span><span id="ids-rest" hx-swap-oob="innerHTML">/s)![1];
+      const targets = html.match(
+        /<span hx-swap-oob="beforebegin:#ids-rest">(.*?)<\/span><span id="ids-rest" hx-swap-oob="innerHTML">/s,
+      )![1];
       expect([...targets.matchAll(/<i>(\d+)<\/i>/g)].map((m) => Number(m[1]))).toEqual(spans.map(([, id]) => id));
       ids += targets.replace(/<[^>]*>/g, '');
       from = html.match(/hx-vals="\{&quot;from&quot;:&quot;(\d+)&quot;\}"/);
@@ -167,7 +175,9 @@ describe('tokenize page', () => {
     const drawn = html.match(/<span class="t[ "]/g)?.length;
     expect(drawn).toBeGreaterThan(MAX_RENDERED_TOKENS);
     expect(html.match(/<i>/g)?.length).toBe(drawn);
-    expect(html).toMatch(/<span class="grp-text">猫<\/span>(<span class="t hex"[^>]*>[0-9a-f ]+<\/span>){3}<\/span><span class="more note"[^>]*hx-vals="\{&quot;from&quot;:&quot;(\d+)&quot;\}"[^>]*> … 3 more tokens/);
+    expect(html).toMatch(
+      /<span class="grp-text">猫<\/span>(<span class="t hex"[^>]*>[0-9a-f ]+<\/span>){3}<\/span><span class="more note"[^>]*hx-vals="\{&quot;from&quot;:&quot;(\d+)&quot;\}"[^>]*> … 3 more tokens/,
+    );
     expect(html).toContain(`&quot;from&quot;:&quot;${drawn}&quot;`);
   });
 
@@ -221,7 +231,10 @@ describe('tokenize page', () => {
       // The spans hold the escaped text: unescaped, they give the payload back.
       const html = await (await fragment({ text: payload, tokenizer: 'cl100k_base' })).text();
       const texts = [...html.matchAll(/<span class="t"[^>]*>([^<]*)<\/span>/g)].map((m) => m[1]).join('');
-      const unescaped = texts.replace(/&(lt|gt|quot|amp|#39);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', amp: '&', '#39': "'" })[e]!);
+      const unescaped = texts.replace(
+        /&(lt|gt|quot|amp|#39);/g,
+        (_, e: string) => ({ lt: '<', gt: '>', quot: '"', amp: '&', '#39': "'" })[e]!,
+      );
       expect(unescaped).toBe(payload);
     });
   }

@@ -14,21 +14,36 @@ type Job = JobRecord<TrainParams, TrainSnapshot>;
 
 const post = jsonPoster(app);
 
-const request = (over: Record<string, unknown>) => ({ name: 'v', corpora: ['small'], vocabSize: 400, pattern: 'cjk', minFrequency: 2, specials: ['<|endoftext|>'], ...over });
+const request = (over: Record<string, unknown>) => ({
+  name: 'v',
+  corpora: ['small'],
+  vocabSize: 400,
+  pattern: 'cjk',
+  minFrequency: 2,
+  specials: ['<|endoftext|>'],
+  ...over,
+});
 
 async function finished(id: string): Promise<Job> {
   let job: Job | undefined;
   await expect
-    .poll(async () => {
-      job = ((await (await app.request(`/api/jobs/${id}`)).json()) as { job: Job }).job;
-      return ['done', 'failed', 'cancelled'].includes(job.state);
-    }, { timeout: 60_000, interval: 50 })
+    .poll(
+      async () => {
+        job = ((await (await app.request(`/api/jobs/${id}`)).json()) as { job: Job }).job;
+        return ['done', 'failed', 'cancelled'].includes(job.state);
+      },
+      { timeout: 60_000, interval: 50 },
+    )
     .toBe(true);
   return job!;
 }
 
 beforeAll(async () => {
-  const lines = ['模型在训练集上的误差称为训练误差。', 'The generalization error is the expected error on new data.', '分词器把文本切成词元 tokens.'];
+  const lines = [
+    '模型在训练集上的误差称为训练误差。',
+    'The generalization error is the expected error on new data.',
+    '分词器把文本切成词元 tokens.',
+  ];
   await addUserCorpus('small', new TextEncoder().encode(Array.from({ length: 600 }, (_, i) => `${lines[i % 3]} ${i}`).join('\n') + '\n'));
 });
 
@@ -129,7 +144,9 @@ describe('POST /api/train', () => {
   });
 
   it('streams a job as server-sent events, ending when it is finished', async () => {
-    const job = jobManager().list('train').find((j) => j.state === 'done')!;
+    const job = jobManager()
+      .list('train')
+      .find((j) => j.state === 'done')!;
     const res = await app.request(`/api/jobs/${job.id}/events`);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const text = await res.text();
@@ -162,11 +179,19 @@ describe('the /train page', () => {
     expect(page).toContain('href="/vocab/from-form"');
     expect(page).toContain('href="/?tokenizer=from-form"');
 
-    const htmx = await app.request('/train', { method: 'POST', body: form({ ...fields, name: 'via-htmx' }), headers: { 'HX-Request': 'true' } });
+    const htmx = await app.request('/train', {
+      method: 'POST',
+      body: form({ ...fields, name: 'via-htmx' }),
+      headers: { 'HX-Request': 'true' },
+    });
     expect(htmx.status).toBe(200);
     expect(await htmx.text()).toContain('id="job-panel"');
 
-    const none = await app.request('/train', { method: 'POST', body: form({ ...fields, name: 'no-corpus', corpora: [] }), headers: { 'HX-Request': 'true' } });
+    const none = await app.request('/train', {
+      method: 'POST',
+      body: form({ ...fields, name: 'no-corpus', corpora: [] }),
+      headers: { 'HX-Request': 'true' },
+    });
     expect(none.status).toBe(200); // htmx swaps only successful answers: the error is the fragment
     expect(await none.text()).toMatch(/<p class="error">&quot;corpora&quot; must be a non-empty list/);
 

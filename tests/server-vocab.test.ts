@@ -73,7 +73,7 @@ describe('/vocab', () => {
     const cases: Array<[string, string, string]> = [
       ['from-json', serializeVocabulary(small), 'auto'],
       ['from-ranks', exportTiktokenRanks(small), 'auto'],
-      ['from-hf', (await text('/vocab/listed/download/tokenizer.json')), 'hf'],
+      ['from-hf', await text('/vocab/listed/download/tokenizer.json'), 'hf'],
     ];
     for (const [name, body, format] of cases) {
       const res = await upload({ name, format, pattern: 'cjk' }, { bytes: body, name: 'v' });
@@ -92,7 +92,12 @@ describe('/vocab', () => {
       [{ name: 'bad2' }, { bytes: '{"format": "tokenlab-vocab", "version": 1', name: 'x.json' }, 400, /not/],
       [{ name: 'bad3', format: 'tiktoken' }, { bytes: 'not base64!! 0\n', name: 'x.tiktoken' }, 400, /tiktoken ranks/],
       [{ name: 'bad4' }, { bytes: Uint8Array.of(0xff, 0xfe, 0x00), name: 'x.bin' }, 400, /not UTF-8/],
-      [{ name: 'bad5' }, { bytes: serializeVocabulary({ ...small, pattern: "(\\w+\\s?)*$" }), name: 'x.json' }, 400, /backtracks catastrophically \(exponential/],
+      [
+        { name: 'bad5' },
+        { bytes: serializeVocabulary({ ...small, pattern: '(\\w+\\s?)*$' }), name: 'x.json' },
+        400,
+        /backtracks catastrophically \(exponential/,
+      ],
       [{ name: '../evil' }, { bytes: serializeVocabulary(small), name: 'x.json' }, 400, /not allowed/],
       [{ name: 'o200k_base' }, { bytes: serializeVocabulary(small), name: 'x.json' }, 400, /built-in/],
       [{ name: 'listed' }, { bytes: serializeVocabulary(small), name: 'x.json' }, 409, /exists/],
@@ -125,11 +130,14 @@ describe('token display', () => {
     const { chipToken, tokenParts } = await import('../src/server/vocab-bytes.js');
     const { TokenChip } = await import('../views/tokens.js');
     const cut = Buffer.from('e5bf85e9a1bbe585', 'hex'); // 必须 and the first two bytes of 入
-    const hex = (p: ReturnType<typeof tokenParts>) => p && [Buffer.from(p.head).toString('hex'), p.text, Buffer.from(p.tail).toString('hex')];
+    const hex = (p: ReturnType<typeof tokenParts>) =>
+      p && [Buffer.from(p.head).toString('hex'), p.text, Buffer.from(p.tail).toString('hex')];
     expect(hex(tokenParts(cut))).toEqual(['', '必须', 'e585']);
     expect(hex(tokenParts(Buffer.from('bda0e5a5bd', 'hex')))).toEqual(['bda0', '好', '']); // the end of 你, then 好
     expect(tokenParts(Uint8Array.of(0xff))).toBeUndefined();
-    expect(String(TokenChip({ token: chipToken(cut) }))).toBe('<code class="tok partial" title="cuts a character: the bytes of the cut character in hex">必须<span class="hexpart">⟨e5 85⟩</span></code>');
+    expect(String(TokenChip({ token: chipToken(cut) }))).toBe(
+      '<code class="tok partial" title="cuts a character: the bytes of the cut character in hex">必须<span class="hexpart">⟨e5 85⟩</span></code>',
+    );
     expect(String(TokenChip({ token: chipToken(Buffer.from(' a\n')) }))).toBe('<code class="tok">·a↵</code>');
   });
 });
@@ -202,7 +210,9 @@ describe('/vocab/:name', () => {
     };
     const count = (html: string) => Number(/<strong>(\d+)<\/strong> tokens/.exec(html)![1]);
     expect(count(await scrub(0))).toBe(Buffer.byteLength('分词器 tokens'));
-    const full = (await (await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text: '分词器 tokens', tokenizer: 'tokenlab-cjk-32k' }) })).json()) as { count: number };
+    const full = (await (
+      await app.request('/api/tokenize', { method: 'POST', body: JSON.stringify({ text: '分词器 tokens', tokenizer: 'tokenlab-cjk-32k' }) })
+    ).json()) as { count: number };
     expect(count(await scrub(40_000))).toBe(full.count);
     expect(count(await scrub(300))).toBeGreaterThanOrEqual(full.count);
   });

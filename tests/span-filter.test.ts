@@ -16,8 +16,14 @@ describe.each(['cl100k_base', 'o200k_base'])('SpanFilter on %s', (name) => {
     // filter for stretches that join two 3-byte characters).
     const contexts: Array<[number[], number[]]> = [
       [[], []],
-      [[0x61, 0x62], [0x63, 0x64]],
-      [[0xbd, 0xa0], [0xe5, 0xa5]],
+      [
+        [0x61, 0x62],
+        [0x63, 0x64],
+      ],
+      [
+        [0xbd, 0xa0],
+        [0xe5, 0xa5],
+      ],
     ];
     let checked = 0;
     let joins = 0;

@@ -119,7 +119,12 @@ export const ROUTES: Record<string, RouteSweep> = {
 
   'GET /vocab': {},
   'POST /vocab/import': {
-    multipart: { name: { file: 'x' }, file: { name: 'sweep-import' }, format: { name: 'sweep-vocab', file: 'x' }, pattern: { name: 'sweep-vocab', file: 'x' } },
+    multipart: {
+      name: { file: 'x' },
+      file: { name: 'sweep-import' },
+      format: { name: 'sweep-vocab', file: 'x' },
+      pattern: { name: 'sweep-vocab', file: 'x' },
+    },
   },
   'GET /vocab/:name': {
     params: { name: 'vocab' },
@@ -133,7 +138,12 @@ export const ROUTES: Record<string, RouteSweep> = {
   'GET /api/vocabularies': {},
   'GET /api/vocabularies/:name': { params: { name: 'vocab' } },
   'POST /api/vocabularies': {
-    multipart: { name: { file: 'x' }, file: { name: 'sweep-import' }, format: { name: 'sweep-vocab', file: 'x' }, pattern: { name: 'sweep-vocab', file: 'x' } },
+    multipart: {
+      name: { file: 'x' },
+      file: { name: 'sweep-import' },
+      format: { name: 'sweep-vocab', file: 'x' },
+      pattern: { name: 'sweep-vocab', file: 'x' },
+    },
   },
   'DELETE /api/vocabularies/:name': { params: { name: 'doomed' } },
 
@@ -142,7 +152,10 @@ export const ROUTES: Record<string, RouteSweep> = {
   'GET /corpora/:name/preview': { params: { name: 'corpus' }, fragment: true },
   'POST /corpora/:name/delete': { params: { name: 'doomed' } },
   'GET /api/corpora': {},
-  'POST /api/corpora': { json: { name: { text: 'x' }, text: { name: 'sweep-corpus' } }, multipart: { name: { text: 'x' }, file: { name: 'sweep-corpus' } } },
+  'POST /api/corpora': {
+    json: { name: { text: 'x' }, text: { name: 'sweep-corpus' } },
+    multipart: { name: { text: 'x' }, file: { name: 'sweep-corpus' } },
+  },
   'DELETE /api/corpora/:name': { params: { name: 'doomed' } },
 
   'GET /lm': { query: { job: {}, L: {}, K: {} } },
@@ -173,7 +186,10 @@ export const ROUTES: Record<string, RouteSweep> = {
   'DELETE /api/lm/:name': { params: { name: 'doomed' } },
   'POST /api/lm/:name/score': { params: { name: 'model' }, json: { text: {} } },
   'POST /api/lm/:name/next': { params: { name: 'model' }, json: { context: {}, k: {} } },
-  'POST /api/lm/:name/sample': { params: { name: 'model' }, json: { prompt: {}, temperature: {}, topK: {}, topP: {}, seed: {}, length: {} } },
+  'POST /api/lm/:name/sample': {
+    params: { name: 'model' },
+    json: { prompt: {}, temperature: {}, topK: {}, topP: {}, seed: {}, length: {} },
+  },
   'POST /api/lm/:name/answer': { params: { name: 'model' }, json: { question: { answer: 'a' }, answer: {}, thought: { answer: 'a' } } },
   'GET /api/lm/:name/trie': { params: { name: 'model' }, query: { path: {} } },
 };

@@ -39,8 +39,22 @@ const app = createApp();
  * only: the tests run as root.
  */
 const HOSTILE_NAMES = [
-  '../canary', '../../canary', '../../../canary', `${SANDBOX}/canary`, `../../${ESCAPE}`, `../../../${ESCAPE}`, `${SANDBOX}/${ESCAPE}`,
-  `..%2F..%2F${ESCAPE}`, `%2e%2e%2f%2e%2e%2f${ESCAPE}`, '..', '.', 'a/b', 'a\\b', `sweep\0${ESCAPE}`, 'x'.repeat(65), 'x'.repeat(10_000),
+  '../canary',
+  '../../canary',
+  '../../../canary',
+  `${SANDBOX}/canary`,
+  `../../${ESCAPE}`,
+  `../../../${ESCAPE}`,
+  `${SANDBOX}/${ESCAPE}`,
+  `..%2F..%2F${ESCAPE}`,
+  `%2e%2e%2f%2e%2e%2f${ESCAPE}`,
+  '..',
+  '.',
+  'a/b',
+  'a\\b',
+  `sweep\0${ESCAPE}`,
+  'x'.repeat(65),
+  'x'.repeat(10_000),
 ];
 const READ_ONLY_HOSTILE = ['/etc/passwd', '../../../../../../etc/passwd'];
 const UNKNOWN = 'no-such-name';
@@ -56,7 +70,9 @@ function post(path: string, body: RequestInit['body'], headers: Record<string, s
 const postJson = jsonPoster(app);
 /** A form body; a list is sent as a repeated field. */
 const formText = (fields: Record<string, string | string[]>) =>
-  new URLSearchParams(Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]))).toString();
+  new URLSearchParams(
+    Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x])),
+  ).toString();
 
 const postForm = (path: string, fields: Record<string, string | string[]>, htmx = false) =>
   post(path, formText(fields), { 'content-type': 'application/x-www-form-urlencoded', ...(htmx ? { 'HX-Request': 'true' } : {}) });
@@ -89,7 +105,9 @@ beforeAll(async () => {
   expect((await post('/corpora', multipart({ name: 'sweep-corpus-form', text: CORPUS_TEXT }))).status).toBe(303);
   const train = { name: 'sweep-vocab', corpora: ['sweep-corpus'], vocabSize: 340, pattern: 'cjk', minFrequency: 2, specials: PAYLOADS };
   made.trainJob = (await jobOf(await postJson('/api/train', train))).id;
-  made.lmJob = (await jobOf(await postJson('/api/lm/build', { tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: 3, name: 'sweep-lm' }))).id;
+  made.lmJob = (
+    await jobOf(await postJson('/api/lm/build', { tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: 3, name: 'sweep-lm' }))
+  ).id;
   made.vocabJson = await (await app.request('/vocab/sweep-vocab/download/json')).text();
   expect((await post('/api/vocabularies', multipart({ name: 'sweep-imported', file: made.vocabJson }))).status).toBe(201);
 }, 300_000);
@@ -171,9 +189,26 @@ function probes(method: string, path: string, spec: RouteSweep): Probe[] {
   out.push({ label: 'as is', path: fill(path, spec, {}), init: bodyless });
   for (const p of Object.keys(spec.params ?? {})) {
     // '.' and '..' as whole segments are resolved by URL parsing before routing: they never reach a handler.
-    const names = [...PAYLOADS, ...HOSTILE_NAMES.filter((n) => n !== '.' && n !== '..'), UNKNOWN, ...(method === 'GET' ? READ_ONLY_HOSTILE : [])];
-    for (const v of names) out.push({ label: `:${p}=${JSON.stringify(v.slice(0, 40))}`, path: fill(path, spec, { [`:${p}`]: v }), init: bodyless, badName: true });
-    for (const raw of BAD_ESCAPES) out.push({ label: `:${p}=${raw}`, path: path.replace(/:(\w+)/g, (_, q: string) => (q === p ? raw : encodeURIComponent(GOOD[spec.params![q]]()))), init: bodyless, badName: true });
+    const names = [
+      ...PAYLOADS,
+      ...HOSTILE_NAMES.filter((n) => n !== '.' && n !== '..'),
+      UNKNOWN,
+      ...(method === 'GET' ? READ_ONLY_HOSTILE : []),
+    ];
+    for (const v of names)
+      out.push({
+        label: `:${p}=${JSON.stringify(v.slice(0, 40))}`,
+        path: fill(path, spec, { [`:${p}`]: v }),
+        init: bodyless,
+        badName: true,
+      });
+    for (const raw of BAD_ESCAPES)
+      out.push({
+        label: `:${p}=${raw}`,
+        path: path.replace(/:(\w+)/g, (_, q: string) => (q === p ? raw : encodeURIComponent(GOOD[spec.params![q]]()))),
+        init: bodyless,
+        badName: true,
+      });
   }
   const values = [...PAYLOADS, ...HOSTILE_NAMES.slice(0, 4), `sweep\0x`, 'x'.repeat(10_000)];
   for (const [field, companions] of Object.entries(spec.query ?? {})) {
@@ -183,18 +218,27 @@ function probes(method: string, path: string, spec: RouteSweep): Probe[] {
       out.push({ label: `?${field}=${JSON.stringify(v.slice(0, 40))}`, path: `${fill(path, spec, companions)}?${q}`, init: bodyless });
     }
     // Escapes that are not UTF-8, or not escapes at all.
-    for (const raw of BAD_ESCAPES) out.push({ label: `?${field}=${raw}`, path: `${fill(path, spec, companions)}?${rest}&${field}=${raw}`, init: bodyless });
+    for (const raw of BAD_ESCAPES)
+      out.push({ label: `?${field}=${raw}`, path: `${fill(path, spec, companions)}?${rest}&${field}=${raw}`, init: bodyless });
   }
   for (const [field, companions] of Object.entries(spec.form ?? {})) {
     for (const raw of BAD_ESCAPES) {
       const body = `${new URLSearchParams(withoutParams(companions))}&${field}=${raw}`;
-      out.push({ label: `form ${field}=${raw}`, path: fill(path, spec, companions), init: { method, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } });
+      out.push({
+        label: `form ${field}=${raw}`,
+        path: fill(path, spec, companions),
+        init: { method, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      });
     }
     for (const v of values) {
       const body = new URLSearchParams({ ...withoutParams(companions), [field]: v }).toString();
       for (const htmx of [false, true]) {
         const headers = { 'content-type': 'application/x-www-form-urlencoded', ...(htmx ? { 'HX-Request': 'true' } : {}) };
-        out.push({ label: `form ${field}=${JSON.stringify(v.slice(0, 40))}${htmx ? ' (htmx)' : ''}`, path: fill(path, spec, companions), init: { method, body, headers } });
+        out.push({
+          label: `form ${field}=${JSON.stringify(v.slice(0, 40))}${htmx ? ' (htmx)' : ''}`,
+          path: fill(path, spec, companions),
+          init: { method, body, headers },
+        });
       }
     }
   }
@@ -207,7 +251,11 @@ function probes(method: string, path: string, spec: RouteSweep): Probe[] {
   for (const [field, companions] of Object.entries(spec.json ?? {})) {
     for (const v of values) {
       const body = JSON.stringify(jsonBody({ ...withoutParams(companions), [field]: v }));
-      out.push({ label: `json ${field}=${JSON.stringify(v.slice(0, 40))}`, path: fill(path, spec, companions), init: { method, body, headers: { 'content-type': 'application/json' } } });
+      out.push({
+        label: `json ${field}=${JSON.stringify(v.slice(0, 40))}`,
+        path: fill(path, spec, companions),
+        init: { method, body, headers: { 'content-type': 'application/json' } },
+      });
     }
   }
   return out;
@@ -244,7 +292,8 @@ async function problemsOf(probe: Probe, res: Response, fragment: boolean): Promi
     if (v !== null && /[<>"'\s\0]/.test(v)) problems.push(`header ${h} not URL-encoded: ${v.slice(0, 100)}`);
   }
   const refusals = fragment ? [200, 400, 404] : [400, 404];
-  if (probe.badName && !refusals.includes(res.status)) problems.push(`status ${res.status} for an unknown name, expected ${refusals.join(' or ')}`);
+  if (probe.badName && !refusals.includes(res.status))
+    problems.push(`status ${res.status} for an unknown name, expected ${refusals.join(' or ')}`);
   return problems.map((p) => `${probe.label}: ${p}`);
 }
 
@@ -254,7 +303,8 @@ const served = [...new Set(app.routes.map((r) => `${r.method} ${r.path}`))];
 describe('the sweep covers every route', () => {
   it('catches what it looks for: raw payloads, injected handlers, unencoded URL headers, a bad name answered 200', async () => {
     const probe = { label: 'self-test', path: '/', init: {} };
-    const html = (body: string, headers: Record<string, string> = {}) => new Response(body, { headers: { 'content-type': 'text/html', ...headers } });
+    const html = (body: string, headers: Record<string, string> = {}) =>
+      new Response(body, { headers: { 'content-type': 'text/html', ...headers } });
     expect(await problemsOf(probe, html(`<p>${PAYLOADS[0]}</p>`), false)).toHaveLength(2); // raw, and a script element
     expect(await problemsOf(probe, html('<input value="" onmouseover="alert(1)">'), false)).toHaveLength(1);
     expect(await problemsOf(probe, html('<input value="&quot; onerror=alert(1)">', { location: '/a b' }), false)).toHaveLength(1); // the header
@@ -306,7 +356,8 @@ describe('hostile text in every input is escaped, and bad names are refused', ()
   });
 });
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 describe("the user's payload-bearing things are shown, escaped", () => {
   // The sweep above proves no payload is raw; these prove the pages did show the user's text (escaped).
@@ -315,7 +366,10 @@ describe("the user's payload-bearing things are shown, escaped", () => {
     ['/corpora?added=sweep-corpus-form', "a pasted corpus's preview"],
     ['/vocab/sweep-vocab', "a vocabulary's special tokens"],
     ['/vocab/sweep-imported', "an imported vocabulary's special tokens"],
-    [`/lm/sweep-lm?view=qa&${new URLSearchParams({ question: PAYLOADS[0], answer: PAYLOADS[1], thought: PAYLOADS[2] })}`, "a model's question, answer and thought"],
+    [
+      `/lm/sweep-lm?view=qa&${new URLSearchParams({ question: PAYLOADS[0], answer: PAYLOADS[1], thought: PAYLOADS[2] })}`,
+      "a model's question, answer and thought",
+    ],
     [`/?tokenizer=sweep-vocab&text=${encodeURIComponent(PAYLOADS.join('\n'))}`, 'a text tokenized with special-token text'],
   ];
   for (const [path, what] of pages) {
@@ -395,40 +449,83 @@ const one = (n: string) => n;
 const VIEW_BODY_LIMIT = 512 * 1024; // MAX_VIEW_BODY_BYTES, src/server/lm-routes.tsx
 const JSON_ENDPOINTS: Record<string, JsonEndpoint> = {
   '/api/tokenize': {
-    valid: { text: 'x', tokenizer: 'cl100k_base' }, required: ['text', 'tokenizer'], lookups: { tokenizer: one }, makes: [],
+    valid: { text: 'x', tokenizer: 'cl100k_base' },
+    required: ['text', 'tokenizer'],
+    lookups: { tokenizer: one },
+    makes: [],
     limit: 6 * MAX_TEXT_BYTES + 4096, // MAX_BODY_BYTES, src/server/api.ts
-    text: ['text', MAX_TEXT_BYTES], utf8: (m) => ({ text: m, tokenizer: 'cl100k_base' }),
+    text: ['text', MAX_TEXT_BYTES],
+    utf8: (m) => ({ text: m, tokenizer: 'cl100k_base' }),
   },
   '/api/compare': {
-    valid: { text: 'x', tokenizers: ['cl100k_base', 'sweep-vocab'] }, required: ['text', 'tokenizers'], lookups: { tokenizers: (n) => [n, 'cl100k_base'] }, makes: [],
-    limit: 6 * MAX_TEXT_BYTES + 4096, text: ['text', MAX_TEXT_BYTES], utf8: (m) => ({ text: m, tokenizers: ['cl100k_base', 'sweep-vocab'] }),
+    valid: { text: 'x', tokenizers: ['cl100k_base', 'sweep-vocab'] },
+    required: ['text', 'tokenizers'],
+    lookups: { tokenizers: (n) => [n, 'cl100k_base'] },
+    makes: [],
+    limit: 6 * MAX_TEXT_BYTES + 4096,
+    text: ['text', MAX_TEXT_BYTES],
+    utf8: (m) => ({ text: m, tokenizers: ['cl100k_base', 'sweep-vocab'] }),
   },
   '/api/train': {
     valid: { name: 'sweep-vocab', corpora: ['sweep-corpus'], vocabSize: 300, pattern: 'cjk', minFrequency: 2, specials: ['<|x|>'] },
-    required: ['name', 'corpora', 'vocabSize'], lookups: { corpora: (n) => [n] }, makes: ['name'],
+    required: ['name', 'corpora', 'vocabSize'],
+    lookups: { corpora: (n) => [n] },
+    makes: ['name'],
     limit: 64 * 1024, // MAX_TRAIN_BODY_BYTES, src/server/train-routes.tsx
     utf8: (m) => ({ name: 'sweep-vocab', corpora: ['sweep-corpus'], vocabSize: 300, specials: [m] }),
   },
   '/api/lm/build': {
-    valid: { tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: 2, name: 'sweep-lm' }, required: ['tokenizer', 'corpus'],
-    lookups: { tokenizer: one, corpus: one }, makes: ['name'],
+    valid: { tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: 2, name: 'sweep-lm' },
+    required: ['tokenizer', 'corpus'],
+    lookups: { tokenizer: one, corpus: one },
+    makes: ['name'],
     limit: 64 * 1024, // MAX_BUILD_BODY_BYTES, src/server/lm-routes.tsx
     utf8: (m) => ({ tokenizer: `sweep-vocab${m}`, corpus: 'sweep-corpus', order: 2, name: 'sweep-lm' }),
   },
   '/api/corpora': {
-    valid: { name: 'sweep-corpus', text: 'x' }, required: ['name', 'text'], lookups: {}, makes: ['name'],
+    valid: { name: 'sweep-corpus', text: 'x' },
+    required: ['name', 'text'],
+    lookups: {},
+    makes: ['name'],
     limit: 6 * MAX_UPLOAD_BYTES, // readJson's limit in src/server/corpora-routes.tsx
-    text: ['text', MAX_UPLOAD_BYTES], utf8: (m) => ({ name: 'sweep-utf8', text: m }),
+    text: ['text', MAX_UPLOAD_BYTES],
+    utf8: (m) => ({ name: 'sweep-utf8', text: m }),
   },
-  '/api/lm/sweep-lm/score': { valid: { text: 'x' }, required: ['text'], lookups: {}, makes: [], limit: VIEW_BODY_LIMIT, text: ['text', MAX_LM_TEXT_BYTES], utf8: (m) => ({ text: m }) },
-  '/api/lm/sweep-lm/next': { valid: { context: 'x', k: 3 }, required: [], lookups: {}, makes: [], limit: VIEW_BODY_LIMIT, text: ['context', MAX_LM_TEXT_BYTES], utf8: (m) => ({ context: m }) },
+  '/api/lm/sweep-lm/score': {
+    valid: { text: 'x' },
+    required: ['text'],
+    lookups: {},
+    makes: [],
+    limit: VIEW_BODY_LIMIT,
+    text: ['text', MAX_LM_TEXT_BYTES],
+    utf8: (m) => ({ text: m }),
+  },
+  '/api/lm/sweep-lm/next': {
+    valid: { context: 'x', k: 3 },
+    required: [],
+    lookups: {},
+    makes: [],
+    limit: VIEW_BODY_LIMIT,
+    text: ['context', MAX_LM_TEXT_BYTES],
+    utf8: (m) => ({ context: m }),
+  },
   '/api/lm/sweep-lm/sample': {
-    valid: { prompt: 'x', temperature: 1, topK: 0, topP: 1, seed: 1, length: 5 }, required: [], lookups: {}, makes: [],
-    limit: VIEW_BODY_LIMIT, text: ['prompt', MAX_LM_TEXT_BYTES], utf8: (m) => ({ prompt: m }),
+    valid: { prompt: 'x', temperature: 1, topK: 0, topP: 1, seed: 1, length: 5 },
+    required: [],
+    lookups: {},
+    makes: [],
+    limit: VIEW_BODY_LIMIT,
+    text: ['prompt', MAX_LM_TEXT_BYTES],
+    utf8: (m) => ({ prompt: m }),
   },
   '/api/lm/sweep-lm/answer': {
-    valid: { question: 'q', answer: 'a', thought: 't' }, required: ['answer'], lookups: {}, makes: [],
-    limit: VIEW_BODY_LIMIT, text: ['answer', MAX_LM_TEXT_BYTES], utf8: (m) => ({ question: 'q', answer: m }),
+    valid: { question: 'q', answer: 'a', thought: 't' },
+    required: ['answer'],
+    lookups: {},
+    makes: [],
+    limit: VIEW_BODY_LIMIT,
+    text: ['answer', MAX_LM_TEXT_BYTES],
+    utf8: (m) => ({ question: 'q', answer: m }),
   },
 };
 
@@ -492,7 +589,9 @@ describe('JSON endpoints refuse bad bodies with a clear {"error"} and the right 
     });
 
     check('missing or mistyped fields: 400', async () => {
-      const bodies: Array<Record<string, unknown>> = e.required.map((f) => Object.fromEntries(Object.entries(e.valid).filter(([k]) => k !== f)));
+      const bodies: Array<Record<string, unknown>> = e.required.map((f) =>
+        Object.fromEntries(Object.entries(e.valid).filter(([k]) => k !== f)),
+      );
       for (const [f, v] of Object.entries(e.valid)) for (const wrong of mistyped(v)) bodies.push({ ...e.valid, [f]: wrong });
       for (const body of bodies) {
         const res = await postJson(path, body);
@@ -511,22 +610,23 @@ describe('JSON endpoints refuse bad bodies with a clear {"error"} and the right 
       });
     }
 
-    if (Object.keys(e.lookups).length + e.makes.length > 0) check('hostile names: 400 or 404', async () => {
-      for (const name of [...HOSTILE_NAMES, ...PAYLOADS, '', ...READ_ONLY_HOSTILE]) {
-        for (const [f, put] of Object.entries(e.lookups)) {
-          const res = await postJson(path, { ...e.valid, [f]: put(name) });
-          expect([400, 404], `${f}: ${JSON.stringify(name.slice(0, 40))}`).toContain(res.status);
-          await errorOf(res);
+    if (Object.keys(e.lookups).length + e.makes.length > 0)
+      check('hostile names: 400 or 404', async () => {
+        for (const name of [...HOSTILE_NAMES, ...PAYLOADS, '', ...READ_ONLY_HOSTILE]) {
+          for (const [f, put] of Object.entries(e.lookups)) {
+            const res = await postJson(path, { ...e.valid, [f]: put(name) });
+            expect([400, 404], `${f}: ${JSON.stringify(name.slice(0, 40))}`).toContain(res.status);
+            await errorOf(res);
+          }
+          // An empty model name means "the default name" (a build would start): it is not hostile there.
+          const skip = READ_ONLY_HOSTILE.includes(name) || (name === '' && path === '/api/lm/build');
+          for (const f of skip ? [] : e.makes) {
+            const res = await postJson(path, { ...e.valid, [f]: name });
+            expect(res.status, `${f}: ${JSON.stringify(name.slice(0, 40))}`).toBe(400);
+            await errorOf(res);
+          }
         }
-        // An empty model name means "the default name" (a build would start): it is not hostile there.
-        const skip = READ_ONLY_HOSTILE.includes(name) || (name === '' && path === '/api/lm/build');
-        for (const f of skip ? [] : e.makes) {
-          const res = await postJson(path, { ...e.valid, [f]: name });
-          expect(res.status, `${f}: ${JSON.stringify(name.slice(0, 40))}`).toBe(400);
-          await errorOf(res);
-        }
-      }
-    });
+      });
 
     check('a body that is not UTF-8: 400', async () => {
       const res = await post(path, invalidUtf8Json(e.utf8('UTF8MARK')), { 'content-type': 'application/json' });
@@ -550,7 +650,12 @@ interface UploadEndpoint {
 
 const vocabUpload = { limit: MAX_IMPORT_BYTES, fileLimit: MAX_IMPORT_BYTES, file: () => made.vocabJson, notUtf8: /not UTF-8/ };
 const FORM_OVERHEAD = 64 * 1024; // src/server/corpora-routes.tsx: multipart framing on top of the text
-const corpusUpload = { limit: MAX_UPLOAD_BYTES + FORM_OVERHEAD, fileLimit: MAX_UPLOAD_BYTES, file: () => 'x\n', notUtf8: /not valid UTF-8.*offset 1 \(0xff\)/ };
+const corpusUpload = {
+  limit: MAX_UPLOAD_BYTES + FORM_OVERHEAD,
+  fileLimit: MAX_UPLOAD_BYTES,
+  file: () => 'x\n',
+  notUtf8: /not valid UTF-8.*offset 1 \(0xff\)/,
+};
 const UPLOADS: Record<string, UploadEndpoint> = {
   '/api/vocabularies': { page: false, ...vocabUpload },
   '/vocab/import': { page: true, ...vocabUpload },
@@ -580,7 +685,12 @@ describe('uploads (multipart) refuse bad files and names', () => {
     });
 
     it(`${path}: a file over the limit, sent without a length, is 413`, async () => {
-      const body = lazyBody(`${partHead('name')}sweep-big\r\n${partHead('file', 'big.txt')}`, u.fileLimit + 1, `\r\n--${BOUNDARY}--\r\n`, 0x61);
+      const body = lazyBody(
+        `${partHead('name')}sweep-big\r\n${partHead('file', 'big.txt')}`,
+        u.fileLimit + 1,
+        `\r\n--${BOUNDARY}--\r\n`,
+        0x61,
+      );
       const res = await postLazy(path, body, `multipart/form-data; boundary=${BOUNDARY}`, false);
       expect(res.status).toBe(413);
       expect(await refusalOf(res, u.page)).toMatch(/limit/);
@@ -603,7 +713,11 @@ describe('uploads (multipart) refuse bad files and names', () => {
     if (path.endsWith('corpora')) {
       it(`${path}: pasted text that is not UTF-8 is 400`, async () => {
         // A curl-made form: the text field's raw bytes (a browser always sends UTF-8 there).
-        const bytes = Buffer.concat([Buffer.from(`${partHead('name')}sweep-pasted\r\n${partHead('text')}a`), Buffer.from([0xff, 0xfe]), Buffer.from(`b\r\n--${BOUNDARY}--\r\n`)]);
+        const bytes = Buffer.concat([
+          Buffer.from(`${partHead('name')}sweep-pasted\r\n${partHead('text')}a`),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from(`b\r\n--${BOUNDARY}--\r\n`),
+        ]);
         const res = await post(path, bytes, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` });
         expect(res.status).toBe(400);
         expect(await refusalOf(res, u.page)).toMatch(/UTF-8/);
@@ -635,7 +749,10 @@ const FORMS: Record<string, FormEndpoint> = {
   '/fragment/tokenize': { fragment: true, limit: 4 * MAX_TEXT_BYTES, fields: { tokenizer: 'cl100k_base', text: 'x' } },
   '/fragment/tokens': { fragment: true, limit: 4 * MAX_TEXT_BYTES, fields: { tokenizer: 'cl100k_base', text: 'x', from: '0' } },
   '/fragment/compare': { fragment: true, limit: 4 * MAX_TEXT_BYTES, fields: { tokenizers: ['cl100k_base', 'o200k_base'], text: 'x' } },
-  '/train': { fragment: false, fields: { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300', pattern: 'cjk', minFrequency: '2' } },
+  '/train': {
+    fragment: false,
+    fields: { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300', pattern: 'cjk', minFrequency: '2' },
+  },
   '/lm': { fragment: false, fields: { name: 'sweep-lm', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: '2' } },
   '/vocab/sweep-vocab/scrub': { fragment: true, fields: { sample: 'x', k: '3' } },
   '/fragment/lm/sweep-lm/surprisal': { fragment: true, fields: { text: 'x' } },
@@ -665,7 +782,10 @@ describe('forms refuse bodies over their limit', () => {
   it('POST /train and POST /lm refuse hostile names: 400 (a bad name) or 404 (no such corpus or tokenizer), or an htmx fragment saying so', async () => {
     const cases: Array<[string, Record<string, string | string[]>]> = [];
     for (const name of [...HOSTILE_NAMES, ...PAYLOADS]) {
-      cases.push(['/train', { ...FORMS['/train'].fields, name }], ['/train', { ...FORMS['/train'].fields, name: 'sweep-new', corpora: name }]);
+      cases.push(
+        ['/train', { ...FORMS['/train'].fields, name }],
+        ['/train', { ...FORMS['/train'].fields, name: 'sweep-new', corpora: name }],
+      );
       cases.push(['/lm', { ...FORMS['/lm'].fields, name }], ['/lm', { ...FORMS['/lm'].fields, name: 'sweep-new', tokenizer: name }]);
       cases.push(['/lm', { ...FORMS['/lm'].fields, name: 'sweep-new', corpus: name }]);
     }
@@ -708,7 +828,10 @@ describe('too many jobs', () => {
       }
       const trainForm = { name: 'sweep-refused', corpora: 'sweep-corpus', vocabSize: '260', pattern: 'cjk', minFrequency: '2' };
       const lmForm = { name: 'sweep-refused', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: '1' };
-      for (const [path, fields] of [['/train', trainForm], ['/lm', lmForm]] as const) {
+      for (const [path, fields] of [
+        ['/train', trainForm],
+        ['/lm', lmForm],
+      ] as const) {
         const page = await postForm(path, fields);
         expect(page.status, path).toBe(429);
         expect(await page.text()).toMatch(tooMany);
@@ -743,11 +866,17 @@ describe('after the sweep', () => {
     expect(readdirSync(SANDBOX).sort()).toEqual(['canary.txt', 'data']);
     expect(readFileSync(CANARY, 'utf8')).toBe('canary\n');
     for (const dir of [tmpdir(), process.cwd(), join(process.cwd(), '..'), '/']) {
-      expect(readdirSync(dir).filter((f) => f.includes(ESCAPE)), dir).toEqual([]);
+      expect(
+        readdirSync(dir).filter((f) => f.includes(ESCAPE)),
+        dir,
+      ).toEqual([]);
     }
     expect(passwdHash()).toBe(passwdBefore);
     const names = MADE_NAMES.join('|').replace(/\./g, '\\.');
-    const ids = jobManager().list().map((j) => j.id).join('|');
+    const ids = jobManager()
+      .list()
+      .map((j) => j.id)
+      .join('|');
     const expected = new RegExp(
       `^(corpora/(${names})\\.(txt|json)|corpora/split/(${names})\\.(train|heldout)\\.txt|vocabularies/(${names})\\.json|models/(${names})\\.(tlm|json)|jobs/(${ids})\\.json)$`,
     );

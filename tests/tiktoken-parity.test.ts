@@ -111,13 +111,16 @@ describe.each(NAMES)('%s', (name) => {
   });
 
   const onlyOne = SPECIAL_TOKENS[name] === 1;
-  it.skipIf(onlyOne)(`allowing one special token still refuses the others, as tiktoken does${onlyOne ? ` (skipped: ${name} has one)` : ''}`, () => {
-    const ours = tiktokenEncoding(name);
-    const [first, second] = ours.specialTokens.keys();
-    const two = `a${first}b${second}c`;
-    expect(() => peer(name).encode(two, [first])).toThrow();
-    expect(() => ours.encode(two, { allowedSpecial: [first] })).toThrow(SpecialTokenError);
-  });
+  it.skipIf(onlyOne)(
+    `allowing one special token still refuses the others, as tiktoken does${onlyOne ? ` (skipped: ${name} has one)` : ''}`,
+    () => {
+      const ours = tiktokenEncoding(name);
+      const [first, second] = ours.specialTokens.keys();
+      const two = `a${first}b${second}c`;
+      expect(() => peer(name).encode(two, [first])).toThrow();
+      expect(() => ours.encode(two, { allowedSpecial: [first] })).toThrow(SpecialTokenError);
+    },
+  );
 
   it('decodes to tiktoken bytes and reports its vocabulary size', () => {
     const ours = tiktokenEncoding(name);
@@ -161,7 +164,9 @@ describe('registry', () => {
   it('resolves names and refuses unknown ones, listing the known names', async () => {
     expect(await loadTokenizer('cl100k_base')).toBe(tiktokenEncoding('cl100k_base'));
     await expect(loadTokenizer('cl100k')).rejects.toThrow(UnknownTokenizerError);
-    await expect(loadTokenizer('cl100k')).rejects.toThrow(/unknown tokenizer "cl100k".*gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base/);
+    await expect(loadTokenizer('cl100k')).rejects.toThrow(
+      /unknown tokenizer "cl100k".*gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base/,
+    );
     await expect(loadTokenizer('/nonexistent/v.json')).rejects.toThrow(/no such file/);
   });
 });

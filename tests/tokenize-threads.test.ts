@@ -91,7 +91,10 @@ describe('POST /api/tokenize in tokenize threads', () => {
     process.env.TOKENLAB_TOKENIZE_THREADS = '2';
     const unknown = await post('x', 'no-such-tokenizer');
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toMatchObject({ tokenizer: 'no-such-tokenizer', error: expect.stringMatching(/unknown tokenizer "no-such-tokenizer"; known tokenizers: .*cl100k_base/) });
+    expect(unknown.body).toMatchObject({
+      tokenizer: 'no-such-tokenizer',
+      error: expect.stringMatching(/unknown tokenizer "no-such-tokenizer"; known tokenizers: .*cl100k_base/),
+    });
     const big = await post('a'.repeat(MAX_TEXT_BYTES + 1), 'cl100k_base');
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject({ bytes: MAX_TEXT_BYTES + 1, limit: MAX_TEXT_BYTES });
@@ -136,7 +139,10 @@ describe('POST /api/tokenize in tokenize threads', () => {
   it('writes the record of a token longer than 64 kB whole (its head is over 65,535 bytes)', async () => {
     process.env.TOKENLAB_TOKENIZE_THREADS = '0';
     // Each merge doubles a run of "a": 16 merges make one token of 65,536 bytes (pieces may be that long here).
-    await saveUserVocabulary('long-token', trainOnTexts(['a'.repeat(140_000)], { pattern: 'gpt2', vocabSize: 256 + 16, maxPieceBytes: 140_000 }));
+    await saveUserVocabulary(
+      'long-token',
+      trainOnTexts(['a'.repeat(140_000)], { pattern: 'gpt2', vocabSize: 256 + 16, maxPieceBytes: 140_000 }),
+    );
     const text = 'a'.repeat(65_536);
     const { status, body } = await post(text, 'long-token');
     expect(status).toBe(200);
@@ -178,7 +184,12 @@ describe('WorkerPool', () => {
     const slow = pool.run(task('深度学习 '.repeat(20_000))).then(() => done.push(0));
     const gaveUp = new AbortController();
     const tasks = [1, 2, 3, 4, 5, 6].map((k) => pool.run(task('word '.repeat(k)), k === 5 ? gaveUp.signal : undefined));
-    const settled = tasks.map((t, k) => t.then(() => done.push(k + 1), () => done.push(-(k + 1))));
+    const settled = tasks.map((t, k) =>
+      t.then(
+        () => done.push(k + 1),
+        () => done.push(-(k + 1)),
+      ),
+    );
     expect(pool.waiting).toBe(3); // the thread holds four: the slow one and the next three
     gaveUp.abort(new Error('the client went away'));
     expect(pool.waiting).toBe(2);

@@ -16,7 +16,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'tokenlab-trainer-'));
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 describe('trainBpe', () => {
-  it('learns the merges of tokenizers\' own unit test (roses are red, min frequency 2)', () => {
+  it("learns the merges of tokenizers' own unit test (roses are red, min frequency 2)", () => {
     const words = new Map(
       Object.entries({ roses: 1, are: 2, red: 1, voilets: 1, blue: 1, BERT: 1, is: 2, big: 1, and: 1, so: 1, 'GPT-2': 1 }),
     );
@@ -53,9 +53,7 @@ describe('trainBpe', () => {
     expect(seen.every((p) => p.total === 14 && p.count >= 50)).toBe(true);
     expect(text(seen[0].token)).toBe('th'); // the, the, with, the, other: 5 times a line, more than 'at' (4)
     let polls = 0;
-    expect(() =>
-      trainOnTexts([corpus], { pattern: 'gpt2', vocabSize: 280, shouldStop: () => ++polls > 5 }),
-    ).toThrow(TrainingCancelled);
+    expect(() => trainOnTexts([corpus], { pattern: 'gpt2', vocabSize: 280, shouldStop: () => ++polls > 5 })).toThrow(TrainingCancelled);
   });
 
   it('rejects an empty corpus and a vocabulary too small for the bytes and special tokens', () => {

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitText } from '../src/store/corpora/split.js';
-import { addUserCorpus, listUserCorpora, MAX_USER_CORPUS_BYTES, removeUserCorpus, userCorpus, userCorpusSplitPaths } from '../src/store/user-corpora.js';
+import {
+  addUserCorpus,
+  listUserCorpora,
+  MAX_USER_CORPUS_BYTES,
+  removeUserCorpus,
+  userCorpus,
+  userCorpusSplitPaths,
+} from '../src/store/user-corpora.js';
 import { useFreshDataDir } from './shared.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);

@@ -21,7 +21,6 @@ import { expectSameIds, expectSameText } from './compare.js';
 
 const require = createRequire(import.meta.url);
 
-
 /**
  * A vocabulary of the 256 bytes and `nMerges` learned tokens from tokenlab's trainer, without its training
  * record (the rank formats cannot carry it), and with two special tokens that leave a gap in the ids.
@@ -122,15 +121,31 @@ describe('tokenlab-vocab JSON', () => {
     ['an empty token', () => bad((d) => (d.tokens[300] = '')), /token 300 is empty/],
     ['a missing single byte', () => bad((d) => (d.tokens[0x41] = toBase64(utf8Encode('AAA')))), /missing 1 byte\(s\), first 0x41/],
     ['a merge with an unknown id', () => bad((d) => (d.merges[3] = [5, 99999])), /merge 3 \[5, 99999\] refers to 99999/],
-    ['a merge whose concatenation is no token', () => bad((d) => (d.merges[3] = [0x7a, 0x7a])), /merge 3 \[122, 122\]: the concatenation of the two tokens is not a token/],
+    [
+      'a merge whose concatenation is no token',
+      () => bad((d) => (d.merges[3] = [0x7a, 0x7a])),
+      /merge 3 \[122, 122\]: the concatenation of the two tokens is not a token/,
+    ],
     ['a merge that is not a pair', () => bad((d) => (d.merges[3] = [1, 2, 3])), /merges\[3\] is not a pair of integer ids/],
-    ['a special id colliding with an ordinary id', () => bad((d) => (d.specials[0].id = 300)), new RegExp(`special "<\\|endoftext\\|>" has id 300, which collides with the ordinary ids 0\\.\\.${n - 1}`)],
+    [
+      'a special id colliding with an ordinary id',
+      () => bad((d) => (d.specials[0].id = 300)),
+      new RegExp(`special "<\\|endoftext\\|>" has id 300, which collides with the ordinary ids 0\\.\\.${n - 1}`),
+    ],
     ['two specials with one text', () => bad((d) => (d.specials[1].text = '<|endoftext|>')), /special "<\|endoftext\|>" appears twice/],
     ['two specials with one id', () => bad((d) => (d.specials[1].id = d.specials[0].id)), new RegExp(`special id ${n} is used twice`)],
     ['a special without text', () => bad((d) => delete d.specials[0].text), /specials\[0\] must be \{"text": string, "id": integer\}/],
-    ['a pattern that does not compile', () => bad((d) => (d.pattern = '(?i:x)')), /neither a known pattern name nor a valid JavaScript regex/],
+    [
+      'a pattern that does not compile',
+      () => bad((d) => (d.pattern = '(?i:x)')),
+      /neither a known pattern name nor a valid JavaScript regex/,
+    ],
     ['a malformed training block', () => bad((d) => (d.training.threads = 'two')), /training\.threads must be a number/],
-    ['a training block without bytesPerToken', () => bad((d) => delete d.training.bytesPerToken), /training\.bytesPerToken must be a number/],
+    [
+      'a training block without bytesPerToken',
+      () => bad((d) => delete d.training.bytesPerToken),
+      /training\.bytesPerToken must be a number/,
+    ],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parseVocabulary(text())).toThrow(message);
   });
@@ -159,7 +174,13 @@ describe('tiktoken rank files', () => {
     expect(v.tokens.length).toBe(100_256);
     expect(new TextDecoder().decode(v.tokens[1820])).toBe('the');
     expect(v.specials).toContainEqual({ text: '<|endoftext|>', id: 100_257 });
-    const compact = '! 0 ' + exportTiktokenRanks(vocab).trim().split('\n').map((l) => l.split(' ')[0]).join(' ');
+    const compact =
+      '! 0 ' +
+      exportTiktokenRanks(vocab)
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0])
+        .join(' ');
     expect(importTiktokenRanks(compact, { pattern: 'gpt2' }).tokens).toEqual(vocab.tokens);
   });
 
@@ -276,12 +297,29 @@ describe('tokenizer.json', () => {
     const v: Vocabulary = {
       pattern: 'gpt2',
       tokens: [...Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), t('bc'), t('ab'), t('abc')],
-      merges: [[98, 99], [97, 98], [257, 99]],
+      merges: [
+        [98, 99],
+        [97, 98],
+        [257, 99],
+      ],
       specials: [],
     };
-    expect(finalSplits(v).slice(256)).toEqual([[98, 99], [97, 98], [97, 256]]);
-    expect(hfMerges(v)).toEqual([[98, 99], [97, 98], [97, 256], [257, 99]]);
-    expect(hfMerges(v, { allSplits: false })).toEqual([[98, 99], [97, 98], [97, 256]]);
+    expect(finalSplits(v).slice(256)).toEqual([
+      [98, 99],
+      [97, 98],
+      [97, 256],
+    ]);
+    expect(hfMerges(v)).toEqual([
+      [98, 99],
+      [97, 98],
+      [97, 256],
+      [257, 99],
+    ]);
+    expect(hfMerges(v, { allSplits: false })).toEqual([
+      [98, 99],
+      [97, 98],
+      [97, 256],
+    ]);
   });
 
   it('makes tokenizers agree with tiktoken where the learned merges would not', async () => {
@@ -291,7 +329,11 @@ describe('tokenizer.json', () => {
     const v: Vocabulary = {
       pattern: 'gpt2',
       tokens: [...Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), t('bc'), t('ab'), t('abc'), t('xyz')],
-      merges: [[98, 99], [97, 98], [257, 99]],
+      merges: [
+        [98, 99],
+        [97, 98],
+        [257, 99],
+      ],
       specials: [],
     };
     const text = 'abcd xabc abc xyz';
@@ -385,33 +427,75 @@ describe('tokenizer.json', () => {
   it.each<[string, () => string, RegExp]>([
     ['not JSON', () => '{', /tokenizer\.json is not JSON/],
     ['no model', () => edit((j) => delete j.model), /no "model" object/],
-    ['a WordPiece model', () => edit((j) => (j.model = { type: 'WordPiece', vocab: {} })), /unsupported model type "WordPiece"; tokenlab reads byte-level BPE only/],
+    [
+      'a WordPiece model',
+      () => edit((j) => (j.model = { type: 'WordPiece', vocab: {} })),
+      /unsupported model type "WordPiece"; tokenlab reads byte-level BPE only/,
+    ],
     ['a Unigram model', () => edit((j) => (j.model = { type: 'Unigram', vocab: [] })), /unsupported model type "Unigram"/],
-    ['a BPE with a subword prefix', () => edit((j) => (j.model.continuing_subword_prefix = '##')), /continuing_subword_prefix "##" is not byte-level BPE/],
-    ['a BPE with a word suffix', () => edit((j) => (j.model.end_of_word_suffix = '</w>')), /end_of_word_suffix "<\/w>" is not byte-level BPE/],
+    [
+      'a BPE with a subword prefix',
+      () => edit((j) => (j.model.continuing_subword_prefix = '##')),
+      /continuing_subword_prefix "##" is not byte-level BPE/,
+    ],
+    [
+      'a BPE with a word suffix',
+      () => edit((j) => (j.model.end_of_word_suffix = '</w>')),
+      /end_of_word_suffix "<\/w>" is not byte-level BPE/,
+    ],
     ['a BPE with byte fallback', () => edit((j) => (j.model.byte_fallback = true)), /byte_fallback \(SentencePiece style\)/],
-    ['a vocab that is not byte-level', () => edit((j) => {
-      delete j.model.vocab[bytesToByteLevel(vocab.tokens[300])];
-      j.model.vocab['▁the'] = 300;
-    }), /"▁the" \(id 300\) is not a byte-level string: not byte-level BPE/],
-    ['a gap in the ids', () => edit((j) => delete j.model.vocab[bytesToByteLevel(vocab.tokens[300])]), /ids must be dense from 0; id 300 is missing/],
+    [
+      'a vocab that is not byte-level',
+      () =>
+        edit((j) => {
+          delete j.model.vocab[bytesToByteLevel(vocab.tokens[300])];
+          j.model.vocab['▁the'] = 300;
+        }),
+      /"▁the" \(id 300\) is not a byte-level string: not byte-level BPE/,
+    ],
+    [
+      'a gap in the ids',
+      () => edit((j) => delete j.model.vocab[bytesToByteLevel(vocab.tokens[300])]),
+      /ids must be dense from 0; id 300 is missing/,
+    ],
     ['two entries with one id', () => edit((j) => (j.model.vocab['zzzzqqq'] = 300)), /share id 300/],
-    ['a merge of an unknown token', () => edit((j) => (j.model.merges[0] = ['zzz', 'Ġ'])), /merges\[0\] \["zzz","Ġ"\] names "zzz", which is not in the vocab/],
+    [
+      'a merge of an unknown token',
+      () => edit((j) => (j.model.merges[0] = ['zzz', 'Ġ'])),
+      /merges\[0\] \["zzz","Ġ"\] names "zzz", which is not in the vocab/,
+    ],
     ['a merge that is not a pair', () => edit((j) => (j.model.merges[0] = 'a b c')), /merges\[0\] "a b c" is not a pair of tokens/],
     ['a normalizer', () => edit((j) => (j.normalizer = { type: 'NFC' })), /normalizer NFC is not supported/],
-    ['a whitespace pre-tokenizer', () => edit((j) => (j.pre_tokenizer = { type: 'Whitespace' })), /unsupported pre_tokenizer \(Whitespace\)/],
+    [
+      'a whitespace pre-tokenizer',
+      () => edit((j) => (j.pre_tokenizer = { type: 'Whitespace' })),
+      /unsupported pre_tokenizer \(Whitespace\)/,
+    ],
     ['no pre-tokenizer', () => edit((j) => (j.pre_tokenizer = null)), /unsupported pre_tokenizer \(none: not byte-level\)/],
     ['a prefix space', () => edit((j) => (j.pre_tokenizer.pretokenizers[1].add_prefix_space = true)), /add_prefix_space adds a space/],
-    ['a Split that removes matches', () => edit((j) => (j.pre_tokenizer.pretokenizers[0].behavior = 'Removed')), /Split behavior Removed, not Isolated/],
+    [
+      'a Split that removes matches',
+      () => edit((j) => (j.pre_tokenizer.pretokenizers[0].behavior = 'Removed')),
+      /Split behavior Removed, not Isolated/,
+    ],
     ['a Metaspace decoder', () => edit((j) => (j.decoder = { type: 'Metaspace' })), /decoder Metaspace is not ByteLevel/],
-    ['a missing byte', () => edit((j) => {
-      const v: Record<string, number> = {};
-      for (let b = 0; b < 255; b++) v[BYTE_TO_CHAR[b]] = b;
-      j.model.vocab = v;
-      j.model.merges = [];
-      j.added_tokens = [];
-    }), /every single byte.*first 0xff/],
-    ['a regex JavaScript cannot express', () => edit((j) => (j.pre_tokenizer.pretokenizers[0].pattern.Regex = '\\p{L}++|\\s')), /possessive quantifier has no JavaScript equivalent/],
+    [
+      'a missing byte',
+      () =>
+        edit((j) => {
+          const v: Record<string, number> = {};
+          for (let b = 0; b < 255; b++) v[BYTE_TO_CHAR[b]] = b;
+          j.model.vocab = v;
+          j.model.merges = [];
+          j.added_tokens = [];
+        }),
+      /every single byte.*first 0xff/,
+    ],
+    [
+      'a regex JavaScript cannot express',
+      () => edit((j) => (j.pre_tokenizer.pretokenizers[0].pattern.Regex = '\\p{L}++|\\s')),
+      /possessive quantifier has no JavaScript equivalent/,
+    ],
   ])('refuses %s', (_what, text, message) => {
     expect(() => importTokenizerJson(text())).toThrow(message);
   });
@@ -419,8 +503,7 @@ describe('tokenizer.json', () => {
 
 describe('regex dialects', () => {
   it('spells the named patterns as upstream does and reads them back as names', () => {
-    const enc = (n: string): string =>
-      JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${n}.json`), 'utf8')).pat_str;
+    const enc = (n: string): string => JSON.parse(readFileSync(require.resolve(`tiktoken/encoders/${n}.json`), 'utf8')).pat_str;
     expect(toRustRegex('cl100k')).toBe(enc('cl100k_base'));
     expect(toRustRegex('o200k')).toBe(enc('o200k_base'));
     expect(toRustRegex('gpt2')).toBe(enc('gpt2'));
@@ -438,7 +521,10 @@ describe('regex dialects', () => {
     const tok = Tokenizer.fromString(exportTokenizerJson(v));
     const enc = new Encoder(v);
     for (const text of PROBES) {
-      const theirs = tok.getPreTokenizer()!.preTokenizeString(text).map(([p]) => p);
+      const theirs = tok
+        .getPreTokenizer()!
+        .preTokenizeString(text)
+        .map(([p]) => p);
       expect(theirs).toEqual(enc.pieces(text).map((p) => bytesToByteLevel(utf8Encode(p))));
       expectSameIds(await encodeWithHf(tok, text), enc.encode(text, { allowedSpecial: 'all' }));
     }
@@ -460,7 +546,10 @@ describe('regex dialects', () => {
     const tok = Tokenizer.fromString(text);
     const enc = new Encoder(v);
     for (const probe of PROBES) {
-      const theirs = tok.getPreTokenizer()!.preTokenizeString(probe).map(([p]) => p);
+      const theirs = tok
+        .getPreTokenizer()!
+        .preTokenizeString(probe)
+        .map(([p]) => p);
       expect(theirs).toEqual(enc.pieces(probe).map((p) => bytesToByteLevel(utf8Encode(p))));
     }
   });

@@ -65,9 +65,13 @@ export function BarChart(props: { title: string; bars: Bar[]; reference?: number
       <title>{props.title}</title>
       {props.bars.map((b, i) => (
         <g>
-          <text x={labelWidth - 8} y={i * row + 17} text-anchor="end">{b.name}</text>
+          <text x={labelWidth - 8} y={i * row + 17} text-anchor="end">
+            {b.name}
+          </text>
           <rect x={labelWidth} y={i * row + 5} width={Math.max(1, x(b.value) - labelWidth).toFixed(1)} height={16} fill={PANEL_COLORS[i]} />
-          <text x={(x(b.value) + 6).toFixed(1)} y={i * row + 17}>{b.label}</text>
+          <text x={(x(b.value) + 6).toFixed(1)} y={i * row + 17}>
+            {b.label}
+          </text>
         </g>
       ))}
       {props.reference !== undefined ? (
@@ -91,8 +95,8 @@ function Panel(props: { result: Compared; position: number; cuts: ReadonlySet<nu
     <section class="cmp-panel" data-tokenizer={r.tokenizer}>
       <h3 style={`border-color:${PANEL_COLORS[props.position]}`}>{r.tokenizer}</h3>
       <p class="cmp-figures">
-        <strong class="cmp-count">{r.ids.length}</strong> tokens · {fmt(r.stats.bytesPerToken)} bytes/token ·{' '}
-        {own} boundaries not shared by all
+        <strong class="cmp-count">{r.ids.length}</strong> tokens · {fmt(r.stats.bytesPerToken)} bytes/token · {own} boundaries not shared by
+        all
       </p>
       <div class="tokens">
         <TokenSpans text={r.text} spans={r.spans} whitespace={false} from={0} to={drawnTokens(r)} cuts={cuts} />
@@ -108,11 +112,11 @@ function LanguageTaxPanel(props: { results: readonly Compared[]; sample: Paralle
       <h2>Language tax</h2>
       <p>
         The same {sample.pairs} sentences about tokenizers, written in Chinese and in English (the bundled corpus{' '}
-        <code>{sample.corpus}</code>, e.g. “{sample.example[0]}” / “{sample.example[1]}”). The tax is the tokens
-        the Chinese side needs over the tokens the English side needs: above 1, saying the same thing in Chinese
-        costs more tokens (more per request, less text in a context window); below 1, less (the dashed line marks 1). For scale, the Chinese
-        side is {sample.chineseBytes} bytes of UTF-8 against {sample.englishBytes} for the English (
-        {(sample.chineseBytes / sample.englishBytes).toFixed(2)}): the tax of a tokenizer with no merges at all.
+        <code>{sample.corpus}</code>, e.g. “{sample.example[0]}” / “{sample.example[1]}”). The tax is the tokens the Chinese side needs over
+        the tokens the English side needs: above 1, saying the same thing in Chinese costs more tokens (more per request, less text in a
+        context window); below 1, less (the dashed line marks 1). For scale, the Chinese side is {sample.chineseBytes} bytes of UTF-8
+        against {sample.englishBytes} for the English ({(sample.chineseBytes / sample.englishBytes).toFixed(2)}): the tax of a tokenizer
+        with no merges at all.
       </p>
       <BarChart
         title="language tax: Chinese tokens over English tokens"
@@ -121,7 +125,12 @@ function LanguageTaxPanel(props: { results: readonly Compared[]; sample: Paralle
       />
       <table class="cmp-tax-table">
         <thead>
-          <tr><th>tokenizer</th><th>Chinese tokens</th><th>English tokens</th><th>tax</th></tr>
+          <tr>
+            <th>tokenizer</th>
+            <th>Chinese tokens</th>
+            <th>English tokens</th>
+            <th>tax</th>
+          </tr>
         </thead>
         <tbody>
           {props.results.map((r) => (
@@ -147,9 +156,8 @@ export function CompareResult(props: { comparison: Comparison; sample: ParallelS
   return (
     <div class="cmp">
       <p class="summary">
-        {stats.characters} characters, {stats.bytes} bytes. <strong id="differing">{c.differing.length}</strong> of{' '}
-        {union} boundary places are not shared by every tokenizer: a <span class="cmp-cut-sample">red edge</span> marks
-        them.
+        {stats.characters} characters, {stats.bytes} bytes. <strong id="differing">{c.differing.length}</strong> of {union} boundary places
+        are not shared by every tokenizer: a <span class="cmp-cut-sample">red edge</span> marks them.
       </p>
       <BarChart
         title="tokens per tokenizer"
@@ -162,8 +170,7 @@ export function CompareResult(props: { comparison: Comparison; sample: ParallelS
       </div>
       {c.text.length > COMPARE_WINDOW ? (
         <p class="note">
-          Each panel shows the tokens of the first {COMPARE_WINDOW} characters; counts and boundaries cover the whole
-          text.
+          Each panel shows the tokens of the first {COMPARE_WINDOW} characters; counts and boundaries cover the whole text.
         </p>
       ) : null}
       <LanguageTaxPanel results={c.results} sample={props.sample} />
@@ -197,7 +204,14 @@ export function ComparePage(props: {
               <span class="cmp-kind">{g.label}:</span>{' '}
               {g.entries.map((t) => (
                 <label>
-                  <input type="checkbox" name="tokenizers" value={t.name} checked={options.tokenizers.includes(t.name)} {...post} hx-trigger="change" />{' '}
+                  <input
+                    type="checkbox"
+                    name="tokenizers"
+                    value={t.name}
+                    checked={options.tokenizers.includes(t.name)}
+                    {...post}
+                    hx-trigger="change"
+                  />{' '}
                   {t.name}
                 </label>
               ))}

@@ -43,32 +43,67 @@ export function CorporaPage(props: CorporaView) {
     <Layout title="Corpora">
       <h1>Corpora</h1>
       <h2>Add a corpus</h2>
-      {props.error !== undefined ? <p class="error" id="corpus-error">{props.error}</p> : null}
-      {props.added !== undefined ? <p id="corpus-added">Added {props.added}. <a href="/train">Train on it</a>.</p> : null}
+      {props.error !== undefined ? (
+        <p class="error" id="corpus-error">
+          {props.error}
+        </p>
+      ) : null}
+      {props.added !== undefined ? (
+        <p id="corpus-added">
+          Added {props.added}. <a href="/train">Train on it</a>.
+        </p>
+      ) : null}
       <form id="corpus-form" method="post" action="/corpora" enctype="multipart/form-data">
         <div class="train-fields">
-          <label>Name <input name="name" required value={props.form?.name ?? ''} placeholder="my-notes" /></label>
-          <label>File (UTF-8 text, up to {formatBytes(props.maxUploadBytes)}) <input name="file" type="file" /></label>
+          <label>
+            Name <input name="name" required value={props.form?.name ?? ''} placeholder="my-notes" />
+          </label>
+          <label>
+            File (UTF-8 text, up to {formatBytes(props.maxUploadBytes)}) <input name="file" type="file" />
+          </label>
         </div>
-        <label>or paste text <textarea name="text" rows={4}>{props.form?.text ?? ''}</textarea></label>
+        <label>
+          or paste text{' '}
+          <textarea name="text" rows={4}>
+            {props.form?.text ?? ''}
+          </textarea>
+        </label>
         <button type="submit">Add corpus</button>
       </form>
       <div id="preview">{props.preview ? <Preview {...props.preview} /> : null}</div>
       <h2>Your corpora</h2>
       {props.user.length === 0 ? (
-        <p class="note" id="user-corpora">None yet.</p>
+        <p class="note" id="user-corpora">
+          None yet.
+        </p>
       ) : (
         <table class="corpora-table" id="user-corpora">
-          <thead><tr><th>name</th><th>size</th><th>characters</th><th>lines</th><th>Han share</th><th>added</th><th></th></tr></thead>
+          <thead>
+            <tr>
+              <th>name</th>
+              <th>size</th>
+              <th>characters</th>
+              <th>lines</th>
+              <th>Han share</th>
+              <th>added</th>
+              <th></th>
+            </tr>
+          </thead>
           <tbody>
             {props.user.map((c) => (
               <tr>
-                <td>{c.name}</td><td>{formatBytes(c.bytes)}</td><td>{c.characters}</td><td>{c.lines}</td><td>{pct(c.hanShare)}</td>
+                <td>{c.name}</td>
+                <td>{formatBytes(c.bytes)}</td>
+                <td>{c.characters}</td>
+                <td>{c.lines}</td>
+                <td>{pct(c.hanShare)}</td>
                 <td>{c.addedAt.replace('T', ' ').slice(0, 16)}</td>
                 <td>
                   <PreviewButton name={c.name} />{' '}
                   <form method="post" action={`/corpora/${encodeURIComponent(c.name)}/delete`} style="display:inline">
-                    <button type="submit" class="delete-corpus">delete</button>
+                    <button type="submit" class="delete-corpus">
+                      delete
+                    </button>
                   </form>
                 </td>
               </tr>
@@ -79,20 +114,47 @@ export function CorporaPage(props: CorporaView) {
       <h2>Bundled corpora</h2>
       <p class="note">Each is split by line: 90% train, 10% held out (the held-out lines measure compression).</p>
       <table class="corpora-table" id="bundled-corpora">
-        <thead><tr><th>name</th><th>language</th><th>size</th><th>train / held-out</th><th>lines</th><th>Han share</th><th>source, licence</th><th></th></tr></thead>
+        <thead>
+          <tr>
+            <th>name</th>
+            <th>language</th>
+            <th>size</th>
+            <th>train / held-out</th>
+            <th>lines</th>
+            <th>Han share</th>
+            <th>source, licence</th>
+            <th></th>
+          </tr>
+        </thead>
         <tbody>
           {props.bundled.map(({ corpus, stats, trainBytes, heldOutBytes }) => (
             <tr>
-              <td title={corpus.description}>{corpus.name}<div class="note">{corpus.description}</div></td>
-              <td>{corpus.language}</td><td>{formatBytes(stats.bytes)}</td>
-              <td>{formatBytes(trainBytes)} / {formatBytes(heldOutBytes)}</td><td>{stats.lines}</td><td>{pct(stats.hanShare)}</td>
-              <td class="note">{corpus.source ?? corpus.sourcePackage}; {corpus.licence}</td>
-              <td><PreviewButton name={corpus.name} /></td>
+              <td title={corpus.description}>
+                {corpus.name}
+                <div class="note">{corpus.description}</div>
+              </td>
+              <td>{corpus.language}</td>
+              <td>{formatBytes(stats.bytes)}</td>
+              <td>
+                {formatBytes(trainBytes)} / {formatBytes(heldOutBytes)}
+              </td>
+              <td>{stats.lines}</td>
+              <td>{pct(stats.hanShare)}</td>
+              <td class="note">
+                {corpus.source ?? corpus.sourcePackage}; {corpus.licence}
+              </td>
+              <td>
+                <PreviewButton name={corpus.name} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {props.unavailable.map((u) => <p class="note">{u.name} is unavailable: {u.reason}</p>)}
+      {props.unavailable.map((u) => (
+        <p class="note">
+          {u.name} is unavailable: {u.reason}
+        </p>
+      ))}
     </Layout>
   );
 }
@@ -108,8 +170,16 @@ function PreviewButton(props: { name: string }) {
 export function Preview(props: { name: string; lines: string[] }) {
   return (
     <figure class="corpus-preview">
-      <figcaption>First lines of <strong>{props.name}</strong></figcaption>
-      <ol>{props.lines.map((l) => <li><code>{l}</code></li>)}</ol>
+      <figcaption>
+        First lines of <strong>{props.name}</strong>
+      </figcaption>
+      <ol>
+        {props.lines.map((l) => (
+          <li>
+            <code>{l}</code>
+          </li>
+        ))}
+      </ol>
     </figure>
   );
 }

@@ -91,22 +91,24 @@ export function Layout(props: { title: string; children?: Child }) {
     <>
       {raw('<!DOCTYPE html>')}
       <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title} · tokenlab</title>
-        <style>{raw(CSS)}</style>
-        <script src="/static/htmx.min.js" defer></script>
-      </head>
-      <body>
-        <header>
-          <strong>tokenlab</strong>{' '}
-          <nav style="display:inline">
-            {NAV.map((n) => <a href={n.href}>{n.label}</a>)}
-          </nav>
-        </header>
-        <main>{props.children}</main>
-      </body>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{props.title} · tokenlab</title>
+          <style>{raw(CSS)}</style>
+          <script src="/static/htmx.min.js" defer></script>
+        </head>
+        <body>
+          <header>
+            <strong>tokenlab</strong>{' '}
+            <nav style="display:inline">
+              {NAV.map((n) => (
+                <a href={n.href}>{n.label}</a>
+              ))}
+            </nav>
+          </header>
+          <main>{props.children}</main>
+        </body>
       </html>
     </>
   );

@@ -11,20 +11,45 @@ export type LmView = (typeof LM_VIEWS)[number];
 export type LmFields = Record<string, string>;
 
 export const DEFAULT_FIELDS: LmFields = {
-  text: '', context: '', k: '20', prompt: '', temperature: '1', topK: '0', topP: '1', seed: '1', length: '50', question: '', answer: '', thought: '',
+  text: '',
+  context: '',
+  k: '20',
+  prompt: '',
+  temperature: '1',
+  topK: '0',
+  topP: '1',
+  seed: '1',
+  length: '50',
+  question: '',
+  answer: '',
+  thought: '',
 };
 
 /** Each view's own form fields; the others ride along as hidden inputs, so switching tabs keeps them all. */
 export const VIEW_FIELDS: Record<LmView, string[]> = {
-  surprisal: ['text'], next: ['context', 'k'], trie: [], sample: ['prompt', 'temperature', 'topK', 'topP', 'seed', 'length'], qa: ['question', 'thought', 'answer'],
+  surprisal: ['text'],
+  next: ['context', 'k'],
+  trie: [],
+  sample: ['prompt', 'temperature', 'topK', 'topP', 'seed', 'length'],
+  qa: ['question', 'thought', 'answer'],
 };
 
 /** The text a view starts from: opening a view whose one is empty fills it with the text of the view left. */
-export const PRIMARY: Record<LmView, string | undefined> = { surprisal: 'text', next: 'context', trie: undefined, sample: 'prompt', qa: 'question' };
+export const PRIMARY: Record<LmView, string | undefined> = {
+  surprisal: 'text',
+  next: 'context',
+  trie: undefined,
+  sample: 'prompt',
+  qa: 'question',
+};
 
 /** The fields that differ from the defaults (the rest need not travel in URLs). */
 export function carried(fields: LmFields): LmFields {
-  return Object.fromEntries(Object.keys(DEFAULT_FIELDS).filter((k) => fields[k] !== undefined && fields[k] !== DEFAULT_FIELDS[k]).map((k) => [k, fields[k]]));
+  return Object.fromEntries(
+    Object.keys(DEFAULT_FIELDS)
+      .filter((k) => fields[k] !== undefined && fields[k] !== DEFAULT_FIELDS[k])
+      .map((k) => [k, fields[k]]),
+  );
 }
 
 /** The page of `view` with the fields carried (and `extra`, such as a trie path, last). */

@@ -12,7 +12,13 @@ import { DeleteButton, modelPath, type ModelRow } from './lm.js';
 import { carried, LM_VIEWS, PRIMARY, seeded, VIEW_FIELDS, viewHref, type LmFields, type LmView } from './lm-fields.js';
 import { LmResultError, Result, type LmLimits, type LmResult } from './lm-results.js';
 
-const VIEW_LABELS: Record<LmView, string> = { surprisal: 'Surprisal', next: 'Next token', trie: 'Trie explorer', sample: 'Sampling', qa: 'Question & answer' };
+const VIEW_LABELS: Record<LmView, string> = {
+  surprisal: 'Surprisal',
+  next: 'Next token',
+  trie: 'Trie explorer',
+  sample: 'Sampling',
+  qa: 'Question & answer',
+};
 
 /** What the summary says of the model: its list row and what it was built on. */
 export interface ModelSummary extends ModelRow {
@@ -22,7 +28,14 @@ export interface ModelSummary extends ModelRow {
   trainBytes: number;
 }
 
-export function LmModelPage(props: { record: ModelSummary; limits: LmLimits; view: LmView; fields: LmFields; result?: LmResult; error?: string }) {
+export function LmModelPage(props: {
+  record: ModelSummary;
+  limits: LmLimits;
+  view: LmView;
+  fields: LmFields;
+  result?: LmResult;
+  error?: string;
+}) {
   const { record: m, view, fields, limits } = props;
   return (
     <Layout title={`Model ${m.name}`}>
@@ -35,13 +48,23 @@ export function LmModelPage(props: { record: ModelSummary; limits: LmLimits; vie
       <DeleteButton name={m.name} />
       <nav class="lm-tabs">
         {LM_VIEWS.map((v) =>
-          v === view ? <strong>{VIEW_LABELS[v]}</strong> : <a href={viewHref(m.name, v, seeded(fields, view, v))} data-view={v} data-primary={PRIMARY[v]}>{VIEW_LABELS[v]}</a>,
+          v === view ? (
+            <strong>{VIEW_LABELS[v]}</strong>
+          ) : (
+            <a href={viewHref(m.name, v, seeded(fields, view, v))} data-view={v} data-primary={PRIMARY[v]}>
+              {VIEW_LABELS[v]}
+            </a>
+          ),
         )}
       </nav>
       <section id={`lm-${view}`} class="lm-view">
         {view === 'trie' ? null : <ViewForm name={m.name} view={view} fields={fields} limits={limits} />}
         <div id="lm-result">
-          {props.error !== undefined ? <LmResultError message={props.error} /> : props.result ? <Result result={props.result} name={m.name} fields={fields} limits={limits} /> : null}
+          {props.error !== undefined ? (
+            <LmResultError message={props.error} />
+          ) : props.result ? (
+            <Result result={props.result} name={m.name} fields={fields} limits={limits} />
+          ) : null}
         </div>
       </section>
       <script>{raw(PAGE_SCRIPT)}</script>
@@ -72,15 +95,27 @@ document.addEventListener('click', (e) => {
 function ViewForm(props: { name: string; view: Exclude<LmView, 'trie'>; fields: LmFields; limits: LmLimits }) {
   const f = props.fields;
   const others = Object.entries(carried(f)).filter(([k]) => !VIEW_FIELDS[props.view].includes(k));
-  const htmx = { 'hx-post': `/fragment/lm/${encodeURIComponent(props.name)}/${props.view}`, 'hx-target': '#lm-result', 'hx-swap': 'innerHTML' };
-  const area = (name: string, rows: number, placeholder: string) => <textarea name={name} rows={rows} placeholder={placeholder}>{f[name]}</textarea>;
+  const htmx = {
+    'hx-post': `/fragment/lm/${encodeURIComponent(props.name)}/${props.view}`,
+    'hx-target': '#lm-result',
+    'hx-swap': 'innerHTML',
+  };
+  const area = (name: string, rows: number, placeholder: string) => (
+    <textarea name={name} rows={rows} placeholder={placeholder}>
+      {f[name]}
+    </textarea>
+  );
   const num = (name: string, label: string, attrs: Record<string, string>) => (
-    <label>{label} <input name={name} type="number" value={f[name]} {...attrs} /></label>
+    <label>
+      {label} <input name={name} type="number" value={f[name]} {...attrs} />
+    </label>
   );
   return (
     <form id="lm-form" method="get" action={modelPath(props.name)} data-primary={PRIMARY[props.view]} {...htmx}>
       <input type="hidden" name="view" value={props.view} />
-      {others.map(([k, v]) => <input type="hidden" name={k} value={v} />)}
+      {others.map(([k, v]) => (
+        <input type="hidden" name={k} value={v} />
+      ))}
       {props.view === 'surprisal' ? (
         <>{area('text', 6, 'Paste a text: each non-empty line is scored as a sequence from <s> to </s>.')}</>
       ) : props.view === 'next' ? (
@@ -106,10 +141,16 @@ function ViewForm(props: { name: string; view: Exclude<LmView, 'trie'>; fields: 
           <label>A (answer) {area('answer', 2, 'The answer whose probability is measured')}</label>
         </div>
       )}
-      <button type="submit" id="lm-submit">{SUBMIT[props.view]}</button>
+      <button type="submit" id="lm-submit">
+        {SUBMIT[props.view]}
+      </button>
     </form>
   );
 }
 
-const SUBMIT: Record<Exclude<LmView, 'trie'>, string> = { surprisal: 'Score', next: 'Next tokens', sample: 'Sample', qa: 'Score the answer' };
-
+const SUBMIT: Record<Exclude<LmView, 'trie'>, string> = {
+  surprisal: 'Score',
+  next: 'Next tokens',
+  sample: 'Sample',
+  qa: 'Score the answer',
+};

@@ -97,7 +97,11 @@ export type LmResult =
   | { view: 'qa'; value: Answer };
 
 export function LmResultError(props: { message: string }) {
-  return <p class="error" id="lm-error">{props.message}</p>;
+  return (
+    <p class="error" id="lm-error">
+      {props.message}
+    </p>
+  );
 }
 
 /** A view's result; `fields` are the page's (every view's), which its links carry. */
@@ -105,11 +109,16 @@ export function Result(props: { result: LmResult; name: string; fields: LmFields
   const r = props.result;
   const { name, fields } = props;
   switch (r.view) {
-    case 'surprisal': return <SurprisalResult s={r.value} />;
-    case 'next': return <NextResult n={r.value} name={name} fields={fields} />;
-    case 'trie': return <TrieResult t={r.value} name={name} fields={fields} shown={props.limits.trieChildrenShown} />;
-    case 'sample': return <SampleResult s={r.value} />;
-    case 'qa': return <AnswerResult a={r.value} />;
+    case 'surprisal':
+      return <SurprisalResult s={r.value} />;
+    case 'next':
+      return <NextResult n={r.value} name={name} fields={fields} />;
+    case 'trie':
+      return <TrieResult t={r.value} name={name} fields={fields} shown={props.limits.trieChildrenShown} />;
+    case 'sample':
+      return <SampleResult s={r.value} />;
+    case 'qa':
+      return <AnswerResult a={r.value} />;
   }
 }
 
@@ -142,7 +151,10 @@ function HeatLegend() {
     <p class="lm-legend" id="lm-legend">
       <span class="note">Colour: surprisal −log₂ P</span>
       {steps.map((b) => (
-        <span class="lm-swatch" style={heat(-b)}>{b}{b === HEAT_MAX_BITS ? '+' : ''} bits · P {b === 0 ? '= 1' : `${b === HEAT_MAX_BITS ? '≤' : '='} 1/${2 ** b}`}</span>
+        <span class="lm-swatch" style={heat(-b)}>
+          {b}
+          {b === HEAT_MAX_BITS ? '+' : ''} bits · P {b === 0 ? '= 1' : `${b === HEAT_MAX_BITS ? '≤' : '='} 1/${2 ** b}`}
+        </span>
       ))}
     </p>
   );
@@ -150,7 +162,9 @@ function HeatLegend() {
 
 /** The tokens an n-gram used before token i of a line: `<s>` stands before the line's first token. */
 function usedContext(line: readonly SurprisalToken[], i: number, used: number): string {
-  return Array.from({ length: used }, (_, j) => i - used + j).map((at) => (at < 0 ? '<s>' : label(line[at]))).join('|');
+  return Array.from({ length: used }, (_, j) => i - used + j)
+    .map((at) => (at < 0 ? '<s>' : label(line[at])))
+    .join('|');
 }
 
 function hoverLine(line: readonly SurprisalToken[], i: number): string {
@@ -168,13 +182,32 @@ function SurprisalResult(props: { s: Surprisal }) {
     <div>
       <table class="stats lm-totals" id="lm-totals">
         <tbody>
-          <tr><th>lines</th><td>{t.sequences}</td><th>tokens</th><td>{t.tokens} (+ {t.sequences} × &lt;/s&gt;)</td></tr>
-          <tr><th>log₂ P(text)</th><td id="lm-log2prob">{t.log2prob.toFixed(2)}</td><th>bytes</th><td>{t.bytes}</td></tr>
-          <tr><th>perplexity (per token)</th><td id="lm-perplexity">{t.perplexity.toFixed(2)}</td><th>bits per byte</th><td id="lm-bpb">{t.bitsPerByte.toFixed(3)}</td></tr>
+          <tr>
+            <th>lines</th>
+            <td>{t.sequences}</td>
+            <th>tokens</th>
+            <td>
+              {t.tokens} (+ {t.sequences} × &lt;/s&gt;)
+            </td>
+          </tr>
+          <tr>
+            <th>log₂ P(text)</th>
+            <td id="lm-log2prob">{t.log2prob.toFixed(2)}</td>
+            <th>bytes</th>
+            <td>{t.bytes}</td>
+          </tr>
+          <tr>
+            <th>perplexity (per token)</th>
+            <td id="lm-perplexity">{t.perplexity.toFixed(2)}</td>
+            <th>bits per byte</th>
+            <td id="lm-bpb">{t.bitsPerByte.toFixed(3)}</td>
+          </tr>
         </tbody>
       </table>
       <HeatLegend />
-      <p id="lm-hover" class="note">Hover a token: its probability, log₂ probability, the n-gram order the model matched and the context it used.</p>
+      <p id="lm-hover" class="note">
+        Hover a token: its probability, log₂ probability, the n-gram order the model matched and the context it used.
+      </p>
       <div class="tokens lm-tokens">
         {lines.map((line) => (
           <div class="lm-line">
@@ -186,7 +219,11 @@ function SurprisalResult(props: { s: Surprisal }) {
           </div>
         ))}
       </div>
-      {drawn < all ? <p class="note" id="lm-cut">The first {drawn} tokens are drawn; the totals cover all {all}.</p> : null}
+      {drawn < all ? (
+        <p class="note" id="lm-cut">
+          The first {drawn} tokens are drawn; the totals cover all {all}.
+        </p>
+      ) : null}
       <p class="note">
         &lt;/s&gt; ends each line: the model predicts the line break too. Context: the model sees at most its order − 1 preceding tokens
         (&lt;s&gt; included) and uses the longest of them it counted in training; a k-gram match used k − 1 of them.
@@ -214,8 +251,24 @@ function NextResult(props: { n: Next; name: string; fields: LmFields }) {
     const bar = <span class="bar" style={`width:${((BAR_REM * t.prob) / max).toFixed(2)}rem`}></span>;
     return (
       <tr class={href ? 'lm-walk' : undefined}>
-        <td>{href ? <a href={href} title="append this token to the context"><Tok t={t} /></a> : <Tok t={t} />}</td>
-        <td>{href ? <a href={href} class="lm-bar-link" title="append this token to the context">{bar}</a> : bar}</td>
+        <td>
+          {href ? (
+            <a href={href} title="append this token to the context">
+              <Tok t={t} />
+            </a>
+          ) : (
+            <Tok t={t} />
+          )}
+        </td>
+        <td>
+          {href ? (
+            <a href={href} class="lm-bar-link" title="append this token to the context">
+              {bar}
+            </a>
+          ) : (
+            bar
+          )}
+        </td>
         <td>{pct(t.prob)}</td>
         <td class="lm-count">{t.count === null ? '—' : t.count}</td>
       </tr>
@@ -224,21 +277,31 @@ function NextResult(props: { n: Next; name: string; fields: LmFields }) {
   return (
     <div>
       <p id="lm-context" class="note">
-        Context: <Marker text="<s>" />{n.context.map((t) => <Tok t={t} />)} — the model matched its last{' '}
-        <strong id="lm-matched">{n.matched}</strong> token{n.matched === 1 ? '' : 's'}.{' '}
-        <a id="lm-to-trie" href={viewHref(name, 'trie', fields, { path: n.path.join(',') })}>Its node in the trie explorer</a>
+        Context: <Marker text="<s>" />
+        {n.context.map((t) => (
+          <Tok t={t} />
+        ))}{' '}
+        — the model matched its last <strong id="lm-matched">{n.matched}</strong> token{n.matched === 1 ? '' : 's'}.{' '}
+        <a id="lm-to-trie" href={viewHref(name, 'trie', fields, { path: n.path.join(',') })}>
+          Its node in the trie explorer
+        </a>
       </p>
       <table class="lm-bars" id="lm-next">
-        <thead><tr><th>token</th><th>probability</th><th></th><th>trie count</th></tr></thead>
-        <tbody>
-          {n.top.map(row)}
-        </tbody>
+        <thead>
+          <tr>
+            <th>token</th>
+            <th>probability</th>
+            <th></th>
+            <th>trie count</th>
+          </tr>
+        </thead>
+        <tbody>{n.top.map(row)}</tbody>
       </table>
       <p class="note">
-        Trie count: the n-gram (matched context, token)’s count (adjusted, as Kneser-Ney uses it); — when the token never followed
-        that context and gets its probability from shorter contexts. Each of the {n.unseen.tokens} tokens never seen in training
-        gets {pct(n.unseen.prob)}. Click a token or its bar to append it to the context and see what follows (the context is text,
-        tokenized afresh, so tokens can merge differently; &lt;/s&gt; and tokens that are part of a character cannot be appended).
+        Trie count: the n-gram (matched context, token)’s count (adjusted, as Kneser-Ney uses it); — when the token never followed that
+        context and gets its probability from shorter contexts. Each of the {n.unseen.tokens} tokens never seen in training gets{' '}
+        {pct(n.unseen.prob)}. Click a token or its bar to append it to the context and see what follows (the context is text, tokenized
+        afresh, so tokens can merge differently; &lt;/s&gt; and tokens that are part of a character cannot be appended).
       </p>
     </div>
   );
@@ -248,7 +311,12 @@ function NextResult(props: { n: Next; name: string; fields: LmFields }) {
 function TrieLink(props: { model: string; fields: LmFields; path: number[]; children: unknown }) {
   const href = viewHref(props.model, 'trie', props.fields, { path: props.path.join(',') });
   return (
-    <a href={href} hx-get={`/fragment/lm/${encodeURIComponent(props.model)}/trie${href.slice(href.indexOf('?'))}`} hx-target="#lm-result" hx-push-url={href}>
+    <a
+      href={href}
+      hx-get={`/fragment/lm/${encodeURIComponent(props.model)}/trie${href.slice(href.indexOf('?'))}`}
+      hx-target="#lm-result"
+      hx-push-url={href}
+    >
       {props.children}
     </a>
   );
@@ -260,43 +328,84 @@ function TrieResult(props: { t: TrieView; name: string; fields: LmFields; shown:
   return (
     <div>
       <p id="lm-breadcrumb" class="lm-breadcrumb">
-        <TrieLink model={model} fields={fields} path={[]}>root</TrieLink>
-        {t.path.map((p, i) => <> › <TrieLink model={model} fields={fields} path={ids.slice(0, i + 1)}><Tok t={p} /></TrieLink></>)}
+        <TrieLink model={model} fields={fields} path={[]}>
+          root
+        </TrieLink>
+        {t.path.map((p, i) => (
+          <>
+            {' '}
+            ›{' '}
+            <TrieLink model={model} fields={fields} path={ids.slice(0, i + 1)}>
+              <Tok t={p} />
+            </TrieLink>
+          </>
+        ))}
         {t.node.count !== null ? <span class="note"> · count {t.node.count}</span> : null}
       </p>
       {t.context ? (
         <p class="note">
-          <a id="lm-to-next" href={viewHref(model, 'next', { ...fields, context: t.context.text })}>The next tokens after this path</a>
+          <a id="lm-to-next" href={viewHref(model, 'next', { ...fields, context: t.context.text })}>
+            The next tokens after this path
+          </a>
           {t.context.startsLine ? '' : ' (taken as the start of a line: the next-token view begins every context with <s>)'}
         </p>
       ) : (
-        <p class="note" id="lm-no-next">This path cuts a character, so the next-token view (which takes text) cannot show it.</p>
+        <p class="note" id="lm-no-next">
+          This path cuts a character, so the next-token view (which takes text) cannot show it.
+        </p>
       )}
       {!t.node.found ? <p class="note">This path is not in the trie: the model never counted it.</p> : null}
       {ids.length === 0 ? (
         <p class="note">
           The root’s children are the unigrams. Sentence starts hang below{' '}
-          <TrieLink model={model} fields={fields} path={[t.start]}><Marker text="<s>" /></TrieLink>.
+          <TrieLink model={model} fields={fields} path={[t.start]}>
+            <Marker text="<s>" />
+          </TrieLink>
+          .
         </p>
       ) : null}
-      {t.node.found && t.children.length === 0 ? <p class="note">No children: {ids.length >= 1 ? 'this n-gram is as long as the model’s order, or nothing followed it.' : ''}</p> : null}
+      {t.node.found && t.children.length === 0 ? (
+        <p class="note">No children: {ids.length >= 1 ? 'this n-gram is as long as the model’s order, or nothing followed it.' : ''}</p>
+      ) : null}
       {t.children.length > 0 ? (
         <table class="lm-bars" id="lm-trie">
-          <thead><tr><th>token</th><th>count</th><th>P(token | path)</th><th></th><th>children</th></tr></thead>
+          <thead>
+            <tr>
+              <th>token</th>
+              <th>count</th>
+              <th>P(token | path)</th>
+              <th></th>
+              <th>children</th>
+            </tr>
+          </thead>
           <tbody>
             {t.children.map((c) => (
               <tr>
-                <td>{c.children > 0 ? <TrieLink model={model} fields={fields} path={[...ids, c.id]}><Tok t={c} /></TrieLink> : <Tok t={c} />}</td>
+                <td>
+                  {c.children > 0 ? (
+                    <TrieLink model={model} fields={fields} path={[...ids, c.id]}>
+                      <Tok t={c} />
+                    </TrieLink>
+                  ) : (
+                    <Tok t={c} />
+                  )}
+                </td>
                 <td>{c.count}</td>
                 <td>{pct(c.prob)}</td>
-                <td><span class="bar" style={`width:${(BAR_REM * c.prob).toFixed(2)}rem`}></span></td>
+                <td>
+                  <span class="bar" style={`width:${(BAR_REM * c.prob).toFixed(2)}rem`}></span>
+                </td>
                 <td>{c.children}</td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
-      {t.node.total > t.children.length ? <p class="note">The {t.children.length} most frequent of {t.node.total} children (at most {props.shown} shown).</p> : null}
+      {t.node.total > t.children.length ? (
+        <p class="note">
+          The {t.children.length} most frequent of {t.node.total} children (at most {props.shown} shown).
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -305,18 +414,30 @@ function SampleResult(props: { s: Sampled }) {
   const { s } = props;
   return (
     <div>
-      <p id="lm-hover" class="note">Hover a token: the probability the model gives it (before temperature, top-k and top-p).</p>
+      <p id="lm-hover" class="note">
+        Hover a token: the probability the model gives it (before temperature, top-k and top-p).
+      </p>
       <div class="tokens lm-tokens" id="lm-sample">
-        {s.prompt.map((t) => <span class="lm-prompt"><Tok t={t} /></span>)}
+        {s.prompt.map((t) => (
+          <span class="lm-prompt">
+            <Tok t={t} />
+          </span>
+        ))}
         {s.tokens.map((t) => (
-          <span class="lm-tok" style={heat(Math.log2(t.prob))} data-info={`${label(t)} · P = ${pct(t.prob)} · log₂ P = ${Math.log2(t.prob).toFixed(2)}`}>
+          <span
+            class="lm-tok"
+            style={heat(Math.log2(t.prob))}
+            data-info={`${label(t)} · P = ${pct(t.prob)} · log₂ P = ${Math.log2(t.prob).toFixed(2)}`}
+          >
             <Tok t={t} />
           </span>
         ))}
       </div>
       <p class="note">
         {s.tokens.length} tokens{s.ended ? ', then </s> ended the line' : ', stopped at the length'}. As text:{' '}
-        <span id="lm-sample-text" class="lm-sample-text">{s.text}</span>
+        <span id="lm-sample-text" class="lm-sample-text">
+          {s.text}
+        </span>
       </p>
     </div>
   );
@@ -331,27 +452,68 @@ function AnswerResult(props: { a: Answer }) {
   const rows = Math.max(w.tokens.length, t?.tokens.length ?? 0);
   const max = Math.max(1, ...w.tokens.map((x) => -x.log2prob), ...(t?.tokens.map((x) => -x.log2prob) ?? []));
   const bar = (x: AnswerSide['tokens'][number] | undefined, cls: string) =>
-    x ? <span class={`bar ${cls}`} style={`width:${((BAR_REM * -x.log2prob) / max).toFixed(2)}rem`} title={`${x.log2prob.toFixed(2)} bits`}></span> : null;
+    x ? (
+      <span
+        class={`bar ${cls}`}
+        style={`width:${((BAR_REM * -x.log2prob) / max).toFixed(2)}rem`}
+        title={`${x.log2prob.toFixed(2)} bits`}
+      ></span>
+    ) : null;
   return (
     <div>
       <table class="stats" id="lm-answer-totals">
         <tbody>
-          <tr><th>log₂ P(A | Q)</th><td id="lm-without">{bits(w.log2prob)}</td><td>P = {pct(2 ** w.log2prob)}</td></tr>
-          {t ? <tr><th>log₂ P(A | Q, T)</th><td id="lm-with">{bits(t.log2prob)}</td><td>P = {pct(2 ** t.log2prob)}</td></tr> : null}
+          <tr>
+            <th>log₂ P(A | Q)</th>
+            <td id="lm-without">{bits(w.log2prob)}</td>
+            <td>P = {pct(2 ** w.log2prob)}</td>
+          </tr>
+          {t ? (
+            <tr>
+              <th>log₂ P(A | Q, T)</th>
+              <td id="lm-with">{bits(t.log2prob)}</td>
+              <td>P = {pct(2 ** t.log2prob)}</td>
+            </tr>
+          ) : null}
           {a.difference !== null ? (
-            <tr><th>difference (with T − without)</th><td id="lm-difference">{a.difference >= 0 ? '+' : ''}{bits(a.difference)}</td><td>× {pct(2 ** a.difference)}</td></tr>
+            <tr>
+              <th>difference (with T − without)</th>
+              <td id="lm-difference">
+                {a.difference >= 0 ? '+' : ''}
+                {bits(a.difference)}
+              </td>
+              <td>× {pct(2 ** a.difference)}</td>
+            </tr>
           ) : null}
         </tbody>
       </table>
       <p class="note">Bars: each token of A’s surprisal (−log₂ P, longer is less likely); blue given Q, orange given Q and T.</p>
       <table class="lm-bars" id="lm-answer-bars">
-        <thead><tr><th>token of A</th><th>given Q</th><th>{t ? 'given Q, T' : ''}</th></tr></thead>
+        <thead>
+          <tr>
+            <th>token of A</th>
+            <th>given Q</th>
+            <th>{t ? 'given Q, T' : ''}</th>
+          </tr>
+        </thead>
         <tbody>
           {Array.from({ length: rows }, (_, i) => (
             <tr>
-              <td>{w.tokens[i] ? <Tok t={w.tokens[i]} /> : null}{t?.tokens[i] && w.tokens[i]?.id !== t.tokens[i].id ? <> / <Tok t={t.tokens[i]} /></> : null}</td>
-              <td>{bar(w.tokens[i], 'lm-q')} {w.tokens[i] ? w.tokens[i].log2prob.toFixed(2) : ''}</td>
-              <td>{bar(t?.tokens[i], 'lm-qt')} {t?.tokens[i] ? t.tokens[i].log2prob.toFixed(2) : ''}</td>
+              <td>
+                {w.tokens[i] ? <Tok t={w.tokens[i]} /> : null}
+                {t?.tokens[i] && w.tokens[i]?.id !== t.tokens[i].id ? (
+                  <>
+                    {' '}
+                    / <Tok t={t.tokens[i]} />
+                  </>
+                ) : null}
+              </td>
+              <td>
+                {bar(w.tokens[i], 'lm-q')} {w.tokens[i] ? w.tokens[i].log2prob.toFixed(2) : ''}
+              </td>
+              <td>
+                {bar(t?.tokens[i], 'lm-qt')} {t?.tokens[i] ? t.tokens[i].log2prob.toFixed(2) : ''}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -369,16 +531,26 @@ function WindowNote(props: { a: Answer }) {
   return (
     <div id="lm-window" class="lm-window">
       <p>
-        This model sees at most <strong id="lm-window-size">{a.window}</strong> preceding token{a.window === 1 ? '' : 's'} (its order minus one;{' '}
-        &lt;s&gt; counts as one). When A’s first token is predicted, {w.visibleQuestionTokens} of Q’s {w.questionTokens} tokens are in view
-        {t ? <>; with T in between ({t.contextTokens - t.questionTokens} tokens), {t.visibleQuestionTokens} of them are</> : null}.
+        This model sees at most <strong id="lm-window-size">{a.window}</strong> preceding token{a.window === 1 ? '' : 's'} (its order minus
+        one; &lt;s&gt; counts as one). When A’s first token is predicted, {w.visibleQuestionTokens} of Q’s {w.questionTokens} tokens are in
+        view
+        {t ? (
+          <>
+            ; with T in between ({t.contextTokens - t.questionTokens} tokens), {t.visibleQuestionTokens} of them are
+          </>
+        ) : null}
+        .
       </p>
       <p>
-        Anything further back cannot change the probability: two questions that end in the same {a.window} token{a.window === 1 ? '' : 's'} give A
-        exactly the same probability, however differently they begin. An n-gram model has no memory beyond its window, so a far-away prefix
-        does not matter{t && t.visibleQuestionTokens === 0 ? ', and here T pushes Q out of sight entirely' : ''}.
+        Anything further back cannot change the probability: two questions that end in the same {a.window} token{a.window === 1 ? '' : 's'}{' '}
+        give A exactly the same probability, however differently they begin. An n-gram model has no memory beyond its window, so a far-away
+        prefix does not matter{t && t.visibleQuestionTokens === 0 ? ', and here T pushes Q out of sight entirely' : ''}.
       </p>
-      {w.straddles || t?.straddles ? <p class="note">A token spans the boundary before A (the tokenizer merged it with the text before): it counts as A’s first token.</p> : null}
+      {w.straddles || t?.straddles ? (
+        <p class="note">
+          A token spans the boundary before A (the tokenizer merged it with the text before): it counts as A’s first token.
+        </p>
+      ) : null}
     </div>
   );
 }

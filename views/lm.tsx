@@ -77,7 +77,8 @@ export function LmListPage(props: {
     <Layout title="Language models">
       <h1>Language-model studio</h1>
       <p class="note">
-        N-gram models over a tokenizer’s tokens (interpolated Kneser-Ney), each spreading its probability over the tokenizer’s whole vocabulary.
+        N-gram models over a tokenizer’s tokens (interpolated Kneser-Ney), each spreading its probability over the tokenizer’s whole
+        vocabulary.
       </p>
       <ModelTable models={props.models} />
       <h2>Build a model</h2>
@@ -107,14 +108,34 @@ const oobOf = (oob?: boolean) => (oob ? { 'hx-swap-oob': 'true' } : {});
 
 function ModelTable(props: { models: readonly ModelRow[]; oob?: boolean }) {
   const oob = oobOf(props.oob);
-  if (props.models.length === 0) return <p class="note" id="lm-models" {...oob}>No models yet: build one below.</p>;
+  if (props.models.length === 0)
+    return (
+      <p class="note" id="lm-models" {...oob}>
+        No models yet: build one below.
+      </p>
+    );
   return (
     <table id="lm-models" class="jobs" {...oob}>
-      <thead><tr><th>model</th><th>tokenizer</th><th>vocabulary</th><th>corpus</th><th>order</th><th>n-grams</th><th>file</th><th>held-out bits/byte</th><th>built</th><th></th></tr></thead>
+      <thead>
+        <tr>
+          <th>model</th>
+          <th>tokenizer</th>
+          <th>vocabulary</th>
+          <th>corpus</th>
+          <th>order</th>
+          <th>n-grams</th>
+          <th>file</th>
+          <th>held-out bits/byte</th>
+          <th>built</th>
+          <th></th>
+        </tr>
+      </thead>
       <tbody>
         {props.models.map((m) => (
           <tr>
-            <td><a href={modelPath(m.name)}>{m.name}</a></td>
+            <td>
+              <a href={modelPath(m.name)}>{m.name}</a>
+            </td>
             <td>{m.tokenizer}</td>
             <td>{m.vocabularySize}</td>
             <td>{m.corpus}</td>
@@ -123,7 +144,9 @@ function ModelTable(props: { models: readonly ModelRow[]; oob?: boolean }) {
             <td>{formatBytes(m.fileBytes)}</td>
             <td>{m.heldOut ? m.heldOut.bitsPerByte.toFixed(3) : '—'}</td>
             <td>{m.builtAt.replace('T', ' ').slice(0, 19)}</td>
-            <td><DeleteButton name={m.name} /></td>
+            <td>
+              <DeleteButton name={m.name} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -143,18 +166,33 @@ function BuildForm(props: { choices: BuildChoices; form: LmBuildForm }) {
   const { form, choices } = props;
   return (
     <form id="lm-build-form" method="post" action="/lm" hx-post="/lm" hx-target="#lm-job" hx-swap="innerHTML" class="train-fields">
-      <label>Tokenizer{' '}
+      <label>
+        Tokenizer{' '}
         <select name="tokenizer">
-          {choices.tokenizers.map((t) => <option value={t.name} selected={form.tokenizer === t.name}>{t.name}{t.kind === 'user' ? ' (yours)' : ''}</option>)}
+          {choices.tokenizers.map((t) => (
+            <option value={t.name} selected={form.tokenizer === t.name}>
+              {t.name}
+              {t.kind === 'user' ? ' (yours)' : ''}
+            </option>
+          ))}
         </select>
       </label>
-      <label>Corpus (train split){' '}
+      <label>
+        Corpus (train split){' '}
         <select name="corpus">
-          {choices.corpora.map((c) => <option value={c.name} selected={form.corpus === c.name}>{c.name} · {formatBytes(c.bytes)}</option>)}
+          {choices.corpora.map((c) => (
+            <option value={c.name} selected={form.corpus === c.name}>
+              {c.name} · {formatBytes(c.bytes)}
+            </option>
+          ))}
         </select>
       </label>
-      <label>Order <input name="order" type="number" min={String(choices.orders.min)} max={String(choices.orders.max)} value={form.order} /></label>
-      <label>Name <input name="name" value={form.name} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="corpus.tokenizer.order" /></label>
+      <label>
+        Order <input name="order" type="number" min={String(choices.orders.min)} max={String(choices.orders.max)} value={form.order} />
+      </label>
+      <label>
+        Name <input name="name" value={form.name} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="corpus.tokenizer.order" />
+      </label>
       <button type="submit">Build</button>
     </form>
   );
@@ -182,22 +220,40 @@ export function LmJobPanel(props: { job: LmJob }) {
   const poll = active(job) ? { 'hx-get': `/fragment/lm-job/${id}`, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
   return (
     <section id="lm-job-panel" class="job-panel" data-state={job.state} {...poll}>
-      <h2>{job.name} <span class={`state-${job.state}`} id="lm-job-state">{job.state}</span></h2>
-      <p class="note">{job.params.tokenizer} · {job.params.corpus} · order {job.params.order}</p>
+      <h2>
+        {job.name}{' '}
+        <span class={`state-${job.state}`} id="lm-job-state">
+          {job.state}
+        </span>
+      </h2>
+      <p class="note">
+        {job.params.tokenizer} · {job.params.corpus} · order {job.params.order}
+      </p>
       {s && active(job) ? (
         <div>
           <progress id="lm-progress" max="1" value={String(s.total === 0 ? 0 : s.read / s.total)} />{' '}
           <span id="lm-progress-text">
-            {PHASES[s.phase]} · {formatBytes(s.read)} of {formatBytes(s.total)} read · {s.sequences} lines, {s.tokens} tokens · {s.seconds.toFixed(1)} s
+            {PHASES[s.phase]} · {formatBytes(s.read)} of {formatBytes(s.total)} read · {s.sequences} lines, {s.tokens} tokens ·{' '}
+            {s.seconds.toFixed(1)} s
           </span>
         </div>
       ) : null}
       {active(job) ? (
-        <button hx-post={`/fragment/lm-job/${id}/cancel`} hx-target="#lm-job-panel" hx-swap="outerHTML">Cancel</button>
+        <button hx-post={`/fragment/lm-job/${id}/cancel`} hx-target="#lm-job-panel" hx-swap="outerHTML">
+          Cancel
+        </button>
       ) : (
-        <p id="lm-job-message" class={job.state === 'done' ? '' : 'error'}>{job.message}</p>
+        <p id="lm-job-message" class={job.state === 'done' ? '' : 'error'}>
+          {job.message}
+        </p>
       )}
-      {job.state === 'done' ? <p><a id="lm-open" href={modelPath(job.name)}>Open {job.name}</a></p> : null}
+      {job.state === 'done' ? (
+        <p>
+          <a id="lm-open" href={modelPath(job.name)}>
+            Open {job.name}
+          </a>
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -220,14 +276,31 @@ export function LmJobFragment(props: { job: LmJob; jobs: readonly LmJob[]; model
 
 function LmJobList(props: { jobs: readonly LmJob[]; oob?: boolean }) {
   const oob = oobOf(props.oob);
-  if (props.jobs.length === 0) return <p class="note" id="lm-job-list" {...oob}>No builds yet.</p>;
+  if (props.jobs.length === 0)
+    return (
+      <p class="note" id="lm-job-list" {...oob}>
+        No builds yet.
+      </p>
+    );
   return (
     <table id="lm-job-list" class="jobs" {...oob}>
-      <thead><tr><th>name</th><th>state</th><th>tokenizer</th><th>corpus</th><th>order</th><th>started</th><th>message</th></tr></thead>
+      <thead>
+        <tr>
+          <th>name</th>
+          <th>state</th>
+          <th>tokenizer</th>
+          <th>corpus</th>
+          <th>order</th>
+          <th>started</th>
+          <th>message</th>
+        </tr>
+      </thead>
       <tbody>
         {props.jobs.map((j) => (
           <tr>
-            <td><a href={`/lm?job=${encodeURIComponent(j.id)}`}>{j.name}</a></td>
+            <td>
+              <a href={`/lm?job=${encodeURIComponent(j.id)}`}>{j.name}</a>
+            </td>
             <td class={`state-${j.state}`}>{j.state}</td>
             <td>{j.params.tokenizer}</td>
             <td>{j.params.corpus}</td>
@@ -244,24 +317,43 @@ function LmJobList(props: { jobs: readonly LmJob[]; oob?: boolean }) {
 /** Held-out bits per byte, one table per corpus: comparable across tokenizers, unlike per-token perplexity. */
 function Board(props: { board: readonly BoardGroup[]; oob?: boolean }) {
   const oob = oobOf(props.oob);
-  if (props.board.length === 0) return <p class="note" id="lm-board" {...oob}>No scores yet: every build scores its corpus’s held-out split.</p>;
+  if (props.board.length === 0)
+    return (
+      <p class="note" id="lm-board" {...oob}>
+        No scores yet: every build scores its corpus’s held-out split.
+      </p>
+    );
   const worst = Math.max(...props.board.flatMap((g) => g.models.map((m) => m.heldOut!.bitsPerByte)));
   return (
     <div id="lm-board" {...oob}>
       <p class="note">
-        Each model’s log-probability of its corpus’s held-out lines, divided by their UTF-8 bytes. Per byte, not per token: a
-        tokenizer with longer tokens predicts fewer, harder tokens, so per-token perplexity would not compare it fairly. Lower is better.
+        Each model’s log-probability of its corpus’s held-out lines, divided by their UTF-8 bytes. Per byte, not per token: a tokenizer with
+        longer tokens predicts fewer, harder tokens, so per-token perplexity would not compare it fairly. Lower is better.
       </p>
       {props.board.map((g) => (
         <table class="jobs lm-board" data-corpus={g.corpus}>
-          <caption>{g.corpus} <span class="note">({formatBytes(g.models[0].heldOut!.bytes)} held out)</span></caption>
-          <thead><tr><th>model</th><th>tokenizer</th><th>L</th><th>order</th><th>bytes/token</th><th>bits/token</th><th>bits/byte</th></tr></thead>
+          <caption>
+            {g.corpus} <span class="note">({formatBytes(g.models[0].heldOut!.bytes)} held out)</span>
+          </caption>
+          <thead>
+            <tr>
+              <th>model</th>
+              <th>tokenizer</th>
+              <th>L</th>
+              <th>order</th>
+              <th>bytes/token</th>
+              <th>bits/token</th>
+              <th>bits/byte</th>
+            </tr>
+          </thead>
           <tbody>
             {g.models.map((m) => {
               const h = m.heldOut!;
               return (
                 <tr>
-                  <td><a href={modelPath(m.name)}>{m.name}</a></td>
+                  <td>
+                    <a href={modelPath(m.name)}>{m.name}</a>
+                  </td>
                   <td>{m.tokenizer}</td>
                   <td>{m.vocabularySize}</td>
                   <td>{m.order}</td>
@@ -283,12 +375,32 @@ function Board(props: { board: readonly BoardGroup[]; oob?: boolean }) {
 function SpaceForm(props: { space: SpaceQuery; models: readonly ModelRow[] }) {
   const sizes = [...new Set(props.models.map((m) => m.vocabularySize))];
   return (
-    <form id="lm-space-form" method="get" action="/lm" hx-get="/fragment/lm/space" hx-target="#lm-space" hx-trigger="input changed delay:200ms, submit" class="train-fields">
-      <label>Vocabulary size L <input name="L" type="number" min="1" max="10000000" value={String(props.space.L)} list="lm-sizes" /></label>
-      <datalist id="lm-sizes">{sizes.map((s) => <option value={String(s)} />)}</datalist>
-      <label>Length K <input name="K" type="number" min="1" max="1000000" value={String(props.space.K)} /></label>
-      <noscript><button type="submit">Compute</button></noscript>
-      <div id="lm-space"><SpaceResult space={props.space} /></div>
+    <form
+      id="lm-space-form"
+      method="get"
+      action="/lm"
+      hx-get="/fragment/lm/space"
+      hx-target="#lm-space"
+      hx-trigger="input changed delay:200ms, submit"
+      class="train-fields"
+    >
+      <label>
+        Vocabulary size L <input name="L" type="number" min="1" max="10000000" value={String(props.space.L)} list="lm-sizes" />
+      </label>
+      <datalist id="lm-sizes">
+        {sizes.map((s) => (
+          <option value={String(s)} />
+        ))}
+      </datalist>
+      <label>
+        Length K <input name="K" type="number" min="1" max="1000000" value={String(props.space.K)} />
+      </label>
+      <noscript>
+        <button type="submit">Compute</button>
+      </noscript>
+      <div id="lm-space">
+        <SpaceResult space={props.space} />
+      </div>
     </form>
   );
 }
@@ -300,9 +412,14 @@ export function SpaceResult(props: { space: SpaceQuery }) {
   const mantissa = 10 ** (log10 - exponent);
   return (
     <p id="lm-space-result">
-      With {L} tokens there are about <strong>{mantissa.toFixed(2)} × 10<sup>{exponent}</sup></strong> sequences of length 1 to {K}{' '}
-      (log<sub>10</sub> = <span id="lm-space-log10">{log10.toFixed(3)}</span>). The observable universe has about 10<sup>80</sup> atoms:
-      {log10 > 80 ? ' far fewer than there are sequences here.' : ' more than there are sequences here.'} A model gives each of them a probability, and they sum to 1.
+      With {L} tokens there are about{' '}
+      <strong>
+        {mantissa.toFixed(2)} × 10<sup>{exponent}</sup>
+      </strong>{' '}
+      sequences of length 1 to {K} (log<sub>10</sub> = <span id="lm-space-log10">{log10.toFixed(3)}</span>). The observable universe has
+      about 10<sup>80</sup> atoms:
+      {log10 > 80 ? ' far fewer than there are sequences here.' : ' more than there are sequences here.'} A model gives each of them a
+      probability, and they sum to 1.
     </p>
   );
 }
@@ -313,7 +430,9 @@ export function LmMissingPage(props: { message: string }) {
     <Layout title="Model unavailable">
       <h1>Model unavailable</h1>
       <p class="error">{props.message}</p>
-      <p><a href="/lm">All models</a></p>
+      <p>
+        <a href="/lm">All models</a>
+      </p>
     </Layout>
   );
 }

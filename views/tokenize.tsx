@@ -72,7 +72,8 @@ export function TokenWindow(props: { result: TokenizedText; whitespace: boolean;
           hx-vals={JSON.stringify({ from: String(to) })}
           hx-sync="#tokenize-form:drop"
         >
-          {' '}… {left} more tokens, drawn as you scroll
+          {' '}
+          … {left} more tokens, drawn as you scroll
         </span>
       ) : null}
     </>
@@ -86,33 +87,61 @@ function Stats(props: { result: TokenizedText; scripts: readonly string[] }) {
     <div class="stats">
       <table>
         <tbody>
-          <tr><th>tokens</th><td id="count">{s.tokens}</td></tr>
-          <tr><th>characters</th><td>{s.characters}</td></tr>
-          <tr><th>bytes (UTF-8)</th><td>{s.bytes}</td></tr>
-          <tr><th>bytes / token</th><td>{fmt(s.bytesPerToken)}</td></tr>
-          <tr><th>tokens / Han character</th><td>{fmt(s.tokensPerHan)}</td></tr>
-          <tr><th>tokens / English word</th><td>{fmt(s.tokensPerEnglishWord)}</td></tr>
-          <tr><th>partial-character tokens</th><td>{(s.partialShare * 100).toFixed(1)}%</td></tr>
+          <tr>
+            <th>tokens</th>
+            <td id="count">{s.tokens}</td>
+          </tr>
+          <tr>
+            <th>characters</th>
+            <td>{s.characters}</td>
+          </tr>
+          <tr>
+            <th>bytes (UTF-8)</th>
+            <td>{s.bytes}</td>
+          </tr>
+          <tr>
+            <th>bytes / token</th>
+            <td>{fmt(s.bytesPerToken)}</td>
+          </tr>
+          <tr>
+            <th>tokens / Han character</th>
+            <td>{fmt(s.tokensPerHan)}</td>
+          </tr>
+          <tr>
+            <th>tokens / English word</th>
+            <td>{fmt(s.tokensPerEnglishWord)}</td>
+          </tr>
+          <tr>
+            <th>partial-character tokens</th>
+            <td>{(s.partialShare * 100).toFixed(1)}%</td>
+          </tr>
         </tbody>
       </table>
       <table class="scripts">
         <thead>
-          <tr><th>script</th><th>characters</th><th>tokens</th><th>share of tokens</th></tr>
+          <tr>
+            <th>script</th>
+            <th>characters</th>
+            <th>tokens</th>
+            <th>share of tokens</th>
+          </tr>
         </thead>
         <tbody>
-          {props.scripts.filter((k) => s.scriptCharacters[k] > 0).map((k) => {
-            const share = s.tokens > 0 ? s.scriptTokens[k] / s.tokens : 0;
-            return (
-              <tr>
-                <th>{k}</th>
-                <td>{s.scriptCharacters[k]}</td>
-                <td>{s.scriptTokens[k].toFixed(1)}</td>
-                <td>
-                  <span class="bar" style={`width:${(share * 100).toFixed(1)}px`}></span> {(share * 100).toFixed(1)}%
-                </td>
-              </tr>
-            );
-          })}
+          {props.scripts
+            .filter((k) => s.scriptCharacters[k] > 0)
+            .map((k) => {
+              const share = s.tokens > 0 ? s.scriptTokens[k] / s.tokens : 0;
+              return (
+                <tr>
+                  <th>{k}</th>
+                  <td>{s.scriptCharacters[k]}</td>
+                  <td>{s.scriptTokens[k].toFixed(1)}</td>
+                  <td>
+                    <span class="bar" style={`width:${(share * 100).toFixed(1)}px`}></span> {(share * 100).toFixed(1)}%
+                  </td>
+                </tr>
+              );
+            })}
         </tbody>
       </table>
     </div>
@@ -180,7 +209,13 @@ export function TokenizeError(props: { message: string }) {
 /** A page's text box: htmx posts the page's form `delayMs` after the last keystroke. */
 export function TextBox(props: { text: string; rows: number; placeholder: string; post: Record<string, string>; delayMs: number }) {
   return (
-    <textarea name="text" rows={props.rows} placeholder={props.placeholder} {...props.post} hx-trigger={`input changed delay:${props.delayMs}ms`}>
+    <textarea
+      name="text"
+      rows={props.rows}
+      placeholder={props.placeholder}
+      {...props.post}
+      hx-trigger={`input changed delay:${props.delayMs}ms`}
+    >
       {/* HTML drops one newline right after <textarea>: lead with one so a text's own is kept */}
       {'\n' + props.text}
     </textarea>
@@ -232,8 +267,7 @@ export function TokenizePage(props: {
             </select>
           </label>{' '}
           <label>
-            <input type="checkbox" name="ws" value="1" checked={options.whitespace} {...post} hx-trigger="change" /> show
-            whitespace
+            <input type="checkbox" name="ws" value="1" checked={options.whitespace} {...post} hx-trigger="change" /> show whitespace
           </label>{' '}
           <noscript>
             <button type="submit">tokenize</button>
@@ -241,7 +275,9 @@ export function TokenizePage(props: {
         </div>
       </form>
       <ResultSlot error={props.error}>
-        {props.result !== undefined ? <TokenizeResult result={props.result} scripts={props.scripts} whitespace={options.whitespace} /> : null}
+        {props.result !== undefined ? (
+          <TokenizeResult result={props.result} scripts={props.scripts} whitespace={options.whitespace} />
+        ) : null}
       </ResultSlot>
     </Layout>
   );

@@ -131,11 +131,18 @@ export function wholeGroups(spans: readonly TokenSpan[], n: number): number {
  * wholeGroups). `cuts`: UTF-16 offsets whose boundary gets marked (the compare page's boundaries not every
  * tokenizer shares).
  */
-export function TokenSpans(props: { text: string; spans: readonly TokenSpan[]; whitespace: boolean; from: number; to: number; cuts?: ReadonlySet<number> }) {
+export function TokenSpans(props: {
+  text: string;
+  spans: readonly TokenSpan[];
+  whitespace: boolean;
+  from: number;
+  to: number;
+  cuts?: ReadonlySet<number>;
+}) {
   const { spans, text } = props;
   const cut = (end: number) => props.cuts !== undefined && props.cuts.has(end);
   const out = [];
-  for (let i = props.from; i < props.to; ) {
+  for (let i = props.from; i < props.to;) {
     const g = spans[i].group;
     if (g === null) {
       out.push(<Token span={spans[i]} text={text} whitespace={props.whitespace} cut={cut(spans[i].end)} />);
@@ -198,12 +205,19 @@ function Hex(props: { bytes: Uint8Array }) {
 /** A token on its own, as text (whitespace visible); the bytes of a character it cuts are shown in hex, in brackets. */
 export function TokenChip(props: { token: ChipToken }) {
   const { bytes, parts } = props.token;
-  if (parts === undefined) return <code class="tok partial" title="not UTF-8: its bytes in hex"><Hex bytes={bytes} /></code>;
+  if (parts === undefined)
+    return (
+      <code class="tok partial" title="not UTF-8: its bytes in hex">
+        <Hex bytes={bytes} />
+      </code>
+    );
   const { head, text, tail } = parts;
   if (head.length === 0 && tail.length === 0) return <code class="tok">{markWhitespace(text)}</code>;
   return (
     <code class="tok partial" title="cuts a character: the bytes of the cut character in hex">
-      <Hex bytes={head} />{markWhitespace(text)}<Hex bytes={tail} />
+      <Hex bytes={head} />
+      {markWhitespace(text)}
+      <Hex bytes={tail} />
     </code>
   );
 }

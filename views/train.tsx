@@ -69,7 +69,14 @@ export interface TrainForm {
   specials: string;
 }
 
-export const DEFAULT_FORM: TrainForm = { name: '', corpora: [], vocabSize: '4000', pattern: 'cjk', minFrequency: '2', specials: '<|endoftext|>' };
+export const DEFAULT_FORM: TrainForm = {
+  name: '',
+  corpora: [],
+  vocabSize: '4000',
+  pattern: 'cjk',
+  minFrequency: '2',
+  specials: '<|endoftext|>',
+};
 
 const PATTERN_NOTES: Record<string, string> = {
   cjk: 'cjk: tokenlab’s pattern, Han runs kept apart from Latin words',
@@ -83,7 +90,14 @@ function formatSeconds(s: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-export function TrainPage(props: { corpora: readonly TrainCorpus[]; limits: TrainLimits; jobs: readonly TrainJobRow[]; form: TrainForm; job?: TrainJob; error?: string }) {
+export function TrainPage(props: {
+  corpora: readonly TrainCorpus[];
+  limits: TrainLimits;
+  jobs: readonly TrainJobRow[];
+  form: TrainForm;
+  job?: TrainJob;
+  error?: string;
+}) {
   const { form, limits } = props;
   return (
     <Layout title="Train">
@@ -94,22 +108,43 @@ export function TrainPage(props: { corpora: readonly TrainCorpus[]; limits: Trai
           {props.corpora.map((c) => (
             <label title={c.description}>
               <input type="checkbox" name="corpora" value={c.name} checked={form.corpora.includes(c.name)} /> {c.name}{' '}
-              <span class="note">{c.kind === 'user' ? 'yours, ' : ''}{formatBytes(c.bytes)}</span>
+              <span class="note">
+                {c.kind === 'user' ? 'yours, ' : ''}
+                {formatBytes(c.bytes)}
+              </span>
             </label>
           ))}
-          {props.corpora.length === 0 ? <p class="note">No corpora yet: add one on <a href="/corpora">Corpora</a>.</p> : null}
+          {props.corpora.length === 0 ? (
+            <p class="note">
+              No corpora yet: add one on <a href="/corpora">Corpora</a>.
+            </p>
+          ) : null}
         </fieldset>
         <div class="train-fields">
-          <label>Name <input name="name" value={form.name} required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="my-vocab" /></label>
-          <label>Vocabulary size <input name="vocabSize" type="number" min="257" max={String(limits.maxVocabSize)} value={form.vocabSize} /></label>
-          <label>Pattern{' '}
+          <label>
+            Name <input name="name" value={form.name} required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="my-vocab" />
+          </label>
+          <label>
+            Vocabulary size <input name="vocabSize" type="number" min="257" max={String(limits.maxVocabSize)} value={form.vocabSize} />
+          </label>
+          <label>
+            Pattern{' '}
             <select name="pattern">
-              {limits.patterns.map((p) => <option value={p} selected={form.pattern === p}>{PATTERN_NOTES[p]}</option>)}
+              {limits.patterns.map((p) => (
+                <option value={p} selected={form.pattern === p}>
+                  {PATTERN_NOTES[p]}
+                </option>
+              ))}
             </select>
           </label>
-          <label>Minimum pair frequency <input name="minFrequency" type="number" min="0" value={form.minFrequency} /></label>
-          <label>Special tokens, one a line (at most {limits.maxSpecials})
-            <textarea name="specials" rows={2}>{form.specials}</textarea>
+          <label>
+            Minimum pair frequency <input name="minFrequency" type="number" min="0" value={form.minFrequency} />
+          </label>
+          <label>
+            Special tokens, one a line (at most {limits.maxSpecials})
+            <textarea name="specials" rows={2}>
+              {form.specials}
+            </textarea>
           </label>
         </div>
         <button type="submit">Start training</button>
@@ -131,14 +166,30 @@ export function TrainError(props: { message: string }) {
 /** The recent jobs; `oob` marks it for htmx to swap in beside a panel fragment (the list follows the panel). */
 export function JobList(props: { jobs: readonly TrainJobRow[]; oob?: boolean }) {
   const oob = props.oob ? { 'hx-swap-oob': 'true' } : {};
-  if (props.jobs.length === 0) return <p class="note" id="job-list" {...oob}>No training jobs yet.</p>;
+  if (props.jobs.length === 0)
+    return (
+      <p class="note" id="job-list" {...oob}>
+        No training jobs yet.
+      </p>
+    );
   return (
     <table id="job-list" class="jobs" {...oob}>
-      <thead><tr><th>name</th><th>state</th><th>corpora</th><th>size</th><th>started</th><th>message</th></tr></thead>
+      <thead>
+        <tr>
+          <th>name</th>
+          <th>state</th>
+          <th>corpora</th>
+          <th>size</th>
+          <th>started</th>
+          <th>message</th>
+        </tr>
+      </thead>
       <tbody>
         {props.jobs.map((j) => (
           <tr>
-            <td><a href={`/train?job=${encodeURIComponent(j.id)}`}>{j.name}</a></td>
+            <td>
+              <a href={`/train?job=${encodeURIComponent(j.id)}`}>{j.name}</a>
+            </td>
             <td class={`state-${j.state}`}>{j.state}</td>
             <td>{j.params.corpora.join(', ')}</td>
             <td>{j.params.vocabSize}</td>
@@ -167,20 +218,30 @@ const active = (job: TrainJobRow) => job.state === 'queued' || job.state === 'ru
 export function TrainJobPanel(props: { job: TrainJob }) {
   const { job } = props;
   const s = job.progress;
-  const poll = active(job) ? { 'hx-get': `/fragment/train/${encodeURIComponent(job.id)}`, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
+  const poll = active(job)
+    ? { 'hx-get': `/fragment/train/${encodeURIComponent(job.id)}`, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' }
+    : {};
   return (
     <section id="job-panel" class="job-panel" data-state={job.state} {...poll}>
       <h2>
-        {job.name} <span class={`state-${job.state}`} id="job-state">{job.state}</span>
+        {job.name}{' '}
+        <span class={`state-${job.state}`} id="job-state">
+          {job.state}
+        </span>
       </h2>
       <p class="note">
-        {job.params.corpora.join(', ')} · vocabulary size {job.params.vocabSize} · pattern {job.params.pattern} · minimum frequency {job.params.minFrequency}
+        {job.params.corpora.join(', ')} · vocabulary size {job.params.vocabSize} · pattern {job.params.pattern} · minimum frequency{' '}
+        {job.params.minFrequency}
       </p>
       {s ? <ProgressLine s={s} running={job.state === 'running'} /> : <p>{job.message}</p>}
       {active(job) ? (
-        <button hx-post={`/fragment/train/${encodeURIComponent(job.id)}/cancel`} hx-target="#job-panel" hx-swap="outerHTML">Cancel</button>
+        <button hx-post={`/fragment/train/${encodeURIComponent(job.id)}/cancel`} hx-target="#job-panel" hx-swap="outerHTML">
+          Cancel
+        </button>
       ) : (
-        <p id="job-message" class={job.state === 'done' ? '' : 'error'}>{job.message}</p>
+        <p id="job-message" class={job.state === 'done' ? '' : 'error'}>
+          {job.message}
+        </p>
       )}
       {job.state === 'done' ? (
         <p>
@@ -212,7 +273,9 @@ function ProgressLine(props: { s: TrainProgress; running: boolean }) {
     return (
       <div>
         <progress id="train-progress" max="1" value={String(share)} />{' '}
-        <span id="progress-text">counting pieces: {formatBytes(s.countedBytes)} of {formatBytes(s.totalBytes)}</span>
+        <span id="progress-text">
+          counting pieces: {formatBytes(s.countedBytes)} of {formatBytes(s.totalBytes)}
+        </span>
       </div>
     );
   }
@@ -222,7 +285,8 @@ function ProgressLine(props: { s: TrainProgress; running: boolean }) {
     <div>
       <progress id="train-progress" max={String(s.totalMerges)} value={String(s.merges)} />{' '}
       <span id="progress-text">
-        {s.merges} of {s.totalMerges} merges{rate}{left} · {s.seconds.toFixed(1)} s{saving ? ' · saving' : ''}
+        {s.merges} of {s.totalMerges} merges{rate}
+        {left} · {s.seconds.toFixed(1)} s{saving ? ' · saving' : ''}
       </span>
     </div>
   );
@@ -259,13 +323,23 @@ export function CurveChart(props: { points: readonly CurvePoint[]; target: numbe
         <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} stroke="#888" />
         <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} stroke="#888" />
         {[0, 0.5, 1].map((f) => (
-          <text x={PAD.left - 4} y={y(f * maxY) + 4} text-anchor="end" font-size="11">{(f * maxY).toFixed(1)}</text>
+          <text x={PAD.left - 4} y={y(f * maxY) + 4} text-anchor="end" font-size="11">
+            {(f * maxY).toFixed(1)}
+          </text>
         ))}
-        <text x={PAD.left} y={H - 10} font-size="11">256</text>
-        <text x={W - PAD.right} y={H - 10} font-size="11" text-anchor="end">{props.target}</text>
-        <text x={(W + PAD.left) / 2} y={H - 4} font-size="11" text-anchor="middle">vocabulary size</text>
+        <text x={PAD.left} y={H - 10} font-size="11">
+          256
+        </text>
+        <text x={W - PAD.right} y={H - 10} font-size="11" text-anchor="end">
+          {props.target}
+        </text>
+        <text x={(W + PAD.left) / 2} y={H - 4} font-size="11" text-anchor="middle">
+          vocabulary size
+        </text>
         <polyline points={line} fill="none" stroke="#3a6fd8" stroke-width="2" />
-        {props.points.map((p) => <circle class="pt" cx={x(p.vocabSize)} cy={y(p.bytesPerToken)} r="2.5" fill="#3a6fd8" />)}
+        {props.points.map((p) => (
+          <circle class="pt" cx={x(p.vocabSize)} cy={y(p.bytesPerToken)} r="2.5" fill="#3a6fd8" />
+        ))}
       </svg>
       <figcaption class="note">
         bytes per token on {formatBytes(props.heldOutBytes)} of held-out text

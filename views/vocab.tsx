@@ -38,20 +38,41 @@ export interface VocabRow {
 function PatternCell(props: { pattern: VocabRow['pattern'] }) {
   if (props.pattern === null) return <td class="note">unreadable</td>;
   const { source: p, named } = props.pattern;
-  return named ? <td>{p}</td> : <td title={p}>custom: <code>{p.length > 24 ? `${p.slice(0, 24)}…` : p}</code></td>;
+  return named ? (
+    <td>{p}</td>
+  ) : (
+    <td title={p}>
+      custom: <code>{p.length > 24 ? `${p.slice(0, 24)}…` : p}</code>
+    </td>
+  );
 }
 
 /** The list; `patterns`: those an import may give a rank file (which carries none). */
-export function VocabListPage(props: { vocabularies: readonly VocabRow[]; patterns: readonly string[]; error?: string; importName?: string }) {
+export function VocabListPage(props: {
+  vocabularies: readonly VocabRow[];
+  patterns: readonly string[];
+  error?: string;
+  importName?: string;
+}) {
   return (
     <Layout title="Vocabularies">
       <h1>Vocabularies</h1>
       <table class="vocab-table" id="vocab-list">
-        <thead><tr><th>name</th><th class="num">size</th><th class="num">specials</th><th>pattern</th><th>kind</th></tr></thead>
+        <thead>
+          <tr>
+            <th>name</th>
+            <th class="num">size</th>
+            <th class="num">specials</th>
+            <th>pattern</th>
+            <th>kind</th>
+          </tr>
+        </thead>
         <tbody>
           {props.vocabularies.map((v) => (
             <tr data-name={v.name}>
-              <td><a href={path(v.name)}>{v.name}</a></td>
+              <td>
+                <a href={path(v.name)}>{v.name}</a>
+              </td>
               <td class="num vocab-size">{v.size === null ? '?' : v.size.toLocaleString('en-US')}</td>
               <td class="num">{v.specials ?? '?'}</td>
               <PatternCell pattern={v.pattern} />
@@ -60,13 +81,24 @@ export function VocabListPage(props: { vocabularies: readonly VocabRow[]; patter
           ))}
         </tbody>
       </table>
-      <p class="note">Size: token ids, the specials included. Train a new one on <a href="/train">Train</a>.</p>
+      <p class="note">
+        Size: token ids, the specials included. Train a new one on <a href="/train">Train</a>.
+      </p>
       <h2>Import a vocabulary</h2>
-      {props.error !== undefined ? <p class="error" id="import-error">{props.error}</p> : null}
+      {props.error !== undefined ? (
+        <p class="error" id="import-error">
+          {props.error}
+        </p>
+      ) : null}
       <form id="import-form" method="post" action="/vocab/import" enctype="multipart/form-data" class="train-fields">
-        <label>Name <input name="name" required value={props.importName ?? ''} placeholder="my-import" /></label>
-        <label>File <input name="file" type="file" required /></label>
-        <label>Format{' '}
+        <label>
+          Name <input name="name" required value={props.importName ?? ''} placeholder="my-import" />
+        </label>
+        <label>
+          File <input name="file" type="file" required />
+        </label>
+        <label>
+          Format{' '}
           <select name="format">
             <option value="auto">detect</option>
             <option value="json">tokenlab JSON</option>
@@ -74,8 +106,13 @@ export function VocabListPage(props: { vocabularies: readonly VocabRow[]; patter
             <option value="hf">tokenizer.json (Hugging Face, byte-level BPE)</option>
           </select>
         </label>
-        <label>Pattern (tiktoken ranks carry none){' '}
-          <select name="pattern">{props.patterns.map((p) => <option value={p}>{p}</option>)}</select>
+        <label>
+          Pattern (tiktoken ranks carry none){' '}
+          <select name="pattern">
+            {props.patterns.map((p) => (
+              <option value={p}>{p}</option>
+            ))}
+          </select>
         </label>
         <button type="submit">Import</button>
       </form>
@@ -143,22 +180,41 @@ export function VocabPage(props: VocabView) {
   const a = props.summary;
   return (
     <Layout title={a.name}>
-      <h1>{a.name} <span class="note">{KIND_LABELS[a.kind]}</span></h1>
+      <h1>
+        {a.name} <span class="note">{KIND_LABELS[a.kind]}</span>
+      </h1>
       <div class="vocab-top">
         <Summary a={a} />
         <div>
           <h3>Downloads</h3>
           <ul id="downloads">
-            <li><a href={path(a.name, '/download/json')} download>tokenlab JSON</a></li>
-            <li><a href={path(a.name, '/download/tiktoken')} download>tiktoken ranks</a> <span class="note">(pattern and specials are not part of that format)</span></li>
-            <li><a href={path(a.name, '/download/tokenizer.json')} download>tokenizer.json</a></li>
+            <li>
+              <a href={path(a.name, '/download/json')} download>
+                tokenlab JSON
+              </a>
+            </li>
+            <li>
+              <a href={path(a.name, '/download/tiktoken')} download>
+                tiktoken ranks
+              </a>{' '}
+              <span class="note">(pattern and specials are not part of that format)</span>
+            </li>
+            <li>
+              <a href={path(a.name, '/download/tokenizer.json')} download>
+                tokenizer.json
+              </a>
+            </li>
           </ul>
           {a.kind === 'user' ? (
             <form method="post" action={path(a.name, '/delete')} onsubmit="return confirm('Delete this vocabulary?')">
-              <button type="submit" id="delete">Delete {a.name}</button>
+              <button type="submit" id="delete">
+                Delete {a.name}
+              </button>
             </form>
           ) : null}
-          <p><a href={`/?tokenizer=${encodeURIComponent(a.name)}`}>Tokenize with {a.name}</a></p>
+          <p>
+            <a href={`/?tokenizer=${encodeURIComponent(a.name)}`}>Tokenize with {a.name}</a>
+          </p>
         </div>
         <div>
           <h3>Token lengths (bytes)</h3>
@@ -166,30 +222,63 @@ export function VocabPage(props: VocabView) {
         </div>
       </div>
       <h2>Tokens</h2>
-      <form id="token-search" method="get" action={path(a.name)} hx-get={path(a.name, '/tokens')} hx-target="#tokens" hx-trigger="input delay:300ms, change, submit">
+      <form
+        id="token-search"
+        method="get"
+        action={path(a.name)}
+        hx-get={path(a.name, '/tokens')}
+        hx-target="#tokens"
+        hx-trigger="input delay:300ms, change, submit"
+      >
         <input name="q" value={props.query.q} placeholder="text or id" />{' '}
         <select name="filter">
-          {['', ...props.classes].map((f) => <option value={f} selected={props.query.filter === f}>{FILTER_LABELS[f]}</option>)}
+          {['', ...props.classes].map((f) => (
+            <option value={f} selected={props.query.filter === f}>
+              {FILTER_LABELS[f]}
+            </option>
+          ))}
         </select>{' '}
         <button type="submit">Search</button>
       </form>
       <div class="vocab-explore">
-        <div id="tokens"><TokenTable name={a.name} query={props.query} table={props.table} /></div>
+        <div id="tokens">
+          <TokenTable name={a.name} query={props.query} table={props.table} />
+        </div>
         <div>
           <h3>Merge tree</h3>
           <form method="get" action={path(a.name)} hx-get={path(a.name, '/tree')} hx-target="#tree">
-            <input name="tree" type="number" min="0" max={String(a.tokens - 1)} placeholder="token id" value={props.tree ? String(props.tree.id) : ''} />{' '}
+            <input
+              name="tree"
+              type="number"
+              min="0"
+              max={String(a.tokens - 1)}
+              placeholder="token id"
+              value={props.tree ? String(props.tree.id) : ''}
+            />{' '}
             <button type="submit">Show</button>
           </form>
           <div id="tree">{props.tree ? <MergeTreeView node={props.tree} /> : <p class="note">Pick a token id in the table.</p>}</div>
         </div>
       </div>
       <h2>Merge-step scrubber</h2>
-      <form id="scrub-form" hx-post={path(a.name, '/scrub')} hx-target="#scrub" hx-trigger="input delay:150ms, submit" method="get" action={path(a.name)}>
-        <textarea name="sample" rows={3}>{props.scrub.sample}</textarea>
-        <label>Merges: <input type="range" name="k" min="0" max={String(props.scrub.max)} value={String(props.scrub.k)} class="scrub-range" /></label>
+      <form
+        id="scrub-form"
+        hx-post={path(a.name, '/scrub')}
+        hx-target="#scrub"
+        hx-trigger="input delay:150ms, submit"
+        method="get"
+        action={path(a.name)}
+      >
+        <textarea name="sample" rows={3}>
+          {props.scrub.sample}
+        </textarea>
+        <label>
+          Merges: <input type="range" name="k" min="0" max={String(props.scrub.max)} value={String(props.scrub.k)} class="scrub-range" />
+        </label>
       </form>
-      <div id="scrub"><Scrub {...props.scrub} /></div>
+      <div id="scrub">
+        <Scrub {...props.scrub} />
+      </div>
     </Layout>
   );
 }
@@ -200,15 +289,50 @@ function Summary(props: { a: VocabSummary }) {
   return (
     <table class="vocab-summary" id="summary">
       <tbody>
-        <tr><th>tokens</th><td>{vocab.tokens + vocab.specials.length} ({vocab.tokens} ordinary, {vocab.specials.length} special)</td></tr>
-        <tr><th>pattern</th><td>{vocab.pattern.length > 24 ? 'a custom regex' : vocab.pattern}</td></tr>
-        <tr><th>merges stored</th><td>{vocab.merges === 0 ? 'none (ranks only)' : vocab.merges}</td></tr>
-        {vocab.specials.length ? <tr><th>special tokens</th><td>{vocab.specials.map((s) => `${s.text} (${s.id})`).join(', ')}</td></tr> : null}
-        <tr><th>corpora</th><td>{t ? t.corpora.map((c) => `${c.name} (${formatBytes(c.bytes)})`).join(', ') : 'not recorded'}</td></tr>
-        <tr><th>training time</th><td>{t ? `${t.seconds.toFixed(1)} s` : 'not recorded'}</td></tr>
-        {t ? <tr><th>bytes/token on its training text</th><td>{t.bytesPerToken.toFixed(3)}</td></tr> : null}
-        <tr><th>bytes/token on held-out text</th><td id="heldout-bpt">{heldOut.bytesPerToken.toFixed(3)}</td></tr>
-        <tr><th>held-out sample</th><td>{formatBytes(heldOut.bytes)} from the bundled corpora’s held-out splits, {heldOut.tokens} tokens, {heldOut.usedTokens} distinct</td></tr>
+        <tr>
+          <th>tokens</th>
+          <td>
+            {vocab.tokens + vocab.specials.length} ({vocab.tokens} ordinary, {vocab.specials.length} special)
+          </td>
+        </tr>
+        <tr>
+          <th>pattern</th>
+          <td>{vocab.pattern.length > 24 ? 'a custom regex' : vocab.pattern}</td>
+        </tr>
+        <tr>
+          <th>merges stored</th>
+          <td>{vocab.merges === 0 ? 'none (ranks only)' : vocab.merges}</td>
+        </tr>
+        {vocab.specials.length ? (
+          <tr>
+            <th>special tokens</th>
+            <td>{vocab.specials.map((s) => `${s.text} (${s.id})`).join(', ')}</td>
+          </tr>
+        ) : null}
+        <tr>
+          <th>corpora</th>
+          <td>{t ? t.corpora.map((c) => `${c.name} (${formatBytes(c.bytes)})`).join(', ') : 'not recorded'}</td>
+        </tr>
+        <tr>
+          <th>training time</th>
+          <td>{t ? `${t.seconds.toFixed(1)} s` : 'not recorded'}</td>
+        </tr>
+        {t ? (
+          <tr>
+            <th>bytes/token on its training text</th>
+            <td>{t.bytesPerToken.toFixed(3)}</td>
+          </tr>
+        ) : null}
+        <tr>
+          <th>bytes/token on held-out text</th>
+          <td id="heldout-bpt">{heldOut.bytesPerToken.toFixed(3)}</td>
+        </tr>
+        <tr>
+          <th>held-out sample</th>
+          <td>
+            {formatBytes(heldOut.bytes)} from the bundled corpora’s held-out splits, {heldOut.tokens} tokens, {heldOut.usedTokens} distinct
+          </td>
+        </tr>
       </tbody>
     </table>
   );
@@ -228,12 +352,18 @@ function Histogram(props: { counts: readonly number[] }) {
         const label = i === bars.length - 1 ? `${i + 1}+` : String(i + 1);
         return (
           <g>
-            <rect x={30 + i * bw} y={HH - 20 - h} width={bw - 2} height={h} fill="#6a8fd8"><title>{`${label} bytes: ${count} tokens`}</title></rect>
-            <text x={30 + i * bw + bw / 2} y={HH - 6} font-size="10" text-anchor="middle">{label}</text>
+            <rect x={30 + i * bw} y={HH - 20 - h} width={bw - 2} height={h} fill="#6a8fd8">
+              <title>{`${label} bytes: ${count} tokens`}</title>
+            </rect>
+            <text x={30 + i * bw + bw / 2} y={HH - 6} font-size="10" text-anchor="middle">
+              {label}
+            </text>
           </g>
         );
       })}
-      <text x="2" y="12" font-size="10">{max}</text>
+      <text x="2" y="12" font-size="10">
+        {max}
+      </text>
     </svg>
   );
 }
@@ -244,17 +374,40 @@ export function TokenTable(props: { name: string; query: TokenQuery; table: Toke
   const link = (p: number) => path(name, `/tokens?${new URLSearchParams({ q: query.q, filter: query.filter, page: String(p) })}`);
   return (
     <div>
-      <p id="match-count">{matches} {matches === 1 ? 'token matches' : 'tokens match'} · page {page} of {pages}{' '}
-        {page > 1 ? <a href={link(page - 1)} hx-get={link(page - 1)} hx-target="#tokens">previous</a> : null}{' '}
-        {page < pages ? <a href={link(page + 1)} hx-get={link(page + 1)} hx-target="#tokens">next</a> : null}
+      <p id="match-count">
+        {matches} {matches === 1 ? 'token matches' : 'tokens match'} · page {page} of {pages}{' '}
+        {page > 1 ? (
+          <a href={link(page - 1)} hx-get={link(page - 1)} hx-target="#tokens">
+            previous
+          </a>
+        ) : null}{' '}
+        {page < pages ? (
+          <a href={link(page + 1)} hx-get={link(page + 1)} hx-target="#tokens">
+            next
+          </a>
+        ) : null}
       </p>
       <table class="vocab-table" id="token-table">
-        <thead><tr><th>id</th><th>token</th><th>bytes</th><th>hex</th><th>class</th></tr></thead>
+        <thead>
+          <tr>
+            <th>id</th>
+            <th>token</th>
+            <th>bytes</th>
+            <th>hex</th>
+            <th>class</th>
+          </tr>
+        </thead>
         <tbody>
           {table.rows.map(({ id, token, classes }) => (
             <tr>
-              <td><a href={path(name, `?tree=${id}`)} hx-get={path(name, `/tree?tree=${id}`)} hx-target="#tree" class="tree-link">{id}</a></td>
-              <td><TokenChip token={token} /></td>
+              <td>
+                <a href={path(name, `?tree=${id}`)} hx-get={path(name, `/tree?tree=${id}`)} hx-target="#tree" class="tree-link">
+                  {id}
+                </a>
+              </td>
+              <td>
+                <TokenChip token={token} />
+              </td>
               <td>{token.bytes.length}</td>
               <td class="note">{hexBytes(token.bytes)}</td>
               <td class="note">{classes.map((c) => FILTER_LABELS[c]).join(', ')}</td>
@@ -267,16 +420,34 @@ export function TokenTable(props: { name: string; query: TokenQuery; table: Toke
 }
 
 export function MergeTreeView(props: { node: MergeTreeNode }) {
-  return <ul class="merge-tree" id="merge-tree"><MergeNodeView node={props.node} /></ul>;
+  return (
+    <ul class="merge-tree" id="merge-tree">
+      <MergeNodeView node={props.node} />
+    </ul>
+  );
 }
 
 function MergeNodeView(props: { node: MergeTreeNode }) {
   const { node } = props;
-  const how = node.parts.length === 0 ? 'byte' : node.parts.length === 2 ? `rank ${node.id}` : `rank ${node.id}, never made by a merge (only ever a whole piece)`;
+  const how =
+    node.parts.length === 0
+      ? 'byte'
+      : node.parts.length === 2
+        ? `rank ${node.id}`
+        : `rank ${node.id}, never made by a merge (only ever a whole piece)`;
   return (
     <li>
-      <TokenChip token={node.token} /> <span class="note">id {node.id} · {how}</span>
-      {node.parts.length > 0 ? <ul>{node.parts.map((p) => <MergeNodeView node={p} />)}</ul> : null}
+      <TokenChip token={node.token} />{' '}
+      <span class="note">
+        id {node.id} · {how}
+      </span>
+      {node.parts.length > 0 ? (
+        <ul>
+          {node.parts.map((p) => (
+            <MergeNodeView node={p} />
+          ))}
+        </ul>
+      ) : null}
     </li>
   );
 }
@@ -285,10 +456,13 @@ export function Scrub(props: ScrubView) {
   return (
     <div>
       <p id="scrub-count">
-        after <strong>{props.k}</strong> of {props.max} merges: <strong>{props.pieces.length}</strong> tokens for{' '}
-        {props.bytes} bytes
+        after <strong>{props.k}</strong> of {props.max} merges: <strong>{props.pieces.length}</strong> tokens for {props.bytes} bytes
       </p>
-      <div class="scrub-tokens" id="scrub-tokens">{props.pieces.map((p) => <TokenChip token={p} />)}</div>
+      <div class="scrub-tokens" id="scrub-tokens">
+        {props.pieces.map((p) => (
+          <TokenChip token={p} />
+        ))}
+      </div>
     </div>
   );
 }

@@ -33,7 +33,9 @@ export async function convertCommand(direction: 'export' | 'import', args: strin
       // The rank format holds only the ordinary tokens: say what else tiktoken needs.
       process.stderr.write(
         `wrote ${vocab.tokens.length} ranks to ${out}; tiktoken also needs the pattern ${JSON.stringify(tiktokenPatStr(vocab.pattern))}` +
-          (vocab.specials.length ? ` and the special tokens ${JSON.stringify(Object.fromEntries(vocab.specials.map((s) => [s.text, s.id])))}` : '') +
+          (vocab.specials.length
+            ? ` and the special tokens ${JSON.stringify(Object.fromEntries(vocab.specials.map((s) => [s.text, s.id])))}`
+            : '') +
           '\n',
       );
     }
@@ -48,7 +50,9 @@ export async function convertCommand(direction: 'export' | 'import', args: strin
     vocab = importTiktokenRanks(input, { pattern, specials: parseSpecials(values.special) });
   }
   await writeVocabularyFile(out, vocab);
-  process.stderr.write(`imported ${vocab.tokens.length} tokens, ${vocab.merges.length} merges, ${vocab.specials.length} special tokens into ${out}\n`);
+  process.stderr.write(
+    `imported ${vocab.tokens.length} tokens, ${vocab.merges.length} merges, ${vocab.specials.length} special tokens into ${out}\n`,
+  );
 }
 
 /** `--special "<|endoftext|>=100257,<|fim_prefix|>=100258"` */

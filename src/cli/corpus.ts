@@ -28,16 +28,32 @@ async function list(json: boolean): Promise<void> {
   const bundled = await ensureBundledCorpora();
   const rows = [
     ...(await Promise.all(
-      bundled.corpora.map(async (c) => ({ name: c.name, kind: 'bundled', ...textStats(await readFile(c.path, 'utf8')), source: c.source ?? '' })),
+      bundled.corpora.map(async (c) => ({
+        name: c.name,
+        kind: 'bundled',
+        ...textStats(await readFile(c.path, 'utf8')),
+        source: c.source ?? '',
+      })),
     )),
-    ...(await listUserCorpora()).map((c) => ({ name: c.name, kind: 'user', bytes: c.bytes, characters: c.characters, lines: c.lines, han: c.han, hanShare: c.hanShare, source: c.addedAt })),
+    ...(await listUserCorpora()).map((c) => ({
+      name: c.name,
+      kind: 'user',
+      bytes: c.bytes,
+      characters: c.characters,
+      lines: c.lines,
+      han: c.han,
+      hanShare: c.hanShare,
+      source: c.addedAt,
+    })),
   ];
   if (json) {
     for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
     return;
   }
   for (const r of rows) {
-    process.stdout.write(`${r.name.padEnd(20)} ${r.kind.padEnd(8)} ${String(r.bytes).padStart(10)} bytes ${String(r.lines).padStart(7)} lines ${(100 * r.hanShare).toFixed(1).padStart(5)}% Han  ${r.source}\n`);
+    process.stdout.write(
+      `${r.name.padEnd(20)} ${r.kind.padEnd(8)} ${String(r.bytes).padStart(10)} bytes ${String(r.lines).padStart(7)} lines ${(100 * r.hanShare).toFixed(1).padStart(5)}% Han  ${r.source}\n`,
+    );
   }
   for (const u of bundled.unavailable) process.stdout.write(`${u.name.padEnd(20)} unavailable: ${u.reason}\n`);
 }

@@ -55,10 +55,7 @@ export async function encodeCommand(args: string[]): Promise<void> {
   }
   let ids: number[];
   try {
-    ids =
-      mode === 'text'
-        ? tokenizer.encodeOrdinary(text)
-        : tokenizer.encode(text, mode === 'allow' ? { allowedSpecial: 'all' } : {});
+    ids = mode === 'text' ? tokenizer.encodeOrdinary(text) : tokenizer.encode(text, mode === 'allow' ? { allowedSpecial: 'all' } : {});
   } catch (e) {
     if (e instanceof SpecialTokenError) {
       throw new Error(

@@ -13,7 +13,9 @@ export async function evalCommand(args: string[]): Promise<void> {
     json: { type: 'boolean' },
     parallel: { type: 'boolean' },
   });
-  const names = required(values.tokenizers, '--tokenizers').split(',').filter((n) => n.length > 0);
+  const names = required(values.tokenizers, '--tokenizers')
+    .split(',')
+    .filter((n) => n.length > 0);
   if (names.length === 0) throw new UsageError('--tokenizers needs at least one name');
   const path = await corpusPath(required(values.corpus, '--corpus'));
   const text = decodeStrict(await readFile(path), path);
@@ -48,7 +50,18 @@ function decodeStrict(bytes: Uint8Array, path: string): string {
 function formatTable(rows: Array<{ tokenizer: string; languageTax?: number } & Evaluation>): string {
   const fixed = (x: number | null, digits = 2) => (x === null ? '-' : x.toFixed(digits));
   const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const header = ['tokenizer', 'tokens', 'bytes/token', 'chars/token', 'tokens/Han', 'tokens/word', 'Rényi 2.5', 'vocab used', 'partial', ...SCRIPTS];
+  const header = [
+    'tokenizer',
+    'tokens',
+    'bytes/token',
+    'chars/token',
+    'tokens/Han',
+    'tokens/word',
+    'Rényi 2.5',
+    'vocab used',
+    'partial',
+    ...SCRIPTS,
+  ];
   const body = rows.map((r) => [
     r.tokenizer,
     String(r.tokens),

@@ -28,7 +28,10 @@ const subcommands: Record<string, (args: string[]) => Promise<void>> = {
 export async function lmCommand(args: string[]): Promise<void> {
   const [name, ...rest] = args;
   const sub = name === undefined ? undefined : subcommands[name];
-  if (!sub) throw new UsageError(`lm takes one of ${Object.keys(subcommands).join(', ')}${name === undefined ? '' : `, not ${JSON.stringify(name)}`}`);
+  if (!sub)
+    throw new UsageError(
+      `lm takes one of ${Object.keys(subcommands).join(', ')}${name === undefined ? '' : `, not ${JSON.stringify(name)}`}`,
+    );
   await sub(rest);
 }
 
@@ -51,7 +54,11 @@ function tokenizerRecord(name: string): string {
 async function corpusSequences(path: string, tokenizer: Tokenizer): Promise<{ sequences: Uint32Array[]; bytes: number }> {
   const bytes = await readFile(path);
   // typed arrays: half the memory of the encoder's number arrays, for a corpus held whole until counted
-  const sequences = bytes.toString('utf8').split('\n').filter((l) => l !== '').map((l) => Uint32Array.from(tokenizer.encodeOrdinary(l)));
+  const sequences = bytes
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => Uint32Array.from(tokenizer.encodeOrdinary(l)));
   return { sequences, bytes: bytes.length };
 }
 
@@ -64,7 +71,8 @@ interface BuildValues {
 /** --ids FILE with --kenlm-compat (kenlm mode) or --tokenizer T (lab mode over T's vocabulary). */
 async function modelOfIds(file: string, order: number, values: BuildValues): Promise<LanguageModel> {
   if (values.corpus !== undefined) throw new UsageError('give --corpus or --ids, not both');
-  if (!!values['kenlm-compat'] === (values.tokenizer !== undefined)) throw new UsageError('--ids takes --kenlm-compat or --tokenizer T (lab mode over its vocabulary)');
+  if (!!values['kenlm-compat'] === (values.tokenizer !== undefined))
+    throw new UsageError('--ids takes --kenlm-compat or --tokenizer T (lab mode over its vocabulary)');
   const sequences = parseIdLines(await readFile(file, 'utf8'));
   const source = { ids: file, sequences: sequences.length };
   if (values['kenlm-compat']) return buildModel(sequences, { order, source });
@@ -121,8 +129,12 @@ async function buildCommand(args: string[]): Promise<void> {
     cpuSeconds: cpuSecondsSince(cpuStart),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  print(!!values.json, summary, `${out}: ${model.info.mode} ${order}-gram, ${total} n-grams (${ngrams.join(' / ')}), ` +
-    `${fileBytes} bytes (${summary.bytesPerNgram.toFixed(2)} per n-gram), ${summary.seconds.toFixed(2)} s\n`);
+  print(
+    !!values.json,
+    summary,
+    `${out}: ${model.info.mode} ${order}-gram, ${total} n-grams (${ngrams.join(' / ')}), ` +
+      `${fileBytes} bytes (${summary.bytesPerNgram.toFixed(2)} per n-gram), ${summary.seconds.toFixed(2)} s\n`,
+  );
 }
 
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
@@ -179,14 +191,20 @@ async function scoreCommand(args: string[]): Promise<void> {
     bitsPerByte: s.bitsPerByte,
     ...(s.lines ? { lines: s.lines.map((l) => l.scores.map((t) => ({ id: t.token, log2prob: t.log2prob, order: t.order }))) } : {}),
   };
-  print(!!values.json, result, `${s.tokens} tokens in ${s.sequences} sequences, ${s.bytes} bytes: log2 P = ${s.log2prob.toFixed(3)}, ` +
-    `perplexity ${s.perplexity.toFixed(3)}, ${s.bitsPerByte.toFixed(4)} bits per byte\n`);
+  print(
+    !!values.json,
+    result,
+    `${s.tokens} tokens in ${s.sequences} sequences, ${s.bytes} bytes: log2 P = ${s.log2prob.toFixed(3)}, ` +
+      `perplexity ${s.perplexity.toFixed(3)}, ${s.bitsPerByte.toFixed(4)} bits per byte\n`,
+  );
 }
 
 /** Scores a file of id lines as KenLM's query does (each line after <s>, with </s>): totals in log10 too. */
 async function scoreIds(model: LanguageModel, file: string, json: boolean): Promise<void> {
   const lines = parseIdLines(await readFile(file, 'utf8'));
-  let log2prob = 0, tokens = 0, oov = 0;
+  let log2prob = 0,
+    tokens = 0,
+    oov = 0;
   for (const line of lines) {
     const s = scoreSequence(model, line);
     log2prob += s.log2prob;
@@ -195,7 +213,11 @@ async function scoreIds(model: LanguageModel, file: string, json: boolean): Prom
   }
   const perplexity = 2 ** (-log2prob / Math.max(1, tokens + lines.length));
   const result = { sequences: lines.length, tokens, log2prob, log10prob: log2prob * Math.log10(2), perplexity, oov };
-  print(json, result, `${tokens} tokens in ${lines.length} sequences: log10 P = ${result.log10prob.toFixed(4)}, perplexity ${perplexity.toFixed(3)}, ${oov} OOV\n`);
+  print(
+    json,
+    result,
+    `${tokens} tokens in ${lines.length} sequences: log10 P = ${result.log10prob.toFixed(4)}, perplexity ${perplexity.toFixed(3)}, ${oov} OOV\n`,
+  );
 }
 
 /** The context a prompt gives: `<s>` then its tokens (the text's, or ids for a kenlm-mode model). */

@@ -6,7 +6,7 @@ const isAsciiLetter = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
  */
 export function countEnglishWords(text: string): number {
   let words = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (!isAsciiLetter(text.charCodeAt(i))) {
       i++;
       continue;

@@ -193,7 +193,9 @@ export class JobManager {
   }
 
   private startQueued(): void {
-    const waiting = this.list().filter((j) => j.state === 'queued' && this.runners.has(j.kind)).reverse();
+    const waiting = this.list()
+      .filter((j) => j.state === 'queued' && this.runners.has(j.kind))
+      .reverse();
     let running = this.list().filter((j) => j.state === 'running').length;
     for (const job of waiting) {
       if (running >= this.maxRunning) break;
@@ -246,9 +248,11 @@ export class JobManager {
     this.savedAt.set(job.id, Date.now());
     const json = JSON.stringify(job, null, 2) + '\n';
     const previous = this.writes.get(job.id) ?? Promise.resolve();
-    const next = previous.then(() => writeFileAtomic(join(this.dir, `${job.id}.json`), json)).catch((e: Error) => {
-      console.error(`job ${job.id}: could not save its record: ${e.message}`);
-    });
+    const next = previous
+      .then(() => writeFileAtomic(join(this.dir, `${job.id}.json`), json))
+      .catch((e: Error) => {
+        console.error(`job ${job.id}: could not save its record: ${e.message}`);
+      });
     this.writes.set(job.id, next);
   }
 
@@ -258,7 +262,10 @@ export class JobManager {
     for (const job of finished.slice(this.keepFinished)) {
       this.jobs.delete(job.id);
       const write = this.writes.get(job.id) ?? Promise.resolve();
-      this.writes.set(job.id, write.then(() => rm(join(this.dir, `${job.id}.json`), { force: true })));
+      this.writes.set(
+        job.id,
+        write.then(() => rm(join(this.dir, `${job.id}.json`), { force: true })),
+      );
     }
   }
 }

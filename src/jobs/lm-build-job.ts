@@ -41,10 +41,15 @@ export type LmBuildEvent =
 export type LmBuild = WorkerJob<LmBuildSummary>;
 
 export function startLmBuild(options: LmBuildOptions, onEvent: (e: LmBuildEvent) => void): LmBuild {
-  return startWorkerJob<LmBuildEvent, LmBuildSummary>('lm-build-worker', import.meta.url, { options }, {
-    what: 'the build',
-    onEvent,
-    done: (e) => (e as Extract<LmBuildEvent, { type: 'done' }>).summary,
-    cancelled: () => new Error('the build was cancelled'),
-  });
+  return startWorkerJob<LmBuildEvent, LmBuildSummary>(
+    'lm-build-worker',
+    import.meta.url,
+    { options },
+    {
+      what: 'the build',
+      onEvent,
+      done: (e) => (e as Extract<LmBuildEvent, { type: 'done' }>).summary,
+      cancelled: () => new Error('the build was cancelled'),
+    },
+  );
 }

@@ -64,14 +64,24 @@ try {
   report('saving');
   const fileBytes = await writeModelFile(options.modelPath, model);
   const heldOut = scored && {
-    bytes: scored.bytes, sequences: scored.sequences, tokens: scored.tokens, log2prob: scored.log2prob,
-    bitsPerByte: scored.bitsPerByte, perplexity: scored.perplexity,
+    bytes: scored.bytes,
+    sequences: scored.sequences,
+    tokens: scored.tokens,
+    log2prob: scored.log2prob,
+    bitsPerByte: scored.bitsPerByte,
+    perplexity: scored.perplexity,
   };
   post({
     type: 'done',
     summary: {
-      vocabularySize: tokenizer.nVocab, sequences: progress.sequences, tokens: progress.tokens, trainBytes: progress.total,
-      ngrams: model.ngramCounts, fileBytes, seconds: seconds(), heldOut,
+      vocabularySize: tokenizer.nVocab,
+      sequences: progress.sequences,
+      tokens: progress.tokens,
+      trainBytes: progress.total,
+      ngrams: model.ngramCounts,
+      fileBytes,
+      seconds: seconds(),
+      heldOut,
     },
   });
 } catch (e) {

@@ -25,12 +25,17 @@ export type TrainJob = WorkerJob<Vocabulary>;
  * reporting progress events. A worker that crashes or runs out of memory fails the job, not the process.
  */
 export function startTrainJob(paths: readonly string[], options: TrainJobOptions, onEvent: (e: TrainEvent) => void): TrainJob {
-  return startWorkerJob<TrainEvent, Vocabulary>('train-worker', import.meta.url, { paths, options }, {
-    what: 'training',
-    onEvent,
-    done: (e) => (e as Extract<TrainEvent, { type: 'done' }>).vocab,
-    cancelled: () => namedError('TrainingCancelled', 'training was cancelled'),
-  });
+  return startWorkerJob<TrainEvent, Vocabulary>(
+    'train-worker',
+    import.meta.url,
+    { paths, options },
+    {
+      what: 'training',
+      onEvent,
+      done: (e) => (e as Extract<TrainEvent, { type: 'done' }>).vocab,
+      cancelled: () => namedError('TrainingCancelled', 'training was cancelled'),
+    },
+  );
 }
 
 function namedError(name: string, message: string): Error {

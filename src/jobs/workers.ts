@@ -94,7 +94,12 @@ export interface WorkerJobOptions<E, T> {
  * on the first 'done', 'cancelled' or 'failed' (with its `message`), or on a crash or exit (an out-of-memory
  * worker fails the job, not the process); the worker is then terminated.
  */
-export function startWorkerJob<E extends { type: string }, T>(name: string, from: string, workerData: object, options: WorkerJobOptions<E, T>): WorkerJob<T> {
+export function startWorkerJob<E extends { type: string }, T>(
+  name: string,
+  from: string,
+  workerData: object,
+  options: WorkerJobOptions<E, T>,
+): WorkerJob<T> {
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const worker = startWorker(name, from, { ...workerData, stop });
   const result = new Promise<T>((resolve, reject) => {

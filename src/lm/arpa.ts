@@ -24,7 +24,9 @@ export function toArpa(model: KneserNeyModel): string {
     out.push('', `\\${l + 1}-grams:`);
     const size = trie.levels[l].word.length;
     for (let i = 0; i < size; i++) {
-      const name = wordsOf(trie, l, i).map((w) => wordName(trie, w)).join(' ');
+      const name = wordsOf(trie, l, i)
+        .map((w) => wordName(trie, w))
+        .join(' ');
       const line = `${fmt(model.logProb[l][i])}\t${name}`;
       out.push(l + 1 < N ? `${line}\t${fmt(model.logBackoff[l][i])}` : line);
     }

@@ -95,7 +95,9 @@ export function contextWeights(src: CountSource, discounts: Discount[]): { gamma
       const b = l === 0 ? src.levelSize(0) : src.childStart(l - 1, p + 1);
       if (a === b) continue;
       let sum = 0;
-      let k1 = 0, k2 = 0, k3 = 0;
+      let k1 = 0,
+        k2 = 0,
+        k3 = 0;
       for (let i = a; i < b; i++) {
         const c = src.count(l, i);
         sum += c;

@@ -45,7 +45,11 @@ export function encodeModel(model: LanguageModel): Uint8Array {
   const arrays: Array<[string, UintArray]> = [['tokens', model.tokens]];
   model.levels.forEach((lev, l) => {
     if (lev.word) arrays.push([`word${l}`, lev.word]);
-    arrays.push([`count${l}`, lev.count.packed.words], [`overflowAt${l}`, lev.count.overflowAt], [`overflowValue${l}`, lev.count.overflowValue]);
+    arrays.push(
+      [`count${l}`, lev.count.packed.words],
+      [`overflowAt${l}`, lev.count.overflowAt],
+      [`overflowValue${l}`, lev.count.overflowValue],
+    );
     if (lev.childStart) arrays.push([`childStart${l}`, lev.childStart]);
   });
   const header: Header = {
@@ -105,10 +109,12 @@ export function decodeModel(bytes: Uint8Array): LanguageModel {
   if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const version = view.getUint32(8, true);
-  if (version !== MODEL_FORMAT_VERSION) throw new ModelFileError(`model format version ${version}; this tokenlab reads version ${MODEL_FORMAT_VERSION}`);
+  if (version !== MODEL_FORMAT_VERSION)
+    throw new ModelFileError(`model format version ${version}; this tokenlab reads version ${MODEL_FORMAT_VERSION}`);
   const total = view.getUint32(16, true);
   if (bytes.length < total) throw new ModelFileError(`truncated model file: ${bytes.length} of ${total} bytes`);
-  if (bytes.length > total || total % 8 !== 0) throw new ModelFileError(`damaged model file: ${bytes.length} bytes, the header says ${total}`);
+  if (bytes.length > total || total % 8 !== 0)
+    throw new ModelFileError(`damaged model file: ${bytes.length} bytes, the header says ${total}`);
   const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, total / 4);
   if (checksum(u32, PREFIX / 4) !== view.getUint32(20, true)) throw new ModelFileError('damaged model file: checksum mismatch');
   const headerBytes = view.getUint32(12, true);
@@ -120,7 +126,14 @@ export function decodeModel(bytes: Uint8Array): LanguageModel {
   }
   const section = (name: string, elementBytes?: number): UintArray => {
     const s = header.sections[name];
-    if (!s || s[0] % 8 !== 0 || s[0] < PREFIX + headerBytes || s[0] + s[1] * s[2] > total || (s[2] !== 2 && s[2] !== 4) || (elementBytes !== undefined && s[2] !== elementBytes)) {
+    if (
+      !s ||
+      s[0] % 8 !== 0 ||
+      s[0] < PREFIX + headerBytes ||
+      s[0] + s[1] * s[2] > total ||
+      (s[2] !== 2 && s[2] !== 4) ||
+      (elementBytes !== undefined && s[2] !== elementBytes)
+    ) {
       throw new ModelFileError(`damaged model file: section ${name} is missing or out of bounds`);
     }
     const at = bytes.byteOffset + s[0];
@@ -131,7 +144,11 @@ export function decodeModel(bytes: Uint8Array): LanguageModel {
     const levels: PackedLevel[] = header.levels.map((h, l) => ({
       size: h.size,
       word: l === 0 ? null : section(`word${l}`),
-      count: new CountArray(new PackedInts(words32(`count${l}`), h.countWidth, h.size), words32(`overflowAt${l}`), words32(`overflowValue${l}`)),
+      count: new CountArray(
+        new PackedInts(words32(`count${l}`), h.countWidth, h.size),
+        words32(`overflowAt${l}`),
+        words32(`overflowValue${l}`),
+      ),
       childStart: l + 1 < header.order ? section(`childStart${l}`) : null,
     }));
     const tokens = words32('tokens');
@@ -145,9 +162,11 @@ export function decodeModel(bytes: Uint8Array): LanguageModel {
 
 /** Cheap consistency checks that catch a header and arrays that do not belong together. */
 function checkShape(header: Header, levels: PackedLevel[], tokens: Uint32Array): void {
-  if (!(header.order >= 1 && header.order <= 8) || levels.length !== header.order) throw new ModelFileError(`damaged model file: order ${header.order}`);
+  if (!(header.order >= 1 && header.order <= 8) || levels.length !== header.order)
+    throw new ModelFileError(`damaged model file: order ${header.order}`);
   for (let l = 1; l < levels.length; l++) {
-    if (levels[l].word!.length !== levels[l].size) throw new ModelFileError(`damaged model file: order ${l + 1} has ${levels[l].word!.length} words for ${levels[l].size} n-grams`);
+    if (levels[l].word!.length !== levels[l].size)
+      throw new ModelFileError(`damaged model file: order ${l + 1} has ${levels[l].word!.length} words for ${levels[l].size} n-grams`);
   }
   if (levels[0].size !== tokens.length + 3) throw new ModelFileError('damaged model file: unigrams and tokens disagree');
   for (let l = 0; l + 1 < levels.length; l++) {

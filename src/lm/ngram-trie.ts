@@ -166,7 +166,14 @@ function unigramLevel({ words, vocab }: WordStream): TrieLevel {
   // <s> is never predicted: its count stays 0 (lmplz gives it probability 1 apart from the estimate).
   for (let p = 0; p < words.length; p++) if (words[p] !== BOS) raw[words[p]]++;
   const index = Uint32Array.from({ length: V }, (_, i) => i);
-  return { ctx: new Uint32Array(V), word: index, count: raw, first: index.slice(), suffix: new Uint32Array(V), childStart: new Uint32Array(0) };
+  return {
+    ctx: new Uint32Array(V),
+    word: index,
+    count: raw,
+    first: index.slice(),
+    suffix: new Uint32Array(V),
+    childStart: new Uint32Array(0),
+  };
 }
 
 /**
@@ -187,7 +194,10 @@ class OrderCounter {
   constructor(private readonly stream: WordStream) {
     const total = stream.words.length;
     this.prevIdx = Uint32Array.from(stream.words);
-    [this.idx, this.ends, this.byWord, this.sorted, this.ctx, this.word, this.raw] = Array.from({ length: 7 }, () => new Uint32Array(total));
+    [this.idx, this.ends, this.byWord, this.sorted, this.ctx, this.word, this.raw] = Array.from(
+      { length: 7 },
+      () => new Uint32Array(total),
+    );
   }
 
   /** The level of order n (raw counts); fills `prev.childStart`. */
@@ -220,7 +230,14 @@ class OrderCounter {
     prev.childStart = childStart;
     [this.prevIdx, this.idx] = [idx, context];
     const first = Uint32Array.from({ length: size }, (_, i) => prev.first[ctx[i]]);
-    return { ctx: ctx.slice(0, size), word: word.slice(0, size), count: raw.slice(0, size), first, suffix: new Uint32Array(size), childStart: new Uint32Array(0) };
+    return {
+      ctx: ctx.slice(0, size),
+      word: word.slice(0, size),
+      count: raw.slice(0, size),
+      first,
+      suffix: new Uint32Array(size),
+      childStart: new Uint32Array(0),
+    };
   }
 }
 
@@ -246,7 +263,8 @@ export function parseIdLines(text: string): Uint32Array[] {
   let n = 0;
   let value = -1; // the id being read, -1 between ids
   let lineStart = 0;
-  const bad = (i: number) => new Error(`not a token id: ${text.slice(lineStart, text.indexOf('\n', i) < 0 ? undefined : text.indexOf('\n', i))}`);
+  const bad = (i: number) =>
+    new Error(`not a token id: ${text.slice(lineStart, text.indexOf('\n', i) < 0 ? undefined : text.indexOf('\n', i))}`);
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 10;
     if (c >= 48 && c <= 57) {

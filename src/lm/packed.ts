@@ -28,7 +28,11 @@ export function packedWords(length: number, width: number): number {
 export class PackedInts {
   private readonly mask: number;
 
-  constructor(readonly words: Uint32Array, readonly width: number, readonly length: number) {
+  constructor(
+    readonly words: Uint32Array,
+    readonly width: number,
+    readonly length: number,
+  ) {
     if (width < 1 || width > 32) throw new RangeError(`packed width ${width} is outside 1..32`);
     if (words.length < packedWords(length, width)) throw new RangeError('packed array shorter than its length');
     this.mask = width === 32 ? 0xffffffff : 2 ** width - 1;
@@ -65,7 +69,11 @@ export class PackedInts {
 export class CountArray {
   private readonly escape: number;
 
-  constructor(readonly packed: PackedInts, readonly overflowAt: Uint32Array, readonly overflowValue: Uint32Array) {
+  constructor(
+    readonly packed: PackedInts,
+    readonly overflowAt: Uint32Array,
+    readonly overflowValue: Uint32Array,
+  ) {
     this.escape = packed.width === 32 ? 0xffffffff : 2 ** packed.width - 1;
   }
 

@@ -257,4 +257,3 @@ export function scoreAnswer(model: LanguageModel, tokenizer: TextTokenizer, ques
     straddles: first < ids.length && (first === 0 ? 0 : ends[first - 1]) < boundary,
   };
 }
-

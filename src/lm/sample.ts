@@ -78,7 +78,11 @@ class Sampler {
   private weight: Float64Array | null = null;
   private allSeen: Int32Array | null = null;
 
-  constructor(private readonly model: LanguageModel, private readonly random: () => number, private readonly invT: number) {
+  constructor(
+    private readonly model: LanguageModel,
+    private readonly random: () => number,
+    private readonly invT: number,
+  ) {
     this.unseenKept = model.unseenTokens;
   }
 
@@ -130,7 +134,8 @@ class Sampler {
   fromFiltered(state: ContextState, topK: number, topP: number): number {
     const weight = this.tempered(state);
     weight[BOS] = 0;
-    const { kept, unseen } = topK > 0 || topP < 1 ? this.cut(weight, topK, topP) : { kept: this.seenWords(), unseen: this.model.unseenTokens };
+    const { kept, unseen } =
+      topK > 0 || topP < 1 ? this.cut(weight, topK, topP) : { kept: this.seenWords(), unseen: this.model.unseenTokens };
     this.unseenKept = unseen;
     let target = weight[UNK] * unseen;
     for (let i = 0; i < kept.length; i++) target += weight[kept[i]];

@@ -32,8 +32,10 @@ function sendAnswer(c: Context, answer: JsonAnswer): Response {
   let body = answer.body;
   if (answer.release !== undefined) {
     const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
-    if (outgoing !== undefined && !outgoing.destroyed) outgoing.once('close', answer.release); // after 'finish', or the connection's end
-    else if (outgoing !== undefined) answer.release(); // the client went away while the answer was made: nothing will be sent
+    if (outgoing !== undefined && !outgoing.destroyed)
+      outgoing.once('close', answer.release); // after 'finish', or the connection's end
+    else if (outgoing !== undefined)
+      answer.release(); // the client went away while the answer was made: nothing will be sent
     else {
       body = new Uint8Array(body); // no socket (Hono's app.request): a copy, and the slot back at once
       answer.release();

@@ -93,10 +93,13 @@ function urlEncodedEntries(bytes: Uint8Array): Array<[string, string]> {
       throw new RequestError(400, `a form field is not valid UTF-8 or not URL-encoded: ${JSON.stringify(s.slice(0, 40))}`);
     }
   };
-  return text.split('&').filter((p) => p !== '').map((p) => {
-    const eq = p.indexOf('=');
-    return eq < 0 ? [decode(p), ''] : [decode(p.slice(0, eq)), decode(p.slice(eq + 1))];
-  });
+  return text
+    .split('&')
+    .filter((p) => p !== '')
+    .map((p) => {
+      const eq = p.indexOf('=');
+      return eq < 0 ? [decode(p), ''] : [decode(p.slice(0, eq)), decode(p.slice(eq + 1))];
+    });
 }
 
 /**

@@ -34,7 +34,16 @@ export function compareRoutes(): Hono {
     const options = { text: c.req.query('text') ?? '', tokenizers: chosen ?? DEFAULT_COMPARED };
     const { result, refusal } = await attempt(() => compare(options.text, options.tokenizers));
     const error = refusal && pageMessage(refusal);
-    const page = <ComparePage options={options} tokenizers={listTokenizers()} limits={LIMITS} comparison={result} sample={await sample()} error={error} />;
+    const page = (
+      <ComparePage
+        options={options}
+        tokenizers={listTokenizers()}
+        limits={LIMITS}
+        comparison={result}
+        sample={await sample()}
+        error={error}
+      />
+    );
     return c.html(page, refusal?.status ?? 200);
   });
 

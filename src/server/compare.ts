@@ -47,7 +47,9 @@ export interface Comparison {
 /** Refuses (400) fewer than two or more than six tokenizers, or one named twice. */
 export function checkTokenizerChoice(names: readonly string[]): void {
   if (names.length < MIN_COMPARED || names.length > MAX_COMPARED) {
-    throw new RequestError(400, `choose ${MIN_COMPARED} to ${MAX_COMPARED} tokenizers to compare (${names.length} chosen)`, { tokenizers: names });
+    throw new RequestError(400, `choose ${MIN_COMPARED} to ${MAX_COMPARED} tokenizers to compare (${names.length} chosen)`, {
+      tokenizers: names,
+    });
   }
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new RequestError(400, `tokenizer ${JSON.stringify(twice)} is chosen twice`, { tokenizers: names });
@@ -127,7 +129,14 @@ export async function compare(text: string, names: readonly string[]): Promise<C
     const t = await tokenize(text, name);
     results.push({ ...t, boundaries: boundariesOf(t.spans), languageTax: await languageTaxOf(name) });
   }
-  return { text, results, differing: differingBoundaries(results.map((r) => r.boundaries), text.length) };
+  return {
+    text,
+    results,
+    differing: differingBoundaries(
+      results.map((r) => r.boundaries),
+      text.length,
+    ),
+  };
 }
 
 /** The JSON body of POST /api/compare. */

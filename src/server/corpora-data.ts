@@ -62,12 +62,11 @@ export async function readHead(path: string, maxBytes: number): Promise<{ bytes:
 /** The first PREVIEW_LINES lines of corpus `name` (bundled or the user's), each cut to PREVIEW_LINE_CHARS; undefined if unknown. */
 export async function previewLines(name: string): Promise<string[] | undefined> {
   const path =
-    (await ensureBundledCorpora()).corpora.find((c) => c.name === name)?.path ?? (await listUserCorpora()).find((c) => c.name === name)?.path;
+    (await ensureBundledCorpora()).corpora.find((c) => c.name === name)?.path ??
+    (await listUserCorpora()).find((c) => c.name === name)?.path;
   if (path === undefined) return undefined;
   const { bytes } = await readHead(path, 16 * 1024);
   const lines = bytes.toString('utf8').split('\n');
   if (lines.at(-1) === '') lines.pop(); // the text's final newline ends a line, it does not start one
-  return lines
-    .slice(0, PREVIEW_LINES)
-    .map((l) => (l.length > PREVIEW_LINE_CHARS ? `${l.slice(0, PREVIEW_LINE_CHARS)}…` : l));
+  return lines.slice(0, PREVIEW_LINES).map((l) => (l.length > PREVIEW_LINE_CHARS ? `${l.slice(0, PREVIEW_LINE_CHARS)}…` : l));
 }

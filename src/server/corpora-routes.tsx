@@ -57,7 +57,9 @@ export function corporaRoutes(): Hono {
   app.get('/corpora', async (c) => {
     const added = c.req.query('added');
     const lines = added === undefined ? undefined : await previewLines(added);
-    return c.html(<CorporaPage {...await view({ added: lines ? added : undefined, preview: lines && added ? { name: added, lines } : undefined })} />);
+    return c.html(
+      <CorporaPage {...await view({ added: lines ? added : undefined, preview: lines && added ? { name: added, lines } : undefined })} />,
+    );
   });
 
   app.post('/corpora', async (c) => {
@@ -80,14 +82,22 @@ export function corporaRoutes(): Hono {
 
   app.post('/corpora/:name/delete', async (c) => {
     const name = c.req.param('name');
-    if (!(await isUserCorpus(name))) return c.html(<CorporaError message={`${name} is not one of your corpora: only those can be deleted`} />, 404);
+    if (!(await isUserCorpus(name)))
+      return c.html(<CorporaError message={`${name} is not one of your corpora: only those can be deleted`} />, 404);
     await removeUserCorpus(name);
     return c.redirect('/corpora', 303);
   });
 
   app.get('/api/corpora', async (c) => {
     const { rows, unavailable } = await bundledRows();
-    const bundled = rows.map((r) => ({ name: r.corpus.name, description: r.corpus.description, language: r.corpus.language, ...r.stats, trainBytes: r.trainBytes, heldOutBytes: r.heldOutBytes }));
+    const bundled = rows.map((r) => ({
+      name: r.corpus.name,
+      description: r.corpus.description,
+      language: r.corpus.language,
+      ...r.stats,
+      trainBytes: r.trainBytes,
+      heldOutBytes: r.heldOutBytes,
+    }));
     const user = (await listUserCorpora()).map(({ path: _path, ...c }) => c);
     return c.json({ bundled, user, unavailable });
   });

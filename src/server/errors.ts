@@ -37,7 +37,9 @@ export function refusalOf(e: unknown): RequestError | undefined {
  * Runs `work`: its result, or the refusal it met (a bug is thrown on). For routes that show a refusal in their
  * own page or fragment.
  */
-export async function attempt<T>(work: () => T | Promise<T>): Promise<{ result: T; refusal?: undefined } | { result?: undefined; refusal: RequestError }> {
+export async function attempt<T>(
+  work: () => T | Promise<T>,
+): Promise<{ result: T; refusal?: undefined } | { result?: undefined; refusal: RequestError }> {
   try {
     return { result: await work() };
   } catch (e) {

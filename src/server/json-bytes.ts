@@ -124,7 +124,8 @@ export class JsonBytes {
     }
     const high = Math.floor(x / 10_000);
     const low = x - 10_000 * high;
-    if (high >= 10_000) n = this.uint(n, high); // from 100,000,000 on
+    if (high >= 10_000)
+      n = this.uint(n, high); // from 100,000,000 on
     else {
       view.setUint32(n, DIGITS[high], true);
       n += DIGIT_COUNT[high];

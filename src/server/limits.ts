@@ -12,6 +12,9 @@ export const MAX_URL_TEXT = 4000;
 export function checkTextSize(text: string): void {
   const bytes = utf8Length(text);
   if (bytes > MAX_TEXT_BYTES) {
-    throw new RequestError(413, `the text is ${bytes} bytes of UTF-8; the limit is ${MAX_TEXT_BYTES} bytes (1 MB)`, { bytes, limit: MAX_TEXT_BYTES });
+    throw new RequestError(413, `the text is ${bytes} bytes of UTF-8; the limit is ${MAX_TEXT_BYTES} bytes (1 MB)`, {
+      bytes,
+      limit: MAX_TEXT_BYTES,
+    });
   }
 }

@@ -5,7 +5,16 @@
  */
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import { START, END, type LanguageModel } from '../lm/model.js';
-import { nextTokens, scoreAnswer, scoreText, stateOfTokens, trieChildren, type AnswerScore, type TextScore, type TrieNode } from '../lm/query.js';
+import {
+  nextTokens,
+  scoreAnswer,
+  scoreText,
+  stateOfTokens,
+  trieChildren,
+  type AnswerScore,
+  type TextScore,
+  type TrieNode,
+} from '../lm/query.js';
 import { sample } from '../lm/sample.js';
 import { findUserModel, listUserModels, loadUserModel, type ModelRecord } from '../store/user-models.js';
 import { tokenizerByName, UnknownTokenizerError } from '../store/tokenizers.js';
@@ -36,11 +45,15 @@ export async function openModel(name: string): Promise<OpenModel> {
   try {
     tokenizer = await tokenizerByName(record.tokenizer);
   } catch (e) {
-    if (e instanceof UnknownTokenizerError) throw new RequestError(409, `model ${name} was built over tokenizer ${record.tokenizer}, which no longer exists`);
+    if (e instanceof UnknownTokenizerError)
+      throw new RequestError(409, `model ${name} was built over tokenizer ${record.tokenizer}, which no longer exists`);
     throw e;
   }
   if (tokenizer.nVocab !== record.vocabularySize) {
-    throw new RequestError(409, `tokenizer ${record.tokenizer} has ${tokenizer.nVocab} tokens now, not the ${record.vocabularySize} model ${name} was built over: rebuild it`);
+    throw new RequestError(
+      409,
+      `tokenizer ${record.tokenizer} has ${tokenizer.nVocab} tokens now, not the ${record.vocabularySize} model ${name} was built over: rebuild it`,
+    );
   }
   return { record, model: await loadUserModel(name), tokenizer };
 }
@@ -78,7 +91,8 @@ export function checkText(text: unknown, field: string): string {
 export function intOption(value: unknown, field: string, min: number, max: number, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-  if (!(typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max)) throw new RequestError(400, `"${field}" must be an integer from ${min} to ${max}`);
+  if (!(typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max))
+    throw new RequestError(400, `"${field}" must be an integer from ${min} to ${max}`);
   return n;
 }
 
@@ -87,7 +101,11 @@ export function numberOption(value: unknown, field: string, min: number, max: nu
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   const ok = typeof n === 'number' && Number.isFinite(n) && (minIncluded ? n >= min : n > min) && n <= max;
-  if (!ok) throw new RequestError(400, `"${field}" must be a number ${minIncluded ? 'from' : 'above'} ${min} ${minIncluded ? 'to' : 'up to'} ${max}`);
+  if (!ok)
+    throw new RequestError(
+      400,
+      `"${field}" must be a number ${minIncluded ? 'from' : 'above'} ${min} ${minIncluded ? 'to' : 'up to'} ${max}`,
+    );
   return n as number;
 }
 
@@ -125,7 +143,12 @@ export function surprisal(m: OpenModel, text: string): Surprisal {
   return {
     totals,
     lines: lines.map((line) =>
-      line.scores.map((s, i) => ({ ...shownToken(m.tokenizer, s.token), log2prob: s.log2prob, context: s.order - 1, visible: Math.min(m.model.order - 1, i + 1) })),
+      line.scores.map((s, i) => ({
+        ...shownToken(m.tokenizer, s.token),
+        log2prob: s.log2prob,
+        context: s.order - 1,
+        visible: Math.min(m.model.order - 1, i + 1),
+      })),
     ),
   };
 }
@@ -165,12 +188,18 @@ export function next(m: OpenModel, text: string, k: number): Next {
 
 /** A trie path: token ids, `<s>` (-1) allowed first only; at most `order` of them. */
 export function checkPath(m: OpenModel, path: unknown): number[] {
-  const ids = typeof path === 'string' ? (path.trim() === '' ? [] : path.split(',').map((s) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : NaN))) : path;
-  const valid = (t: unknown, i: number) => typeof t === 'number' && Number.isInteger(t) && ((t === START && i === 0) || (t >= 0 && t < m.model.info.vocabularySize!));
+  const ids =
+    typeof path === 'string' ? (path.trim() === '' ? [] : path.split(',').map((s) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : NaN))) : path;
+  const valid = (t: unknown, i: number) =>
+    typeof t === 'number' && Number.isInteger(t) && ((t === START && i === 0) || (t >= 0 && t < m.model.info.vocabularySize!));
   if (!Array.isArray(ids) || !ids.every(valid)) {
-    throw new RequestError(400, `"path" must be token ids from 0 to ${m.model.info.vocabularySize! - 1} (comma-separated in a URL), optionally starting with ${START} for <s>`);
+    throw new RequestError(
+      400,
+      `"path" must be token ids from 0 to ${m.model.info.vocabularySize! - 1} (comma-separated in a URL), optionally starting with ${START} for <s>`,
+    );
   }
-  if (ids.length > m.model.order) throw new RequestError(400, `"path" is ${ids.length} tokens; an order-${m.model.order} model's trie is ${m.model.order} deep`);
+  if (ids.length > m.model.order)
+    throw new RequestError(400, `"path" is ${ids.length} tokens; an order-${m.model.order} model's trie is ${m.model.order} deep`);
   return ids as number[];
 }
 

@@ -29,18 +29,24 @@ export function defaultModelName(tokenizer: string, corpus: string, order: numbe
 
 /** Checks a build request (the JSON of POST /api/lm/build, or the page's form in that shape). */
 export async function checkLmBuildParams(body: unknown): Promise<LmBuildParams> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'the body must be a JSON object {tokenizer, corpus, order, name?}');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new RequestError(400, 'the body must be a JSON object {tokenizer, corpus, order, name?}');
   const b = body as Record<string, unknown>;
-  if (typeof b.tokenizer !== 'string' || b.tokenizer === '') throw new RequestError(400, '"tokenizer" must be a tokenizer name (see GET /api/tokenizers)');
+  if (typeof b.tokenizer !== 'string' || b.tokenizer === '')
+    throw new RequestError(400, '"tokenizer" must be a tokenizer name (see GET /api/tokenizers)');
   if (typeof b.corpus !== 'string' || b.corpus === '') throw new RequestError(400, '"corpus" must be a corpus name (see /corpora)');
   const order = b.order ?? DEFAULT_ORDER;
-  if (!(typeof order === 'number' && Number.isInteger(order) && order >= MIN_ORDER && order <= MAX_ORDER)) throw new RequestError(400, `"order" must be an integer from ${MIN_ORDER} to ${MAX_ORDER}`);
+  if (!(typeof order === 'number' && Number.isInteger(order) && order >= MIN_ORDER && order <= MAX_ORDER))
+    throw new RequestError(400, `"order" must be an integer from ${MIN_ORDER} to ${MAX_ORDER}`);
   const name = b.name === undefined || b.name === '' ? defaultModelName(b.tokenizer, b.corpus, order) : b.name;
   if (typeof name !== 'string') throw new RequestError(400, '"name" must be a string: the name of the model to make');
   try {
     checkModelName(name);
   } catch (e) {
-    throw new RequestError(400, `${(e as Error).message}${b.name === undefined || b.name === '' ? ' (the default name; give "name")' : ''}`);
+    throw new RequestError(
+      400,
+      `${(e as Error).message}${b.name === undefined || b.name === '' ? ' (the default name; give "name")' : ''}`,
+    );
   }
   if (!isKnownTokenizer(b.tokenizer)) throw new RequestError(404, `unknown tokenizer ${JSON.stringify(b.tokenizer)}`);
   await splitOf(b.corpus);
@@ -50,16 +56,28 @@ export async function checkLmBuildParams(body: unknown): Promise<LmBuildParams> 
 
 function checkNameFree(name: string): void {
   if (findUserModel(name)) throw new RequestError(409, `a model named ${name} exists: delete it on /lm/${name} or choose another name`);
-  const pending = jobManager().list('lm').find((j) => j.name === name && (j.state === 'queued' || j.state === 'running'));
+  const pending = jobManager()
+    .list('lm')
+    .find((j) => j.name === name && (j.state === 'queued' || j.state === 'running'));
   if (pending) throw new RequestError(409, `job ${pending.id} is already building a model named ${name}`);
 }
 
 /** Runs one build job: the worker writes the model file, then the record makes it listed. */
-export async function runLmBuildJob(job: Readonly<JobRecord<LmBuildParams, LmBuildSnapshot>>, ctx: JobContext<LmBuildSnapshot>): Promise<string> {
+export async function runLmBuildJob(
+  job: Readonly<JobRecord<LmBuildParams, LmBuildSnapshot>>,
+  ctx: JobContext<LmBuildSnapshot>,
+): Promise<string> {
   const p = job.params;
   const split = await splitOf(p.corpus);
   ctx.signal.throwIfAborted();
-  const options = { tokenizer: p.tokenizer, order: p.order, trainPath: split.train, heldOutPath: split.heldOut, modelPath: modelFilePath(p.name), corpus: p.corpus };
+  const options = {
+    tokenizer: p.tokenizer,
+    order: p.order,
+    trainPath: split.train,
+    heldOutPath: split.heldOut,
+    modelPath: modelFilePath(p.name),
+    corpus: p.corpus,
+  };
   const build = startLmBuild(options, (e) => {
     if (e.type === 'progress') {
       const { type: _, ...snapshot } = e;
@@ -68,7 +86,14 @@ export async function runLmBuildJob(job: Readonly<JobRecord<LmBuildParams, LmBui
   });
   ctx.signal.addEventListener('abort', () => build.cancel(), { once: true });
   const s = await build.result;
-  await saveModelRecord({ name: p.name, tokenizer: p.tokenizer, corpus: p.corpus, order: p.order, builtAt: new Date().toISOString(), ...s });
+  await saveModelRecord({
+    name: p.name,
+    tokenizer: p.tokenizer,
+    corpus: p.corpus,
+    order: p.order,
+    builtAt: new Date().toISOString(),
+    ...s,
+  });
   const bpb = s.heldOut ? `, ${s.heldOut.bitsPerByte.toFixed(3)} bits per byte held out` : '';
   return `saved model ${p.name}: ${s.tokens} tokens counted, ${s.ngrams.reduce((a, b) => a + b, 0)} n-grams${bpb}, built in ${s.seconds.toFixed(1)} s`;
 }

@@ -4,8 +4,18 @@
  */
 import type { LmLimits, LmResult, LmToken } from '../../views/lm-results.js';
 import {
-  END, MAX_SAMPLE_TOKENS, MAX_TOP_K, START, TRIE_CHILDREN_SHOWN,
-  type Answer, type AnswerSide, type Next, type Sampled, type ShownToken, type Surprisal, type TrieView,
+  END,
+  MAX_SAMPLE_TOKENS,
+  MAX_TOP_K,
+  START,
+  TRIE_CHILDREN_SHOWN,
+  type Answer,
+  type AnswerSide,
+  type Next,
+  type Sampled,
+  type ShownToken,
+  type Surprisal,
+  type TrieView,
 } from './lm-data.js';
 import { chipToken } from './vocab-bytes.js';
 
@@ -43,10 +53,21 @@ const side = (s: AnswerSide) => ({ ...s, tokens: s.tokens.map(lmToken) });
 /** The result as the page draws it. */
 export function resultView(r: ViewResult): LmResult {
   switch (r.view) {
-    case 'surprisal': return { view: r.view, value: { ...r.value, lines: shownLines(r.value.lines).map((line) => line.map(lmToken)) } };
-    case 'next': return { view: r.view, value: { ...r.value, context: r.value.context.map(lmToken), top: r.value.top.map(lmToken) } };
-    case 'trie': return { view: r.view, value: { ...r.value, path: r.value.path.map(lmToken), children: r.value.children.map(lmToken), start: START } };
-    case 'sample': return { view: r.view, value: { ...r.value, prompt: r.value.prompt.map(lmToken), tokens: r.value.tokens.map(lmToken) } };
-    case 'qa': return { view: r.view, value: { ...r.value, withoutThought: side(r.value.withoutThought), withThought: r.value.withThought && side(r.value.withThought) } };
+    case 'surprisal':
+      return { view: r.view, value: { ...r.value, lines: shownLines(r.value.lines).map((line) => line.map(lmToken)) } };
+    case 'next':
+      return { view: r.view, value: { ...r.value, context: r.value.context.map(lmToken), top: r.value.top.map(lmToken) } };
+    case 'trie':
+      return {
+        view: r.view,
+        value: { ...r.value, path: r.value.path.map(lmToken), children: r.value.children.map(lmToken), start: START },
+      };
+    case 'sample':
+      return { view: r.view, value: { ...r.value, prompt: r.value.prompt.map(lmToken), tokens: r.value.tokens.map(lmToken) } };
+    case 'qa':
+      return {
+        view: r.view,
+        value: { ...r.value, withoutThought: side(r.value.withoutThought), withThought: r.value.withThought && side(r.value.withThought) },
+      };
   }
 }

@@ -20,8 +20,21 @@ import { readFormBody, readJsonBody } from './body.js';
 import { attempt, RequestError } from './errors.js';
 import { MAX_URL_TEXT } from './limits.js';
 import {
-  answer, bitsPerByteBoard, checkPath, checkSampleRequest, checkText, intOption, log10SequenceCount, next, openModel, sampled, surprisal, trieView,
-  DEFAULT_TOP_K, MAX_TOP_K, type OpenModel,
+  answer,
+  bitsPerByteBoard,
+  checkPath,
+  checkSampleRequest,
+  checkText,
+  intOption,
+  log10SequenceCount,
+  next,
+  openModel,
+  sampled,
+  surprisal,
+  trieView,
+  DEFAULT_TOP_K,
+  MAX_TOP_K,
+  type OpenModel,
 } from './lm-data.js';
 import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, MAX_ORDER, MIN_ORDER, type LmBuildParams, type LmBuildSnapshot } from './lm-jobs.js';
 import { LM_LIMITS, resultView, type ViewResult } from './lm-page.js';
@@ -72,8 +85,14 @@ async function listPage(c: Context, extra: { form?: LmBuildForm; job?: LmJob; er
   const space = extra.space ?? spaceOf({}, models[0]?.vocabularySize ?? MAX_VOCAB_SIZE);
   return (
     <LmListPage
-      models={models} board={bitsPerByteBoard()} choices={{ tokenizers: listTokenizers(), corpora: await trainableCorpora(), orders: { min: MIN_ORDER, max: MAX_ORDER } }}
-      jobs={lmJobs().list('lm') as LmJob[]} form={extra.form ?? EMPTY_FORM} space={space} job={extra.job} error={extra.error}
+      models={models}
+      board={bitsPerByteBoard()}
+      choices={{ tokenizers: listTokenizers(), corpora: await trainableCorpora(), orders: { min: MIN_ORDER, max: MAX_ORDER } }}
+      jobs={lmJobs().list('lm') as LmJob[]}
+      form={extra.form ?? EMPTY_FORM}
+      space={space}
+      job={extra.job}
+      error={extra.error}
     />
   );
 }
@@ -85,16 +104,25 @@ async function formOf(c: Context): Promise<Record<string, string>> {
 
 /** The build form as a request body: the order parsed (a non-number stays a string and is refused). */
 function buildRequestOf(form: LmBuildForm): Record<string, unknown> {
-  return { name: form.name.trim(), tokenizer: form.tokenizer, corpus: form.corpus, order: /^\s*-?\d+\s*$/.test(form.order) ? Number(form.order) : form.order };
+  return {
+    name: form.name.trim(),
+    tokenizer: form.tokenizer,
+    corpus: form.corpus,
+    order: /^\s*-?\d+\s*$/.test(form.order) ? Number(form.order) : form.order,
+  };
 }
 
 /** Computes a view's result from its fields (form strings or JSON values). */
 function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): ViewResult {
   switch (view) {
-    case 'surprisal': return { view, value: surprisal(m, checkText(f.text, 'text')) };
-    case 'next': return { view, value: next(m, checkText(f.context ?? '', 'context'), intOption(f.k, 'k', 1, MAX_TOP_K, DEFAULT_TOP_K)) };
-    case 'trie': return { view, value: trieView(m, checkPath(m, f.path ?? [])) };
-    case 'sample': return { view, value: sampled(m, checkSampleRequest(f, m.record.vocabularySize)) };
+    case 'surprisal':
+      return { view, value: surprisal(m, checkText(f.text, 'text')) };
+    case 'next':
+      return { view, value: next(m, checkText(f.context ?? '', 'context'), intOption(f.k, 'k', 1, MAX_TOP_K, DEFAULT_TOP_K)) };
+    case 'trie':
+      return { view, value: trieView(m, checkPath(m, f.path ?? [])) };
+    case 'sample':
+      return { view, value: sampled(m, checkSampleRequest(f, m.record.vocabularySize)) };
     case 'qa': {
       const q = checkText(f.question ?? '', 'question');
       const t = checkText(f.thought ?? '', 'thought');
@@ -167,7 +195,11 @@ export function lmRoutes(): Hono {
     // A view's result is computed when its form was sent (more than ?view= in the URL); the trie always shows.
     const asked = view === 'trie' || Object.keys(query).some((k) => k !== 'view');
     const { result, refusal } = await attempt(() => (asked ? resultView(runView(m, view, query)) : undefined));
-    if (refusal !== undefined) return c.html(<LmModelPage record={m.record} limits={LM_LIMITS} view={view} fields={fields} error={refusal.message} />, refusal.status);
+    if (refusal !== undefined)
+      return c.html(
+        <LmModelPage record={m.record} limits={LM_LIMITS} view={view} fields={fields} error={refusal.message} />,
+        refusal.status,
+      );
     return c.html(<LmModelPage record={m.record} limits={LM_LIMITS} view={view} fields={fields} result={result} />);
   });
 
@@ -199,7 +231,9 @@ export function lmRoutes(): Hono {
     return record ? c.json({ model: record }) : unknownModel(c);
   });
 
-  app.delete('/api/lm/:name', async (c) => ((await deleteUserModel(c.req.param('name'))) ? c.json({ deleted: c.req.param('name') }) : unknownModel(c)));
+  app.delete('/api/lm/:name', async (c) =>
+    (await deleteUserModel(c.req.param('name'))) ? c.json({ deleted: c.req.param('name') }) : unknownModel(c),
+  );
 
   /** An API view: the JSON body (or the query, for the trie) through the same checks as the page. */
   const apiView = async (c: Context, view: LmView, fields: () => Promise<unknown>) => {
@@ -209,7 +243,12 @@ export function lmRoutes(): Hono {
     return tokenJson(c, runView(m, view, f as Record<string, unknown>).value);
   };
   const jsonBody = (c: Context) => () => readJsonBody(c, MAX_VIEW_BODY_BYTES);
-  const API_VIEWS: Array<[string, LmView]> = [['score', 'surprisal'], ['next', 'next'], ['sample', 'sample'], ['answer', 'qa']];
+  const API_VIEWS: Array<[string, LmView]> = [
+    ['score', 'surprisal'],
+    ['next', 'next'],
+    ['sample', 'sample'],
+    ['answer', 'qa'],
+  ];
   for (const [path, view] of API_VIEWS) app.post(`/api/lm/:name/${path}`, (c) => apiView(c, view, jsonBody(c)));
   app.get('/api/lm/:name/trie', (c) => apiView(c, 'trie', async () => ({ path: c.req.query('path') ?? '' })));
 

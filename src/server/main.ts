@@ -11,5 +11,7 @@ const removed = await removeStaleTempFiles(dataDir());
 if (removed > 0) console.log(`removed ${removed} temporary file(s) left by an interrupted save in ${dataDir()}`);
 
 serve({ fetch: createApp().fetch, port, hostname }, (info) => {
-  console.log(`tokenlab listening on http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${info.port} (host ${hostname}; set HOST to change)`);
+  console.log(
+    `tokenlab listening on http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${info.port} (host ${hostname}; set HOST to change)`,
+  );
 });

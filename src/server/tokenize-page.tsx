@@ -60,7 +60,15 @@ export function tokenizePageRoutes(): Hono {
   routes.get('/', async (c) => {
     const options = optionsOf((k) => c.req.query(k));
     const { result, refusal } = await attempt(() => tokenize(options.text, options.tokenizer));
-    const page = <TokenizePage options={options} tokenizers={listTokenizers()} scripts={SCRIPTS} result={result} error={refusal && pageMessage(refusal)} />;
+    const page = (
+      <TokenizePage
+        options={options}
+        tokenizers={listTokenizers()}
+        scripts={SCRIPTS}
+        result={result}
+        error={refusal && pageMessage(refusal)}
+      />
+    );
     return c.html(page, refusal?.status ?? 200);
   });
 

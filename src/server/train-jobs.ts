@@ -65,7 +65,8 @@ export async function trainableCorpora(): Promise<CorpusChoice[]> {
   const bundled = (await ensureBundledCorpora()).corpora;
   const out: CorpusChoice[] = [];
   for (const c of bundled) out.push({ name: c.name, kind: 'bundled', bytes: (await stat(c.trainPath)).size, description: c.description });
-  for (const c of await listUserCorpora()) out.push({ name: c.name, kind: 'user', bytes: c.bytes, description: `your corpus, added ${c.addedAt.slice(0, 10)}` });
+  for (const c of await listUserCorpora())
+    out.push({ name: c.name, kind: 'user', bytes: c.bytes, description: `your corpus, added ${c.addedAt.slice(0, 10)}` });
   return out;
 }
 
@@ -82,7 +83,8 @@ const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInt
 
 /** Checks a training request (the JSON of POST /api/train, or the page's form made into that shape). */
 export async function checkTrainParams(body: unknown): Promise<TrainParams> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'the body must be a JSON object {name, corpora, vocabSize, pattern, minFrequency, specials}');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new RequestError(400, 'the body must be a JSON object {name, corpora, vocabSize, pattern, minFrequency, specials}');
   const b = body as Record<string, unknown>;
   if (typeof b.name !== 'string') throw new RequestError(400, '"name" must be a string: the name of the vocabulary to make');
   try {
@@ -91,10 +93,12 @@ export async function checkTrainParams(body: unknown): Promise<TrainParams> {
     throw new RequestError(400, (e as Error).message);
   }
   const corpora = b.corpora;
-  if (!Array.isArray(corpora) || corpora.length === 0 || !corpora.every((c) => typeof c === 'string')) throw new RequestError(400, '"corpora" must be a non-empty list of corpus names');
+  if (!Array.isArray(corpora) || corpora.length === 0 || !corpora.every((c) => typeof c === 'string'))
+    throw new RequestError(400, '"corpora" must be a non-empty list of corpus names');
   if (corpora.length > MAX_TRAIN_CORPORA) throw new RequestError(400, `at most ${MAX_TRAIN_CORPORA} corpora`);
   const pattern = b.pattern ?? 'cjk';
-  if (typeof pattern !== 'string' || !(TRAIN_PATTERNS as readonly string[]).includes(pattern)) throw new RequestError(400, `"pattern" must be one of ${TRAIN_PATTERNS.join(', ')}`);
+  if (typeof pattern !== 'string' || !(TRAIN_PATTERNS as readonly string[]).includes(pattern))
+    throw new RequestError(400, `"pattern" must be one of ${TRAIN_PATTERNS.join(', ')}`);
   const specials = b.specials ?? [];
   if (!Array.isArray(specials) || !specials.every((s) => typeof s === 'string' && s.length > 0 && s.length <= MAX_SPECIAL_LENGTH)) {
     throw new RequestError(400, `"specials" must be a list of non-empty strings of at most ${MAX_SPECIAL_LENGTH} characters`);
@@ -103,18 +107,32 @@ export async function checkTrainParams(body: unknown): Promise<TrainParams> {
   if (new Set(specials).size !== specials.length) throw new RequestError(400, 'the special tokens must differ from each other');
   const least = 257 + specials.length;
   if (!isInt(b.vocabSize) || b.vocabSize < least || b.vocabSize > MAX_VOCAB_SIZE) {
-    throw new RequestError(400, `"vocabSize" must be an integer from ${least} (256 bytes, ${specials.length} special tokens and one merge) to ${MAX_VOCAB_SIZE}`);
+    throw new RequestError(
+      400,
+      `"vocabSize" must be an integer from ${least} (256 bytes, ${specials.length} special tokens and one merge) to ${MAX_VOCAB_SIZE}`,
+    );
   }
   const minFrequency = b.minFrequency ?? 2;
-  if (!isInt(minFrequency) || minFrequency < 0 || minFrequency > 1e9) throw new RequestError(400, '"minFrequency" must be an integer from 0 to 1000000000');
+  if (!isInt(minFrequency) || minFrequency < 0 || minFrequency > 1e9)
+    throw new RequestError(400, '"minFrequency" must be an integer from 0 to 1000000000');
   for (const c of corpora as string[]) await splitOf(c);
   checkNameFree(b.name);
-  return { name: b.name, corpora: [...new Set(corpora as string[])], vocabSize: b.vocabSize, pattern: pattern as PatternName, minFrequency, specials };
+  return {
+    name: b.name,
+    corpora: [...new Set(corpora as string[])],
+    vocabSize: b.vocabSize,
+    pattern: pattern as PatternName,
+    minFrequency,
+    specials,
+  };
 }
 
 function checkNameFree(name: string): void {
-  if (findUserVocabulary(name)) throw new RequestError(409, `a vocabulary named ${name} exists: delete it on /vocab/${name} or choose another name`);
-  const pending = jobManager().list('train').find((j) => j.name === name && (j.state === 'queued' || j.state === 'running'));
+  if (findUserVocabulary(name))
+    throw new RequestError(409, `a vocabulary named ${name} exists: delete it on /vocab/${name} or choose another name`);
+  const pending = jobManager()
+    .list('train')
+    .find((j) => j.name === name && (j.state === 'queued' || j.state === 'running'));
   if (pending) throw new RequestError(409, `job ${pending.id} is already making a vocabulary named ${name}`);
 }
 
@@ -169,19 +187,39 @@ export async function runTrainJob(job: Readonly<JobRecord<TrainParams, TrainSnap
   const sample = await heldOutSample(splits.map((s) => s.heldOut));
   ctx.signal.throwIfAborted();
   const snapshot: TrainSnapshot = {
-    phase: 'counting', countedBytes: 0, totalBytes: 0, merges: 0, totalMerges: p.vocabSize - 256 - p.specials.length, seconds: 0,
-    mergesPerSecond: null, secondsLeft: null, latest: [], curve: [], heldOutBytes: Buffer.byteLength(sample),
+    phase: 'counting',
+    countedBytes: 0,
+    totalBytes: 0,
+    merges: 0,
+    totalMerges: p.vocabSize - 256 - p.specials.length,
+    seconds: 0,
+    mergesPerSecond: null,
+    secondsLeft: null,
+    latest: [],
+    curve: [],
+    heldOutBytes: Buffer.byteLength(sample),
   };
   const recent: MergePoint[] = [];
-  const options = { pattern: p.pattern, vocabSize: p.vocabSize, minFrequency: p.minFrequency, specials: p.specials, threads: 1, curveSample: sample };
-  const training = startTrainJob(splits.map((s) => s.train), options, (e) => {
-    if (e.type === 'merge') {
-      recent.push({ merges: e.merges, seconds: e.seconds });
-      while (recent.length > 2 && recent[1].seconds <= e.seconds - RATE_WINDOW_S) recent.shift();
-    }
-    apply(snapshot, e, recent[0]);
-    if (e.type !== 'done' && e.type !== 'cancelled' && e.type !== 'failed') ctx.report({ ...snapshot });
-  });
+  const options = {
+    pattern: p.pattern,
+    vocabSize: p.vocabSize,
+    minFrequency: p.minFrequency,
+    specials: p.specials,
+    threads: 1,
+    curveSample: sample,
+  };
+  const training = startTrainJob(
+    splits.map((s) => s.train),
+    options,
+    (e) => {
+      if (e.type === 'merge') {
+        recent.push({ merges: e.merges, seconds: e.seconds });
+        while (recent.length > 2 && recent[1].seconds <= e.seconds - RATE_WINDOW_S) recent.shift();
+      }
+      apply(snapshot, e, recent[0]);
+      if (e.type !== 'done' && e.type !== 'cancelled' && e.type !== 'failed') ctx.report({ ...snapshot });
+    },
+  );
   ctx.signal.addEventListener('abort', () => training.cancel(), { once: true });
   const vocab = await training.result;
   ctx.report({ ...snapshot, phase: 'saving' });

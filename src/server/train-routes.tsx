@@ -5,10 +5,27 @@
  */
 import { Hono, type Context } from 'hono';
 import type { JobRecord } from '../jobs/job-manager.js';
-import { DEFAULT_FORM, TrainError, TrainJobFragment, TrainPage, type TrainForm, type TrainJob as TrainJobView, type TrainLimits } from '../../views/train.js';
+import {
+  DEFAULT_FORM,
+  TrainError,
+  TrainJobFragment,
+  TrainPage,
+  type TrainForm,
+  type TrainJob as TrainJobView,
+  type TrainLimits,
+} from '../../views/train.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt } from './errors.js';
-import { checkTrainParams, MAX_SPECIALS, MAX_VOCAB_SIZE, TRAIN_PATTERNS, trainableCorpora, trainJobs, type TrainParams, type TrainSnapshot } from './train-jobs.js';
+import {
+  checkTrainParams,
+  MAX_SPECIALS,
+  MAX_VOCAB_SIZE,
+  TRAIN_PATTERNS,
+  trainableCorpora,
+  trainJobs,
+  type TrainParams,
+  type TrainSnapshot,
+} from './train-jobs.js';
 import { chipToken } from './vocab-bytes.js';
 
 type TrainJob = JobRecord<TrainParams, TrainSnapshot>;
@@ -30,14 +47,28 @@ async function submit(body: unknown): Promise<TrainJob> {
 function requestOf(form: TrainForm): Record<string, unknown> {
   const num = (s: string) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : s);
   const specials = form.specials.split(/\r?\n/).filter((s) => s !== '');
-  return { name: form.name.trim(), corpora: form.corpora, vocabSize: num(form.vocabSize), pattern: form.pattern, minFrequency: num(form.minFrequency), specials };
+  return {
+    name: form.name.trim(),
+    corpora: form.corpora,
+    vocabSize: num(form.vocabSize),
+    pattern: form.pattern,
+    minFrequency: num(form.minFrequency),
+    specials,
+  };
 }
 
 async function formOf(c: Context): Promise<TrainForm> {
   const body = await readFormBody(c, MAX_TRAIN_BODY_BYTES);
   const str = (k: keyof TrainForm) => (typeof body[k] === 'string' ? (body[k] as string) : '');
   const corpora = ([] as unknown[]).concat(body.corpora ?? []).filter((x): x is string => typeof x === 'string');
-  return { name: str('name'), corpora, vocabSize: str('vocabSize'), pattern: str('pattern'), minFrequency: str('minFrequency'), specials: str('specials') };
+  return {
+    name: str('name'),
+    corpora,
+    vocabSize: str('vocabSize'),
+    pattern: str('pattern'),
+    minFrequency: str('minFrequency'),
+    specials: str('specials'),
+  };
 }
 
 const trainJobList = () => trainJobs().list('train') as TrainJob[];
@@ -45,7 +76,10 @@ const trainJobList = () => trainJobs().list('train') as TrainJob[];
 /** The job as its panel shows it: the tokens of the latest merges (hex in the snapshot) as chips. */
 function panelOf(job: TrainJob): TrainJobView {
   const s = job.progress;
-  return { ...job, progress: s && { ...s, latest: s.latest.map((m) => ({ token: chipToken(Buffer.from(m.hex, 'hex')), count: m.count })) } };
+  return {
+    ...job,
+    progress: s && { ...s, latest: s.latest.map((m) => ({ token: chipToken(Buffer.from(m.hex, 'hex')), count: m.count })) },
+  };
 }
 
 /** The job's panel with the job list beside it. */
@@ -63,7 +97,16 @@ export function trainRoutes(): Hono {
     const id = c.req.query('job');
     const job = id === undefined ? undefined : trainJob(id);
     const error = id !== undefined && job === undefined ? `no training job ${JSON.stringify(id)}` : undefined;
-    const page = <TrainPage corpora={await trainableCorpora()} limits={LIMITS} jobs={trainJobList()} form={DEFAULT_FORM} job={job && panelOf(job)} error={error} />;
+    const page = (
+      <TrainPage
+        corpora={await trainableCorpora()}
+        limits={LIMITS}
+        jobs={trainJobList()}
+        form={DEFAULT_FORM}
+        job={job && panelOf(job)}
+        error={error}
+      />
+    );
     return c.html(page, error ? 404 : 200);
   });
 

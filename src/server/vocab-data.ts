@@ -151,7 +151,16 @@ async function analyse(name: string, tokenizer: Tokenizer): Promise<VocabAnalysi
   for (let id = 0; id < n; id++) if (!used.has(id)) classes[id] |= TOKEN_CLASSES.unused;
   const bytes = Buffer.byteLength(sample);
   const kind = listTokenizers().find((t) => t.name === name)?.kind ?? 'user';
-  return { name, kind, vocab, encoder, texts, classes, histogram, heldOut: { bytes, tokens: ids.length, bytesPerToken: bytes / Math.max(1, ids.length), usedTokens: used.size } };
+  return {
+    name,
+    kind,
+    vocab,
+    encoder,
+    texts,
+    classes,
+    histogram,
+    heldOut: { bytes, tokens: ids.length, bytesPerToken: bytes / Math.max(1, ids.length), usedTokens: used.size },
+  };
 }
 
 export interface TokenQuery {

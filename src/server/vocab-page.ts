@@ -5,7 +5,18 @@
 import { isPatternName } from '../bpe/pretokenize/patterns.js';
 import type { MergeTreeNode, ScrubView, TokenPage, VocabRow } from '../../views/vocab.js';
 import { chipToken } from './vocab-bytes.js';
-import { findTokens, mergeCount, PAGE_SIZE, TOKEN_CLASS_NAMES, TOKEN_CLASSES, truncatedEncoder, type MergeNode, type TokenQuery, type VocabAnalysis, type VocabListing } from './vocab-data.js';
+import {
+  findTokens,
+  mergeCount,
+  PAGE_SIZE,
+  TOKEN_CLASS_NAMES,
+  TOKEN_CLASSES,
+  truncatedEncoder,
+  type MergeNode,
+  type TokenQuery,
+  type VocabAnalysis,
+  type VocabListing,
+} from './vocab-data.js';
 
 /** The scrubber re-tokenizes at most this many characters of sample text. */
 const MAX_SCRUB_CHARS = 2000;

@@ -84,7 +84,15 @@ function summaryJson(a: VocabAnalysis) {
 export function vocabRoutes(): Hono {
   const app = new Hono();
   const listPage = async (c: Context, error?: string, status: 200 | RefusalStatus = 200, importName?: string) =>
-    c.html(<VocabListPage vocabularies={(await listVocabularies()).map(vocabRow)} patterns={TRAIN_PATTERNS} error={error} importName={importName} />, status);
+    c.html(
+      <VocabListPage
+        vocabularies={(await listVocabularies()).map(vocabRow)}
+        patterns={TRAIN_PATTERNS}
+        error={error}
+        importName={importName}
+      />,
+      status,
+    );
 
   app.get('/vocab', (c) => listPage(c));
 
@@ -101,7 +109,17 @@ export function vocabRoutes(): Hono {
     const treeId = tokenIdOf(a, c.req.query('tree'));
     const tree = treeId === undefined ? undefined : mergeTreeView(mergeTree(a.encoder, treeId));
     const scrub = scrubView(a, c.req.query('sample'), c.req.query('k'));
-    const page = <VocabPage summary={summaryJson(a)} histogram={a.histogram} classes={TOKEN_CLASS_NAMES} query={query} table={tokenPage(a, query)} tree={tree} scrub={scrub} />;
+    const page = (
+      <VocabPage
+        summary={summaryJson(a)}
+        histogram={a.histogram}
+        classes={TOKEN_CLASS_NAMES}
+        query={query}
+        table={tokenPage(a, query)}
+        tree={tree}
+        scrub={scrub}
+      />
+    );
     return c.html(page);
   });
 
@@ -116,7 +134,12 @@ export function vocabRoutes(): Hono {
     const a = await load(c);
     if (a instanceof Response) return a;
     const id = tokenIdOf(a, c.req.query('tree'));
-    if (id === undefined) return c.html(<VocabError message={`no ordinary token with id ${JSON.stringify(c.req.query('tree') ?? '')}: ids run from 0 to ${a.vocab.tokens.length - 1}`} />);
+    if (id === undefined)
+      return c.html(
+        <VocabError
+          message={`no ordinary token with id ${JSON.stringify(c.req.query('tree') ?? '')}: ids run from 0 to ${a.vocab.tokens.length - 1}`}
+        />,
+      );
     return c.html(<MergeTreeView node={mergeTreeView(mergeTree(a.encoder, id))} />);
   });
 
@@ -140,7 +163,8 @@ export function vocabRoutes(): Hono {
 
   app.post('/vocab/:name/delete', async (c) => {
     const name = c.req.param('name');
-    if (!findUserVocabulary(name)) return c.html(<VocabError message={`${name} is not one of your vocabularies: only those can be deleted`} />, 404);
+    if (!findUserVocabulary(name))
+      return c.html(<VocabError message={`${name} is not one of your vocabularies: only those can be deleted`} />, 404);
     await deleteUserVocabulary(name);
     return c.redirect('/vocab', 303);
   });

@@ -29,12 +29,7 @@ export interface TextChunk {
  * 'piece' cuts after a newline followed by a character that is neither a space nor '/', a piece boundary under
  * every pattern in patterns.ts given one character of context. Files never share a chunk.
  */
-export async function* textChunks(
-  paths: readonly string[],
-  cut: CutRule,
-  chunkChars: number,
-  stats: ReadStats,
-): AsyncGenerator<TextChunk> {
+export async function* textChunks(paths: readonly string[], cut: CutRule, chunkChars: number, stats: ReadStats): AsyncGenerator<TextChunk> {
   const buffer = new Uint8Array(READ_BYTES);
   for (const path of paths) {
     const file = await open(path, 'r');

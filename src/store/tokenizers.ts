@@ -100,7 +100,11 @@ export async function tokenizerByName(name: string): Promise<Tokenizer> {
   if (isTiktokenEncodingName(name)) return tiktokenEncoding(name);
   if (isShippedVocabularyName(name)) return cachedTokenizer(name, 0, () => vocabularyTokenizer(name, shippedVocabularyPath(name)));
   const user = findUserVocabulary(name);
-  if (user === undefined) throw new UnknownTokenizerError(name, listTokenizers().map((t) => t.name));
+  if (user === undefined)
+    throw new UnknownTokenizerError(
+      name,
+      listTokenizers().map((t) => t.name),
+    );
   return cachedTokenizer(name, user.mtimeMs, () => vocabularyTokenizer(name, user.path));
 }
 
@@ -121,7 +125,9 @@ export async function loadTokenizer(nameOrFile: string): Promise<Tokenizer> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     const hint = `known tokenizers: ${known.join(', ')}, or the path of a tokenlab vocabulary file (.json)`;
-    const message = looksLikePath(nameOrFile) ? `${nameOrFile}: no such file; ${hint}` : `unknown tokenizer ${JSON.stringify(nameOrFile)}; ${hint}`;
+    const message = looksLikePath(nameOrFile)
+      ? `${nameOrFile}: no such file; ${hint}`
+      : `unknown tokenizer ${JSON.stringify(nameOrFile)}; ${hint}`;
     throw new UnknownTokenizerError(nameOrFile, known, message);
   }
   return new Tokenizer(nameOrFile, new Encoder(vocab));

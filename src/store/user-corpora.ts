@@ -115,6 +115,8 @@ export function decodeUtf8Strict(bytes: Uint8Array, what = 'the corpus'): string
     if (lo === bytes.length) throw new RangeError(`${what} is not valid UTF-8: it ends inside a character`);
     // A streaming prefix may end inside a character that the next byte breaks: the bad sequence starts there.
     const bad = lo - incompleteUtf8Tail(bytes.subarray(0, lo));
-    throw new RangeError(`${what} is not valid UTF-8: decoding fails at byte offset ${bad} (0x${bytes[bad].toString(16).padStart(2, '0')})`);
+    throw new RangeError(
+      `${what} is not valid UTF-8: decoding fails at byte offset ${bad} (0x${bytes[bad].toString(16).padStart(2, '0')})`,
+    );
   }
 }

@@ -19,10 +19,17 @@ export function parseArpa(text: string): { counts: number[]; ngrams: Map<string,
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '') continue;
-    if (line === '\\data\\') { section = 0; continue; }
+    if (line === '\\data\\') {
+      section = 0;
+      continue;
+    }
     if (line === '\\end\\') break;
     const head = /^\\(\d+)-grams:$/.exec(line);
-    if (head) { section = Number(head[1]); ngrams[section - 1] ??= new Map(); continue; }
+    if (head) {
+      section = Number(head[1]);
+      ngrams[section - 1] ??= new Map();
+      continue;
+    }
     if (section === 0) {
       const m = /^ngram (\d+)=(\d+)$/.exec(line);
       if (m) counts[Number(m[1]) - 1] = Number(m[2]);
@@ -47,7 +54,11 @@ export function importArpa(text: string): KneserNeyModel {
   if (N < 1 || N > 8) throw new Error(`ARPA order ${N} is outside 1..8`);
   const uni = ngrams[0];
   const vocab: number[] = [-1, -1, -1];
-  const index = new Map<string, number>([['<unk>', UNK], ['<s>', BOS], ['</s>', EOS]]);
+  const index = new Map<string, number>([
+    ['<unk>', UNK],
+    ['<s>', BOS],
+    ['</s>', EOS],
+  ]);
   for (const name of uni.keys()) {
     if (index.has(name)) continue;
     const t = Number(name);
@@ -64,9 +75,19 @@ export function importArpa(text: string): KneserNeyModel {
     for (let i = 0; i < V; i++) ids[i] = i;
     const p = new Float64Array(V).fill(-Infinity);
     const b = new Float64Array(V);
-    for (const [name, e] of uni) { const w = index.get(name)!; p[w] = e.logProb; b[w] = e.logBackoff; }
-    trie.levels.push({ ctx: new Uint32Array(V), word: ids, count: new Uint32Array(V), first: ids.slice(),
-      suffix: new Uint32Array(V), childStart: new Uint32Array(0) });
+    for (const [name, e] of uni) {
+      const w = index.get(name)!;
+      p[w] = e.logProb;
+      b[w] = e.logBackoff;
+    }
+    trie.levels.push({
+      ctx: new Uint32Array(V),
+      word: ids,
+      count: new Uint32Array(V),
+      first: ids.slice(),
+      suffix: new Uint32Array(V),
+      childStart: new Uint32Array(0),
+    });
     logProb.push(p);
     logBackoff.push(b);
   }
@@ -88,8 +109,11 @@ export function importArpa(text: string): KneserNeyModel {
     }
     order.sort((a, b) => keys[a] - keys[b]);
     const u = entries.length;
-    const ctx = new Uint32Array(u), word = new Uint32Array(u), first = new Uint32Array(u);
-    const p = new Float64Array(u), b = new Float64Array(u);
+    const ctx = new Uint32Array(u),
+      word = new Uint32Array(u),
+      first = new Uint32Array(u);
+    const p = new Float64Array(u),
+      b = new Float64Array(u);
     for (let j = 0; j < u; j++) {
       const i = order[j];
       const c = Math.floor(keys[i] / V);
@@ -109,5 +133,11 @@ export function importArpa(text: string): KneserNeyModel {
   }
   linkSuffixes(trie);
   const nan: Discount = [NaN, NaN, NaN, NaN];
-  return { trie, discounts: Array.from({ length: N }, () => [...nan] as Discount), usedFallback: new Array<boolean>(N).fill(false), logProb, logBackoff };
+  return {
+    trie,
+    discounts: Array.from({ length: N }, () => [...nan] as Discount),
+    usedFallback: new Array<boolean>(N).fill(false),
+    logProb,
+    logBackoff,
+  };
 }

@@ -56,8 +56,11 @@ export function logProb10(model: KneserNeyModel, context: ArrayLike<number>, wor
 }
 
 /** log10 probability of a line (token ids) as KenLM's query scores it: each token and `</s>`, after `<s>`. */
-export function scoreLine(model: KneserNeyModel, tokens: ArrayLike<number>, lookup = makeWordLookup(model.trie)):
-  { log10: number; oov: number } {
+export function scoreLine(
+  model: KneserNeyModel,
+  tokens: ArrayLike<number>,
+  lookup = makeWordLookup(model.trie),
+): { log10: number; oov: number } {
   const ctx: number[] = [BOS];
   let total = 0;
   let oov = 0;

@@ -45,7 +45,7 @@ function mergeCut(table: RankTable, buf: Uint8Array, n: number, out: BpeResult, 
   // From character to character (by the lead byte's length: any subset of the positions may be tested, so bytes
   // that are not UTF-8 do no harm), only where a character of two or more bytes begins or ends: between ASCII
   // bytes tokens nearly always cross.
-  for (let p = charLength(buf[0]); p < n; ) {
+  for (let p = charLength(buf[0]); p < n;) {
     const b = buf[p];
     if ((b >= 0xc0 || buf[p - 1] >= 0x80) && !filter.mayCross(buf, p, n)) {
       parts += mergeRange(aids, buf, from, p, out, parts);
@@ -158,8 +158,7 @@ const isChar3 = (buf: Uint8Array, s: number): boolean =>
   (buf[s] & 0xf0) === 0xe0 && (buf[s + 1] & 0xc0) === 0x80 && (buf[s + 2] & 0xc0) === 0x80;
 
 /** The code point of the 3-byte character at `s`. */
-const codePoint3 = (buf: Uint8Array, s: number): number =>
-  ((buf[s] & 0x0f) << 12) | ((buf[s + 1] & 0x3f) << 6) | (buf[s + 2] & 0x3f);
+const codePoint3 = (buf: Uint8Array, s: number): number => ((buf[s] & 0x0f) << 12) | ((buf[s + 1] & 0x3f) << 6) | (buf[s + 2] & 0x3f);
 
 /**
  * mergeRange for two 3-byte characters at `s`: the part a cut Han run leaves most often where a token crosses

@@ -228,7 +228,7 @@ export class Encoder {
     const pieceEnd = this.pieceEnd;
     let total = 0;
     if (pieceEnd !== null) {
-      for (let start = 0; start < text.length; ) {
+      for (let start = 0; start < text.length;) {
         const end = pieceEnd(text, start);
         total += fn(start, end);
         start = end;
@@ -265,7 +265,7 @@ export class Encoder {
     const table = this.table;
     const len = text.length;
     let count = 0;
-    for (let start = 0; start < len; ) {
+    for (let start = 0; start < len;) {
       const end = pieceEnd(text, start);
       const key = end - start <= 4 ? asciiKey(text, start, end) : -1;
       const id = key >= 0 ? table.getPacked(key, end - start) : NONE;

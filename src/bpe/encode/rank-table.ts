@@ -18,7 +18,10 @@ export class RankTableError extends Error {
   override name = 'RankTableError';
 
   /** For two tokens with the same bytes: their ids, the lower first. */
-  constructor(message: string, readonly duplicate?: readonly [number, number]) {
+  constructor(
+    message: string,
+    readonly duplicate?: readonly [number, number],
+  ) {
     super(message);
   }
 }

@@ -20,8 +20,7 @@ import type { RankTable } from './rank-table.js';
 const BLOOM_BITS = 22;
 
 /** The four bytes `buf[a, a + 4)` as one integer. */
-const window4 = (buf: Uint8Array, a: number): number =>
-  (buf[a] << 24) | (buf[a + 1] << 16) | (buf[a + 2] << 8) | buf[a + 3];
+const window4 = (buf: Uint8Array, a: number): number => (buf[a] << 24) | (buf[a + 1] << 16) | (buf[a + 2] << 8) | buf[a + 3];
 
 /** log2 of the size in bits of the filter of stretches that join two 3-byte characters: 256 Kbit (32 KB). */
 const JOIN_BITS = 18;

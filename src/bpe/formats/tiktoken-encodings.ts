@@ -26,14 +26,7 @@ import {
   type TiktokenImportOptions,
 } from './tiktoken-ranks.js';
 
-export const TIKTOKEN_ENCODING_NAMES = [
-  'gpt2',
-  'r50k_base',
-  'p50k_base',
-  'p50k_edit',
-  'cl100k_base',
-  'o200k_base',
-] as const;
+export const TIKTOKEN_ENCODING_NAMES = ['gpt2', 'r50k_base', 'p50k_base', 'p50k_edit', 'cl100k_base', 'o200k_base'] as const;
 export type TiktokenEncodingName = (typeof TIKTOKEN_ENCODING_NAMES)[number];
 
 export function isTiktokenEncodingName(name: string): name is TiktokenEncodingName {

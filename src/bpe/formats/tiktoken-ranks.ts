@@ -128,7 +128,7 @@ class RankFileReader {
 
   read(): RankFile {
     const text = this.text;
-    for (let pos = 0; pos < text.length; ) {
+    for (let pos = 0; pos < text.length;) {
       this.line++;
       let end = text.indexOf('\n', pos);
       if (end < 0) end = text.length;

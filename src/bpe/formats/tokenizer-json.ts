@@ -158,9 +158,7 @@ export function importTokenizerJson(text: string): Vocabulary {
   if (!isObject(model)) throw new VocabularyError('tokenizer.json: no "model" object');
   const type = model.type ?? (isObject(model.vocab) && Array.isArray(model.merges) ? 'BPE' : undefined);
   if (type !== 'BPE') {
-    throw new VocabularyError(
-      `tokenizer.json: unsupported model type ${JSON.stringify(type ?? null)}; tokenlab reads byte-level BPE only`,
-    );
+    throw new VocabularyError(`tokenizer.json: unsupported model type ${JSON.stringify(type ?? null)}; tokenlab reads byte-level BPE only`);
   }
   if (model.byte_fallback === true) {
     throw new VocabularyError('tokenizer.json: BPE with byte_fallback (SentencePiece style) is not byte-level BPE');

@@ -111,8 +111,7 @@ const CRLF = cps(0x0d, 0x0a);
 /** `(?i:x)` for the letters of the contractions: the Unicode simple case-fold orbit of each letter. */
 const FOLD: Record<string, string> = { s: '[sS\\u{17f}]', t: '[tT]', r: '[rR]', e: '[eE]', v: '[vV]', m: '[mM]', l: '[lL]', d: '[dD]' };
 /** tiktoken's `(?i:'s|'t|'re|'ve|'m|'ll|'d)`. */
-const CONTRACTIONS_I =
-  `'(?:${FOLD.s}|${FOLD.t}|${FOLD.r}${FOLD.e}|${FOLD.v}${FOLD.e}|${FOLD.m}|${FOLD.l}${FOLD.l}|${FOLD.d})`;
+const CONTRACTIONS_I = `'(?:${FOLD.s}|${FOLD.t}|${FOLD.r}${FOLD.e}|${FOLD.v}${FOLD.e}|${FOLD.m}|${FOLD.l}${FOLD.l}|${FOLD.d})`;
 
 // o200k's case classes: [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}] = (L - Ll) + M and [\p{Ll}\p{Lm}\p{Lo}\p{M}] = (L - Lu - Lt) + M.
 const UPPERISH = union(minus(L, unicodeTable('Ll')), M);
@@ -120,10 +119,7 @@ const LOWERISH = union(minus(L, union(unicodeTable('Lu'), unicodeTable('Lt'))), 
 
 function gpt2Source(): string {
   const s = cls(WS);
-  return (
-    `'s|'t|'re|'ve|'m|'ll|'d| ?${cls(L)}+| ?${cls(N)}+| ?${notCls(union(WS, L, N))}+` +
-    `|${s}+(?!${notCls(WS)})|${s}+|[^]`
-  );
+  return `'s|'t|'re|'ve|'m|'ll|'d| ?${cls(L)}+| ?${cls(N)}+| ?${notCls(union(WS, L, N))}+` + `|${s}+(?!${notCls(WS)})|${s}+|[^]`;
 }
 
 function cl100kSource(): string {
@@ -169,7 +165,12 @@ export const CJK_CAPS = { cjkRun: 32, letterPart: 32, punct: 16, newlinesAfterPu
 function cjkSource(): string {
   const caps = CJK_CAPS;
   const hspace = minus(WS, cps(0x0a, 0x0b, 0x0c, 0x0d, 0x85, 0x2028, 0x2029));
-  const asciiPunct = normalize([[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]]);
+  const asciiPunct = normalize([
+    [0x21, 0x2f],
+    [0x3a, 0x40],
+    [0x5b, 0x60],
+    [0x7b, 0x7e],
+  ]);
   const cjk = union(
     unicodeTable('Han'),
     unicodeTable('Hiragana'),
@@ -218,7 +219,7 @@ export const UPSTREAM_PATTERNS: Readonly<Record<'gpt2' | 'cl100k' | 'o200k', str
   o200k:
     "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
     "|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
-    "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+    '|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+',
 };
 
 const sourceCache = new Map<PatternName, string>();
@@ -251,9 +252,7 @@ export function compilePattern(pattern: string): RegExp {
   try {
     return new RegExp(pattern, 'gu');
   } catch (e) {
-    throw new VocabularyError(
-      `pattern is neither a known pattern name nor a valid JavaScript regex (flags 'gu'): ${(e as Error).message}`,
-    );
+    throw new VocabularyError(`pattern is neither a known pattern name nor a valid JavaScript regex (flags 'gu'): ${(e as Error).message}`);
   }
 }
 
@@ -306,7 +305,7 @@ function stickyPieceEnd(name: PatternName): PieceEnd {
  */
 export function forEachPiece(text: string, name: PatternName, onPiece: (start: number, end: number) => void): void {
   const pieceEnd = pieceEndFunction(name);
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const end = pieceEnd(text, start);
     onPiece(start, end);
     start = end;
@@ -333,7 +332,16 @@ export function pieceEnds(text: string, name: PatternName): Uint32Array {
 /** Unicode White_Space for one UTF-16 unit: the `\s` of every pattern here (no White_Space is astral). */
 export function isWhiteSpace(c: number): boolean {
   return (
-    (c >= 9 && c <= 13) || c === 32 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
   );
 }

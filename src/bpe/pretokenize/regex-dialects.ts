@@ -13,8 +13,7 @@ function upstream(name: string): string | undefined {
 }
 
 /** JavaScript's `\s` (with the `u` flag): WhiteSpace and LineTerminator, in the Rust/Oniguruma dialect. */
-const JS_WS_RUST =
-  '\\t\\n\\x{B}\\x{C}\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
+const JS_WS_RUST = '\\t\\n\\x{B}\\x{C}\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
 /** Oniguruma's and Rust's `\s` (Unicode White_Space), in the JavaScript dialect. */
 const RUST_WS_JS = '\\t\\n\\v\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
 
@@ -247,8 +246,7 @@ function rustToJs(src: string): string {
         else unsupported(`the property \\p{${body}}`);
       } else if ('sSdDwWhH'.includes(e)) {
         const l = e.toLowerCase();
-        const set =
-          l === 's' ? RUST_WS_JS : l === 'd' ? '\\p{Nd}' : l === 'w' ? '\\p{L}\\p{M}\\p{Nd}\\p{Pc}' : '0-9a-fA-F';
+        const set = l === 's' ? RUST_WS_JS : l === 'd' ? '\\p{Nd}' : l === 'w' ? '\\p{L}\\p{M}\\p{Nd}\\p{Pc}' : '0-9a-fA-F';
         const negated = e !== l;
         if (inClass && negated) unsupported(`\\${e} inside a class`);
         out += inClass ? set : negated ? `[^${set}]` : `[${set}]`;
@@ -357,4 +355,3 @@ function rustToJs(src: string): string {
   }
   return out;
 }
-

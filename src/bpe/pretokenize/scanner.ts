@@ -201,9 +201,7 @@ function o200kEnd(t: Uint8Array, text: string, i: number): number {
   // match where a U or W code point starts it; the others are skipped (most pieces are not letters).
   const after = i + width(k);
   const prefix =
-    (k & (NEWLINE | LETTER | NUMBER)) === 0 && after < text.length && (classAt(t, text, after) & (UPPER | LOWER)) !== 0
-      ? after
-      : -1;
+    (k & (NEWLINE | LETTER | NUMBER)) === 0 && after < text.length && (classAt(t, text, after) & (UPPER | LOWER)) !== 0 ? after : -1;
   const self = (k & (UPPER | LOWER)) !== 0;
   let e = prefix >= 0 ? upperThenLower(t, text, prefix) : -1;
   if (e < 0 && self) e = upperThenLower(t, text, i);

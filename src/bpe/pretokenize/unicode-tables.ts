@@ -73,8 +73,7 @@ const UCD16 = {
     '1,1,1,1,1,1,4,1,2,3,1,1,1,1,1,q,3,mt.16,5.8,7.27,fnk.6,c.4,tl.p,y5.13,3s.z,4b.a,1.e,1.6,1.1,1dv.1e,3h.l,' +
     '27u.v,gw0.v,k2i.p,q.6,1.h,q.p,q.3,1,1.6,1.a,q.p,q.p,q.p,q.p,q.p,q.p,q.p,q.p,q.r,s.o,1.5,q.o,1.5,q.o,1.5,' +
     'q.o,1.5,q.o,1.5,1,1f8.9,1.j,6.5,1yv.x',
-  Lt:
-    'cl,2,2,12,5ud.7,8.7,8.7,c,f,1b',
+  Lt: 'cl,2,2,12,5ud.7,8.7,8.7,c,f,1b',
   M:
     'lc.33,7n.6,7b.18,1,1.1,1.1,1,20.a,1c.k,g,2t.6,2.5,2.1,1.3,z,u.q,2j.a,1m.8,9,o.3,1.8,1.2,1.4,17.2,1n.8,' +
     '16.n,1.w,1i.2,1.h,1.6,a.1,t.2,1k,1.6,2.1,2.2,9,a.1,q,2.2,1k,1.4,4.1,2.2,3,u.1,3,b.2,1k,1.7,1.2,1.2,k.1,' +
@@ -97,13 +96,9 @@ const UCD16 = {
     '2w.7,o.7,15.6,96.5,1c.9,6.9,7q.u,4e.9,16.3,34.6,3q.t,3k.9,1o.9,40.9,7.j,6z.9,9i.9,3a.9,ae.9,2u.9,6.j,' +
     '24.b,bo.i,2l.9,ie.9,2e.s,6b.9,1y.9,bq.9,2u.k,tn.32,c01.9,1t2.9,2e.9,3q.9,1.6,em.9,7a.m,imx.9,152.j,c.j,' +
     '30.o,ut.1d,1ts.9,bq.9,dy.9,6v.9,jw.8,3k.9,lz.1m,1.2,1.3,24.18,1.e,qq.c,25f.9',
-  Han:
-    '96o.p,1.2g,c.5x,1b,1,p.8,e.3,qs.533,1s.g73,hkw.a5,2.2x,n48.1,c.1,sge.wyn,w.37d,6.65,2.4g1,e.5rk,f.h9,' +
-    '1wi.f1,15u.3t6,5.38f',
-  Hiragana:
-    '9j5.2d,6.2,23q9.7y,i,t.2,crx',
-  Katakana:
-    '9lt.2h,2.2,6o.f,5s.1a,1.2f,14b2.9,1.18,ytu.3,1.6,1.1,1,7z.2,1e,e.3',
+  Han: '96o.p,1.2g,c.5x,1b,1,p.8,e.3,qs.533,1s.g73,hkw.a5,2.2x,n48.1,c.1,sge.wyn,w.37d,6.65,2.4g1,e.5rk,f.h9,' + '1wi.f1,15u.3t6,5.38f',
+  Hiragana: '9j5.2d,6.2,23q9.7y,i,t.2,crx',
+  Katakana: '9lt.2h,2.2,6o.f,5s.1a,1.2f,14b2.9,1.18,ytu.3,1.6,1.1,1,7z.2,1e,e.3',
 } as const;
 
 export type UnicodeTableName = keyof typeof UCD16 | 'White_Space';
@@ -111,8 +106,16 @@ export type Ranges = ReadonlyArray<readonly [number, number]>;
 
 /** Unicode White_Space (Rust's and Oniguruma's `\s`). JavaScript's `\s` differs at U+0085 and U+FEFF. */
 const WHITE_SPACE: Ranges = [
-  [0x09, 0x0d], [0x20, 0x20], [0x85, 0x85], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a],
-  [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000],
+  [0x09, 0x0d],
+  [0x20, 0x20],
+  [0x85, 0x85],
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200a],
+  [0x2028, 0x2029],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
 ];
 
 function decodeTable(encoded: string): Ranges {

@@ -36,7 +36,7 @@ export class PieceCounter {
    */
   add(text: string, end = text.length): void {
     if (!this.options.perLine) return this.addUnit(text, end);
-    for (let start = 0; start < end; ) {
+    for (let start = 0; start < end;) {
       const nl = text.indexOf('\n', start);
       const stop = nl < 0 || nl >= end ? end : nl + 1;
       const line = text.slice(start, stop);
@@ -105,7 +105,7 @@ export function cutByUtf8Length(text: string, limit: number): string[] {
   const parts: string[] = [];
   let start = 0;
   let bytes = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i)!;
     const units = cp > 0xffff ? 2 : 1;
     const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;

