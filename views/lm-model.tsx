@@ -10,7 +10,8 @@ import { formatBytes } from './format.js';
 import { Layout } from './layout.js';
 import { DeleteButton, modelPath, type ModelRow } from './lm.js';
 import { carried, LM_VIEWS, PRIMARY, seeded, VIEW_FIELDS, viewHref, type LmFields, type LmView } from './lm-fields.js';
-import { LmResultError, Result, type LmLimits, type LmResult } from './lm-results.js';
+import type { LmLimits, LmResult } from './lm-result-types.js';
+import { LmResultError, Result } from './lm-results.js';
 
 const VIEW_LABELS: Record<LmView, string> = {
   surprisal: 'Surprisal',

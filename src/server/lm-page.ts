@@ -2,7 +2,7 @@
  * What the model page shows (views/lm-model.tsx, views/lm-results.tsx), built from lm-data's results: every token
  * with the parts its chip draws, `<s>` and `</s>` marked; and the limits its forms follow.
  */
-import type { LmLimits, LmResult, LmToken } from '../../views/lm-results.js';
+import type { LmLimits, LmResult, LmToken } from '../../views/lm-result-types.js';
 import {
   END,
   MAX_SAMPLE_TOKENS,
