@@ -26,7 +26,7 @@ export interface ModelInfo {
   mode: ModelMode;
   /** lab mode: the tokenizer's vocabulary size (ids 0 .. vocabularySize - 1). */
   vocabularySize?: number;
-  /** The tokenizer the token ids come from (a tiktoken name or a vocabulary file), when known. */
+  /** The tokenizer the token ids come from (a name the registry lists, or a vocabulary file's path), when known. */
   tokenizer?: string;
   /** Where the counts came from (corpus name, sequences, tokens), for display. */
   source?: Record<string, string | number>;
