@@ -4,19 +4,14 @@
  * 500 ms while the build runs (as the training studio does). All user text goes through JSX (escaped).
  */
 import { formatBytes } from './format.js';
+import { JobTable, oobOf, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
 import type { TokenizerChoice } from './tokenizer-groups.js';
 
 export type LmBuildPhase = 'tokenizing' | 'counting' | 'estimating' | 'scoring' | 'saving';
 
 /** A build job as the pages show it; `progress` is its latest snapshot. */
-export interface LmJob {
-  id: string;
-  name: string;
-  state: string;
-  message: string;
-  createdAt: string;
-  startedAt: string | null;
+export interface LmJob extends JobRow {
   params: { tokenizer: string; corpus: string; order: number };
   progress: { phase: LmBuildPhase; read: number; total: number; sequences: number; tokens: number; seconds: number } | null;
 }
@@ -104,7 +99,6 @@ export function LmListPage(props: {
 }
 
 /** `oob` marks a part for htmx to swap in beside the job panel's fragment (the page follows the build). */
-const oobOf = (oob?: boolean) => (oob ? { 'hx-swap-oob': 'true' } : {});
 
 function ModelTable(props: { models: readonly ModelRow[]; oob?: boolean }) {
   const oob = oobOf(props.oob);
@@ -275,43 +269,13 @@ export function LmJobFragment(props: { job: LmJob; jobs: readonly LmJob[]; model
 }
 
 function LmJobList(props: { jobs: readonly LmJob[]; oob?: boolean }) {
-  const oob = oobOf(props.oob);
-  if (props.jobs.length === 0)
-    return (
-      <p class="note" id="lm-job-list" {...oob}>
-        No builds yet.
-      </p>
-    );
-  return (
-    <table id="lm-job-list" class="jobs" {...oob}>
-      <thead>
-        <tr>
-          <th>name</th>
-          <th>state</th>
-          <th>tokenizer</th>
-          <th>corpus</th>
-          <th>order</th>
-          <th>started</th>
-          <th>message</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.jobs.map((j) => (
-          <tr>
-            <td>
-              <a href={`/lm?job=${encodeURIComponent(j.id)}`}>{j.name}</a>
-            </td>
-            <td class={`state-${j.state}`}>{j.state}</td>
-            <td>{j.params.tokenizer}</td>
-            <td>{j.params.corpus}</td>
-            <td>{j.params.order}</td>
-            <td>{(j.startedAt ?? j.createdAt).replace('T', ' ').slice(0, 19)}</td>
-            <td>{j.message}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const columns = [
+    { label: 'tokenizer', cell: (j: LmJob) => j.params.tokenizer },
+    { label: 'corpus', cell: (j: LmJob) => j.params.corpus },
+    { label: 'order', cell: (j: LmJob) => j.params.order },
+  ];
+  const href = (j: LmJob) => `/lm?job=${encodeURIComponent(j.id)}`;
+  return <JobTable id="lm-job-list" jobs={props.jobs} href={href} columns={columns} empty="No builds yet." oob={props.oob} />;
 }
 
 /** Held-out bits per byte, one table per corpus: comparable across tokenizers, unlike per-token perplexity. */

@@ -4,17 +4,12 @@
  * panel's own markup stops the polling once the job is finished. All user text goes through JSX (escaped).
  */
 import { formatBytes } from './format.js';
+import { JobTable, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
 import { TokenChip, type ChipToken } from './tokens.js';
 
 /** A training job as the job list shows it. */
-export interface TrainJobRow {
-  id: string;
-  name: string;
-  state: string;
-  message: string;
-  createdAt: string;
-  startedAt: string | null;
+export interface TrainJobRow extends JobRow {
   params: { corpora: readonly string[]; vocabSize: number; pattern: string; minFrequency: number };
 }
 
@@ -165,41 +160,12 @@ export function TrainError(props: { message: string }) {
 
 /** The recent jobs; `oob` marks it for htmx to swap in beside a panel fragment (the list follows the panel). */
 export function JobList(props: { jobs: readonly TrainJobRow[]; oob?: boolean }) {
-  const oob = props.oob ? { 'hx-swap-oob': 'true' } : {};
-  if (props.jobs.length === 0)
-    return (
-      <p class="note" id="job-list" {...oob}>
-        No training jobs yet.
-      </p>
-    );
-  return (
-    <table id="job-list" class="jobs" {...oob}>
-      <thead>
-        <tr>
-          <th>name</th>
-          <th>state</th>
-          <th>corpora</th>
-          <th>size</th>
-          <th>started</th>
-          <th>message</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.jobs.map((j) => (
-          <tr>
-            <td>
-              <a href={`/train?job=${encodeURIComponent(j.id)}`}>{j.name}</a>
-            </td>
-            <td class={`state-${j.state}`}>{j.state}</td>
-            <td>{j.params.corpora.join(', ')}</td>
-            <td>{j.params.vocabSize}</td>
-            <td>{(j.startedAt ?? j.createdAt).replace('T', ' ').slice(0, 19)}</td>
-            <td>{j.message}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const columns = [
+    { label: 'corpora', cell: (j: TrainJobRow) => j.params.corpora.join(', ') },
+    { label: 'size', cell: (j: TrainJobRow) => j.params.vocabSize },
+  ];
+  const href = (j: TrainJobRow) => `/train?job=${encodeURIComponent(j.id)}`;
+  return <JobTable id="job-list" jobs={props.jobs} href={href} columns={columns} empty="No training jobs yet." oob={props.oob} />;
 }
 
 /** What htmx gets while a job is shown: its panel, and the job list refreshed out of band. */
