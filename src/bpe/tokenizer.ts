@@ -11,8 +11,9 @@
  *   dense internal vocabulary (ordinary ranks in the same order, so BPE is unchanged) and ids are mapped at the
  *   boundary. Where no mapping is needed (every other encoding, every vocabulary we train) it costs nothing.
  */
-import { specialTextsRegExp, type AllowedSpecial, type Encoder } from './encode/encoder.js';
+import { specialTextsRegExp } from './encode/encoder.js';
 import { utf8Decode } from './bytes.js';
+import type { AllowedSpecial, TokenEncoder } from './token-encoder.js';
 
 /** Text contained a special token that the call did not allow (tiktoken raises in the same case). */
 export class SpecialTokenError extends Error {
@@ -57,11 +58,11 @@ export class Tokenizer {
    */
   constructor(
     readonly name: string,
-    readonly encoder: Encoder,
+    readonly encoder: TokenEncoder,
     private readonly idMap?: IdMap,
   ) {
     const specials = new Map<string, number>();
-    for (const s of encoder.vocab.specials) specials.set(s.text, this.external(s.id));
+    for (const s of encoder.specials) specials.set(s.text, this.external(s.id));
     this.specialTokens = specials;
     this.nVocab = idMap ? idMap.toInternal.length : encoder.nVocab;
   }
@@ -127,9 +128,14 @@ export class Tokenizer {
     return this.encoder.decodeBytes(inner);
   }
 
-  /** The text of the tokens; invalid UTF-8 (a cut character) becomes U+FFFD; a leading U+FEFF is kept. */
+  /**
+   * The text of the tokens; invalid UTF-8 (a cut character) becomes U+FFFD; a leading U+FEFF is kept. A Hugging
+   * Face tokenizer decodes with its own decoder, as `tokenizers`' decode(ids, false) does.
+   */
   decode(ids: ArrayLike<number>): string {
-    return utf8Decode(this.decodeBytes(ids));
+    if (this.encoder.decodeText === undefined) return utf8Decode(this.decodeBytes(ids));
+    if (!this.idMap) return this.encoder.decodeText(ids);
+    return this.encoder.decodeText(Array.from(ids, (id) => this.internal(id)));
   }
 
   private external(id: number): number {

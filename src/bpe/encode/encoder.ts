@@ -19,14 +19,13 @@
  * docs/encoder.md follows the hot path.
  */
 import { compilePattern, isPatternName, pieceEndFunction, type PieceEnd } from '../pretokenize/patterns.js';
-import type { Vocabulary } from '../vocabulary.js';
+import type { SpecialToken, Vocabulary } from '../vocabulary.js';
+import type { AllowedSpecial, TokenEncoder } from '../token-encoder.js';
 import { validateVocabulary } from '../validate-vocabulary.js';
 import { toWellFormed, utf8Decode, utf8Encode } from '../bytes.js';
 import { NONE, type RankTable } from './rank-table.js';
 import { bytePairMergeBytes, pieceTokens, type BpeResult } from './byte-pair-merge.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
-
-export type AllowedSpecial = 'all' | ReadonlySet<string> | readonly string[];
 
 export interface EncodeOptions {
   /** Special tokens to recognize in the text: 'all', or a set of their texts. Default: none. */
@@ -64,7 +63,7 @@ function asciiKey(text: string, s: number, e: number): number {
  * Encodes and decodes with one vocabulary. Not safe to share across concurrent calls that re-enter it (it
  * reuses scratch buffers), which JavaScript's single thread makes moot.
  */
-export class Encoder {
+export class Encoder implements TokenEncoder {
   readonly vocab: Vocabulary;
   /** One more than the largest id (ordinary or special). */
   readonly nVocab: number;
@@ -95,6 +94,11 @@ export class Encoder {
     this.nVocab = max + 1;
     const cacheSize = options.cacheSize ?? 8192;
     this.cache = cacheSize > 0 ? new PieceCache(cacheSize) : null;
+  }
+
+  /** The vocabulary's special tokens. */
+  get specials(): readonly SpecialToken[] {
+    return this.vocab.specials;
   }
 
   /** The id of the ordinary token with these bytes, if any. */

@@ -1,0 +1,230 @@
+/**
+ * The BPE model of a Hugging Face `tokenizer.json` (`model.type: "BPE"`), with `tokenizers`' semantics
+ * (models/bpe/model.rs): a pre-tokenized piece becomes its initial symbols, then merges apply by merge rank
+ * (merge-word.ts).
+ *
+ * 1. `ignore_merges` (Llama 3): a piece that is itself in the vocab is that one token.
+ * 2. Initial symbols: over bytes when the pre-tokenizer ends with ByteLevel (each UTF-8 byte is the token of
+ *    its GPT-2 byte-level character), else over characters (each character is its token). A character with no
+ *    token becomes its UTF-8 bytes as `<0xXX>` tokens with `byte_fallback` (Gemma 3), else `unk_token`
+ *    (consecutive ones fused into one with `fuse_unk`), else it is dropped, as `tokenizers` does.
+ * 3. Merges by rank, leftmost first on ties.
+ *
+ * Pieces of up to CACHE_MAX_CHARS characters are cached with their ids, as `tokenizers` caches words.
+ * Refused (naming the option): dropout, continuing_subword_prefix, end_of_word_suffix.
+ */
+import { utf8Decode, utf8Encode } from '../bytes.js';
+import { BYTE_TO_CHAR, bytesToByteLevel } from '../formats/byte-level.js';
+import { VocabularyError } from '../vocabulary.js';
+import { isObject, malformed, unsupported, type JsonObject } from './json.js';
+import { MergeTable } from './merge-table.js';
+import { MergeScratch, mergeWord } from './merge-word.js';
+
+const CACHE_MAX_CHARS = 64;
+const CACHE_MAX_ENTRIES = 1 << 15;
+const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
+
+/** `<0xXX>`: the token standing for byte XX under byte_fallback. */
+export function byteFallbackToken(b: number): string {
+  return `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
+}
+
+/** The byte a `<0xXX>` token stands for, else -1. */
+export function byteOfFallbackToken(token: string): number {
+  const m = BYTE_TOKEN.exec(token);
+  return m ? parseInt(m[1], 16) : -1;
+}
+
+function readMerges(json: unknown): Array<[string, string]> {
+  if (!Array.isArray(json)) throw malformed('model', 'merges is not an array');
+  const out: Array<[string, string]> = [];
+  for (const m of json) {
+    if (typeof m === 'string') {
+      if (m.startsWith('#version')) continue;
+      const parts = m.split(' ');
+      if (parts.length !== 2) throw malformed('model', `merge ${out.length + 1} (${JSON.stringify(m)}) is not two tokens`);
+      out.push([parts[0], parts[1]]);
+    } else if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') {
+      out.push([m[0], m[1]]);
+    } else {
+      throw malformed('model', `merge ${out.length + 1} is neither "a b" nor ["a", "b"]`);
+    }
+  }
+  return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class BpeModel {
+  /** The model's vocab: token string → id. */
+  readonly vocab: Map<string, number>;
+  /** Token string by id (holes where the vocab skips an id). */
+  readonly tokens: string[];
+  readonly merges: MergeTable;
+  readonly byteLevel: boolean;
+  readonly byteFallback: boolean;
+  private readonly ignoreMerges: boolean;
+  private readonly unkId: number;
+  private readonly fuseUnk: boolean;
+  /** Byte-level: the id of each byte's character, -1 when the vocab lacks it. */
+  private readonly byteIds = new Int32Array(256).fill(-1);
+  /** byte_fallback: the id of `<0xXX>` for each byte, -1 when missing. */
+  private readonly fallbackIds = new Int32Array(256).fill(-1);
+  /** ignore_merges over bytes: a piece's text → the token whose bytes it is. */
+  private readonly wholeTexts: Map<string, number> | null;
+  private readonly cache = new Map<string, Int32Array>();
+  private symbols = new Int32Array(256);
+  private readonly scratch = new MergeScratch();
+
+  constructor(model: JsonObject, byteLevel: boolean) {
+    if (model.type !== undefined && model.type !== 'BPE') throw unsupported('model', String(model.type));
+    if (typeof model.dropout === 'number' && model.dropout > 0) throw unsupported('model', 'BPE dropout');
+    for (const k of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
+      if (typeof model[k] === 'string' && model[k] !== '') throw unsupported('model', `BPE ${k}`);
+    }
+    if (!isObject(model.vocab)) throw malformed('model', 'vocab is not an object');
+    this.byteLevel = byteLevel;
+    this.vocab = new Map();
+    this.tokens = [];
+    for (const [token, id] of Object.entries(model.vocab)) {
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed('model', `vocab ${JSON.stringify(token)} has id ${JSON.stringify(id)}`);
+      this.vocab.set(token, id);
+      this.tokens[id] = token;
+    }
+    this.merges = this.buildMerges(readMerges(model.merges ?? []));
+    this.byteFallback = model.byte_fallback === true;
+    this.ignoreMerges = model.ignore_merges === true;
+    this.fuseUnk = model.fuse_unk === true;
+    const unk = typeof model.unk_token === 'string' ? model.unk_token : null;
+    this.unkId = unk === null ? -1 : (this.vocab.get(unk) ?? -1);
+    if (unk !== null && this.unkId < 0) throw malformed('model', `unk_token ${JSON.stringify(unk)} is not in the vocab`);
+    for (let b = 0; b < 256; b++) {
+      this.byteIds[b] = this.vocab.get(BYTE_TO_CHAR[b]) ?? -1;
+      this.fallbackIds[b] = this.vocab.get(byteFallbackToken(b)) ?? -1;
+    }
+    this.wholeTexts = byteLevel && this.ignoreMerges ? this.textsOfTokens() : null;
+  }
+
+  private buildMerges(merges: Array<[string, string]>): MergeTable {
+    const n = merges.length;
+    const lefts = new Int32Array(n);
+    const rights = new Int32Array(n);
+    const made = new Int32Array(n);
+    const idOf = (token: string, i: number): number => {
+      const id = this.vocab.get(token);
+      if (id === undefined) throw new VocabularyError(`tokenizer.json: merge ${i + 1} needs ${JSON.stringify(token)}, which is not in the vocab`);
+      return id;
+    };
+    for (let i = 0; i < n; i++) {
+      const [a, b] = merges[i];
+      lefts[i] = idOf(a, i);
+      rights[i] = idOf(b, i);
+      made[i] = idOf(a + b, i);
+    }
+    return new MergeTable(lefts, rights, made);
+  }
+
+  /** Byte-level tokens whose bytes are well-formed UTF-8, by that text (what a piece is before byte mapping). */
+  private textsOfTokens(): Map<string, number> {
+    const out = new Map<string, number>();
+    const charToByte = new Map(BYTE_TO_CHAR.map((c, b) => [c, b]));
+    for (const [token, id] of this.vocab) {
+      const bytes = new Uint8Array(token.length);
+      let ok = true;
+      for (let i = 0; i < token.length && ok; i++) {
+        const b = charToByte.get(token[i]);
+        if (b === undefined) ok = false;
+        else bytes[i] = b;
+      }
+      if (!ok) continue;
+      const text = utf8Decode(bytes);
+      if (sameBytes(utf8Encode(text), bytes)) out.set(text, id);
+    }
+    return out;
+  }
+
+  /**
+   * Appends the ids of one pre-tokenized piece (in its original characters: the model does ByteLevel's byte
+   * mapping itself) to `out`, if given; returns how many there are.
+   */
+  encodePiece(piece: string, out: number[] | null): number {
+    if (piece === '') return 0;
+    if (this.ignoreMerges) {
+      const whole = this.wholeTexts !== null ? this.wholeTexts.get(piece) : this.vocab.get(piece);
+      if (whole !== undefined) {
+        out?.push(whole);
+        return 1;
+      }
+    }
+    const cacheable = piece.length <= CACHE_MAX_CHARS;
+    if (cacheable) {
+      const hit = this.cache.get(piece);
+      if (hit !== undefined) {
+        if (out !== null) for (let i = 0; i < hit.length; i++) out.push(hit[i]);
+        return hit.length;
+      }
+    }
+    const n = this.byteLevel ? this.byteSymbols(piece) : this.charSymbols(piece);
+    const count = mergeWord(this.merges, this.symbols, n, this.scratch);
+    const ids = this.symbols;
+    if (out !== null) for (let i = 0; i < count; i++) out.push(ids[i]);
+    if (cacheable) {
+      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
+      this.cache.set(piece, ids.slice(0, count));
+    }
+    return count;
+  }
+
+  private room(n: number): Int32Array {
+    if (this.symbols.length < n) this.symbols = new Int32Array(Math.max(n, this.symbols.length * 2));
+    return this.symbols;
+  }
+
+  /** The initial symbols of a piece over bytes, into this.symbols; returns their number. */
+  private byteSymbols(piece: string): number {
+    const bytes = utf8Encode(piece);
+    const ids = this.room(bytes.length);
+    for (let i = 0; i < bytes.length; i++) {
+      const id = this.byteIds[bytes[i]];
+      if (id < 0) return this.charSymbols(bytesToByteLevel(bytes)); // a byte the vocab lacks: the general path
+      ids[i] = id;
+    }
+    return bytes.length;
+  }
+
+  /** The initial symbols of a string over its characters (merge_word in model.rs); returns their number. */
+  private charSymbols(word: string): number {
+    const ids = this.room(word.length * 3); // a UTF-16 unit is at most 3 UTF-8 bytes, each one symbol
+    let n = 0;
+    let unk = false; // the last symbol is an unk that a following one may fuse with
+    for (let i = 0; i < word.length; ) {
+      const cp = word.codePointAt(i)!;
+      const ch = String.fromCodePoint(cp);
+      i += ch.length;
+      const id = this.vocab.get(ch);
+      if (id !== undefined) {
+        ids[n++] = id;
+        unk = false;
+        continue;
+      }
+      if (this.byteFallback) {
+        const bytes = utf8Encode(ch);
+        let all = true;
+        for (const b of bytes) all &&= this.fallbackIds[b] >= 0;
+        if (all) {
+          for (const b of bytes) ids[n++] = this.fallbackIds[b];
+          unk = false;
+          continue;
+        }
+      }
+      if (this.unkId < 0) continue; // no unk token: tokenizers drops the character
+      if (!(unk && this.fuseUnk)) ids[n++] = this.unkId;
+      unk = true;
+    }
+    return n;
+  }
+}
