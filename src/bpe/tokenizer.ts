@@ -40,7 +40,7 @@ export interface IdMap {
   toInternal: Int32Array;
 }
 
-export class Tokenizer {
+export class Tokenizer<E extends TokenEncoder = TokenEncoder> {
   /** One more than the largest (external) id. */
   readonly nVocab: number;
   /** Special token texts with their (external) ids. */
@@ -58,7 +58,7 @@ export class Tokenizer {
    */
   constructor(
     readonly name: string,
-    readonly encoder: TokenEncoder,
+    readonly encoder: E,
     private readonly idMap?: IdMap,
   ) {
     const specials = new Map<string, number>();

@@ -2,6 +2,7 @@ import { workerData } from 'node:worker_threads';
 import { exportTokenizerJson } from '../bpe/formats/tokenizer-json.js';
 import { exportTiktokenRanks } from '../bpe/formats/tiktoken-ranks.js';
 import { serializeVocabulary } from '../bpe/formats/vocab-json.js';
+import { Encoder } from '../bpe/encode/encoder.js';
 import { loadTokenizer } from '../store/tokenizers.js';
 import { replyWith } from './one-shot-worker.js';
 import type { VocabExportFormat } from './vocab-export.js';
@@ -9,6 +10,8 @@ import type { VocabExportFormat } from './vocab-export.js';
 /** Writes one vocabulary in one format in this worker thread (see vocab-export.ts). */
 const { source, format } = workerData as { source: string; format: VocabExportFormat };
 await replyWith(async () => {
-  const vocab = (await loadTokenizer(source)).encoder.vocab;
+  const encoder = (await loadTokenizer(source)).encoder;
+  if (!(encoder instanceof Encoder)) throw new Error('TODO export for model tokenizers');
+  const vocab = encoder.vocab;
   return format === 'json' ? serializeVocabulary(vocab) : format === 'tiktoken' ? exportTiktokenRanks(vocab) : exportTokenizerJson(vocab);
 });

@@ -134,6 +134,7 @@ export async function analyseVocabulary(name: string): Promise<VocabAnalysis> {
 
 async function analyse(name: string, tokenizer: Tokenizer): Promise<VocabAnalysis> {
   const encoder = tokenizer.encoder;
+  if (!(encoder instanceof Encoder)) throw new Error('TODO explorer for model tokenizers');
   const vocab = encoder.vocab;
   const n = vocab.tokens.length;
   const texts = new Array<string | undefined>(n);

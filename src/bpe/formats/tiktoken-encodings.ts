@@ -84,7 +84,7 @@ export function tiktokenEncoder(bpeRanks: string, options: TiktokenImportOptions
  * Build tiktoken's encoding `name` from its parsed JSON: a Tokenizer whose ids are tiktoken's. Throws
  * VocabularyError if the data is malformed or its pattern unknown.
  */
-export function tiktokenEncodingFromJson(name: string, json: TiktokenEncodingJson): Tokenizer {
+export function tiktokenEncodingFromJson(name: string, json: TiktokenEncodingJson): Tokenizer<Encoder> {
   const pattern = patternForPatStr(json.pat_str);
   const { table, ranks } = readTiktokenRanks(json.bpe_ranks);
   const specials = specialTokenList(json.special_tokens);

@@ -53,6 +53,43 @@ function readMerges(json: unknown): Array<[string, string]> {
   return out;
 }
 
+/** The options of a BPE model that encoding depends on. */
+export interface BpeOptions {
+  byteFallback: boolean;
+  ignoreMerges: boolean;
+  fuseUnk: boolean;
+  unkToken: string | null;
+}
+
+/** A BPE model's parts: token strings by id (holes allowed), and by merge rank the pair merged and the token made. */
+export interface BpeModelData {
+  tokens: string[];
+  lefts: Int32Array;
+  rights: Int32Array;
+  made: Int32Array;
+  options: BpeOptions;
+}
+
+/** The options of a tokenizer.json's BPE model; refuses those tokenlab does not implement. */
+export function bpeOptions(model: JsonObject): BpeOptions {
+  if (typeof model.dropout === 'number' && model.dropout > 0) throw unsupported('model', 'BPE dropout');
+  for (const k of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
+    if (typeof model[k] === 'string' && model[k] !== '') throw unsupported('model', `BPE ${k}`);
+  }
+  return {
+    byteFallback: model.byte_fallback === true,
+    ignoreMerges: model.ignore_merges === true,
+    fuseUnk: model.fuse_unk === true,
+    unkToken: typeof model.unk_token === 'string' ? model.unk_token : null,
+  };
+}
+
+function vocabOf(tokens: readonly string[]): Map<string, number> {
+  const vocab = new Map<string, number>();
+  tokens.forEach((t, id) => vocab.set(t, id));
+  return vocab;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -79,43 +116,27 @@ export class BpeModel {
   private readonly cache = new Map<string, Int32Array>();
   private symbols = new Int32Array(256);
   private readonly scratch = new MergeScratch();
+  /** What the model was built from (compiled.ts writes it). */
+  readonly data: BpeModelData;
 
-  constructor(model: JsonObject, byteLevel: boolean) {
+  /** Reads `model` of a tokenizer.json (type BPE); `byteLevel`: the pre-tokenizer ends with ByteLevel. */
+  static fromJson(model: JsonObject, byteLevel: boolean): BpeModel {
     if (model.type !== undefined && model.type !== 'BPE') throw unsupported('model', String(model.type));
-    if (typeof model.dropout === 'number' && model.dropout > 0) throw unsupported('model', 'BPE dropout');
-    for (const k of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
-      if (typeof model[k] === 'string' && model[k] !== '') throw unsupported('model', `BPE ${k}`);
-    }
     if (!isObject(model.vocab)) throw malformed('model', 'vocab is not an object');
-    this.byteLevel = byteLevel;
-    this.vocab = new Map();
-    this.tokens = [];
+    const tokens: string[] = [];
+    const vocab = new Map<string, number>();
     for (const [token, id] of Object.entries(model.vocab)) {
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed('model', `vocab ${JSON.stringify(token)} has id ${JSON.stringify(id)}`);
-      this.vocab.set(token, id);
-      this.tokens[id] = token;
+      vocab.set(token, id);
+      tokens[id] = token;
     }
-    this.merges = this.buildMerges(readMerges(model.merges ?? []));
-    this.byteFallback = model.byte_fallback === true;
-    this.ignoreMerges = model.ignore_merges === true;
-    this.fuseUnk = model.fuse_unk === true;
-    const unk = typeof model.unk_token === 'string' ? model.unk_token : null;
-    this.unkId = unk === null ? -1 : (this.vocab.get(unk) ?? -1);
-    if (unk !== null && this.unkId < 0) throw malformed('model', `unk_token ${JSON.stringify(unk)} is not in the vocab`);
-    for (let b = 0; b < 256; b++) {
-      this.byteIds[b] = this.vocab.get(BYTE_TO_CHAR[b]) ?? -1;
-      this.fallbackIds[b] = this.vocab.get(byteFallbackToken(b)) ?? -1;
-    }
-    this.wholeTexts = byteLevel && this.ignoreMerges ? this.textsOfTokens() : null;
-  }
-
-  private buildMerges(merges: Array<[string, string]>): MergeTable {
+    const merges = readMerges(model.merges ?? []);
     const n = merges.length;
     const lefts = new Int32Array(n);
     const rights = new Int32Array(n);
     const made = new Int32Array(n);
     const idOf = (token: string, i: number): number => {
-      const id = this.vocab.get(token);
+      const id = vocab.get(token);
       if (id === undefined) throw new VocabularyError(`tokenizer.json: merge ${i + 1} needs ${JSON.stringify(token)}, which is not in the vocab`);
       return id;
     };
@@ -125,7 +146,28 @@ export class BpeModel {
       rights[i] = idOf(b, i);
       made[i] = idOf(a + b, i);
     }
-    return new MergeTable(lefts, rights, made);
+    return new BpeModel({ tokens, lefts, rights, made, options: bpeOptions(model) }, byteLevel, vocab);
+  }
+
+  /** From its parts (what fromJson reads, or a compiled file holds); `vocab` when the caller has it already. */
+  constructor(data: BpeModelData, byteLevel: boolean, vocab?: Map<string, number>) {
+    const { options } = data;
+    this.data = data;
+    this.tokens = data.tokens;
+    this.byteLevel = byteLevel;
+    this.vocab = vocab ?? vocabOf(data.tokens);
+    this.merges = new MergeTable(data.lefts, data.rights, data.made);
+    this.byteFallback = options.byteFallback;
+    this.ignoreMerges = options.ignoreMerges;
+    this.fuseUnk = options.fuseUnk;
+    const unk = options.unkToken;
+    this.unkId = unk === null ? -1 : (this.vocab.get(unk) ?? -1);
+    if (unk !== null && this.unkId < 0) throw malformed('model', `unk_token ${JSON.stringify(unk)} is not in the vocab`);
+    for (let b = 0; b < 256; b++) {
+      this.byteIds[b] = this.vocab.get(BYTE_TO_CHAR[b]) ?? -1;
+      this.fallbackIds[b] = this.vocab.get(byteFallbackToken(b)) ?? -1;
+    }
+    this.wholeTexts = byteLevel && this.ignoreMerges ? this.textsOfTokens() : null;
   }
 
   /** Byte-level tokens whose bytes are well-formed UTF-8, by that text (what a piece is before byte mapping). */
