@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isTiktokenEncodingName } from '../bpe/formats/tiktoken-encodings.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { checkName, dataDir, filesIn } from './data-dir.js';
+import { modelTokenizerCatalogue } from './model-tokenizers/catalogue.js';
 import { isShippedVocabularyName } from './shipped-vocabularies.js';
 import { readVocabularyFile, writeVocabularyFile } from './vocab-files.js';
 
@@ -22,10 +23,10 @@ export function userVocabularyDir(): string {
   return join(dataDir(), 'vocabularies');
 }
 
-/** A name a user vocabulary may take: safe as a file name and not one of the built-in tokenizers'. */
+/** A name a user vocabulary may take: safe as a file name and not one of the built-in or model tokenizers'. */
 export function checkVocabularyName(name: string): string {
   checkName(name, 'vocabulary');
-  if (isTiktokenEncodingName(name) || isShippedVocabularyName(name)) {
+  if (isTiktokenEncodingName(name) || isShippedVocabularyName(name) || modelTokenizerCatalogue().some((d) => d.name === name)) {
     throw new RangeError(`${name} is a built-in tokenizer: choose another name`);
   }
   return name;
