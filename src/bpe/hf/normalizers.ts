@@ -1,0 +1,100 @@
+/**
+ * The normalizer of a tokenizer.json: NFC, NFKC, NFD, NFKD, Replace, Prepend, Strip, Lowercase and Sequence,
+ * with the semantics of `tokenizers` 0.23.2 (tokenizers/src/normalizers). Others are refused by name.
+ *
+ * One difference is left, and tests/hf-normalizers.test.ts pins it: the Unicode forms use
+ * String.prototype.normalize (V8's ICU, Unicode 17.0 on Node 20.20), while `tokenizers` normalizes with the
+ * crate unicode-normalization-alignments 0.1.12, whose tables are Unicode 9.0's. About 400 characters encoded
+ * since then (scripts and marks added in Unicode 10 to 17, such as U+0D3B, U+1ACF or Tulu-Tigalari) have a
+ * decomposition or a combining class there that `tokenizers` does not know, so the two normalize them
+ * differently. All other text normalizes identically.
+ */
+import { isWhiteSpace } from '../pretokenize/patterns.js';
+import { describeType, isObject, unsupported, type JsonObject } from './json.js';
+import { boolField, listField, stringField } from './fields.js';
+import { patternFromJson, replaceMatches } from './pattern.js';
+
+export type Normalize = (text: string) => string;
+
+/**
+ * The normalizer a tokenizer.json's `normalizer` describes, or null when there is nothing to do (null, or a
+ * Sequence of nothing). Throws VocabularyError naming a part tokenlab does not implement or a malformed one.
+ *
+ * `normalizerFromJson({ type: 'Replace', pattern: { String: ' ' }, content: '▁' })` (Gemma 3's) turns
+ * "a b" into "a▁b".
+ */
+export function normalizerFromJson(json: unknown): Normalize | null {
+  if (json === null || json === undefined) return null;
+  const steps: Normalize[] = [];
+  collect(json, steps);
+  if (steps.length === 0) return null;
+  if (steps.length === 1) return steps[0];
+  return (text) => {
+    for (const step of steps) text = step(text);
+    return text;
+  };
+}
+
+/** Appends the steps of one normalizer, a Sequence's in order. */
+function collect(json: unknown, steps: Normalize[]): void {
+  const type = describeType(json);
+  if (!isObject(json)) throw unsupported('normalizer', type);
+  switch (json.type) {
+    case 'NFC':
+    case 'NFD':
+    case 'NFKC':
+    case 'NFKD': {
+      const form = json.type;
+      steps.push((text) => text.normalize(form));
+      return;
+    }
+    case 'Lowercase':
+      steps.push(lowercase);
+      return;
+    case 'Strip':
+      steps.push(strip(boolField('normalizer Strip', json, 'strip_left'), boolField('normalizer Strip', json, 'strip_right')));
+      return;
+    case 'Prepend': {
+      const prefix = stringField('normalizer Prepend', json, 'prepend');
+      steps.push((text) => (text === '' ? text : prefix + text));
+      return;
+    }
+    case 'Replace':
+      steps.push(replace(json));
+      return;
+    case 'Sequence':
+      for (const part of listField('normalizer Sequence', json, 'normalizers')) collect(part, steps);
+      return;
+    default:
+      throw unsupported('normalizer', type);
+  }
+}
+
+/**
+ * Rust's `char::to_lowercase`, one code point at a time: JavaScript's toLowerCase but for its one rule with
+ * context, the final sigma. "ΟΔΟΣ" becomes "οδοσ" here (toLowerCase gives "οδος"); "İ" becomes "i̇" in both.
+ */
+function lowercase(text: string): string {
+  if (!text.includes('Σ')) return text.toLowerCase();
+  return text
+    .split('Σ')
+    .map((part) => part.toLowerCase())
+    .join('σ');
+}
+
+/** Strip: Rust's `char::is_whitespace` is Unicode White_Space (U+0085 yes, U+FEFF no: unlike String.prototype.trim). */
+function strip(left: boolean, right: boolean): Normalize {
+  return (text) => {
+    let start = 0;
+    let end = text.length;
+    if (left) while (start < end && isWhiteSpace(text.charCodeAt(start))) start++;
+    if (right) while (end > start && isWhiteSpace(text.charCodeAt(end - 1))) end--;
+    return start === 0 && end === text.length ? text : text.slice(start, end);
+  };
+}
+
+function replace(json: JsonObject): Normalize {
+  const matcher = patternFromJson('normalizer Replace', json.pattern);
+  const content = stringField('normalizer Replace', json, 'content');
+  return (text) => replaceMatches(matcher, text, content);
+}
