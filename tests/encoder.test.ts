@@ -33,7 +33,6 @@ function shippedVocabulary(name: 'cl100k_base' | 'o200k_base', pattern: string):
   return importTiktokenRanks(enc.bpe_ranks, { pattern, specials: enc.special_tokens });
 }
 
-
 const COMMON_HAN =
   '的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区';
 
@@ -56,7 +55,6 @@ const LONG_PIECE_FINGERPRINTS: Record<'cl100k_base' | 'o200k_base', { a: string;
   cl100k_base: { a: '12500:96e713d7d5b93201', han: '120830:84085e1869202dcb' },
   o200k_base: { a: '12500:5fb5d48775cd3e22', han: '99404:f4e993262f635477' },
 };
-
 
 describe.each([
   ['cl100k_base', 'cl100k'],

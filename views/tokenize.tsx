@@ -39,7 +39,9 @@ export interface TokenizeStats {
 /** A text through one tokenizer: its tokens' ids and places, and their statistics. */
 export interface TokenizedText {
   tokenizer: string;
+  /** The text the tokens spell (spans are over it): the text given unless the tokenizer normalized it. */
   text: string;
+  spelledChanged: boolean;
   ids: readonly number[];
   spans: readonly TokenSpan[];
   stats: TokenizeStats;
@@ -157,6 +159,12 @@ export function TokenizeResult(props: { result: TokenizedText; scripts: readonly
       <p class="summary">
         <strong>{result.ids.length}</strong> tokens with <strong>{result.tokenizer}</strong>
       </p>
+      {result.spelledChanged && (
+        <p class="note">
+          {result.tokenizer} changes the text before its model sees it (normalization, spaces taken by an added token, or a prefix space):
+          the tokens below are drawn over the text as the model sees it.
+        </p>
+      )}
       <div class="tokens">
         <TokenWindow result={result} whitespace={props.whitespace} from={0} />
       </div>

@@ -19,7 +19,12 @@ const FILTER_LABELS: Record<string, string> = {
   unused: 'never used on the held-out sample',
 };
 
-const KIND_LABELS: Record<TokenizerKind, string> = { tiktoken: 'tiktoken encoding', shipped: 'ships with tokenlab', user: 'yours' };
+const KIND_LABELS: Record<TokenizerKind, string> = {
+  tiktoken: 'tiktoken encoding',
+  model: 'open model (Hugging Face)',
+  shipped: 'ships with tokenlab',
+  user: 'yours',
+};
 
 const path = (name: string, rest = '') => `/vocab/${encodeURIComponent(name)}${rest}`;
 

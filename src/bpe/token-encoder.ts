@@ -25,6 +25,11 @@ export interface TokenEncoder {
   decodeBytes(ids: ArrayLike<number>): Uint8Array;
   /** The pieces BPE runs on, in order (special tokens not recognized). */
   pieces(text: string): string[];
+  /**
+   * Special tokens are control tokens in the text by default, as `tokenizers` reads added tokens (a Hugging
+   * Face pipeline); else (tiktoken's convention) special-token text is ordinary text unless asked.
+   */
+  readonly readsSpecialText?: boolean;
   /** The text of the tokens where it is not their bytes as UTF-8 (a Hugging Face decoder); else absent. */
   decodeText?(ids: ArrayLike<number>): string;
 }

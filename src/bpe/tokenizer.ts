@@ -99,6 +99,14 @@ export class Tokenizer<E extends TokenEncoder = TokenEncoder> {
     return this.mapOut(ids);
   }
 
+  /**
+   * The lab's default reading of a text (the pages, eval): special-token text as ordinary text, except for a
+   * tokenizer whose engine reads it as control tokens by default (a Hugging Face pipeline, as `tokenizers` does).
+   */
+  encodeDefault(text: string): number[] {
+    return this.encoder.readsSpecialText === true ? this.encode(text, { allowedSpecial: 'all' }) : this.encodeOrdinary(text);
+  }
+
   /** Encode with no special tokens: their text is encoded as ordinary text. */
   encodeOrdinary(text: string): number[] {
     return this.mapOut(this.encoder.encodeOrdinary(text));

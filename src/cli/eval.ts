@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { corpusPath } from './corpus-arg.js';
+import { spelledText } from '../bpe/offsets/spelled-text.js';
 import { evaluate, languageTaxOfPairs, type Evaluation } from '../eval/metrics.js';
 import { SCRIPTS } from '../eval/scripts.js';
 import { tokenizerOption } from './encode.js';
@@ -22,7 +23,8 @@ export async function evalCommand(args: string[]): Promise<void> {
   const rows: Array<{ tokenizer: string; languageTax?: number } & Evaluation> = [];
   for (const name of names) {
     const tokenizer = await tokenizerOption(name);
-    const row = { tokenizer: name, ...evaluate(text, tokenizer.encodeOrdinary(text), tokenizer) };
+    const ids = tokenizer.encodeDefault(text);
+    const row = { tokenizer: name, ...evaluate(spelledText(text, ids, tokenizer).text, ids, tokenizer) };
     // --parallel: the corpus is zh<TAB>en lines; also give Chinese tokens over English tokens.
     if (values.parallel) Object.assign(row, { languageTax: languageTaxOfPairs(lines(text), (t) => tokenizer.count(t)).tax });
     rows.push(row);

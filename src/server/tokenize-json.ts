@@ -96,9 +96,15 @@ export function finite(x: number | null): number | null {
  * (no object per token), into `into` if it fits there.
  */
 export async function tokenizedJson(text: string, name: string, into?: Uint8Array): Promise<JsonAnswer> {
-  const { tokenizer, ids, stats: s } = await encodeAndEvaluate(text, name);
-  const spans = spanArrays(text, ids, tokenizer);
-  const head = JSON.stringify({ tokenizer: name, count: ids.length, characters: s.characters, bytes: s.bytes });
+  const { tokenizer, ids, spelled, stats: s } = await encodeAndEvaluate(text, name);
+  const spans = spanArrays(spelled.text, ids, tokenizer);
+  const head = JSON.stringify({
+    tokenizer: name,
+    count: ids.length,
+    characters: s.characters,
+    bytes: s.bytes,
+    ...(spelled.changed ? { spelled: spelled.text } : {}),
+  });
   const stats = JSON.stringify({
     ...s,
     bytesPerToken: finite(s.bytesPerToken),

@@ -1,8 +1,10 @@
 /**
  * The tokenizer registry: every tokenizer the lab knows by name, and the one way the server, the jobs and the
  * CLI load one. The names are tiktoken's encodings (built from the rank data the `tiktoken` npm package ships,
- * read from node_modules, no network), the vocabularies tokenlab ships, and the user's vocabularies under the
- * data directory (listed afresh on each call, so one saved or deleted shows at once). A name is only ever
+ * read from node_modules, no network), the open models' tokenizers the user has added (model-tokenizers/,
+ * loaded as Hugging Face pipelines by model-pipelines.ts), the vocabularies tokenlab ships, and the user's
+ * vocabularies under the data directory (listed afresh on each call, so one added, saved or deleted shows at
+ * once). A name is only ever
  * looked up in these lists, never taken as a path; the CLI alone may also give a vocabulary file's path
  * (loadTokenizer).
  */
@@ -20,18 +22,27 @@ import { Tokenizer } from '../bpe/tokenizer.js';
 import { UnsafePatternError } from './pattern-safety.js';
 import { isShippedVocabularyName, SHIPPED_VOCABULARY_NAMES, shippedVocabularyPath } from './shipped-vocabularies.js';
 import { cachedTokenizer } from './tokenizer-cache.js';
+import { loadModelPipeline, ModelTokenizerNotAddedError } from './model-pipelines.js';
+import { MODEL_TOKENIZER_NAMES } from './model-tokenizers/catalogue.js';
+import { listModelTokenizers, modelTokenizerFiles } from './model-tokenizers/installed.js';
 import { findUserVocabulary, listUserVocabularies } from './user-vocabularies.js';
 import { readVocabularyFile } from './vocab-files.js';
 
 export interface TokenizerEntry {
   name: string;
-  kind: 'tiktoken' | 'shipped' | 'user';
+  kind: 'tiktoken' | 'model' | 'shipped' | 'user';
 }
 
-/** The tokenizers the lab offers: tiktoken's encodings, the vocabularies tokenlab ships, then the user's. */
+/**
+ * The tokenizers the lab offers: tiktoken's encodings, the added model tokenizers, the vocabularies tokenlab
+ * ships, then the user's.
+ */
 export function listTokenizers(): TokenizerEntry[] {
   return [
     ...TIKTOKEN_ENCODING_NAMES.map((name) => ({ name, kind: 'tiktoken' as const })),
+    ...listModelTokenizers()
+      .filter((m) => m.installed)
+      .map((m) => ({ name: m.name, kind: 'model' as const })),
     ...SHIPPED_VOCABULARY_NAMES.map((name) => ({ name, kind: 'shipped' as const })),
     ...listUserVocabularies().map((v) => ({ name: v.name, kind: 'user' as const })),
   ];
@@ -65,7 +76,7 @@ export class UnusableVocabularyError extends Error {
 }
 
 const require = createRequire(import.meta.url);
-const tiktokenEncodings = new Map<TiktokenEncodingName, Tokenizer>();
+const tiktokenEncodings = new Map<TiktokenEncodingName, Tokenizer<Encoder>>();
 
 /** The path of `tiktoken/encoders/<name>.json`. */
 export function tiktokenEncodingPath(name: TiktokenEncodingName): string {
@@ -73,7 +84,7 @@ export function tiktokenEncodingPath(name: TiktokenEncodingName): string {
 }
 
 /** tiktoken's encoding `name` (built on first use, then kept for the process). */
-export function tiktokenEncoding(name: TiktokenEncodingName): Tokenizer {
+export function tiktokenEncoding(name: TiktokenEncodingName): Tokenizer<Encoder> {
   let t = tiktokenEncodings.get(name);
   if (t === undefined) {
     const json = JSON.parse(readFileSync(tiktokenEncodingPath(name), 'utf8')) as TiktokenEncodingJson;
@@ -98,6 +109,10 @@ async function vocabularyTokenizer(name: string, path: string): Promise<Tokenize
  */
 export async function tokenizerByName(name: string): Promise<Tokenizer> {
   if (isTiktokenEncodingName(name)) return tiktokenEncoding(name);
+  if (isModelTokenizerName(name)) {
+    if (modelTokenizerFiles(name) === undefined) throw new ModelTokenizerNotAddedError(name); // removed since it was kept
+    return cachedTokenizer(name, 0, async () => new Tokenizer(name, await loadModelPipeline(name)));
+  }
   if (isShippedVocabularyName(name)) return cachedTokenizer(name, 0, () => vocabularyTokenizer(name, shippedVocabularyPath(name)));
   const user = findUserVocabulary(name);
   if (user === undefined)
@@ -106,6 +121,11 @@ export async function tokenizerByName(name: string): Promise<Tokenizer> {
       listTokenizers().map((t) => t.name),
     );
   return cachedTokenizer(name, user.mtimeMs, () => vocabularyTokenizer(name, user.path));
+}
+
+/** One of the model tokenizers the lab can add (added or not). */
+function isModelTokenizerName(name: string): boolean {
+  return (MODEL_TOKENIZER_NAMES as readonly string[]).includes(name);
 }
 
 function looksLikePath(s: string): boolean {
@@ -118,7 +138,7 @@ function looksLikePath(s: string): boolean {
  */
 export async function loadTokenizer(nameOrFile: string): Promise<Tokenizer> {
   const known = listTokenizers().map((t) => t.name);
-  if (known.includes(nameOrFile)) return tokenizerByName(nameOrFile);
+  if (known.includes(nameOrFile) || isModelTokenizerName(nameOrFile)) return tokenizerByName(nameOrFile);
   let vocab;
   try {
     vocab = await readVocabularyFile(nameOrFile);

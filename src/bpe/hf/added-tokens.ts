@@ -127,7 +127,7 @@ export class AddedTokenMatcher {
   split(text: string, active: (t: AddedToken) => boolean, sink: AddedTokenSink): void {
     let from = 0;
     const starts = this.starts;
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       if (starts[text.charCodeAt(at)] === 0) {
         at++;
         continue;

@@ -126,7 +126,8 @@ export class BpeModel {
     const tokens: string[] = [];
     const vocab = new Map<string, number>();
     for (const [token, id] of Object.entries(model.vocab)) {
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw malformed('model', `vocab ${JSON.stringify(token)} has id ${JSON.stringify(id)}`);
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0)
+        throw malformed('model', `vocab ${JSON.stringify(token)} has id ${JSON.stringify(id)}`);
       vocab.set(token, id);
       tokens[id] = token;
     }
@@ -137,7 +138,8 @@ export class BpeModel {
     const made = new Int32Array(n);
     const idOf = (token: string, i: number): number => {
       const id = vocab.get(token);
-      if (id === undefined) throw new VocabularyError(`tokenizer.json: merge ${i + 1} needs ${JSON.stringify(token)}, which is not in the vocab`);
+      if (id === undefined)
+        throw new VocabularyError(`tokenizer.json: merge ${i + 1} needs ${JSON.stringify(token)}, which is not in the vocab`);
       return id;
     };
     for (let i = 0; i < n; i++) {
@@ -243,7 +245,7 @@ export class BpeModel {
     const ids = this.room(word.length * 3); // a UTF-16 unit is at most 3 UTF-8 bytes, each one symbol
     let n = 0;
     let unk = false; // the last symbol is an unk that a following one may fuse with
-    for (let i = 0; i < word.length; ) {
+    for (let i = 0; i < word.length;) {
       const cp = word.codePointAt(i)!;
       const ch = String.fromCodePoint(cp);
       i += ch.length;

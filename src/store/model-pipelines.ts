@@ -1,0 +1,56 @@
+/**
+ * Loading an added model tokenizer (qwen3, deepseek-v3, llama3, gemma3) as an HfPipeline. The first load reads
+ * its tokenizer.json (1–2 s for these files) and writes the compiled form beside it (src/bpe/hf/compiled.ts),
+ * named by the tokenizer.json's sha256 and the format's version, with its own sha256 after it; later loads read
+ * that (a few hundred ms). A compiled file that is damaged or cannot be read is ignored and rewritten; one that
+ * cannot be written costs only speed.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { COMPILED_VERSION, compilePipeline, loadCompiledPipeline } from '../bpe/hf/compiled.js';
+import { HfPipeline } from '../bpe/hf/pipeline.js';
+import { VocabularyError } from '../bpe/vocabulary.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { modelTokenizerFiles } from './model-tokenizers/installed.js';
+
+/** A model tokenizer the catalogue offers but the user has not added. */
+export class ModelTokenizerNotAddedError extends Error {
+  override name = 'ModelTokenizerNotAddedError';
+  constructor(readonly tokenizer: string) {
+    super(
+      `the model tokenizer ${JSON.stringify(tokenizer)} is not added yet: run \`tokenlab tokenizers add ${tokenizer}\`, or use its add button on /vocab`,
+    );
+  }
+}
+
+/** The pipeline of the added model tokenizer `name`; ModelTokenizerNotAddedError when it is not added. */
+export async function loadModelPipeline(name: string): Promise<HfPipeline> {
+  const files = modelTokenizerFiles(name);
+  if (files === undefined) throw new ModelTokenizerNotAddedError(name);
+  const compiled = join(dirname(files.tokenizerJson), `tokenizer.${files.sha256.slice(0, 16)}.v${COMPILED_VERSION}.tlhf`);
+  const kept = await readFile(compiled).catch(() => undefined);
+  const body = kept && checkedBody(kept);
+  if (body) {
+    try {
+      return loadCompiledPipeline(body);
+    } catch (e) {
+      if (!(e instanceof VocabularyError)) throw e;
+    }
+  }
+  const pipeline = HfPipeline.fromJson(await readFile(files.tokenizerJson, 'utf8'));
+  const bytes = compilePipeline(pipeline);
+  await writeFileAtomic(compiled, Buffer.concat([bytes, sha256(bytes)])).catch(() => undefined);
+  return pipeline;
+}
+
+function sha256(bytes: Uint8Array): Buffer {
+  return createHash('sha256').update(bytes).digest();
+}
+
+/** The compiled bytes of a kept file whose trailing sha256 matches them; undefined for a damaged one. */
+function checkedBody(file: Buffer): Uint8Array | undefined {
+  if (file.length < 32) return undefined;
+  const body = file.subarray(0, file.length - 32);
+  return sha256(body).equals(file.subarray(file.length - 32)) ? body : undefined;
+}

@@ -1,0 +1,3 @@
+import { modelParitySuite } from './hf-model-parity.js';
+
+modelParitySuite('qwen3');
