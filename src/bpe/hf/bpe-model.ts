@@ -10,7 +10,7 @@
  *    (consecutive ones fused into one with `fuse_unk`), else it is dropped, as `tokenizers` does.
  * 3. Merges by rank, leftmost first on ties.
  *
- * Pieces of up to CACHE_MAX_CHARS characters are cached with their ids, as `tokenizers` caches words.
+ * Pieces of up to 64 UTF-8 bytes are cached with their ids (encode/piece-cache.ts), as `tokenizers` caches words.
  * Refused (naming the option): dropout, continuing_subword_prefix, end_of_word_suffix.
  */
 import { utf8Decode, utf8Encode } from '../bytes.js';
@@ -19,9 +19,9 @@ import { VocabularyError } from '../vocabulary.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
 import { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
+import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from '../encode/piece-cache.js';
 
-const CACHE_MAX_CHARS = 64;
-const CACHE_MAX_ENTRIES = 1 << 15;
+const textEncoder = new TextEncoder();
 const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
 
 /** `<0xXX>`: the token standing for byte XX under byte_fallback. */
@@ -113,7 +113,10 @@ export class BpeModel {
   private readonly fallbackIds = new Int32Array(256).fill(-1);
   /** ignore_merges over bytes: a piece's text → the token whose bytes it is. */
   private readonly wholeTexts: Map<string, number> | null;
-  private readonly cache = new Map<string, Int32Array>();
+  /** Pieces that needed BPE, by their UTF-8, with their ids. */
+  private readonly cache = new PieceCache(8192);
+  /** The UTF-8 of the piece being encoded. */
+  private utf8 = new Uint8Array(1024);
   private symbols = new Int32Array(256);
   private readonly scratch = new MergeScratch();
   /** What the model was built from (compiled.ts writes it). */
@@ -204,22 +207,24 @@ export class BpeModel {
         return 1;
       }
     }
-    const cacheable = piece.length <= CACHE_MAX_CHARS;
-    if (cacheable) {
-      const hit = this.cache.get(piece);
-      if (hit !== undefined) {
-        if (out !== null) for (let i = 0; i < hit.length; i++) out.push(hit[i]);
-        return hit.length;
+    if (this.utf8.length < piece.length * 3) this.utf8 = new Uint8Array(piece.length * 6);
+    const n = textEncoder.encodeInto(piece, this.utf8).written;
+    const cache = n <= CACHE_MAX_BYTES ? this.cache : null;
+    let slot = 0;
+    if (cache !== null) {
+      slot = cache.find(this.utf8, n);
+      if (slot >= 0) {
+        const at = slot * (CACHE_MAX_BYTES + 1);
+        const count = cache.ids[at];
+        if (out !== null) for (let k = 1; k <= count; k++) out.push(cache.ids[at + k]);
+        return count;
       }
     }
-    const n = this.byteLevel ? this.byteSymbols(piece) : this.charSymbols(piece);
-    const count = mergeWord(this.merges, this.symbols, n, this.scratch);
+    const symbols = this.byteLevel ? this.byteSymbols(n) : this.charSymbols(piece);
+    const count = mergeWord(this.merges, this.symbols, symbols, this.scratch);
     const ids = this.symbols;
     if (out !== null) for (let i = 0; i < count; i++) out.push(ids[i]);
-    if (cacheable) {
-      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
-      this.cache.set(piece, ids.slice(0, count));
-    }
+    if (cache !== null) cache.store(~slot, this.utf8, n, ids, count);
     return count;
   }
 
@@ -228,16 +233,16 @@ export class BpeModel {
     return this.symbols;
   }
 
-  /** The initial symbols of a piece over bytes, into this.symbols; returns their number. */
-  private byteSymbols(piece: string): number {
-    const bytes = utf8Encode(piece);
-    const ids = this.room(bytes.length);
-    for (let i = 0; i < bytes.length; i++) {
+  /** The initial symbols of the piece whose UTF-8 is `this.utf8[0, n)`, over bytes; returns their number. */
+  private byteSymbols(n: number): number {
+    const bytes = this.utf8;
+    const ids = this.room(n);
+    for (let i = 0; i < n; i++) {
       const id = this.byteIds[bytes[i]];
-      if (id < 0) return this.charSymbols(bytesToByteLevel(bytes)); // a byte the vocab lacks: the general path
+      if (id < 0) return this.charSymbols(bytesToByteLevel(bytes.subarray(0, n))); // a byte the vocab lacks: the general path
       ids[i] = id;
     }
-    return bytes.length;
+    return n;
   }
 
   /** The initial symbols of a string over its characters (merge_word in model.rs); returns their number. */
