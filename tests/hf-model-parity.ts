@@ -128,9 +128,14 @@ export function modelParitySuite(name: ModelName): void {
       j.added_tokens = j.added_tokens.filter((a) => !a.special);
       const plain = HfTokenizer.fromString(JSON.stringify(j));
       const specials = added.filter((a) => a.special).slice(0, 40);
+      // Without the specials, tokenizers may number other added tokens differently: compare the tokens' strings.
       for (const a of specials) {
         for (const text of placements(a.content)) {
-          expectSameIds(ours.encodeOrdinary(text), await hfIds(plain, text), JSON.stringify(text));
+          const theirs = (await plain.encode(text, null, { addSpecialTokens: false })).getIds().map((id) => plain.idToToken(id));
+          expect(
+            ours.encodeOrdinary(text).map((id) => ours.tokenString(id)),
+            JSON.stringify(text),
+          ).toEqual(theirs);
         }
       }
     });
