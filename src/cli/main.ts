@@ -1,10 +1,12 @@
 import { TIKTOKEN_ENCODING_NAMES } from '../bpe/formats/tiktoken-encodings.js';
+import { MODEL_TOKENIZER_NAMES } from '../store/model-tokenizers/catalogue.js';
 import { SHIPPED_VOCABULARY_NAMES } from '../store/shipped-vocabularies.js';
 import { convertCommand } from './convert.js';
 import { corpusCommand } from './corpus.js';
 import { decodeCommand, encodeCommand } from './encode.js';
 import { evalCommand } from './eval.js';
 import { lmCommand } from './lm.js';
+import { tokenizersCommand } from './tokenizers.js';
 import { trainCommand } from './train.js';
 import { UsageError } from './usage.js';
 
@@ -19,6 +21,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
   tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]
   tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME
+  tokenlab tokenizers list [--json] | add NAME... | remove NAME...   (the open-model tokenizers: ${MODEL_TOKENIZER_NAMES.join(', ')})
   tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
   tokenlab lm build --tokenizer NAME|FILE --corpus CORPUS|FILE [--order N] --out MODEL [--json]   (one non-empty line a sequence)
   tokenlab lm build --ids FILE (--kenlm-compat | --tokenizer NAME|FILE) [--order N] --out MODEL [--json]
@@ -27,8 +30,9 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab lm sample --model MODEL [PROMPT] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json]
   tokenlab lm export-arpa --model MODEL --out FILE
 
-  NAME is a tokenizer the lab knows: ${BUILT_IN_TOKENIZERS}, or a vocabulary trained or imported in the lab
-  (under TOKENLAB_DATA); FILE a tokenlab vocabulary.
+  NAME is a tokenizer the lab knows: ${BUILT_IN_TOKENIZERS}, a vocabulary trained or imported in the lab
+  (under TOKENLAB_DATA), or an open-model tokenizer once added (tokenlab tokenizers add, which fetches it with npm);
+  FILE a tokenlab vocabulary.
   encode and decode read standard input when given neither text nor --file.
 `;
 
@@ -40,6 +44,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   decode: decodeCommand,
   eval: evalCommand,
   corpus: corpusCommand,
+  tokenizers: tokenizersCommand,
   lm: lmCommand,
 };
 

@@ -3,7 +3,7 @@ import type { TrainProgress } from '../bpe/train/trainer.js';
 const WIDTH = 30;
 const REDRAW_MS = 100;
 
-/** A one-line progress bar for training on a terminal, redrawn in place at most every REDRAW_MS. */
+/** A one-line progress bar on a terminal (training, adding a model tokenizer), redrawn in place at most every REDRAW_MS. */
 export class ProgressLine {
   private readonly started = performance.now();
   private last = 0;
@@ -18,6 +18,11 @@ export class ProgressLine {
     if (!this.due(p.merges === p.total)) return;
     const token = JSON.stringify(new TextDecoder().decode(p.token)).slice(0, 24);
     this.draw(`merging  ${bar(p.merges / p.total)} ${p.merges}/${p.total}  latest ${token} ×${p.count}`);
+  }
+
+  /** Any other work: `text` (drawn now when `force`, else when due). */
+  status(text: string, force = false): void {
+    if (this.due(force)) this.draw(text);
   }
 
   end(): void {
@@ -38,11 +43,11 @@ export class ProgressLine {
   }
 }
 
-function bar(fraction: number): string {
+export function bar(fraction: number): string {
   const filled = Math.round(Math.min(1, fraction) * WIDTH);
   return `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}]`;
 }
 
-function mb(bytes: number): string {
+export function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
 }
