@@ -14,7 +14,12 @@
  * their own small filter: few tokens hold such a stretch (5,685 distinct in o200k, 393 in cl100k), and a 32 KB
  * filter stays in cache where the 512 KB one does not.
  */
-import type { RankTable } from './rank-table.js';
+/** Token byte strings laid out in one arena: token `id` is `arena[offsets[id], offsets[id + 1])`. */
+export interface TokenArena {
+  arena: Uint8Array;
+  offsets: Uint32Array;
+  size: number;
+}
 
 /** log2 of the Bloom filter's size in bits: 4 Mbit (512 KB); on o200k it forgoes 2% of the possible cuts. */
 const BLOOM_BITS = 22;
@@ -48,7 +53,7 @@ export class SpanFilter {
   private readonly bloom = new Int32Array(1 << (BLOOM_BITS - 5));
   private readonly joins = new Int32Array(1 << (JOIN_BITS - 5));
 
-  constructor(table: RankTable) {
+  constructor(table: TokenArena) {
     const { arena, offsets, size } = table;
     const edge = this.edge;
     for (let id = 0; id < size; id++) {

@@ -8,20 +8,26 @@
  *    its GPT-2 byte-level character), else over characters (each character is its token). A character with no
  *    token becomes its UTF-8 bytes as `<0xXX>` tokens with `byte_fallback` (Gemma 3), else `unk_token`
  *    (consecutive ones fused into one with `fuse_unk`), else it is dropped, as `tokenizers` does.
- * 3. Merges by rank, leftmost first on ties.
+ * 3. Merges by rank, leftmost first on ties. A long piece is first cut where no token of the vocab crosses
+ *    (encode/span-filter.ts): every symbol is a token, so no merge crosses such a cut and both sides merge
+ *    alike on their own (Gemma 3's pieces are whole lines; Han runs are long in every model). Over characters a
+ *    cut also needs both characters beside it to be tokens (no byte fallback or unk there).
  *
  * Pieces of up to 64 UTF-8 bytes are cached with their ids (encode/piece-cache.ts), as `tokenizers` caches words.
  * Refused (naming the option): dropout, continuing_subword_prefix, end_of_word_suffix.
  */
 import { utf8Decode, utf8Encode } from '../bytes.js';
-import { BYTE_TO_CHAR, bytesToByteLevel } from '../formats/byte-level.js';
+import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../formats/byte-level.js';
 import { VocabularyError } from '../vocabulary.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
 import { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from '../encode/piece-cache.js';
+import { SpanFilter, type TokenArena } from '../encode/span-filter.js';
 
 const textEncoder = new TextEncoder();
+/** Pieces longer than this (in UTF-8 bytes) are cut where no token crosses before they are merged. */
+const CUT_MIN_BYTES = 24;
 const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
 
 /** `<0xXX>`: the token standing for byte XX under byte_fallback. */
@@ -117,6 +123,10 @@ export class BpeModel {
   private readonly cache = new PieceCache(8192);
   /** The UTF-8 of the piece being encoded. */
   private utf8 = new Uint8Array(1024);
+  /** The tokens of the piece being encoded. */
+  private result = new Int32Array(256);
+  /** Where a token may cross a position of a piece; built on the first long piece. */
+  private filter: SpanFilter | undefined;
   private symbols = new Int32Array(256);
   private readonly scratch = new MergeScratch();
   /** What the model was built from (compiled.ts writes it). */
@@ -220,12 +230,78 @@ export class BpeModel {
         return count;
       }
     }
-    const symbols = this.byteLevel ? this.byteSymbols(n) : this.charSymbols(piece);
-    const count = mergeWord(this.merges, this.symbols, symbols, this.scratch);
-    const ids = this.symbols;
+    const count = n > CUT_MIN_BYTES ? this.mergeCut(piece, n) : this.mergeRange(piece, 0, piece.length, 0, n, 0);
+    const ids = this.result;
     if (out !== null) for (let i = 0; i < count; i++) out.push(ids[i]);
     if (cache !== null) cache.store(~slot, this.utf8, n, ids, count);
     return count;
+  }
+
+  /**
+   * Merges the piece in stretches no token crosses (see the module comment), into this.result; returns the
+   * number of tokens. Cuts are tried where a character of two or more bytes begins or ends, as the Encoder does.
+   */
+  private mergeCut(piece: string, n: number): number {
+    const buf = this.utf8;
+    const filter = (this.filter ??= new SpanFilter(this.tokenArena()));
+    let count = 0;
+    let fromUnit = 0;
+    let fromByte = 0;
+    let p = 0;
+    for (let u = 0; u < piece.length;) {
+      const c = piece.charCodeAt(u);
+      const units = c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+      const bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : units === 2 ? 4 : 3;
+      if (p > 0 && (buf[p] >= 0xc0 || buf[p - 1] >= 0x80) && this.mayCut(piece, u, p, n, filter)) {
+        count = this.mergeRange(piece, fromUnit, u, fromByte, p, count);
+        fromUnit = u;
+        fromByte = p;
+      }
+      u += units;
+      p += bytes;
+    }
+    return this.mergeRange(piece, fromUnit, piece.length, fromByte, n, count);
+  }
+
+  /**
+   * No symbol can ever span byte p (unit u) of the piece: no token crosses it, and the bytes (over characters,
+   * the characters) beside it are tokens themselves, so neither falls back to bytes or unk.
+   */
+  private mayCut(piece: string, u: number, p: number, n: number, filter: SpanFilter): boolean {
+    if (filter.mayCross(this.utf8, p, n)) return false;
+    if (this.byteLevel) return this.byteIds[this.utf8[p - 1]] >= 0 && this.byteIds[this.utf8[p]] >= 0;
+    const before = piece.codePointAt(u - 1 - (u >= 2 && piece.charCodeAt(u - 1) >= 0xdc00 && piece.charCodeAt(u - 1) <= 0xdfff ? 1 : 0))!;
+    return this.vocab.has(String.fromCodePoint(before)) && this.vocab.has(String.fromCodePoint(piece.codePointAt(u)!));
+  }
+
+  /**
+   * Merges the stretch piece[u0, u1) (its UTF-8 is this.utf8[b0, b1)) and appends its tokens to this.result
+   * from index `at`; returns the new length.
+   */
+  private mergeRange(piece: string, u0: number, u1: number, b0: number, b1: number, at: number): number {
+    const symbols = this.byteLevel
+      ? this.byteSymbols(b0, b1)
+      : this.charSymbols(u0 === 0 && u1 === piece.length ? piece : piece.slice(u0, u1));
+    const count = mergeWord(this.merges, this.symbols, symbols, this.scratch);
+    if (this.result.length < at + count) {
+      const bigger = new Int32Array(Math.max(at + count, this.result.length * 2));
+      bigger.set(this.result.subarray(0, at));
+      this.result = bigger;
+    }
+    this.result.set(this.symbols.subarray(0, count), at);
+    return at + count;
+  }
+
+  /** Every token's bytes as the text holds them (over characters: the token's UTF-8), for the SpanFilter. */
+  private tokenArena(): TokenArena {
+    const parts = this.tokens.map((t) =>
+      t === undefined ? new Uint8Array(0) : this.byteLevel ? (byteLevelToBytes(t) ?? utf8Encode(t)) : utf8Encode(t),
+    );
+    const offsets = new Uint32Array(parts.length + 1);
+    for (let id = 0; id < parts.length; id++) offsets[id + 1] = offsets[id] + parts[id].length;
+    const arena = new Uint8Array(offsets[parts.length]);
+    parts.forEach((b, id) => arena.set(b, offsets[id]));
+    return { arena, offsets, size: parts.length };
   }
 
   private room(n: number): Int32Array {
@@ -233,16 +309,16 @@ export class BpeModel {
     return this.symbols;
   }
 
-  /** The initial symbols of the piece whose UTF-8 is `this.utf8[0, n)`, over bytes; returns their number. */
-  private byteSymbols(n: number): number {
+  /** The initial symbols of the bytes this.utf8[b0, b1), over bytes; returns their number. */
+  private byteSymbols(b0: number, b1: number): number {
     const bytes = this.utf8;
-    const ids = this.room(n);
-    for (let i = 0; i < n; i++) {
+    const ids = this.room(b1 - b0);
+    for (let i = b0; i < b1; i++) {
       const id = this.byteIds[bytes[i]];
-      if (id < 0) return this.charSymbols(bytesToByteLevel(bytes.subarray(0, n))); // a byte the vocab lacks: the general path
-      ids[i] = id;
+      if (id < 0) return this.charSymbols(bytesToByteLevel(bytes.subarray(b0, b1))); // a byte the vocab lacks: the general path
+      ids[i - b0] = id;
     }
-    return n;
+    return b1 - b0;
   }
 
   /** The initial symbols of a string over its characters (merge_word in model.rs); returns their number. */
