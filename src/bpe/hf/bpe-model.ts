@@ -115,6 +115,8 @@ export class BpeModel {
   private readonly fuseUnk: boolean;
   /** Byte-level: the id of each byte's character, -1 when the vocab lacks it. */
   private readonly byteIds = new Int32Array(256).fill(-1);
+  /** The id of each one-character token of the Basic Multilingual Plane, by code point (-1: none). */
+  private readonly bmpIds = new Int32Array(0x10000).fill(-1);
   /** byte_fallback: the id of `<0xXX>` for each byte, -1 when missing. */
   private readonly fallbackIds = new Int32Array(256).fill(-1);
   /** ignore_merges over bytes: a piece's text → the token whose bytes it is. */
@@ -178,6 +180,9 @@ export class BpeModel {
     const unk = options.unkToken;
     this.unkId = unk === null ? -1 : (this.vocab.get(unk) ?? -1);
     if (unk !== null && this.unkId < 0) throw malformed('model', `unk_token ${JSON.stringify(unk)} is not in the vocab`);
+    for (const [token, id] of this.vocab) {
+      if (token.length === 1 && !(token >= '\ud800' && token <= '\udfff')) this.bmpIds[token.charCodeAt(0)] = id;
+    }
     for (let b = 0; b < 256; b++) {
       this.byteIds[b] = this.vocab.get(BYTE_TO_CHAR[b]) ?? -1;
       this.fallbackIds[b] = this.vocab.get(byteFallbackToken(b)) ?? -1;
@@ -270,8 +275,9 @@ export class BpeModel {
   private mayCut(piece: string, u: number, p: number, n: number, filter: SpanFilter): boolean {
     if (filter.mayCross(this.utf8, p, n)) return false;
     if (this.byteLevel) return this.byteIds[this.utf8[p - 1]] >= 0 && this.byteIds[this.utf8[p]] >= 0;
-    const before = piece.codePointAt(u - 1 - (u >= 2 && piece.charCodeAt(u - 1) >= 0xdc00 && piece.charCodeAt(u - 1) <= 0xdfff ? 1 : 0))!;
-    return this.vocab.has(String.fromCodePoint(before)) && this.vocab.has(String.fromCodePoint(piece.codePointAt(u)!));
+    const low = piece.charCodeAt(u - 1);
+    const before = low >= 0xdc00 && low <= 0xdfff && u >= 2 ? piece.codePointAt(u - 2)! : low;
+    return this.charId(before) >= 0 && this.charId(piece.codePointAt(u)!) >= 0;
   }
 
   /**
@@ -321,6 +327,12 @@ export class BpeModel {
     return b1 - b0;
   }
 
+  /** The id of the token that is the one character `cp`, or -1. */
+  private charId(cp: number): number {
+    if (cp < 0x10000) return this.bmpIds[cp];
+    return this.vocab.get(String.fromCodePoint(cp)) ?? -1;
+  }
+
   /** The initial symbols of a string over its characters (merge_word in model.rs); returns their number. */
   private charSymbols(word: string): number {
     const ids = this.room(word.length * 3); // a UTF-16 unit is at most 3 UTF-8 bytes, each one symbol
@@ -328,16 +340,15 @@ export class BpeModel {
     let unk = false; // the last symbol is an unk that a following one may fuse with
     for (let i = 0; i < word.length;) {
       const cp = word.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
-      i += ch.length;
-      const id = this.vocab.get(ch);
-      if (id !== undefined) {
+      i += cp > 0xffff ? 2 : 1;
+      const id = this.charId(cp);
+      if (id >= 0) {
         ids[n++] = id;
         unk = false;
         continue;
       }
       if (this.byteFallback) {
-        const bytes = utf8Encode(ch);
+        const bytes = utf8Encode(String.fromCodePoint(cp));
         let all = true;
         for (const b of bytes) all &&= this.fallbackIds[b] >= 0;
         if (all) {
