@@ -13,7 +13,8 @@
  *    alike on their own (Gemma 3's pieces are whole lines; Han runs are long in every model). Over characters a
  *    cut also needs both characters beside it to be tokens (no byte fallback or unk there).
  *
- * Pieces of up to 64 UTF-8 bytes are cached with their ids (encode/piece-cache.ts), as `tokenizers` caches words.
+ * Pieces, and the stretches of cut pieces, of up to 64 UTF-8 bytes are cached with their ids
+ * (encode/piece-cache.ts), as `tokenizers` caches words: the words of a long Han run recur where the run does not.
  * Refused (naming the option): dropout, continuing_subword_prefix, end_of_word_suffix.
  */
 import { utf8Decode, utf8Encode } from '../bytes.js';
@@ -125,6 +126,8 @@ export class BpeModel {
   private readonly cache = new PieceCache(8192);
   /** The UTF-8 of the piece being encoded. */
   private utf8 = new Uint8Array(1024);
+  /** The UTF-8 of the stretch being looked up in the cache. */
+  private readonly key = new Uint8Array(CACHE_MAX_BYTES);
   /** The tokens of the piece being encoded. */
   private result = new Int32Array(256);
   /** Where a token may cross a position of a piece; built on the first long piece. */
@@ -224,21 +227,9 @@ export class BpeModel {
     }
     if (this.utf8.length < piece.length * 3) this.utf8 = new Uint8Array(piece.length * 6);
     const n = textEncoder.encodeInto(piece, this.utf8).written;
-    const cache = n <= CACHE_MAX_BYTES ? this.cache : null;
-    let slot = 0;
-    if (cache !== null) {
-      slot = cache.find(this.utf8, n);
-      if (slot >= 0) {
-        const at = slot * (CACHE_MAX_BYTES + 1);
-        const count = cache.ids[at];
-        if (out !== null) for (let k = 1; k <= count; k++) out.push(cache.ids[at + k]);
-        return count;
-      }
-    }
     const count = n > CUT_MIN_BYTES ? this.mergeCut(piece, n) : this.mergeRange(piece, 0, piece.length, 0, n, 0);
     const ids = this.result;
     if (out !== null) for (let i = 0; i < count; i++) out.push(ids[i]);
-    if (cache !== null) cache.store(~slot, this.utf8, n, ids, count);
     return count;
   }
 
@@ -285,16 +276,32 @@ export class BpeModel {
    * from index `at`; returns the new length.
    */
   private mergeRange(piece: string, u0: number, u1: number, b0: number, b1: number, at: number): number {
+    const n = b1 - b0;
+    if (this.result.length < at + n) {
+      const bigger = new Int32Array(Math.max(at + n, this.result.length * 2));
+      bigger.set(this.result.subarray(0, at));
+      this.result = bigger;
+    }
+    // Stretches of up to CACHE_MAX_BYTES are cached by their UTF-8 (copied to the start of `key` for the lookup).
+    const cache = n <= CACHE_MAX_BYTES ? this.cache : null;
+    const key = this.key;
+    let slot = 0;
+    if (cache !== null) {
+      for (let k = 0; k < n; k++) key[k] = this.utf8[b0 + k];
+      slot = cache.find(key, n);
+      if (slot >= 0) {
+        const from = slot * (CACHE_MAX_BYTES + 1);
+        const count = cache.ids[from];
+        this.result.set(cache.ids.subarray(from + 1, from + 1 + count), at);
+        return at + count;
+      }
+    }
     const symbols = this.byteLevel
       ? this.byteSymbols(b0, b1)
       : this.charSymbols(u0 === 0 && u1 === piece.length ? piece : piece.slice(u0, u1));
     const count = mergeWord(this.merges, this.symbols, symbols, this.scratch);
-    if (this.result.length < at + count) {
-      const bigger = new Int32Array(Math.max(at + count, this.result.length * 2));
-      bigger.set(this.result.subarray(0, at));
-      this.result = bigger;
-    }
     this.result.set(this.symbols.subarray(0, count), at);
+    if (cache !== null) cache.store(~slot, key, n, this.symbols, count);
     return at + count;
   }
 
