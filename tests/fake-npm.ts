@@ -69,10 +69,11 @@ export const FAKE_ENTRY: ModelTokenizerDef = {
 };
 
 /**
- * What the fake npm does: serve a .tgz; fail with `stderr` and exit `code`; write half of the .tgz and then
+ * What the fake npm does: serve a .tgz (after `delayMs` with half of it written); fail with `stderr` and exit `code`; write half of the .tgz and then
  * exit with `code`; or write half and wait to be killed (`hang`; its PID goes in the file `pid` beside it).
  */
-export type FakeNpmBehaviour = { tgz: string } | { fail: string; code: number } | { cut: string; code: number } | { hang: string };
+export type FakeNpmBehaviour =
+  { tgz: string; delayMs?: number } | { fail: string; code: number } | { cut: string; code: number } | { hang: string };
 
 /** The calls the fake npms received, one argument list a line. */
 export const NPM_CALLS = join(root, 'calls.log');
@@ -92,8 +93,12 @@ if ('fail' in b) {
   process.stderr.write(b.fail);
   process.exit(b.code);
 } else if ('tgz' in b) {
-  fs.writeFileSync(out, fs.readFileSync(b.tgz));
-  process.stdout.write(JSON.stringify([{ id: args[1], filename: b.filename }], null, 2) + '\\n');
+  const tgz = fs.readFileSync(b.tgz);
+  fs.writeFileSync(out, tgz.subarray(0, tgz.length >> 1));
+  setTimeout(() => {
+    fs.writeFileSync(out, tgz);
+    process.stdout.write(JSON.stringify([{ id: args[1], filename: b.filename }], null, 2) + '\\n');
+  }, b.delayMs ?? 0);
 } else {
   const tgz = fs.readFileSync(b.cut ?? b.hang);
   fs.writeFileSync(out, tgz.subarray(0, tgz.length >> 1));

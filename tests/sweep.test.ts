@@ -160,6 +160,7 @@ const GOOD: Record<Thing, () => string> = {
   lmJob: () => made.lmJob,
   format: () => 'json',
   view: () => 'surprisal',
+  modelTokenizer: () => 'qwen3',
   doomed: () => UNKNOWN,
 };
 

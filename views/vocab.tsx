@@ -7,6 +7,7 @@
 import { formatBytes } from './format.js';
 import { hexBytes } from './hex.js';
 import { Layout } from './layout.js';
+import { ModelOffers, TOKENIZERS_CHANGED, type ModelOffer } from './model-tokenizers.js';
 import type { TokenizerKind } from './tokenizer-groups.js';
 import { TokenChip, type ChipToken } from './tokens.js';
 
@@ -55,14 +56,23 @@ function PatternCell(props: { pattern: VocabRow['pattern'] }) {
 /** The list; `patterns`: those an import may give a rank file (which carries none). */
 export function VocabListPage(props: {
   vocabularies: readonly VocabRow[];
+  /** The open-model tokenizers not installed, to add. */
+  modelOffers: readonly ModelOffer[];
   patterns: readonly string[];
   error?: string;
   importName?: string;
 }) {
+  // The list refreshes itself (from this page) when an offer below says a tokenizer was installed.
+  const refresh = {
+    'hx-get': '/vocab',
+    'hx-select': '#vocab-list',
+    'hx-swap': 'outerHTML',
+    'hx-trigger': `${TOKENIZERS_CHANGED} from:body`,
+  };
   return (
     <Layout title="Vocabularies">
       <h1>Vocabularies</h1>
-      <table class="vocab-table" id="vocab-list">
+      <table class="vocab-table" id="vocab-list" {...refresh}>
         <thead>
           <tr>
             <th>name</th>
@@ -89,6 +99,7 @@ export function VocabListPage(props: {
       <p class="note">
         Size: token ids, the specials included. Train a new one on <a href="/train">Train</a>.
       </p>
+      <ModelOffers offers={props.modelOffers} />
       <h2>Import a vocabulary</h2>
       {props.error !== undefined ? (
         <p class="error" id="import-error">

@@ -1,10 +1,12 @@
 /**
- * The JSON API: GET /api/tokenizers, POST /api/tokenize, POST /api/compare. Errors are `{"error": message}`
+ * The JSON API: GET /api/tokenizers, POST /api/tokenize, POST /api/compare (adding model tokenizers:
+ * model-tokenizer-routes.tsx). Errors are `{"error": message}`
  * (with details such as the limit) and a status: 400 malformed, 404 unknown tokenizer, 413 too large; they
  * are answered by app.onError (errors.ts), like 499 for a client that went away.
  */
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
+import { listModelTokenizers } from '../store/model-tokenizers/installed.js';
 import { listTokenizers } from '../store/tokenizers.js';
 import { readJsonBody } from './body.js';
 import { compare, comparisonJson } from './compare.js';
@@ -47,7 +49,13 @@ function sendAnswer(c: Context, answer: JsonAnswer): Response {
 export function apiRoutes(): Hono {
   const api = new Hono();
 
-  api.get('/tokenizers', (c) => c.json({ tokenizers: listTokenizers() }));
+  // The registry's tokenizers, then the model tokenizers that can be added (installed ones are the registry's).
+  api.get('/tokenizers', (c) => {
+    const offered = listModelTokenizers()
+      .filter((m) => !m.installed)
+      .map((m) => ({ name: m.name, kind: 'model', installed: false, downloadBytes: m.downloadBytes }));
+    return c.json({ tokenizers: [...listTokenizers(), ...offered] });
+  });
 
   api.post('/tokenize', async (c) => {
     const { text, tokenizer } = await readTextRequest(c, '{"text": "...", "tokenizer": "cl100k_base"}');

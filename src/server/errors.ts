@@ -1,12 +1,14 @@
 /**
  * Refusals: requests the lab cannot serve as asked. The server throws one kind, RequestError (an HTTP status, a
  * message, and what the JSON answer carries besides the message). Lower layers throw their own errors, with no
- * status (the registry's UnknownTokenizerError, the job manager's QueueFullError, an import's ImportError...):
+ * status (the registry's UnknownTokenizerError, the model tokenizers' UnknownModelTokenizerError, the job
+ * manager's QueueFullError, an import's ImportError...):
  * `refusalOf` is the one place that gives them a status. A refusal no route shows in its own page is answered
  * by `errorAnswer` (app.onError): `{"error": message, ...details}` under /api/, the message as text for pages.
  */
 import type { Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
+import { UnknownModelTokenizerError } from '../store/model-tokenizers/catalogue.js';
 import { UnknownTokenizerError, UnusableVocabularyError } from '../store/tokenizers.js';
 
 export type RefusalStatus = 400 | 404 | 409 | 413 | 429;
@@ -25,7 +27,8 @@ export class RequestError extends Error {
 /** `e` as a refusal, with its status; undefined for an error that is a bug. */
 export function refusalOf(e: unknown): RequestError | undefined {
   if (e instanceof RequestError) return e;
-  if (e instanceof UnknownTokenizerError) return new RequestError(404, e.message, { tokenizer: e.tokenizer });
+  if (e instanceof UnknownTokenizerError || e instanceof UnknownModelTokenizerError)
+    return new RequestError(404, e.message, { tokenizer: e.tokenizer });
   if (e instanceof UnusableVocabularyError) return new RequestError(400, e.message, { tokenizer: e.tokenizer });
   if (e instanceof QueueFullError) return new RequestError(429, e.message);
   // From the import's worker thread, which sends an error's name and message, not its class.

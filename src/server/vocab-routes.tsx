@@ -15,6 +15,7 @@ import { MAX_TEXT_BYTES } from './limits.js';
 import { TRAIN_PATTERNS } from './train-jobs.js';
 import { analyseVocabulary, listVocabularies, mergeTree, TOKEN_CLASS_NAMES, type TokenQuery, type VocabAnalysis } from './vocab-data.js';
 import { mergeTreeView, scrubView, tokenPage, vocabRow } from './vocab-page.js';
+import { modelOffers } from './model-tokenizer-jobs.js';
 
 /** The largest vocabulary file accepted for import (o200k_base's rank file is 3.6 MB; tokenizer.json files run larger). */
 export const MAX_IMPORT_BYTES = 64 << 20;
@@ -87,6 +88,7 @@ export function vocabRoutes(): Hono {
     c.html(
       <VocabListPage
         vocabularies={(await listVocabularies()).map(vocabRow)}
+        modelOffers={modelOffers()}
         patterns={TRAIN_PATTERNS}
         error={error}
         importName={importName}

@@ -119,9 +119,10 @@ class TarReader {
       this.ended = true; // the end-of-archive marker
       return;
     }
-    const header = { ...parseHeader(block, this.offset - BLOCK), ...this.next };
-    const isMeta = header.type === 'x' || header.type === 'L';
-    this.next = isMeta ? this.next : {};
+    const raw = parseHeader(block, this.offset - BLOCK);
+    const isMeta = raw.type === 'x' || raw.type === 'L';
+    const header = isMeta ? raw : { ...raw, ...this.next }; // what the meta entries before it said
+    if (!isMeta) this.next = {};
     const path = packagePath(header.path);
     const wanted = (header.type === '0' || header.type === '\0') && this.limits.has(path) && !this.found.has(path);
     const limit = isMeta ? MAX_META_BYTES : wanted ? this.limits.get(path)! : Infinity;
@@ -149,8 +150,8 @@ class TarReader {
     this.body = undefined;
     if (parts === null) return;
     const data = Buffer.concat(parts);
-    if (header.type === 'x') this.next = paxRecords(data);
-    else if (header.type === 'L') this.next = { path: text(data, 0, data.length) };
+    if (header.type === 'x') this.next = { ...this.next, ...paxRecords(data) };
+    else if (header.type === 'L') this.next = { ...this.next, path: text(data, 0, data.length) };
     else this.found.set(packagePath(header.path), data);
   }
 

@@ -1,0 +1,56 @@
+/**
+ * Adding and removing open-model tokenizers: the JSON POST /api/tokenizers/:name/add (202 {job}, or 200
+ * {"job": null} when it is installed) and DELETE /api/tokenizers/:name; for the pages, GET
+ * /fragment/model-tokenizers/:name (an offer: its button, the add's progress, polled while it runs, or that
+ * it is installed) and POST /fragment/model-tokenizers/:name/add (starts the add; htmx gets the offer, a
+ * plain form is sent back to /vocab). An unknown name is 404.
+ */
+import { Hono, type Context } from 'hono';
+import { ModelOfferView, TOKENIZERS_CHANGED } from '../../views/model-tokenizers.js';
+import { attempt, type RefusalStatus, type RequestError } from './errors.js';
+import { modelOffer, removeModelTokenizerFromLab, startModelTokenizerAdd } from './model-tokenizer-jobs.js';
+
+/** The offer of `name` as a fragment; once installed, it tells the page to refresh its list of tokenizers. */
+async function offerFragment(c: Context, name: string) {
+  const { result: offer, refusal } = await attempt(() => modelOffer(name));
+  if (refusal !== undefined) return refusalFragment(c, refusal, refusal.status);
+  if (offer.state === 'installed') c.header('HX-Trigger', TOKENIZERS_CHANGED);
+  return c.html(<ModelOfferView offer={offer} />);
+}
+
+/** A refusal in the offer's place (as HTML: the message may quote what the request held). */
+function refusalFragment(c: Context, refusal: RequestError, status: 200 | RefusalStatus) {
+  return c.html(
+    <li class="model-offer">
+      <span class="error">{refusal.message}</span>
+    </li>,
+    status,
+  );
+}
+
+export function modelTokenizerRoutes(): Hono {
+  const app = new Hono();
+
+  app.post('/api/tokenizers/:name/add', async (c) => {
+    const job = await startModelTokenizerAdd(c.req.param('name'));
+    return job === undefined ? c.json({ job: null, installed: true }) : c.json({ job }, 202);
+  });
+
+  app.delete('/api/tokenizers/:name', async (c) => {
+    const name = c.req.param('name');
+    return c.json({ name, ...(await removeModelTokenizerFromLab(name)) });
+  });
+
+  app.get('/fragment/model-tokenizers/:name', (c) => offerFragment(c, c.req.param('name')));
+
+  app.post('/fragment/model-tokenizers/:name/add', async (c) => {
+    const name = c.req.param('name');
+    const { refusal } = await attempt(() => startModelTokenizerAdd(name));
+    const htmx = c.req.header('HX-Request') === 'true';
+    if (refusal === undefined) return htmx ? offerFragment(c, name) : c.redirect('/vocab', 303);
+    // htmx swaps only successful answers: its refusal is a 200 fragment; a plain form post gets the status.
+    return refusalFragment(c, refusal, htmx ? 200 : refusal.status);
+  });
+
+  return app;
+}
