@@ -316,6 +316,11 @@ describe('Digits, ByteLevel, Metaspace, Sequence', () => {
     fc.assert(fc.property(texts(), compare), { seed: SEED, numRuns: 150 });
   });
 
+  it("Digits finds Rust's char::is_numeric on every code point (V8's \\p{N} and Rust's tables are both Unicode 17.0's)", () => {
+    const compare = comparer({ type: 'Digits', individual_digits: true });
+    for (const block of codePointBlocks()) compare(block.map((c) => String.fromCodePoint(c)).join('x'));
+  });
+
   it('no pre-tokenizer gives the text as one piece, none for the empty text', () => {
     expect(oursOf(preTokenizerFromJson(null), 'a b')).toEqual(['a b']);
     expect(oursOf(preTokenizerFromJson(undefined), '')).toEqual([]);
