@@ -168,7 +168,8 @@ export function findMatches(m: Matcher, text: string, sink: SegmentSink): void {
   let prev = 0;
   let from = 0;
   let lastMatchEnd = -1;
-  while (from <= len && m.find(text, from)) {
+  // At the end of a match that ends the text, only an empty match could follow, and it would be dropped.
+  while (from <= len && !(from === len && lastMatchEnd === len) && m.find(text, from)) {
     const start = m.start;
     const end = m.end;
     if (start === end) {
