@@ -154,9 +154,10 @@ export interface SegmentSink {
 
 /**
  * `find_matches`: the matches of `m` in `text` and the stretches between them, in order (UTF-16 offsets). The
- * empty text is one empty non-match. As in the onig crate's `find_iter`, an empty match moves the search on by
- * one code point, and an empty match found right after a non-empty one is dropped: `a*` in "ab" matches "a"
- * at 0 and the empty string at 2, not at 1.
+ * empty text is one empty non-match. As the onig crate's `find_iter` in tokenizers 0.23.2 does, an empty match
+ * moves the search on by one code point, and an empty match where the previous match ended is dropped: `a*`
+ * in "ab" matches "a" at 0 and the empty string at 2, not at 1; `b|(?=c)` in "bxc" matches "b" and the empty
+ * string at 2.
  */
 export function findMatches(m: Matcher, text: string, sink: SegmentSink): void {
   const len = text.length;
@@ -166,20 +167,18 @@ export function findMatches(m: Matcher, text: string, sink: SegmentSink): void {
   }
   let prev = 0;
   let from = 0;
-  let skipNextEmpty = false;
-  while (from <= len && m.find(text, from)) {
+  let lastMatchEnd = -1;
+  // At the end of a match that ends the text, only an empty match could follow, and it would be dropped.
+  while (from <= len && !(from === len && lastMatchEnd === len) && m.find(text, from)) {
     const start = m.start;
     const end = m.end;
     if (start === end) {
       from = end + (end < len ? codePointWidth(text, end) : 1);
-      if (skipNextEmpty) {
-        skipNextEmpty = false;
-        continue;
-      }
+      if (start === lastMatchEnd) continue;
     } else {
       from = end;
-      skipNextEmpty = true;
     }
+    lastMatchEnd = end;
     if (prev !== start) sink.segment(prev, start, false);
     sink.segment(start, end, true);
     prev = end;

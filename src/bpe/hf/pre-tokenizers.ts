@@ -26,9 +26,11 @@ export interface PreTokenizer {
   /**
    * Appends the pieces of `text` (one normalized segment) to `out`, in order, as Hugging Face gives them but
    * BEFORE ByteLevel's byte-to-character mapping (the BPE model does that mapping itself from each piece's
-   * UTF-8). `atStart` says whether the segment begins at offset 0 of the input as `tokenizers` aligns it, which
-   * only Metaspace's prepend_scheme "first" reads: false for a segment after an added token, and also for the
-   * first one when the normalizer removed the input's first characters (Strip, or a Replace of them).
+   * UTF-8). `atStart` (default true) says whether the segment begins at offset 0 of the input as `tokenizers`
+   * aligns it, which only Metaspace's prepend_scheme "first" reads. It is false for a segment after an added
+   * token, and also for the first one when the normalizer dropped the input's first character: Strip removing
+   * leading spaces, or a Replace deleting it or whose match there spans several characters ("xy" → "z" aligns
+   * z with y). Prepend, the Unicode forms, Lowercase and a Replace of one character keep it at 0.
    */
   split(text: string, out: string[], atStart?: boolean): void;
   /** The chain ends with ByteLevel: the model must map each piece's UTF-8 bytes to GPT-2's byte-level alphabet. */
