@@ -352,6 +352,11 @@ describe('version 2 files in the store, the CLI and the /vocab upload', () => {
   it('imports a version 2 file through POST /vocab/import; one whose tokenizer the pipeline refuses gets its refusal', async () => {
     const ok = await upload('uploaded-v2', serializeVocabFile(pipeline()));
     expect(ok.status).toBe(303);
+    for (const list of ['/api/tokenizers', '/api/vocabularies']) {
+      const res = await app.request(list);
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(await res.json())).toContain('"name":"uploaded-v2","kind":"user"');
+    }
     expect((await tokenizerByName('uploaded-v2')).encode('the cat', { allowedSpecial: 'all' })).toEqual(
       await hfIds(sentencePiece('replace'), 'the cat'),
     );
