@@ -199,6 +199,21 @@ describe('importing a tokenizer.json keeps its semantics', () => {
     expect(parseVocabFile(serializeVocabFile(file))).toEqual(file);
   });
 
+  const v2 = (edit: (d: Json) => void): string => {
+    const d = JSON.parse(serializeVocabFile(parseVocabularyFile(JSON.stringify(sentencePiece('replace')), 'hf', 'gpt2')));
+    edit(d);
+    return JSON.stringify(d);
+  };
+  it.each<[string, () => string, RegExp]>([
+    ['an unknown field', () => v2((d) => (d.tokens = [])), /tokenlab-vocab version 2: unknown field "tokens"/],
+    ['another engine', () => v2((d) => (d.engine = 'sentencepiece')), /"engine" is "sentencepiece", expected "huggingface"/],
+    ['no tokenizer', () => v2((d) => delete d.tokenizer), /"tokenizer" must be a tokenizer\.json object/],
+    ['a malformed import record', () => v2((d) => (d.imported = { from: 'x' })), /"imported" must be \{"at": string, "from"\?: string\}/],
+    ['a version it does not know', () => v2((d) => (d.version = 3)), /version 3 is newer than this tokenlab reads \(1 and 2\)/],
+  ])('refuses a version 2 file with %s', (_what, text, message) => {
+    expect(() => parseVocabFile(text())).toThrow(message);
+  });
+
   it('imports tokenlab’s own export as version 1, with or without all splits, with tokenizers’ ids', async () => {
     for (const pattern of PATTERN_NAMES) {
       const v = trained(pattern);
