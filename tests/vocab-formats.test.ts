@@ -109,7 +109,12 @@ describe('tokenlab-vocab JSON', () => {
   it.each<[string, () => string, RegExp]>([
     ['not JSON', () => '{"format": ', /not JSON/],
     ['another format', () => bad((d) => (d.format = 'tiktoken')), /"format" is "tiktoken", expected "tokenlab-vocab"/],
-    ['a newer version', () => bad((d) => (d.version = 2)), /version 2 is newer than this tokenlab reads \(1\)/],
+    ['a newer version', () => bad((d) => (d.version = 3)), /version 3 is newer than this tokenlab reads \(1 and 2\)/],
+    [
+      'a version 2 file, which holds a Hugging Face pipeline',
+      () => bad((d) => (d.version = 2)),
+      /this file is a Hugging Face pipeline \(version 2, a tokenizer\.json with its own semantics\), not a byte-level vocabulary/,
+    ],
     ['a version as a string', () => bad((d) => (d.version = '1')), /"version" is "1", expected 1/],
     ['missing tokens', () => bad((d) => delete d.tokens), /missing field "tokens"/],
     ['missing specials', () => bad((d) => delete d.specials), /missing field "specials"/],

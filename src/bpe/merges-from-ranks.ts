@@ -72,11 +72,15 @@ export interface HfMergesOptions {
  * rank of the token the pair makes, as in tiktoken, and among pairs making the same token the one tiktoken can
  * meet comes first. The merges the vocabulary was trained with are not used: they can differ (a token
  * learned as ab+c may be reached as a+bc, which tiktoken merges and a learned-merges list would not).
+ * `finals`: finalSplits(vocab), when the caller has it already.
  */
-export function hfMerges(vocab: Vocabulary, options: HfMergesOptions = {}): Array<[number, number]> {
+export function hfMerges(
+  vocab: Vocabulary,
+  options: HfMergesOptions = {},
+  finals: ReadonlyArray<[number, number] | undefined> = finalSplits(vocab),
+): Array<[number, number]> {
   const allSplits = options.allSplits ?? true;
   const ids = idsByBytes(vocab);
-  const finals = finalSplits(vocab);
   const merges: Array<[number, number]> = [];
   vocab.tokens.forEach((t, id) => {
     const fin = finals[id];

@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { exportTokenizerJson, importTokenizerJson } from '../bpe/formats/tokenizer-json.js';
+import { basename } from 'node:path';
+import { isHfPipelineFile, type HfPipelineFile } from '../bpe/formats/hf-vocab-json.js';
+import { exportTokenizerJson } from '../bpe/formats/tokenizer-json.js';
+import { importHfTokenizerJson } from '../bpe/formats/tokenizer-json-import.js';
 import { exportTiktokenRanks, importTiktokenRanks, tiktokenPatStr } from '../bpe/formats/tiktoken-ranks.js';
 import type { SpecialToken, Vocabulary } from '../bpe/vocabulary.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
-import { readVocabularyFile, writeVocabularyFile } from '../store/vocab-files.js';
+import { readVocabFile, writeVocabularyFile } from '../store/vocab-files.js';
 import { parseOptions, required, UsageError } from './usage.js';
 
 type Format = 'tiktoken' | 'hf';
@@ -14,7 +17,10 @@ function format(value: string | undefined): Format {
   return f;
 }
 
-/** tokenlab export (our JSON to tiktoken ranks or tokenizer.json) and tokenlab import (the reverse). */
+/**
+ * tokenlab export (our JSON to tiktoken ranks or tokenizer.json) and tokenlab import (the reverse; a
+ * tokenizer.json keeps its own semantics, as a version 2 file where tiktoken's rule would differ).
+ */
 export async function convertCommand(direction: 'export' | 'import', args: string[]): Promise<void> {
   const { values } = parseOptions(args, {
     vocab: { type: 'string' },
@@ -27,7 +33,9 @@ export async function convertCommand(direction: 'export' | 'import', args: strin
   const fmt = format(values.format);
   const out = required(values.out, '--out');
   if (direction === 'export') {
-    const vocab = await readVocabularyFile(required(values.vocab, '--vocab'));
+    const path = required(values.vocab, '--vocab');
+    const vocab = await readVocabFile(path);
+    if (isHfPipelineFile(vocab)) return exportPipeline(path, vocab, fmt, out);
     await writeFileAtomic(out, fmt === 'hf' ? exportTokenizerJson(vocab) : exportTiktokenRanks(vocab));
     if (fmt === 'tiktoken') {
       // The rank format holds only the ordinary tokens: say what else tiktoken needs.
@@ -41,18 +49,41 @@ export async function convertCommand(direction: 'export' | 'import', args: strin
     }
     return;
   }
-  const input = await readFile(required(values.in, '--in'), 'utf8');
-  let vocab: Vocabulary;
-  if (fmt === 'hf') {
-    vocab = importTokenizerJson(input);
-  } else {
-    const pattern = required(values.pattern, '--pattern (tiktoken rank files do not name their split pattern)');
-    vocab = importTiktokenRanks(input, { pattern, specials: parseSpecials(values.special) });
-  }
+  const inPath = required(values.in, '--in');
+  const input = await readFile(inPath, 'utf8');
+  if (fmt === 'hf') return importHf(input, basename(inPath), out);
+  const pattern = required(values.pattern, '--pattern (tiktoken rank files do not name their split pattern)');
+  const vocab = importTiktokenRanks(input, { pattern, specials: parseSpecials(values.special) });
   await writeVocabularyFile(out, vocab);
+  reportImport(vocab, out);
+}
+
+function reportImport(vocab: Vocabulary, out: string): void {
   process.stderr.write(
     `imported ${vocab.tokens.length} tokens, ${vocab.merges.length} merges, ${vocab.specials.length} special tokens into ${out}\n`,
   );
+}
+
+/** A tokenizer.json (the file `from`) as version 1 where tiktoken's rule gives its ids, else as version 2. */
+async function importHf(input: string, from: string, out: string): Promise<void> {
+  const { file, pipeline, whyNotVersion1 } = importHfTokenizerJson(input, { at: new Date().toISOString(), from });
+  await writeVocabularyFile(out, file);
+  if (!isHfPipelineFile(file)) return reportImport(file, out);
+  process.stderr.write(
+    `imported a Hugging Face pipeline of ${pipeline.nVocab} token ids, ${pipeline.specials.length} special tokens into ${out} ` +
+      `(tokenlab-vocab version 2, encoded as tokenizers does; not version 1 since ${whyNotVersion1})\n`,
+  );
+}
+
+/** A version 2 file exports as the tokenizer.json it holds; it has no ranks for tiktoken. */
+async function exportPipeline(path: string, file: HfPipelineFile, fmt: Format, out: string): Promise<void> {
+  if (fmt === 'tiktoken') {
+    throw new Error(
+      `${path} is a Hugging Face pipeline (tokenlab-vocab version 2), not a byte-level vocabulary: it has no tiktoken ranks; ` +
+        '--format hf gives back its tokenizer.json',
+    );
+  }
+  await writeFileAtomic(out, JSON.stringify(file.tokenizer));
 }
 
 /** `--special "<|endoftext|>=100257,<|fim_prefix|>=100258"` */

@@ -1,13 +1,13 @@
 /**
- * Importing a vocabulary file (our JSON, tiktoken ranks with a chosen pattern, or tokenizer.json): parsed,
- * validated and saved as a user vocabulary in a worker thread, since a large file takes the better part of a
- * second or more to decode and check, time the server's thread must not spend.
+ * Importing a vocabulary file (our JSON of either version, tiktoken ranks with a chosen pattern, or
+ * tokenizer.json, which keeps its own semantics: see tokenizer-json-import.ts): parsed, validated and saved as
+ * a user vocabulary in a worker thread, since a large file takes the better part of a second or more to decode
+ * and check, time the server's thread must not spend.
  */
-import { importTokenizerJson } from '../bpe/formats/tokenizer-json.js';
+import { isHfPipelineFile, parseVocabFile, pipelineOf, type VocabFile } from '../bpe/formats/hf-vocab-json.js';
+import { importHfTokenizerJson } from '../bpe/formats/tokenizer-json-import.js';
 import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import { importTiktokenRanks } from '../bpe/formats/tiktoken-ranks.js';
-import { parseVocabulary } from '../bpe/formats/vocab-json.js';
-import type { Vocabulary } from '../bpe/vocabulary.js';
 import { runOneShot } from './one-shot-worker.js';
 
 export type ImportFormat = 'auto' | 'json' | 'tiktoken' | 'hf';
@@ -17,17 +17,26 @@ export class ImportError extends Error {
   override name = 'ImportError';
 }
 
-/** Reads a vocabulary file in our JSON, tiktoken ranks (with the pattern given) or tokenizer.json; validated. */
-export function parseVocabularyFile(text: string, format: ImportFormat, pattern: PatternName): Vocabulary {
+/**
+ * Reads a vocabulary file in our JSON, tiktoken ranks (with the pattern given) or tokenizer.json (named `from`
+ * in the version 2 file it may become); validated, a version 2 file's pipeline included.
+ */
+export function parseVocabularyFile(text: string, format: ImportFormat, pattern: PatternName, from?: string): VocabFile {
   const fmt = format === 'auto' ? detectFormat(text) : format;
   try {
-    if (fmt === 'json') return parseVocabulary(text);
-    if (fmt === 'hf') return importTokenizerJson(text);
+    if (fmt === 'json') return checkedVocabFile(parseVocabFile(text));
+    if (fmt === 'hf') return importHfTokenizerJson(text, { at: new Date().toISOString(), ...(from && { from }) }).file;
     return importTiktokenRanks(text, { pattern });
   } catch (e) {
     const what = fmt === 'json' ? 'tokenlab JSON' : fmt === 'hf' ? 'tokenizer.json' : 'tiktoken ranks';
     throw new ImportError(`not a valid ${what} file: ${(e as Error).message}`);
   }
+}
+
+/** The file, once its pipeline (for version 2) is built: that refuses by name what tokenlab does not implement. */
+function checkedVocabFile(file: VocabFile): VocabFile {
+  if (isHfPipelineFile(file)) pipelineOf(file);
+  return file;
 }
 
 function detectFormat(text: string): 'json' | 'tiktoken' | 'hf' {
@@ -42,18 +51,27 @@ function detectFormat(text: string): 'json' | 'tiktoken' | 'hf' {
   throw new ImportError('a JSON file that is neither a tokenlab vocabulary ("format": "tokenlab-vocab") nor a tokenizer.json ("model")');
 }
 
-/** Decodes (strict UTF-8) and parses `bytes`; throws ImportError saying what is wrong. */
-export function readVocabularyBytes(bytes: Uint8Array, format: ImportFormat, pattern: PatternName): Vocabulary {
+/** Decodes (strict UTF-8) and parses `bytes` (a file named `from`); throws ImportError saying what is wrong. */
+export function readVocabularyBytes(bytes: Uint8Array, format: ImportFormat, pattern: PatternName, from?: string): VocabFile {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new ImportError('the file is not UTF-8 text: vocabulary files are JSON or tiktoken rank text');
   }
-  return parseVocabularyFile(text, format, pattern);
+  return parseVocabularyFile(text, format, pattern, from);
 }
 
-/** Reads the file and saves it as the user vocabulary `name`, in a worker thread; an error named ImportError for a bad file. */
-export function importVocabularyOffThread(name: string, bytes: Uint8Array, format: ImportFormat, pattern: PatternName): Promise<void> {
-  return runOneShot('vocab-import-worker', import.meta.url, { name, bytes, format, pattern }, 'importing the vocabulary');
+/**
+ * Reads the file (named `from`, if known) and saves it as the user vocabulary `name`, in a worker thread; an
+ * error named ImportError for a bad file.
+ */
+export function importVocabularyOffThread(
+  name: string,
+  bytes: Uint8Array,
+  format: ImportFormat,
+  pattern: PatternName,
+  from?: string,
+): Promise<void> {
+  return runOneShot('vocab-import-worker', import.meta.url, { name, bytes, format, pattern, from }, 'importing the vocabulary');
 }

@@ -4,13 +4,13 @@
  * read from node_modules, no network), the open models' tokenizers the user has added (model-tokenizers/,
  * loaded as Hugging Face pipelines by model-pipelines.ts), the vocabularies tokenlab ships, and the user's
  * vocabularies under the data directory (listed afresh on each call, so one added, saved or deleted shows at
- * once). A name is only ever
+ * once; a version 2 file loads as its Hugging Face pipeline). A name is only ever
  * looked up in these lists, never taken as a path; the CLI alone may also give a vocabulary file's path
  * (loadTokenizer).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Encoder } from '../bpe/encode/encoder.js';
+import type { Encoder } from '../bpe/encode/encoder.js';
 import {
   isTiktokenEncodingName,
   TIKTOKEN_ENCODING_NAMES,
@@ -26,7 +26,7 @@ import { loadModelPipeline, ModelTokenizerNotAddedError } from './model-pipeline
 import { MODEL_TOKENIZER_NAMES } from './model-tokenizers/catalogue.js';
 import { listModelTokenizers, modelTokenizerFiles } from './model-tokenizers/installed.js';
 import { findUserVocabulary, listUserVocabularies } from './user-vocabularies.js';
-import { readVocabularyFile } from './vocab-files.js';
+import { readEncoderFile } from './vocab-files.js';
 
 export interface TokenizerEntry {
   name: string;
@@ -94,9 +94,10 @@ export function tiktokenEncoding(name: TiktokenEncodingName): Tokenizer<Encoder>
   return t;
 }
 
+/** The tokenizer of a vocabulary file: version 1 with tiktoken's rule, version 2 as its Hugging Face pipeline. */
 async function vocabularyTokenizer(name: string, path: string): Promise<Tokenizer> {
   try {
-    return new Tokenizer(name, new Encoder(await readVocabularyFile(path)));
+    return new Tokenizer(name, await readEncoderFile(path));
   } catch (e) {
     if (e instanceof UnsafePatternError) throw new UnusableVocabularyError(name, e);
     throw e;
@@ -134,14 +135,14 @@ function looksLikePath(s: string): boolean {
 
 /**
  * What the CLI's `--tokenizer NAME|FILE` takes: a name the registry knows (tokenizerByName), else the path of
- * a vocabulary file in our JSON format (read on each call, not kept).
+ * a vocabulary file in our JSON format, either version (read on each call, not kept).
  */
 export async function loadTokenizer(nameOrFile: string): Promise<Tokenizer> {
   const known = listTokenizers().map((t) => t.name);
   if (known.includes(nameOrFile) || isModelTokenizerName(nameOrFile)) return tokenizerByName(nameOrFile);
-  let vocab;
+  let encoder;
   try {
-    vocab = await readVocabularyFile(nameOrFile);
+    encoder = await readEncoderFile(nameOrFile);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     const hint = `known tokenizers: ${known.join(', ')}, or the path of a tokenlab vocabulary file (.json)`;
@@ -150,5 +151,5 @@ export async function loadTokenizer(nameOrFile: string): Promise<Tokenizer> {
       : `unknown tokenizer ${JSON.stringify(nameOrFile)}; ${hint}`;
     throw new UnknownTokenizerError(nameOrFile, known, message);
   }
-  return new Tokenizer(nameOrFile, new Encoder(vocab));
+  return new Tokenizer(nameOrFile, encoder);
 }

@@ -1,11 +1,12 @@
 /**
- * The vocabularies a user trains or imports: `<data dir>/vocabularies/NAME.json`, in our JSON format, written
- * atomically. Listing is synchronous (one readdir) so every chooser can show them without a restart.
+ * The vocabularies a user trains or imports: `<data dir>/vocabularies/NAME.json`, in our JSON format (version
+ * 1, or version 2 for a Hugging Face pipeline imported from a tokenizer.json), written atomically. Listing is synchronous (one readdir) so every chooser can show them without a restart.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTiktokenEncodingName } from '../bpe/formats/tiktoken-encodings.js';
+import type { VocabFile } from '../bpe/formats/hf-vocab-json.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { checkName, dataDir, filesIn } from './data-dir.js';
 import { modelTokenizerCatalogue } from './model-tokenizers/catalogue.js';
@@ -61,12 +62,13 @@ export function findUserVocabulary(name: string): UserVocabularyFile | undefined
   return listUserVocabularies().find((v) => v.name === name);
 }
 
+/** The user vocabulary `name` as a byte-level vocabulary (version 1; a version 2 file is refused, saying why). */
 export async function readUserVocabulary(name: string): Promise<Vocabulary> {
   return readVocabularyFile(userVocabularyPath(name));
 }
 
 /** Saves (or replaces) the user vocabulary `name`, atomically. */
-export async function saveUserVocabulary(name: string, vocab: Vocabulary): Promise<UserVocabularyFile> {
+export async function saveUserVocabulary(name: string, vocab: VocabFile): Promise<UserVocabularyFile> {
   const path = userVocabularyPath(name);
   mkdirSync(userVocabularyDir(), { recursive: true });
   await writeVocabularyFile(path, vocab);

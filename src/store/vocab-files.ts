@@ -1,23 +1,71 @@
+/**
+ * Vocabulary files in our JSON format on disk: version 1 (a byte-level vocabulary, encoded by Encoder with
+ * tiktoken's rule) and version 2 (a Hugging Face pipeline, encoded by HfPipeline). Every read checks the
+ * regexes the file would run (pattern-safety.ts): a file may have been written by hand, or before the check
+ * existed.
+ */
 import { readFile } from 'node:fs/promises';
-import { parseVocabulary, serializeVocabulary } from '../bpe/formats/vocab-json.js';
+import { Encoder } from '../bpe/encode/encoder.js';
+import { isHfPipelineFile, parseVocabFile, pipelineOf, serializeVocabFile, type VocabFile } from '../bpe/formats/hf-vocab-json.js';
+import { parseVocabulary } from '../bpe/formats/vocab-json.js';
+import type { HfPipeline } from '../bpe/hf/pipeline.js';
+import { backtrackingRegexes } from '../bpe/hf/pattern.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { assertSafePattern } from './pattern-safety.js';
 import { writeFileAtomic } from './atomic-file.js';
 
-/** Reads a vocabulary in our JSON format; errors name the file. */
-export async function readVocabularyFile(path: string): Promise<Vocabulary> {
-  const text = await readFile(path, 'utf8');
-  let vocab: Vocabulary;
+/** `make()`, its errors naming the file. */
+function naming<T>(path: string, make: () => T): T {
   try {
-    vocab = parseVocabulary(text);
+    return make();
   } catch (e) {
     throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
   }
-  await assertSafePattern(vocab.pattern); // a file may have been written by hand, or before the check existed
+}
+
+/**
+ * Reads a version 1 vocabulary; errors name the file. A version 2 file is refused, saying it is a Hugging Face
+ * pipeline: for what needs a byte-level vocabulary (its tokens, merges and ranks).
+ */
+export async function readVocabularyFile(path: string): Promise<Vocabulary> {
+  const text = await readFile(path, 'utf8');
+  const vocab = naming(path, () => parseVocabulary(text));
+  await assertSafePattern(vocab.pattern);
   return vocab;
 }
 
-/** Writes a vocabulary in our JSON format, atomically (a crash leaves the old file or the new one). */
-export async function writeVocabularyFile(path: string, vocab: Vocabulary): Promise<void> {
-  await writeFileAtomic(path, serializeVocabulary(vocab));
+/** Reads a vocabulary file of either version; errors name the file. */
+export async function readVocabFile(path: string): Promise<VocabFile> {
+  const text = await readFile(path, 'utf8');
+  const file = naming(path, () => parseVocabFile(text));
+  await assertSafePatterns(naming(path, () => regexesOf(file)));
+  return file;
+}
+
+/**
+ * The engine a vocabulary file encodes with: an Encoder for version 1, an HfPipeline for version 2. Errors
+ * name the file (a version 2 file's pipeline refuses by name a part tokenlab does not implement).
+ */
+export async function readEncoderFile(path: string): Promise<Encoder | HfPipeline> {
+  const file = await readVocabFile(path);
+  return naming(path, () => (isHfPipelineFile(file) ? pipelineOf(file) : new Encoder(file)));
+}
+
+/** The regexes a file runs on V8's backtracking engine (a named pattern runs on its scanner, and is safe). */
+function regexesOf(file: VocabFile): string[] {
+  return isHfPipelineFile(file) ? backtrackingRegexes(file.tokenizer) : [file.pattern];
+}
+
+async function assertSafePatterns(patterns: readonly string[]): Promise<void> {
+  await Promise.all(patterns.map(assertSafePattern));
+}
+
+/** Resolves if every regex the file runs is safe (assertSafePattern); else UnsafePatternError. */
+export async function assertSafeVocabFile(file: VocabFile): Promise<void> {
+  await assertSafePatterns(regexesOf(file));
+}
+
+/** Writes a vocabulary file of either version, atomically (a crash leaves the old file or the new one). */
+export async function writeVocabularyFile(path: string, file: VocabFile): Promise<void> {
+  await writeFileAtomic(path, serializeVocabFile(file));
 }

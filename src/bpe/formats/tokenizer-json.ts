@@ -28,6 +28,8 @@
  * every split of every token), the pattern recovered from the regex (`fromRustRegex`). Anything else (other
  * models, normalizers, prefix spaces, byte fallback) is refused with a VocabularyError saying what.
  * The post-processor is ignored: it adds tokens around an encoding, it is not part of the vocabulary.
+ * `tokenlab import --format hf` keeps such a Vocabulary only where tiktoken's rule then gives the ids
+ * `tokenizers` gives (tokenizer-json-import.ts); other files keep their own pipeline (hf-vocab-json.ts).
  */
 import { VocabularyError, type SpecialToken, type Vocabulary } from '../vocabulary.js';
 import { validateVocabulary } from '../validate-vocabulary.js';
@@ -153,6 +155,11 @@ export function importTokenizerJson(text: string): Vocabulary {
   } catch (e) {
     throw new VocabularyError(`tokenizer.json is not JSON: ${(e as Error).message}`);
   }
+  return tokenizerJsonVocabulary(j);
+}
+
+/** importTokenizerJson of a tokenizer.json parsed already. */
+export function tokenizerJsonVocabulary(j: unknown): Vocabulary {
   if (!isObject(j)) throw new VocabularyError('tokenizer.json: expected a JSON object');
   const model = j.model;
   if (!isObject(model)) throw new VocabularyError('tokenizer.json: no "model" object');

@@ -14,7 +14,9 @@
  * ```
  *
  * - `format` is the string "tokenlab-vocab"; `version` is the integer 1. A reader refuses other formats and
- *   versions it does not know (a later version bumps the number when the meaning of a field changes).
+ *   versions it does not know (a later version bumps the number when the meaning of a field changes). Version
+ *   2 is a Hugging Face pipeline kept as its tokenizer.json (hf-vocab-json.ts), which this reader refuses as
+ *   such: it is not a byte-level vocabulary.
  * - `pattern`: a pattern name from patterns.ts (gpt2, cl100k, o200k, cjk) or a JavaScript regex source
  *   (flags `gu`).
  * - `tokens[id]`: the bytes of ordinary token `id` in standard padded base64 (RFC 4648, `+/`, canonical).
@@ -32,8 +34,10 @@ import { VocabularyError, type SpecialToken, type TrainingInfo, type Vocabulary 
 import { fromBase64, toBase64 } from '../bytes.js';
 import { validateVocabulary } from '../validate-vocabulary.js';
 
-const VOCAB_FORMAT = 'tokenlab-vocab';
+export const VOCAB_FORMAT = 'tokenlab-vocab';
 const VOCAB_VERSION = 1;
+/** The version of a file that holds a Hugging Face pipeline (hf-vocab-json.ts). */
+export const PIPELINE_VERSION = 2;
 
 const FIELDS = new Set(['format', 'version', 'pattern', 'tokens', 'merges', 'specials', 'training']);
 
@@ -78,23 +82,44 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
-/** Parse and validate a tokenlab-vocab JSON document. Throws VocabularyError saying what is wrong and where. */
-export function parseVocabulary(text: string): Vocabulary {
-  let doc: unknown;
+/** A tokenlab-vocab JSON document's text, parsed; VocabularyError if it is not JSON. */
+export function parseVocabJson(text: string): unknown {
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
-    fail(`not JSON: ${(e as Error).message}`);
+    return fail(`not JSON: ${(e as Error).message}`);
   }
+}
+
+/** The version of a tokenlab-vocab document (1 or 2); VocabularyError for another format or version. */
+export function vocabFileVersion(doc: unknown): typeof VOCAB_VERSION | typeof PIPELINE_VERSION {
   if (!isObject(doc)) fail('expected a JSON object');
   if (doc.format !== VOCAB_FORMAT) {
     fail(`"format" is ${JSON.stringify(doc.format ?? null)}, expected ${JSON.stringify(VOCAB_FORMAT)}`);
   }
-  if (doc.version !== VOCAB_VERSION) {
+  if (doc.version === VOCAB_VERSION || doc.version === PIPELINE_VERSION) return doc.version;
+  return fail(
+    typeof doc.version === 'number' && doc.version > PIPELINE_VERSION
+      ? `version ${doc.version} is newer than this tokenlab reads (${VOCAB_VERSION} and ${PIPELINE_VERSION})`
+      : `"version" is ${JSON.stringify(doc.version ?? null)}, expected ${VOCAB_VERSION} or ${PIPELINE_VERSION}`,
+  );
+}
+
+/** Parse and validate a tokenlab-vocab JSON document. Throws VocabularyError saying what is wrong and where. */
+export function parseVocabulary(text: string): Vocabulary {
+  return vocabularyOfDocument(parseVocabJson(text));
+}
+
+/**
+ * The Vocabulary of a parsed version 1 document; VocabularyError saying what is wrong and where, or that a
+ * version 2 document is a Hugging Face pipeline.
+ */
+export function vocabularyOfDocument(doc: unknown): Vocabulary {
+  if (!isObject(doc)) fail('expected a JSON object');
+  if (vocabFileVersion(doc) === PIPELINE_VERSION) {
     fail(
-      typeof doc.version === 'number' && doc.version > VOCAB_VERSION
-        ? `version ${doc.version} is newer than this tokenlab reads (${VOCAB_VERSION})`
-        : `"version" is ${JSON.stringify(doc.version ?? null)}, expected ${VOCAB_VERSION}`,
+      `this file is a Hugging Face pipeline (version ${PIPELINE_VERSION}, a tokenizer.json with its own ` +
+        `semantics), not a byte-level vocabulary (version ${VOCAB_VERSION})`,
     );
   }
   for (const k of Object.keys(doc)) if (!FIELDS.has(k)) fail(`unknown field ${JSON.stringify(k)}`);

@@ -8,7 +8,7 @@
 import { VocabularyError } from '../vocabulary.js';
 import { fromRustRegex } from '../pretokenize/regex-dialects.js';
 import { UPSTREAM_PATTERNS, isPatternName, pieceEndFunction, unicodeTable, type PieceEnd, type Ranges } from '../pretokenize/patterns.js';
-import { describeType, isObject, malformed } from './json.js';
+import { describeType, isObject, malformed, type JsonObject } from './json.js';
 
 /** Finds a pattern's leftmost match at or after a position; the match is left in `start` and `end`. */
 export abstract class Matcher {
@@ -52,7 +52,7 @@ class RegexMatcher extends Matcher {
   private readonly sticky: RegExp;
   private readonly global: RegExp;
   private adjacent = true;
-  constructor(source: string) {
+  constructor(readonly source: string) {
     super();
     this.sticky = new RegExp(source, 'yu');
     this.global = new RegExp(source, 'gu');
@@ -213,4 +213,25 @@ export function replaceMatches(m: Matcher, text: string, content: string): strin
   const r = new Replacer(text, content);
   findMatches(m, text, r);
   return r.out;
+}
+
+/**
+ * The JavaScript regexes a tokenizer.json's normalizer, pre-tokenizer and decoder run on V8's backtracking
+ * engine: the source of every `{"Regex": ...}` no scanner runs, for the store to check as it checks a
+ * vocabulary's split pattern (a regex that backtracks catastrophically would stall encoding). Example:
+ * Gemma 3's parts (String patterns only) run none; a Split with `{"Regex": "\\s+|x+"}` runs `\s+|x+`.
+ */
+export function backtrackingRegexes(json: JsonObject): string[] {
+  const out: string[] = [];
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(visit);
+    if (!isObject(x)) return;
+    if (isObject(x.pattern) && typeof x.pattern.Regex === 'string') {
+      const m = patternFromJson(describeType(x), x.pattern);
+      if (m instanceof RegexMatcher) out.push(m.source);
+    }
+    Object.values(x).forEach(visit);
+  };
+  [json.normalizer, json.pre_tokenizer, json.decoder].forEach(visit);
+  return out;
 }
