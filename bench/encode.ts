@@ -6,6 +6,10 @@
  * - A custom 30k vocabulary (trained once here on d2l-mix, gpt2 pattern, and handed to the children in a
  *   temporary file): against Hugging Face `tokenizers` (the exported tokenizer.json; `encode` one slice at a
  *   time) and `tiktoken` loaded with the exported ranks.
+ * - The open models' tokenizers qwen3, deepseek-v3, llama3 and gemma3 (added with `tokenlab tokenizers add`, found
+ *   in TOKENLAB_DATA or ./data; a model not added is skipped with how to add it): against Hugging Face
+ *   `tokenizers` and `@huggingface/tokenizers` on the same tokenizer.json, on d2l-zh and d2l-en apart, in 10 kB
+ *   slices and as one 1 MB text, with load times and resident memory (encode-models.ts says how).
  *
  * Each contender (encoder x encoding x corpus) runs in its own child process (this file with `--child`), so no
  * encoder's heap or JIT feedback disturbs another's figures (in one shared process they swung by a factor of
@@ -27,19 +31,21 @@
  * bench-mix even in 10 kB slices. Their MB/s is then over the slices done (bench-mix is shuffled, so a prefix
  * is a fair sample), marked "partial", their token count is not compared, and that one pass is all they get.
  *
- * Options: --corpus d2l|bench|all (default all); --skip-slow leaves js-tiktoken out of the bench-mix run;
- * --max-seconds N.
+ * Options: --group NAME[,NAME...] runs those groups alone (cl100k_base, o200k_base, custom, qwen3, deepseek-v3,
+ * llama3, gemma3), --models-only the four model groups (default: all seven); --corpus d2l|bench|all (default
+ * all; the first three groups, the model groups always read d2l-zh and d2l-en); --skip-slow leaves js-tiktoken
+ * out of the bench-mix run; --max-seconds N.
  */
 process.env.RAYON_NUM_THREADS = '1'; // tokenizers: one thread (read when its pool starts; children inherit it)
 
-import { readFileSync, openSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Encoder } from '../src/bpe/encode/encoder.js';
 import type { Vocabulary } from '../src/bpe/vocabulary.js';
+import { headBytes, inChild, measure, slices, timed, type Count, type Passes } from './encode-measure.js';
+import { isModelGroup, MODEL_GROUPS, modelChild, runModelGroup, type ModelChildSpec } from './encode-models.js';
 import { corpusPath, table } from './shared.js';
 
 const require = createRequire(import.meta.url);
@@ -58,12 +64,7 @@ const GROUP_LABEL: Record<Group, string> = {
   o200k_base: 'o200k_base',
   custom: 'custom 30k (gpt2 pattern)',
 };
-const WARM_MS = 3000;
-const MIN_PASSES = 3;
-const MIN_TIMED_MS = 5000;
 
-/** One contender's encode function: the number of tokens of one text. */
-type Count = (text: string) => number | Promise<number>;
 interface Loaded {
   count: Count;
   /** Load time as the table shows it; undefined for rows that reuse another row's encoder. */
@@ -80,40 +81,9 @@ interface ContenderSpec {
 }
 
 /** What a child reports. */
-interface Measured {
-  tokens: number;
-  /** Best of the passes. */
-  mbps: number;
-  /** MB per second of CPU time (user + system, all threads of the child), best of the passes. */
-  cpuMbps: number;
-  partial: boolean;
+interface Measured extends Passes {
   loadMs?: number;
   note?: string;
-}
-
-/** `buf` cut into slices of about `size` bytes, each ending on a UTF-8 character boundary. */
-function slices(buf: Buffer, size: number): string[] {
-  const out: string[] = [];
-  let s = 0;
-  while (s < buf.length) {
-    let e = Math.min(buf.length, s + size);
-    while (e < buf.length && (buf[e] & 0xc0) === 0x80) e--;
-    out.push(buf.toString('utf8', s, e));
-    s = e;
-  }
-  return out;
-}
-
-/** The first `n` bytes of a file, less any character cut at the end. */
-function headBytes(path: string, n: number): Buffer {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.alloc(n + 1);
-  const got = readSync(fd, buf, 0, n + 1, 0);
-  closeSync(fd);
-  if (got <= n) return buf.subarray(0, got);
-  let e = n;
-  while (e > 0 && (buf[e] & 0xc0) === 0x80) e--; // buf[e] is the first byte left out: not a continuation
-  return buf.subarray(0, e);
 }
 
 const d2lPaths = (): string[] => [corpusPath('d2l-zh.txt'), corpusPath('d2l-en.txt')];
@@ -121,12 +91,6 @@ const d2lPaths = (): string[] => [corpusPath('d2l-zh.txt'), corpusPath('d2l-en.t
 function corpusTexts(name: CorpusName): string[] {
   if (name === 'd2l') return slices(Buffer.concat(d2lPaths().map((p) => readFileSync(p))), 10_000);
   return slices(headBytes(corpusPath('bench-mix.txt'), 16 * 1024 * 1024), 10_000);
-}
-
-async function timed<T>(f: () => T | Promise<T>): Promise<[T, number]> {
-  const s = performance.now();
-  const v = await f();
-  return [v, performance.now() - s];
 }
 
 /** An Encoder built in the child, with its cold load time and a line describing it. */
@@ -257,70 +221,18 @@ const SPECS: Record<Group, () => ContenderSpec[]> = {
   custom: customSpecs,
 };
 
-/** One timed pass over the texts, cut short after maxPassMs. */
-async function pass(count: Count, texts: string[], sizes: number[]) {
-  let tokens = 0;
-  let bytes = 0;
-  let done = 0;
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  for (const t of texts) {
-    const r = count(t);
-    tokens += typeof r === 'number' ? r : await r; // awaiting a number would cost a microtask turn per text
-    bytes += sizes[done++];
-    if (performance.now() - start > maxPassMs) break;
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  return { tokens, mbps: bytes / 1e6 / seconds, cpuMbps: bytes / 1e6 / cpuSeconds, partial: done < texts.length };
-}
-
-/** The child: load one contender, warm it up on the corpus's slices for WARM_MS, then the timed passes. */
+/** The child: load one contender, then measure it on the corpus's slices. */
 async function child(group: Group, contender: string, corpus: CorpusName, vocabPath: string): Promise<Measured> {
   const texts = corpusTexts(corpus);
-  const sizes = texts.map((t) => Buffer.byteLength(t, 'utf8'));
   const spec = SPECS[group]().find((c) => c.name === contender);
   if (spec === undefined) throw new Error(`no contender ${JSON.stringify(contender)} in ${group}`);
   const { count, loadMs, note } = await spec.load(vocabPath);
-  const warmStart = performance.now();
-  warm: for (;;) {
-    for (const t of texts) {
-      const r = count(t);
-      if (typeof r !== 'number') await r;
-      if (performance.now() - warmStart > WARM_MS) break warm;
-    }
-  }
-  const timedStart = performance.now();
-  const first = await pass(count, texts, sizes);
-  const best = { ...first, loadMs, note };
-  for (let i = 1; !first.partial && (i < MIN_PASSES || performance.now() - timedStart < MIN_TIMED_MS); i++) {
-    const r = await pass(count, texts, sizes);
-    if (!r.partial && r.tokens !== first.tokens) {
-      throw new Error(`${contender}: passes gave ${first.tokens} and ${r.tokens} tokens`);
-    }
-    best.mbps = Math.max(best.mbps, r.mbps);
-    best.cpuMbps = Math.max(best.cpuMbps, r.cpuMbps);
-  }
-  return best;
+  return { ...(await measure(contender, count, texts, maxPassMs)), loadMs, note };
 }
 
 /** Runs one contender in a fresh Node process (this file with --child) and returns what it measured. */
-function inChild(group: Group, contender: string, corpus: CorpusName, vocabPath: string): Promise<Measured> {
-  const spec = JSON.stringify([group, contender, corpus, vocabPath]);
-  const childArgs = ['--child', spec, '--max-seconds', String(maxPassMs / 1000)];
-  const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...childArgs], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  return new Promise((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      if (code !== 0) reject(new Error(`child ${group} / ${contender} / ${corpus} exited with ${code}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop()!) as Measured);
-    });
-  });
+function inEncodingChild(group: Group, contender: string, corpus: CorpusName, vocabPath: string): Promise<Measured> {
+  return inChild(`${group} / ${contender} / ${corpus}`, [group, contender, corpus, vocabPath], maxPassMs);
 }
 
 /** Trains the custom vocabulary into a file in `dir`; returns its path. */
@@ -342,7 +254,7 @@ async function runGroup(group: Group, corpora: CorpusName[], vocabPath: string, 
     let ours: Measured | undefined;
     for (const c of SPECS[group]()) {
       if (c.slow && skipSlow && corpus === 'bench') continue;
-      const r = await inChild(group, c.name, corpus, vocabPath);
+      const r = await inEncodingChild(group, c.name, corpus, vocabPath);
       if (r.note !== undefined) console.log(r.note);
       ours ??= r;
       if (!r.partial && r.tokens !== ours.tokens) {
@@ -368,16 +280,33 @@ async function runGroup(group: Group, corpora: CorpusName[], vocabPath: string, 
   console.log(diffs.length ? `\nCounts that differ from tokenlab's:\n${diffs.join('\n')}` : agree);
 }
 
+const ENCODING_GROUPS: readonly Group[] = ['cl100k_base', 'o200k_base', 'custom'];
+const GROUP_NAMES = [...ENCODING_GROUPS, ...MODEL_GROUPS].join(', ');
+
+/** The groups to run: --group NAME[,NAME...], else the model groups alone with --models-only, else all. */
+function chosenGroups(): string[] {
+  const named = option('--group');
+  if (named === undefined) return args.includes('--models-only') ? [...MODEL_GROUPS] : [...ENCODING_GROUPS, ...MODEL_GROUPS];
+  const groups = named.split(',');
+  for (const g of groups) {
+    if (!(ENCODING_GROUPS as readonly string[]).includes(g) && !isModelGroup(g))
+      throw new Error(`--group: ${g} is not one of ${GROUP_NAMES}`);
+  }
+  return groups;
+}
+
 async function main(): Promise<void> {
   const which = option('--corpus') ?? 'all';
   const corpora: CorpusName[] = which === 'all' ? ['d2l', 'bench'] : [which as CorpusName];
   for (const c of corpora) if (!(c in CORPUS_LABEL)) throw new Error(`--corpus: ${c} is not d2l, bench or all`);
   const skipSlow = args.includes('--skip-slow');
+  const groups = chosenGroups();
   const dir = mkdtempSync(join(tmpdir(), 'tokenlab-bench-'));
   try {
-    await runGroup('cl100k_base', corpora, '', skipSlow);
-    await runGroup('o200k_base', corpora, '', skipSlow);
-    await runGroup('custom', corpora, await trainCustom(dir), skipSlow);
+    for (const group of groups) {
+      if (isModelGroup(group)) await runModelGroup(group, dir, maxPassMs);
+      else await runGroup(group as Group, corpora, group === 'custom' ? await trainCustom(dir) : '', skipSlow);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -387,6 +316,7 @@ const childSpec = option('--child');
 if (childSpec === undefined) {
   await main();
 } else {
-  const [group, contender, corpus, vocabPath] = JSON.parse(childSpec) as [Group, string, CorpusName, string];
-  console.log(JSON.stringify(await child(group, contender, corpus, vocabPath)));
+  const spec = JSON.parse(childSpec) as [Group, string, CorpusName, string] | ModelChildSpec;
+  const measured = Array.isArray(spec) ? child(...spec) : modelChild(spec, maxPassMs);
+  console.log(JSON.stringify(await measured));
 }
