@@ -4,9 +4,9 @@
  * thread for minutes on a few kB. Such patterns are refused where vocabularies enter the lab (import, and
  * every read of a vocabulary file), after `recheck` (a ReDoS checker that proves a regex linear or finds an
  * attack string) looks at them: it runs its native binary in a child process where there is one, so the
- * server's thread does not wait on it.
+ * server's thread does not wait on it. recheck is imported on the first check, not with this module: loading it
+ * takes most of a second, which every command that loads a tokenizer would otherwise pay.
  */
-import { check } from 'recheck';
 import { isPatternName } from '../bpe/pretokenize/patterns.js';
 
 /** A pattern shown to backtrack catastrophically, or not shown safe in time. */
@@ -33,6 +33,7 @@ export function assertSafePattern(pattern: string): Promise<void> {
 
 async function verdictOf(pattern: string): Promise<void> {
   const shown = JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 80)}…` : pattern);
+  const { check } = await import('recheck');
   const d = await check(pattern, 'gu', { timeout: CHECK_MS });
   if (d.status === 'safe') return;
   if (d.status === 'vulnerable') {
