@@ -126,6 +126,25 @@ describe('BPE over characters, as tokenizers', () => {
     await expectParity(json, SP_TEXTS);
   });
 
+  it('Metaspace prepend_scheme "first": only the text at offset 0 gets the ▁, not the text after an added token', async () => {
+    const { vocab, merges } = charBpe(SP_CHARS, SP_WORDS, true);
+    const metaspace = { type: 'Metaspace', replacement: '▁', prepend_scheme: 'first', split: true };
+    const added = [{ id: 0, content: '<s>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }];
+    const texts = ['hello<s>world', '<s>hello', 'hello <s> world', ' hello<s>', '  lead<s>x'];
+    for (const normalizer of [null, { type: 'Strip', strip_left: true, strip_right: false }]) {
+      await expectParity(
+        tokenizerJson({
+          model: { vocab, merges, unk_token: '<unk>', byte_fallback: true },
+          normalizer,
+          pre_tokenizer: metaspace,
+          decoder: metaspace,
+          added_tokens: added,
+        }),
+        texts,
+      );
+    }
+  });
+
   it('ignore_merges: a word in the vocab is that token even where the merges would not make it', async () => {
     const { vocab, merges } = charBpe(SP_CHARS, SP_WORDS, false);
     vocab.hello = Object.keys(vocab).length; // no merge makes "hello" without its ▁

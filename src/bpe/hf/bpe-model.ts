@@ -104,10 +104,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export class BpeModel {
-  /** The model's vocab: token string → id. */
-  readonly vocab: Map<string, number>;
   /** Token string by id (holes where the vocab skips an id). */
   readonly tokens: string[];
+  /** How many tokens the vocab has (where `tokenizers` starts numbering added tokens it lacks). */
+  readonly vocabSize: number;
   readonly merges: MergeTable;
   readonly byteLevel: boolean;
   readonly byteFallback: boolean;
@@ -118,6 +118,10 @@ export class BpeModel {
   private readonly byteIds = new Int32Array(256).fill(-1);
   /** The id of each one-character token of the Basic Multilingual Plane, by code point (-1: none). */
   private readonly bmpIds = new Int32Array(0x10000).fill(-1);
+  /** The ids of one-character tokens outside the BMP, by code point. */
+  private readonly astralIds = new Map<number, number>();
+  /** Token string → id, made on first use (most models never need it: see the constructor). */
+  private vocabMap: Map<string, number> | undefined;
   /** byte_fallback: the id of `<0xXX>` for each byte, -1 when missing. */
   private readonly fallbackIds = new Int32Array(256).fill(-1);
   /** ignore_merges over bytes: a piece's text → the token whose bytes it is. */
@@ -169,35 +173,69 @@ export class BpeModel {
     return new BpeModel({ tokens, lefts, rights, made, options: bpeOptions(model) }, byteLevel, vocab);
   }
 
-  /** From its parts (what fromJson reads, or a compiled file holds); `vocab` when the caller has it already. */
+  /**
+   * From its parts (what fromJson reads, or a compiled file holds); `vocab` when the caller has it already.
+   * Encoding needs the one-character tokens and the `<0xXX>` ones, found in one pass over the tokens, not a map
+   * of every token (building one is most of a compiled model's load).
+   */
   constructor(data: BpeModelData, byteLevel: boolean, vocab?: Map<string, number>) {
-    const { options } = data;
+    const { options, tokens } = data;
     this.data = data;
-    this.tokens = data.tokens;
+    this.tokens = tokens;
     this.byteLevel = byteLevel;
-    this.vocab = vocab ?? vocabOf(data.tokens);
+    this.vocabMap = vocab;
     this.merges = new MergeTable(data.lefts, data.rights, data.made);
     this.byteFallback = options.byteFallback;
     this.ignoreMerges = options.ignoreMerges;
     this.fuseUnk = options.fuseUnk;
+    let size = 0;
+    for (let id = 0; id < tokens.length; id++) {
+      const t = tokens[id];
+      if (t === undefined) continue;
+      size++;
+      const cp = t.codePointAt(0)!;
+      if (t.length === 1 && !(cp >= 0xd800 && cp <= 0xdfff)) this.bmpIds[cp] = id;
+      else if (t.length === 2 && cp > 0xffff) this.astralIds.set(cp, id);
+      else if (t.length === 6 && cp === 0x3c && byteOfFallbackToken(t) >= 0) this.fallbackIds[byteOfFallbackToken(t)] = id;
+    }
+    this.vocabSize = vocab?.size ?? size;
     const unk = options.unkToken;
-    this.unkId = unk === null ? -1 : (this.vocab.get(unk) ?? -1);
+    this.unkId = unk === null ? -1 : tokens.indexOf(unk);
     if (unk !== null && this.unkId < 0) throw malformed('model', `unk_token ${JSON.stringify(unk)} is not in the vocab`);
-    for (const [token, id] of this.vocab) {
-      if (token.length === 1 && !(token >= '\ud800' && token <= '\udfff')) this.bmpIds[token.charCodeAt(0)] = id;
-    }
-    for (let b = 0; b < 256; b++) {
-      this.byteIds[b] = this.vocab.get(BYTE_TO_CHAR[b]) ?? -1;
-      this.fallbackIds[b] = this.vocab.get(byteFallbackToken(b)) ?? -1;
-    }
+    for (let b = 0; b < 256; b++) this.byteIds[b] = this.bmpIds[BYTE_TO_CHAR[b].charCodeAt(0)];
     this.wholeTexts = byteLevel && this.ignoreMerges ? this.textsOfTokens() : null;
+  }
+
+  /** The model's vocab: token string → id (made on first use). */
+  get vocab(): Map<string, number> {
+    return (this.vocabMap ??= vocabOf(this.tokens));
+  }
+
+  /** The ids of those of `strings` that are tokens, in one pass over the tokens (no map of them all). */
+  idsOf(strings: Iterable<string>): Map<string, number> {
+    const out = new Map<string, number>();
+    const known = this.vocabMap;
+    if (known !== undefined) {
+      for (const s of strings) {
+        const id = known.get(s);
+        if (id !== undefined) out.set(s, id);
+      }
+      return out;
+    }
+    const wanted = new Set(strings);
+    this.tokens.forEach((t, id) => {
+      if (wanted.has(t) && !out.has(t)) out.set(t, id);
+    });
+    return out;
   }
 
   /** Byte-level tokens whose bytes are well-formed UTF-8, by that text (what a piece is before byte mapping). */
   private textsOfTokens(): Map<string, number> {
     const out = new Map<string, number>();
     const charToByte = new Map(BYTE_TO_CHAR.map((c, b) => [c, b]));
-    for (const [token, id] of this.vocab) {
+    for (let id = 0; id < this.tokens.length; id++) {
+      const token = this.tokens[id];
+      if (token === undefined) continue;
       const bytes = new Uint8Array(token.length);
       let ok = true;
       for (let i = 0; i < token.length && ok; i++) {
@@ -336,8 +374,7 @@ export class BpeModel {
 
   /** The id of the token that is the one character `cp`, or -1. */
   private charId(cp: number): number {
-    if (cp < 0x10000) return this.bmpIds[cp];
-    return this.vocab.get(String.fromCodePoint(cp)) ?? -1;
+    return cp < 0x10000 ? this.bmpIds[cp] : (this.astralIds.get(cp) ?? -1);
   }
 
   /** The initial symbols of a string over its characters (merge_word in model.rs); returns their number. */

@@ -77,7 +77,10 @@ export class HfPipeline implements TokenEncoder {
     this.model = model ? new BpeModel({ ...model, options: bpeOptions(json.model) }, byteLevel) : BpeModel.fromJson(json.model, byteLevel);
     const { vocab: _vocab, merges: _merges, ...modelSpec } = json.model;
     this.spec = { ...json, model: modelSpec };
-    this.addedTokens = readAddedTokens(json.added_tokens, this.model.vocab, this.model.vocab.size);
+    const contents = Array.isArray(json.added_tokens)
+      ? json.added_tokens.flatMap((a) => (isObject(a) && typeof a.content === 'string' ? [a.content] : []))
+      : [];
+    this.addedTokens = readAddedTokens(json.added_tokens, this.model.idsOf(contents), this.model.vocabSize);
     const raw = this.addedTokens.filter((t) => !t.normalized);
     const normalized = this.addedTokens.filter((t) => t.normalized);
     const normalize = this.normalize;
@@ -167,22 +170,35 @@ export class HfPipeline implements TokenEncoder {
   private walk(text: string, active: (t: AddedToken) => boolean, onPiece: (piece: string) => void, onToken: (t: AddedToken) => void): void {
     const clean = toWellFormed(text);
     const buf = this.pieceBuf;
-    const pieces = (part: string): void => {
+    const pieces = (part: string, atStart: boolean): void => {
       buf.length = 0;
-      this.preTokenizer.split(part, buf);
+      this.preTokenizer.split(part, buf, atStart);
       for (let i = 0; i < buf.length; i++) onPiece(buf[i]);
     };
     let normalized = '';
-    const normalizedSink: AddedTokenSink = { text: (s, e) => pieces(normalized.slice(s, e)), token: onToken };
+    let segmentAtStart = false;
+    const normalizedSink: AddedTokenSink = { text: (s, e) => pieces(normalized.slice(s, e), segmentAtStart && s === 0), token: onToken };
     this.rawTokens.split(clean, active, {
       text: (s, e) => {
         const segment = clean.slice(s, e);
         normalized = this.normalize ? this.normalize(segment) : segment;
-        if (this.normalizedTokens.size === 0) pieces(normalized);
+        segmentAtStart = s === 0 && this.keepsFirstCharacter(segment);
+        if (this.normalizedTokens.size === 0) pieces(normalized, segmentAtStart);
         else this.normalizedTokens.split(normalized, active, normalizedSink);
       },
       token: onToken,
     });
+  }
+
+  /**
+   * Whether the normalized text still begins at offset 0 of the input, as Metaspace's prepend_scheme "first"
+   * asks (pre-tokenizers.ts): not when the normalizer deletes the first character (Strip, a Replace by "").
+   * A Replace of several characters by one ("xy" → "z", which tokenizers aligns with y) is not detected: a
+   * limit named in docs/hf-pipeline.md.
+   */
+  private keepsFirstCharacter(segment: string): boolean {
+    if (this.normalize === null || segment === '') return true;
+    return this.normalize(String.fromCodePoint(segment.codePointAt(0)!)) !== '';
   }
 
   /**
