@@ -7,6 +7,7 @@
  */
 import type { Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
+import { ModelTokenizerNotAddedError } from '../store/model-pipelines.js';
 import { UnknownTokenizerError, UnusableVocabularyError } from '../store/tokenizers.js';
 
 export type RefusalStatus = 400 | 404 | 409 | 413 | 429;
@@ -26,10 +27,13 @@ export class RequestError extends Error {
 export function refusalOf(e: unknown): RequestError | undefined {
   if (e instanceof RequestError) return e;
   if (e instanceof UnknownTokenizerError) return new RequestError(404, e.message, { tokenizer: e.tokenizer });
+  if (e instanceof ModelTokenizerNotAddedError) return new RequestError(404, e.message, { tokenizer: e.tokenizer });
   if (e instanceof UnusableVocabularyError) return new RequestError(400, e.message, { tokenizer: e.tokenizer });
   if (e instanceof QueueFullError) return new RequestError(429, e.message);
   // From the import's worker thread, which sends an error's name and message, not its class.
   if (e instanceof Error && e.name === 'ImportError') return new RequestError(400, e.message);
+  // A format that cannot carry the tokenizer (a model tokenizer's pipeline), also from the export's worker thread.
+  if (e instanceof Error && e.name === 'ExportError') return new RequestError(409, e.message);
   return undefined;
 }
 
