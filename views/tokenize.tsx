@@ -7,6 +7,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { fmt } from './format.js';
 import { Layout } from './layout.js';
+import { AddModelsNote, type AddableModel } from './add-models.js';
 import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
 import { HOVER_SCRIPT, IdsRest, IdTargets, TokenSpans, wholeGroups, type TokenSpan } from './tokens.js';
 
@@ -242,6 +243,8 @@ export function ResultSlot(props: { error?: string; children?: Child }) {
 export function TokenizePage(props: {
   options: TokenizeOptions;
   tokenizers: readonly TokenizerChoice[];
+  /** Model tokenizers not added yet, which the chooser points to. */
+  addable: readonly AddableModel[];
   scripts: readonly string[];
   result?: TokenizedText;
   error?: string;
@@ -281,6 +284,7 @@ export function TokenizePage(props: {
             <button type="submit">tokenize</button>
           </noscript>
         </div>
+        <AddModelsNote addable={props.addable} />
       </form>
       <ResultSlot error={props.error}>
         {props.result !== undefined ? (
