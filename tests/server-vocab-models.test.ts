@@ -3,7 +3,8 @@
  * run's files): the list's facts, the token table, merge trees held to the tokenizer.json's own merges, the
  * held-out statistics and the merge-order fact held to Hugging Face `tokenizers`, the scrubber, the downloads.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer as HfTokenizer } from 'tokenizers';
 import type { HfPipeline } from '../src/bpe/hf/pipeline.js';
@@ -57,6 +58,23 @@ describe.skipIf(!HAVE_MODELS)(needsModels('model tokenizers in the vocabulary ex
     expect(plain(html).replaceAll('&#39;', "'")).toContain(
       "gemma3 262,145 9 Hugging Face pipeline: Replace(' '→'▁') · Split(' ', merged with previous) · BPE over characters, byte fallback",
     );
+  });
+
+  it('reads the list’s facts from the compiled form’s head, and rebuilds a damaged compiled form', async () => {
+    const { modelPipelineHead } = await import('../src/store/model-pipelines.js');
+    const { modelTokenizerFiles } = await import('../src/store/model-tokenizers/installed.js');
+    const p = (await tokenizerByName('qwen3')).encoder as HfPipeline;
+    const dir = dirname(modelTokenizerFiles('qwen3')!.tokenizerJson);
+    const compiled = join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.tlhf'))!,
+    );
+    const head = await modelPipelineHead('qwen3');
+    expect(head).toEqual({ spec: p.spec, modelIds: p.model.tokens.length });
+    const bytes = readFileSync(compiled);
+    writeFileSync(compiled, bytes.subarray(0, 1000));
+    expect(await modelPipelineHead('qwen3')).toEqual(head);
+    expect(readFileSync(compiled).equals(bytes)).toBe(true);
   });
 
   it('explores each: the pipeline, the held-out statistics as tokenizers counts them, one download', async () => {

@@ -8,7 +8,7 @@ import { raw } from 'hono/html';
 import { fmt } from './format.js';
 import { Layout } from './layout.js';
 import { MAX_RENDERED_TOKENS, ResultSlot, TextBox, type TokenizedText } from './tokenize.js';
-import { AddModelsNote, type AddableModel } from './add-models.js';
+import { AddModelsNote, type AddableModel } from './tokenizer-chooser.js';
 import { TOKENIZER_KIND_LABELS, tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
 import { HOVER_SCRIPT, TokenSpans, wholeGroups } from './tokens.js';
 
@@ -179,11 +179,11 @@ export function OfferedTaxTable(props: { taxes: readonly OfferedTax[]; sample: P
           {measured.map((t) => (
             <tr data-tokenizer={t.name}>
               <th>{t.name}</th>
-              <td class="note">{TOKENIZER_KIND_LABELS[t.kind]}</td>
+              <td class="note cmp-left">{TOKENIZER_KIND_LABELS[t.kind]}</td>
               <td>{t.tax!.chineseTokens}</td>
               <td>{t.tax!.englishTokens}</td>
               <td class="cmp-tax-value">{t.tax!.tax.toFixed(2)}</td>
-              <td>
+              <td class="cmp-left">
                 <span class="cmp-tax-bar" style={`width:${((12 * t.tax!.tax) / max).toFixed(2)}rem`}>
                   <span class="cmp-tax-one" style={`left:${(12 / max).toFixed(2)}rem`}></span>
                 </span>

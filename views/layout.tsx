@@ -29,6 +29,7 @@ ${TOKENS_CSS.trim()}
 .cmp-tax { margin: 2rem 0; }
 .cmp-tax-table th { text-align: left; font-weight: normal; padding-right: 1rem; }
 .cmp-tax-table td { text-align: right; padding-right: 1rem; }
+.cmp-tax-table td.cmp-left { text-align: left; }
 .cmp-tax-bar { display: inline-block; position: relative; height: .8rem; background: #6a8fd8; vertical-align: middle; }
 .cmp-tax-one { position: absolute; top: -3px; bottom: -3px; border-left: 1px dashed #333; }
 .train-corpora label { display: inline-block; min-width: 16rem; margin: .15rem .5rem .15rem 0; }
@@ -75,6 +76,7 @@ ${TOKENS_CSS.trim()}
 .lm-walk:hover { background: #f1f5ff; }
 .lm-bar-link .bar { cursor: pointer; }
 #vocab-list .num { text-align: right; font-variant-numeric: tabular-nums; }
+#vocab-list td:first-child { white-space: nowrap; }
 .state-done { color: #176617; } .state-failed, .state-interrupted { color: #a00; } .state-cancelled { color: #777; } .state-running { color: #1d4fb3; }
 `;
 

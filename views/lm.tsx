@@ -6,8 +6,8 @@
 import { formatBytes } from './format.js';
 import { JobTable, oobOf, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
-import { AddModelsNote, type AddableModel } from './add-models.js';
-import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
+import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
+import type { TokenizerChoice } from './tokenizer-groups.js';
 
 export type LmBuildPhase = 'tokenizing' | 'counting' | 'estimating' | 'scoring' | 'saving';
 
@@ -166,15 +166,7 @@ function BuildForm(props: { choices: BuildChoices; form: LmBuildForm }) {
       <label>
         Tokenizer{' '}
         <select name="tokenizer">
-          {tokenizerGroups(choices.tokenizers).map((g) => (
-            <optgroup label={g.label}>
-              {g.entries.map((t) => (
-                <option value={t.name} selected={form.tokenizer === t.name}>
-                  {t.name}
-                </option>
-              ))}
-            </optgroup>
-          ))}
+          <TokenizerOptions tokenizers={choices.tokenizers} selected={form.tokenizer} />
         </select>
       </label>
       <AddModelsNote addable={choices.addable} />

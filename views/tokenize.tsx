@@ -7,8 +7,8 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { fmt } from './format.js';
 import { Layout } from './layout.js';
-import { AddModelsNote, type AddableModel } from './add-models.js';
-import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
+import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
+import type { TokenizerChoice } from './tokenizer-groups.js';
 import { HOVER_SCRIPT, IdsRest, IdTargets, TokenSpans, wholeGroups, type TokenSpan } from './tokens.js';
 
 /**
@@ -266,15 +266,7 @@ export function TokenizePage(props: {
           <label>
             tokenizer{' '}
             <select name="tokenizer" {...post} hx-trigger="change">
-              {tokenizerGroups(props.tokenizers).map((g) => (
-                <optgroup label={g.label}>
-                  {g.entries.map((t) => (
-                    <option value={t.name} selected={t.name === options.tokenizer}>
-                      {t.name}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
+              <TokenizerOptions tokenizers={props.tokenizers} selected={options.tokenizer} />
             </select>
           </label>{' '}
           <label>

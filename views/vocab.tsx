@@ -228,7 +228,7 @@ export function VocabPage(props: VocabView) {
           <h3>Merge tree</h3>
           <p class="note">
             {a.pipeline
-              ? 'Rank: the place in the model’s merges of the first merge that makes the token (Hugging Face merges the pair listed first).'
+              ? 'The model’s merges on the token’s own text, the pair listed first merging first; rank: the merge’s place in the model’s merges.'
               : 'Rank: the token’s id (tiktoken merges the pair whose result has the lowest rank).'}
           </p>
           <form method="get" action={path(a.name)} hx-get={path(a.name, '/tree')} hx-target="#tree">

@@ -1,5 +1,5 @@
 /** What every tokenizer chooser offers: the registry's tokenizers, and the model tokenizers that can be added. */
-import type { AddableModel } from '../../views/add-models.js';
+import type { AddableModel } from '../../views/tokenizer-chooser.js';
 import { listModelTokenizers } from '../store/model-tokenizers/installed.js';
 import { listTokenizers, type TokenizerEntry } from '../store/tokenizers.js';
 
