@@ -7,8 +7,8 @@
  */
 import type { Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
-import { ModelTokenizerNotAddedError } from '../store/model-pipelines.js';
 import { UnknownTokenizerError, UnusableVocabularyError } from '../store/tokenizers.js';
+import { ModelTokenizerNotAddedError } from '../store/model-pipelines.js';
 
 export type RefusalStatus = 400 | 404 | 409 | 413 | 429;
 
@@ -27,9 +27,9 @@ export class RequestError extends Error {
 export function refusalOf(e: unknown): RequestError | undefined {
   if (e instanceof RequestError) return e;
   if (e instanceof UnknownTokenizerError) return new RequestError(404, e.message, { tokenizer: e.tokenizer });
-  if (e instanceof ModelTokenizerNotAddedError) return new RequestError(404, e.message, { tokenizer: e.tokenizer });
   if (e instanceof UnusableVocabularyError) return new RequestError(400, e.message, { tokenizer: e.tokenizer });
   if (e instanceof QueueFullError) return new RequestError(429, e.message);
+  if (e instanceof ModelTokenizerNotAddedError) return new RequestError(404, e.message, { tokenizer: e.tokenizer });
   // From the import's worker thread, which sends an error's name and message, not its class.
   if (e instanceof Error && e.name === 'ImportError') return new RequestError(400, e.message);
   // A format that cannot carry the tokenizer (a model tokenizer's pipeline), also from the export's worker thread.
