@@ -64,10 +64,13 @@ describe.skipIf(!HAVE_MODELS)(needsModels('model tokenizers across the lab'), ()
       expect(pages.vocab).toContain(`href="/vocab/${name}"`);
     }
     for (const page of [pages.tokenize, pages.compare, pages.lm]) {
-      const adds = [...page.matchAll(/<a href="\/vocab" class="add-model" data-model="([^"]+)">([^<]*)</g)].map((m) => [m[1], m[2]]);
+      const adds = [...page.matchAll(/<a href="\/vocab#model-offers" class="add-model" data-model="([^"]+)">([^<]*)</g)].map((m) => [
+        m[1],
+        m[2],
+      ]);
       expect(adds).toEqual([
-        ['deepseek-v3', 'deepseek-v3 · add, 14.3 MiB'],
-        ['llama3', 'llama3 · add, 16.8 MiB'],
+        ['deepseek-v3', 'deepseek-v3 · add, 15 MB'],
+        ['llama3', 'llama3 · add, 18 MB'],
       ]);
     }
     const { tokenizers } = (await (await app.request('/api/tokenizers')).json()) as { tokenizers: Array<{ name: string; kind: string }> };

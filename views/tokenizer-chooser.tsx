@@ -1,9 +1,8 @@
 /**
  * Parts of the tokenizer choosers: a select's options grouped by kind, and the line for the open-model
- * tokenizers not added yet, each with its download size, linking to the vocabulary list, where it is added
- * (they are fetched only when asked).
+ * tokenizers not added yet, each with its download size, linking to the add buttons on the vocabulary list
+ * (#model-offers; they are fetched only when asked).
  */
-import { formatBytes } from './format.js';
 import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
 
 /** A select's options: the tokenizers grouped by kind, `selected` selected. */
@@ -37,8 +36,8 @@ export function AddModelsNote(props: { addable: readonly AddableModel[] }) {
       {props.addable.map((m, i) => (
         <>
           {i > 0 ? ', ' : ''}
-          <a href="/vocab" class="add-model" data-model={m.name}>
-            {m.name} · add, {formatBytes(m.downloadBytes)}
+          <a href="/vocab#model-offers" class="add-model" data-model={m.name}>
+            {m.name} · add, {Math.round(m.downloadBytes / 1e6)} MB
           </a>
         </>
       ))}
