@@ -17,12 +17,12 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_MODELS)(needsModels(inChromium('model to
     await page.goto(`${lab.url}/vocab/qwen3`, { timeout: 120_000 });
     await expect.poll(() => page.locator('#merge-order').textContent()).toMatch(/tokenize \d+ of \d+ pieces differently/);
     await page.locator('#token-search input[name=q]').fill('Hello');
-    await expect.poll(() => page.locator('#token-table .tok').first().textContent()).toBe('Hello');
+    await expect.poll(() => page.locator('#token-table .tok').first().textContent(), { timeout: 30_000 }).toBe('Hello');
     await page.locator('#token-table .tree-link').first().click();
-    await expect.poll(() => page.locator('#merge-tree li').count()).toBeGreaterThan(5);
+    await expect.poll(() => page.locator('#merge-tree li').count(), { timeout: 30_000 }).toBeGreaterThan(5);
     expect(await page.locator('#merge-tree').textContent()).toMatch(/rank \d+/);
     await page.locator('.scrub-range').fill('2000');
-    await expect.poll(() => page.locator('#scrub-count').textContent()).toMatch(/after 2000 of 151387 merges/);
+    await expect.poll(() => page.locator('#scrub-count').textContent(), { timeout: 30_000 }).toMatch(/after 2000 of 151387 merges/);
     await screenshot(page, 'vocab-qwen3');
     await page.close();
   });

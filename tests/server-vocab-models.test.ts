@@ -13,7 +13,7 @@ import { useFreshDataDir } from './shared.js';
 
 linkModelTokenizers(useFreshDataDir('vocab-models'), ['qwen3', 'gemma3']);
 const { createApp } = await import('../src/server/app.js');
-const { labHeldOutSample, mergeTree, analyseVocabulary } = await import('../src/server/vocab-data.js');
+const { labHeldOutSample, mergeTree, analyseVocabulary, truncatedTokenizer } = await import('../src/server/vocab-data.js');
 const { tokenizerByName } = await import('../src/store/tokenizers.js');
 const { compareMergeOrders } = await import('../src/bpe/hf/merge-order.js');
 const app = createApp();
@@ -175,6 +175,22 @@ describe.skipIf(!HAVE_MODELS)(needsModels('model tokenizers in the vocabulary ex
     for (const name of ['qwen3', 'gemma3'] as const) {
       expect(await scrub(name, 10_000_000)).toBe(await hfCount(name, text));
       expect(await scrub(name, 1000)).toBeGreaterThanOrEqual(await hfCount(name, text));
+    }
+  });
+
+  it('after k merges, tokenizes as tokenizers does with the first k merges of the file', async () => {
+    // Long pieces too: a Han run, a long word and a line (Gemma 3's pieces run to the next space).
+    const text = '分词器把文本切成词元，一次合并一对。Internationalization of tokenizers\n\n深度学习模型预测下一个词元';
+    for (const name of ['qwen3', 'gemma3'] as const) {
+      const a = await analyseVocabulary(name);
+      const p = (await tokenizerByName(name)).encoder as HfPipeline;
+      const json = JSON.parse(files.get(name)!.text) as ModelJson;
+      for (const k of [0, 2000, 30_000]) {
+        json.model.merges = files.get(name)!.merges.slice(0, k);
+        const hf = HfTokenizer.fromString(JSON.stringify(json));
+        const ids = (await hf.encode(text, null, { addSpecialTokens: false })).getIds();
+        expect(truncatedTokenizer(a, k)(text), `${name} after ${k} merges`).toEqual(ids.map((id) => p.tokenBytes(id)));
+      }
     }
   });
 

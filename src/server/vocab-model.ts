@@ -144,10 +144,9 @@ function notMerged(m: ModelExplorer): TokenOrigin {
 export function modelAfterMerges(m: ModelExplorer, k: number): BpeModel {
   const { model } = m.pipeline;
   const { data } = model;
-  const tokens = new Array<string>(data.tokens.length);
-  data.tokens.forEach((t, id) => {
-    if (m.firstRank[id] < k) tokens[id] = t; // -1 (no merge makes it) is below every k
-  });
+  // A token not made yet (and an id no token has) is the empty string, which no piece is (the model skips empty
+  // pieces). A hole would do as much, but not every part of BpeModel walks its tokens as a sparse array.
+  const tokens = Array.from(data.tokens, (t, id) => (t !== undefined && m.firstRank[id] < k ? t : '')); // -1: no merge makes it
   return new BpeModel(
     { ...data, tokens, lefts: data.lefts.subarray(0, k), rights: data.rights.subarray(0, k), made: data.made.subarray(0, k) },
     model.byteLevel,
