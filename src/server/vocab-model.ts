@@ -22,7 +22,7 @@ const MERGE_ORDER_EXAMPLES = 5;
 
 export interface ModelExplorer {
   pipeline: HfPipeline;
-  /** firstRank[id]: the rank of the first merge that makes token id; -1 when none does. */
+  /** firstRank[id]: the rank of the first merge listed that makes token id; -1 when none does (the scrubber's). */
   firstRank: Int32Array;
   addedIds: ReadonlySet<number>;
   description: PipelineDescription;
@@ -32,14 +32,11 @@ export interface ModelExplorer {
   mergeOrder: MergeOrderComparison | null;
 }
 
-/** For each token id of the model, the rank of the first merge that makes it (-1: none). */
-export function firstMergeRanks(model: BpeModel): Int32Array {
-  const { lefts, rights, made, size } = model.merges;
+/** For each token id of the model, the rank of the first merge listed that makes it (-1: none). */
+function firstMergeRanks(model: BpeModel): Int32Array {
+  const { made, size } = model.merges;
   const first = new Int32Array(model.tokens.length).fill(-1);
-  for (let r = 0; r < size; r++) {
-    if (model.merges.rank(lefts[r], rights[r]) !== r) continue; // listed again later: that rank holds
-    if (first[made[r]] < 0) first[made[r]] = r;
-  }
+  for (let r = 0; r < size; r++) if (first[made[r]] < 0) first[made[r]] = r;
   return first;
 }
 
@@ -138,8 +135,9 @@ function notMerged(m: ModelExplorer): TokenOrigin {
 
 /**
  * The model after its first k merges: the same ids, the merges of rank below k, and the tokens those make
- * besides the ones no merge makes (bytes, characters, added tokens). The tokens matter only to whole-piece
- * lookups (ignore_merges): merges alone decide everything else.
+ * besides the ones no merge makes (bytes, characters, added tokens). Merges decide the tokens; the vocabulary
+ * matters where the model looks a whole piece up (ignore_merges, Llama 3), so there it is the one of k merges.
+ * Without ignore_merges this is `tokenizers` loading the file with only its first k merges.
  */
 export function modelAfterMerges(m: ModelExplorer, k: number): BpeModel {
   const { model } = m.pipeline;
