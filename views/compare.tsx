@@ -8,7 +8,8 @@ import { raw } from 'hono/html';
 import { fmt } from './format.js';
 import { Layout } from './layout.js';
 import { MAX_RENDERED_TOKENS, ResultSlot, TextBox, type TokenizedText } from './tokenize.js';
-import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
+import { AddModelsNote, type AddableModel } from './tokenizer-chooser.js';
+import { TOKENIZER_KIND_LABELS, tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
 import { HOVER_SCRIPT, TokenSpans, wholeGroups } from './tokens.js';
 
 /** Each panel draws the tokens of this many leading UTF-16 units (the same stretch of text in every panel). */
@@ -147,6 +148,59 @@ function LanguageTaxPanel(props: { results: readonly Compared[]; sample: Paralle
   );
 }
 
+/** An offered tokenizer's language tax on the aligned sample, or why it has none. */
+export interface OfferedTax extends TokenizerChoice {
+  tax: { chineseTokens: number; englishTokens: number; tax: number } | null;
+  error?: string;
+}
+
+/** The language tax of every tokenizer offered, lowest first, each with a bar (the fragment #tax-all loads). */
+export function OfferedTaxTable(props: { taxes: readonly OfferedTax[]; sample: ParallelSample }) {
+  const measured = props.taxes.filter((t) => t.tax !== null).sort((a, b) => a.tax!.tax - b.tax!.tax);
+  const failed = props.taxes.filter((t) => t.tax === null);
+  const max = Math.max(1, ...measured.map((t) => t.tax!.tax));
+  return (
+    <div>
+      <p class="note">
+        Every tokenizer the lab offers, on the same {props.sample.pairs} sentence pairs, lowest tax first. The line in each bar marks 1.
+      </p>
+      <table class="cmp-tax-table" id="tax-all-table">
+        <thead>
+          <tr>
+            <th>tokenizer</th>
+            <th>kind</th>
+            <th>Chinese tokens</th>
+            <th>English tokens</th>
+            <th>tax</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          {measured.map((t) => (
+            <tr data-tokenizer={t.name}>
+              <th>{t.name}</th>
+              <td class="note cmp-left">{TOKENIZER_KIND_LABELS[t.kind]}</td>
+              <td>{t.tax!.chineseTokens}</td>
+              <td>{t.tax!.englishTokens}</td>
+              <td class="cmp-tax-value">{t.tax!.tax.toFixed(2)}</td>
+              <td class="cmp-left">
+                <span class="cmp-tax-bar" style={`width:${((12 * t.tax!.tax) / max).toFixed(2)}rem`}>
+                  <span class="cmp-tax-one" style={`left:${(12 / max).toFixed(2)}rem`}></span>
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {failed.map((t) => (
+        <p class="error">
+          {t.name}: {t.error}
+        </p>
+      ))}
+    </div>
+  );
+}
+
 /** The result fragment htmx swaps into #result. */
 export function CompareResult(props: { comparison: Comparison; sample: ParallelSample }) {
   const { comparison: c } = props;
@@ -181,6 +235,8 @@ export function CompareResult(props: { comparison: Comparison; sample: ParallelS
 export function ComparePage(props: {
   options: CompareOptions;
   tokenizers: readonly TokenizerChoice[];
+  /** Model tokenizers not added yet, which the chooser points to. */
+  addable: readonly AddableModel[];
   /** How many tokenizers may be compared at once. */
   limits: { min: number; max: number };
   comparison?: Comparison;
@@ -217,6 +273,7 @@ export function ComparePage(props: {
               ))}
             </div>
           ))}
+          <AddModelsNote addable={props.addable} />
           <noscript>
             <button type="submit">compare</button>
           </noscript>
@@ -225,6 +282,12 @@ export function ComparePage(props: {
       <ResultSlot error={props.error}>
         {props.comparison !== undefined ? <CompareResult comparison={props.comparison} sample={props.sample} /> : null}
       </ResultSlot>
+      <section class="cmp-tax" id="tax-all">
+        <h2>Language tax of every tokenizer offered</h2>
+        <div hx-get="/fragment/language-tax" hx-trigger="load">
+          <p class="note">Measuring each tokenizer on the aligned sample (the first time, this loads every one of them: a few seconds)…</p>
+        </div>
+      </section>
     </Layout>
   );
 }

@@ -29,6 +29,9 @@ ${TOKENS_CSS.trim()}
 .cmp-tax { margin: 2rem 0; }
 .cmp-tax-table th { text-align: left; font-weight: normal; padding-right: 1rem; }
 .cmp-tax-table td { text-align: right; padding-right: 1rem; }
+.cmp-tax-table td.cmp-left { text-align: left; }
+.cmp-tax-bar { display: inline-block; position: relative; height: .8rem; background: #6a8fd8; vertical-align: middle; }
+.cmp-tax-one { position: absolute; top: -3px; bottom: -3px; border-left: 1px dashed #333; }
 .train-corpora label { display: inline-block; min-width: 16rem; margin: .15rem .5rem .15rem 0; }
 .train-fields { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: .75rem 0; align-items: end; }
 .train-fields textarea { width: 16rem; }
@@ -38,6 +41,7 @@ ${TOKENS_CSS.trim()}
 .latest { font: .95rem/1.6 ui-monospace, monospace; margin: 0; }
 .vocab-summary th { text-align: left; font-weight: normal; color: #555; padding-right: 1rem; vertical-align: top; }
 .vocab-summary { max-width: 44rem; }
+.vocab-narrow { max-width: 44rem; }
 .jobs td, .jobs th, .vocab-table td, .vocab-table th, .corpora-table td, .corpora-table th { padding: .15rem .6rem .15rem 0; text-align: left; vertical-align: top; }
 .vocab-top { display: flex; flex-wrap: wrap; gap: 2rem; align-items: start; }
 .vocab-explore { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; }
@@ -72,6 +76,7 @@ ${TOKENS_CSS.trim()}
 .lm-walk:hover { background: #f1f5ff; }
 .lm-bar-link .bar { cursor: pointer; }
 #vocab-list .num { text-align: right; font-variant-numeric: tabular-nums; }
+#vocab-list td:first-child { white-space: nowrap; }
 .state-done { color: #176617; } .state-failed, .state-interrupted { color: #a00; } .state-cancelled { color: #777; } .state-running { color: #1d4fb3; }
 `;
 

@@ -6,6 +6,7 @@
 import { formatBytes } from './format.js';
 import { JobTable, oobOf, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
+import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
 import type { TokenizerChoice } from './tokenizer-groups.js';
 
 export type LmBuildPhase = 'tokenizing' | 'counting' | 'estimating' | 'scoring' | 'saving';
@@ -39,6 +40,8 @@ export interface BoardGroup {
 /** What the build form offers: the tokenizers, the corpora (with their train split's size), the orders allowed. */
 export interface BuildChoices {
   tokenizers: readonly TokenizerChoice[];
+  /** Model tokenizers not added yet, which the chooser points to. */
+  addable: readonly AddableModel[];
   corpora: ReadonlyArray<{ name: string; bytes: number }>;
   orders: { min: number; max: number };
 }
@@ -163,14 +166,10 @@ function BuildForm(props: { choices: BuildChoices; form: LmBuildForm }) {
       <label>
         Tokenizer{' '}
         <select name="tokenizer">
-          {choices.tokenizers.map((t) => (
-            <option value={t.name} selected={form.tokenizer === t.name}>
-              {t.name}
-              {t.kind === 'user' ? ' (yours)' : ''}
-            </option>
-          ))}
+          <TokenizerOptions tokenizers={choices.tokenizers} selected={form.tokenizer} />
         </select>
       </label>
+      <AddModelsNote addable={choices.addable} />
       <label>
         Corpus (train split){' '}
         <select name="corpus">

@@ -7,7 +7,8 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { fmt } from './format.js';
 import { Layout } from './layout.js';
-import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
+import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
+import type { TokenizerChoice } from './tokenizer-groups.js';
 import { HOVER_SCRIPT, IdsRest, IdTargets, TokenSpans, wholeGroups, type TokenSpan } from './tokens.js';
 
 /**
@@ -242,6 +243,8 @@ export function ResultSlot(props: { error?: string; children?: Child }) {
 export function TokenizePage(props: {
   options: TokenizeOptions;
   tokenizers: readonly TokenizerChoice[];
+  /** Model tokenizers not added yet, which the chooser points to. */
+  addable: readonly AddableModel[];
   scripts: readonly string[];
   result?: TokenizedText;
   error?: string;
@@ -263,15 +266,7 @@ export function TokenizePage(props: {
           <label>
             tokenizer{' '}
             <select name="tokenizer" {...post} hx-trigger="change">
-              {tokenizerGroups(props.tokenizers).map((g) => (
-                <optgroup label={g.label}>
-                  {g.entries.map((t) => (
-                    <option value={t.name} selected={t.name === options.tokenizer}>
-                      {t.name}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
+              <TokenizerOptions tokenizers={props.tokenizers} selected={options.tokenizer} />
             </select>
           </label>{' '}
           <label>
@@ -281,6 +276,7 @@ export function TokenizePage(props: {
             <button type="submit">tokenize</button>
           </noscript>
         </div>
+        <AddModelsNote addable={props.addable} />
       </form>
       <ResultSlot error={props.error}>
         {props.result !== undefined ? (

@@ -1,4 +1,4 @@
-/** The tokenizer choosers' groups (the tokenize and compare pages). */
+/** The tokenizer choosers' groups (the tokenize, compare and LM pages). */
 
 /** Where a tokenizer comes from: tiktoken's encodings, the open models' (added), the vocabularies tokenlab ships, the user's. */
 export type TokenizerKind = 'tiktoken' | 'model' | 'shipped' | 'user';
@@ -8,7 +8,8 @@ export interface TokenizerChoice {
   kind: TokenizerKind;
 }
 
-const KIND_LABELS: Record<TokenizerKind, string> = {
+/** Each kind's name in a chooser. */
+export const TOKENIZER_KIND_LABELS: Record<TokenizerKind, string> = {
   tiktoken: 'tiktoken',
   model: 'open models',
   shipped: 'shipped with tokenlab',
@@ -17,7 +18,7 @@ const KIND_LABELS: Record<TokenizerKind, string> = {
 
 /** The choosers' groups: tiktoken's encodings, the open models', the shipped vocabularies, the user's (absent when empty). */
 export function tokenizerGroups(tokenizers: readonly TokenizerChoice[]): { label: string; entries: TokenizerChoice[] }[] {
-  return (Object.keys(KIND_LABELS) as TokenizerKind[])
-    .map((kind) => ({ label: KIND_LABELS[kind], entries: tokenizers.filter((t) => t.kind === kind) }))
+  return (Object.keys(TOKENIZER_KIND_LABELS) as TokenizerKind[])
+    .map((kind) => ({ label: TOKENIZER_KIND_LABELS[kind], entries: tokenizers.filter((t) => t.kind === kind) }))
     .filter((g) => g.entries.length > 0);
 }

@@ -10,6 +10,8 @@ import { Layout } from './layout.js';
 import { ModelOffers, TOKENIZERS_CHANGED, type ModelOffer } from './model-tokenizers.js';
 import type { TokenizerKind } from './tokenizer-groups.js';
 import { TokenChip, type ChipToken } from './tokens.js';
+import { MergeTreeView, Scrub, type MergeTreeNode, type ScrubView } from './vocab-merges.js';
+import { MergeOrderFact, PipelineDownloads, PipelineRows, type MergeOrderView, type PipelineSummary } from './vocab-model.js';
 
 const FILTER_LABELS: Record<string, string> = {
   '': 'all tokens',
@@ -38,10 +40,13 @@ export interface VocabRow {
   specials: number | null;
   /** A pattern name or a custom regex's source (`named` says which); null when the file cannot be read. */
   pattern: { source: string; named: boolean } | null;
+  /** A model tokenizer's pipeline in a line (it has no pattern). */
+  pipeline?: string;
 }
 
-/** A pattern by name; a custom regex by its first characters (the whole of it on hover). */
-function PatternCell(props: { pattern: VocabRow['pattern'] }) {
+/** A pattern by name; a custom regex by its first characters (the whole of it on hover); a model's pipeline. */
+function PatternCell(props: { pattern: VocabRow['pattern']; pipeline: string | undefined }) {
+  if (props.pipeline !== undefined) return <td>Hugging Face pipeline: {props.pipeline}</td>;
   if (props.pattern === null) return <td class="note">unreadable</td>;
   const { source: p, named } = props.pattern;
   return named ? (
@@ -90,7 +95,7 @@ export function VocabListPage(props: {
               </td>
               <td class="num vocab-size">{v.size === null ? '?' : v.size.toLocaleString('en-US')}</td>
               <td class="num">{v.specials ?? '?'}</td>
-              <PatternCell pattern={v.pattern} />
+              <PatternCell pattern={v.pattern} pipeline={v.pipeline} />
               <td>{KIND_LABELS[v.kind]}</td>
             </tr>
           ))}
@@ -140,10 +145,12 @@ export function VocabListPage(props: {
 export interface VocabSummary {
   name: string;
   kind: TokenizerKind;
-  /** Ordinary tokens: ids 0 to tokens - 1 (the specials follow). */
+  /** The ids the token table covers: a vocabulary's ordinary tokens (the specials follow); every id of a model tokenizer. */
   tokens: number;
   specials: ReadonlyArray<{ text: string; id: number }>;
-  pattern: string;
+  /** The split pattern; null for a model tokenizer, which has its pipeline instead. */
+  pattern: string | null;
+  pipeline?: PipelineSummary;
   merges: number;
   training: { corpora: ReadonlyArray<{ name: string; bytes: number }>; seconds: number; bytesPerToken: number } | null;
   heldOut: { bytes: number; tokens: number; bytesPerToken: number; usedTokens: number };
@@ -163,23 +170,6 @@ export interface TokenPage {
   rows: ReadonlyArray<{ id: number; token: ChipToken; classes: readonly string[] }>;
 }
 
-/** A token and the parts BPE joins into it: two for a merge, more for a token only ever made whole, none for a byte. */
-export interface MergeTreeNode {
-  id: number;
-  token: ChipToken;
-  parts: readonly MergeTreeNode[];
-}
-
-/** The sample's tokens after the first k of max merges. */
-export interface ScrubView {
-  k: number;
-  max: number;
-  sample: string;
-  /** The sample's length in UTF-8 bytes. */
-  bytes: number;
-  pieces: readonly ChipToken[];
-}
-
 export interface VocabView {
   summary: VocabSummary;
   /** histogram[n]: tokens of n bytes, the last bar counting that many or more. */
@@ -190,6 +180,8 @@ export interface VocabView {
   table: TokenPage;
   tree?: MergeTreeNode;
   scrub: ScrubView;
+  /** A byte-level model's merge-order fact (absent for other tokenizers). */
+  mergeOrder?: MergeOrderView;
 }
 
 export function VocabPage(props: VocabView) {
@@ -203,24 +195,7 @@ export function VocabPage(props: VocabView) {
         <Summary a={a} />
         <div>
           <h3>Downloads</h3>
-          <ul id="downloads">
-            <li>
-              <a href={path(a.name, '/download/json')} download>
-                tokenlab JSON
-              </a>
-            </li>
-            <li>
-              <a href={path(a.name, '/download/tiktoken')} download>
-                tiktoken ranks
-              </a>{' '}
-              <span class="note">(pattern and specials are not part of that format)</span>
-            </li>
-            <li>
-              <a href={path(a.name, '/download/tokenizer.json')} download>
-                tokenizer.json
-              </a>
-            </li>
-          </ul>
+          {a.pipeline ? <PipelineDownloads href={path(a.name, '/download/tokenizer.json')} /> : <VocabularyDownloads name={a.name} />}
           {a.kind === 'user' ? (
             <form method="post" action={path(a.name, '/delete')} onsubmit="return confirm('Delete this vocabulary?')">
               <button type="submit" id="delete">
@@ -262,6 +237,11 @@ export function VocabPage(props: VocabView) {
         </div>
         <div>
           <h3>Merge tree</h3>
+          <p class="note">
+            {a.pipeline
+              ? 'The model’s merges on the token’s own text, the pair listed first merging first; rank: the merge’s place in the model’s merges.'
+              : 'Rank: the token’s id (tiktoken merges the pair whose result has the lowest rank).'}
+          </p>
           <form method="get" action={path(a.name)} hx-get={path(a.name, '/tree')} hx-target="#tree">
             <input
               name="tree"
@@ -276,7 +256,19 @@ export function VocabPage(props: VocabView) {
           <div id="tree">{props.tree ? <MergeTreeView node={props.tree} /> : <p class="note">Pick a token id in the table.</p>}</div>
         </div>
       </div>
+      {a.pipeline ? (
+        <>
+          <h2>Merge order</h2>
+          <MergeOrderFact fact={props.mergeOrder} model={a.pipeline.model} />
+        </>
+      ) : null}
       <h2>Merge-step scrubber</h2>
+      {a.pipeline ? (
+        <p class="note vocab-narrow">
+          The model’s own merges in their order: after k of them, the tokens are those the first k merges make and those no merge makes
+          (bytes, characters, added tokens).
+        </p>
+      ) : null}
       <form
         id="scrub-form"
         hx-post={path(a.name, '/scrub')}
@@ -299,46 +291,42 @@ export function VocabPage(props: VocabView) {
   );
 }
 
+/** A vocabulary's downloads: every format tokenlab writes. */
+function VocabularyDownloads(props: { name: string }) {
+  const { name } = props;
+  return (
+    <ul id="downloads">
+      <li>
+        <a href={path(name, '/download/json')} download>
+          tokenlab JSON
+        </a>
+      </li>
+      <li>
+        <a href={path(name, '/download/tiktoken')} download>
+          tiktoken ranks
+        </a>{' '}
+        <span class="note">(pattern and specials are not part of that format)</span>
+      </li>
+      <li>
+        <a href={path(name, '/download/tokenizer.json')} download>
+          tokenizer.json
+        </a>
+      </li>
+    </ul>
+  );
+}
+
 function Summary(props: { a: VocabSummary }) {
   const vocab = props.a;
-  const { heldOut, training: t } = vocab;
+  const { heldOut } = vocab;
   return (
     <table class="vocab-summary" id="summary">
       <tbody>
-        <tr>
-          <th>tokens</th>
-          <td>
-            {vocab.tokens + vocab.specials.length} ({vocab.tokens} ordinary, {vocab.specials.length} special)
-          </td>
-        </tr>
-        <tr>
-          <th>pattern</th>
-          <td>{vocab.pattern.length > 24 ? 'a custom regex' : vocab.pattern}</td>
-        </tr>
-        <tr>
-          <th>merges stored</th>
-          <td>{vocab.merges === 0 ? 'none (ranks only)' : vocab.merges}</td>
-        </tr>
-        {vocab.specials.length ? (
-          <tr>
-            <th>special tokens</th>
-            <td>{vocab.specials.map((s) => `${s.text} (${s.id})`).join(', ')}</td>
-          </tr>
-        ) : null}
-        <tr>
-          <th>corpora</th>
-          <td>{t ? t.corpora.map((c) => `${c.name} (${formatBytes(c.bytes)})`).join(', ') : 'not recorded'}</td>
-        </tr>
-        <tr>
-          <th>training time</th>
-          <td>{t ? `${t.seconds.toFixed(1)} s` : 'not recorded'}</td>
-        </tr>
-        {t ? (
-          <tr>
-            <th>bytes/token on its training text</th>
-            <td>{t.bytesPerToken.toFixed(3)}</td>
-          </tr>
-        ) : null}
+        {vocab.pipeline ? (
+          <PipelineRows size={vocab.tokens} specials={vocab.specials} pipeline={vocab.pipeline} />
+        ) : (
+          <VocabularyRows a={vocab} pattern={vocab.pattern ?? ''} />
+        )}
         <tr>
           <th>bytes/token on held-out text</th>
           <td id="heldout-bpt">{heldOut.bytesPerToken.toFixed(3)}</td>
@@ -351,6 +339,50 @@ function Summary(props: { a: VocabSummary }) {
         </tr>
       </tbody>
     </table>
+  );
+}
+
+/** The summary's rows of a vocabulary: its size, pattern, merges, specials and training. */
+function VocabularyRows(props: { a: VocabSummary; pattern: string }) {
+  const { a: vocab, pattern } = props;
+  const t = vocab.training;
+  return (
+    <>
+      <tr>
+        <th>tokens</th>
+        <td>
+          {vocab.tokens + vocab.specials.length} ({vocab.tokens} ordinary, {vocab.specials.length} special)
+        </td>
+      </tr>
+      <tr>
+        <th>pattern</th>
+        <td>{pattern.length > 24 ? 'a custom regex' : pattern}</td>
+      </tr>
+      <tr>
+        <th>merges stored</th>
+        <td>{vocab.merges === 0 ? 'none (ranks only)' : vocab.merges}</td>
+      </tr>
+      {vocab.specials.length ? (
+        <tr>
+          <th>special tokens</th>
+          <td>{vocab.specials.map((s) => `${s.text} (${s.id})`).join(', ')}</td>
+        </tr>
+      ) : null}
+      <tr>
+        <th>corpora</th>
+        <td>{t ? t.corpora.map((c) => `${c.name} (${formatBytes(c.bytes)})`).join(', ') : 'not recorded'}</td>
+      </tr>
+      <tr>
+        <th>training time</th>
+        <td>{t ? `${t.seconds.toFixed(1)} s` : 'not recorded'}</td>
+      </tr>
+      {t ? (
+        <tr>
+          <th>bytes/token on its training text</th>
+          <td>{t.bytesPerToken.toFixed(3)}</td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 
@@ -431,54 +463,6 @@ export function TokenTable(props: { name: string; query: TokenQuery; table: Toke
           ))}
         </tbody>
       </table>
-    </div>
-  );
-}
-
-export function MergeTreeView(props: { node: MergeTreeNode }) {
-  return (
-    <ul class="merge-tree" id="merge-tree">
-      <MergeNodeView node={props.node} />
-    </ul>
-  );
-}
-
-function MergeNodeView(props: { node: MergeTreeNode }) {
-  const { node } = props;
-  const how =
-    node.parts.length === 0
-      ? 'byte'
-      : node.parts.length === 2
-        ? `rank ${node.id}`
-        : `rank ${node.id}, never made by a merge (only ever a whole piece)`;
-  return (
-    <li>
-      <TokenChip token={node.token} />{' '}
-      <span class="note">
-        id {node.id} · {how}
-      </span>
-      {node.parts.length > 0 ? (
-        <ul>
-          {node.parts.map((p) => (
-            <MergeNodeView node={p} />
-          ))}
-        </ul>
-      ) : null}
-    </li>
-  );
-}
-
-export function Scrub(props: ScrubView) {
-  return (
-    <div>
-      <p id="scrub-count">
-        after <strong>{props.k}</strong> of {props.max} merges: <strong>{props.pieces.length}</strong> tokens for {props.bytes} bytes
-      </p>
-      <div class="scrub-tokens" id="scrub-tokens">
-        {props.pieces.map((p) => (
-          <TokenChip token={p} />
-        ))}
-      </div>
     </div>
   );
 }

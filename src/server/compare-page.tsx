@@ -1,15 +1,25 @@
-/** The compare page's routes: GET /compare and the fragment htmx asks for as the user types or ticks. */
+/**
+ * The compare page's routes: GET /compare, the fragment htmx asks for as the user types or ticks, and the
+ * language tax of every tokenizer offered (a fragment the page loads after it shows).
+ */
 import { Hono } from 'hono';
-import { ComparePage, CompareResult, type CompareOptions } from '../../views/compare.js';
+import { ComparePage, CompareResult, OfferedTaxTable, type CompareOptions } from '../../views/compare.js';
 import { TokenizeError } from '../../views/tokenize.js';
 import { listTokenizers } from '../store/tokenizers.js';
-import { compare, MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS, sampleSizes } from './compare.js';
+import { compare, everyLanguageTax, MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS, sampleSizes } from './compare.js';
+import { chooserChoices } from './choosers.js';
 import { attempt } from './errors.js';
 import { MAX_URL_TEXT } from './limits.js';
 import { field, pageMessage, readPageForm } from './tokenize-page.js';
 
-/** Ticked when the URL names no tokenizer: two tiktoken generations and the shipped CJK vocabulary. */
-export const DEFAULT_COMPARED = ['cl100k_base', 'o200k_base', 'tokenlab-cjk-32k'];
+/** Two tiktoken generations and the open models most deployed for Chinese (those added). */
+const DEFAULT_CHOICE = ['cl100k_base', 'o200k_base', 'qwen3', 'deepseek-v3'];
+
+/** Ticked when the URL names no tokenizer: DEFAULT_CHOICE's tokenizers the lab offers. */
+export function defaultCompared(): string[] {
+  const offered = new Set(listTokenizers().map((t) => t.name));
+  return DEFAULT_CHOICE.filter((name) => offered.has(name));
+}
 
 /** The page's state as a query string: the shareable URL (a text over MAX_URL_TEXT is left out). */
 export function compareUrl(o: CompareOptions): string {
@@ -31,18 +41,11 @@ export function compareRoutes(): Hono {
 
   routes.get('/compare', async (c) => {
     const chosen = c.req.queries('tokenizers');
-    const options = { text: c.req.query('text') ?? '', tokenizers: chosen ?? DEFAULT_COMPARED };
+    const options = { text: c.req.query('text') ?? '', tokenizers: chosen ?? defaultCompared() };
     const { result, refusal } = await attempt(() => compare(options.text, options.tokenizers));
     const error = refusal && pageMessage(refusal);
     const page = (
-      <ComparePage
-        options={options}
-        tokenizers={listTokenizers()}
-        limits={LIMITS}
-        comparison={result}
-        sample={await sample()}
-        error={error}
-      />
+      <ComparePage options={options} {...chooserChoices()} limits={LIMITS} comparison={result} sample={await sample()} error={error} />
     );
     return c.html(page, refusal?.status ?? 200);
   });
@@ -59,6 +62,9 @@ export function compareRoutes(): Hono {
     if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
     return c.html(<CompareResult comparison={result} sample={await sample()} />);
   });
+
+  // Measures every tokenizer not measured yet (seconds the first time): the page asks for it once loaded.
+  routes.get('/fragment/language-tax', async (c) => c.html(<OfferedTaxTable taxes={await everyLanguageTax()} sample={await sample()} />));
 
   return routes;
 }

@@ -11,7 +11,10 @@ import type { TokenSpan } from '../bpe/offsets/spans.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import { listBundledCorpora } from '../store/corpora/catalogue.js';
 import { languageTaxOfPairs } from '../eval/metrics.js';
-import { tokenizerByName } from '../store/tokenizers.js';
+import { languageTaxesOffThread, type LanguageTax, type LanguageTaxResult } from '../jobs/language-tax.js';
+import { modelTokenizerFiles } from '../store/model-tokenizers/installed.js';
+import { listTokenizers, tokenizerByName, type TokenizerEntry } from '../store/tokenizers.js';
+import { findUserVocabulary } from '../store/user-vocabularies.js';
 import { RequestError } from './errors.js';
 import { checkTextSize } from './limits.js';
 import { tokenize, type Tokenized } from './tokenize.js';
@@ -22,14 +25,6 @@ export const MAX_COMPARED = 6;
 
 /** The aligned sample of the language-tax panel: a bundled corpus of zh<TAB>en lines. */
 export const PARALLEL_CORPUS = 'parallel-zh-en';
-
-export interface LanguageTax {
-  pairs: number;
-  chineseTokens: number;
-  englishTokens: number;
-  /** chineseTokens / englishTokens. */
-  tax: number;
-}
 
 export interface Compared extends Tokenized {
   /** UTF-16 offsets, ascending, of the boundaries between this tokenizer's tokens (never 0 or the length). */
@@ -114,6 +109,49 @@ export async function languageTaxOf(name: string): Promise<LanguageTax> {
     taxes.set(tokenizer, tax);
   }
   return tax;
+}
+
+/** Every offered tokenizer's tax, or why it has none. */
+export interface OfferedTax extends TokenizerEntry {
+  tax: LanguageTax | null;
+  error?: string;
+}
+
+/** Taxes measured off-thread (or why one could not be), by tokenizer name and version (see versionOf). */
+const offeredTaxes = new Map<string, LanguageTaxResult>();
+/** The measuring under way: one at a time, so that a second request finds the first one's results. */
+let measuring: Promise<unknown> = Promise.resolve();
+
+/** What changes when a listed tokenizer does: a user's vocabulary file's time, a model tokenizer's file digest. */
+function versionOf(t: TokenizerEntry): string {
+  if (t.kind === 'user') return `${t.name}\0${findUserVocabulary(t.name)?.mtimeMs}`;
+  if (t.kind === 'model') return `${t.name}\0${modelTokenizerFiles(t.name)?.sha256}`;
+  return t.name;
+}
+
+async function measureMissing(offered: readonly TokenizerEntry[]): Promise<void> {
+  const missing = offered.filter((t) => !offeredTaxes.has(versionOf(t)));
+  if (missing.length === 0) return;
+  const measured = await languageTaxesOffThread(
+    missing.map((t) => t.name),
+    await parallelSample(),
+  );
+  missing.forEach((t, i) => offeredTaxes.set(versionOf(t), measured[i]));
+}
+
+/**
+ * The language tax of every tokenizer the lab offers, in the registry's order. Those not measured yet (since
+ * the server started, or since their file changed) are measured together in a worker thread.
+ */
+export async function everyLanguageTax(): Promise<OfferedTax[]> {
+  const offered = listTokenizers();
+  const run = measuring.then(() => measureMissing(offered));
+  measuring = run.catch(() => undefined);
+  await run;
+  return offered.map((t) => {
+    const m = offeredTaxes.get(versionOf(t))!;
+    return 'tax' in m ? { ...t, tax: m.tax } : { ...t, tax: null, error: m.error };
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { QueueFullError } from '../jobs/job-manager.js';
 import { UnknownModelTokenizerError } from '../store/model-tokenizers/catalogue.js';
 import { UnknownTokenizerError, UnusableVocabularyError } from '../store/tokenizers.js';
+import { ModelTokenizerNotAddedError } from '../store/model-pipelines.js';
 
 export type RefusalStatus = 400 | 404 | 409 | 413 | 429;
 
@@ -31,8 +32,11 @@ export function refusalOf(e: unknown): RequestError | undefined {
     return new RequestError(404, e.message, { tokenizer: e.tokenizer });
   if (e instanceof UnusableVocabularyError) return new RequestError(400, e.message, { tokenizer: e.tokenizer });
   if (e instanceof QueueFullError) return new RequestError(429, e.message);
+  if (e instanceof ModelTokenizerNotAddedError) return new RequestError(404, e.message, { tokenizer: e.tokenizer });
   // From the import's worker thread, which sends an error's name and message, not its class.
   if (e instanceof Error && e.name === 'ImportError') return new RequestError(400, e.message);
+  // A format that cannot carry the tokenizer (a model tokenizer's pipeline), also from the export's worker thread.
+  if (e instanceof Error && e.name === 'ExportError') return new RequestError(409, e.message);
   return undefined;
 }
 

@@ -9,7 +9,6 @@
  */
 import { Hono, type Context } from 'hono';
 import type { JobRecord } from '../jobs/job-manager.js';
-import { listTokenizers } from '../store/tokenizers.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
 import { hexBytes } from '../../views/hex.js';
 import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type SpaceQuery } from '../../views/lm.js';
@@ -17,6 +16,7 @@ import { DEFAULT_FIELDS, LM_VIEWS, viewHref, type LmFields, type LmView } from '
 import { LmModelPage } from '../../views/lm-model.js';
 import { LmResultError, Result } from '../../views/lm-results.js';
 import { readFormBody, readJsonBody } from './body.js';
+import { chooserChoices } from './choosers.js';
 import { attempt, RequestError } from './errors.js';
 import { MAX_URL_TEXT } from './limits.js';
 import {
@@ -87,7 +87,7 @@ async function listPage(c: Context, extra: { form?: LmBuildForm; job?: LmJob; er
     <LmListPage
       models={models}
       board={bitsPerByteBoard()}
-      choices={{ tokenizers: listTokenizers(), corpora: await trainableCorpora(), orders: { min: MIN_ORDER, max: MAX_ORDER } }}
+      choices={{ ...chooserChoices(), corpora: await trainableCorpora(), orders: { min: MIN_ORDER, max: MAX_ORDER } }}
       jobs={lmJobs().list('lm') as LmJob[]}
       form={extra.form ?? EMPTY_FORM}
       space={space}

@@ -2,8 +2,8 @@
 import { Hono, type Context } from 'hono';
 import { SCRIPTS } from '../eval/scripts.js';
 import { MoreTokens, TokenizeError, TokenizePage, TokenizeResult, type TokenizeOptions } from '../../views/tokenize.js';
-import { listTokenizers } from '../store/tokenizers.js';
 import { readFormBody } from './body.js';
+import { chooserChoices } from './choosers.js';
 import { attempt, type RequestError } from './errors.js';
 import { MAX_TEXT_BYTES, MAX_URL_TEXT } from './limits.js';
 import { tokenize } from './tokenize.js';
@@ -61,13 +61,7 @@ export function tokenizePageRoutes(): Hono {
     const options = optionsOf((k) => c.req.query(k));
     const { result, refusal } = await attempt(() => tokenize(options.text, options.tokenizer));
     const page = (
-      <TokenizePage
-        options={options}
-        tokenizers={listTokenizers()}
-        scripts={SCRIPTS}
-        result={result}
-        error={refusal && pageMessage(refusal)}
-      />
+      <TokenizePage options={options} {...chooserChoices()} scripts={SCRIPTS} result={result} error={refusal && pageMessage(refusal)} />
     );
     return c.html(page, refusal?.status ?? 200);
   });

@@ -1,20 +1,26 @@
 /**
  * What the vocabulary explorer knows of a vocabulary (any tokenizer the lab lists: tiktoken's encodings, the
- * shipped ones, the user's): each token's text and classes for the table's filters, the token-length
- * histogram, compression on a held-out sample, the merge tree of a token, a vocabulary truncated to its first
- * k merges (imports: src/jobs/vocab-import.ts). Analyses are cached per loaded
- * tokenizer (a user file that changes is a new tokenizer, see tokenizerByName).
+ * added model tokenizers, the shipped vocabularies, the user's): each token's text and classes for the table's
+ * filters, the token-length histogram, compression on a held-out sample, the merge tree of a token, the
+ * tokenizer after its first k merges (imports: src/jobs/vocab-import.ts; a model tokenizer's own parts:
+ * vocab-model.ts). Analyses are cached per loaded tokenizer (a user file that changes is a new tokenizer, see
+ * tokenizerByName).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { Encoder } from '../bpe/encode/encoder.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
+import { pipelineCounts, pipelineLine, describePipeline } from '../bpe/hf/describe.js';
+import { HfPipeline } from '../bpe/hf/pipeline.js';
 import { mergeParts } from '../bpe/merges-from-ranks.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { letterScripts } from '../eval/scripts.js';
 import { ensureBundledCorpora } from '../store/corpora/extract.js';
+import { modelPipelineHead } from '../store/model-pipelines.js';
+import { modelTokenizerFiles } from '../store/model-tokenizers/installed.js';
 import { heldOutSample } from './train-jobs.js';
 import { tokenText } from './vocab-bytes.js';
+import { modelAfterMerges, modelExplorer, modelMergeTree, type MergeNode, type ModelExplorer } from './vocab-model.js';
 import { isTiktokenEncodingName, type TiktokenEncodingName } from '../bpe/formats/tiktoken-encodings.js';
 import { shippedVocabularyPath } from '../store/shipped-vocabularies.js';
 import { listTokenizers, tokenizerByName, type TokenizerEntry } from '../store/tokenizers.js';
@@ -28,11 +34,15 @@ export const TOKEN_CLASS_NAMES = Object.keys(TOKEN_CLASSES) as TokenClass[];
 /** Token lengths in bytes at or above this share the histogram's last bar. */
 export const HISTOGRAM_MAX_BYTES = 16;
 
+/** What a tokenizer is built on: a vocabulary under tiktoken's rule, or a Hugging Face pipeline. */
+export type VocabEngine = { kind: 'vocabulary'; vocab: Vocabulary; encoder: Encoder } | { kind: 'pipeline'; model: ModelExplorer };
+
 export interface VocabAnalysis {
   name: string;
   kind: TokenizerEntry['kind'];
-  vocab: Vocabulary;
-  encoder: Encoder;
+  engine: VocabEngine;
+  /** The token table's tokens by id: a vocabulary's ordinary tokens; every id of a pipeline, its added tokens too. */
+  tokens: Uint8Array[];
   /** texts[id]: the token's text, or undefined when it is part of a character. */
   texts: Array<string | undefined>;
   classes: Uint8Array;
@@ -63,11 +73,13 @@ export interface VocabListing extends TokenizerEntry {
   /** Token ids, specials included (the largest id + 1); null when the file cannot be read. */
   size: number | null;
   specials: number | null;
-  /** A pattern name, or a custom regex's source. */
+  /** A pattern name, or a custom regex's source; null for a model tokenizer (see pipeline). */
   pattern: string | null;
+  /** A model tokenizer's pipeline in a line: "NFC · Split(regex) → ByteLevel · BPE over bytes". */
+  pipeline?: string;
 }
 
-type ListingFacts = Pick<VocabListing, 'size' | 'specials' | 'pattern'>;
+type ListingFacts = Pick<VocabListing, 'size' | 'specials' | 'pattern' | 'pipeline'>;
 
 /**
  * tiktoken's encodings as the tiktoken package defines them (n_vocab with the specials; the pattern each
@@ -111,11 +123,31 @@ async function factsOfFile(path: string): Promise<ListingFacts> {
   return known.facts;
 }
 
-/** Every listed vocabulary with its size, specials and pattern. */
+/** A model tokenizer's facts, from its compiled form's head (see modelPipelineHead); its files never change. */
+async function factsOfModel(name: string): Promise<ListingFacts> {
+  const { spec, modelIds } = await modelPipelineHead(name);
+  return { ...pipelineCounts(spec, modelIds), pattern: null, pipeline: pipelineLine(describePipeline(spec)) };
+}
+
+/** Model tokenizers' facts by name and tokenizer.json digest. */
+const modelFacts = new Map<string, Promise<ListingFacts>>();
+
+function modelFactsOf(name: string): Promise<ListingFacts> {
+  const key = `${name}:${modelTokenizerFiles(name)?.sha256}`;
+  let facts = modelFacts.get(key);
+  if (facts === undefined) {
+    modelFacts.set(key, (facts = factsOfModel(name)));
+    facts.catch(() => modelFacts.delete(key)); // tried again on the next listing; the explorer names the fault
+  }
+  return facts.catch(() => UNKNOWN_FACTS);
+}
+
+/** Every listed vocabulary with its size, specials and pattern (a model tokenizer: its pipeline). */
 export async function listVocabularies(): Promise<VocabListing[]> {
   return Promise.all(
     listTokenizers().map(async (t) => {
       if (isTiktokenEncodingName(t.name)) return { ...t, ...TIKTOKEN_FACTS[t.name] };
+      if (t.kind === 'model') return { ...t, ...(await modelFactsOf(t.name)) };
       return { ...t, ...(await factsOfFile(t.kind === 'user' ? userVocabularyPath(t.name) : shippedVocabularyPath(t.name))) };
     }),
   );
@@ -132,22 +164,36 @@ export async function analyseVocabulary(name: string): Promise<VocabAnalysis> {
   return a;
 }
 
-async function analyse(name: string, tokenizer: Tokenizer): Promise<VocabAnalysis> {
+/** The engine under a tokenizer: its vocabulary, or its pipeline with what the explorer derives from it. */
+function engineOf(name: string, tokenizer: Tokenizer, sample: string): VocabEngine {
   const encoder = tokenizer.encoder;
-  if (!(encoder instanceof Encoder)) throw new Error('TODO explorer for model tokenizers');
-  const vocab = encoder.vocab;
-  const n = vocab.tokens.length;
+  if (encoder instanceof Encoder) return { kind: 'vocabulary', vocab: encoder.vocab, encoder };
+  if (encoder instanceof HfPipeline) return { kind: 'pipeline', model: modelExplorer(name, encoder, sample) };
+  throw new TypeError(`${name}: the explorer knows no engine ${encoder.constructor.name}`);
+}
+
+/** The table's tokens: a vocabulary's ordinary ones; every id of a pipeline (an id no token has: no bytes). */
+function tableTokens(engine: VocabEngine): Uint8Array[] {
+  if (engine.kind === 'vocabulary') return engine.vocab.tokens;
+  const p = engine.model.pipeline;
+  return Array.from({ length: p.nVocab }, (_, id) => (p.tokenString(id) === undefined ? new Uint8Array(0) : p.tokenBytes(id)));
+}
+
+async function analyse(name: string, tokenizer: Tokenizer): Promise<VocabAnalysis> {
+  const sample = await labHeldOutSample();
+  const engine = engineOf(name, tokenizer, sample);
+  const tokens = tableTokens(engine);
+  const n = tokens.length;
   const texts = new Array<string | undefined>(n);
   const classes = new Uint8Array(n);
   const histogram = new Array<number>(HISTOGRAM_MAX_BYTES + 1).fill(0);
   for (let id = 0; id < n; id++) {
-    const bytes = vocab.tokens[id];
+    const bytes = tokens[id];
     texts[id] = tokenText(bytes);
     classes[id] = classify(texts[id]);
     histogram[Math.min(bytes.length, HISTOGRAM_MAX_BYTES)]++;
   }
-  const sample = await labHeldOutSample();
-  const ids = encoder.encodeOrdinary(sample);
+  const ids = tokenizer.encoder.encodeOrdinary(sample);
   const used = new Set(ids);
   for (let id = 0; id < n; id++) if (!used.has(id)) classes[id] |= TOKEN_CLASSES.unused;
   const bytes = Buffer.byteLength(sample);
@@ -155,8 +201,8 @@ async function analyse(name: string, tokenizer: Tokenizer): Promise<VocabAnalysi
   return {
     name,
     kind,
-    vocab,
-    encoder,
+    engine,
+    tokens,
     texts,
     classes,
     histogram,
@@ -187,46 +233,58 @@ export function findTokens(a: VocabAnalysis, query: TokenQuery): number[] {
   return out;
 }
 
-export interface MergeNode {
-  id: number;
-  bytes: Uint8Array;
-  /** The parts BPE joins into this token: two for a merge, more for a token only ever produced whole, none for a byte. */
-  parts: MergeNode[];
-}
-
 /**
- * The merge tree of token `id` down to single bytes: each token's parts are `mergeParts` (the pair every
- * encoding merges into it, whatever the context). A token's rank is its id.
+ * The merge tree of token `id`. A vocabulary's: down to single bytes, each token's parts are `mergeParts`
+ * (the pair every encoding merges into it, whatever the context), and a token's rank is its id. A pipeline's:
+ * the model's own merges on the token's text (modelMergeTree).
  */
-export function mergeTree(encoder: Encoder, id: number): MergeNode {
-  const bytes = encoder.tokenBytes(id);
+export function mergeTree(a: VocabAnalysis, id: number): MergeNode {
+  const { engine } = a;
+  if (engine.kind === 'pipeline') return modelMergeTree(engine.model, id, (t) => a.tokens[t]);
+  const { encoder } = engine;
+  const bytes = a.tokens[id];
   const ranks = { get: (k: string) => encoder.tokenId(Buffer.from(k, 'latin1')) };
-  const parts = mergeParts(bytesToLatin1(bytes), ranks).map((part) => mergeTree(encoder, part));
-  return { id, bytes, parts };
+  const parts = mergeParts(bytesToLatin1(bytes), ranks);
+  const origin = parts.length === 0 ? 'byte' : parts.length === 2 ? id : 'whole';
+  return { id, bytes, origin, parts: parts.map((part) => mergeTree(a, part)) };
 }
 
-/** Multi-byte tokens, the ones merges make: the scrubber's k runs from 0 to this. */
+/** The scrubber's k runs from 0 to this: a vocabulary's multi-byte tokens, a model's merges. */
 export function mergeCount(a: VocabAnalysis): number {
-  return a.vocab.tokens.length - 256;
+  return a.engine.kind === 'vocabulary' ? a.engine.vocab.tokens.length - 256 : a.engine.model.pipeline.model.merges.size;
 }
 
-const truncated = new WeakMap<VocabAnalysis, Map<number, Encoder>>();
+/** Tokenizes a text after the first k merges, into the tokens' bytes. */
+type Truncated = (text: string) => Uint8Array[];
+
+const truncated = new WeakMap<VocabAnalysis, Map<number, Truncated>>();
 
 /**
- * An encoder with the 256 single bytes and only the first k multi-byte tokens (in rank order): the vocabulary
- * after k merges. Ids are renumbered densely; the pages show the tokens' bytes, not their ids. The last few
- * are cached (a slider asks for neighbouring k).
+ * The tokenizer after its first k merges. A vocabulary: the 256 single bytes and its first k multi-byte
+ * tokens (in rank order), with ids renumbered densely (the pages show the tokens' bytes, not their ids). A
+ * pipeline: its model's merges of rank below k (modelAfterMerges). The last few are cached (a slider asks for
+ * neighbouring k).
  */
-export function truncatedEncoder(a: VocabAnalysis, k: number): Encoder {
+export function truncatedTokenizer(a: VocabAnalysis, k: number): Truncated {
   let cache = truncated.get(a);
   if (cache === undefined) truncated.set(a, (cache = new Map()));
-  let e = cache.get(k);
-  if (e === undefined) {
-    let multi = 0;
-    const tokens = a.vocab.tokens.filter((t) => t.length === 1 || multi++ < k);
-    e = new Encoder({ pattern: a.vocab.pattern, tokens, merges: [], specials: [] }, { cacheSize: 0 });
+  let t = cache.get(k);
+  if (t === undefined) {
+    t = truncate(a.engine, k);
     if (cache.size >= 8) cache.delete(cache.keys().next().value!);
-    cache.set(k, e);
+    cache.set(k, t);
   }
-  return e;
+  return t;
+}
+
+function truncate(engine: VocabEngine, k: number): Truncated {
+  if (engine.kind === 'pipeline') {
+    const { pipeline } = engine.model;
+    const model = modelAfterMerges(engine.model, k);
+    return (text) => pipeline.encodeOrdinaryWith(model, text).map((id) => pipeline.tokenBytes(id));
+  }
+  let multi = 0;
+  const tokens = engine.vocab.tokens.filter((t) => t.length === 1 || multi++ < k);
+  const e = new Encoder({ pattern: engine.vocab.pattern, tokens, merges: [], specials: [] }, { cacheSize: 0 });
+  return (text) => e.encodeOrdinary(text).map((id) => e.tokenBytes(id));
 }

@@ -3,7 +3,9 @@
  * one page of the token table, a token's merge tree and the merge-step scrubber, with every token as a chip.
  */
 import { isPatternName } from '../bpe/pretokenize/patterns.js';
-import type { MergeTreeNode, ScrubView, TokenPage, VocabRow } from '../../views/vocab.js';
+import type { MergeTreeNode, ScrubView } from '../../views/vocab-merges.js';
+import type { MergeOrderView } from '../../views/vocab-model.js';
+import type { TokenPage, VocabRow } from '../../views/vocab.js';
 import { chipToken } from './vocab-bytes.js';
 import {
   findTokens,
@@ -11,12 +13,12 @@ import {
   PAGE_SIZE,
   TOKEN_CLASS_NAMES,
   TOKEN_CLASSES,
-  truncatedEncoder,
-  type MergeNode,
+  truncatedTokenizer,
   type TokenQuery,
   type VocabAnalysis,
   type VocabListing,
 } from './vocab-data.js';
+import type { MergeNode } from './vocab-model.js';
 
 /** The scrubber re-tokenizes at most this many characters of sample text. */
 const MAX_SCRUB_CHARS = 2000;
@@ -26,6 +28,30 @@ export function vocabRow(v: VocabListing): VocabRow {
   return { ...v, pattern: v.pattern === null ? null : { source: v.pattern, named: isPatternName(v.pattern) } };
 }
 
+/**
+ * What the explorer and GET /api/vocabularies/:name say of a vocabulary. `tokens`: the ids the token table
+ * covers. A model tokenizer adds its pipeline (each stage in a few words, where its files came from) and, if it
+ * is byte-level, the merge-order fact on the held-out sample.
+ */
+export function vocabSummary(a: VocabAnalysis) {
+  const base = { name: a.name, kind: a.kind, tokens: a.tokens.length, heldOut: a.heldOut };
+  const { engine } = a;
+  if (engine.kind === 'vocabulary') {
+    const { vocab } = engine;
+    return { ...base, specials: vocab.specials, pattern: vocab.pattern, merges: vocab.merges.length, training: vocab.training ?? null };
+  }
+  const { pipeline: p, description, source, mergeOrder } = engine.model;
+  return {
+    ...base,
+    specials: p.specials,
+    pattern: null,
+    merges: p.model.merges.size,
+    training: null,
+    pipeline: { ...description, modelIds: p.model.tokens.length, addedTokens: p.addedTokens.length, source: source ?? null },
+    mergeOrder,
+  };
+}
+
 /** The page of the tokens matching `query` it asks for (the last page if it asks for one beyond). */
 export function tokenPage(a: VocabAnalysis, query: TokenQuery): TokenPage {
   const matches = findTokens(a, query);
@@ -33,14 +59,14 @@ export function tokenPage(a: VocabAnalysis, query: TokenQuery): TokenPage {
   const page = Math.min(query.page, pages);
   const rows = matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((id) => ({
     id,
-    token: chipToken(a.vocab.tokens[id]),
+    token: chipToken(a.tokens[id]),
     classes: TOKEN_CLASS_NAMES.filter((c) => (a.classes[id] & TOKEN_CLASSES[c]) !== 0),
   }));
   return { matches: matches.length, page, pages, rows };
 }
 
 export function mergeTreeView(node: MergeNode): MergeTreeNode {
-  return { id: node.id, token: chipToken(node.bytes), parts: node.parts.map(mergeTreeView) };
+  return { id: node.id, token: chipToken(node.bytes), origin: node.origin, parts: node.parts.map(mergeTreeView) };
 }
 
 /** The sample (DEFAULT_SAMPLE when none is given) after the first k merges (all of them when k is not a number). */
@@ -48,7 +74,22 @@ export function scrubView(a: VocabAnalysis, sampleIn: string | undefined, kIn: s
   const max = mergeCount(a);
   const k = Math.max(0, Math.min(max, Number.isInteger(Number(kIn)) && kIn !== undefined && kIn !== '' ? Number(kIn) : max));
   const sample = (sampleIn ?? DEFAULT_SAMPLE).slice(0, MAX_SCRUB_CHARS);
-  const encoder = truncatedEncoder(a, k);
-  const pieces = encoder.encodeOrdinary(sample).map((id) => chipToken(encoder.tokenBytes(id)));
+  const pieces = truncatedTokenizer(a, k)(sample).map(chipToken);
   return { k, max, sample, bytes: Buffer.byteLength(sample), pieces };
+}
+
+/** A byte-level model's merge-order fact with its examples' tokens as chips; undefined for any other tokenizer. */
+export function mergeOrderView(a: VocabAnalysis): MergeOrderView | undefined {
+  if (a.engine.kind !== 'pipeline') return undefined;
+  const { mergeOrder } = a.engine.model;
+  if (mergeOrder === null) return undefined;
+  const chips = (ids: number[]) => ids.map((id) => chipToken(a.tokens[id]));
+  return {
+    ...mergeOrder,
+    examples: mergeOrder.examples.map((e) => ({
+      piece: chipToken(Buffer.from(e.piece)),
+      mergeOrder: chips(e.mergeOrder),
+      rankOrder: chips(e.rankOrder),
+    })),
+  };
 }

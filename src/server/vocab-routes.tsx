@@ -8,13 +8,14 @@ import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import { exportVocabularyOffThread, type VocabExportFormat } from '../jobs/vocab-export.js';
 import { importVocabularyOffThread, type ImportFormat } from '../jobs/vocab-import.js';
 import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary } from '../store/user-vocabularies.js';
-import { MergeTreeView, Scrub, TokenTable, VocabError, VocabListPage, VocabPage } from '../../views/vocab.js';
+import { MergeTreeView, Scrub } from '../../views/vocab-merges.js';
+import { TokenTable, VocabError, VocabListPage, VocabPage } from '../../views/vocab.js';
 import { readFormBody } from './body.js';
 import { attempt, RequestError, type RefusalStatus } from './errors.js';
 import { MAX_TEXT_BYTES } from './limits.js';
 import { TRAIN_PATTERNS } from './train-jobs.js';
 import { analyseVocabulary, listVocabularies, mergeTree, TOKEN_CLASS_NAMES, type TokenQuery, type VocabAnalysis } from './vocab-data.js';
-import { mergeTreeView, scrubView, tokenPage, vocabRow } from './vocab-page.js';
+import { mergeOrderView, mergeTreeView, scrubView, tokenPage, vocabRow, vocabSummary } from './vocab-page.js';
 import { modelOffers } from './model-tokenizer-jobs.js';
 
 /** The largest vocabulary file accepted for import (o200k_base's rank file is 3.6 MB; tokenizer.json files run larger). */
@@ -34,7 +35,7 @@ function queryOf(get: (k: string) => string | undefined): TokenQuery {
 function tokenIdOf(a: VocabAnalysis, s: string | undefined): number | undefined {
   if (s === undefined || !/^\d+$/.test(s)) return undefined;
   const id = Number(s);
-  return id < a.vocab.tokens.length ? id : undefined;
+  return id < a.tokens.length ? id : undefined;
 }
 
 /** The analysis, or the refusal as a page/fragment (404 for an unknown name, naming the known vocabularies). */
@@ -68,20 +69,6 @@ async function importVocabulary(c: Context): Promise<string> {
   return name;
 }
 
-function summaryJson(a: VocabAnalysis) {
-  const { vocab } = a;
-  return {
-    name: a.name,
-    kind: a.kind,
-    tokens: vocab.tokens.length,
-    specials: vocab.specials,
-    pattern: vocab.pattern,
-    merges: vocab.merges.length,
-    training: vocab.training ?? null,
-    heldOut: a.heldOut,
-  };
-}
-
 export function vocabRoutes(): Hono {
   const app = new Hono();
   const listPage = async (c: Context, error?: string, status: 200 | RefusalStatus = 200, importName?: string) =>
@@ -109,17 +96,18 @@ export function vocabRoutes(): Hono {
     if (a instanceof Response) return a;
     const query = queryOf((k) => c.req.query(k));
     const treeId = tokenIdOf(a, c.req.query('tree'));
-    const tree = treeId === undefined ? undefined : mergeTreeView(mergeTree(a.encoder, treeId));
+    const tree = treeId === undefined ? undefined : mergeTreeView(mergeTree(a, treeId));
     const scrub = scrubView(a, c.req.query('sample'), c.req.query('k'));
     const page = (
       <VocabPage
-        summary={summaryJson(a)}
+        summary={vocabSummary(a)}
         histogram={a.histogram}
         classes={TOKEN_CLASS_NAMES}
         query={query}
         table={tokenPage(a, query)}
         tree={tree}
         scrub={scrub}
+        mergeOrder={mergeOrderView(a)}
       />
     );
     return c.html(page);
@@ -139,10 +127,10 @@ export function vocabRoutes(): Hono {
     if (id === undefined)
       return c.html(
         <VocabError
-          message={`no ordinary token with id ${JSON.stringify(c.req.query('tree') ?? '')}: ids run from 0 to ${a.vocab.tokens.length - 1}`}
+          message={`no ordinary token with id ${JSON.stringify(c.req.query('tree') ?? '')}: ids run from 0 to ${a.tokens.length - 1}`}
         />,
       );
-    return c.html(<MergeTreeView node={mergeTreeView(mergeTree(a.encoder, id))} />);
+    return c.html(<MergeTreeView node={mergeTreeView(mergeTree(a, id))} />);
   });
 
   app.post('/vocab/:name/scrub', async (c) => {
@@ -173,9 +161,9 @@ export function vocabRoutes(): Hono {
 
   app.get('/api/vocabularies', async (c) => c.json({ vocabularies: await listVocabularies() }));
 
-  app.get('/api/vocabularies/:name', async (c) => c.json(summaryJson(await analyseVocabulary(c.req.param('name')))));
+  app.get('/api/vocabularies/:name', async (c) => c.json(vocabSummary(await analyseVocabulary(c.req.param('name')))));
 
-  app.post('/api/vocabularies', async (c) => c.json(summaryJson(await analyseVocabulary(await importVocabulary(c))), 201));
+  app.post('/api/vocabularies', async (c) => c.json(vocabSummary(await analyseVocabulary(await importVocabulary(c))), 201));
 
   app.delete('/api/vocabularies/:name', async (c) => {
     const name = c.req.param('name');

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { COMPILED_VERSION, compilePipeline, loadCompiledPipeline } from '../bpe/hf/compiled.js';
+import { COMPILED_VERSION, compiledHead, compilePipeline, loadCompiledPipeline } from '../bpe/hf/compiled.js';
+import type { JsonObject } from '../bpe/hf/json.js';
 import { HfPipeline } from '../bpe/hf/pipeline.js';
 import { VocabularyError } from '../bpe/vocabulary.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -26,11 +27,9 @@ export class ModelTokenizerNotAddedError extends Error {
 
 /** The pipeline of the added model tokenizer `name`; ModelTokenizerNotAddedError when it is not added. */
 export async function loadModelPipeline(name: string): Promise<HfPipeline> {
-  const files = modelTokenizerFiles(name);
-  if (files === undefined) throw new ModelTokenizerNotAddedError(name);
-  const compiled = join(dirname(files.tokenizerJson), `tokenizer.${files.sha256.slice(0, 16)}.v${COMPILED_VERSION}.tlhf`);
-  const kept = await readFile(compiled).catch(() => undefined);
-  const body = kept && checkedBody(kept);
+  const files = addedFiles(name);
+  const compiled = compiledPath(files);
+  const body = await keptBody(compiled);
   if (body) {
     try {
       return loadCompiledPipeline(body);
@@ -42,6 +41,41 @@ export async function loadModelPipeline(name: string): Promise<HfPipeline> {
   const bytes = compilePipeline(pipeline);
   await writeFileAtomic(compiled, Buffer.concat([bytes, sha256(bytes)])).catch(() => undefined);
   return pipeline;
+}
+
+/**
+ * What the vocabulary list says of the added model tokenizer `name` without building it: its spec (the
+ * tokenizer.json without vocab and merges) and its model's number of ids, from the compiled form's head (the
+ * first load writes the compiled form). ModelTokenizerNotAddedError when it is not added.
+ */
+export async function modelPipelineHead(name: string): Promise<{ spec: JsonObject; modelIds: number }> {
+  const body = await keptBody(compiledPath(addedFiles(name)));
+  if (body) {
+    try {
+      return compiledHead(body);
+    } catch (e) {
+      if (!(e instanceof VocabularyError)) throw e;
+    }
+  }
+  const p = await loadModelPipeline(name);
+  return { spec: p.spec, modelIds: p.model.tokens.length };
+}
+
+function addedFiles(name: string): NonNullable<ReturnType<typeof modelTokenizerFiles>> {
+  const files = modelTokenizerFiles(name);
+  if (files === undefined) throw new ModelTokenizerNotAddedError(name);
+  return files;
+}
+
+/** Where the compiled form of a tokenizer.json is kept: beside it, named by its sha256 and the format's version. */
+function compiledPath(files: { tokenizerJson: string; sha256: string }): string {
+  return join(dirname(files.tokenizerJson), `tokenizer.${files.sha256.slice(0, 16)}.v${COMPILED_VERSION}.tlhf`);
+}
+
+/** The compiled bytes kept at `path`, if its checksum holds. */
+async function keptBody(path: string): Promise<Uint8Array | undefined> {
+  const kept = await readFile(path).catch(() => undefined);
+  return kept && checkedBody(kept);
 }
 
 function sha256(bytes: Uint8Array): Buffer {

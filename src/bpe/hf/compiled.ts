@@ -10,7 +10,7 @@
  */
 import { utf8Decode, utf8Encode } from '../bytes.js';
 import { VocabularyError } from '../vocabulary.js';
-import { isObject } from './json.js';
+import { isObject, type JsonObject } from './json.js';
 import { HfPipeline } from './pipeline.js';
 
 const MAGIC = 0x46484c54; // "TLHF" read as a little-endian u32
@@ -60,8 +60,16 @@ export function compilePipeline(p: HfPipeline): Uint8Array {
   return out;
 }
 
-/** Reads a compiled pipeline; VocabularyError when the bytes are not one (a stale or damaged file). */
-export function loadCompiledPipeline(file: Uint8Array): HfPipeline {
+/** A cursor over a compiled file, past its head (magic, version, spec and the model's id count). */
+interface CompiledReader {
+  buf: Uint8Array;
+  spec: JsonObject;
+  nIds: number;
+  u32(): number;
+  take(n: number): Uint8Array;
+}
+
+function openCompiled(file: Uint8Array): CompiledReader {
   const bad = (why: string): never => {
     throw new VocabularyError(`compiled tokenizer: ${why}`);
   };
@@ -87,7 +95,19 @@ export function loadCompiledPipeline(file: Uint8Array): HfPipeline {
   const version = u32();
   if (version !== COMPILED_VERSION) bad(`version ${version}, expected ${COMPILED_VERSION}`);
   const spec: unknown = JSON.parse(utf8Decode(take(u32())));
-  const nIds = u32();
+  if (!isObject(spec)) return bad('no spec');
+  return { buf, spec, nIds: u32(), u32, take };
+}
+
+/** The spec and the number of model ids of a compiled pipeline, without building it; VocabularyError as below. */
+export function compiledHead(file: Uint8Array): { spec: JsonObject; modelIds: number } {
+  const { spec, nIds } = openCompiled(file);
+  return { spec, modelIds: nIds };
+}
+
+/** Reads a compiled pipeline; VocabularyError when the bytes are not one (a stale or damaged file). */
+export function loadCompiledPipeline(file: Uint8Array): HfPipeline {
+  const { buf, spec, nIds, u32, take } = openCompiled(file);
   const textLength = u32();
   const offsetBytes = take(4 * (nIds + 1));
   const offsets = new Uint32Array(buf.buffer, offsetBytes.byteOffset, nIds + 1);
@@ -108,6 +128,5 @@ export function loadCompiledPipeline(file: Uint8Array): HfPipeline {
   const lefts = ints();
   const rights = ints();
   const made = ints();
-  if (!isObject(spec)) return bad('no spec');
   return new HfPipeline(spec, { tokens, lefts, rights, made });
 }

@@ -127,6 +127,21 @@ export class HfPipeline implements TokenEncoder {
     return this.run(text, this.activeFor(options.allowedSpecial), null);
   }
 
+  /**
+   * encodeOrdinary with `model` in place of the pipeline's own: a model over the same ids (the vocabulary
+   * explorer's model after its first k merges).
+   */
+  encodeOrdinaryWith(model: BpeModel, text: string): number[] {
+    const out: number[] = [];
+    this.walk(
+      text,
+      (t) => !t.special,
+      (piece) => model.encodePiece(piece, out),
+      (t) => out.push(t.id),
+    );
+    return out;
+  }
+
   /** Which added tokens to match: the non-special ones always, the special ones `allowed` names. */
   private activeFor(allowed: AllowedSpecial | undefined): (t: AddedToken) => boolean {
     if (allowed === 'all') return ALL;
