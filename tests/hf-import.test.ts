@@ -383,6 +383,25 @@ describe('version 2 files in the store, the CLI and the /vocab upload', () => {
     expect(((await api.json()) as { error: string }).error).toMatch(/pre_tokenizer Whitespace is not supported/);
   });
 
+  it('lists a version 2 file with its pipeline, explores it, and downloads it as its tokenizer.json or as itself', async () => {
+    const json = sentencePiece('replace');
+    await importAndLoad('explored-v2', json);
+    const list = await (await app.request('/vocab')).text();
+    expect(list).toContain('explored-v2');
+    expect(list).toMatch(/Hugging Face pipeline/);
+    const page = await app.request('/vocab/explored-v2');
+    expect(page.status).toBe(200);
+    const asJson = await app.request('/vocab/explored-v2/download/tokenizer.json');
+    expect(asJson.status).toBe(200);
+    expect(JSON.parse(await asJson.text())).toEqual(json);
+    const itself = await app.request('/vocab/explored-v2/download/json');
+    expect(itself.status).toBe(200);
+    expect((JSON.parse(await itself.text()) as { version: number; tokenizer: Json }).tokenizer).toEqual(json);
+    const ranks = await app.request('/vocab/explored-v2/download/tiktoken');
+    expect(ranks.status).toBe(409);
+    expect(await ranks.text()).toMatch(/Hugging Face pipeline/);
+  });
+
   it('refuses a version 2 file whose regex backtracks catastrophically', async () => {
     const doc = JSON.parse(serializeVocabFile(pipeline()));
     doc.tokenizer.pre_tokenizer = { type: 'Split', pattern: { Regex: '(a+)+$' }, behavior: 'Isolated', invert: false };

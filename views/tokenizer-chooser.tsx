@@ -3,6 +3,7 @@
  * tokenizers not added yet, each with its download size, linking to the add buttons on the vocabulary list
  * (#model-offers; they are fetched only when asked).
  */
+import { downloadLabel } from './model-tokenizers.js';
 import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
 
 /** A select's options: the tokenizers grouped by kind, `selected` selected. */
@@ -37,7 +38,7 @@ export function AddModelsNote(props: { addable: readonly AddableModel[] }) {
         <>
           {i > 0 ? ', ' : ''}
           <a href="/vocab#model-offers" class="add-model" data-model={m.name}>
-            {m.name} · add, {Math.round(m.downloadBytes / 1e6)} MB
+            {m.name} · add, {downloadLabel(m.downloadBytes)}
           </a>
         </>
       ))}

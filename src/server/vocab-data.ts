@@ -8,6 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { Encoder } from '../bpe/encode/encoder.js';
+import type { JsonObject } from '../bpe/hf/json.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
 import { pipelineCounts, pipelineLine, describePipeline } from '../bpe/hf/describe.js';
 import { HfPipeline } from '../bpe/hf/pipeline.js';
@@ -98,10 +99,20 @@ export const TIKTOKEN_FACTS: Record<TiktokenEncodingName, ListingFacts> = {
 /** A vocabulary file's facts, read once per version of the file (its modification time and length). */
 const fileFacts = new Map<string, { version: string; facts: Promise<ListingFacts> }>();
 
-/** Parses the JSON but builds nothing from it: no token is decoded, no encoder made. */
+/**
+ * Parses the JSON but builds nothing from it: no token is decoded, no encoder made. A version 2 file (a Hugging
+ * Face pipeline) is described by its tokenizer.json, as the model tokenizers are.
+ */
 async function readFileFacts(path: string): Promise<ListingFacts> {
   try {
-    const doc = JSON.parse(await readFile(path, 'utf8')) as { pattern: string; tokens: unknown[]; specials: Array<{ id: number }> };
+    const doc = JSON.parse(await readFile(path, 'utf8')) as
+      | { version: 1; pattern: string; tokens: unknown[]; specials: Array<{ id: number }> }
+      | { version: 2; tokenizer: JsonObject & { model: { vocab: Record<string, number> } } };
+    if (doc.version === 2) {
+      let modelIds = 0;
+      for (const id of Object.values(doc.tokenizer.model.vocab)) modelIds = Math.max(modelIds, id + 1);
+      return pipelineFacts(doc.tokenizer, modelIds);
+    }
     const size = Math.max(doc.tokens.length - 1, ...doc.specials.map((x) => x.id)) + 1;
     return { size, specials: doc.specials.length, pattern: doc.pattern };
   } catch {
@@ -126,6 +137,11 @@ async function factsOfFile(path: string): Promise<ListingFacts> {
 /** A model tokenizer's facts, from its compiled form's head (see modelPipelineHead); its files never change. */
 async function factsOfModel(name: string): Promise<ListingFacts> {
   const { spec, modelIds } = await modelPipelineHead(name);
+  return pipelineFacts(spec, modelIds);
+}
+
+/** A Hugging Face pipeline's facts: its size and specials, and its stages in a line. */
+function pipelineFacts(spec: JsonObject, modelIds: number): ListingFacts {
   return { ...pipelineCounts(spec, modelIds), pattern: null, pipeline: pipelineLine(describePipeline(spec)) };
 }
 

@@ -65,7 +65,7 @@ async function importVocabulary(c: Context): Promise<string> {
   if (file.size > MAX_IMPORT_BYTES) throw new RequestError(413, `the file is over the limit of ${MAX_IMPORT_BYTES / 2 ** 20} MiB`);
   const format = (['auto', 'json', 'tiktoken', 'hf'].includes(String(form.format)) ? form.format : 'auto') as ImportFormat;
   const pattern = ((TRAIN_PATTERNS as string[]).includes(String(form.pattern)) ? form.pattern : 'cjk') as PatternName;
-  await importVocabularyOffThread(name, new Uint8Array(await file.arrayBuffer()), format, pattern);
+  await importVocabularyOffThread(name, new Uint8Array(await file.arrayBuffer()), format, pattern, file.name);
   return name;
 }
 

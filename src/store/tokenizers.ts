@@ -111,8 +111,11 @@ async function vocabularyTokenizer(name: string, path: string): Promise<Tokenize
 export async function tokenizerByName(name: string): Promise<Tokenizer> {
   if (isTiktokenEncodingName(name)) return tiktokenEncoding(name);
   if (isModelTokenizerName(name)) {
-    if (modelTokenizerFiles(name) === undefined) throw new ModelTokenizerNotAddedError(name); // removed since it was kept
-    return cachedTokenizer(name, 0, async () => new Tokenizer(name, await loadModelPipeline(name)));
+    const files = modelTokenizerFiles(name);
+    if (files === undefined) throw new ModelTokenizerNotAddedError(name); // removed since it was kept
+    // Kept per version of its file (a catalogue that moves to another version adds another file).
+    const version = parseInt(files.sha256.slice(0, 12), 16);
+    return cachedTokenizer(name, version, async () => new Tokenizer(name, await loadModelPipeline(name)));
   }
   if (isShippedVocabularyName(name)) return cachedTokenizer(name, 0, () => vocabularyTokenizer(name, shippedVocabularyPath(name)));
   const user = findUserVocabulary(name);

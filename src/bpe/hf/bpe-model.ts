@@ -345,7 +345,7 @@ export class BpeModel {
 
   /** Every token's bytes as the text holds them (over characters: the token's UTF-8), for the SpanFilter. */
   private tokenArena(): TokenArena {
-    const parts = this.tokens.map((t) =>
+    const parts = Array.from(this.tokens, (t) =>
       t === undefined ? new Uint8Array(0) : this.byteLevel ? (byteLevelToBytes(t) ?? utf8Encode(t)) : utf8Encode(t),
     );
     const offsets = new Uint32Array(parts.length + 1);
