@@ -14,6 +14,7 @@ import { MergeScratch, mergeWord } from '../src/bpe/hf/merge-word.js';
 import { compilePipeline, loadCompiledPipeline } from '../src/bpe/hf/compiled.js';
 import { expectSameIds } from './compare.js';
 import { lcg } from './random.js';
+import { tokenizerJsonText } from './hf-stage-peer.js';
 
 type Json = Record<string, unknown>;
 
@@ -36,26 +37,6 @@ function charBpe(chars: string[], words: string[], bytes: boolean): { vocab: Rec
     }
   }
   return { vocab, merges };
-}
-
-function tokenizerJson(parts: {
-  model: Json;
-  normalizer?: unknown;
-  pre_tokenizer?: unknown;
-  decoder?: unknown;
-  added_tokens?: unknown[];
-}): string {
-  return JSON.stringify({
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: parts.added_tokens ?? [],
-    normalizer: parts.normalizer ?? null,
-    pre_tokenizer: parts.pre_tokenizer ?? null,
-    post_processor: null,
-    decoder: parts.decoder ?? null,
-    model: { type: 'BPE', dropout: null, continuing_subword_prefix: null, end_of_word_suffix: null, ...parts.model },
-  });
 }
 
 async function expectParity(json: string, texts: readonly string[]): Promise<void> {
@@ -91,7 +72,7 @@ const SPACE_TO_MARK = { type: 'Replace', pattern: { String: ' ' }, content: '▁
 describe('BPE over characters, as tokenizers', () => {
   it('with byte_fallback: characters outside the vocab become <0xXX> tokens', async () => {
     const { vocab, merges } = charBpe(SP_CHARS, SP_WORDS, true);
-    const json = tokenizerJson({
+    const json = tokenizerJsonText({
       model: { vocab, merges, unk_token: '<unk>', fuse_unk: true, byte_fallback: true },
       normalizer: SPACE_TO_MARK,
       decoder: SP_DECODER,
@@ -102,7 +83,7 @@ describe('BPE over characters, as tokenizers', () => {
   for (const fuse of [true, false]) {
     it(`without byte_fallback: unknown characters become <unk>${fuse ? ', runs fused' : ', one each'}`, async () => {
       const { vocab, merges } = charBpe(SP_CHARS, SP_WORDS, false);
-      const json = tokenizerJson({
+      const json = tokenizerJsonText({
         model: { vocab, merges, unk_token: '<unk>', fuse_unk: fuse, byte_fallback: false },
         normalizer: SPACE_TO_MARK,
         decoder: SP_DECODER,
@@ -113,12 +94,12 @@ describe('BPE over characters, as tokenizers', () => {
 
   it('without an unk token: unknown characters are dropped', async () => {
     const { vocab, merges } = charBpe(SP_CHARS, SP_WORDS, false);
-    await expectParity(tokenizerJson({ model: { vocab, merges }, normalizer: SPACE_TO_MARK, decoder: SP_DECODER }), SP_TEXTS);
+    await expectParity(tokenizerJsonText({ model: { vocab, merges }, normalizer: SPACE_TO_MARK, decoder: SP_DECODER }), SP_TEXTS);
   });
 
   it('under a Metaspace pre-tokenizer', async () => {
     const { vocab, merges } = charBpe(SP_CHARS, SP_WORDS, true);
-    const json = tokenizerJson({
+    const json = tokenizerJsonText({
       model: { vocab, merges, unk_token: '<unk>', fuse_unk: true, byte_fallback: true },
       pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
       decoder: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
@@ -133,7 +114,7 @@ describe('BPE over characters, as tokenizers', () => {
     const texts = ['hello<s>world', '<s>hello', 'hello <s> world', ' hello<s>', '  lead<s>x'];
     for (const normalizer of [null, { type: 'Strip', strip_left: true, strip_right: false }]) {
       await expectParity(
-        tokenizerJson({
+        tokenizerJsonText({
           model: { vocab, merges, unk_token: '<unk>', byte_fallback: true },
           normalizer,
           pre_tokenizer: metaspace,
@@ -150,7 +131,7 @@ describe('BPE over characters, as tokenizers', () => {
     vocab.hello = Object.keys(vocab).length; // no merge makes "hello" without its ▁
     for (const ignore of [true, false]) {
       await expectParity(
-        tokenizerJson({
+        tokenizerJsonText({
           model: { vocab, merges, ignore_merges: ignore },
           pre_tokenizer: { type: 'Split', pattern: { String: ' ' }, behavior: 'Removed', invert: false },
         }),
@@ -163,7 +144,7 @@ describe('BPE over characters, as tokenizers', () => {
     const { vocab, merges } = charBpe(SP_CHARS, ['ab', 'bc', 'abc'], false);
     // (a,b) first, then (b,c), then (a,b) again: its rank is now after (b,c), so "abc" merges b+c first.
     const twice: Array<[string, string]> = [...merges, ['a', 'b']];
-    const json = tokenizerJson({ model: { vocab, merges: twice } });
+    const json = tokenizerJsonText({ model: { vocab, merges: twice } });
     await expectParity(json, ['abc', 'ab', 'bcab', 'aabbcc']);
     expect(
       HfPipeline.fromJson(json)
@@ -210,13 +191,13 @@ describe('added tokens, as tokenizers matches them', () => {
   ];
 
   it('special and not, single_word, lstrip, rstrip, with a normalizer for normalized ones', async () => {
-    const json = tokenizerJson({ model: { vocab, merges }, normalizer: { type: 'Lowercase' }, added_tokens: added });
+    const json = tokenizerJsonText({ model: { vocab, merges }, normalizer: { type: 'Lowercase' }, added_tokens: added });
     await expectParity(json, texts);
   });
 
   it('special tokens read as text when not allowed, the others still matched', async () => {
-    const withAll = tokenizerJson({ model: { vocab, merges }, normalizer: { type: 'Lowercase' }, added_tokens: added });
-    const withoutSpecials = tokenizerJson({
+    const withAll = tokenizerJsonText({ model: { vocab, merges }, normalizer: { type: 'Lowercase' }, added_tokens: added });
+    const withoutSpecials = tokenizerJsonText({
       model: { vocab, merges },
       normalizer: { type: 'Lowercase' },
       added_tokens: added.filter((a) => !a.special),
@@ -234,7 +215,7 @@ describe('added tokens, as tokenizers matches them', () => {
   });
 
   it('ids: a token the vocab has keeps the vocab id, others follow the vocab whatever the file says', () => {
-    const json = tokenizerJson({
+    const json = tokenizerJsonText({
       model: { vocab, merges },
       added_tokens: [token('ab', { special: true }), token('<new>', { special: true }), token('<new2>', {})],
     });
@@ -288,7 +269,7 @@ describe('the merge loop', () => {
 
 describe('the compiled form', () => {
   const { vocab, merges } = charBpe(SP_CHARS, SP_WORDS, true);
-  const json = tokenizerJson({
+  const json = tokenizerJsonText({
     model: { vocab, merges, unk_token: '<unk>', byte_fallback: true },
     normalizer: SPACE_TO_MARK,
     decoder: SP_DECODER,
@@ -316,7 +297,7 @@ describe('refusals name the part', () => {
     [{ vocab, merges: [['a', 'zz']] }, /merge 1 needs "zz", which is not in the vocab/],
     [{ vocab, merges, unk_token: '<nope>' }, /unk_token "<nope>" is not in the vocab/],
   ])('model %#', (model, message) => {
-    expect(() => HfPipeline.fromJson(tokenizerJson({ model: model as Json }))).toThrow(message);
+    expect(() => HfPipeline.fromJson(tokenizerJsonText({ model: model as Json }))).toThrow(message);
   });
 
   it('not JSON, or no model', () => {

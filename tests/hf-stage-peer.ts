@@ -12,38 +12,44 @@ export interface Stages {
   decoder?: unknown;
   /** The BPE vocabulary (default: one token, "a"). */
   vocab?: Record<string, number>;
-  merges?: string[];
+  merges?: unknown[];
   added_tokens?: unknown[];
   byte_fallback?: boolean;
   unk_token?: string | null;
   fuse_unk?: boolean;
+  /** More fields of the BPE model (they win over the ones above). */
+  model?: Record<string, unknown>;
 }
 
 export function hfTokenizer(stages: Stages): Tokenizer {
-  return Tokenizer.fromString(
-    JSON.stringify({
-      version: '1.0',
-      truncation: null,
-      padding: null,
-      added_tokens: stages.added_tokens ?? [],
-      normalizer: stages.normalizer ?? null,
-      pre_tokenizer: stages.pre_tokenizer ?? null,
-      post_processor: null,
-      decoder: stages.decoder ?? null,
-      model: {
-        type: 'BPE',
-        dropout: null,
-        unk_token: stages.unk_token ?? null,
-        continuing_subword_prefix: null,
-        end_of_word_suffix: null,
-        fuse_unk: stages.fuse_unk ?? false,
-        byte_fallback: stages.byte_fallback ?? false,
-        ignore_merges: false,
-        vocab: stages.vocab ?? { a: 0 },
-        merges: stages.merges ?? [],
-      },
-    }),
-  );
+  return Tokenizer.fromString(tokenizerJsonText(stages));
+}
+
+/** The text of a tokenizer.json with these stages around a BPE model. */
+export function tokenizerJsonText(stages: Stages): string {
+  return JSON.stringify({
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: stages.added_tokens ?? [],
+    normalizer: stages.normalizer ?? null,
+    pre_tokenizer: stages.pre_tokenizer ?? null,
+    post_processor: null,
+    decoder: stages.decoder ?? null,
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: stages.unk_token ?? null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: stages.fuse_unk ?? false,
+      byte_fallback: stages.byte_fallback ?? false,
+      ignore_merges: false,
+      vocab: stages.vocab ?? { a: 0 },
+      merges: stages.merges ?? [],
+      ...stages.model,
+    },
+  });
 }
 
 /** A piece as ByteLevel writes it: each UTF-8 byte as its GPT-2 character. */

@@ -48,7 +48,6 @@ export class HfPipeline implements TokenEncoder {
   private readonly normalizedTokens: AddedTokenMatcher;
   private readonly addedById = new Map<number, AddedToken>();
   private readonly byteCache = new Map<number, Uint8Array>();
-  private readonly pieceBuf: string[] = [];
 
   /** Reads a tokenizer.json's text; VocabularyError naming the first part it cannot honour exactly. */
   static fromJson(text: string): HfPipeline {
@@ -184,12 +183,9 @@ export class HfPipeline implements TokenEncoder {
   /** Steps 1 to 3 of the module comment: calls `onPiece` for each piece and `onToken` for each added token, in order. */
   private walk(text: string, active: (t: AddedToken) => boolean, onPiece: (piece: string) => void, onToken: (t: AddedToken) => void): void {
     const clean = toWellFormed(text);
-    const buf = this.pieceBuf;
-    const pieces = (part: string, atStart: boolean): void => {
-      buf.length = 0;
-      this.preTokenizer.split(part, buf, atStart);
-      for (let i = 0; i < buf.length; i++) onPiece(buf[i]);
-    };
+    // Each piece goes to the model as the pre-tokenizer makes it: a long text's pieces are never all held at once.
+    const sink = { push: onPiece };
+    const pieces = (part: string, atStart: boolean): void => this.preTokenizer.split(part, sink, atStart);
     let normalized = '';
     let segmentAtStart = false;
     const normalizedSink: AddedTokenSink = { text: (s, e) => pieces(normalized.slice(s, e), segmentAtStart && s === 0), token: onToken };

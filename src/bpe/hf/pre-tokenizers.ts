@@ -22,6 +22,11 @@ import {
   type SegmentSink,
 } from './pattern.js';
 
+/** Where pieces go, one at a time, in order: an array, or the model encoding each as it comes. */
+export interface PieceSink {
+  push(piece: string): unknown;
+}
+
 export interface PreTokenizer {
   /**
    * Appends the pieces of `text` (one normalized segment) to `out`, in order, as Hugging Face gives them but
@@ -32,7 +37,7 @@ export interface PreTokenizer {
    * leading spaces, or a Replace deleting it or whose match there spans several characters ("xy" → "z" aligns
    * z with y). Prepend, the Unicode forms, Lowercase and a Replace of one character keep it at 0.
    */
-  split(text: string, out: string[], atStart?: boolean): void;
+  split(text: string, out: PieceSink, atStart?: boolean): void;
   /** The chain ends with ByteLevel: the model must map each piece's UTF-8 bytes to GPT-2's byte-level alphabet. */
   readonly byteLevel: boolean;
 }
@@ -43,7 +48,7 @@ export interface PreTokenizer {
  * stage inserted before it), or -1 when the piece does not start the input.
  */
 interface Stage {
-  run(piece: string, origin: number, out: string[]): void;
+  run(piece: string, origin: number, out: PieceSink): void;
 }
 
 const COLLECT: Stage = {
@@ -65,7 +70,7 @@ type Behavior = (typeof BEHAVIORS)[number];
 class SplitStage implements Stage, SegmentSink {
   private piece = '';
   private origin = -1;
-  private out: string[] = [];
+  private out: PieceSink = { push: () => undefined };
   /** A piece held back because the next segment may join it (-1: none). */
   private heldStart = -1;
   private heldEnd = 0;
@@ -78,7 +83,7 @@ class SplitStage implements Stage, SegmentSink {
     private readonly next: Stage,
   ) {}
 
-  run(piece: string, origin: number, out: string[]): void {
+  run(piece: string, origin: number, out: PieceSink): void {
     this.piece = piece;
     this.origin = origin;
     this.out = out;
@@ -144,7 +149,7 @@ class ScanStage implements Stage {
     private readonly pieceEnd: PieceEnd,
     private readonly next: Stage,
   ) {}
-  run(piece: string, origin: number, out: string[]): void {
+  run(piece: string, origin: number, out: PieceSink): void {
     const pieceEnd = this.pieceEnd;
     const next = this.next;
     const n = piece.length;
@@ -168,7 +173,7 @@ class SpacesStage implements Stage {
     private readonly replacement: string,
     private readonly next: Stage,
   ) {}
-  run(piece: string, origin: number, out: string[]): void {
+  run(piece: string, origin: number, out: PieceSink): void {
     this.next.run(piece.includes(' ') ? piece.split(' ').join(this.replacement) : piece, origin, out);
   }
 }
@@ -183,7 +188,7 @@ class PrefixStage implements Stage {
     private readonly onlyAtStart: boolean,
     private readonly next: Stage,
   ) {}
-  run(piece: string, origin: number, out: string[]): void {
+  run(piece: string, origin: number, out: PieceSink): void {
     if ((origin >= 0 || !this.onlyAtStart) && !piece.startsWith(this.prefix)) {
       piece = this.prefix + piece;
       if (origin >= 0) origin += this.prefix.length;
@@ -207,7 +212,7 @@ export function preTokenizerFromJson(json: unknown): PreTokenizer {
   const start = first;
   return {
     byteLevel: parts.length > 0 && parts[parts.length - 1].type === 'ByteLevel',
-    split(text: string, out: string[], atStart = true): void {
+    split(text: string, out: PieceSink, atStart = true): void {
       if (text !== '') start.run(text, atStart ? 0 : -1, out);
     },
   };
