@@ -263,8 +263,7 @@ export class BpeModel {
         return 1;
       }
     }
-    if (this.utf8.length < piece.length * 3) this.utf8 = new Uint8Array(piece.length * 6);
-    const n = textEncoder.encodeInto(piece, this.utf8).written;
+    const n = this.encodeUtf8(piece);
     const count = n > CUT_MIN_BYTES ? this.mergeCut(piece, n) : this.mergeRange(piece, 0, piece.length, 0, n, 0);
     const ids = this.result;
     if (out !== null) for (let i = 0; i < count; i++) out.push(ids[i]);
@@ -320,26 +319,33 @@ export class BpeModel {
       bigger.set(this.result.subarray(0, at));
       this.result = bigger;
     }
-    // Stretches of up to CACHE_MAX_BYTES are cached by their UTF-8 (copied to the start of `key` for the lookup).
+    // Stretches of up to CACHE_MAX_BYTES are cached by their UTF-8 (a stretch not at the piece's start is copied to
+    // the start of `key` for the lookup). Ids are copied by hand: a subarray per piece is garbage.
     const cache = n <= CACHE_MAX_BYTES ? this.cache : null;
-    const key = this.key;
+    const result = this.result;
+    let key = this.utf8;
     let slot = 0;
     if (cache !== null) {
-      for (let k = 0; k < n; k++) key[k] = this.utf8[b0 + k];
+      if (b0 > 0) {
+        key = this.key;
+        for (let k = 0; k < n; k++) key[k] = this.utf8[b0 + k];
+      }
       slot = cache.find(key, n);
       if (slot >= 0) {
+        const ids = cache.ids;
         const from = slot * (CACHE_MAX_BYTES + 1);
-        const count = cache.ids[from];
-        this.result.set(cache.ids.subarray(from + 1, from + 1 + count), at);
+        const count = ids[from];
+        for (let k = 0; k < count; k++) result[at + k] = ids[from + 1 + k];
         return at + count;
       }
     }
     const symbols = this.byteLevel
       ? this.byteSymbols(b0, b1)
       : this.charSymbols(u0 === 0 && u1 === piece.length ? piece : piece.slice(u0, u1));
-    const count = mergeWord(this.merges, this.symbols, symbols, this.scratch);
-    this.result.set(this.symbols.subarray(0, count), at);
-    if (cache !== null) cache.store(~slot, key, n, this.symbols, count);
+    const merged = this.symbols;
+    const count = mergeWord(this.merges, merged, symbols, this.scratch);
+    for (let k = 0; k < count; k++) result[at + k] = merged[k];
+    if (cache !== null) cache.store(~slot, key, n, merged, count);
     return at + count;
   }
 
@@ -358,6 +364,22 @@ export class BpeModel {
   private room(n: number): Int32Array {
     if (this.symbols.length < n) this.symbols = new Int32Array(Math.max(n, this.symbols.length * 2));
     return this.symbols;
+  }
+
+  /**
+   * The UTF-8 of `piece` into this.utf8; returns its length. ASCII by hand (most pieces: a call into TextEncoder
+   * per piece costs more than the loop), the rest through TextEncoder.
+   */
+  private encodeUtf8(piece: string): number {
+    const n = piece.length;
+    if (this.utf8.length < n * 3) this.utf8 = new Uint8Array(n * 6);
+    const buf = this.utf8;
+    for (let i = 0; i < n; i++) {
+      const c = piece.charCodeAt(i);
+      if (c >= 0x80) return textEncoder.encodeInto(piece, buf).written;
+      buf[i] = c;
+    }
+    return n;
   }
 
   /** The initial symbols of the bytes this.utf8[b0, b1), over bytes; returns their number. */
