@@ -97,6 +97,18 @@ const texts = fc.string({
   maxLength: 40,
 });
 
+/** Ours and tokenizers' normalizer `json` agree on `numRuns` random well-formed texts (fast-check). */
+function expectAgreeOnRandomText(json: unknown, numRuns: number): void {
+  const [n, ref] = [ours(json), theirs(json)];
+  fc.assert(
+    fc.property(texts, (raw) => {
+      const s = toWellFormed(raw);
+      expect(n(s)).toBe(ref(s));
+    }),
+    { seed: SEED, numRuns },
+  );
+}
+
 describe('Unicode normalization forms', () => {
   it.each(FORMS)('%s gives what tokenizers gives on sensitive text', (form) => {
     const json = { type: form };
@@ -106,14 +118,7 @@ describe('Unicode normalization forms', () => {
 
   it.each(FORMS)('%s on random text (fast-check)', (form) => {
     const json = { type: form };
-    const [n, ref] = [ours(json), theirs(json)];
-    fc.assert(
-      fc.property(texts, (raw) => {
-        const s = toWellFormed(raw);
-        expect(n(s)).toBe(ref(s));
-      }),
-      { seed: SEED, numRuns: 300 },
-    );
+    expectAgreeOnRandomText(json, 300);
   });
 
   /**
@@ -173,14 +178,7 @@ describe('Lowercase', () => {
   });
 
   it('on random text (fast-check)', () => {
-    const [n, ref] = [ours(json), theirs(json)];
-    fc.assert(
-      fc.property(texts, (raw) => {
-        const s = toWellFormed(raw);
-        expect(n(s)).toBe(ref(s));
-      }),
-      { seed: SEED, numRuns: 300 },
-    );
+    expectAgreeOnRandomText(json, 300);
   });
 });
 
@@ -224,14 +222,7 @@ describe('Strip, Prepend, Replace, Sequence', () => {
   });
 
   it.each(CASES)('%s on random text (fast-check)', (_name, json) => {
-    const [n, ref] = [ours(json), theirs(json)];
-    fc.assert(
-      fc.property(texts, (raw) => {
-        const s = toWellFormed(raw);
-        expect(n(s)).toBe(ref(s));
-      }),
-      { seed: SEED, numRuns: 200 },
-    );
+    expectAgreeOnRandomText(json, 200);
   });
 
   it('Strip removes Unicode White_Space (U+0085 yes, U+FEFF no), unlike String.prototype.trim', () => {

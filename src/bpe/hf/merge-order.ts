@@ -33,7 +33,7 @@ export interface MergeOrderComparison {
 }
 
 /** tiktoken's rule over a byte-level pipeline's vocabulary: token `id` is rank `id` (the ids must be dense). */
-export function rankOrderEncoder(p: HfPipeline): Encoder {
+function rankOrderEncoder(p: HfPipeline): Encoder {
   if (!p.model.byteLevel) throw new VocabularyError('rank order: the model is not byte-level BPE');
   const n = p.model.tokens.length;
   const tokens: Uint8Array[] = new Array<Uint8Array>(n);
@@ -46,7 +46,8 @@ export function rankOrderEncoder(p: HfPipeline): Encoder {
 }
 
 /** Compares the two rules on every piece of `text` (see the module comment); keeps up to `maxExamples`. */
-export function compareMergeOrders(p: HfPipeline, text: string, maxExamples = 10, ranks = rankOrderEncoder(p)): MergeOrderComparison {
+export function compareMergeOrders(p: HfPipeline, text: string, maxExamples = 10): MergeOrderComparison {
+  const ranks = rankOrderEncoder(p);
   const out: MergeOrderComparison = { pieces: 0, differing: 0, tokensByMergeOrder: 0, tokensByRankOrder: 0, examples: [] };
   for (const piece of p.pieces(text)) {
     const mergeOrder: number[] = [];
