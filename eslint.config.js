@@ -1,5 +1,5 @@
 // ESLint: typescript-eslint's recommended rules, plus the layering of DEVELOPERS.md checked by import-x:
-// data flows server/cli -> jobs -> store -> engine (bpe <- lm, eval), and views get plain data.
+// data flows server/cli -> jobs -> store -> engine (bpe <- lm, eval, chat), and views get plain data.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -10,18 +10,23 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 const LAYERS = [
   {
     target: './src/bpe',
-    from: ['./src/lm', './src/eval', './src/store', './src/jobs', './src/server', './src/cli', './views'],
+    from: ['./src/lm', './src/eval', './src/chat', './src/store', './src/jobs', './src/server', './src/cli', './views'],
     why: 'the BPE engine imports only itself',
   },
   {
     target: './src/lm',
-    from: ['./src/eval', './src/store', './src/jobs', './src/server', './src/cli', './views'],
+    from: ['./src/eval', './src/chat', './src/store', './src/jobs', './src/server', './src/cli', './views'],
     why: 'the LM engine imports only itself and src/bpe',
   },
   {
     target: './src/eval',
-    from: ['./src/lm', './src/store', './src/jobs', './src/server', './src/cli', './views'],
+    from: ['./src/lm', './src/chat', './src/store', './src/jobs', './src/server', './src/cli', './views'],
     why: 'metrics import only the engine',
+  },
+  {
+    target: './src/chat',
+    from: ['./src/lm', './src/eval', './src/store', './src/jobs', './src/server', './src/cli', './views'],
+    why: 'chat templates import only themselves and src/bpe',
   },
   { target: './src/store', from: ['./src/jobs', './src/server', './src/cli', './views'], why: 'the store imports only the engine' },
   { target: './src/jobs', from: ['./src/server', './src/cli', './views'], why: 'jobs import the store and the engine' },

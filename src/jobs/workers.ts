@@ -58,13 +58,13 @@ function lowerNewThreads(before: Set<string>, after: Set<string>): void {
  * under vitest the calling module is a .ts source, so its sibling is looked up in dist/ (npm test builds first).
  * A `background` worker (training, model builds, imports: the default) runs at a lower priority than the
  * threads that answer requests, so pages and the API stay quick while it works; it still gets every idle cycle.
- * Either kind gets its young generation from YOUNG_GENERATION_MB.
+ * Either kind gets its young generation from YOUNG_GENERATION_MB; `heapMb` caps its heap (default: workerHeapLimitMb).
  */
-export function startWorker(name: string, from: string, workerData: unknown, background = true): Worker {
+export function startWorker(name: string, from: string, workerData: unknown, background = true, heapMb = workerHeapLimitMb()): Worker {
   const url = new URL(`./${name}.js`, from);
   const compiled = from.endsWith('.ts') ? new URL(url.href.replace('/src/', '/dist/src/')) : url;
   const young = background ? YOUNG_GENERATION_MB.background : YOUNG_GENERATION_MB.requests;
-  const resourceLimits = { maxYoungGenerationSizeMb: young, maxOldGenerationSizeMb: workerHeapLimitMb() };
+  const resourceLimits = { maxYoungGenerationSizeMb: young, maxOldGenerationSizeMb: heapMb };
   const before = background ? threadIds() : undefined;
   const worker = new Worker(compiled, { workerData, resourceLimits }); // starts its thread before returning
   if (before !== undefined) lowerNewThreads(before, threadIds());
