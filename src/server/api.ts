@@ -1,5 +1,5 @@
 /**
- * The JSON API: GET /api/tokenizers, POST /api/tokenize, POST /api/compare (adding model tokenizers:
+ * The JSON API: GET /api/tokenizers, POST /api/tokenize, POST /api/compare, POST /api/chat (adding model tokenizers:
  * model-tokenizer-routes.tsx). Errors are `{"error": message}`
  * (with details such as the limit) and a status: 400 malformed, 404 unknown tokenizer, 413 too large; they
  * are answered by app.onError (errors.ts), like 499 for a client that went away.
@@ -9,6 +9,8 @@ import { Hono, type Context } from 'hono';
 import { listModelTokenizers } from '../store/model-tokenizers/installed.js';
 import { listTokenizers } from '../store/tokenizers.js';
 import { readJsonBody } from './body.js';
+import { countChat } from '../jobs/chat-count.js';
+import { CHAT_EXAMPLE, chatJson, readChatRequest } from './chat.js';
 import { compare, comparisonJson } from './compare.js';
 import { RequestError } from './errors.js';
 import { MAX_TEXT_BYTES } from './limits.js';
@@ -69,6 +71,11 @@ export function apiRoutes(): Hono {
       throw new RequestError(400, '"tokenizers" must be an array of 2 to 6 tokenizer names (GET /api/tokenizers lists them)');
     }
     return c.json(comparisonJson(await compare(text, tokenizers)));
+  });
+
+  api.post('/chat', async (c) => {
+    const request = readChatRequest(await readJsonBody(c, MAX_BODY_BYTES, CHAT_EXAMPLE));
+    return c.json(chatJson(await countChat(request)));
   });
 
   return api;

@@ -2,11 +2,13 @@
  * Refusals: requests the lab cannot serve as asked. The server throws one kind, RequestError (an HTTP status, a
  * message, and what the JSON answer carries besides the message). Lower layers throw their own errors, with no
  * status (the registry's UnknownTokenizerError, the model tokenizers' UnknownModelTokenizerError, the job
- * manager's QueueFullError, an import's ImportError...):
+ * manager's QueueFullError, an import's ImportError, chat mode's ChatError and TemplateError...):
  * `refusalOf` is the one place that gives them a status. A refusal no route shows in its own page is answered
  * by `errorAnswer` (app.onError): `{"error": message, ...details}` under /api/, the message as text for pages.
  */
 import type { Context } from 'hono';
+import { ChatError } from '../chat/messages.js';
+import { TemplateError } from '../chat/render.js';
 import { QueueFullError } from '../jobs/job-manager.js';
 import { UnknownModelTokenizerError } from '../store/model-tokenizers/catalogue.js';
 import { UnknownTokenizerError, UnusableVocabularyError } from '../store/tokenizers.js';
@@ -32,6 +34,7 @@ export function refusalOf(e: unknown): RequestError | undefined {
     return new RequestError(404, e.message, { tokenizer: e.tokenizer });
   if (e instanceof UnusableVocabularyError) return new RequestError(400, e.message, { tokenizer: e.tokenizer });
   if (e instanceof QueueFullError) return new RequestError(429, e.message);
+  if (e instanceof ChatError || e instanceof TemplateError) return new RequestError(400, e.message);
   if (e instanceof ModelTokenizerNotAddedError) return new RequestError(404, e.message, { tokenizer: e.tokenizer });
   // From the import's worker thread, which sends an error's name and message, not its class.
   if (e instanceof Error && e.name === 'ImportError') return new RequestError(400, e.message);
