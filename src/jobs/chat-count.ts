@@ -30,6 +30,8 @@ export interface ChatRequest {
   format?: ChatFormatName;
   /** The template of the "custom" format. */
   template?: string;
+  /** Tool definitions (OpenAI's function schemas), the template's `tools`: Qwen3's lists them in its system prompt. */
+  tools?: unknown[];
   switches?: ChatSwitches;
 }
 
@@ -41,7 +43,7 @@ export interface ChatAnswer {
 /** Counts the request's conversation; throws ChatError, TemplateError, or the registry's errors. */
 export async function countChat(request: ChatRequest): Promise<ChatAnswer> {
   const setup = await chatSetup(request.tokenizer, request.format, request.template);
-  const variables = { ...setup.variables, ...switchVariables(request.switches ?? {}) };
+  const variables = { ...setup.variables, ...switchVariables(request.switches ?? {}), ...(request.tools ? { tools: request.tools } : {}) };
   const { messages, addGenerationPrompt } = request;
   const renderer =
     setup.format === 'custom'

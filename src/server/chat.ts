@@ -36,12 +36,14 @@ export function readChatRequest(body: unknown): ChatRequest {
     throw new RequestError(400, `"options.format" must be one of ${CHAT_FORMATS.join(', ')}`);
   }
   if (template !== undefined && typeof template !== 'string') throw new RequestError(400, '"options.template" must be a string');
+  if (o.tools !== undefined && !Array.isArray(o.tools)) throw new RequestError(400, '"tools" must be an array of tool definitions');
   return {
     tokenizer: o.tokenizer,
     messages,
     addGenerationPrompt: o.addGenerationPrompt === true,
     format: format as ChatFormatName | undefined,
     template: template as string | undefined,
+    ...(o.tools === undefined ? {} : { tools: o.tools as unknown[] }),
     switches: readSwitches(switches),
   };
 }
