@@ -23,6 +23,7 @@ import { VocabularyError } from '../vocabulary.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
 import { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
+import { premergedChars } from './char-premerge.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from '../encode/piece-cache.js';
 import { SpanFilter, type TokenArena } from '../encode/span-filter.js';
 
@@ -138,6 +139,8 @@ export class BpeModel {
   private filter: SpanFilter | undefined;
   private symbols = new Int32Array(256);
   private readonly scratch = new MergeScratch();
+  /** Byte-level: the token each character of 2 or 3 bytes starts as (char-premerge.ts), made on first use. */
+  private premerged: Int32Array | undefined;
   /** What the model was built from (compiled.ts writes it). */
   readonly data: BpeModelData;
 
@@ -382,16 +385,35 @@ export class BpeModel {
     return n;
   }
 
-  /** The initial symbols of the bytes this.utf8[b0, b1), over bytes; returns their number. */
+  /**
+   * The initial symbols of the bytes this.utf8[b0, b1) (whole characters), over bytes, a character of 2 or 3 bytes
+   * as its token where char-premerge.ts shows that is exact; returns their number.
+   */
   private byteSymbols(b0: number, b1: number): number {
     const bytes = this.utf8;
     const ids = this.room(b1 - b0);
-    for (let i = b0; i < b1; i++) {
-      const id = this.byteIds[bytes[i]];
+    const premerged = (this.premerged ??= premergedChars(this.merges, this.byteIds, this.tokens.length));
+    let n = 0;
+    for (let i = b0; i < b1;) {
+      const b = bytes[i];
+      if (b >= 0xc0 && b < 0xf0) {
+        const three = b >= 0xe0;
+        const cp = three
+          ? ((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f)
+          : ((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f);
+        const token = premerged[cp];
+        if (token >= 0) {
+          ids[n++] = token;
+          i += three ? 3 : 2;
+          continue;
+        }
+      }
+      const id = this.byteIds[b];
       if (id < 0) return this.charSymbols(bytesToByteLevel(bytes.subarray(b0, b1))); // a byte the vocab lacks: the general path
-      ids[i - b0] = id;
+      ids[n++] = id;
+      i++;
     }
-    return b1 - b0;
+    return n;
   }
 
   /** The id of the token that is the one character `cp`, or -1. */
