@@ -21,6 +21,7 @@ import {
   type Matcher,
   type SegmentSink,
 } from './pattern.js';
+import { DEEPSEEK_SPLITS, deepSeekPieceEnd } from './deepseek-scanner.js';
 
 /** Where pieces go, one at a time, in order: an array, or the model encoding each as it comes. */
 export interface PieceSink {
@@ -141,8 +142,8 @@ class SplitStage implements Stage, SegmentSink {
 }
 
 /**
- * An Isolated split by a named pattern (Qwen3's, Llama 3's and DeepSeek-V3's hot path): the scanner's pieces
- * tile the text, so each is handed on as it is found.
+ * An Isolated split by a named pattern (Qwen3's and Llama 3's hot path), or DeepSeek-V3's three Splits in one:
+ * the scanner's pieces tile the text, so each is handed on as it is found.
  */
 class ScanStage implements Stage {
   constructor(
@@ -208,7 +209,14 @@ export function preTokenizerFromJson(json: unknown): PreTokenizer {
   const parts: JsonObject[] = [];
   if (json !== null && json !== undefined) flatten(json, parts);
   let first: Stage = COLLECT;
-  for (let i = parts.length - 1; i >= 0; i--) first = stages(parts[i], i === parts.length - 1, first);
+  for (let i = parts.length - 1; i >= 0; i--) {
+    if (i >= 2 && isDeepSeekSplits(parts.slice(i - 2, i + 1))) {
+      first = new ScanStage(deepSeekPieceEnd(), first);
+      i -= 2;
+    } else {
+      first = stages(parts[i], i === parts.length - 1, first);
+    }
+  }
   const start = first;
   return {
     byteLevel: parts.length > 0 && parts[parts.length - 1].type === 'ByteLevel',
@@ -216,6 +224,19 @@ export function preTokenizerFromJson(json: unknown): PreTokenizer {
       if (text !== '') start.run(text, atStart ? 0 : -1, out);
     },
   };
+}
+
+/** DeepSeek-V3's three Isolated Splits, with their regexes spelled exactly as in its tokenizer.json. */
+function isDeepSeekSplits(parts: JsonObject[]): boolean {
+  return parts.every(
+    (p, n) =>
+      p.type === 'Split' &&
+      p.behavior === 'Isolated' &&
+      p.invert === false &&
+      isObject(p.pattern) &&
+      Object.keys(p.pattern).length === 1 &&
+      p.pattern.Regex === DEEPSEEK_SPLITS[n],
+  );
 }
 
 /** The pre-tokenizers of a Sequence, nested ones in place, in order. */
