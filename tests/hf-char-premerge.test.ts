@@ -1,0 +1,69 @@
+/**
+ * char-premerge.ts starts a byte-level character as its token only where no merge across its edges can come
+ * first. Random merge lists over a few two- and three-byte characters and ASCII letters, some ranking merges
+ * across a character's edge before its own, must encode random texts as `tokenizers` (Rust) does.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { utf8Encode } from '../src/bpe/bytes.js';
+import { BYTE_TO_CHAR } from '../src/bpe/formats/byte-level.js';
+import { HfPipeline } from '../src/bpe/hf/pipeline.js';
+import { byteLevelVocab, hfTokenizer, tokenizerJsonText } from './hf-stage-peer.js';
+
+const CHARS = ['é', 'ß', '学', 'x', ' '];
+const byteLevel = (s: string): string => Array.from(utf8Encode(s), (b) => BYTE_TO_CHAR[b]).join('');
+
+/**
+ * Merges in random order, each made a token: inside a character (its bytes split at `cut`), across the edge of
+ * two (the last byte of one, the first of the next), or a whole character with the next one's first byte.
+ */
+const mergeLists = fc.array(fc.tuple(fc.constantFrom(...CHARS), fc.constantFrom(...CHARS), fc.nat(2), fc.nat(3)), {
+  minLength: 1,
+  maxLength: 30,
+});
+
+function stagesOf(draws: Array<[string, string, number, number]>) {
+  const vocab = byteLevelVocab();
+  const merges: Array<[string, string]> = [];
+  for (const [c1, c2, kind, cut] of draws) {
+    const [t1, t2] = [byteLevel(c1), byteLevel(c2)];
+    const at = 1 + (cut % Math.max(1, t1.length - 1));
+    const [left, right] = kind === 0 ? [t1.slice(0, at), t1.slice(at)] : kind === 1 ? [t1.slice(-1), t2[0]] : [t1, t2[0]];
+    if (right === '' || !(left in vocab) || !(right in vocab) || merges.some(([l, r]) => l === left && r === right)) continue;
+    merges.push([left, right]);
+    if (!(left + right in vocab)) vocab[left + right] = Object.keys(vocab).length;
+  }
+  return { vocab, merges, pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false } };
+}
+
+describe('byte-level characters started as their token', () => {
+  it('encode as tokenizers does whatever the merge order', async () => {
+    await fc.assert(
+      fc.asyncProperty(mergeLists, fc.array(fc.constantFrom(...CHARS), { maxLength: 12 }), async (draws, chars) => {
+        const stages = stagesOf(draws);
+        const text = chars.join('');
+        const ours = HfPipeline.fromJson(tokenizerJsonText(stages)).encode(text);
+        const theirs = (await hfTokenizer(stages).encode(text, null, { addSpecialTokens: false })).getIds();
+        expect(ours).toEqual(theirs);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('is refused where a merge across the edge ranks first', async () => {
+    // é is c3 a9; "a9 x" ranks before "c3 a9": in "éx" the a9 goes to x, so é must start as bytes.
+    const [c3, a9] = [byteLevel('é')[0], byteLevel('é')[1]];
+    const vocab = { ...byteLevelVocab(), [a9 + 'x']: 256, [c3 + a9]: 257 };
+    const stages = {
+      vocab,
+      merges: [
+        [a9, 'x'],
+        [c3, a9],
+      ],
+      pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+    };
+    const ours = HfPipeline.fromJson(tokenizerJsonText(stages)).encode('éx é');
+    expect(ours).toEqual((await hfTokenizer(stages).encode('éx é', null, { addSpecialTokens: false })).getIds());
+    expect(ours.slice(0, 2)).toEqual([vocab[c3], 256]);
+  });
+});
