@@ -23,7 +23,7 @@ import { VocabularyError } from '../vocabulary.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
 import { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
-import { premergedChars } from './char-premerge.js';
+import { ASCII, CharPremerge, EDGE, MULTIBYTE } from './char-premerge.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from '../encode/piece-cache.js';
 import { SpanFilter, type TokenArena } from '../encode/span-filter.js';
 
@@ -140,7 +140,7 @@ export class BpeModel {
   private symbols = new Int32Array(256);
   private readonly scratch = new MergeScratch();
   /** Byte-level: the token each character of 2 or 3 bytes starts as (char-premerge.ts), made on first use. */
-  private premerged: Int32Array | undefined;
+  private premerge: CharPremerge | undefined;
   /** What the model was built from (compiled.ts writes it). */
   readonly data: BpeModelData;
 
@@ -392,19 +392,22 @@ export class BpeModel {
   private byteSymbols(b0: number, b1: number): number {
     const bytes = this.utf8;
     const ids = this.room(b1 - b0);
-    const premerged = (this.premerged ??= premergedChars(this.merges, this.byteIds, this.tokens.length));
+    const premerge = (this.premerge ??= new CharPremerge(this.merges, this.byteIds, this.tokens));
     let n = 0;
     for (let i = b0; i < b1;) {
       const b = bytes[i];
       if (b >= 0xc0 && b < 0xf0) {
-        const three = b >= 0xe0;
-        const cp = three
-          ? ((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f)
-          : ((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f);
-        const token = premerged[cp];
+        const width = b >= 0xe0 ? 3 : 2;
+        const cp =
+          width === 3
+            ? ((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f)
+            : ((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f);
+        const before = i === b0 ? EDGE : bytes[i - 1] < 0x80 ? ASCII : MULTIBYTE;
+        const after = i + width === b1 ? EDGE : bytes[i + width] < 0x80 ? ASCII : MULTIBYTE;
+        const token = premerge.table(before, after)[cp];
         if (token >= 0) {
           ids[n++] = token;
-          i += three ? 3 : 2;
+          i += width;
           continue;
         }
       }
