@@ -76,8 +76,7 @@ export async function chatCommand(args: string[]): Promise<void> {
     process.stdout.write(CHAT_USAGE);
     return;
   }
-  if (positionals.length > 0)
-    throw new UsageError(`give the conversation with --file F or on standard input, not ${JSON.stringify(positionals[0])}`);
+  if (positionals.length > 0) throw new UsageError(`give the conversation with --file F or on standard input (--file ${positionals[0]}?)`);
   if (values.count && values.json) throw new UsageError('give --count or --json, not both');
   const base = {
     tokenizer: required(values.tokenizer, '--tokenizer'),
