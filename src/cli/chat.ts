@@ -21,19 +21,19 @@ with its control tokens; what POST /api/chat answers.
 Input: --file F, or standard input (--file -, or no --file with input piped in), one of
   a JSON array of messages          [{"role": "user", "content": "你好"}]
   a JSON object with "messages"     {"messages": [...], "tools": [...]}   (tools: the template's tool definitions)
-  JSON Lines, a conversation a line each line an array or an object as above, as OpenAI's chat fine-tuning files
+  JSON Lines, one a line            each line an array or an object as above, as OpenAI's chat fine-tuning files
 A message: "role" system, user, assistant or tool; "content" a string (null only beside "tool_calls"); optional
 "name", "tool_calls", "reasoning_content"; at most 1000 a conversation. The input is JSON Lines with --jsonl, or
 when it is not one JSON document but its first line is (so give --jsonl for a one-line file); blank lines are
 skipped. Other keys of a conversation object are left out, with a warning.
 
 Options:
-  --format F               the chat template; the default is the tokenizer's own (the first it offers):
-                             model    an open model's own chat_template (qwen3, deepseek-v3, llama3, gemma3)
-                             chatml   ChatML (cl100k_base; also any tokenlab vocabulary)
-                             harmony  gpt-oss's harmony format (o200k_base)
-                             plain    "role: content" lines (tokenlab vocabularies)
-                             custom   the Jinja template in --template FILE
+  --format F               the chat template (a format the tokenizer does not offer is refused, naming those it does):
+                             model    a model's own chat_template: the default of qwen3, deepseek-v3, llama3, gemma3
+                             chatml   ChatML: the default of cl100k_base and of the other encodings and vocabularies
+                             harmony  gpt-oss's harmony format: o200k_base's default
+                             plain    "role: content" lines: for those other encodings and vocabularies
+                             custom   the Jinja template in --template FILE, for any tokenizer
   --template FILE          a chat template of yours (implies --format custom)
   --add-generation-prompt  end with the assistant's turn opened (add_generation_prompt)
   --thinking on|off        Qwen3's enable_thinking (unset: the template's default, on)
