@@ -1,22 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { SpecialTokenError, type Tokenizer } from '../bpe/tokenizer.js';
 import { loadTokenizer, UnknownTokenizerError } from '../store/tokenizers.js';
+import { inputText } from './input.js';
 import { parseOptions, required, UsageError } from './usage.js';
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** The input text: TEXT, --file F, or standard input when it is not a terminal. */
-async function inputText(file: string | undefined, positionals: string[], what: string): Promise<string> {
-  if (file !== undefined && positionals.length > 0) throw new UsageError(`give ${what} or --file, not both`);
-  if (file !== undefined) return file === '-' ? (await readStdin()).toString('utf8') : readFile(file, 'utf8');
-  if (positionals.length > 0) return positionals.join(' ');
-  if (process.stdin.isTTY) throw new UsageError(`give ${what}, --file F, or pipe it in`);
-  return (await readStdin()).toString('utf8');
-}
 
 /** The tokenizer --tokenizer names: a name the registry knows, or a vocabulary file; unknown ones are usage errors. */
 export async function tokenizerOption(value: string | undefined): Promise<Tokenizer> {

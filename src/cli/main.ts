@@ -1,6 +1,7 @@
 import { TIKTOKEN_ENCODING_NAMES } from '../bpe/formats/tiktoken-encodings.js';
 import { MODEL_TOKENIZER_NAMES } from '../store/model-tokenizers/catalogue.js';
 import { SHIPPED_VOCABULARY_NAMES } from '../store/shipped-vocabularies.js';
+import { chatCommand } from './chat.js';
 import { convertCommand } from './convert.js';
 import { corpusCommand } from './corpus.js';
 import { decodeCommand, encodeCommand } from './encode.js';
@@ -20,6 +21,8 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab import --format tiktoken|hf --in FILE --out FILE [--pattern NAME|REGEX] [--special TOKEN=ID,...]
   tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
   tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]
+  tokenlab chat --tokenizer NAME [--file F] [--jsonl] [--add-generation-prompt] [--count | --json] [--format F]
+                [--template FILE] [--thinking on|off] [--reasoning-effort E] [--date D]   (tokenlab chat --help for more)
   tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME
   tokenlab tokenizers list [--json] | add NAME... | remove NAME...   (the open-model tokenizers: ${MODEL_TOKENIZER_NAMES.join(', ')})
   tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
@@ -33,7 +36,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   NAME is a tokenizer the lab knows: ${BUILT_IN_TOKENIZERS}, a vocabulary trained or imported in the lab
   (under TOKENLAB_DATA), or an open-model tokenizer once added (tokenlab tokenizers add, which fetches it with npm);
   FILE a tokenlab vocabulary.
-  encode and decode read standard input when given neither text nor --file.
+  encode and decode read standard input when given neither text nor --file, chat when given no --file.
 `;
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
@@ -42,6 +45,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   import: (args) => convertCommand('import', args),
   encode: encodeCommand,
   decode: decodeCommand,
+  chat: chatCommand,
   eval: evalCommand,
   corpus: corpusCommand,
   tokenizers: tokenizersCommand,

@@ -29,6 +29,12 @@ export class ProgressLine {
     this.stream.write('\n');
   }
 
+  /** Blanks the line (before other output on the same stream); the next status draws it again. */
+  clear(): void {
+    this.stream.write(`\r${' '.repeat((this.stream.columns ?? 100) - 1)}\r`);
+    this.last = 0;
+  }
+
   private due(force: boolean): boolean {
     const now = performance.now();
     if (!force && now - this.last < REDRAW_MS) return false;

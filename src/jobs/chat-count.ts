@@ -13,12 +13,20 @@ import { runOneShot } from './one-shot-worker.js';
 export const RENDER_LIMIT_MS = 2_000;
 const RENDER_HEAP_MB = 256;
 
+/** harmony's reasoning efforts. */
+export const REASONING_EFFORTS = ['low', 'medium', 'high'] as const;
+
+/** Whether `s` is a date as the switches take it, YYYY-MM-DD: `isChatDate('2025-08-05')` is true. */
+export function isChatDate(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s);
+}
+
 /** The switches a chat request may set; each is passed to the templates that read it. */
 export interface ChatSwitches {
   /** Qwen3's thinking switch (`enable_thinking`); unset: the template's default (thinking on). */
   enableThinking?: boolean;
   /** harmony's reasoning effort: low, medium (the default) or high. */
-  reasoningEffort?: 'low' | 'medium' | 'high';
+  reasoningEffort?: (typeof REASONING_EFFORTS)[number];
   /** harmony's "Current date" (YYYY-MM-DD); unset: today. */
   date?: string;
 }

@@ -1,12 +1,9 @@
 /**
- * Chat mode's requests and answers (POST /api/chat, the chat view): a request's JSON checked into a ChatRequest,
- * and the count (src/jobs/chat-count.ts) as the API's JSON.
+ * Chat mode's requests (POST /api/chat, the chat view): a request's JSON checked into a ChatRequest. The answer's
+ * JSON is src/jobs/chat-json.ts's, which `tokenlab chat --json` prints too.
  */
-import { hexBytes } from '../../views/hex.js';
-import { tokenSpans } from '../bpe/offsets/spans.js';
-import { MODEL_CARDS } from '../chat/model-cards.js';
 import { conversationBytes, readMessages } from '../chat/messages.js';
-import type { ChatAnswer, ChatRequest, ChatSwitches } from '../jobs/chat-count.js';
+import { isChatDate, REASONING_EFFORTS, type ChatRequest, type ChatSwitches } from '../jobs/chat-count.js';
 import { CHAT_FORMATS, type ChatFormatName } from '../store/chat-setups.js';
 import { RequestError } from './errors.js';
 import { MAX_TEXT_BYTES } from './limits.js';
@@ -59,45 +56,13 @@ function readSwitches(o: Record<string, unknown>): ChatSwitches {
     s.enableThinking = o.enableThinking;
   }
   if (o.reasoningEffort !== undefined) {
-    if (!['low', 'medium', 'high'].includes(o.reasoningEffort as string))
+    if (!(REASONING_EFFORTS as readonly unknown[]).includes(o.reasoningEffort))
       throw new RequestError(400, '"options.reasoningEffort" must be low, medium or high');
     s.reasoningEffort = o.reasoningEffort as ChatSwitches['reasoningEffort'];
   }
   if (o.date !== undefined) {
-    if (typeof o.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(o.date))
-      throw new RequestError(400, '"options.date" must be a date, YYYY-MM-DD');
+    if (typeof o.date !== 'string' || !isChatDate(o.date)) throw new RequestError(400, '"options.date" must be a date, YYYY-MM-DD');
     s.date = o.date;
   }
   return s;
-}
-
-/** The API's answer: the prompt, its count, the rows per message, each token, the warnings, the context used. */
-export function chatJson({ setup, count }: ChatAnswer): Record<string, unknown> {
-  const spans = tokenSpans(count.rendered, count.ids, setup.tokenizer);
-  const controlIds = new Set(setup.tokenizer.controls.values());
-  return {
-    tokenizer: setup.tokenizerName,
-    format: setup.format,
-    template: { label: setup.label, appliesTo: setup.appliesTo },
-    rendered: count.rendered,
-    count: count.count,
-    base: count.base,
-    generationPrompt: count.generationPrompt,
-    messages: count.messages,
-    ...(count.sharesNote === undefined ? {} : { messagesNote: count.sharesNote }),
-    tokens: spans.map((s) => ({
-      id: s.id,
-      bytes: hexBytes(setup.tokenizer.tokenBytes(s.id), ''),
-      start: s.start,
-      end: s.end,
-      ...(controlIds.has(s.id) ? { control: true } : {}),
-    })),
-    warnings: count.warnings.map((w) => ({
-      message: w.message,
-      tokens: w.tokens,
-      countAsText: w.countAsText,
-      text: `message ${w.message + 1} contains ${w.tokens.join(', ')}, read as control tokens as the model reads them; as plain text the prompt would be ${w.countAsText} tokens, not ${count.count}`,
-    })),
-    context: (MODEL_CARDS[setup.tokenizerName] ?? []).map((card) => ({ ...card, used: count.count / card.contextTokens })),
-  };
 }
