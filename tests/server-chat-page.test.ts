@@ -18,7 +18,16 @@ type Fields = Array<[string, string]>;
 
 /** The fields the form posts for a conversation (the hidden "0" before each ticked switch, as the page sends them). */
 function formOf(tokenizer: string, messages: Array<[string, string]>, extra: Fields = []): Fields {
-  return [['tokenizer', tokenizer], ...messages.flatMap(([r, c]): Fields => [['role', r], ['content', c]]), ['gen', '0'], ['gen', '1'], ...extra];
+  return [
+    ['tokenizer', tokenizer],
+    ...messages.flatMap(([r, c]): Fields => [
+      ['role', r],
+      ['content', c],
+    ]),
+    ['gen', '0'],
+    ['gen', '1'],
+    ...extra,
+  ];
 }
 
 function fragment(fields: Fields) {
@@ -44,7 +53,11 @@ function tableRows(html: string): Record<string, Array<number | null>> {
 }
 
 /** The message rows of the form (not the page's template for new ones). */
-const messageRows = (html: string) => html.split('<div id="chat-messages"')[1].split('data-chat="add"')[0].match(/<div class="chat-msg">/g) ?? [];
+const messageRows = (html: string) =>
+  html
+    .split('<div id="chat-messages"')[1]
+    .split('data-chat="add"')[0]
+    .match(/<div class="chat-msg">/g) ?? [];
 
 /** The rendered prompt as the page marks it. */
 const promptOf = (html: string) => html.match(/<pre class="chat-prompt" id="chat-prompt">(.*?)<\/pre>/s)![1];
@@ -82,7 +95,9 @@ describe('chat view', () => {
 
   it('has tabs between plain text and chat on both views, keeping the tokenizer', async () => {
     const chat = await (await app.request('/chat?tokenizer=o200k_base')).text();
-    expect(chat).toMatch(/<nav class="mode-tabs"[^>]*><a href="\/\?tokenizer=o200k_base">plain text<\/a><strong aria-current="page">chat<\/strong>/);
+    expect(chat).toMatch(
+      /<nav class="mode-tabs"[^>]*><a href="\/\?tokenizer=o200k_base">plain text<\/a><strong aria-current="page">chat<\/strong>/,
+    );
     const plain = await (await app.request('/?tokenizer=gpt2')).text();
     expect(plain).toMatch(/<strong aria-current="page">plain text<\/strong><a href="\/chat\?tokenizer=gpt2">chat<\/a>/);
   });
@@ -165,12 +180,34 @@ describe('chat view', () => {
     // ChatML on a vocabulary without its tokens: the page says the markers got ids of their own.
     expect(await (await page(formOf('gpt2', [['user', 'hi']]))).text()).toContain('has no tokens for the format’s markers');
     // harmony is o200k_base's: with cl100k_base the default (ChatML) is used, and the fields come back out of band.
-    const switched = await (await fragment(formOf('cl100k_base', [['user', 'hi']], [['format', 'harmony'], ['shown-setup', 'old']]))).text();
+    const switched = await (
+      await fragment(
+        formOf(
+          'cl100k_base',
+          [['user', 'hi']],
+          [
+            ['format', 'harmony'],
+            ['shown-setup', 'old'],
+          ],
+        ),
+      )
+    ).text();
     expect(switched).toContain('<div id="chat-setup" hx-swap-oob="true">');
     expect(switched).toMatch(/<option value="chatml" selected="">ChatML<\/option>/);
     expect(switched).toContain('&lt;|im_start|&gt;');
     const setupKey = switched.match(/name="shown-setup" value="([^"]*)"/)![1].replace(/&quot;/g, '"');
-    const same = await (await fragment(formOf('cl100k_base', [['user', 'hi!']], [['format', 'chatml'], ['shown-setup', setupKey]]))).text();
+    const same = await (
+      await fragment(
+        formOf(
+          'cl100k_base',
+          [['user', 'hi!']],
+          [
+            ['format', 'chatml'],
+            ['shown-setup', setupKey],
+          ],
+        ),
+      )
+    ).text();
     expect(same).not.toContain('id="chat-setup"');
   });
 
@@ -185,11 +222,41 @@ describe('chat view', () => {
 
   it('renders a custom template, and shows a template’s error inside the result', async () => {
     const template = '{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}';
-    const custom = formOf('cl100k_base', [['user', 'hi']], [['format', 'custom'], ['template', template]]);
+    const custom = formOf(
+      'cl100k_base',
+      [['user', 'hi']],
+      [
+        ['format', 'custom'],
+        ['template', template],
+        ['shown-template', 'old'],
+      ],
+    );
     const html = await (await fragment(custom)).text();
+    // The template field is the user's while "custom" is chosen: never swapped under their typing.
+    expect(html).not.toContain('id="chat-template"');
+    const back = await (
+      await fragment(
+        formOf(
+          'cl100k_base',
+          [['user', 'hi']],
+          [
+            ['format', 'chatml'],
+            ['shown-template', 'old'],
+          ],
+        ),
+      )
+    ).text();
+    expect(back).toMatch(/<div id="chat-template" hx-swap-oob="true">.*&lt;\|im_start\|&gt;/s);
     expect(html).toContain('<span class="chat-template-text">[user] </span><span class="chat-content" data-message="1">hi</span>');
     expect(count(html)).toBe((await countChat({ ...request('cl100k_base', [['user', 'hi']]), format: 'custom', template })).count.count);
-    const broken = formOf('cl100k_base', [['user', 'hi']], [['format', 'custom'], ['template', '{% for m in %}']]);
+    const broken = formOf(
+      'cl100k_base',
+      [['user', 'hi']],
+      [
+        ['format', 'custom'],
+        ['template', '{% for m in %}'],
+      ],
+    );
     const res = await fragment(broken);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/^<p class="error" role="alert">[^<]+<\/p>/);
@@ -208,7 +275,12 @@ describe('chat view', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toMatch(/<div id="result" aria-live="polite"><p class="error" role="alert">[^<]*no-such-tokenizer/);
     const big = 'x'.repeat(600_000);
-    const res = await fragment(formOf('cl100k_base', [['user', big], ['user', big]]));
+    const res = await fragment(
+      formOf('cl100k_base', [
+        ['user', big],
+        ['user', big],
+      ]),
+    );
     expect(await res.text()).toMatch(/^<p class="error" role="alert">This text is too large: the conversation is \d+ bytes/);
   });
 
@@ -222,7 +294,19 @@ describe('chat view', () => {
   });
 
   it('keeps the conversation in the shareable URL when it is short, the tokenizer and options only when not', async () => {
-    const res = await fragment(formOf('cl100k_base', [['system', 's'], ['user', '你好']], [['format', 'chatml'], ['thinking', '0']]));
+    const res = await fragment(
+      formOf(
+        'cl100k_base',
+        [
+          ['system', 's'],
+          ['user', '你好'],
+        ],
+        [
+          ['format', 'chatml'],
+          ['thinking', '0'],
+        ],
+      ),
+    );
     const url = new URL(res.headers.get('hx-replace-url')!, 'http://x');
     expect(url.pathname).toBe('/chat');
     expect(url.searchParams.getAll('role')).toEqual(['system', 'user']);

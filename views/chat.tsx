@@ -1,9 +1,9 @@
 /**
  * The tokenize page's chat view: a conversation (messages with a role and content, added, removed and moved by
  * a small static script), the tokenizer and its chat formats, the switches the template reads, and the prompt
- * counted (chat-result.tsx). htmx posts the whole form to /fragment/chat 250 ms after the last edit; the
- * format's fields (#chat-setup, #chat-template) come back out of band only when what they show has changed,
- * so a field being typed in is never replaced. All user text goes through JSX, which escapes it.
+ * counted (chat-result.tsx). htmx posts the whole form to /fragment/chat as it is edited; the format's fields
+ * (#chat-setup, #chat-template) come back out of band only when what they show has changed, so a field being
+ * typed in is never replaced. All user text goes through JSX, which escapes it.
  */
 import { raw } from 'hono/html';
 import { ChatResult, type ChatCounted } from './chat-result.js';
@@ -190,7 +190,8 @@ export function ChatPage(props: {
   error?: string;
 }) {
   const { options } = props;
-  // hx-sync: a newer request replaces one still in flight, so the result never goes back to an older conversation.
+  // Text is counted 250 ms after the last keystroke, a choice at once. hx-sync: a newer request replaces one still
+  // in flight, so neither the result nor the format's fields go back to an older state.
   return (
     <Layout title="Tokenize a chat">
       <script>{raw(HOVER_SCRIPT)}</script>
@@ -202,7 +203,7 @@ export function ChatPage(props: {
         action="/chat"
         hx-post="/fragment/chat"
         hx-target="#result"
-        hx-trigger="input delay:250ms, chat-edit"
+        hx-trigger="input[target.tagName=='TEXTAREA'] delay:250ms, change[target.tagName!='TEXTAREA'], chat-edit"
         hx-sync="this:replace"
       >
         <div id="chat-messages" class="chat-msgs">

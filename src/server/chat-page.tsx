@@ -127,8 +127,7 @@ function setupView(o: ChatOptions, formats: ChatFormatName[], setup: ChatSetup |
     template: o.format === 'custom' ? o.template : (setup?.template ?? ''),
     keys: {
       setup: JSON.stringify([o.tokenizer, o.format, formats, setup?.label ?? null, switches, markersAdded]),
-      // The custom template is the user's while they type it: never swapped once chosen.
-      template: o.format === 'custom' ? 'custom' : JSON.stringify([o.tokenizer, o.format, setup !== undefined]),
+      template: JSON.stringify([o.tokenizer, o.format, setup !== undefined]),
     },
   };
 }
@@ -172,6 +171,8 @@ export function chatPageRoutes(): Hono {
 
   // htmx posts the whole form here as the conversation is edited; the answer is the #result fragment, with the
   // format's fields out of band when they changed, and the URL follows. 200 even for errors, as on the plain view.
+  // The template field is never swapped while "custom" is chosen: it holds what the user types (switching to
+  // custom keeps the text it already shows, the previous format's template).
   routes.post('/fragment/chat', async (c) => {
     const read = await readPageForm(c);
     if ('error' in read) return c.html(<TokenizeError message={read.error} />);
@@ -187,7 +188,9 @@ export function chatPageRoutes(): Hono {
           <ChatResult result={shown.result!} whitespace={options.whitespace} />
         )}
         {field(form, 'shown-setup') !== setup.keys.setup ? <ChatSetupFields options={options} setup={setup} oob={true} /> : null}
-        {field(form, 'shown-template') !== setup.keys.template ? <TemplateField setup={setup} oob={true} /> : null}
+        {options.format !== 'custom' && field(form, 'shown-template') !== setup.keys.template ? (
+          <TemplateField setup={setup} oob={true} />
+        ) : null}
       </>,
     );
   });
