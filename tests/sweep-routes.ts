@@ -74,6 +74,19 @@ const TRAIN_FORM = { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '3
 
 const tokenizeForm: Inputs = { text: { tokenizer: 'sweep-vocab' }, tokenizer: { text: 'x' }, ws: { text: 'x' } };
 
+/** The chat view's fields (the page's query and the fragment's form), each with what makes it read. */
+const chatFields: Inputs = {
+  tokenizer: { content: 'x' },
+  format: { tokenizer: 'sweep-vocab' },
+  template: { tokenizer: 'sweep-vocab', format: 'custom' },
+  role: { content: 'x' },
+  content: { tokenizer: 'sweep-vocab' },
+  gen: {},
+  thinking: {},
+  effort: { tokenizer: 'o200k_base' },
+  ws: {},
+};
+
 /** Every route of the lab by "METHOD path", as app.routes lists them. */
 export const ROUTES: Record<string, RouteSweep> = {
   'GET /api/tokenizers': {},
@@ -86,6 +99,8 @@ export const ROUTES: Record<string, RouteSweep> = {
     form: { text: { tokenizer: 'sweep-vocab', from: '0' }, tokenizer: { text: 'x', from: '0' }, from: { text: 'x' } },
     fragment: true,
   },
+  'GET /chat': { query: chatFields },
+  'POST /fragment/chat': { form: { ...chatFields, 'shown-setup': {}, 'shown-template': {} }, fragment: true },
   'GET /compare': { query: { text: { tokenizers: 'sweep-vocab' }, tokenizers: { text: 'x' } } },
   'POST /fragment/compare': { form: { text: { tokenizers: 'sweep-vocab' }, tokenizers: { text: 'x' } }, fragment: true },
   'GET /fragment/language-tax': { fragment: true },

@@ -77,6 +77,21 @@ ${TOKENS_CSS.trim()}
 .lm-bar-link .bar { cursor: pointer; }
 #vocab-list .num { text-align: right; font-variant-numeric: tabular-nums; }
 #vocab-list td:first-child { white-space: nowrap; }
+.mode-tabs { margin: 0 0 .75rem; }
+.mode-tabs a, .mode-tabs strong { margin-right: 1.25rem; }
+.chat-msgs { counter-reset: msg; }
+.chat-msg { display: grid; grid-template-columns: 1.5rem 7rem minmax(0, 1fr) auto; gap: .5rem; align-items: start; margin: .35rem 0; }
+.chat-msg::before { counter-increment: msg; content: counter(msg); color: #666; text-align: right; padding-top: .2rem; }
+#chat-setup { margin-top: .5rem; }
+.chat-template { display: none; margin-top: .5rem; }
+#chat-form:has(select[name=format] option[value=custom]:checked) .chat-template { display: block; }
+.chat-prompt { white-space: pre-wrap; word-break: break-all; font: .95rem/1.7 ui-monospace, monospace; border: 1px solid #ddd; padding: .5rem; max-height: 24rem; overflow: auto; }
+.chat-template-text { background: #e8e8e8; color: #555; }
+.chat-control { background: #3b3b6d; color: #fff; border-radius: 3px; padding: 0 2px; }
+.chat-content { background: #fff; box-shadow: inset 0 -2px 0 #6a8fd8; }
+.chat-warning { border: 2px solid #d62728; background: #fff2f0; padding: .5rem 1rem; margin: .75rem 0; }
+.chat-table td, .chat-table th { padding: .15rem .8rem .15rem 0; text-align: right; }
+.chat-table th:first-child, .chat-table td.note { text-align: left; }
 .state-done { color: #176617; } .state-failed, .state-interrupted { color: #a00; } .state-cancelled { color: #777; } .state-running { color: #1d4fb3; }
 `;
 

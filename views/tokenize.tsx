@@ -9,6 +9,7 @@ import { fmt } from './format.js';
 import { Layout } from './layout.js';
 import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
 import type { TokenizerChoice } from './tokenizer-groups.js';
+import { ModeTabs } from './tokenize-tabs.js';
 import { HOVER_SCRIPT, IdsRest, IdTargets, TokenSpans, wholeGroups, type TokenSpan } from './tokens.js';
 
 /**
@@ -171,19 +172,26 @@ export function TokenizeResult(props: { result: TokenizedText; scripts: readonly
       </div>
       <p id="hover" class="note" aria-live="polite"></p>
       <Stats result={result} scripts={props.scripts} />
-      <details open>
-        <summary>ids</summary>
-        <pre id="ids">
-          <IdTargets ids={result.ids} from={0} to={drawn} />
-          <span id="ids-rest">
-            <IdsRest ids={result.ids} from={drawn} />
-          </span>
-        </pre>
-        <button type="button" onclick="navigator.clipboard.writeText(document.getElementById('ids').textContent)">
-          copy ids
-        </button>
-      </details>
+      <IdsView ids={result.ids} drawn={drawn} />
     </div>
+  );
+}
+
+/** The ids of a result's tokens, the first `drawn` of them as hover targets (see HOVER_SCRIPT), and a copy button. */
+export function IdsView(props: { ids: readonly number[]; drawn: number }) {
+  return (
+    <details open>
+      <summary>ids</summary>
+      <pre id="ids">
+        <IdTargets ids={props.ids} from={0} to={props.drawn} />
+        <span id="ids-rest">
+          <IdsRest ids={props.ids} from={props.drawn} />
+        </span>
+      </pre>
+      <button type="button" onclick="navigator.clipboard.writeText(document.getElementById('ids').textContent)">
+        copy ids
+      </button>
+    </details>
   );
 }
 
@@ -260,6 +268,7 @@ export function TokenizePage(props: {
   return (
     <Layout title="Tokenize">
       <script>{raw(HOVER_SCRIPT)}</script>
+      <ModeTabs mode="plain" tokenizer={options.tokenizer} />
       <form id="tokenize-form" method="get" action="/">
         <TextBox text={options.text} rows={8} placeholder="Type or paste text" post={post} delayMs={250} />
         <div class="controls">

@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { apiRoutes } from './api.js';
 import { compareRoutes } from './compare-page.js';
 import { tokenizePageRoutes } from './tokenize-page.js';
+import { chatPageRoutes } from './chat-page.js';
 import { jobsRoutes } from './jobs-routes.js';
 import { trainRoutes } from './train-routes.js';
 import { vocabRoutes } from './vocab-routes.js';
@@ -25,6 +26,7 @@ export function createApp(): Hono {
   app.use('*', secureHeaders());
   app.route('/api', apiRoutes());
   app.route('/', tokenizePageRoutes());
+  app.route('/', chatPageRoutes());
   app.route('/', compareRoutes());
   app.route('/', jobsRoutes());
   app.route('/', trainRoutes());
