@@ -116,6 +116,24 @@ describe('per-message shares', () => {
   });
 });
 
+describe('the rendered prompt’s parts', () => {
+  it('find a content in what its message adds, not in template text before it', async () => {
+    const { count } = await countChat({
+      tokenizer: 'o200k_base',
+      messages: [{ role: 'user', content: 'hi' }],
+      addGenerationPrompt: true,
+      switches: { reasoningEffort: 'high' },
+    });
+    const content = count.parts.filter((p) => p.kind === 'content');
+    expect(content).toEqual([{ kind: 'content', text: 'hi', message: 0 }]);
+    const before = count.parts
+      .slice(0, count.parts.indexOf(content[0]))
+      .map((p) => p.text)
+      .join('');
+    expect(before.endsWith('<|start|>user<|message|>')).toBe(true);
+  });
+});
+
 describe('control tokens beside a tiktoken encoding', () => {
   const extended = get_encoding('cl100k_base', { '<|im_start|>': 100264, '<|im_end|>': 100265 });
   afterAll(() => extended.free());

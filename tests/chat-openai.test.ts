@@ -11,15 +11,17 @@ import type { ChatMessage } from '../src/chat/messages.js';
 import { countChat } from '../src/jobs/chat-count.js';
 import { CONVERSATIONS } from './chat-conversations.js';
 
+type HarmonyMessage = Parameters<typeof gptOss.encodeChat>[0][number];
+
 const HARMONY_SYSTEM = (date: string, effort: string): string =>
   'You are ChatGPT, a large language model trained by OpenAI.\nKnowledge cutoff: 2024-06\n' +
   `Current date: ${date}\n\nReasoning: ${effort}\n\n# Valid channels: analysis, commentary, final. Channel must be included for every message.`;
 
 /** The messages of harmony's document for a conversation: its system message, the system prompt as the developer's. */
-function harmonyMessages(messages: readonly ChatMessage[], date: string, effort: string): gptOss.ChatMessage[] {
+function harmonyMessages(messages: readonly ChatMessage[], date: string, effort: string): HarmonyMessage[] {
   return [
     { role: 'system', content: HARMONY_SYSTEM(date, effort) },
-    ...messages.map((m): gptOss.ChatMessage => {
+    ...messages.map((m): HarmonyMessage => {
       const content = m.content ?? '';
       if (m.role === 'system') return { role: 'developer', content: `# Instructions\n\n${content}` };
       if (m.role === 'assistant') return { role: 'assistant', channel: 'final', content };

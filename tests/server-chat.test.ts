@@ -1,9 +1,13 @@
 /** POST /api/chat: the answer's shape and numbers, and the refusals of bad requests. */
 import { describe, expect, it } from 'vitest';
-import { countChat } from '../src/jobs/chat-count.js';
-import { createApp } from '../src/server/app.js';
-import { MAX_TEXT_BYTES } from '../src/server/limits.js';
+import { HAVE_MODELS, linkModelTokenizers, needsModels } from './model-files.js';
 import { jsonPoster } from './requests.js';
+import { useFreshDataDir } from './shared.js';
+
+linkModelTokenizers(useFreshDataDir('server-chat'), ['qwen3']);
+const { countChat } = await import('../src/jobs/chat-count.js');
+const { createApp } = await import('../src/server/app.js');
+const { MAX_TEXT_BYTES } = await import('../src/server/limits.js');
 
 const app = createApp();
 const postJson = jsonPoster(app);
@@ -106,6 +110,15 @@ describe('POST /api/chat', () => {
     });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { limit: number }).limit).toBe(MAX_TEXT_BYTES);
+  });
+
+  it.skipIf(!HAVE_MODELS)(needsModels('places tokens over the text they spell where the tokenizer normalizes it'), async () => {
+    const res = await post({ tokenizer: 'qwen3', messages: [{ role: 'user', content: 'cafe\u0301' }] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as ChatJson & { spelled: string };
+    expect(body.spelled).toBe(body.rendered.normalize('NFC'));
+    const bytes = Buffer.from(body.tokens.map((t) => t.bytes).join(''), 'hex').toString('utf8');
+    expect(bytes).toBe(body.spelled);
   });
 
   it('keeps HTML in content as text in the JSON', async () => {

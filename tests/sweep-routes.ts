@@ -92,6 +92,8 @@ export const ROUTES: Record<string, RouteSweep> = {
   'GET /api/tokenizers': {},
   'POST /api/tokenize': { json: { text: { tokenizer: 'sweep-vocab' }, tokenizer: { text: 'x' } } },
   'POST /api/compare': { json: { text: {}, 'tokenizers[]': { text: 'x' } } },
+  // Its messages are objects, which the sweep's string fields cannot make: their refusals are tests/server-chat.test.ts'.
+  'POST /api/chat': { json: { tokenizer: {} } },
 
   'GET /': { query: { text: { tokenizer: 'sweep-vocab' }, tokenizer: { text: 'x' }, ws: {} } },
   'POST /fragment/tokenize': { form: tokenizeForm, fragment: true },

@@ -467,6 +467,14 @@ const JSON_ENDPOINTS: Record<string, JsonEndpoint> = {
     text: ['text', MAX_TEXT_BYTES],
     utf8: (m) => ({ text: m, tokenizers: ['cl100k_base', 'sweep-vocab'] }),
   },
+  '/api/chat': {
+    valid: { tokenizer: 'cl100k_base', messages: [{ role: 'user', content: 'x' }], addGenerationPrompt: true },
+    required: ['tokenizer', 'messages'],
+    lookups: { tokenizer: one },
+    makes: [],
+    limit: 6 * MAX_TEXT_BYTES + 4096, // MAX_BODY_BYTES, src/server/api.ts
+    utf8: (m) => ({ tokenizer: 'cl100k_base', messages: [{ role: 'user', content: m }] }),
+  },
   '/api/train': {
     valid: { name: 'sweep-vocab', corpora: ['sweep-corpus'], vocabSize: 300, pattern: 'cjk', minFrequency: 2, specials: ['<|x|>'] },
     required: ['name', 'corpora', 'vocabSize'],

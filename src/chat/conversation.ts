@@ -117,10 +117,10 @@ export function countConversation(
   // 1. The prompt and its ids.
   const rendered = renderer.render(messages.length, addGenerationPrompt);
   const ids = encoder.encodeControl(rendered);
-  // 2. Where each message's content sits in it.
-  const places = contentPlaces(rendered, messages);
-  // 3. Each message's share, from the prompt of every prefix.
-  const shares = messageShares(renderer, encoder, messages, rendered.length);
+  // 2. Each message's share, from the prompt of every prefix.
+  const shares = messageShares(renderer, encoder, messages, rendered);
+  // 3. Where each message's content sits in the prompt.
+  const places = contentPlaces(rendered, messages, shares.ends);
   const rows = messages.map((m, i): MessageCount => {
     const contentTokens = m.content === null ? 0 : encoder.encodeControl(m.content).length;
     return { role: m.role, contentTokens, templateTokens: shares.deltas === null ? null : shares.deltas[i] - contentTokens };
@@ -142,45 +142,56 @@ interface Shares {
   base: number | null;
   deltas: number[] | null;
   withoutPrompt: number;
+  /** Per prefix of k messages, where its rendering ends in the prompt (-1: it is not the prompt's beginning). */
+  ends: number[];
   note?: string;
 }
 
-function messageShares(renderer: ConversationRenderer, encoder: ChatEncoder, messages: readonly ChatMessage[], size: number): Shares {
-  if (size * (messages.length + 1) > SHARES_BUDGET_CHARS) {
-    return { base: null, deltas: null, withoutPrompt: 0, note: 'the conversation is too large to render once per message' };
+function messageShares(renderer: ConversationRenderer, encoder: ChatEncoder, messages: readonly ChatMessage[], rendered: string): Shares {
+  const ends: number[] = [];
+  if (rendered.length * (messages.length + 1) > SHARES_BUDGET_CHARS) {
+    return { base: null, deltas: null, withoutPrompt: 0, ends, note: 'the conversation is too large to render once per message' };
   }
   const counts: number[] = [];
   for (let k = 0; k <= messages.length; k++) {
     try {
-      counts.push(encoder.encodeControl(renderer.render(k, false)).length);
+      const prefix = renderer.render(k, false);
+      ends.push(rendered.startsWith(prefix) ? prefix.length : -1);
+      counts.push(encoder.encodeControl(prefix).length);
     } catch (e) {
       // A template may refuse the empty conversation (it reads messages[0]): nothing comes before the first message.
-      if (k === 0) counts.push(0);
-      else
+      if (k === 0) {
+        counts.push(0);
+        ends.push(-1);
+      } else
         return {
           base: null,
           deltas: null,
           withoutPrompt: 0,
+          ends: [],
           note: `the template cannot render the first ${k} messages alone: ${(e as Error).message}`,
         };
     }
   }
   const deltas = messages.map((_, i) => counts[i + 1] - counts[i]);
-  return { base: counts[0], deltas, withoutPrompt: counts[messages.length] };
+  return { base: counts[0], deltas, withoutPrompt: counts[messages.length], ends };
 }
 
 /**
- * Where each message's content is in the rendered text, searched in order from the end of the previous one
- * found: [start, end), or null when the template changed it (trimmed it, dropped it). A trimmed content is
- * looked for when the content itself is not there.
+ * Where each message's content is in the rendered text: [start, end), or null when the template changed it
+ * (trimmed it, dropped it). Searched in order, from the end of the previous one found and, where the prefixes'
+ * renderings begin the prompt (`ends`), within what message i adds: so "hi" is not found in harmony's
+ * "Reasoning: high" before it. A trimmed content is looked for when the content itself is not there.
  */
-function contentPlaces(rendered: string, messages: readonly ChatMessage[]): Array<[number, number] | null> {
+function contentPlaces(rendered: string, messages: readonly ChatMessage[], ends: readonly number[]): Array<[number, number] | null> {
   let from = 0;
-  return messages.map((m) => {
+  return messages.map((m, i) => {
     if (m.content === null || m.content.trim() === '') return null;
+    if ((ends[i] ?? -1) > from) from = ends[i];
+    const limit = (ends[i + 1] ?? -1) >= 0 ? ends[i + 1] : rendered.length;
     for (const text of [m.content, m.content.trim()]) {
       const at = rendered.indexOf(text, from);
-      if (at >= 0) {
+      if (at >= 0 && at + text.length <= limit) {
         from = at + text.length;
         return [at, from];
       }

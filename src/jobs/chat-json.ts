@@ -3,18 +3,22 @@
  * built here, once, for both.
  */
 import { tokenSpans } from '../bpe/offsets/spans.js';
+import { spelledText } from '../bpe/offsets/spelled-text.js';
 import { MODEL_CARDS } from '../chat/model-cards.js';
 import type { ChatAnswer } from './chat-count.js';
 
 /** The answer: the prompt, its count, the rows per message, each token, the warnings, the context used. */
 export function chatJson({ setup, count }: ChatAnswer): Record<string, unknown> {
-  const spans = tokenSpans(count.rendered, count.ids, setup.tokenizer);
+  // Spans are over the text the tokens spell, as POST /api/tokenize's: Qwen3 normalizes to NFC.
+  const spelled = spelledText(count.rendered, count.ids, setup.tokenizer);
+  const spans = tokenSpans(spelled.text, count.ids, setup.tokenizer);
   const controlIds = new Set(setup.tokenizer.controls.values());
   return {
     tokenizer: setup.tokenizerName,
     format: setup.format,
     template: { label: setup.label, appliesTo: setup.appliesTo },
     rendered: count.rendered,
+    ...(spelled.changed ? { spelled: spelled.text } : {}),
     count: count.count,
     base: count.base,
     generationPrompt: count.generationPrompt,
