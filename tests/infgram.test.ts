@@ -7,10 +7,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildInfiniGram } from '../src/lm/infgram/build.js';
 import { count } from '../src/lm/infgram/count.js';
+import { find } from '../src/lm/infgram/find.js';
 import { nextTokens, prob } from '../src/lm/infgram/next-tokens.js';
+import { scoreTokens } from '../src/lm/infgram/score.js';
+import { maximalSpans } from '../src/lm/infgram/spans.js';
 import { suffixArray } from '../src/lm/infgram/suffix-array.js';
 import { lcg } from './random.js';
-import { scanCount, scanNext } from './oracles/infgram-scan.js';
+import { scanCount, scanMaximalSpans, scanNext, scanOccurrences } from './oracles/infgram-scan.js';
 
 const SEED = Number(process.env.TOKENLAB_PROPERTY_SEED ?? 20_261_128);
 const runs = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns });
@@ -102,6 +105,57 @@ describe('count and next equal scans of the corpus', () => {
           total: want.count,
           sparse: want.ids.length === 1,
         });
+      }),
+      runs(300),
+    );
+  });
+});
+
+describe('find, maximal spans and scores equal scans of the corpus', () => {
+  it('find(ids) pages through the occurrences in corpus order', () => {
+    fc.assert(
+      fc.property(corpus, query, fc.nat(6), fc.nat(6), (lines, q, offset, limit) => {
+        const index = buildInfiniGram(lines, { tokenizer: 'test' });
+        const all = scanOccurrences(lines, q);
+        expect(find(index, q, { offset, limit })).toEqual({ count: all.length, occurrences: all.slice(offset, offset + limit) });
+      }),
+      runs(300),
+    );
+  });
+
+  it('maximal spans: each longest match not inside a longer one, with its count and first occurrences', () => {
+    fc.assert(
+      fc.property(corpus, fc.array(queryId, { maxLength: 14 }), fc.integer({ min: 1, max: 3 }), (lines, ids, minLength) => {
+        const index = buildInfiniGram(lines, { tokenizer: 'test' });
+        const got = maximalSpans(index, ids, { minLength, firstOccurrences: 2 });
+        const want = scanMaximalSpans(lines, ids, minLength).map((s) => ({
+          ...s,
+          first: scanOccurrences(lines, ids.slice(s.start, s.end)).slice(0, 2),
+        }));
+        expect(got).toEqual(want);
+      }),
+      runs(300),
+    );
+  });
+
+  it('scores: per token the ∞-gram probability and suffix length of next(), interpolated with the fallback', () => {
+    fc.assert(
+      fc.property(corpus, fc.array(queryId, { maxLength: 14 }), (lines, ids) => {
+        const index = buildInfiniGram(lines, { tokenizer: 'test' });
+        const fallback = ids.map((_, i) => 1 / (i + 2));
+        const got = scoreTokens(index, ids, fallback, { lambdaSparse: 0.8, lambdaDense: 0.4 });
+        let bits = 0;
+        ids.forEach((id, i) => {
+          const want = scanNext(lines, ids.slice(0, i));
+          const k = want.ids.indexOf(id);
+          const pInf = k < 0 ? 0 : want.counts[k] / want.count;
+          const lambda = want.count === 0 ? 0 : want.ids.length === 1 ? 0.8 : 0.4;
+          expect(got.suffixLengths[i]).toBe(want.suffixLength);
+          expect(got.infgramProbs[i]).toBe(pInf);
+          expect(got.probs[i]).toBeCloseTo(lambda * pInf + (1 - lambda) * fallback[i], 12);
+          bits -= Math.log2(got.probs[i]);
+        });
+        expect(got.bits).toBeCloseTo(bits, 9);
       }),
       runs(300),
     );

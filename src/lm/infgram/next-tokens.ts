@@ -27,26 +27,31 @@ export interface SuffixMatch {
 }
 
 /**
- * The longest suffix of `context` that occurs followed by a token of its line, among suffixes of at most
+ * The longest suffix of context[0, end) that occurs followed by a token of its line, among suffixes of at most
  * `maxLength` tokens.
  *
  *   corpus lines [[1, 2, 3], [2, 4]]: longestSuffix(index, [9, 1, 2]) -> length 2 ([1, 2]), 1 occurrence;
  *   longestSuffix(index, [4]) -> length 0 (4 ends its line: nothing follows it)
  */
-export function longestSuffix(index: InfiniGramIndex, context: ArrayLike<number>, maxLength = context.length): SuffixMatch {
-  const end = context.length;
-  const dense = new Int32Array(end);
+export function longestSuffix(
+  index: InfiniGramIndex,
+  context: ArrayLike<number>,
+  maxLength = context.length,
+  end = context.length,
+): SuffixMatch {
+  const window = Math.min(maxLength, end);
+  const dense = new Int32Array(window); // dense ids of context[end - window, end)
   let usable = 0; // the suffix past the last token the corpus lacks
-  for (let i = end - 1; i >= end - maxLength && i >= 0; i--, usable++) {
-    dense[i] = index.denseId(context[i]);
-    if (dense[i] < 0) break;
+  for (let j = window - 1; j >= 0; j--, usable++) {
+    dense[j] = index.denseId(context[end - window + j]);
+    if (dense[j] < 0) break;
   }
   let best: SuffixMatch = { suffixLength: 0, range: { lo: 0, hi: index.tokenCount } };
   let lo = 1;
   let hi = usable;
   while (lo <= hi) {
     const k = (lo + hi) >>> 1;
-    const range = followedRange(index, dense, end - k, end);
+    const range = followedRange(index, dense, window - k, window);
     if (range.hi > range.lo) {
       best = { suffixLength: k, range };
       lo = k + 1;
