@@ -14,9 +14,9 @@ import { longestSuffix, probAfter, type SuffixMatch } from './next-tokens.js';
 import { firstAtLeast, tokenRange } from './ranges.js';
 
 export interface ScoreOptions {
-  /** λ when the ∞-gram estimate is sparse; default 0.9. */
+  /** λ when the ∞-gram estimate is sparse; default 0.5. */
   lambdaSparse?: number;
-  /** λ otherwise; default 0.5. */
+  /** λ otherwise; default 0.2. */
   lambdaDense?: number;
 }
 
@@ -38,7 +38,7 @@ export interface TokenScores {
  *
  *   corpus lines [[1, 2, 3]]: scoreTokens(index, [1, 2], [0.5, 0.5])
  *     -> infgramProbs [1/3, 1] (unigram, then after [1] only 2), suffixLengths [0, 1], sparse [0, 1],
- *        probs [0.5·1/3 + 0.5·0.5, 0.9·1 + 0.1·0.5]
+ *        probs [0.2·1/3 + 0.8·0.5, 0.5·1 + 0.5·0.5]
  */
 export function scoreTokens(
   index: InfiniGramIndex,
@@ -47,8 +47,8 @@ export function scoreTokens(
   options: ScoreOptions = {},
 ): TokenScores {
   if (fallback.length !== ids.length) throw new RangeError(`${ids.length} tokens but ${fallback.length} fallback probabilities`);
-  const lambdaSparse = options.lambdaSparse ?? 0.9;
-  const lambdaDense = options.lambdaDense ?? 0.5;
+  const lambdaSparse = options.lambdaSparse ?? 0.5;
+  const lambdaDense = options.lambdaDense ?? 0.2;
   const n = ids.length;
   const scores: TokenScores = {
     probs: new Float64Array(n),
