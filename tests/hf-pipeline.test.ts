@@ -14,7 +14,8 @@ import { MergeScratch, mergeWord } from '../src/bpe/hf/merge-word.js';
 import { compilePipeline, loadCompiledPipeline } from '../src/bpe/hf/compiled.js';
 import { expectSameIds } from './compare.js';
 import { lcg } from './random.js';
-import { tokenizerJsonText } from './hf-stage-peer.js';
+import { byteLevelVocab, tokenizerJsonText } from './hf-stage-peer.js';
+import { BYTE_TO_CHAR } from '../src/bpe/formats/byte-level.js';
 
 type Json = Record<string, unknown>;
 
@@ -136,6 +137,25 @@ describe('BPE over characters, as tokenizers', () => {
           pre_tokenizer: { type: 'Split', pattern: { String: ' ' }, behavior: 'Removed', invert: false },
         }),
         ['hello world', 'hello', 'ab hello'],
+      );
+    }
+  });
+
+  it('ignore_merges over bytes: a piece whose bytes are a token is that token, holes and text tokens aside', async () => {
+    const vocab: Record<string, number> = byteLevelVocab();
+    const bl = (t: string) => Array.from(new TextEncoder().encode(t), (b) => BYTE_TO_CHAR[b]).join('');
+    vocab[bl('hello')] = 300; // no merge makes it; ids 256-299 are holes
+    vocab[bl('学习')] = 301;
+    vocab['hé'] = 302; // not byte-level text: never a piece's bytes
+    vocab[bl('he')] = 303;
+    const merges = [[bl('h'), bl('e')]];
+    for (const ignore of [true, false]) {
+      await expectParity(
+        tokenizerJsonText({
+          model: { vocab, merges, ignore_merges: ignore },
+          pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+        }),
+        ['hello world', 'hello', '学习 hé', 'he hello学习'],
       );
     }
   });

@@ -17,7 +17,7 @@
  * (encode/piece-cache.ts), as `tokenizers` caches words: the words of a long Han run recur where the run does not.
  * Refused (naming the option): dropout, continuing_subword_prefix, end_of_word_suffix.
  */
-import { utf8Decode, utf8Encode } from '../bytes.js';
+import { utf8Encode } from '../bytes.js';
 import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../formats/byte-level.js';
 import { VocabularyError } from '../vocabulary.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
@@ -26,6 +26,7 @@ import { MergeScratch, mergeWord } from './merge-word.js';
 import { ASCII, CharPremerge, EDGE, MULTIBYTE } from './char-premerge.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from '../encode/piece-cache.js';
 import { SpanFilter, type TokenArena } from '../encode/span-filter.js';
+import { NONE, RankTable } from '../encode/rank-table.js';
 
 const textEncoder = new TextEncoder();
 /** Pieces longer than this (in UTF-8 bytes) are cut where no token crosses before they are merged. */
@@ -98,12 +99,6 @@ function vocabOf(tokens: readonly string[]): Map<string, number> {
   return vocab;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export class BpeModel {
   /** Token string by id (holes where the vocab skips an id). */
   readonly tokens: string[];
@@ -125,8 +120,8 @@ export class BpeModel {
   private vocabMap: Map<string, number> | undefined;
   /** byte_fallback: the id of `<0xXX>` for each byte, -1 when missing. */
   private readonly fallbackIds = new Int32Array(256).fill(-1);
-  /** ignore_merges over bytes: a piece's text → the token whose bytes it is. */
-  private readonly wholeTexts: Map<string, number> | null;
+  /** ignore_merges over bytes: a piece's UTF-8 → the token with those bytes; made on first use. */
+  private wholeTokens: RankTable | undefined;
   /** Pieces that needed BPE, by their UTF-8, with their ids. */
   private readonly cache = new PieceCache(8192);
   /** The UTF-8 of the piece being encoded. */
@@ -206,7 +201,6 @@ export class BpeModel {
     this.unkId = unk === null ? -1 : tokens.indexOf(unk);
     if (unk !== null && this.unkId < 0) throw malformed('model', `unk_token ${JSON.stringify(unk)} is not in the vocab`);
     for (let b = 0; b < 256; b++) this.byteIds[b] = this.bmpIds[BYTE_TO_CHAR[b].charCodeAt(0)];
-    this.wholeTexts = byteLevel && this.ignoreMerges ? this.textsOfTokens() : null;
   }
 
   /** The model's vocab: token string → id (made on first use). */
@@ -232,41 +226,28 @@ export class BpeModel {
     return out;
   }
 
-  /** Byte-level tokens whose bytes are well-formed UTF-8, by that text (what a piece is before byte mapping). */
-  private textsOfTokens(): Map<string, number> {
-    const out = new Map<string, number>();
-    const charToByte = new Map(BYTE_TO_CHAR.map((c, b) => [c, b]));
-    for (let id = 0; id < this.tokens.length; id++) {
-      const token = this.tokens[id];
-      if (token === undefined) continue;
-      const bytes = new Uint8Array(token.length);
-      let ok = true;
-      for (let i = 0; i < token.length && ok; i++) {
-        const b = charToByte.get(token[i]);
-        if (b === undefined) ok = false;
-        else bytes[i] = b;
-      }
-      if (!ok) continue;
-      const text = utf8Decode(bytes);
-      if (sameBytes(utf8Encode(text), bytes)) out.set(text, id);
-    }
-    return out;
-  }
-
   /**
    * Appends the ids of one pre-tokenized piece (in its original characters: the model does ByteLevel's byte
    * mapping itself) to `out`, if given; returns how many there are.
    */
   encodePiece(piece: string, out: number[] | null): number {
     if (piece === '') return 0;
-    if (this.ignoreMerges) {
-      const whole = this.wholeTexts !== null ? this.wholeTexts.get(piece) : this.vocab.get(piece);
+    if (this.ignoreMerges && !this.byteLevel) {
+      const whole = this.vocab.get(piece);
       if (whole !== undefined) {
         out?.push(whole);
         return 1;
       }
     }
     const n = this.encodeUtf8(piece);
+    if (this.ignoreMerges && this.byteLevel) {
+      // The piece's bytes looked up as they are (a table over every token's bytes, no string hashed).
+      const whole = (this.wholeTokens ??= this.wholeTokenTable()).get(this.utf8, 0, n);
+      if (whole !== NONE) {
+        out?.push(whole);
+        return 1;
+      }
+    }
     const count = n > CUT_MIN_BYTES ? this.mergeCut(piece, n) : this.mergeRange(piece, 0, piece.length, 0, n, 0);
     const ids = this.result;
     if (out !== null) for (let i = 0; i < count; i++) out.push(ids[i]);
@@ -350,6 +331,15 @@ export class BpeModel {
     for (let k = 0; k < count; k++) result[at + k] = merged[k];
     if (cache !== null) cache.store(~slot, key, n, merged, count);
     return at + count;
+  }
+
+  /**
+   * The byte-level tokens by their bytes. An id the vocab skips, or a token that is not byte-level text, gets
+   * bytes no piece has (0xff never occurs in UTF-8) and unique to it, as the table wants every id once.
+   */
+  private wholeTokenTable(): RankTable {
+    const unmatchable = (id: number) => Uint8Array.of(0xff, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff);
+    return RankTable.fromTokens(Array.from(this.tokens, (t, id) => (t === undefined ? undefined : byteLevelToBytes(t)) ?? unmatchable(id)));
   }
 
   /** Every token's bytes as the text holds them (over characters: the token's UTF-8), for the SpanFilter. */
