@@ -46,21 +46,25 @@ export class CharPremerge {
     const n = tokens.length;
     this.lowestAsRight = [0, 1, 2].map((c) => new Int32Array(c === EDGE ? 0 : n).fill(NONE));
     this.lowestAsLeft = [0, 1, 2].map((c) => new Int32Array(c === EDGE ? 0 : n).fill(NONE));
-    const classOf = (id: number, end: boolean): number => {
+    // The class of neighbour a merge's side can be: a left side is the symbol before a character, so it ends
+    // where a character ends (an ASCII byte, or a continuation byte: MULTIBYTE); a right side starts where one
+    // starts (an ASCII byte, or a lead byte: MULTIBYTE). A side that cannot (a left side ending with a lead byte, a
+    // right side starting with a continuation byte) never meets a character's edge: -1.
+    const byteOf = (id: number, end: boolean): number => {
       const t = tokens[id] ?? '';
-      const b = charByte.get(end ? t[t.length - 1] : t[0]) ?? 0x80;
-      return b < 0x80 ? ASCII : MULTIBYTE;
+      return charByte.get(end ? t[t.length - 1] : t[0]) ?? -1;
     };
-    // Shadowed duplicates count too: lower bounds only make the test stricter. A left side ending with a lead byte
-    // cannot end a character, a right side starting with a continuation byte cannot start one: still counted as
-    // MULTIBYTE, stricter again.
+    const leftClass = (b: number): number => (b < 0 ? MULTIBYTE : b < 0x80 ? ASCII : b < 0xc0 ? MULTIBYTE : -1);
+    const rightClass = (b: number): number => (b < 0 ? MULTIBYTE : b < 0x80 ? ASCII : b >= 0xc0 ? MULTIBYTE : -1);
+    // Shadowed duplicates count too: lower bounds only make the test stricter. A side that is not byte-level text
+    // (b < 0) counts as MULTIBYTE, stricter again.
     for (let r = 0; r < merges.size; r++) {
       const l = merges.lefts[r];
       const rt = merges.rights[r];
-      const asRight = this.lowestAsRight[classOf(l, true)];
-      const asLeft = this.lowestAsLeft[classOf(rt, false)];
-      if (r < asRight[rt]) asRight[rt] = r;
-      if (r < asLeft[l]) asLeft[l] = r;
+      const asRight = leftClass(byteOf(l, true));
+      const asLeft = rightClass(byteOf(rt, false));
+      if (asRight >= 0 && r < this.lowestAsRight[asRight][rt]) this.lowestAsRight[asRight][rt] = r;
+      if (asLeft >= 0 && r < this.lowestAsLeft[asLeft][l]) this.lowestAsLeft[asLeft][l] = r;
     }
   }
 
