@@ -44,6 +44,19 @@ export function bytesToLatin1(bytes: Uint8Array): string {
   return out;
 }
 
+/** The byte strings of `parts`, one after another. */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** `a` followed by `b`. */
 export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

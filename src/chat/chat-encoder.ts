@@ -9,7 +9,7 @@
  *   the text between is encoded as ordinary text, as tiktoken's `encode(text, allowed_special="all")` does with an
  *   encoding that has them (cl100k_im, o200k_harmony).
  */
-import { utf8Encode } from '../bpe/bytes.js';
+import { joinBytes, utf8Encode } from '../bpe/bytes.js';
 import { specialTextsRegExp } from '../bpe/encode/encoder.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import type { SpecialToken } from '../bpe/vocabulary.js';
@@ -93,14 +93,7 @@ class MarkedTokenizer implements ChatTokenizer {
   }
 
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
-    const parts = Array.from(ids, (id) => this.tokenBytes(id));
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return joinBytes(Array.from(ids, (id) => this.tokenBytes(id)));
   }
 }
 

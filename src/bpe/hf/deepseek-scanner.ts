@@ -16,6 +16,7 @@
  * compares the pieces with the three Splits run as regexes, and with `tokenizers`.
  */
 import { unicodeTable, type Ranges } from '../pretokenize/unicode-tables.js';
+import { classAt as classAtInText, width } from '../pretokenize/scanner.js';
 
 /** The three Splits' regexes, as DeepSeek-V3's tokenizer.json spells them (\r and \n literal in split 3). */
 export const DEEPSEEK_SPLITS: readonly string[] = [
@@ -32,8 +33,6 @@ const PUNCT = 8; // \p{P} or \p{S}
 const SPACE = 16; // White_Space
 const NEWLINE = 32; // \r or \n
 const KANA_HAN = 64; // [一-龥぀-ゟ゠-ヿ]
-/** Set on the result of `classAt` when the code point is a surrogate pair (two units wide). */
-const WIDE = 128;
 /** The bits that tell a code point's segment: NUMBER, KANA_HAN or neither. */
 const SEGMENT = NUMBER | KANA_HAN;
 /** The class `classAt` gives past the end of the text: outside every segment but a number chunk. */
@@ -82,20 +81,10 @@ function v8PunctuationAndSymbols(): Ranges {
   return out;
 }
 
-/** The class bits of the code point at `i`, with WIDE when it takes two units; END past the text. */
+/** The class bits of the code point at `i` (scanner.ts's classAt), END past the text. */
 function classAt(t: Uint8Array, text: string, i: number): number {
-  if (i >= text.length) return END;
-  const c = text.charCodeAt(i);
-  if ((c & 0xf800) !== 0xd800) return t[c];
-  if (c <= 0xdbff && i + 1 < text.length) {
-    const d = text.charCodeAt(i + 1);
-    if ((d & 0xfc00) === 0xdc00) return t[0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00)] | WIDE;
-  }
-  return 0;
+  return i >= text.length ? END : classAtInText(t, text, i);
 }
-
-/** Units taken by a code point of class `k`. */
-const width = (k: number): number => 1 + (k >>> 7);
 
 /** The end of the piece that starts at `start` (< text.length). */
 function pieceEnd(t: Uint8Array, text: string, start: number): number {

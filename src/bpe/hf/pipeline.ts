@@ -17,7 +17,7 @@
  * The post-processor is not run: it adds tokens around a whole encoding (BOS and the like), which tokenlab counts
  * with `add_special_tokens=false`. A tokenizer.json part tokenlab does not implement is refused by name.
  */
-import { toWellFormed, utf8Encode } from '../bytes.js';
+import { joinBytes, toWellFormed, utf8Encode } from '../bytes.js';
 import { byteLevelToBytes } from '../formats/byte-level.js';
 import type { AllowedSpecial, TokenEncoder } from '../token-encoder.js';
 import { VocabularyError, type SpecialToken } from '../vocabulary.js';
@@ -238,14 +238,7 @@ export class HfPipeline implements TokenEncoder {
   }
 
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
-    const parts = Array.from(ids, (id) => this.tokenBytes(id));
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return joinBytes(Array.from(ids, (id) => this.tokenBytes(id)));
   }
 
   /** `tokenizers`' decode(ids, skip_special_tokens=false); RangeError for an unknown id. */

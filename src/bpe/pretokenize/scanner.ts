@@ -22,7 +22,7 @@ const UPPER = 16;
 /** o200k's [\p{Ll}\p{Lm}\p{Lo}\p{M}]. */
 const LOWER = 32;
 /** Set on the result of `classAt` when the code point is a surrogate pair (two units wide). */
-const WIDE = 128;
+export const WIDE = 128;
 
 let classes: Uint8Array | undefined;
 
@@ -50,7 +50,7 @@ function classTable(): Uint8Array {
 }
 
 /** The class bits of the code point at `i` (< text.length), with WIDE when it takes two units. */
-function classAt(t: Uint8Array, text: string, i: number): number {
+export function classAt(t: Uint8Array, text: string, i: number): number {
   const c = text.charCodeAt(i);
   if ((c & 0xf800) !== 0xd800) return t[c];
   if (c <= 0xdbff && i + 1 < text.length) {
@@ -61,7 +61,7 @@ function classAt(t: Uint8Array, text: string, i: number): number {
 }
 
 /** Units taken by a code point of class `k`. */
-const width = (k: number): number => 1 + (k >>> 7);
+export const width = (k: number): number => 1 + (k >>> 7);
 
 /** The end of the run of code points with any of `bits` from `i`. */
 function run(t: Uint8Array, text: string, i: number, bits: number): number {
