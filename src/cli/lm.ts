@@ -124,7 +124,7 @@ async function modelOption(value: string | undefined): Promise<LanguageModel> {
 }
 
 /** The tokenizer the model was built with; a kenlm-mode model has none (its input is ids). */
-async function modelTokenizer(model: LanguageModel): Promise<Tokenizer | null> {
+export async function modelTokenizer(model: LanguageModel): Promise<Tokenizer | null> {
   const name = model.info.tokenizer;
   if (name === undefined) return null;
   const tokenizer = await tokenizerOption(name);
