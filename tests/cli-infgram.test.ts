@@ -203,6 +203,12 @@ describe('tokenlab infgram trace', () => {
       }));
       expect(JSON.parse(line)).toEqual({ tokens: ids.length, spans: expected });
       expect(expected.length).toBeGreaterThan(0);
+      const human = (await tokenlab('infgram', 'trace', '--index', path('c.tli'), '--text', text, ...args)).stdout;
+      const shown = expected.flatMap((s) => [
+        `tokens ${s.start} to ${s.end}: ${JSON.stringify(s.text)}, ${s.count} occurrences`,
+        ...s.first.map((o) => `  line ${o.line}, token ${o.token}: ${o.text}`),
+      ]);
+      expect(human).toBe(`${ids.length} tokens; ${expected.length} maximal spans occur verbatim in the corpus\n${shown.join('\n')}\n`);
     }
   });
 

@@ -45,6 +45,14 @@ function sameIds(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 
 const SHOWN_CHARS = 160;
 
+/** A long line cut to SHOWN_CHARS around the occurrence (where its first `token` tokens end). */
+function around(index: InfiniGramIndex, tokenizer: Tokenizer, o: { line: number; token: number; text: string }): string {
+  if (o.text.length <= SHOWN_CHARS) return o.text;
+  const at = tokenizer.decode(index.lineIds(o.line).subarray(0, o.token)).length;
+  const start = Math.max(0, Math.min(at - SHOWN_CHARS / 4, o.text.length - SHOWN_CHARS));
+  return `${start > 0 ? '…' : ''}${o.text.slice(start, start + SHOWN_CHARS)}${start + SHOWN_CHARS < o.text.length ? '…' : ''}`;
+}
+
 /**
  * tokenlab infgram trace --index X --text T [--min-length N] [--first N] [--json]
  * {"tokens": n, "spans": [{"start", "end", "text", "count", "first": [{"line", "token", "text", "from"}]}]}
@@ -79,10 +87,8 @@ export async function traceCommand(args: string[]): Promise<void> {
   const out = [`${ids.length} tokens; ${traced.length} maximal spans occur verbatim in the corpus\n`];
   for (const s of traced) {
     out.push(`tokens ${s.start} to ${s.end}: ${JSON.stringify(s.text)}, ${s.count} occurrences\n`);
-    for (const o of s.first) {
-      const shown = o.text.length > SHOWN_CHARS ? `${o.text.slice(0, SHOWN_CHARS)}…` : o.text;
-      out.push(`  line ${o.line}, token ${o.token}${o.from === 'tokens' ? ' (decoded)' : ''}: ${shown}\n`);
-    }
+    for (const o of s.first)
+      out.push(`  line ${o.line}, token ${o.token}${o.from === 'tokens' ? ' (decoded)' : ''}: ${around(open.index, tokenizer, o)}\n`);
   }
   process.stdout.write(out.join(''));
 }
