@@ -1,5 +1,6 @@
 import { SpecialTokenError, type Tokenizer } from '../bpe/tokenizer.js';
-import { loadTokenizer, UnknownTokenizerError } from '../store/tokenizers.js';
+import { resolve } from 'node:path';
+import { isKnownTokenizer, loadTokenizer, UnknownTokenizerError } from '../store/tokenizers.js';
 import { inputText } from './input.js';
 import { parseOptions, required, UsageError } from './usage.js';
 
@@ -12,6 +13,28 @@ export async function tokenizerOption(value: string | undefined): Promise<Tokeni
     if (e instanceof UnknownTokenizerError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** How a file (a model, an index) names its tokenizer: a name the registry knows as is, a vocabulary file by its absolute path. */
+export function tokenizerRecord(name: string): string {
+  return isKnownTokenizer(name) ? name : resolve(name);
+}
+
+/** The first of `ids` that `tokenizer` has no token for, or undefined. */
+export function unknownId(tokenizer: Tokenizer, ids: ArrayLike<number>): number | undefined {
+  for (let i = 0; i < ids.length; i++) {
+    try {
+      tokenizer.tokenBytes(ids[i]);
+    } catch {
+      return ids[i];
+    }
+  }
+  return undefined;
+}
+
+/** The error for an id the tokenizer lacks. */
+export function unknownIdError(tokenizer: Tokenizer, id: number, cause?: unknown): Error {
+  return new Error(`${tokenizer.name} has no token with id ${id} (ids run from 0 to ${tokenizer.nVocab - 1})`, { cause });
 }
 
 /**
@@ -96,17 +119,7 @@ export async function decodeCommand(args: string[]): Promise<void> {
   try {
     bytes = tokenizer.decodeBytes(ids);
   } catch (e) {
-    if (e instanceof RangeError) {
-      const bad = ids.find((id) => {
-        try {
-          tokenizer.tokenBytes(id);
-          return false;
-        } catch {
-          return true;
-        }
-      });
-      throw new Error(`${tokenizer.name} has no token with id ${bad} (ids run from 0 to ${tokenizer.nVocab - 1})`, { cause: e });
-    }
+    if (e instanceof RangeError) throw unknownIdError(tokenizer, unknownId(tokenizer, ids)!, e);
     throw e;
   }
   await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (err) => (err ? reject(err) : resolve())));

@@ -3,7 +3,6 @@
  * mode), score text, list next tokens, sample, export ARPA. See docs/lm.md.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Tokenizer } from '../bpe/tokenizer.js';
 import { modelToArpa } from '../lm/arpa.js';
 import { buildModel, START, type LanguageModel } from '../lm/model.js';
@@ -12,10 +11,11 @@ import { nextTokens, scoreSequence, scoreText } from '../lm/query.js';
 import { sample } from '../lm/sample.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { readModelFile, writeModelFile } from '../store/lm-files.js';
-import { isKnownTokenizer } from '../store/tokenizers.js';
 import { corpusPath } from './corpus-arg.js';
-import { parseIds, tokenizerOption } from './encode.js';
-import { parseOptions, positiveInteger, required, UsageError } from './usage.js';
+import { tokenizeCorpus } from './corpus-lines.js';
+import { parseIds, tokenizerOption, tokenizerRecord } from './encode.js';
+import { tokenLabel, tokenText } from './token-label.js';
+import { parseOptions, positiveInteger, required, runSubcommand, UsageError } from './usage.js';
 
 const subcommands: Record<string, (args: string[]) => Promise<void>> = {
   build: buildCommand,
@@ -26,13 +26,7 @@ const subcommands: Record<string, (args: string[]) => Promise<void>> = {
 };
 
 export async function lmCommand(args: string[]): Promise<void> {
-  const [name, ...rest] = args;
-  const sub = name === undefined ? undefined : subcommands[name];
-  if (!sub)
-    throw new UsageError(
-      `lm takes one of ${Object.keys(subcommands).join(', ')}${name === undefined ? '' : `, not ${JSON.stringify(name)}`}`,
-    );
-  await sub(rest);
+  await runSubcommand('lm', subcommands, args);
 }
 
 function print(json: boolean, value: object, text: string): void {
@@ -43,23 +37,6 @@ function orderOption(value: string | undefined): number {
   const order = positiveInteger(value, '--order') ?? 5;
   if (order < 1 || order > 8) throw new UsageError(`--order must be 1..8, not ${order}`);
   return order;
-}
-
-/** How a model file names its tokenizer: a name the registry knows as is, a vocabulary file by its absolute path. */
-function tokenizerRecord(name: string): string {
-  return isKnownTokenizer(name) ? name : resolve(name);
-}
-
-/** The non-empty lines of a corpus, tokenized (one sequence each), and the corpus's UTF-8 bytes. */
-async function corpusSequences(path: string, tokenizer: Tokenizer): Promise<{ sequences: Uint32Array[]; bytes: number }> {
-  const bytes = await readFile(path);
-  // typed arrays: half the memory of the encoder's number arrays, for a corpus held whole until counted
-  const sequences = bytes
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => Uint32Array.from(tokenizer.encodeOrdinary(l)));
-  return { sequences, bytes: bytes.length };
 }
 
 interface BuildValues {
@@ -85,7 +62,7 @@ async function modelOfCorpus(order: number, values: BuildValues): Promise<Langua
   if (values['kenlm-compat']) throw new UsageError('--kenlm-compat needs --ids FILE');
   const tokenizer = await tokenizerOption(values.tokenizer);
   const corpus = required(values.corpus, '--corpus');
-  const { sequences, bytes } = await corpusSequences(await corpusPath(corpus), tokenizer);
+  const { sequences, bytes } = await tokenizeCorpus(await corpusPath(corpus), tokenizer);
   const tokens = sequences.reduce((s, q) => s + q.length, 0);
   return buildModel(sequences, {
     order,
@@ -147,7 +124,7 @@ async function modelOption(value: string | undefined): Promise<LanguageModel> {
 }
 
 /** The tokenizer the model was built with; a kenlm-mode model has none (its input is ids). */
-async function modelTokenizer(model: LanguageModel): Promise<Tokenizer | null> {
+export async function modelTokenizer(model: LanguageModel): Promise<Tokenizer | null> {
   const name = model.info.tokenizer;
   if (name === undefined) return null;
   const tokenizer = await tokenizerOption(name);
@@ -226,25 +203,6 @@ function promptContext(tokenizer: Tokenizer | null, prompt: string): number[] {
   return [START, ...tokens];
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** A token's text; a token that is part of a character shows its bytes (\xe6\xb7) rather than U+FFFD. */
-function tokenText(tokenizer: Tokenizer | null, token: number): string {
-  return tokenShown(tokenizer, token).text;
-}
-
-/** The token's text, and whether it is whole characters (else `text` spells its bytes). */
-function tokenShown(tokenizer: Tokenizer | null, token: number): { text: string; whole: boolean } {
-  if (token < 0) return { text: ['', '<s>', '</s>', '<unk>'][-token], whole: true };
-  if (tokenizer === null) return { text: String(token), whole: true };
-  const bytes = tokenizer.tokenBytes(token);
-  try {
-    return { text: strictUtf8.decode(bytes), whole: true };
-  } catch {
-    return { text: Array.from(bytes, (b) => `\\x${b.toString(16).padStart(2, '0')}`).join(''), whole: false };
-  }
-}
-
 /** tokenlab lm next --model F [--top K] [--json] [TEXT]: the most probable next tokens after the text. */
 async function nextCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseOptions(args, {
@@ -257,12 +215,7 @@ async function nextCommand(args: string[]): Promise<void> {
   const context = promptContext(tokenizer, positionals.join(' '));
   const next = nextTokens(model, context, positiveInteger(values.top, '--top') ?? 10);
   const top = next.top.map((t) => ({ id: t.token, text: tokenText(tokenizer, t.token), prob: t.prob }));
-  // Whole characters quoted (so spaces show); the bytes of a cut character bare, as they are spelled.
-  const label = (id: number) => {
-    const t = tokenShown(tokenizer, id);
-    return t.whole ? JSON.stringify(t.text) : t.text;
-  };
-  const lines = top.map((t) => `${t.prob.toFixed(6)}\t${label(t.id)}\t${t.id}\n`).join('');
+  const lines = top.map((t) => `${t.prob.toFixed(6)}\t${tokenLabel(tokenizer, t.id)}\t${t.id}\n`).join('');
   print(!!values.json, { contextTokens: context.length - 1, matched: next.matched, top, unseen: next.unseen }, lines);
 }
 

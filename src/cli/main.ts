@@ -6,6 +6,7 @@ import { convertCommand } from './convert.js';
 import { corpusCommand } from './corpus.js';
 import { decodeCommand, encodeCommand } from './encode.js';
 import { evalCommand } from './eval.js';
+import { infgramCommand } from './infgram.js';
 import { lmCommand } from './lm.js';
 import { tokenizersCommand } from './tokenizers.js';
 import { trainCommand } from './train.js';
@@ -32,6 +33,11 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab lm next --model MODEL [--top K] [--json] [TEXT]
   tokenlab lm sample --model MODEL [PROMPT] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json]
   tokenlab lm export-arpa --model MODEL --out FILE
+  tokenlab infgram build (--tokenizer NAME|FILE --corpus CORPUS|FILE... | --ids FILE [--tokenizer NAME|FILE]) --out INDEX [--json]
+  tokenlab infgram count|next --index INDEX (--ids "1 2 3" | --text T | --queries FILE) [--json]   (FILE: ids a line)
+  tokenlab infgram find --index INDEX (--ids "1 2 3" | --text T) [--offset N] [--limit N] [--json]
+  tokenlab infgram trace --index INDEX --text T [--min-length N] [--first N] [--json]
+  tokenlab infgram score --index INDEX --text T [--model MODEL] [--json]
 
   NAME is a tokenizer the lab knows: ${BUILT_IN_TOKENIZERS}, a vocabulary trained or imported in the lab
   (under TOKENLAB_DATA), or an open-model tokenizer once added (tokenlab tokenizers add, which fetches it with npm);
@@ -50,6 +56,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   corpus: corpusCommand,
   tokenizers: tokenizersCommand,
   lm: lmCommand,
+  infgram: infgramCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

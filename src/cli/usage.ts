@@ -25,3 +25,18 @@ export function positiveInteger(value: string | undefined, flag: string): number
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, not ${JSON.stringify(value)}`);
   return n;
 }
+
+/** Runs the subcommand `args[0]` names among `subcommands`, with the rest of the arguments. */
+export async function runSubcommand(
+  command: string,
+  subcommands: Record<string, (args: string[]) => Promise<void>>,
+  args: string[],
+): Promise<void> {
+  const [name, ...rest] = args;
+  const sub = name === undefined || !Object.hasOwn(subcommands, name) ? undefined : subcommands[name];
+  if (!sub)
+    throw new UsageError(
+      `${command} takes one of ${Object.keys(subcommands).join(', ')}${name === undefined ? '' : `, not ${JSON.stringify(name)}`}`,
+    );
+  await sub(rest);
+}

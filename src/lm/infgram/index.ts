@@ -19,6 +19,8 @@ export interface InfiniGramInfo {
   tokenizer: string;
   /** What was indexed (a corpus name or file), for people. */
   source?: string;
+  /** The files whose lines were indexed, in order (absolute paths), when the index was built from text files. */
+  files?: string[];
 }
 
 /** Occurrence of a token sequence: the line (0-based, counting empty lines) and the token offset in it. */
@@ -62,6 +64,16 @@ export class InfiniGramIndex {
       else hi = mid;
     }
     return lo < v.length && v[lo] === id ? lo : -1;
+  }
+
+  /** The token ids of a line (empty for an empty line). */
+  lineIds(line: number): Uint32Array {
+    const start = this.lineStarts.get(line);
+    const end = line + 1 < this.lineCount ? this.lineStarts.get(line + 1) : this.text.length;
+    // a non-empty line ends with its separator
+    const ids = new Uint32Array(Math.max(0, end - start - 1));
+    for (let i = 0; i < ids.length; i++) ids[i] = this.vocabulary[this.text.get(start + i)];
+    return ids;
   }
 
   /** The line and token offset of a text position. */
