@@ -349,7 +349,7 @@ describe('tokenlab infgram refuses bad input', () => {
       'a',
     );
     await refused(2, /give one of --ids or --text/, 'find', '--index', path('c.tli'));
-    await refused(2, /Unknown option '--queries'/, 'find', '--index', path('c.tli'), '--queries', path('queries.ids'));
+    await refused(2, /unknown option --queries/, 'find', '--index', path('c.tli'), '--queries', path('queries.ids'));
     await refused(
       2,
       /give --corpus or --ids, not both/,

@@ -10,7 +10,10 @@ import { infgramCommand } from './infgram.js';
 import { lmCommand } from './lm.js';
 import { tokenizersCommand } from './tokenizers.js';
 import { trainCommand } from './train.js';
-import { UsageError } from './usage.js';
+import { closest, UsageError } from './usage.js';
+import { packageRoot } from '../store/package-root.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const BUILT_IN_TOKENIZERS = [...TIKTOKEN_ENCODING_NAMES, ...SHIPPED_VOCABULARY_NAMES].join(', ');
 
@@ -43,6 +46,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   (under TOKENLAB_DATA), or an open-model tokenizer once added (tokenlab tokenizers add, which fetches it with npm);
   FILE a tokenlab vocabulary.
   encode and decode read standard input when given neither text nor --file, chat when given no --file.
+  tokenlab COMMAND --help prints that command's usage; tokenlab --version the version.
 `;
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
@@ -59,16 +63,46 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   infgram: infgramCommand,
 };
 
+/** The command's own lines of USAGE (with their continuation lines) and the notes after them. */
+function commandUsage(name: string): string {
+  const [head, notes] = USAGE.split('\n\n').slice(1);
+  const lines = head.split('\n');
+  const own = lines.filter((line, i) => {
+    const start = lines.slice(0, i + 1).findLast((l) => l.startsWith('  tokenlab '));
+    return start !== undefined && start.startsWith(`  tokenlab ${name} `);
+  });
+  return `${own.join('\n')}\n\n${notes}`;
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** `tokenlab COMMAND --help` (or -h): the command's usage, unless the command has a help of its own (chat). */
+const OWN_HELP = new Set(['chat']);
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
     return 0;
   }
-  const command = commands[name];
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`tokenlab ${version()}\n`);
+    return 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`tokenlab: unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+    const near = closest(name, Object.keys(commands));
+    process.stderr.write(
+      `tokenlab: unknown command ${JSON.stringify(name)}${near === undefined ? '' : `; did you mean ${near}?`}\n\n${USAGE}`,
+    );
     return 2;
+  }
+  const flags = args.includes('--') ? args.slice(0, args.indexOf('--')) : args; // after --, text
+  if ((flags.includes('--help') || flags.includes('-h')) && !OWN_HELP.has(name)) {
+    process.stdout.write(commandUsage(name));
+    return 0;
   }
   try {
     await command(args);

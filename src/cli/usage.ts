@@ -5,13 +5,45 @@ export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** parseArgs, with its errors turned into UsageErrors. Positionals are allowed (extra corpus files). */
+/**
+ * parseArgs, with its errors turned into UsageErrors; an unknown option names the closest one the command has
+ * ("unknown option --vocab-szie; did you mean --vocab-size?"). Positionals are allowed (extra corpus files).
+ */
 export function parseOptions<O extends Options>(args: string[], options: O) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    const unknown = /Unknown option '(-[^']*)'/.exec((e as Error).message)?.[1];
+    if (unknown === undefined) throw new UsageError((e as Error).message);
+    const near = closest(unknown.replace(/^--?/, ''), Object.keys(options));
+    throw new UsageError(`unknown option ${unknown}${near === undefined ? '' : `; did you mean --${near}?`}`);
   }
+}
+
+/**
+ * The word of `words` nearest to `word` by edit distance, if it is near enough to be a slip (at most a third of
+ * its letters, and at least one): closest('vocab-szie', ['vocab-size', 'out']) is 'vocab-size'.
+ */
+export function closest(word: string, words: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
+  for (const w of words) {
+    const d = editDistance(word, w);
+    if (d < bestDistance) [best, bestDistance] = [w, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counting as one edit. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 export function required(value: string | undefined, flag: string): string {
