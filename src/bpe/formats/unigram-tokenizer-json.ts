@@ -17,11 +17,16 @@
  * `tokenizers` always reads added tokens, text containing a special token's text.
  */
 import { VocabularyError } from '../vocabulary.js';
-import { byteTokenName, BYTE_TOKENS, fallbackScore, validateUnigramModel, type UnigramModel } from '../unigram/unigram-model.js';
+import {
+  SPELLING_CHARACTERS,
+  byteTokenName,
+  BYTE_TOKENS,
+  fallbackScore,
+  validateUnigramModel,
+  type UnigramModel,
+} from '../unigram/unigram-model.js';
 
 const METASPACE = '\u2581';
-/** The characters of "<0xXX>" and "<unk>", which must be pieces (see the module comment). */
-export const SPELLING_CHARACTERS = '<>0123456789ABCDEFxunk';
 
 /** The tokenizer.json of a Unigram model; VocabularyError for what `tokenizers` cannot represent. */
 export function exportUnigramTokenizerJson(model: UnigramModel, options: { pretty?: boolean } = {}): string {

@@ -35,6 +35,12 @@ export interface UnigramModel {
   training?: UnigramTrainingInfo;
 }
 
+/**
+ * Characters the trainer keeps as pieces whatever the corpus: the spelling of "<0x41>" and "<unk>", so that
+ * `tokenizers`, which finds those names in its trie, spells such text out as tokenlab does.
+ */
+export const SPELLING_CHARACTERS = '<>0123456789ABCDEFxunk';
+
 /** Ids below this are byte-fallback tokens: id b is byte b. */
 export const BYTE_TOKENS = 256;
 
