@@ -11,8 +11,9 @@
  *
  * Refused (VocabularyError), because `tokenizers` would encode differently:
  * - a piece containing U+2581: Metaspace reads it as a space;
- * - a model without one of the characters `<>0123456789ABCDEFxunk` as a piece: the literal text "<0x41>" or
- *   "<unk>" would then be read as that token, its unknown characters costing more than the token.
+ * - a model without one of the characters ` <>0123456789ABCDEFxunk` as a piece: the literal text "<0x41>" or
+ *   "<unk>" would then be read as that token, its unknown characters costing more than the token, and an
+ *   unknown space would fall back to U+2581's bytes.
  * Not exact, said here once: text containing U+2581 (Metaspace turns it into a space marker) and, as
  * `tokenizers` always reads added tokens, text containing a special token's text.
  */
@@ -41,7 +42,7 @@ export function exportUnigramTokenizerJson(model: UnigramModel, options: { prett
   if (missing.length > 0) {
     throw new VocabularyError(
       `tokenizer.json cannot hold this model exactly: ${JSON.stringify(missing.join(''))} are not pieces, so ` +
-        `tokenizers would read the text "<0x41>" or "<unk>" as a byte or unknown token`,
+        `tokenizers would read the text "<0x41>" or "<unk>" as a byte or unknown token (or a space as U+2581)`,
     );
   }
   const low = fallbackScore(model);

@@ -25,7 +25,7 @@ export function readCorpus(sentences: readonly string[], characterCoverage: numb
   for (const s of sentences) {
     for (const ch of s) {
       const c = ch.codePointAt(0)!;
-      if (c === 0x20 || c === UNKNOWN_CHAR) continue; // SentencePiece counts ▁ separately; see docs
+      if (c === UNKNOWN_CHAR) continue;
       counts.set(c, (counts.get(c) ?? 0) + 1);
       total++;
     }
@@ -38,7 +38,6 @@ export function readCorpus(sentences: readonly string[], characterCoverage: numb
     required.set(c, n);
     covered += n;
   }
-  if (sentences.some((s) => s.includes(' '))) required.set(0x20, 0);
   for (const ch of extra) if (!required.has(ch.codePointAt(0)!)) required.set(ch.codePointAt(0)!, 0);
   const wordCount = new Map<string, number>();
   for (const s of sentences) {

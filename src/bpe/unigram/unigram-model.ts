@@ -37,9 +37,10 @@ export interface UnigramModel {
 
 /**
  * Characters the trainer keeps as pieces whatever the corpus: the spelling of "<0x41>" and "<unk>", so that
- * `tokenizers`, which finds those names in its trie, spells such text out as tokenlab does.
+ * `tokenizers`, which finds those names in its trie, spells such text out as tokenlab does; and the space,
+ * which `tokenizers` would otherwise spell as U+2581's bytes.
  */
-export const SPELLING_CHARACTERS = '<>0123456789ABCDEFxunk';
+export const SPELLING_CHARACTERS = ' <>0123456789ABCDEFxunk';
 
 /** Ids below this are byte-fallback tokens: id b is byte b. */
 export const BYTE_TOKENS = 256;
