@@ -86,7 +86,11 @@ describe('Viterbi', () => {
     );
     for (const [model, text] of samples) {
       const full: UnigramModel = { ...model, pieces: [...model.pieces], scores: [...model.scores] };
-      for (const c of SPELLING_CHARACTERS) if (!full.pieces.includes(c)) (full.pieces.push(c), full.scores.push(-12));
+      for (const c of SPELLING_CHARACTERS) {
+        if (full.pieces.includes(c)) continue;
+        full.pieces.push(c);
+        full.scores.push(-12);
+      }
       const hf = HfTokenizer.fromString(exportUnigramTokenizerJson(full));
       const theirs = (await hf.encode(text, null, { addSpecialTokens: false })).getIds();
       expect(new UnigramEncoder(full).encodeOrdinary(text), JSON.stringify({ full, text })).toEqual(theirs);
