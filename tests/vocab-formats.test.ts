@@ -109,7 +109,8 @@ describe('tokenlab-vocab JSON', () => {
   it.each<[string, () => string, RegExp]>([
     ['not JSON', () => '{"format": ', /not JSON/],
     ['another format', () => bad((d) => (d.format = 'tiktoken')), /"format" is "tiktoken", expected "tokenlab-vocab"/],
-    ['a newer version', () => bad((d) => (d.version = 3)), /version 3 is newer than this tokenlab reads \(1 and 2\)/],
+    ['a newer version', () => bad((d) => (d.version = 4)), /version 4 is newer than this tokenlab reads \(1 to 3\)/],
+    ['a version 3 file, which holds a Unigram model', () => bad((d) => (d.version = 3)), /this file is a Unigram model \(version 3/],
     [
       'a version 2 file, which holds a Hugging Face pipeline',
       () => bad((d) => (d.version = 2)),

@@ -16,7 +16,7 @@
  * - `format` is the string "tokenlab-vocab"; `version` is the integer 1. A reader refuses other formats and
  *   versions it does not know (a later version bumps the number when the meaning of a field changes). Version
  *   2 is a Hugging Face pipeline kept as its tokenizer.json (hf-vocab-json.ts), which this reader refuses as
- *   such: it is not a byte-level vocabulary.
+ *   such: it is not a byte-level vocabulary. Version 3 is a Unigram model (unigram-json.ts), refused here alike.
  * - `pattern`: a pattern name from patterns.ts (gpt2, cl100k, o200k, cjk) or a JavaScript regex source
  *   (flags `gu`).
  * - `tokens[id]`: the bytes of ordinary token `id` in standard padded base64 (RFC 4648, `+/`, canonical).
@@ -38,6 +38,8 @@ export const VOCAB_FORMAT = 'tokenlab-vocab';
 const VOCAB_VERSION = 1;
 /** The version of a file that holds a Hugging Face pipeline (hf-vocab-json.ts). */
 export const PIPELINE_VERSION = 2;
+/** The version of a file that holds a Unigram model (unigram-json.ts). */
+export const UNIGRAM_VERSION = 3;
 
 const FIELDS = new Set(['format', 'version', 'pattern', 'tokens', 'merges', 'specials', 'training']);
 
@@ -91,17 +93,17 @@ export function parseVocabJson(text: string): unknown {
   }
 }
 
-/** The version of a tokenlab-vocab document (1 or 2); VocabularyError for another format or version. */
-export function vocabFileVersion(doc: unknown): typeof VOCAB_VERSION | typeof PIPELINE_VERSION {
+/** The version of a tokenlab-vocab document (1, 2 or 3); VocabularyError for another format or version. */
+export function vocabFileVersion(doc: unknown): typeof VOCAB_VERSION | typeof PIPELINE_VERSION | typeof UNIGRAM_VERSION {
   if (!isObject(doc)) fail('expected a JSON object');
   if (doc.format !== VOCAB_FORMAT) {
     fail(`"format" is ${JSON.stringify(doc.format ?? null)}, expected ${JSON.stringify(VOCAB_FORMAT)}`);
   }
-  if (doc.version === VOCAB_VERSION || doc.version === PIPELINE_VERSION) return doc.version;
+  if (doc.version === VOCAB_VERSION || doc.version === PIPELINE_VERSION || doc.version === UNIGRAM_VERSION) return doc.version;
   return fail(
-    typeof doc.version === 'number' && doc.version > PIPELINE_VERSION
-      ? `version ${doc.version} is newer than this tokenlab reads (${VOCAB_VERSION} and ${PIPELINE_VERSION})`
-      : `"version" is ${JSON.stringify(doc.version ?? null)}, expected ${VOCAB_VERSION} or ${PIPELINE_VERSION}`,
+    typeof doc.version === 'number' && doc.version > UNIGRAM_VERSION
+      ? `version ${doc.version} is newer than this tokenlab reads (${VOCAB_VERSION} to ${UNIGRAM_VERSION})`
+      : `"version" is ${JSON.stringify(doc.version ?? null)}, expected ${VOCAB_VERSION}, ${PIPELINE_VERSION} or ${UNIGRAM_VERSION}`,
   );
 }
 
@@ -116,10 +118,16 @@ export function parseVocabulary(text: string): Vocabulary {
  */
 export function vocabularyOfDocument(doc: unknown): Vocabulary {
   if (!isObject(doc)) fail('expected a JSON object');
-  if (vocabFileVersion(doc) === PIPELINE_VERSION) {
+  const version = vocabFileVersion(doc);
+  if (version === PIPELINE_VERSION) {
     fail(
       `this file is a Hugging Face pipeline (version ${PIPELINE_VERSION}, a tokenizer.json with its own ` +
         `semantics), not a byte-level vocabulary (version ${VOCAB_VERSION})`,
+    );
+  }
+  if (version === UNIGRAM_VERSION) {
+    fail(
+      `this file is a Unigram model (version ${UNIGRAM_VERSION}, read by unigram-json.ts), not a byte-level BPE vocabulary (version ${VOCAB_VERSION})`,
     );
   }
   for (const k of Object.keys(doc)) if (!FIELDS.has(k)) fail(`unknown field ${JSON.stringify(k)}`);
