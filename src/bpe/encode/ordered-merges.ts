@@ -21,6 +21,8 @@ export class OrderedMerges {
   /** The token each merge makes. */
   readonly result: Int32Array;
   readonly size: number;
+  /** 1 for ids that are the left side of some merge, 2 for right sides (or both): most pairs need no lookup. */
+  private side = new Uint8Array(0);
 
   /** `merges[r]` is merge r (left, right); `results[r]` the id of the token it makes. */
   constructor(merges: ReadonlyArray<readonly [number, number]>, results: ArrayLike<number>) {
@@ -38,11 +40,24 @@ export class OrderedMerges {
       if (this.first[p] < 0) this.first[p] = r;
       else this.next[last[p]] = r;
       last[p] = r;
+      this.mark(merges[r][0], 1);
+      this.mark(merges[r][1], 2);
     }
+  }
+
+  private mark(id: number, bit: number): void {
+    if (id >= this.side.length) {
+      const grown = new Uint8Array(Math.max(id + 1, this.side.length * 2));
+      grown.set(this.side);
+      this.side = grown;
+    }
+    this.side[id] |= bit;
   }
 
   /** The first merge of (a, b) ranked above `after` (-1: the first), or -1 if none. */
   rankAfter(a: number, b: number, after: number): number {
+    const side = this.side;
+    if (a >= side.length || b >= side.length || (side[a] & 1) === 0 || (side[b] & 2) === 0) return -1;
     const p = this.pairs.find(a, b);
     if (p < 0) return -1;
     let r = this.first[p];

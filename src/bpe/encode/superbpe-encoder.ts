@@ -15,7 +15,7 @@ import type { SpecialToken, SuperBpeInfo, Vocabulary } from '../vocabulary.js';
 import { VocabularyError } from '../vocabulary.js';
 import type { AllowedSpecial, TokenEncoder } from '../token-encoder.js';
 import { toWellFormed } from '../bytes.js';
-import { forEachSuperwordPiece } from '../pretokenize/superword-pieces.js';
+import { boundaryFinder, forEachSuperwordPiece, type BoundaryFinder } from '../pretokenize/superword-pieces.js';
 import { compilePattern } from '../pretokenize/patterns.js';
 import { Encoder, specialTextsRegExp, type EncodeOptions } from './encoder.js';
 import { applyOrderedMerges, MergeScratch, OrderedMerges } from './ordered-merges.js';
@@ -29,7 +29,7 @@ export class SuperBpeEncoder implements TokenEncoder {
   /** The whole vocabulary under the stage-1 pattern: token bytes and decoding. */
   private readonly whole: Encoder;
   private readonly merges: OrderedMerges;
-  private readonly boundaries: RegExp;
+  private readonly boundaries: BoundaryFinder;
   private readonly scratch = new MergeScratch();
   private ids = new Int32Array(1024);
 
@@ -50,7 +50,7 @@ export class SuperBpeEncoder implements TokenEncoder {
     const stage2 = vocab.merges.slice(info.stage1Merges);
     const results = stage2.map(([a, b]) => this.whole.tokenId(concat(vocab.tokens[a], vocab.tokens[b]))!);
     this.merges = new OrderedMerges(stage2, results);
-    this.boundaries = compilePattern(info.stage2Pattern);
+    this.boundaries = boundaryFinder(info.stage2Pattern);
   }
 
   get specials(): readonly SpecialToken[] {

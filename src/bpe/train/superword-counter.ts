@@ -1,4 +1,4 @@
-import { forEachSuperwordPiece, SUPERWORD_PATTERN } from '../pretokenize/superword-pieces.js';
+import { boundaryFinder, forEachSuperwordPiece, SUPERWORD_PATTERN, type BoundaryFinder } from '../pretokenize/superword-pieces.js';
 import { cutByUtf8Length } from './piece-counter.js';
 
 /**
@@ -8,7 +8,7 @@ import { cutByUtf8Length } from './piece-counter.js';
 export class SuperwordCounter {
   readonly counts = new Map<string, number>();
   cutPieces = 0;
-  private readonly re: RegExp;
+  private readonly find: BoundaryFinder;
   private readonly maxChars: number;
 
   /** Pieces longer than `maxPieceBytes` UTF-8 bytes are cut at character boundaries, as PieceCounter does. */
@@ -16,12 +16,12 @@ export class SuperwordCounter {
     pattern: string = SUPERWORD_PATTERN,
     private readonly maxPieceBytes = Infinity,
   ) {
-    this.re = new RegExp(pattern, 'gu');
+    this.find = boundaryFinder(pattern);
     this.maxChars = Math.floor(maxPieceBytes / 3);
   }
 
   add(text: string): void {
-    forEachSuperwordPiece(text, this.re, (s, e) => {
+    forEachSuperwordPiece(text, this.find, (s, e) => {
       if (e - s <= this.maxChars) return this.count(text.slice(s, e));
       const parts = cutByUtf8Length(text.slice(s, e), this.maxPieceBytes);
       if (parts.length > 1) this.cutPieces++;
