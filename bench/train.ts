@@ -4,7 +4,8 @@
  * d2l text held out of training, for the gpt2 pattern and our cjk pattern.
  *
  * Each training runs in a fresh process so peak memory is its own: tokenlab as `bin/tokenlab.js train`, the peer
- * timed around `train()`. Options: --corpus d2l|bench|all (default all).
+ * timed around `train()`. Options: --corpus d2l|bench|all (default all); --superbpe-only runs only the SuperBPE
+ * rows (bench/train-superbpe.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { Encoder } from '../src/bpe/encode/encoder.js';
 import type { PatternName } from '../src/bpe/pretokenize/patterns.js';
 import { trainFiles } from '../src/jobs/train-files.js';
 import { corpusPath, peakRssMB, table } from './shared.js';
+import { superBpeBench } from './train-superbpe.js';
 
 const VOCAB = 30_000;
 const args = process.argv.slice(2);
@@ -23,6 +25,7 @@ const args = process.argv.slice(2);
 const BIN = fileURLToPath(new URL('../../bin/tokenlab.js', import.meta.url));
 
 if (args[0] === '--child') await child(Number(args[1]), args.slice(2));
+else if (args.includes('--superbpe-only')) await superBpeBench();
 else await main();
 
 interface Run {
@@ -104,6 +107,8 @@ async function main(): Promise<void> {
   console.log(table(rows));
   console.log('\nTargets: time at or below tokenizers with 2 threads (ratio <= 1), memory at most half (ratio <= 0.5).\n');
   await heldOutCompression();
+  console.log('');
+  await superBpeBench();
 }
 
 /** Trains on the first 90% of each d2l file and reports bytes per token on the last 10%, per pattern. */

@@ -35,6 +35,22 @@ export interface TrainingInfo {
   startedAt: string;
 }
 
+/**
+ * What a SuperBPE vocabulary's encoder needs besides its tokens (docs/trainer.md, "SuperBPE"): stage 1 is
+ * plain BPE under `pattern`, stage 2 merges stage 1's tokens across whitespace within the pieces
+ * `stage2Pattern` leaves.
+ */
+export interface SuperBpeInfo {
+  /** Ordinary tokens stage 1 learned: ids below it (the 256 bytes included); stage 2's new tokens follow. */
+  transition: number;
+  /** `merges[0, stage1Merges)` are stage 1's, the rest stage 2's. */
+  stage1Merges: number;
+  /** The boundaries stage 2 keeps, a JavaScript regex source (flags `gu`; superword-pieces.ts). */
+  stage2Pattern: string;
+  /** Stage 2 made no token of more than this many whitespace-separated words. */
+  maxWords: number;
+}
+
 export interface Vocabulary {
   /** A pattern name from patterns.ts (gpt2, cl100k, o200k, cjk) or, for imported files, a regex source. */
   pattern: string;
@@ -49,4 +65,6 @@ export interface Vocabulary {
   /** Special tokens, with ids after the ordinary ones. */
   specials: SpecialToken[];
   training?: TrainingInfo;
+  /** Present for SuperBPE vocabularies: encode them with SuperBpeEncoder, not Encoder. */
+  superbpe?: SuperBpeInfo;
 }

@@ -37,6 +37,18 @@ import { fromRustRegex, toRustRegex } from '../pretokenize/regex-dialects.js';
 import { hfMerges, type HfMergesOptions } from '../merges-from-ranks.js';
 import { bytesToByteLevel, byteLevelToBytes } from './byte-level.js';
 
+/**
+ * Why a SuperBPE vocabulary has no tokenizer.json: its encoder runs two BPEs over each stage-2 piece (stage 1
+ * within each stage-1 piece, then stage 2's merges over the stage-1 tokens), and `tokenizers` runs one BPE
+ * model over each pre-token. With the stage-2 pieces as pre-tokens, stage-1 merges would also cross stage-1
+ * pieces (in `he 's`, gpt2 keeps ` '` and `s` apart; one merge list over the piece makes `'s`); with the
+ * stage-1 pieces as pre-tokens, no superword could form.
+ */
+export const SUPERBPE_NOT_EXPORTABLE =
+  'a SuperBPE vocabulary cannot be exported to tokenizer.json: tokenlab encodes it in two levels (stage-1 ' +
+  'merges within each stage-1 piece, then stage-2 merges across them), and a tokenizers BPE model runs one ' +
+  'merge list over each pre-token, so it would encode some texts differently (keep the tokenlab-vocab file)';
+
 export interface TokenizerJsonOptions {
   /** Indent the JSON (2 spaces). Default false. */
   pretty?: boolean;
@@ -46,6 +58,7 @@ export interface TokenizerJsonOptions {
 
 /** A Hugging Face tokenizer.json that encodes like tokenlab's Encoder (see the module comment). */
 export function exportTokenizerJson(vocab: Vocabulary, options: TokenizerJsonOptions = {}): string {
+  if (vocab.superbpe !== undefined) throw new VocabularyError(SUPERBPE_NOT_EXPORTABLE);
   validateVocabulary(vocab);
   const strs = vocab.tokens.map(bytesToByteLevel);
   const vocabObj: Record<string, number> = {};

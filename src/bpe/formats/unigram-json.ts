@@ -25,14 +25,14 @@
 import { isObject } from '../hf/json.js';
 import { VocabularyError, type SpecialToken } from '../vocabulary.js';
 import { validateUnigramModel, type UnigramModel, type UnigramTrainingInfo } from '../unigram/unigram-model.js';
-import { parseVocabJson, UNIGRAM_VERSION, VOCAB_FORMAT, vocabFileVersion } from './vocab-json.js';
+import { parseVocabJson, ALGORITHM_VERSION, VOCAB_FORMAT, vocabFileVersion } from './vocab-json.js';
 
 const ALGORITHM = 'unigram';
 const WORDS = 'split-before-space';
 const FIELDS = new Set(['format', 'version', 'algorithm', 'byteFallback', 'words', 'pieces', 'specials', 'training']);
 
 function fail(msg: string): never {
-  throw new VocabularyError(`tokenlab-vocab version ${UNIGRAM_VERSION}: ${msg}`);
+  throw new VocabularyError(`tokenlab-vocab version ${ALGORITHM_VERSION}: ${msg}`);
 }
 
 /** The model as a version 3 document, one piece a line (validated first; VocabularyError if invalid). */
@@ -40,7 +40,7 @@ export function serializeUnigramModel(model: UnigramModel): string {
   validateUnigramModel(model);
   const head = {
     format: VOCAB_FORMAT,
-    version: UNIGRAM_VERSION,
+    version: ALGORITHM_VERSION,
     algorithm: ALGORITHM,
     byteFallback: true,
     words: WORDS,
@@ -55,7 +55,7 @@ export function serializeUnigramModel(model: UnigramModel): string {
 
 /** Whether a parsed tokenlab-vocab document is a version 3 (Unigram) one; VocabularyError for a bad envelope. */
 export function isUnigramDocument(doc: unknown): boolean {
-  return vocabFileVersion(doc) === UNIGRAM_VERSION;
+  return vocabFileVersion(doc) === ALGORITHM_VERSION;
 }
 
 /** Parse and validate a version 3 document's text; VocabularyError saying what is wrong and where. */
@@ -65,7 +65,7 @@ export function parseUnigramModel(text: string): UnigramModel {
 
 /** The UnigramModel of a parsed version 3 document (see parseUnigramModel). */
 export function unigramModelOfDocument(doc: unknown): UnigramModel {
-  if (!isUnigramDocument(doc)) fail(`expected version ${UNIGRAM_VERSION} (a Unigram model)`);
+  if (!isUnigramDocument(doc)) fail(`expected version ${ALGORITHM_VERSION} (a Unigram model)`);
   const d = doc as Record<string, unknown>;
   for (const k of Object.keys(d)) if (!FIELDS.has(k)) fail(`unknown field ${JSON.stringify(k)}`);
   if (d.algorithm !== ALGORITHM) fail(`"algorithm" is ${JSON.stringify(d.algorithm ?? null)}, expected "${ALGORITHM}"`);

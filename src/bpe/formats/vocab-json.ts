@@ -28,9 +28,15 @@
  * - `training` (optional): how the vocabulary was trained (TrainingInfo in vocabulary.ts), kept as written
  *   after checking the types of the fields TrainingInfo declares (other fields are kept unchecked).
  *
+ * Version 3 is version 1 plus the algorithm that made the vocabulary and what its encoder needs:
+ * `"algorithm": "superbpe"` and `"superbpe": {"transition", "stage1Merges", "stage2Pattern", "maxWords"}`
+ * (SuperBpeInfo in vocabulary.ts; encode it with encode/superbpe-encoder.ts), or `"algorithm": "unigram"`, a
+ * Unigram model read by unigram-json.ts. A plain BPE vocabulary is still written as version 1, so older readers
+ * keep reading it.
+ *
  * Unknown top-level fields are refused, so a misspelled field is not silently dropped.
  */
-import { VocabularyError, type SpecialToken, type TrainingInfo, type Vocabulary } from '../vocabulary.js';
+import { VocabularyError, type SpecialToken, type SuperBpeInfo, type TrainingInfo, type Vocabulary } from '../vocabulary.js';
 import { fromBase64, toBase64 } from '../bytes.js';
 import { validateVocabulary } from '../validate-vocabulary.js';
 
@@ -38,30 +44,36 @@ export const VOCAB_FORMAT = 'tokenlab-vocab';
 const VOCAB_VERSION = 1;
 /** The version of a file that holds a Hugging Face pipeline (hf-vocab-json.ts). */
 export const PIPELINE_VERSION = 2;
-/** The version of a file that holds a Unigram model (unigram-json.ts). */
-export const UNIGRAM_VERSION = 3;
+/** The version that names its algorithm: "superbpe" (read here) or "unigram" (unigram-json.ts). */
+export const ALGORITHM_VERSION = 3;
 
 const FIELDS = new Set(['format', 'version', 'pattern', 'tokens', 'merges', 'specials', 'training']);
+const ALGORITHM_FIELDS = new Set([...FIELDS, 'algorithm', 'superbpe']);
 
 /** The vocabulary as a tokenlab-vocab JSON document (validated first; VocabularyError if invalid). */
 export function serializeVocabulary(vocab: Vocabulary, options: { pretty?: boolean } = {}): string {
   validateVocabulary(vocab);
+  const version = vocab.superbpe === undefined ? VOCAB_VERSION : ALGORITHM_VERSION;
   const doc: Record<string, unknown> = {
     format: VOCAB_FORMAT,
-    version: VOCAB_VERSION,
+    version,
     pattern: vocab.pattern,
     tokens: vocab.tokens.map(toBase64),
     merges: vocab.merges.map(([a, b]) => [a, b]),
     specials: vocab.specials.map((s) => ({ text: s.text, id: s.id })),
   };
+  if (vocab.superbpe !== undefined) Object.assign(doc, { algorithm: 'superbpe', superbpe: superbpeFields(vocab.superbpe) });
   if (vocab.training !== undefined) doc.training = vocab.training;
   if (!options.pretty) return JSON.stringify(doc);
   // Pretty, but one token and one merge a line: a 100k vocabulary stays readable and diffable.
   const lines = [
     '{',
     `  "format": ${JSON.stringify(VOCAB_FORMAT)},`,
-    `  "version": ${VOCAB_VERSION},`,
+    `  "version": ${version},`,
     `  "pattern": ${JSON.stringify(vocab.pattern)},`,
+    ...(vocab.superbpe === undefined
+      ? []
+      : [`  "algorithm": "superbpe",`, `  "superbpe": ${JSON.stringify(superbpeFields(vocab.superbpe))},`]),
     `  "tokens": [${listBody(vocab.tokens.map((t) => JSON.stringify(toBase64(t))))}],`,
     `  "merges": [${listBody(vocab.merges.map(([a, b]) => `[${a}, ${b}]`))}],`,
     `  "specials": [${listBody(vocab.specials.map((s) => JSON.stringify({ text: s.text, id: s.id })))}]` +
@@ -70,6 +82,11 @@ export function serializeVocabulary(vocab: Vocabulary, options: { pretty?: boole
   if (vocab.training !== undefined) lines.push(`  "training": ${JSON.stringify(vocab.training, null, 2).replace(/\n/g, '\n  ')}`);
   lines.push('}');
   return lines.join('\n') + '\n';
+}
+
+function superbpeFields(info: SuperBpeInfo): SuperBpeInfo {
+  const { transition, stage1Merges, stage2Pattern, maxWords } = info;
+  return { transition, stage1Merges, stage2Pattern, maxWords };
 }
 
 function listBody(items: string[]): string {
@@ -94,16 +111,16 @@ export function parseVocabJson(text: string): unknown {
 }
 
 /** The version of a tokenlab-vocab document (1, 2 or 3); VocabularyError for another format or version. */
-export function vocabFileVersion(doc: unknown): typeof VOCAB_VERSION | typeof PIPELINE_VERSION | typeof UNIGRAM_VERSION {
+export function vocabFileVersion(doc: unknown): typeof VOCAB_VERSION | typeof PIPELINE_VERSION | typeof ALGORITHM_VERSION {
   if (!isObject(doc)) fail('expected a JSON object');
   if (doc.format !== VOCAB_FORMAT) {
     fail(`"format" is ${JSON.stringify(doc.format ?? null)}, expected ${JSON.stringify(VOCAB_FORMAT)}`);
   }
-  if (doc.version === VOCAB_VERSION || doc.version === PIPELINE_VERSION || doc.version === UNIGRAM_VERSION) return doc.version;
+  if (doc.version === VOCAB_VERSION || doc.version === PIPELINE_VERSION || doc.version === ALGORITHM_VERSION) return doc.version;
   return fail(
-    typeof doc.version === 'number' && doc.version > UNIGRAM_VERSION
-      ? `version ${doc.version} is newer than this tokenlab reads (${VOCAB_VERSION} to ${UNIGRAM_VERSION})`
-      : `"version" is ${JSON.stringify(doc.version ?? null)}, expected ${VOCAB_VERSION}, ${PIPELINE_VERSION} or ${UNIGRAM_VERSION}`,
+    typeof doc.version === 'number' && doc.version > ALGORITHM_VERSION
+      ? `version ${doc.version} is newer than this tokenlab reads (${VOCAB_VERSION} to ${ALGORITHM_VERSION})`
+      : `"version" is ${JSON.stringify(doc.version ?? null)}, expected ${VOCAB_VERSION}, ${PIPELINE_VERSION} or ${ALGORITHM_VERSION}`,
   );
 }
 
@@ -125,12 +142,11 @@ export function vocabularyOfDocument(doc: unknown): Vocabulary {
         `semantics), not a byte-level vocabulary (version ${VOCAB_VERSION})`,
     );
   }
-  if (version === UNIGRAM_VERSION) {
-    fail(
-      `this file is a Unigram model (version ${UNIGRAM_VERSION}, read by unigram-json.ts), not a byte-level BPE vocabulary (version ${VOCAB_VERSION})`,
-    );
+  if (version === ALGORITHM_VERSION && doc.algorithm === 'unigram') {
+    fail(`this file is a Unigram model (version ${ALGORITHM_VERSION}, read by unigram-json.ts), not a BPE vocabulary`);
   }
-  for (const k of Object.keys(doc)) if (!FIELDS.has(k)) fail(`unknown field ${JSON.stringify(k)}`);
+  const fields = version === ALGORITHM_VERSION ? ALGORITHM_FIELDS : FIELDS;
+  for (const k of Object.keys(doc)) if (!fields.has(k)) fail(`unknown field ${JSON.stringify(k)}`);
   for (const k of ['pattern', 'tokens', 'merges', 'specials']) {
     if (!(k in doc)) fail(`missing field ${JSON.stringify(k)}`);
   }
@@ -161,12 +177,24 @@ export function vocabularyOfDocument(doc: unknown): Vocabulary {
   });
   const vocab: Vocabulary = { pattern: doc.pattern, tokens, merges, specials };
   if (doc.training !== undefined) vocab.training = parseTraining(doc.training);
+  if (version === ALGORITHM_VERSION) vocab.superbpe = parseSuperBpe(doc);
   try {
     validateVocabulary(vocab);
   } catch (e) {
     fail((e as Error).message);
   }
   return vocab;
+}
+
+function parseSuperBpe(doc: Record<string, unknown>): SuperBpeInfo {
+  if (doc.algorithm !== 'superbpe') fail(`"algorithm" is ${JSON.stringify(doc.algorithm ?? null)}, expected "superbpe"`);
+  const info = doc.superbpe;
+  if (!isObject(info)) fail('"superbpe" must be an object');
+  for (const k of ['transition', 'stage1Merges', 'maxWords']) {
+    if (!Number.isInteger(info[k])) fail(`superbpe.${k} must be an integer`);
+  }
+  if (typeof info.stage2Pattern !== 'string') fail('superbpe.stage2Pattern must be a string');
+  return superbpeFields(info as unknown as SuperBpeInfo);
 }
 
 const TRAINING_NUMBERS = [

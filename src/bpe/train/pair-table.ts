@@ -21,6 +21,18 @@ export class PairTable {
     }
   }
 
+  /** The id of (a, b), or -1 if the pair was never added. */
+  find(a: number, b: number): number {
+    let slot = hash(a, b) & this.mask;
+    for (;;) {
+      const entry = this.slots[slot];
+      if (entry === 0) return -1;
+      const id = entry - 1;
+      if (this.left[id] === a && this.right[id] === b) return id;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
   private insert(slot: number, a: number, b: number): number {
     const id = this.size++;
     if (id === this.left.length) {
