@@ -237,7 +237,8 @@ describe('SuperBPE files', () => {
     expect(parseVocabulary(serializeVocabulary(vocab, { pretty: true })).superbpe).toEqual(vocab.superbpe);
     const plain = trainOnTexts(corpus.slice(0, 100), { pattern: 'gpt2', vocabSize: 300 });
     expect(JSON.parse(serializeVocabulary(plain)).version).toBe(1);
-    expect(() => parseVocabulary(json.replace('"algorithm":"superbpe"', '"algorithm":"unigram"'))).toThrow(/"algorithm" is "unigram"/);
+    expect(() => parseVocabulary(json.replace('"algorithm":"superbpe"', '"algorithm":"unigram"'))).toThrow(/this file is a Unigram model/);
+    expect(() => parseVocabulary(json.replace('"algorithm":"superbpe"', '"algorithm":"wordpiece"'))).toThrow(/"algorithm" is "wordpiece"/);
   });
 
   it('refuses tokenizer.json export, saying why', () => {

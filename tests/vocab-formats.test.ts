@@ -110,7 +110,12 @@ describe('tokenlab-vocab JSON', () => {
     ['not JSON', () => '{"format": ', /not JSON/],
     ['another format', () => bad((d) => (d.format = 'tiktoken')), /"format" is "tiktoken", expected "tokenlab-vocab"/],
     ['a newer version', () => bad((d) => (d.version = 4)), /version 4 is newer than this tokenlab reads \(1 to 3\)/],
-    ['a version 3 file, which holds a Unigram model', () => bad((d) => (d.version = 3)), /this file is a Unigram model \(version 3/],
+    [
+      'a version 3 file that holds a Unigram model',
+      () => bad((d) => Object.assign(d, { version: 3, algorithm: 'unigram' })),
+      /this file is a Unigram model \(version 3/,
+    ],
+    ['a version 3 file without its algorithm', () => bad((d) => (d.version = 3)), /"algorithm" is null, expected "superbpe"/],
     [
       'a version 2 file, which holds a Hugging Face pipeline',
       () => bad((d) => (d.version = 2)),
