@@ -66,7 +66,7 @@ export function InfgramPage(props: {
           ),
         )}
       </nav>
-      <section id={`ig-${view}`} class="lm-view">
+      <section id={`ig-view-${view}`} class="lm-view">
         <ViewForm name={x.name} view={view} fields={fields} models={props.models} />
         <div id="ig-result">
           {props.error !== undefined ? (
