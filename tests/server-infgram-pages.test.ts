@@ -54,7 +54,7 @@ describe('the /lm section', () => {
   });
 
   it('starts a build: a plain post is redirected to the job, htmx gets the panel with the job list beside it', async () => {
-    const form = (fields: string[][], htmx: boolean) =>
+    const form = (fields: Array<[string, string]>, htmx: boolean) =>
       app.request('/lm/infgram', { method: 'POST', body: new URLSearchParams(fields), headers: htmx ? { 'HX-Request': 'true' } : {} });
     const plain = await form(
       [
