@@ -13,10 +13,12 @@ export const PAYLOADS = [SCRIPT, ATTR_DOUBLE, ATTR_SINGLE];
 /**
  * What a path parameter names. The sweep fills it with a real thing the test made (holding the payloads in
  * its text), or with hostile names. `doomed` params belong to routes that delete, or fetch from the network
- * (adding a model tokenizer): only unknown and hostile names go there, never the sweep's own things.
+ * (adding a model tokenizer): only unknown and hostile names go there, never the sweep's own things. `view`
+ * names a view both the LM and the ∞-gram pages have.
  * `modelTokenizer` is one the lab can add (not added).
  */
-export type Thing = 'vocab' | 'model' | 'corpus' | 'trainJob' | 'lmJob' | 'format' | 'view' | 'modelTokenizer' | 'doomed';
+export type Thing =
+  'vocab' | 'model' | 'infgram' | 'corpus' | 'trainJob' | 'lmJob' | 'infgramJob' | 'format' | 'view' | 'modelTokenizer' | 'doomed';
 
 /**
  * An input and what is sent with it: a payload goes into the input, the companions make the rest of the
@@ -68,6 +70,22 @@ const lmPageQuery: Inputs = {
   ...Object.fromEntries(Object.entries(LM_FIELDS).map(([f, v]) => [f, { view: v.view, ...v.with }])),
 };
 const lmFragmentInputs: Inputs = Object.fromEntries(Object.entries(LM_FIELDS).map(([f, v]) => [f, { ':view': v.view, ...v.with }]));
+
+/** The ∞-gram page's fields (its query and its fragment's form), each with what makes it read. */
+const IG_FIELDS: Record<string, { view: string; with?: Record<string, string> }> = {
+  text: { view: 'surprisal' },
+  model: { view: 'surprisal', with: { text: 'x' } },
+  k: { view: 'next', with: { text: 'x' } },
+  offset: { view: 'count', with: { text: 'x' } },
+  minLength: { view: 'trace', with: { text: 'x' } },
+};
+const igPageQuery: Inputs = {
+  view: {},
+  ...Object.fromEntries(Object.entries(IG_FIELDS).map(([f, v]) => [f, { view: v.view, ...v.with }])),
+};
+const igFragmentInputs: Inputs = Object.fromEntries(Object.entries(IG_FIELDS).map(([f, v]) => [f, { ':view': v.view, ...v.with }]));
+/** The build form and JSON: the companions name the sweep's index, so a request is refused (409) and builds nothing. */
+const IG_BUILD = { name: 'sweep-ig', tokenizer: 'sweep-vocab', corpora: 'sweep-corpus' };
 
 /** A training form refused only because its name is taken. */
 const TRAIN_FORM = { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300', pattern: 'cjk', minFrequency: '2' };
@@ -211,6 +229,36 @@ export const ROUTES: Record<string, RouteSweep> = {
   },
   'POST /api/lm/:name/answer': { params: { name: 'model' }, json: { question: { answer: 'a' }, answer: {}, thought: { answer: 'a' } } },
   'GET /api/lm/:name/trie': { params: { name: 'model' }, query: { path: {} } },
+
+  'POST /lm/infgram': {
+    form: {
+      name: { tokenizer: IG_BUILD.tokenizer, corpora: IG_BUILD.corpora },
+      tokenizer: { name: IG_BUILD.name, corpora: IG_BUILD.corpora },
+      corpora: { name: IG_BUILD.name, tokenizer: IG_BUILD.tokenizer },
+    },
+  },
+  'GET /fragment/infgram-job/:id': { params: { id: 'infgramJob' }, fragment: true },
+  'POST /fragment/infgram-job/:id/cancel': { params: { id: 'infgramJob' }, fragment: true },
+  'POST /lm/infgram/:name/delete': { params: { name: 'doomed' } },
+  'GET /lm/infgram/:name': { params: { name: 'infgram' }, query: igPageQuery },
+  'GET /lm/infgram/:name/line': { params: { name: 'infgram' }, query: { line: {}, token: {}, length: {} } },
+  'POST /fragment/infgram/:name/:view': { params: { name: 'infgram', view: 'view' }, form: igFragmentInputs, fragment: true },
+  'GET /api/infgram': {},
+  'POST /api/infgram/build': {
+    json: {
+      name: { tokenizer: IG_BUILD.tokenizer, 'corpora[]': IG_BUILD.corpora },
+      tokenizer: { name: IG_BUILD.name, 'corpora[]': IG_BUILD.corpora },
+      'corpora[]': { name: IG_BUILD.name, tokenizer: IG_BUILD.tokenizer },
+    },
+  },
+  'GET /api/infgram/:name': { params: { name: 'infgram' } },
+  'DELETE /api/infgram/:name': { params: { name: 'doomed' } },
+  'GET /api/infgram/:name/line': { params: { name: 'infgram' }, query: { line: {} } },
+  'POST /api/infgram/:name/count': { params: { name: 'infgram' }, json: { text: {} } },
+  'POST /api/infgram/:name/next': { params: { name: 'infgram' }, json: { text: {}, k: {} } },
+  'POST /api/infgram/:name/find': { params: { name: 'infgram' }, json: { text: {}, offset: {}, limit: {} } },
+  'POST /api/infgram/:name/trace': { params: { name: 'infgram' }, json: { text: {}, minLength: {}, first: {} } },
+  'POST /api/infgram/:name/score': { params: { name: 'infgram' }, json: { text: {}, model: { text: 'x' } } },
 
   'POST /api/tokenizers/:name/add': { params: { name: 'doomed' } },
   'DELETE /api/tokenizers/:name': { params: { name: 'doomed' } },

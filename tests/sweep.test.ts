@@ -62,7 +62,7 @@ const UNKNOWN = 'no-such-name';
 /** The corpus every made thing comes from: each payload on lines of their own and inside text. */
 const CORPUS_TEXT = Array.from({ length: 60 }, (_, i) => `${PAYLOADS[i % 3]} line ${i} 分词 ${PAYLOADS[(i + 1) % 3]}`).join('\n') + '\n';
 
-const made = { trainJob: '', lmJob: '', vocabJson: '' };
+const made = { trainJob: '', lmJob: '', infgramJob: '', vocabJson: '' };
 
 function post(path: string, body: RequestInit['body'], headers: Record<string, string> = {}) {
   return app.request(path, { method: 'POST', body, headers });
@@ -107,6 +107,9 @@ beforeAll(async () => {
   made.trainJob = (await jobOf(await postJson('/api/train', train))).id;
   made.lmJob = (
     await jobOf(await postJson('/api/lm/build', { tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: 3, name: 'sweep-lm' }))
+  ).id;
+  made.infgramJob = (
+    await jobOf(await postJson('/api/infgram/build', { tokenizer: 'sweep-vocab', corpora: ['sweep-corpus'], name: 'sweep-ig' }))
   ).id;
   made.vocabJson = await (await app.request('/vocab/sweep-vocab/download/json')).text();
   expect((await post('/api/vocabularies', multipart({ name: 'sweep-imported', file: made.vocabJson }))).status).toBe(201);
@@ -155,9 +158,11 @@ interface Probe {
 const GOOD: Record<Thing, () => string> = {
   vocab: () => 'sweep-vocab',
   model: () => 'sweep-lm',
+  infgram: () => 'sweep-ig',
   corpus: () => 'sweep-corpus',
   trainJob: () => made.trainJob,
   lmJob: () => made.lmJob,
+  infgramJob: () => made.infgramJob,
   format: () => 'json',
   view: () => 'surprisal',
   modelTokenizer: () => 'qwen3',
@@ -347,6 +352,7 @@ describe('hostile text in every input is escaped, and bad names are refused', ()
         await post('/api/corpora', multipart({ name, text: 'x\n' })),
         await postJson('/api/train', { name, corpora: ['sweep-corpus'], vocabSize: 300 }),
         await postJson('/api/lm/build', { name, tokenizer: 'sweep-vocab', corpus: 'sweep-corpus' }),
+        await postJson('/api/infgram/build', { name, tokenizer: 'sweep-vocab', corpora: ['sweep-corpus'] }),
         await post('/api/vocabularies', multipart({ name, file: 'x' })),
       ];
       for (const res of answers) {
@@ -372,6 +378,7 @@ describe("the user's payload-bearing things are shown, escaped", () => {
       "a model's question, answer and thought",
     ],
     [`/?tokenizer=sweep-vocab&text=${encodeURIComponent(PAYLOADS.join('\n'))}`, 'a text tokenized with special-token text'],
+    [`/lm/infgram/sweep-ig?view=trace&${new URLSearchParams({ text: PAYLOADS.join(' ') })}`, "an index's traced text"],
   ];
   for (const [path, what] of pages) {
     it(what, async () => {
@@ -448,6 +455,17 @@ interface JsonEndpoint {
 
 const one = (n: string) => n;
 const VIEW_BODY_LIMIT = 512 * 1024; // MAX_VIEW_BODY_BYTES, src/server/lm-routes.tsx
+const IG_VIEW_BODY_LIMIT = 2 * 1024 * 1024; // MAX_VIEW_BODY_BYTES, src/server/infgram-routes.tsx
+/** An ∞-gram view's endpoint: a text (or ids) and its options. */
+const igView = (valid: Record<string, unknown>, required = ['text']): JsonEndpoint => ({
+  valid,
+  required,
+  lookups: {},
+  makes: [],
+  limit: IG_VIEW_BODY_LIMIT,
+  text: ['text', MAX_LM_TEXT_BYTES],
+  utf8: (m) => ({ ...valid, text: m }),
+});
 const JSON_ENDPOINTS: Record<string, JsonEndpoint> = {
   '/api/tokenize': {
     valid: { text: 'x', tokenizer: 'cl100k_base' },
@@ -491,6 +509,19 @@ const JSON_ENDPOINTS: Record<string, JsonEndpoint> = {
     limit: 64 * 1024, // MAX_BUILD_BODY_BYTES, src/server/lm-routes.tsx
     utf8: (m) => ({ tokenizer: `sweep-vocab${m}`, corpus: 'sweep-corpus', order: 2, name: 'sweep-lm' }),
   },
+  '/api/infgram/build': {
+    valid: { tokenizer: 'sweep-vocab', corpora: ['sweep-corpus'], name: 'sweep-ig' },
+    required: ['tokenizer', 'corpora'],
+    lookups: { tokenizer: one, corpora: (n) => [n] },
+    makes: ['name'],
+    limit: 64 * 1024, // MAX_BUILD_BODY_BYTES, src/server/infgram-routes.tsx
+    utf8: (m) => ({ tokenizer: `sweep-vocab${m}`, corpora: ['sweep-corpus'], name: 'sweep-ig' }),
+  },
+  '/api/infgram/sweep-ig/count': igView({ text: 'x' }),
+  '/api/infgram/sweep-ig/next': igView({ text: 'x', k: 3 }, []),
+  '/api/infgram/sweep-ig/find': igView({ text: 'x', offset: 1, limit: 5 }),
+  '/api/infgram/sweep-ig/trace': igView({ text: 'x', minLength: 2, first: 1 }),
+  '/api/infgram/sweep-ig/score': { ...igView({ text: 'x', model: 'sweep-lm' }), lookups: { model: one } },
   '/api/corpora': {
     valid: { name: 'sweep-corpus', text: 'x' },
     required: ['name', 'text'],
@@ -627,8 +658,8 @@ describe('JSON endpoints refuse bad bodies with a clear {"error"} and the right 
             expect([400, 404], `${f}: ${JSON.stringify(name.slice(0, 40))}`).toContain(res.status);
             await errorOf(res);
           }
-          // An empty model name means "the default name" (a build would start): it is not hostile there.
-          const skip = READ_ONLY_HOSTILE.includes(name) || (name === '' && path === '/api/lm/build');
+          // An empty model or index name means "the default name" (a build would start): it is not hostile there.
+          const skip = READ_ONLY_HOSTILE.includes(name) || (name === '' && path.endsWith('/build'));
           for (const f of skip ? [] : e.makes) {
             const res = await postJson(path, { ...e.valid, [f]: name });
             expect(res.status, `${f}: ${JSON.stringify(name.slice(0, 40))}`).toBe(400);
@@ -765,6 +796,8 @@ const FORMS: Record<string, FormEndpoint> = {
   '/lm': { fragment: false, fields: { name: 'sweep-lm', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: '2' } },
   '/vocab/sweep-vocab/scrub': { fragment: true, fields: { sample: 'x', k: '3' } },
   '/fragment/lm/sweep-lm/surprisal': { fragment: true, fields: { text: 'x' } },
+  '/lm/infgram': { fragment: false, limit: 64 * 1024, fields: { name: 'sweep-ig', tokenizer: 'sweep-vocab', corpora: 'sweep-corpus' } },
+  '/fragment/infgram/sweep-ig/trace': { fragment: true, limit: IG_VIEW_BODY_LIMIT, fields: { text: 'x' } },
 };
 
 async function expectTooLarge(res: Response, fragment: boolean) {
@@ -788,7 +821,7 @@ describe('forms refuse bodies over their limit', () => {
     });
   }
 
-  it('POST /train and POST /lm refuse hostile names: 400 (a bad name) or 404 (no such corpus or tokenizer), or an htmx fragment saying so', async () => {
+  it('POST /train, POST /lm and POST /lm/infgram refuse hostile names: 400 (a bad name) or 404 (no such corpus or tokenizer), or an htmx fragment saying so', async () => {
     const cases: Array<[string, Record<string, string | string[]>]> = [];
     for (const name of [...HOSTILE_NAMES, ...PAYLOADS]) {
       cases.push(
@@ -797,6 +830,9 @@ describe('forms refuse bodies over their limit', () => {
       );
       cases.push(['/lm', { ...FORMS['/lm'].fields, name }], ['/lm', { ...FORMS['/lm'].fields, name: 'sweep-new', tokenizer: name }]);
       cases.push(['/lm', { ...FORMS['/lm'].fields, name: 'sweep-new', corpus: name }]);
+      const ig = FORMS['/lm/infgram'].fields;
+      cases.push(['/lm/infgram', { ...ig, name }], ['/lm/infgram', { ...ig, name: 'sweep-new', tokenizer: name }]);
+      cases.push(['/lm/infgram', { ...ig, name: 'sweep-new', corpora: name }]);
     }
     for (const [path, fields] of cases) {
       const label = `${path} ${JSON.stringify(fields).slice(0, 120)}`;
@@ -809,7 +845,7 @@ describe('forms refuse bodies over their limit', () => {
 });
 
 describe('too many jobs', () => {
-  it('queues jobs up to the limit, then answers 429 with a clear message on /api/train, /api/lm/build and both forms', async () => {
+  it('queues jobs up to the limit, then answers 429 with a clear message on /api/train, /api/lm/build, /api/infgram/build and their forms', async () => {
     const jobs = jobManager();
     const { bundled } = (await (await app.request('/api/corpora')).json()) as { bundled: Array<{ name: string }> };
     // The running slots hold 65,536-merge trainings on every bundled corpus: they run for minutes, far longer than
@@ -831,15 +867,18 @@ describe('too many jobs', () => {
       for (const res of [
         await postJson('/api/train', { name: 'sweep-refused', corpora: ['sweep-corpus'], vocabSize: 260 }),
         await postJson('/api/lm/build', { name: 'sweep-refused', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: 1 }),
+        await postJson('/api/infgram/build', { name: 'sweep-refused', tokenizer: 'sweep-vocab', corpora: ['sweep-corpus'] }),
       ]) {
         expect(res.status).toBe(429);
         expect(await errorOf(res)).toMatch(tooMany);
       }
       const trainForm = { name: 'sweep-refused', corpora: 'sweep-corpus', vocabSize: '260', pattern: 'cjk', minFrequency: '2' };
       const lmForm = { name: 'sweep-refused', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: '1' };
+      const igForm = { name: 'sweep-refused', tokenizer: 'sweep-vocab', corpora: 'sweep-corpus' };
       for (const [path, fields] of [
         ['/train', trainForm],
         ['/lm', lmForm],
+        ['/lm/infgram', igForm],
       ] as const) {
         const page = await postForm(path, fields);
         expect(page.status, path).toBe(429);
@@ -868,7 +907,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** What the sweep made on purpose: the only names the data dir may hold. */
-const MADE_NAMES = ['sweep-corpus', 'sweep-corpus-form', 'sweep-vocab', 'sweep-imported', 'sweep-lm'];
+const MADE_NAMES = ['sweep-corpus', 'sweep-corpus-form', 'sweep-vocab', 'sweep-imported', 'sweep-lm', 'sweep-ig'];
 
 describe('after the sweep', () => {
   it('nothing was written outside the data dir, and the data dir holds only what the sweep made', () => {
@@ -887,7 +926,7 @@ describe('after the sweep', () => {
       .map((j) => j.id)
       .join('|');
     const expected = new RegExp(
-      `^(corpora/(${names})\\.(txt|json)|corpora/split/(${names})\\.(train|heldout)\\.txt|vocabularies/(${names})\\.json|models/(${names})\\.(tlm|json)|jobs/(${ids})\\.json)$`,
+      `^(corpora/(${names})\\.(txt|json)|corpora/split/(${names})\\.(train|heldout)\\.txt|vocabularies/(${names})\\.json|models/(${names})\\.(tlm|json)|infgrams/(${names})\\.(tli|json)|jobs/(${ids})\\.json)$`,
     );
     const files = filesUnder(DATA).map((f) => relative(DATA, join(DATA, f)));
     expect(files.filter((f) => !expected.test(f))).toEqual([]);

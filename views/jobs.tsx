@@ -64,3 +64,57 @@ export function JobTable<J extends JobRow>(props: {
     </table>
   );
 }
+
+export const isActive = (job: JobRow) => job.state === 'queued' || job.state === 'running';
+
+/**
+ * A build's panel (model builds, ∞-gram index builds); while the job is queued or running it asks htmx to
+ * replace it from `fragment` every 500 ms. Its elements' ids start with `prefix` (`lm-job-panel`, `lm-progress`...).
+ */
+export function JobPanel(props: {
+  prefix: string;
+  job: JobRow;
+  /** The panel's fragment; `${fragment}/cancel` cancels the job. */
+  fragment: string;
+  note: Child;
+  /** The latest progress: done share and what it says (shown while the job is active). */
+  progress: { share: number; text: Child } | null;
+  open: { href: string; label: string };
+}) {
+  const { job, prefix: p } = props;
+  const active = isActive(job);
+  const poll = active ? { 'hx-get': props.fragment, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
+  return (
+    <section id={`${p}-job-panel`} class="job-panel" data-state={job.state} {...poll}>
+      <h2>
+        {job.name}{' '}
+        <span class={`state-${job.state}`} id={`${p}-job-state`}>
+          {job.state}
+        </span>
+      </h2>
+      <p class="note">{props.note}</p>
+      {props.progress && active ? (
+        <div>
+          <progress id={`${p}-progress`} max="1" value={String(props.progress.share)} />{' '}
+          <span id={`${p}-progress-text`}>{props.progress.text}</span>
+        </div>
+      ) : null}
+      {active ? (
+        <button hx-post={`${props.fragment}/cancel`} hx-target={`#${p}-job-panel`} hx-swap="outerHTML">
+          Cancel
+        </button>
+      ) : (
+        <p id={`${p}-job-message`} class={job.state === 'done' ? '' : 'error'}>
+          {job.message}
+        </p>
+      )}
+      {job.state === 'done' ? (
+        <p>
+          <a id={`${p}-open`} href={props.open.href}>
+            {props.open.label}
+          </a>
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -75,6 +75,8 @@ ${TOKENS_CSS.trim()}
 .lm-walk a { text-decoration: none; }
 .lm-walk:hover { background: #f1f5ff; }
 .lm-bar-link .bar { cursor: pointer; }
+.ig-covered, .ig-suffix .tok { background: #ffe08a; }
+.ig-line-text { white-space: pre-wrap; word-break: break-all; border: 1px solid #ddd; padding: .5rem; }
 #vocab-list .num { text-align: right; font-variant-numeric: tabular-nums; }
 #vocab-list td:first-child { white-space: nowrap; }
 .mode-tabs { margin: 0 0 .75rem; }

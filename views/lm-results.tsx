@@ -96,7 +96,7 @@ function hoverLine(line: readonly SurprisalToken[], i: number): string {
   return `${label(t)} · P = ${pct(2 ** t.log2prob)} · log₂ P = ${t.log2prob.toFixed(2)} · matched a ${t.context + 1}-gram: context used ${seen}: ${used}`;
 }
 
-function SurprisalResult(props: { s: Surprisal }) {
+export function SurprisalResult(props: { s: Surprisal }) {
   const { totals: t, lines } = props.s;
   const drawn = lines.reduce((n, line) => n + line.length, 0);
   const all = t.tokens + t.sequences;

@@ -4,7 +4,8 @@
  * 500 ms while the build runs (as the training studio does). All user text goes through JSX (escaped).
  */
 import { formatBytes } from './format.js';
-import { JobTable, oobOf, type JobRow } from './jobs.js';
+import { InfgramSection, type InfgramSectionProps } from './infgram-list.js';
+import { isActive, JobPanel, JobTable, oobOf, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
 import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
 import type { TokenizerChoice } from './tokenizer-groups.js';
@@ -70,6 +71,7 @@ export function LmListPage(props: {
   space: SpaceQuery;
   job?: LmJob;
   error?: string;
+  infgram: InfgramSectionProps;
 }) {
   return (
     <Layout title="Language models">
@@ -97,6 +99,7 @@ export function LmListPage(props: {
       </div>
       <h2>Recent builds</h2>
       <LmJobList jobs={props.jobs} />
+      <InfgramSection {...props.infgram} />
     </Layout>
   );
 }
@@ -195,8 +198,6 @@ export function LmError(props: { message: string }) {
   return <p class="error">{props.message}</p>;
 }
 
-const active = (job: LmJob) => job.state === 'queued' || job.state === 'running';
-
 const PHASES: Record<LmBuildPhase, string> = {
   tokenizing: 'tokenizing the train split',
   counting: 'counting n-grams',
@@ -205,49 +206,25 @@ const PHASES: Record<LmBuildPhase, string> = {
   saving: 'saving the model file',
 };
 
-/** The build's panel; while the job is queued or running it asks htmx to replace it every 500 ms. */
+/** The build's panel, followed while the build runs. */
 export function LmJobPanel(props: { job: LmJob }) {
   const { job } = props;
   const s = job.progress;
-  const id = encodeURIComponent(job.id);
-  const poll = active(job) ? { 'hx-get': `/fragment/lm-job/${id}`, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
+  const text = s && (
+    <>
+      {PHASES[s.phase]} · {formatBytes(s.read)} of {formatBytes(s.total)} read · {s.sequences} lines, {s.tokens} tokens ·{' '}
+      {s.seconds.toFixed(1)} s
+    </>
+  );
   return (
-    <section id="lm-job-panel" class="job-panel" data-state={job.state} {...poll}>
-      <h2>
-        {job.name}{' '}
-        <span class={`state-${job.state}`} id="lm-job-state">
-          {job.state}
-        </span>
-      </h2>
-      <p class="note">
-        {job.params.tokenizer} · {job.params.corpus} · order {job.params.order}
-      </p>
-      {s && active(job) ? (
-        <div>
-          <progress id="lm-progress" max="1" value={String(s.total === 0 ? 0 : s.read / s.total)} />{' '}
-          <span id="lm-progress-text">
-            {PHASES[s.phase]} · {formatBytes(s.read)} of {formatBytes(s.total)} read · {s.sequences} lines, {s.tokens} tokens ·{' '}
-            {s.seconds.toFixed(1)} s
-          </span>
-        </div>
-      ) : null}
-      {active(job) ? (
-        <button hx-post={`/fragment/lm-job/${id}/cancel`} hx-target="#lm-job-panel" hx-swap="outerHTML">
-          Cancel
-        </button>
-      ) : (
-        <p id="lm-job-message" class={job.state === 'done' ? '' : 'error'}>
-          {job.message}
-        </p>
-      )}
-      {job.state === 'done' ? (
-        <p>
-          <a id="lm-open" href={modelPath(job.name)}>
-            Open {job.name}
-          </a>
-        </p>
-      ) : null}
-    </section>
+    <JobPanel
+      prefix="lm"
+      job={job}
+      fragment={`/fragment/lm-job/${encodeURIComponent(job.id)}`}
+      note={`${job.params.tokenizer} · ${job.params.corpus} · order ${job.params.order}`}
+      progress={s && { share: s.total === 0 ? 0 : s.read / s.total, text }}
+      open={{ href: modelPath(job.name), label: `Open ${job.name}` }}
+    />
   );
 }
 
@@ -256,7 +233,7 @@ export function LmJobPanel(props: { job: LmJob }) {
  * the board: the page follows the build without a reload.
  */
 export function LmJobFragment(props: { job: LmJob; jobs: readonly LmJob[]; models: readonly ModelRow[]; board: readonly BoardGroup[] }) {
-  const finished = !active(props.job);
+  const finished = !isActive(props.job);
   return (
     <>
       <LmJobPanel job={props.job} />

@@ -7,27 +7,15 @@ import { countNGrams } from '../lm/ngram-trie.js';
 import { scoreText } from '../lm/query.js';
 import { writeModelFile } from '../store/lm-files.js';
 import { tokenizerByName } from '../store/tokenizers.js';
+import { Cancelled, workerProgress } from './worker-progress.js';
 import type { LmBuildEvent, LmBuildOptions, LmBuildPhase } from './lm-build-job.js';
 
-/** Runs one model build in this worker thread, posting progress (at most every PROGRESS_MS) and the summary. */
-const PROGRESS_MS = 100;
+/** Runs one model build in this worker thread, posting progress and the summary. */
 const { options, stop } = workerData as { options: LmBuildOptions; stop: Int32Array };
 const port = parentPort!;
 const post = (event: LmBuildEvent) => port.postMessage(event);
-const started = performance.now();
-const seconds = () => (performance.now() - started) / 1000;
 const progress = { read: 0, total: 0, sequences: 0, tokens: 0 };
-let last = 0;
-
-class Cancelled extends Error {}
-
-function report(phase: LmBuildPhase, force = true): void {
-  if (Atomics.load(stop, 0) !== 0) throw new Cancelled();
-  const now = performance.now();
-  if (!force && now - last < PROGRESS_MS) return;
-  last = now;
-  post({ type: 'progress', phase, ...progress, seconds: seconds() });
-}
+const { report, seconds } = workerProgress<LmBuildPhase>(stop, (phase, seconds) => post({ type: 'progress', phase, ...progress, seconds }));
 
 /** The train split's non-empty lines, tokenized one sequence each, read as a stream (bytes read for progress). */
 async function tokenizeLines(encode: (line: string) => number[]): Promise<Uint32Array[]> {

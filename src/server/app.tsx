@@ -10,6 +10,7 @@ import { jobsRoutes } from './jobs-routes.js';
 import { trainRoutes } from './train-routes.js';
 import { vocabRoutes } from './vocab-routes.js';
 import { corporaRoutes } from './corpora-routes.js';
+import { infgramRoutes } from './infgram-routes.js';
 import { lmRoutes } from './lm-routes.js';
 import { modelTokenizerRoutes } from './model-tokenizer-routes.js';
 import { errorAnswer } from './errors.js';
@@ -33,6 +34,7 @@ export function createApp(): Hono {
   app.route('/', vocabRoutes());
   app.route('/', corporaRoutes());
   app.route('/', lmRoutes());
+  app.route('/', infgramRoutes());
   app.route('/', modelTokenizerRoutes());
 
   // A refusal no route turned into its own page (see errors.ts): its status and message, never a 500.

@@ -41,21 +41,27 @@ export interface OpenModel {
 export async function openModel(name: string): Promise<OpenModel> {
   const record = findUserModel(name);
   if (record === undefined) throw new RequestError(404, `no model ${JSON.stringify(name)}; the models are listed on /lm`);
+  const tokenizer = await tokenizerBuiltOver(`model ${name}`, record);
+  return { record, model: await loadUserModel(name), tokenizer };
+}
+
+/** The tokenizer `what` (a model, an index) was built over: 409 when it is gone or its vocabulary size changed. */
+export async function tokenizerBuiltOver(what: string, built: { tokenizer: string; vocabularySize: number }): Promise<Tokenizer> {
   let tokenizer: Tokenizer;
   try {
-    tokenizer = await tokenizerByName(record.tokenizer);
+    tokenizer = await tokenizerByName(built.tokenizer);
   } catch (e) {
     if (e instanceof UnknownTokenizerError)
-      throw new RequestError(409, `model ${name} was built over tokenizer ${record.tokenizer}, which no longer exists`);
+      throw new RequestError(409, `${what} was built over tokenizer ${built.tokenizer}, which no longer exists`);
     throw e;
   }
-  if (tokenizer.nVocab !== record.vocabularySize) {
+  if (tokenizer.nVocab !== built.vocabularySize) {
     throw new RequestError(
       409,
-      `tokenizer ${record.tokenizer} has ${tokenizer.nVocab} tokens now, not the ${record.vocabularySize} model ${name} was built over: rebuild it`,
+      `tokenizer ${built.tokenizer} has ${tokenizer.nVocab} tokens now, not the ${built.vocabularySize} ${what} was built over: rebuild it`,
     );
   }
-  return { record, model: await loadUserModel(name), tokenizer };
+  return tokenizer;
 }
 
 /** The models by corpus, each corpus's models best (fewest held-out bits per byte) first. */

@@ -7,6 +7,7 @@ import { startLmBuild, type LmBuildEvent } from '../jobs/lm-build-job.js';
 import { checkModelName, findUserModel, modelFilePath, saveModelRecord } from '../store/user-models.js';
 import { isKnownTokenizer } from '../store/tokenizers.js';
 import { RequestError } from './errors.js';
+import { checkNotPending } from './pending-jobs.js';
 import { splitOf } from './train-jobs.js';
 
 export const MIN_ORDER = 1;
@@ -56,10 +57,7 @@ export async function checkLmBuildParams(body: unknown): Promise<LmBuildParams> 
 
 function checkNameFree(name: string): void {
   if (findUserModel(name)) throw new RequestError(409, `a model named ${name} exists: delete it on /lm/${name} or choose another name`);
-  const pending = jobManager()
-    .list('lm')
-    .find((j) => j.name === name && (j.state === 'queued' || j.state === 'running'));
-  if (pending) throw new RequestError(409, `job ${pending.id} is already building a model named ${name}`);
+  checkNotPending('lm', name, 'building a model');
 }
 
 /** Runs one build job: the worker writes the model file, then the record makes it listed. */

@@ -8,15 +8,12 @@
  * `{"error": message}` with 400, 404, 409, 413 or 429.
  */
 import { Hono, type Context } from 'hono';
-import type { JobRecord } from '../jobs/job-manager.js';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
-import { hexBytes } from '../../views/hex.js';
-import { LmListPage, LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm, type SpaceQuery } from '../../views/lm.js';
+import { LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm } from '../../views/lm.js';
 import { DEFAULT_FIELDS, LM_VIEWS, viewHref, type LmFields, type LmView } from '../../views/lm-fields.js';
 import { LmModelPage } from '../../views/lm-model.js';
 import { LmResultError, Result } from '../../views/lm-results.js';
 import { readFormBody, readJsonBody } from './body.js';
-import { chooserChoices } from './choosers.js';
 import { attempt, RequestError } from './errors.js';
 import { MAX_URL_TEXT } from './limits.js';
 import {
@@ -26,7 +23,6 @@ import {
   checkSampleRequest,
   checkText,
   intOption,
-  log10SequenceCount,
   next,
   openModel,
   sampled,
@@ -36,25 +32,15 @@ import {
   MAX_TOP_K,
   type OpenModel,
 } from './lm-data.js';
-import { checkLmBuildParams, DEFAULT_ORDER, lmJobs, MAX_ORDER, MIN_ORDER, type LmBuildParams, type LmBuildSnapshot } from './lm-jobs.js';
+import { checkLmBuildParams, lmJobs, type LmBuildParams } from './lm-jobs.js';
+import { infgramJob, listPage, spaceOf, type LmJob } from './lm-list.js';
 import { LM_LIMITS, resultView, type ViewResult } from './lm-page.js';
-import { MAX_VOCAB_SIZE, trainableCorpora } from './train-jobs.js';
+import { tokenJson } from './token-json.js';
+import { MAX_VOCAB_SIZE } from './train-jobs.js';
 
 /** A build request is a few names and a number; a view's request holds at most MAX_LM_TEXT_BYTES of text. */
 const MAX_BUILD_BODY_BYTES = 64 * 1024;
 const MAX_VIEW_BODY_BYTES = 512 * 1024;
-export const MAX_SPACE_L = 10_000_000;
-export const MAX_SPACE_K = 1_000_000;
-const DEFAULT_SPACE_K = 20;
-
-type LmJob = JobRecord<LmBuildParams, LmBuildSnapshot>;
-
-/** JSON whose token bytes (Uint8Array) are written as hex. */
-function tokenJson(c: Context, value: unknown, status: 200 | 202 = 200): Response {
-  const body = JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? hexBytes(v, '') : v));
-  return c.body(body, status, { 'content-type': 'application/json; charset=utf-8' });
-}
-
 async function submitBuild(body: unknown): Promise<LmJob> {
   const params = await checkLmBuildParams(body);
   const job = lmJobs().submit<LmBuildParams>('lm', params.name, params) as LmJob;
@@ -70,31 +56,6 @@ function jobFragment(c: Context, job: LmJob) {
 function lmJob(id: string): LmJob | undefined {
   const job = lmJobs().get(id);
   return job?.kind === 'lm' ? (job as LmJob) : undefined;
-}
-
-function spaceOf(query: Record<string, string>, L: number): SpaceQuery {
-  const l = intOption(query.L, 'L', 1, MAX_SPACE_L, L);
-  const K = intOption(query.K, 'K', 1, MAX_SPACE_K, DEFAULT_SPACE_K);
-  return { L: l, K, log10: log10SequenceCount(l, K) };
-}
-
-const EMPTY_FORM: LmBuildForm = { name: '', tokenizer: 'cl100k_base', corpus: '', order: String(DEFAULT_ORDER) };
-
-async function listPage(c: Context, extra: { form?: LmBuildForm; job?: LmJob; error?: string; space?: SpaceQuery }) {
-  const models = listUserModels();
-  const space = extra.space ?? spaceOf({}, models[0]?.vocabularySize ?? MAX_VOCAB_SIZE);
-  return (
-    <LmListPage
-      models={models}
-      board={bitsPerByteBoard()}
-      choices={{ ...chooserChoices(), corpora: await trainableCorpora(), orders: { min: MIN_ORDER, max: MAX_ORDER } }}
-      jobs={lmJobs().list('lm') as LmJob[]}
-      form={extra.form ?? EMPTY_FORM}
-      space={space}
-      job={extra.job}
-      error={extra.error}
-    />
-  );
 }
 
 async function formOf(c: Context): Promise<Record<string, string>> {
@@ -139,11 +100,13 @@ export function lmRoutes(): Hono {
   app.get('/lm', async (c) => {
     const id = c.req.query('job');
     const job = id === undefined ? undefined : lmJob(id);
-    if (id !== undefined && job === undefined) return c.html(await listPage(c, { error: `no build job ${JSON.stringify(id)}` }), 404);
+    const indexJob = id === undefined ? undefined : infgramJob(id);
+    if (id !== undefined && job === undefined && indexJob === undefined)
+      return c.html(await listPage({ error: `no build job ${JSON.stringify(id)}` }), 404);
     const asked = c.req.query('L') !== undefined || c.req.query('K') !== undefined;
     const { result: space, refusal } = await attempt(() => (asked ? spaceOf(c.req.query(), MAX_VOCAB_SIZE) : undefined));
-    if (refusal !== undefined) return c.html(await listPage(c, { error: refusal.message }), refusal.status);
-    return c.html(await listPage(c, { job, space }));
+    if (refusal !== undefined) return c.html(await listPage({ error: refusal.message }), refusal.status);
+    return c.html(await listPage({ job, space, infgram: { job: indexJob } }));
   });
 
   app.post('/lm', async (c) => {
@@ -154,7 +117,7 @@ export function lmRoutes(): Hono {
     if (refusal !== undefined) {
       // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
       if (htmx) return c.html(<LmError message={refusal.message} />);
-      return c.html(await listPage(c, { form, error: refusal.message }), refusal.status);
+      return c.html(await listPage({ form, error: refusal.message }), refusal.status);
     }
     if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}`, 303);
     c.header('HX-Replace-Url', `/lm?job=${encodeURIComponent(job.id)}`);

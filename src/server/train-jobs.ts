@@ -14,6 +14,7 @@ import { listUserCorpora, userCorpusSplitPaths } from '../store/user-corpora.js'
 import { readHead } from './corpora-data.js';
 import { hexBytes } from '../../views/hex.js';
 import { RequestError } from './errors.js';
+import { checkNotPending } from './pending-jobs.js';
 import { checkVocabularyName, findUserVocabulary, saveUserVocabulary } from '../store/user-vocabularies.js';
 
 /** The split patterns a user may pick: a fixed list (a user-given regex could run for ever). */
@@ -130,10 +131,7 @@ export async function checkTrainParams(body: unknown): Promise<TrainParams> {
 function checkNameFree(name: string): void {
   if (findUserVocabulary(name))
     throw new RequestError(409, `a vocabulary named ${name} exists: delete it on /vocab/${name} or choose another name`);
-  const pending = jobManager()
-    .list('train')
-    .find((j) => j.name === name && (j.state === 'queued' || j.state === 'running'));
-  if (pending) throw new RequestError(409, `job ${pending.id} is already making a vocabulary named ${name}`);
+  checkNotPending('train', name, 'making a vocabulary');
 }
 
 /**

@@ -66,14 +66,20 @@ export class InfiniGramIndex {
     return lo < v.length && v[lo] === id ? lo : -1;
   }
 
-  /** The token ids of a line (empty for an empty line). */
+  /**
+   * The token ids of line `line` (0-based, empty lines counted), read from the index's text.
+   *
+   *   corpus lines [[5, 7], [], [7]]: lineIds(0) -> [5, 7], lineIds(1) -> [], lineIds(2) -> [7]
+   */
   lineIds(line: number): Uint32Array {
+    if (!Number.isInteger(line) || line < 0 || line >= this.lineCount)
+      throw new RangeError(`no line ${line}: the corpus has ${this.lineCount}`);
     const start = this.lineStarts.get(line);
-    const end = line + 1 < this.lineCount ? this.lineStarts.get(line + 1) : this.text.length;
-    // a non-empty line ends with its separator
-    const ids = new Uint32Array(Math.max(0, end - start - 1));
-    for (let i = 0; i < ids.length; i++) ids[i] = this.vocabulary[this.text.get(start + i)];
-    return ids;
+    // an empty line shares its start with the next line (or starts at the text's end)
+    const empty = start === this.text.length || (line + 1 < this.lineCount && this.lineStarts.get(line + 1) === start);
+    const ids: number[] = [];
+    for (let p = start; !empty && this.text.get(p) !== this.separator; p++) ids.push(this.vocabulary[this.text.get(p)]);
+    return Uint32Array.from(ids);
   }
 
   /** The line and token offset of a text position. */
