@@ -29,6 +29,13 @@ const KIND_LABELS: Record<TokenizerKind, string> = {
   user: 'yours',
 };
 
+const ALGORITHM_LABELS: Record<VocabSummary['algorithm'], string> = {
+  bpe: 'byte-level BPE',
+  superbpe: 'SuperBPE (BPE, then superwords across spaces)',
+  unigram: 'Unigram language model',
+  huggingface: 'Hugging Face pipeline',
+};
+
 const path = (name: string, rest = '') => `/vocab/${encodeURIComponent(name)}${rest}`;
 
 /** A vocabulary as the list shows it. */
@@ -42,11 +49,16 @@ export interface VocabRow {
   pattern: { source: string; named: boolean } | null;
   /** A model tokenizer's pipeline in a line (it has no pattern). */
   pipeline?: string;
+  /** A vocabulary file's algorithm where it is not plain BPE (a Unigram model has no pattern). */
+  algorithm?: 'superbpe' | 'unigram';
 }
 
 /** A pattern by name; a custom regex by its first characters (the whole of it on hover); a model's pipeline. */
-function PatternCell(props: { pattern: VocabRow['pattern']; pipeline: string | undefined }) {
+function PatternCell(props: { pattern: VocabRow['pattern']; pipeline: string | undefined; algorithm: VocabRow['algorithm'] }) {
   if (props.pipeline !== undefined) return <td>Hugging Face pipeline: {props.pipeline}</td>;
+  if (props.algorithm === 'unigram') return <td>Unigram (a space starts each word)</td>;
+  if (props.algorithm === 'superbpe' && props.pattern !== null)
+    return <td>SuperBPE over {props.pattern.named ? props.pattern.source : 'a custom regex'}</td>;
   if (props.pattern === null) return <td class="note">unreadable</td>;
   const { source: p, named } = props.pattern;
   return named ? (
@@ -95,7 +107,7 @@ export function VocabListPage(props: {
               </td>
               <td class="num vocab-size">{v.size === null ? '?' : v.size.toLocaleString('en-US')}</td>
               <td class="num">{v.specials ?? '?'}</td>
-              <PatternCell pattern={v.pattern} pipeline={v.pipeline} />
+              <PatternCell pattern={v.pattern} pipeline={v.pipeline} algorithm={v.algorithm} />
               <td>{KIND_LABELS[v.kind]}</td>
             </tr>
           ))}
@@ -148,11 +160,16 @@ export interface VocabSummary {
   /** The ids the token table covers: a vocabulary's ordinary tokens (the specials follow); every id of a model tokenizer. */
   tokens: number;
   specials: ReadonlyArray<{ text: string; id: number }>;
-  /** The split pattern; null for a model tokenizer, which has its pipeline instead. */
+  /** What made the tokens: BPE, SuperBPE (superwords over BPE), Unigram, or a Hugging Face pipeline. */
+  algorithm: 'bpe' | 'superbpe' | 'unigram' | 'huggingface';
+  /** SuperBPE: the tokens stage 1 learned (ids below it), and the most words a stage-2 token holds. */
+  superbpe?: { transition: number; maxWords: number };
+  /** The split pattern; null for a Unigram model (words start at spaces) or a model tokenizer (its pipeline). */
   pattern: string | null;
   pipeline?: PipelineSummary;
   merges: number;
-  training: { corpora: ReadonlyArray<{ name: string; bytes: number }>; seconds: number; bytesPerToken: number } | null;
+  /** bytesPerToken: on the training text, where training measured it (BPE and SuperBPE do). */
+  training: { corpora: ReadonlyArray<{ name: string; bytes: number }>; seconds: number; bytesPerToken?: number } | null;
   heldOut: { bytes: number; tokens: number; bytesPerToken: number; usedTokens: number };
 }
 
@@ -355,13 +372,34 @@ function VocabularyRows(props: { a: VocabSummary; pattern: string }) {
         </td>
       </tr>
       <tr>
-        <th>pattern</th>
-        <td>{pattern.length > 24 ? 'a custom regex' : pattern}</td>
+        <th>algorithm</th>
+        <td id="algorithm">{ALGORITHM_LABELS[vocab.algorithm]}</td>
       </tr>
-      <tr>
-        <th>merges stored</th>
-        <td>{vocab.merges === 0 ? 'none (ranks only)' : vocab.merges}</td>
-      </tr>
+      {vocab.superbpe ? (
+        <tr>
+          <th>superwords</th>
+          <td>
+            ids from {vocab.superbpe.transition} (stage 2), at most {vocab.superbpe.maxWords} words a token
+          </td>
+        </tr>
+      ) : null}
+      {vocab.algorithm === 'unigram' ? (
+        <tr>
+          <th>words</th>
+          <td>each space starts one; each word is its most probable segmentation (log-probabilities in the table)</td>
+        </tr>
+      ) : (
+        <>
+          <tr>
+            <th>pattern</th>
+            <td>{pattern.length > 24 ? 'a custom regex' : pattern}</td>
+          </tr>
+          <tr>
+            <th>merges stored</th>
+            <td>{vocab.merges === 0 ? 'none (ranks only)' : vocab.merges}</td>
+          </tr>
+        </>
+      )}
       {vocab.specials.length ? (
         <tr>
           <th>special tokens</th>
@@ -376,7 +414,7 @@ function VocabularyRows(props: { a: VocabSummary; pattern: string }) {
         <th>training time</th>
         <td>{t ? `${t.seconds.toFixed(1)} s` : 'not recorded'}</td>
       </tr>
-      {t ? (
+      {t?.bytesPerToken !== undefined ? (
         <tr>
           <th>bytes/token on its training text</th>
           <td>{t.bytesPerToken.toFixed(3)}</td>

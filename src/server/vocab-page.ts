@@ -30,19 +30,33 @@ export function vocabRow(v: VocabListing): VocabRow {
 
 /**
  * What the explorer and GET /api/vocabularies/:name say of a vocabulary. `tokens`: the ids the token table
- * covers. A model tokenizer adds its pipeline (each stage in a few words, where its files came from) and, if it
- * is byte-level, the merge-order fact on the held-out sample.
+ * covers; `algorithm`: what made the tokens ("bpe", "superbpe" with its `superbpe` facts, "unigram", or
+ * "huggingface" for a pipeline). A model tokenizer adds its pipeline (each stage in a few words, where its
+ * files came from) and, if it is byte-level, the merge-order fact on the held-out sample.
  */
 export function vocabSummary(a: VocabAnalysis) {
   const base = { name: a.name, kind: a.kind, tokens: a.tokens.length, heldOut: a.heldOut };
   const { engine } = a;
-  if (engine.kind === 'vocabulary') {
+  if (engine.kind === 'vocabulary' || engine.kind === 'superbpe') {
     const { vocab } = engine;
-    return { ...base, specials: vocab.specials, pattern: vocab.pattern, merges: vocab.merges.length, training: vocab.training ?? null };
+    return {
+      ...base,
+      algorithm: engine.kind === 'superbpe' ? ('superbpe' as const) : ('bpe' as const),
+      ...(vocab.superbpe && { superbpe: vocab.superbpe }),
+      specials: vocab.specials,
+      pattern: vocab.pattern,
+      merges: vocab.merges.length,
+      training: vocab.training ?? null,
+    };
+  }
+  if (engine.kind === 'unigram') {
+    const { model } = engine;
+    return { ...base, algorithm: 'unigram' as const, specials: model.specials, pattern: null, merges: 0, training: model.training ?? null };
   }
   const { pipeline: p, description, source, mergeOrder } = engine.model;
   return {
     ...base,
+    algorithm: 'huggingface' as const,
     specials: p.specials,
     pattern: null,
     merges: p.model.merges.size,
