@@ -5,11 +5,11 @@
  */
 import { stat } from 'node:fs/promises';
 import type { PatternName } from '../bpe/pretokenize/patterns.js';
-import type { Vocabulary } from '../bpe/vocabulary.js';
 import { ensureBundledCorpora } from '../store/corpora/extract.js';
 import type { CurvePoint } from '../jobs/compression-curve.js';
 import { jobManager, type JobContext, type JobRecord } from '../jobs/job-manager.js';
 import { startTrainJob, type TrainEvent } from '../jobs/train-job.js';
+import type { Trained } from '../jobs/train-files.js';
 import { listUserCorpora, userCorpusSplitPaths } from '../store/user-corpora.js';
 import { readHead } from './corpora-data.js';
 import { hexBytes } from '../../views/hex.js';
@@ -222,12 +222,12 @@ export async function runTrainJob(job: Readonly<JobRecord<TrainParams, TrainSnap
   const vocab = await training.result;
   ctx.report({ ...snapshot, phase: 'saving' });
   await saveUserVocabulary(p.name, withCorpusNames(vocab, p.corpora));
-  const tokens = vocab.tokens.length + vocab.specials.length;
+  const tokens = ('scores' in vocab ? 256 + vocab.pieces.length : vocab.tokens.length) + vocab.specials.length;
   return `saved vocabulary ${p.name}: ${tokens} tokens, trained in ${vocab.training?.seconds.toFixed(1) ?? '?'} s`;
 }
 
 /** The training record names the corpora as the lab does (NAME:train), not by their file paths. */
-function withCorpusNames(vocab: Vocabulary, names: readonly string[]): Vocabulary {
+function withCorpusNames<T extends Trained>(vocab: T, names: readonly string[]): T {
   if (vocab.training === undefined) return vocab;
   const corpora = vocab.training.corpora.map((c, i) => ({ name: `${names[i]}:train`, bytes: c.bytes }));
   return { ...vocab, training: { ...vocab.training, corpora } };
