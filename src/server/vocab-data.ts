@@ -13,6 +13,7 @@ import { UnigramEncoder } from '../bpe/unigram/unigram-encoder.js';
 import { BYTE_TOKENS, type UnigramModel } from '../bpe/unigram/unigram-model.js';
 import type { JsonObject } from '../bpe/hf/json.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
+import { spansWhitespace } from '../bpe/superword.js';
 import { pipelineCounts, pipelineLine, describePipeline } from '../bpe/hf/describe.js';
 import { HfPipeline } from '../bpe/hf/pipeline.js';
 import { mergeParts } from '../bpe/merges-from-ranks.js';
@@ -31,8 +32,8 @@ import { shippedVocabularyPath } from '../store/shipped-vocabularies.js';
 import { listTokenizers, tokenizerByName, type TokenizerEntry } from '../store/tokenizers.js';
 import { userVocabularyPath } from '../store/user-vocabularies.js';
 
-/** Token classes for the table's filters (bit flags). */
-export const TOKEN_CLASSES = { han: 1, latin: 2, mixed: 4, partial: 8, unused: 16 } as const;
+/** Token classes for the table's filters (bit flags); superword: holds whitespace between words (superword.ts). */
+export const TOKEN_CLASSES = { han: 1, latin: 2, mixed: 4, partial: 8, unused: 16, superword: 32 } as const;
 export type TokenClass = keyof typeof TOKEN_CLASSES;
 export const TOKEN_CLASS_NAMES = Object.keys(TOKEN_CLASSES) as TokenClass[];
 
@@ -234,7 +235,7 @@ async function analyse(name: string, tokenizer: Tokenizer): Promise<VocabAnalysi
   for (let id = 0; id < n; id++) {
     const bytes = tokens[id];
     texts[id] = tokenText(bytes);
-    classes[id] = classify(texts[id]);
+    classes[id] = classify(texts[id]) | (spansWhitespace(bytes) ? TOKEN_CLASSES.superword : 0);
     histogram[Math.min(bytes.length, HISTOGRAM_MAX_BYTES)]++;
   }
   const ids = tokenizer.encoder.encodeOrdinary(sample);

@@ -3,9 +3,11 @@
  * one page of the token table, a token's merge tree and the merge-step scrubber, with every token as a chip.
  */
 import { isPatternName } from '../bpe/pretokenize/patterns.js';
+import { BYTE_TOKENS } from '../bpe/unigram/unigram-model.js';
 import type { MergeTreeNode, ScrubView } from '../../views/vocab-merges.js';
 import type { MergeOrderView } from '../../views/vocab-model.js';
-import type { TokenPage, VocabRow } from '../../views/vocab.js';
+import type { VocabRow } from '../../views/vocab.js';
+import type { TokenPage } from '../../views/vocab-tokens.js';
 import { chipToken } from './vocab-bytes.js';
 import {
   findTokens,
@@ -71,12 +73,14 @@ export function tokenPage(a: VocabAnalysis, query: TokenQuery): TokenPage {
   const matches = findTokens(a, query);
   const pages = Math.max(1, Math.ceil(matches.length / PAGE_SIZE));
   const page = Math.min(query.page, pages);
+  const scores = a.engine.kind === 'unigram' ? a.engine.model.scores : undefined;
   const rows = matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((id) => ({
     id,
     token: chipToken(a.tokens[id]),
     classes: TOKEN_CLASS_NAMES.filter((c) => (a.classes[id] & TOKEN_CLASSES[c]) !== 0),
+    ...(scores && id >= BYTE_TOKENS && { logProb: scores[id - BYTE_TOKENS] }),
   }));
-  return { matches: matches.length, page, pages, rows };
+  return { matches: matches.length, page, pages, rows, ...(scores && { logProbs: true }) };
 }
 
 export function mergeTreeView(node: MergeNode): MergeTreeNode {
