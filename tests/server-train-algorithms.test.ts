@@ -24,18 +24,10 @@ const request = (over: Record<string, unknown>) => ({
   ...over,
 });
 
+/** The job once no job runs or waits. */
 async function finished(id: string): Promise<Job> {
-  let job: Job | undefined;
-  await expect
-    .poll(
-      async () => {
-        job = ((await (await app.request(`/api/jobs/${id}`)).json()) as { job: Job }).job;
-        return ['done', 'failed', 'cancelled'].includes(job.state);
-      },
-      { timeout: 60_000, interval: 50 },
-    )
-    .toBe(true);
-  return job!;
+  await jobManager().settled();
+  return ((await (await app.request(`/api/jobs/${id}`)).json()) as { job: Job }).job;
 }
 
 async function train(over: Record<string, unknown>): Promise<Job> {

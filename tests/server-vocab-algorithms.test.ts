@@ -116,4 +116,23 @@ describe('the explorer and downloads', () => {
     expect(tiktoken.status).toBe(409);
     expect(await tiktoken.text()).toMatch(/Unigram model: it has no merge ranks/);
   });
+
+  it('imports both version 3 files through /vocab, and refuses SuperBPE stage facts that do not fit', async () => {
+    const upload = (name: string, text: string) => {
+      const form = new FormData();
+      form.append('name', name);
+      form.append('file', new Blob([text]), `${name}.json`);
+      return app.request('/api/vocabularies', { method: 'POST', body: form });
+    };
+    const superJson = await (await get('/vocab/super-small/download/json')).text();
+    const unigramJson = await (await get('/vocab/unigram-small/download/json')).text();
+    expect((await upload('super-again', superJson)).status).toBe(201);
+    expect((await upload('unigram-again', unigramJson)).status).toBe(201);
+    expect((await tokenizerByName('super-again')).encodeOrdinary(sample)).toEqual(new SuperBpeEncoder(superbpe).encodeOrdinary(sample));
+    const broken = JSON.parse(superJson);
+    broken.superbpe.stage1Merges = broken.merges.length + 1;
+    const refused = await upload('super-broken', JSON.stringify(broken));
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/superbpe: stage1Merges/);
+  });
 });
