@@ -244,12 +244,18 @@ export function TrainJobPanel(props: { job: TrainJob }) {
         <div class="train-live">
           <div>
             <h3>Compression on held-out text</h3>
-            <CurveChart points={s.curve} target={job.params.vocabSize} heldOutBytes={s.heldOutBytes} />
+            {(job.params.algorithm ?? 'bpe') === 'bpe' ? (
+              <CurveChart points={s.curve} target={job.params.vocabSize} heldOutBytes={s.heldOutBytes} />
+            ) : (
+              <p class="note">Measured live for BPE only; the explorer gives the finished vocabulary’s.</p>
+            )}
           </div>
-          <div>
-            <h3>Latest merges</h3>
-            <LatestMerges latest={s.latest} />
-          </div>
+          {job.params.algorithm === 'unigram' ? null : (
+            <div>
+              <h3>Latest merges</h3>
+              <LatestMerges latest={s.latest} />
+            </div>
+          )}
         </div>
       ) : null}
     </section>
