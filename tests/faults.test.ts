@@ -155,7 +155,7 @@ describe('a training worker that runs out of memory', () => {
     const small = join(tmp, 'small.txt');
     writeFileSync(small, 'the lab keeps training after a worker ran out of memory\n'.repeat(100));
     const vocab = await startTrainJob([small], { pattern: 'gpt2', vocabSize: 300, threads: 1 }, () => {}).result;
-    expect(vocab.tokens.length).toBeGreaterThan(256);
+    expect('tokens' in vocab && vocab.tokens.length).toBeGreaterThan(256);
   });
 
   it('refuses a heap limit that is not a positive number of MB', () => {

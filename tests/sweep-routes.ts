@@ -141,6 +141,8 @@ export const ROUTES: Record<string, RouteSweep> = {
       pattern: TRAIN_FORM,
       minFrequency: TRAIN_FORM,
       specials: TRAIN_FORM,
+      algorithm: TRAIN_FORM,
+      transition: { ...TRAIN_FORM, algorithm: 'superbpe' },
     },
   },
   'GET /fragment/train/:id': { params: { id: 'trainJob' }, fragment: true },
@@ -151,6 +153,8 @@ export const ROUTES: Record<string, RouteSweep> = {
       'corpora[]': { name: 'sweep-vocab' },
       pattern: { name: 'sweep-vocab', 'corpora[]': 'sweep-corpus' },
       'specials[]': { name: 'sweep-vocab', 'corpora[]': 'sweep-corpus' },
+      algorithm: { name: 'sweep-vocab', 'corpora[]': 'sweep-corpus' },
+      transition: { name: 'sweep-vocab', 'corpora[]': 'sweep-corpus', algorithm: 'superbpe' },
     },
   },
 

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trainFiles } from '../src/jobs/train-files.js';
+import type { UnigramModel } from '../src/bpe/unigram/unigram-model.js';
+import type { Vocabulary } from '../src/bpe/vocabulary.js';
+import { trainByAlgorithm, trainFiles } from '../src/jobs/train-files.js';
 import { startTrainJob, type TrainEvent } from '../src/jobs/train-job.js';
 import { writeFileAtomic } from '../src/store/atomic-file.js';
 
@@ -24,7 +26,7 @@ describe('training jobs in a worker thread', () => {
     const path = corpus('small.txt', 3000);
     const events: TrainEvent[] = [];
     const options = { pattern: 'cjk' as const, vocabSize: 600, threads: 1 };
-    const vocab = await startTrainJob([path], options, (e) => events.push(e)).result;
+    const vocab = (await startTrainJob([path], options, (e) => events.push(e)).result) as Vocabulary;
     const direct = await trainFiles([path], options);
     expect(vocab.merges).toEqual(direct.merges);
     expect(vocab.tokens.map((t) => Array.from(t))).toEqual(direct.tokens.map((t) => Array.from(t)));
@@ -32,6 +34,25 @@ describe('training jobs in a worker thread', () => {
     expect(merges.length).toBeGreaterThan(0);
     expect(merges.at(-1)).toMatchObject({ merges: 344, total: 344 });
     expect(events.at(-1)!.type).toBe('done');
+  });
+
+  it('trains SuperBPE (progress over both stages) and Unigram (its stages), as on this thread', async () => {
+    const path = corpus('algorithms.txt', 3000);
+    const superbpe = { algorithm: 'superbpe' as const, pattern: 'gpt2' as const, vocabSize: 700, transition: 500 };
+    const events: TrainEvent[] = [];
+    const vocab = (await startTrainJob([path], superbpe, (e) => events.push(e)).result) as Vocabulary;
+    const direct = (await trainByAlgorithm([path], superbpe)) as Vocabulary;
+    expect(vocab.merges).toEqual(direct.merges);
+    expect(vocab.superbpe).toEqual(direct.superbpe);
+    const merges = events.filter((e) => e.type === 'merge');
+    expect(merges.at(-1)).toMatchObject({ total: 700 - 256 });
+    expect(merges.some((e) => e.type === 'merge' && e.merges > 500 - 256)).toBe(true);
+    const unigram = { algorithm: 'unigram' as const, pattern: 'gpt2' as const, vocabSize: 400 };
+    const stages: string[] = [];
+    const model = (await startTrainJob([path], unigram, (e) => e.type === 'unigram' && stages.push(e.stage)).result) as UnigramModel;
+    expect(model.pieces).toEqual(((await trainByAlgorithm([path], unigram)) as UnigramModel).pieces);
+    expect(stages[0]).toBe('seed');
+    expect(stages.at(-1)).toBe('done');
   });
 
   it('can be cancelled while it runs', async () => {

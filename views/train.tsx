@@ -10,7 +10,7 @@ import { TokenChip, type ChipToken } from './tokens.js';
 
 /** A training job as the job list shows it. */
 export interface TrainJobRow extends JobRow {
-  params: { corpora: readonly string[]; vocabSize: number; pattern: string; minFrequency: number };
+  params: { corpora: readonly string[]; vocabSize: number; algorithm?: string; transition?: number; pattern: string; minFrequency: number };
 }
 
 /** Compression on held-out text at one vocabulary size. */
@@ -21,7 +21,9 @@ export interface CurvePoint {
 
 /** A running job's latest progress. */
 export interface TrainProgress {
-  phase: 'counting' | 'merging' | 'saving';
+  phase: 'counting' | 'merging' | 'unigram' | 'saving';
+  /** A Unigram training's latest stage (seed, em, prune, done), round and pieces. */
+  unigram?: { stage: string; round: number; pieces: number };
   countedBytes: number;
   totalBytes: number;
   merges: number;
@@ -53,12 +55,16 @@ export interface TrainLimits {
   maxVocabSize: number;
   maxSpecials: number;
   patterns: readonly string[];
+  algorithms: readonly string[];
 }
 
 export interface TrainForm {
   name: string;
   corpora: string[];
   vocabSize: string;
+  algorithm: string;
+  /** SuperBPE's; blank for the default. */
+  transition: string;
   pattern: string;
   minFrequency: string;
   specials: string;
@@ -68,6 +74,8 @@ export const DEFAULT_FORM: TrainForm = {
   name: '',
   corpora: [],
   vocabSize: '4000',
+  algorithm: 'bpe',
+  transition: '',
   pattern: 'cjk',
   minFrequency: '2',
   specials: '<|endoftext|>',
@@ -78,6 +86,12 @@ const PATTERN_NOTES: Record<string, string> = {
   cl100k: 'cl100k: GPT-4’s pattern',
   o200k: 'o200k: GPT-4o’s pattern',
   gpt2: 'gpt2: GPT-2’s pattern',
+};
+
+const ALGORITHM_NOTES: Record<string, string> = {
+  bpe: 'BPE: byte-level merges within the pattern’s pieces',
+  superbpe: 'SuperBPE: BPE, then superwords across spaces',
+  unigram: 'Unigram: SentencePiece’s model (no pattern, no merges)',
 };
 
 function formatSeconds(s: number): string {
@@ -123,7 +137,21 @@ export function TrainPage(props: {
             Vocabulary size <input name="vocabSize" type="number" min="257" max={String(limits.maxVocabSize)} value={form.vocabSize} />
           </label>
           <label>
-            Pattern{' '}
+            Algorithm{' '}
+            <select name="algorithm">
+              {limits.algorithms.map((a) => (
+                <option value={a} selected={form.algorithm === a}>
+                  {ALGORITHM_NOTES[a]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Transition (SuperBPE: tokens stage 1 learns; blank: 90% of them){' '}
+            <input name="transition" type="number" min="256" max={String(limits.maxVocabSize)} value={form.transition} />
+          </label>
+          <label>
+            Pattern (BPE, SuperBPE){' '}
             <select name="pattern">
               {limits.patterns.map((p) => (
                 <option value={p} selected={form.pattern === p}>
@@ -133,7 +161,7 @@ export function TrainPage(props: {
             </select>
           </label>
           <label>
-            Minimum pair frequency <input name="minFrequency" type="number" min="0" value={form.minFrequency} />
+            Minimum pair frequency (BPE, SuperBPE) <input name="minFrequency" type="number" min="0" value={form.minFrequency} />
           </label>
           <label>
             Special tokens, one a line (at most {limits.maxSpecials})
@@ -195,10 +223,7 @@ export function TrainJobPanel(props: { job: TrainJob }) {
           {job.state}
         </span>
       </h2>
-      <p class="note">
-        {job.params.corpora.join(', ')} · vocabulary size {job.params.vocabSize} · pattern {job.params.pattern} · minimum frequency{' '}
-        {job.params.minFrequency}
-      </p>
+      <JobParams params={job.params} />
       {s ? <ProgressLine s={s} running={job.state === 'running'} /> : <p>{job.message}</p>}
       {active(job) ? (
         <button hx-post={`/fragment/train/${encodeURIComponent(job.id)}/cancel`} hx-target="#job-panel" hx-swap="outerHTML">
@@ -219,21 +244,51 @@ export function TrainJobPanel(props: { job: TrainJob }) {
         <div class="train-live">
           <div>
             <h3>Compression on held-out text</h3>
-            <CurveChart points={s.curve} target={job.params.vocabSize} heldOutBytes={s.heldOutBytes} />
+            {(job.params.algorithm ?? 'bpe') === 'bpe' ? (
+              <CurveChart points={s.curve} target={job.params.vocabSize} heldOutBytes={s.heldOutBytes} />
+            ) : (
+              <p class="note">Measured live for BPE only; the explorer gives the finished vocabulary’s.</p>
+            )}
           </div>
-          <div>
-            <h3>Latest merges</h3>
-            <LatestMerges latest={s.latest} />
-          </div>
+          {job.params.algorithm === 'unigram' ? null : (
+            <div>
+              <h3>Latest merges</h3>
+              <LatestMerges latest={s.latest} />
+            </div>
+          )}
         </div>
       ) : null}
     </section>
   );
 }
 
+/** What the job was asked for: the fields its algorithm reads. */
+function JobParams(props: { params: TrainJobRow['params'] }) {
+  const p = props.params;
+  const algorithm = p.algorithm ?? 'bpe';
+  const merges = algorithm === 'unigram' ? '' : ` · pattern ${p.pattern} · minimum frequency ${p.minFrequency}`;
+  const transition = p.transition === undefined ? '' : ` · transition ${p.transition}`;
+  return (
+    <p class="note" id="job-params">
+      {p.corpora.join(', ')} · {algorithm} · vocabulary size {p.vocabSize}
+      {transition}
+      {merges}
+    </p>
+  );
+}
+
 function ProgressLine(props: { s: TrainProgress; running: boolean }) {
   const { s } = props;
   const saving = props.running && s.phase === 'saving';
+  if (s.unigram !== undefined && s.phase !== 'counting') {
+    const u = s.unigram;
+    return (
+      <p id="progress-text">
+        unigram: {UNIGRAM_STAGES[u.stage] ?? u.stage}, round {u.round + 1}: {u.pieces} pieces · {s.seconds.toFixed(1)} s
+        {saving ? ' · saving' : ''}
+      </p>
+    );
+  }
   if (s.phase === 'counting') {
     const share = s.totalBytes === 0 ? 0 : s.countedBytes / s.totalBytes;
     return (
@@ -257,6 +312,13 @@ function ProgressLine(props: { s: TrainProgress; running: boolean }) {
     </div>
   );
 }
+
+const UNIGRAM_STAGES: Record<string, string> = {
+  seed: 'seed pieces found',
+  em: 'EM step',
+  prune: 'pruned',
+  done: 'finished',
+};
 
 function LatestMerges(props: { latest: TrainProgress['latest'] }) {
   if (props.latest.length === 0) return <p class="note">none yet</p>;

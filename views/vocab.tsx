@@ -5,28 +5,25 @@
  * string, so links work without script. All user text goes through JSX (escaped).
  */
 import { formatBytes } from './format.js';
-import { hexBytes } from './hex.js';
 import { Layout } from './layout.js';
 import { ModelOffers, TOKENIZERS_CHANGED, type ModelOffer } from './model-tokenizers.js';
 import type { TokenizerKind } from './tokenizer-groups.js';
-import { TokenChip, type ChipToken } from './tokens.js';
 import { MergeTreeView, Scrub, type MergeTreeNode, type ScrubView } from './vocab-merges.js';
+import { FILTER_LABELS, TokenTable, type TokenPage, type TokenQuery } from './vocab-tokens.js';
 import { MergeOrderFact, PipelineDownloads, PipelineRows, type MergeOrderView, type PipelineSummary } from './vocab-model.js';
-
-const FILTER_LABELS: Record<string, string> = {
-  '': 'all tokens',
-  han: 'Han only',
-  latin: 'Latin only',
-  mixed: 'mixed script',
-  partial: 'partial characters',
-  unused: 'never used on the held-out sample',
-};
 
 const KIND_LABELS: Record<TokenizerKind, string> = {
   tiktoken: 'tiktoken encoding',
   model: 'open model (Hugging Face)',
   shipped: 'ships with tokenlab',
   user: 'yours',
+};
+
+const ALGORITHM_LABELS: Record<VocabSummary['algorithm'], string> = {
+  bpe: 'byte-level BPE',
+  superbpe: 'SuperBPE (BPE, then superwords across spaces)',
+  unigram: 'Unigram language model',
+  huggingface: 'Hugging Face pipeline',
 };
 
 const path = (name: string, rest = '') => `/vocab/${encodeURIComponent(name)}${rest}`;
@@ -42,11 +39,16 @@ export interface VocabRow {
   pattern: { source: string; named: boolean } | null;
   /** A model tokenizer's pipeline in a line (it has no pattern). */
   pipeline?: string;
+  /** A vocabulary file's algorithm where it is not plain BPE (a Unigram model has no pattern). */
+  algorithm?: 'superbpe' | 'unigram';
 }
 
 /** A pattern by name; a custom regex by its first characters (the whole of it on hover); a model's pipeline. */
-function PatternCell(props: { pattern: VocabRow['pattern']; pipeline: string | undefined }) {
+function PatternCell(props: { pattern: VocabRow['pattern']; pipeline: string | undefined; algorithm: VocabRow['algorithm'] }) {
   if (props.pipeline !== undefined) return <td>Hugging Face pipeline: {props.pipeline}</td>;
+  if (props.algorithm === 'unigram') return <td>Unigram (a space starts each word)</td>;
+  if (props.algorithm === 'superbpe' && props.pattern !== null)
+    return <td>SuperBPE over {props.pattern.named ? props.pattern.source : 'a custom regex'}</td>;
   if (props.pattern === null) return <td class="note">unreadable</td>;
   const { source: p, named } = props.pattern;
   return named ? (
@@ -95,7 +97,7 @@ export function VocabListPage(props: {
               </td>
               <td class="num vocab-size">{v.size === null ? '?' : v.size.toLocaleString('en-US')}</td>
               <td class="num">{v.specials ?? '?'}</td>
-              <PatternCell pattern={v.pattern} pipeline={v.pipeline} />
+              <PatternCell pattern={v.pattern} pipeline={v.pipeline} algorithm={v.algorithm} />
               <td>{KIND_LABELS[v.kind]}</td>
             </tr>
           ))}
@@ -148,26 +150,17 @@ export interface VocabSummary {
   /** The ids the token table covers: a vocabulary's ordinary tokens (the specials follow); every id of a model tokenizer. */
   tokens: number;
   specials: ReadonlyArray<{ text: string; id: number }>;
-  /** The split pattern; null for a model tokenizer, which has its pipeline instead. */
+  /** What made the tokens: BPE, SuperBPE (superwords over BPE), Unigram, or a Hugging Face pipeline. */
+  algorithm: 'bpe' | 'superbpe' | 'unigram' | 'huggingface';
+  /** SuperBPE: the tokens stage 1 learned (ids below it), and the most words a stage-2 token holds. */
+  superbpe?: { transition: number; maxWords: number };
+  /** The split pattern; null for a Unigram model (words start at spaces) or a model tokenizer (its pipeline). */
   pattern: string | null;
   pipeline?: PipelineSummary;
   merges: number;
-  training: { corpora: ReadonlyArray<{ name: string; bytes: number }>; seconds: number; bytesPerToken: number } | null;
+  /** bytesPerToken: on the training text, where training measured it (BPE and SuperBPE do). */
+  training: { corpora: ReadonlyArray<{ name: string; bytes: number }>; seconds: number; bytesPerToken?: number } | null;
   heldOut: { bytes: number; tokens: number; bytesPerToken: number; usedTokens: number };
-}
-
-/** The token table's search: text or an id, and a token class ('' for all). */
-export interface TokenQuery {
-  q: string;
-  filter: string;
-}
-
-/** One page of the tokens matching a query. */
-export interface TokenPage {
-  matches: number;
-  page: number;
-  pages: number;
-  rows: ReadonlyArray<{ id: number; token: ChipToken; classes: readonly string[] }>;
 }
 
 export interface VocabView {
@@ -195,7 +188,11 @@ export function VocabPage(props: VocabView) {
         <Summary a={a} />
         <div>
           <h3>Downloads</h3>
-          {a.pipeline ? <PipelineDownloads href={path(a.name, '/download/tokenizer.json')} /> : <VocabularyDownloads name={a.name} />}
+          {a.pipeline ? (
+            <PipelineDownloads href={path(a.name, '/download/tokenizer.json')} />
+          ) : (
+            <VocabularyDownloads name={a.name} algorithm={a.algorithm} />
+          )}
           {a.kind === 'user' ? (
             <form method="post" action={path(a.name, '/delete')} onsubmit="return confirm('Delete this vocabulary?')">
               <button type="submit" id="delete">
@@ -240,7 +237,9 @@ export function VocabPage(props: VocabView) {
           <p class="note">
             {a.pipeline
               ? 'The model’s merges on the token’s own text, the pair listed first merging first; rank: the merge’s place in the model’s merges.'
-              : 'Rank: the token’s id (tiktoken merges the pair whose result has the lowest rank).'}
+              : a.algorithm === 'unigram'
+                ? 'A Unigram model has no merges: each token is a piece of its own, or a byte for characters no piece covers.'
+                : 'Rank: the token’s id (tiktoken merges the pair whose result has the lowest rank).'}
           </p>
           <form method="get" action={path(a.name)} hx-get={path(a.name, '/tree')} hx-target="#tree">
             <input
@@ -263,6 +262,9 @@ export function VocabPage(props: VocabView) {
         </>
       ) : null}
       <h2>Merge-step scrubber</h2>
+      {a.algorithm === 'unigram' ? (
+        <p class="note vocab-narrow">A Unigram model has no merges to step through: the sample as the model encodes it.</p>
+      ) : null}
       {a.pipeline ? (
         <p class="note vocab-narrow">
           The model’s own merges in their order: after k of them, the tokens are those the first k merges make and those no merge makes
@@ -291,9 +293,15 @@ export function VocabPage(props: VocabView) {
   );
 }
 
-/** A vocabulary's downloads: every format tokenlab writes. */
-function VocabularyDownloads(props: { name: string }) {
-  const { name } = props;
+/** What the other formats cannot carry, by algorithm (the downloads refuse them, saying why). */
+const NOT_OFFERED: Partial<Record<VocabSummary['algorithm'], string>> = {
+  superbpe: 'tokenizer.json and tiktoken ranks cannot carry SuperBPE’s two levels of merges',
+  unigram: 'a Unigram model has no merge ranks for tiktoken',
+};
+
+/** A vocabulary's downloads: the formats that carry its algorithm. */
+function VocabularyDownloads(props: { name: string; algorithm: VocabSummary['algorithm'] }) {
+  const { name, algorithm } = props;
   return (
     <ul id="downloads">
       <li>
@@ -301,17 +309,22 @@ function VocabularyDownloads(props: { name: string }) {
           tokenlab JSON
         </a>
       </li>
-      <li>
-        <a href={path(name, '/download/tiktoken')} download>
-          tiktoken ranks
-        </a>{' '}
-        <span class="note">(pattern and specials are not part of that format)</span>
-      </li>
-      <li>
-        <a href={path(name, '/download/tokenizer.json')} download>
-          tokenizer.json
-        </a>
-      </li>
+      {algorithm === 'bpe' ? (
+        <li>
+          <a href={path(name, '/download/tiktoken')} download>
+            tiktoken ranks
+          </a>{' '}
+          <span class="note">(pattern and specials are not part of that format)</span>
+        </li>
+      ) : null}
+      {algorithm !== 'superbpe' ? (
+        <li>
+          <a href={path(name, '/download/tokenizer.json')} download>
+            tokenizer.json
+          </a>
+        </li>
+      ) : null}
+      {NOT_OFFERED[algorithm] ? <li class="note">{NOT_OFFERED[algorithm]}</li> : null}
     </ul>
   );
 }
@@ -355,13 +368,34 @@ function VocabularyRows(props: { a: VocabSummary; pattern: string }) {
         </td>
       </tr>
       <tr>
-        <th>pattern</th>
-        <td>{pattern.length > 24 ? 'a custom regex' : pattern}</td>
+        <th>algorithm</th>
+        <td id="algorithm">{ALGORITHM_LABELS[vocab.algorithm]}</td>
       </tr>
-      <tr>
-        <th>merges stored</th>
-        <td>{vocab.merges === 0 ? 'none (ranks only)' : vocab.merges}</td>
-      </tr>
+      {vocab.superbpe ? (
+        <tr>
+          <th>superwords</th>
+          <td>
+            ids from {vocab.superbpe.transition} (stage 2), at most {vocab.superbpe.maxWords} words a token
+          </td>
+        </tr>
+      ) : null}
+      {vocab.algorithm === 'unigram' ? (
+        <tr>
+          <th>words</th>
+          <td>each space starts one; each word is its most probable segmentation (log-probabilities in the table)</td>
+        </tr>
+      ) : (
+        <>
+          <tr>
+            <th>pattern</th>
+            <td>{pattern.length > 24 ? 'a custom regex' : pattern}</td>
+          </tr>
+          <tr>
+            <th>merges stored</th>
+            <td>{vocab.merges === 0 ? 'none (ranks only)' : vocab.merges}</td>
+          </tr>
+        </>
+      )}
       {vocab.specials.length ? (
         <tr>
           <th>special tokens</th>
@@ -376,7 +410,7 @@ function VocabularyRows(props: { a: VocabSummary; pattern: string }) {
         <th>training time</th>
         <td>{t ? `${t.seconds.toFixed(1)} s` : 'not recorded'}</td>
       </tr>
-      {t ? (
+      {t?.bytesPerToken !== undefined ? (
         <tr>
           <th>bytes/token on its training text</th>
           <td>{t.bytesPerToken.toFixed(3)}</td>
@@ -413,57 +447,6 @@ function Histogram(props: { counts: readonly number[] }) {
         {max}
       </text>
     </svg>
-  );
-}
-
-export function TokenTable(props: { name: string; query: TokenQuery; table: TokenPage }) {
-  const { name, query, table } = props;
-  const { matches, page, pages } = table;
-  const link = (p: number) => path(name, `/tokens?${new URLSearchParams({ q: query.q, filter: query.filter, page: String(p) })}`);
-  return (
-    <div>
-      <p id="match-count">
-        {matches} {matches === 1 ? 'token matches' : 'tokens match'} · page {page} of {pages}{' '}
-        {page > 1 ? (
-          <a href={link(page - 1)} hx-get={link(page - 1)} hx-target="#tokens">
-            previous
-          </a>
-        ) : null}{' '}
-        {page < pages ? (
-          <a href={link(page + 1)} hx-get={link(page + 1)} hx-target="#tokens">
-            next
-          </a>
-        ) : null}
-      </p>
-      <table class="vocab-table" id="token-table">
-        <thead>
-          <tr>
-            <th>id</th>
-            <th>token</th>
-            <th>bytes</th>
-            <th>hex</th>
-            <th>class</th>
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map(({ id, token, classes }) => (
-            <tr>
-              <td>
-                <a href={path(name, `?tree=${id}`)} hx-get={path(name, `/tree?tree=${id}`)} hx-target="#tree" class="tree-link">
-                  {id}
-                </a>
-              </td>
-              <td>
-                <TokenChip token={token} />
-              </td>
-              <td>{token.bytes.length}</td>
-              <td class="note">{hexBytes(token.bytes)}</td>
-              <td class="note">{classes.map((c) => FILTER_LABELS[c]).join(', ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
 

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isHfPipelineFile, type HfPipelineFile } from '../bpe/formats/hf-vocab-json.js';
-import { exportTokenizerJson } from '../bpe/formats/tokenizer-json.js';
+import { algorithmOf, isHfPipelineFile } from '../bpe/formats/hf-vocab-json.js';
 import { importHfTokenizerJson } from '../bpe/formats/tokenizer-json-import.js';
-import { exportTiktokenRanks, importTiktokenRanks, tiktokenPatStr } from '../bpe/formats/tiktoken-ranks.js';
+import { importTiktokenRanks, tiktokenPatStr } from '../bpe/formats/tiktoken-ranks.js';
 import type { SpecialToken, Vocabulary } from '../bpe/vocabulary.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
+import { exportVocabFile } from '../jobs/vocab-export-file.js';
 import { readVocabFile, writeVocabularyFile } from '../store/vocab-files.js';
 import { parseOptions, required, UsageError } from './usage.js';
 
@@ -35,14 +35,14 @@ export async function convertCommand(direction: 'export' | 'import', args: strin
   if (direction === 'export') {
     const path = required(values.vocab, '--vocab');
     const vocab = await readVocabFile(path);
-    if (isHfPipelineFile(vocab)) return exportPipeline(path, vocab, fmt, out);
-    await writeFileAtomic(out, fmt === 'hf' ? exportTokenizerJson(vocab) : exportTiktokenRanks(vocab));
-    if (fmt === 'tiktoken') {
+    await writeFileAtomic(out, exportVocabFile(path, vocab, fmt === 'hf' ? 'tokenizer.json' : 'tiktoken'));
+    if (fmt === 'tiktoken' && algorithmOf(vocab) === 'bpe') {
+      const v = vocab as Vocabulary;
       // The rank format holds only the ordinary tokens: say what else tiktoken needs.
       process.stderr.write(
-        `wrote ${vocab.tokens.length} ranks to ${out}; tiktoken also needs the pattern ${JSON.stringify(tiktokenPatStr(vocab.pattern))}` +
-          (vocab.specials.length
-            ? ` and the special tokens ${JSON.stringify(Object.fromEntries(vocab.specials.map((s) => [s.text, s.id])))}`
+        `wrote ${v.tokens.length} ranks to ${out}; tiktoken also needs the pattern ${JSON.stringify(tiktokenPatStr(v.pattern))}` +
+          (v.specials.length
+            ? ` and the special tokens ${JSON.stringify(Object.fromEntries(v.specials.map((s) => [s.text, s.id])))}`
             : '') +
           '\n',
       );
@@ -68,22 +68,11 @@ function reportImport(vocab: Vocabulary, out: string): void {
 async function importHf(input: string, from: string, out: string): Promise<void> {
   const { file, pipeline, whyNotVersion1 } = importHfTokenizerJson(input, { at: new Date().toISOString(), from });
   await writeVocabularyFile(out, file);
-  if (!isHfPipelineFile(file)) return reportImport(file, out);
+  if (!isHfPipelineFile(file)) return reportImport(file as Vocabulary, out); // tokenizer.json import makes version 1 or 2
   process.stderr.write(
     `imported a Hugging Face pipeline of ${pipeline.nVocab} token ids, ${pipeline.specials.length} special tokens into ${out} ` +
       `(tokenlab-vocab version 2, encoded as tokenizers does; not version 1 since ${whyNotVersion1})\n`,
   );
-}
-
-/** A version 2 file exports as the tokenizer.json it holds; it has no ranks for tiktoken. */
-async function exportPipeline(path: string, file: HfPipelineFile, fmt: Format, out: string): Promise<void> {
-  if (fmt === 'tiktoken') {
-    throw new Error(
-      `${path} is a Hugging Face pipeline (tokenlab-vocab version 2), not a byte-level vocabulary: it has no tiktoken ranks; ` +
-        '--format hf gives back its tokenizer.json',
-    );
-  }
-  await writeFileAtomic(out, JSON.stringify(file.tokenizer));
 }
 
 /** `--special "<|endoftext|>=100257,<|fim_prefix|>=100258"` */

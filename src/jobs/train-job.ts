@@ -1,31 +1,32 @@
 import type { TrainProgress } from '../bpe/train/trainer.js';
-import type { Vocabulary } from '../bpe/vocabulary.js';
+import type { UnigramProgress } from '../bpe/unigram/unigram-trainer.js';
 import type { CurvePoint } from './compression-curve.js';
-import type { TrainFilesOptions } from './train-files.js';
+import type { Trained, TrainFilesOptions } from './train-files.js';
 import { startWorkerJob, type WorkerJob } from './workers.js';
 
 export type TrainEvent =
   | { type: 'count'; read: number; total: number; seconds: number }
   | ({ type: 'merge'; seconds: number } & TrainProgress)
+  | ({ type: 'unigram'; seconds: number } & UnigramProgress)
   | ({ type: 'curve' } & CurvePoint)
-  | { type: 'done'; vocab: Vocabulary }
+  | { type: 'done'; vocab: Trained }
   | { type: 'cancelled' }
   | { type: 'failed'; message: string };
 
-export type TrainJobOptions = Omit<TrainFilesOptions, 'onProgress' | 'onCountProgress' | 'shouldStop'> & {
-  /** Held-out text: when given, 'curve' events report bytes per token on it as the vocabulary grows. */
+export type TrainJobOptions = Omit<TrainFilesOptions, 'onProgress' | 'onCountProgress' | 'onUnigramProgress' | 'shouldStop'> & {
+  /** Held-out text: when given, 'curve' events report bytes per token on it as a BPE vocabulary grows. */
   curveSample?: string;
 };
 
 /** The trained vocabulary (rejects with a TrainingCancelled-named error on cancel, or the worker's failure). */
-export type TrainJob = WorkerJob<Vocabulary>;
+export type TrainJob = WorkerJob<Trained>;
 
 /**
  * Trains in a worker thread, off the caller's event loop (the server keeps answering; the CLI keeps drawing),
  * reporting progress events. A worker that crashes or runs out of memory fails the job, not the process.
  */
 export function startTrainJob(paths: readonly string[], options: TrainJobOptions, onEvent: (e: TrainEvent) => void): TrainJob {
-  return startWorkerJob<TrainEvent, Vocabulary>(
+  return startWorkerJob<TrainEvent, Trained>(
     'train-worker',
     import.meta.url,
     { paths, options },

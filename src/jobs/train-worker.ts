@@ -1,14 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TrainingCancelled } from '../bpe/train/trainer.js';
 import { CompressionCurve } from './compression-curve.js';
-import { trainFiles } from './train-files.js';
+import { trainByAlgorithm } from './train-files.js';
 import type { TrainEvent, TrainJobOptions } from './train-job.js';
 
 /** Runs one training in this worker thread, posting progress (at most every PROGRESS_MS) and the result. */
 const PROGRESS_MS = 100;
 const { paths, options, stop } = workerData as { paths: string[]; options: TrainJobOptions; stop: Int32Array };
 const { curveSample, ...trainOptions } = options;
-const curve = curveSample ? new CompressionCurve(curveSample, options.pattern) : undefined;
+// The curve re-encodes with the merges so far: BPE's rule, so for BPE only.
+const curve = curveSample && (options.algorithm ?? 'bpe') === 'bpe' ? new CompressionCurve(curveSample, options.pattern) : undefined;
 const port = parentPort!;
 const post = (event: TrainEvent) => port.postMessage(event);
 const started = performance.now();
@@ -22,7 +23,7 @@ const due = () => {
 const seconds = () => (performance.now() - started) / 1000;
 
 try {
-  const vocab = await trainFiles(paths, {
+  const vocab = await trainByAlgorithm(paths, {
     ...trainOptions,
     shouldStop: () => Atomics.load(stop, 0) !== 0,
     onCountProgress: (read, total) => {
@@ -33,6 +34,7 @@ try {
       const point = curve?.add(p);
       if (point) post({ type: 'curve', ...point });
     },
+    onUnigramProgress: (p) => post({ type: 'unigram', ...p, seconds: seconds() }),
   });
   const last = curve?.finish();
   if (last) post({ type: 'curve', ...last });

@@ -1,10 +1,11 @@
 /**
- * Importing a vocabulary file (our JSON of either version, tiktoken ranks with a chosen pattern, or
+ * Importing a vocabulary file (our JSON of any version, tiktoken ranks with a chosen pattern, or
  * tokenizer.json, which keeps its own semantics: see tokenizer-json-import.ts): parsed, validated and saved as
  * a user vocabulary in a worker thread, since a large file takes the better part of a second or more to decode
  * and check, time the server's thread must not spend.
  */
-import { isHfPipelineFile, parseVocabFile, pipelineOf, type VocabFile } from '../bpe/formats/hf-vocab-json.js';
+import { SuperBpeEncoder } from '../bpe/encode/superbpe-encoder.js';
+import { isHfPipelineFile, isUnigramFile, parseVocabFile, pipelineOf, type VocabFile } from '../bpe/formats/hf-vocab-json.js';
 import { importHfTokenizerJson } from '../bpe/formats/tokenizer-json-import.js';
 import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import { importTiktokenRanks } from '../bpe/formats/tiktoken-ranks.js';
@@ -33,9 +34,13 @@ export function parseVocabularyFile(text: string, format: ImportFormat, pattern:
   }
 }
 
-/** The file, once its pipeline (for version 2) is built: that refuses by name what tokenlab does not implement. */
+/**
+ * The file, once its pipeline (version 2) or SuperBPE encoder is built: that refuses by name what tokenlab does
+ * not implement, or stage facts that do not fit the vocabulary.
+ */
 function checkedVocabFile(file: VocabFile): VocabFile {
   if (isHfPipelineFile(file)) pipelineOf(file);
+  else if (!isUnigramFile(file) && file.superbpe !== undefined) new SuperBpeEncoder(file);
   return file;
 }
 

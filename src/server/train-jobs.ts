@@ -5,11 +5,12 @@
  */
 import { stat } from 'node:fs/promises';
 import type { PatternName } from '../bpe/pretokenize/patterns.js';
-import type { Vocabulary } from '../bpe/vocabulary.js';
 import { ensureBundledCorpora } from '../store/corpora/extract.js';
 import type { CurvePoint } from '../jobs/compression-curve.js';
 import { jobManager, type JobContext, type JobRecord } from '../jobs/job-manager.js';
 import { startTrainJob, type TrainEvent } from '../jobs/train-job.js';
+import { TRAIN_ALGORITHMS, type Trained, type TrainAlgorithm } from '../jobs/train-files.js';
+import { defaultTransition } from '../bpe/train/superbpe-trainer.js';
 import { listUserCorpora, userCorpusSplitPaths } from '../store/user-corpora.js';
 import { readHead } from './corpora-data.js';
 import { hexBytes } from '../../views/hex.js';
@@ -33,13 +34,21 @@ export interface TrainParams {
   name: string;
   corpora: string[];
   vocabSize: number;
+  /** Absent in jobs made before there was a choice: those are 'bpe'. */
+  algorithm?: TrainAlgorithm;
+  /** SuperBPE: the ordinary tokens stage 1 learns. */
+  transition?: number;
+  /** BPE's and SuperBPE's (a Unigram model splits words at spaces; its jobs record the default). */
   pattern: PatternName;
   minFrequency: number;
   specials: string[];
 }
 
 export interface TrainSnapshot {
-  phase: 'counting' | 'merging' | 'saving';
+  /** 'unigram': a Unigram model's seeding, EM steps and pruning (see `unigram`). */
+  phase: 'counting' | 'merging' | 'unigram' | 'saving';
+  /** A Unigram training's latest stage: which, in what round, with how many pieces. */
+  unigram?: { stage: string; round: number; pieces: number };
   countedBytes: number;
   totalBytes: number;
   merges: number;
@@ -85,7 +94,7 @@ const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInt
 /** Checks a training request (the JSON of POST /api/train, or the page's form made into that shape). */
 export async function checkTrainParams(body: unknown): Promise<TrainParams> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new RequestError(400, 'the body must be a JSON object {name, corpora, vocabSize, pattern, minFrequency, specials}');
+    throw new RequestError(400, 'the body must be a JSON object {name, corpora, vocabSize, algorithm, pattern, minFrequency, specials}');
   const b = body as Record<string, unknown>;
   if (typeof b.name !== 'string') throw new RequestError(400, '"name" must be a string: the name of the vocabulary to make');
   try {
@@ -97,6 +106,13 @@ export async function checkTrainParams(body: unknown): Promise<TrainParams> {
   if (!Array.isArray(corpora) || corpora.length === 0 || !corpora.every((c) => typeof c === 'string'))
     throw new RequestError(400, '"corpora" must be a non-empty list of corpus names');
   if (corpora.length > MAX_TRAIN_CORPORA) throw new RequestError(400, `at most ${MAX_TRAIN_CORPORA} corpora`);
+  const algorithm = b.algorithm ?? 'bpe';
+  if (typeof algorithm !== 'string' || !(TRAIN_ALGORITHMS as readonly string[]).includes(algorithm))
+    throw new RequestError(400, `"algorithm" must be one of ${TRAIN_ALGORITHMS.join(', ')}`);
+  const notFor = (field: string, which: string) => new RequestError(400, `"${field}" does not apply to algorithm ${algorithm}: ${which}`);
+  if (algorithm !== 'superbpe' && b.transition !== undefined) throw notFor('transition', 'only superbpe has a transition');
+  if (algorithm === 'unigram' && b.pattern !== undefined) throw notFor('pattern', 'a Unigram model splits words at spaces');
+  if (algorithm === 'unigram' && b.minFrequency !== undefined) throw notFor('minFrequency', 'a Unigram model has no merges');
   const pattern = b.pattern ?? 'cjk';
   if (typeof pattern !== 'string' || !(TRAIN_PATTERNS as readonly string[]).includes(pattern))
     throw new RequestError(400, `"pattern" must be one of ${TRAIN_PATTERNS.join(', ')}`);
@@ -113,6 +129,10 @@ export async function checkTrainParams(body: unknown): Promise<TrainParams> {
       `"vocabSize" must be an integer from ${least} (256 bytes, ${specials.length} special tokens and one merge) to ${MAX_VOCAB_SIZE}`,
     );
   }
+  const ordinary = b.vocabSize - specials.length;
+  const transition = b.transition ?? (algorithm === 'superbpe' ? defaultTransition(b.vocabSize, specials.length) : undefined);
+  if (transition !== undefined && (!isInt(transition) || transition < 256 || transition > ordinary))
+    throw new RequestError(400, `"transition" must be an integer from 256 to the ordinary tokens asked for (${ordinary})`);
   const minFrequency = b.minFrequency ?? 2;
   if (!isInt(minFrequency) || minFrequency < 0 || minFrequency > 1e9)
     throw new RequestError(400, '"minFrequency" must be an integer from 0 to 1000000000');
@@ -122,6 +142,8 @@ export async function checkTrainParams(body: unknown): Promise<TrainParams> {
     name: b.name,
     corpora: [...new Set(corpora as string[])],
     vocabSize: b.vocabSize,
+    algorithm: algorithm as TrainAlgorithm,
+    ...(transition !== undefined && { transition }),
     pattern: pattern as PatternName,
     minFrequency,
     specials,
@@ -173,6 +195,9 @@ function apply(s: TrainSnapshot, e: TrainEvent, since: MergePoint | undefined): 
       s.mergesPerSecond = (e.merges - since.merges) / (e.seconds - since.seconds);
       s.secondsLeft = (e.total - e.merges) / s.mergesPerSecond;
     }
+  } else if (e.type === 'unigram') {
+    Object.assign(s, { phase: 'unigram', seconds: e.seconds, unigram: { stage: e.stage, round: e.round, pieces: e.pieces } });
+    s.countedBytes = s.totalBytes;
   } else if (e.type === 'curve') {
     s.curve = [...s.curve, { vocabSize: e.vocabSize, bytesPerToken: e.bytesPerToken }];
   }
@@ -199,6 +224,8 @@ export async function runTrainJob(job: Readonly<JobRecord<TrainParams, TrainSnap
   };
   const recent: MergePoint[] = [];
   const options = {
+    algorithm: p.algorithm ?? 'bpe',
+    transition: p.transition,
     pattern: p.pattern,
     vocabSize: p.vocabSize,
     minFrequency: p.minFrequency,
@@ -222,12 +249,12 @@ export async function runTrainJob(job: Readonly<JobRecord<TrainParams, TrainSnap
   const vocab = await training.result;
   ctx.report({ ...snapshot, phase: 'saving' });
   await saveUserVocabulary(p.name, withCorpusNames(vocab, p.corpora));
-  const tokens = vocab.tokens.length + vocab.specials.length;
+  const tokens = ('scores' in vocab ? 256 + vocab.pieces.length : vocab.tokens.length) + vocab.specials.length;
   return `saved vocabulary ${p.name}: ${tokens} tokens, trained in ${vocab.training?.seconds.toFixed(1) ?? '?'} s`;
 }
 
 /** The training record names the corpora as the lab does (NAME:train), not by their file paths. */
-function withCorpusNames(vocab: Vocabulary, names: readonly string[]): Vocabulary {
+function withCorpusNames<T extends Trained>(vocab: T, names: readonly string[]): T {
   if (vocab.training === undefined) return vocab;
   const corpora = vocab.training.corpora.map((c, i) => ({ name: `${names[i]}:train`, bytes: c.bytes }));
   return { ...vocab, training: { ...vocab.training, corpora } };

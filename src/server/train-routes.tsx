@@ -1,7 +1,7 @@
 /**
  * The training studio's routes: GET /train (?job=ID shows that job), POST /train (the form; htmx gets the job's
  * panel or the error as a fragment), GET /fragment/train/:id (the panel, polled while the job runs),
- * POST /fragment/train/:id/cancel, and the JSON POST /api/train -> 202 {job}.
+ * POST /fragment/train/:id/cancel, and the JSON POST /api/train -> 202 {job} (fields: see checkTrainParams).
  */
 import { Hono, type Context } from 'hono';
 import type { JobRecord } from '../jobs/job-manager.js';
@@ -14,6 +14,7 @@ import {
   type TrainJob as TrainJobView,
   type TrainLimits,
 } from '../../views/train.js';
+import { TRAIN_ALGORITHMS } from '../jobs/train-files.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt } from './errors.js';
 import {
@@ -30,7 +31,12 @@ import { chipToken } from './vocab-bytes.js';
 
 type TrainJob = JobRecord<TrainParams, TrainSnapshot>;
 
-const LIMITS: TrainLimits = { maxVocabSize: MAX_VOCAB_SIZE, maxSpecials: MAX_SPECIALS, patterns: TRAIN_PATTERNS };
+const LIMITS: TrainLimits = {
+  maxVocabSize: MAX_VOCAB_SIZE,
+  maxSpecials: MAX_SPECIALS,
+  patterns: TRAIN_PATTERNS,
+  algorithms: TRAIN_ALGORITHMS,
+};
 
 /** A training request is a few names and numbers. */
 const MAX_TRAIN_BODY_BYTES = 64 * 1024;
@@ -43,16 +49,21 @@ async function submit(body: unknown): Promise<TrainJob> {
   return job;
 }
 
-/** The form as a request body: numbers parsed (a blank or non-number field stays a string and is refused). */
+/**
+ * The form as a request body: numbers parsed (a blank or non-number field stays a string and is refused); the
+ * fields the chosen algorithm does not read are left out (a blank transition: the default).
+ */
 function requestOf(form: TrainForm): Record<string, unknown> {
   const num = (s: string) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : s);
   const specials = form.specials.split(/\r?\n/).filter((s) => s !== '');
+  const algorithm = form.algorithm === '' ? 'bpe' : form.algorithm;
   return {
     name: form.name.trim(),
     corpora: form.corpora,
     vocabSize: num(form.vocabSize),
-    pattern: form.pattern,
-    minFrequency: num(form.minFrequency),
+    algorithm,
+    ...(algorithm === 'superbpe' && form.transition.trim() !== '' && { transition: num(form.transition) }),
+    ...(algorithm !== 'unigram' && { pattern: form.pattern, minFrequency: num(form.minFrequency) }),
     specials,
   };
 }
@@ -65,6 +76,8 @@ async function formOf(c: Context): Promise<TrainForm> {
     name: str('name'),
     corpora,
     vocabSize: str('vocabSize'),
+    algorithm: str('algorithm'),
+    transition: str('transition'),
     pattern: str('pattern'),
     minFrequency: str('minFrequency'),
     specials: str('specials'),

@@ -8,8 +8,12 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { Encoder } from '../bpe/encode/encoder.js';
+import { SuperBpeEncoder } from '../bpe/encode/superbpe-encoder.js';
+import { UnigramEncoder } from '../bpe/unigram/unigram-encoder.js';
+import { BYTE_TOKENS, type UnigramModel } from '../bpe/unigram/unigram-model.js';
 import type { JsonObject } from '../bpe/hf/json.js';
 import { bytesToLatin1 } from '../bpe/bytes.js';
+import { spansWhitespace } from '../bpe/superword.js';
 import { pipelineCounts, pipelineLine, describePipeline } from '../bpe/hf/describe.js';
 import { HfPipeline } from '../bpe/hf/pipeline.js';
 import { mergeParts } from '../bpe/merges-from-ranks.js';
@@ -21,22 +25,30 @@ import { modelPipelineHead } from '../store/model-pipelines.js';
 import { modelTokenizerFiles } from '../store/model-tokenizers/installed.js';
 import { heldOutSample } from './train-jobs.js';
 import { tokenText } from './vocab-bytes.js';
+import { stage2Parts, superBpeAfterTokens } from './vocab-superbpe.js';
 import { modelAfterMerges, modelExplorer, modelMergeTree, type MergeNode, type ModelExplorer } from './vocab-model.js';
 import { isTiktokenEncodingName, type TiktokenEncodingName } from '../bpe/formats/tiktoken-encodings.js';
 import { shippedVocabularyPath } from '../store/shipped-vocabularies.js';
 import { listTokenizers, tokenizerByName, type TokenizerEntry } from '../store/tokenizers.js';
 import { userVocabularyPath } from '../store/user-vocabularies.js';
 
-/** Token classes for the table's filters (bit flags). */
-export const TOKEN_CLASSES = { han: 1, latin: 2, mixed: 4, partial: 8, unused: 16 } as const;
+/** Token classes for the table's filters (bit flags); superword: holds whitespace between words (superword.ts). */
+export const TOKEN_CLASSES = { han: 1, latin: 2, mixed: 4, partial: 8, unused: 16, superword: 32 } as const;
 export type TokenClass = keyof typeof TOKEN_CLASSES;
 export const TOKEN_CLASS_NAMES = Object.keys(TOKEN_CLASSES) as TokenClass[];
 
 /** Token lengths in bytes at or above this share the histogram's last bar. */
 export const HISTOGRAM_MAX_BYTES = 16;
 
-/** What a tokenizer is built on: a vocabulary under tiktoken's rule, or a Hugging Face pipeline. */
-export type VocabEngine = { kind: 'vocabulary'; vocab: Vocabulary; encoder: Encoder } | { kind: 'pipeline'; model: ModelExplorer };
+/**
+ * What a tokenizer is built on: a vocabulary under tiktoken's rule, a SuperBPE vocabulary (`encoder` its whole
+ * vocabulary as one Encoder, for lookups), a Unigram model, or a Hugging Face pipeline.
+ */
+export type VocabEngine =
+  | { kind: 'vocabulary'; vocab: Vocabulary; encoder: Encoder }
+  | { kind: 'superbpe'; vocab: Vocabulary; encoder: Encoder; superbpe: SuperBpeEncoder }
+  | { kind: 'unigram'; model: UnigramModel; encoder: UnigramEncoder }
+  | { kind: 'pipeline'; model: ModelExplorer };
 
 export interface VocabAnalysis {
   name: string;
@@ -78,9 +90,11 @@ export interface VocabListing extends TokenizerEntry {
   pattern: string | null;
   /** A model tokenizer's pipeline in a line: "NFC · Split(regex) → ByteLevel · BPE over bytes". */
   pipeline?: string;
+  /** A vocabulary file's algorithm where it is not plain BPE: "superbpe" or "unigram" (which has no pattern). */
+  algorithm?: 'superbpe' | 'unigram';
 }
 
-type ListingFacts = Pick<VocabListing, 'size' | 'specials' | 'pattern' | 'pipeline'>;
+type ListingFacts = Pick<VocabListing, 'size' | 'specials' | 'pattern' | 'pipeline' | 'algorithm'>;
 
 /**
  * tiktoken's encodings as the tiktoken package defines them (n_vocab with the specials; the pattern each
@@ -106,15 +120,21 @@ const fileFacts = new Map<string, { version: string; facts: Promise<ListingFacts
 async function readFileFacts(path: string): Promise<ListingFacts> {
   try {
     const doc = JSON.parse(await readFile(path, 'utf8')) as
-      | { version: 1; pattern: string; tokens: unknown[]; specials: Array<{ id: number }> }
+      | { version: 1 | 3; algorithm?: 'superbpe'; pattern: string; tokens: unknown[]; specials: Array<{ id: number }> }
+      | { version: 3; algorithm: 'unigram'; pieces: unknown[]; specials: Array<{ id: number }> }
       | { version: 2; tokenizer: JsonObject & { model: { vocab: Record<string, number> } } };
     if (doc.version === 2) {
       let modelIds = 0;
       for (const id of Object.values(doc.tokenizer.model.vocab)) modelIds = Math.max(modelIds, id + 1);
       return pipelineFacts(doc.tokenizer, modelIds);
     }
+    const specials = { specials: doc.specials.length };
+    if (doc.algorithm === 'unigram') {
+      const size = Math.max(BYTE_TOKENS + doc.pieces.length - 1, ...doc.specials.map((x) => x.id)) + 1;
+      return { size, ...specials, pattern: null, algorithm: 'unigram' };
+    }
     const size = Math.max(doc.tokens.length - 1, ...doc.specials.map((x) => x.id)) + 1;
-    return { size, specials: doc.specials.length, pattern: doc.pattern };
+    return { size, ...specials, pattern: doc.pattern, ...(doc.algorithm === 'superbpe' && { algorithm: 'superbpe' as const }) };
   } catch {
     return UNKNOWN_FACTS; // the explorer page names what is wrong with the file
   }
@@ -184,13 +204,22 @@ export async function analyseVocabulary(name: string): Promise<VocabAnalysis> {
 function engineOf(name: string, tokenizer: Tokenizer, sample: string): VocabEngine {
   const encoder = tokenizer.encoder;
   if (encoder instanceof Encoder) return { kind: 'vocabulary', vocab: encoder.vocab, encoder };
+  if (encoder instanceof SuperBpeEncoder) return { kind: 'superbpe', vocab: encoder.vocab, encoder: encoder.whole, superbpe: encoder };
+  if (encoder instanceof UnigramEncoder) return { kind: 'unigram', model: encoder.model, encoder };
   if (encoder instanceof HfPipeline) return { kind: 'pipeline', model: modelExplorer(name, encoder, sample) };
   throw new TypeError(`${name}: the explorer knows no engine ${encoder.constructor.name}`);
 }
 
-/** The table's tokens: a vocabulary's ordinary ones; every id of a pipeline (an id no token has: no bytes). */
+/**
+ * The table's tokens: a vocabulary's ordinary ones; a Unigram model's byte tokens and pieces; every id of a
+ * pipeline (an id no token has: no bytes).
+ */
 function tableTokens(engine: VocabEngine): Uint8Array[] {
-  if (engine.kind === 'vocabulary') return engine.vocab.tokens;
+  if (engine.kind === 'vocabulary' || engine.kind === 'superbpe') return engine.vocab.tokens;
+  if (engine.kind === 'unigram') {
+    const { encoder } = engine;
+    return Array.from({ length: BYTE_TOKENS + engine.model.pieces.length }, (_, id) => encoder.tokenBytes(id));
+  }
   const p = engine.model.pipeline;
   return Array.from({ length: p.nVocab }, (_, id) => (p.tokenString(id) === undefined ? new Uint8Array(0) : p.tokenBytes(id)));
 }
@@ -206,7 +235,7 @@ async function analyse(name: string, tokenizer: Tokenizer): Promise<VocabAnalysi
   for (let id = 0; id < n; id++) {
     const bytes = tokens[id];
     texts[id] = tokenText(bytes);
-    classes[id] = classify(texts[id]);
+    classes[id] = classify(texts[id]) | (spansWhitespace(bytes) ? TOKEN_CLASSES.superword : 0);
     histogram[Math.min(bytes.length, HISTOGRAM_MAX_BYTES)]++;
   }
   const ids = tokenizer.encoder.encodeOrdinary(sample);
@@ -251,23 +280,27 @@ export function findTokens(a: VocabAnalysis, query: TokenQuery): number[] {
 
 /**
  * The merge tree of token `id`. A vocabulary's: down to single bytes, each token's parts are `mergeParts`
- * (the pair every encoding merges into it, whatever the context), and a token's rank is its id. A pipeline's:
- * the model's own merges on the token's text (modelMergeTree).
+ * (the pair every encoding merges into it, whatever the context), and a token's rank is its id; a SuperBPE
+ * stage-2 token's parts are its stage-2 merge's. A pipeline's: the model's own merges on the token's text
+ * (modelMergeTree). A Unigram model has no merges: each token is a leaf.
  */
 export function mergeTree(a: VocabAnalysis, id: number): MergeNode {
   const { engine } = a;
   if (engine.kind === 'pipeline') return modelMergeTree(engine.model, id, (t) => a.tokens[t]);
-  const { encoder } = engine;
   const bytes = a.tokens[id];
+  if (engine.kind === 'unigram') return { id, bytes, origin: id < BYTE_TOKENS ? 'byte-fallback' : 'whole', parts: [] };
+  const { encoder } = engine;
   const ranks = { get: (k: string) => encoder.tokenId(Buffer.from(k, 'latin1')) };
-  const parts = mergeParts(bytesToLatin1(bytes), ranks);
+  const parts = (engine.kind === 'superbpe' && stage2Parts(engine.superbpe, id)) || mergeParts(bytesToLatin1(bytes), ranks);
   const origin = parts.length === 0 ? 'byte' : parts.length === 2 ? id : 'whole';
   return { id, bytes, origin, parts: parts.map((part) => mergeTree(a, part)) };
 }
 
-/** The scrubber's k runs from 0 to this: a vocabulary's multi-byte tokens, a model's merges. */
+/** The scrubber's k runs from 0 to this: a vocabulary's multi-byte tokens, a model's merges (a Unigram model: none). */
 export function mergeCount(a: VocabAnalysis): number {
-  return a.engine.kind === 'vocabulary' ? a.engine.vocab.tokens.length - 256 : a.engine.model.pipeline.model.merges.size;
+  const { engine } = a;
+  if (engine.kind === 'unigram') return 0;
+  return engine.kind === 'pipeline' ? engine.model.pipeline.model.merges.size : engine.vocab.tokens.length - 256;
 }
 
 /** Tokenizes a text after the first k merges, into the tokens' bytes. */
@@ -298,6 +331,11 @@ function truncate(engine: VocabEngine, k: number): Truncated {
     const { pipeline } = engine.model;
     const model = modelAfterMerges(engine.model, k);
     return (text) => pipeline.encodeOrdinaryWith(model, text).map((id) => pipeline.tokenBytes(id));
+  }
+  if (engine.kind === 'unigram') return (text) => engine.encoder.encodeOrdinary(text).map((id) => engine.encoder.tokenBytes(id));
+  if (engine.kind === 'superbpe') {
+    const e = superBpeAfterTokens(engine.superbpe, k);
+    return (text) => e.encodeOrdinary(text).map((id) => e.tokenBytes(id));
   }
   let multi = 0;
   const tokens = engine.vocab.tokens.filter((t) => t.length === 1 || multi++ < k);

@@ -3,9 +3,11 @@
  * one page of the token table, a token's merge tree and the merge-step scrubber, with every token as a chip.
  */
 import { isPatternName } from '../bpe/pretokenize/patterns.js';
+import { BYTE_TOKENS } from '../bpe/unigram/unigram-model.js';
 import type { MergeTreeNode, ScrubView } from '../../views/vocab-merges.js';
 import type { MergeOrderView } from '../../views/vocab-model.js';
-import type { TokenPage, VocabRow } from '../../views/vocab.js';
+import type { VocabRow } from '../../views/vocab.js';
+import type { TokenPage } from '../../views/vocab-tokens.js';
 import { chipToken } from './vocab-bytes.js';
 import {
   findTokens,
@@ -30,19 +32,33 @@ export function vocabRow(v: VocabListing): VocabRow {
 
 /**
  * What the explorer and GET /api/vocabularies/:name say of a vocabulary. `tokens`: the ids the token table
- * covers. A model tokenizer adds its pipeline (each stage in a few words, where its files came from) and, if it
- * is byte-level, the merge-order fact on the held-out sample.
+ * covers; `algorithm`: what made the tokens ("bpe", "superbpe" with its `superbpe` facts, "unigram", or
+ * "huggingface" for a pipeline). A model tokenizer adds its pipeline (each stage in a few words, where its
+ * files came from) and, if it is byte-level, the merge-order fact on the held-out sample.
  */
 export function vocabSummary(a: VocabAnalysis) {
   const base = { name: a.name, kind: a.kind, tokens: a.tokens.length, heldOut: a.heldOut };
   const { engine } = a;
-  if (engine.kind === 'vocabulary') {
+  if (engine.kind === 'vocabulary' || engine.kind === 'superbpe') {
     const { vocab } = engine;
-    return { ...base, specials: vocab.specials, pattern: vocab.pattern, merges: vocab.merges.length, training: vocab.training ?? null };
+    return {
+      ...base,
+      algorithm: engine.kind === 'superbpe' ? ('superbpe' as const) : ('bpe' as const),
+      ...(vocab.superbpe && { superbpe: vocab.superbpe }),
+      specials: vocab.specials,
+      pattern: vocab.pattern,
+      merges: vocab.merges.length,
+      training: vocab.training ?? null,
+    };
+  }
+  if (engine.kind === 'unigram') {
+    const { model } = engine;
+    return { ...base, algorithm: 'unigram' as const, specials: model.specials, pattern: null, merges: 0, training: model.training ?? null };
   }
   const { pipeline: p, description, source, mergeOrder } = engine.model;
   return {
     ...base,
+    algorithm: 'huggingface' as const,
     specials: p.specials,
     pattern: null,
     merges: p.model.merges.size,
@@ -57,12 +73,14 @@ export function tokenPage(a: VocabAnalysis, query: TokenQuery): TokenPage {
   const matches = findTokens(a, query);
   const pages = Math.max(1, Math.ceil(matches.length / PAGE_SIZE));
   const page = Math.min(query.page, pages);
+  const scores = a.engine.kind === 'unigram' ? a.engine.model.scores : undefined;
   const rows = matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((id) => ({
     id,
     token: chipToken(a.tokens[id]),
     classes: TOKEN_CLASS_NAMES.filter((c) => (a.classes[id] & TOKEN_CLASSES[c]) !== 0),
+    ...(scores && id >= BYTE_TOKENS && { logProb: scores[id - BYTE_TOKENS] }),
   }));
-  return { matches: matches.length, page, pages, rows };
+  return { matches: matches.length, page, pages, rows, ...(scores && { logProbs: true }) };
 }
 
 export function mergeTreeView(node: MergeNode): MergeTreeNode {

@@ -9,7 +9,8 @@ import { exportVocabularyOffThread, type VocabExportFormat } from '../jobs/vocab
 import { importVocabularyOffThread, type ImportFormat } from '../jobs/vocab-import.js';
 import { checkVocabularyName, deleteUserVocabulary, findUserVocabulary } from '../store/user-vocabularies.js';
 import { MergeTreeView, Scrub } from '../../views/vocab-merges.js';
-import { TokenTable, VocabError, VocabListPage, VocabPage } from '../../views/vocab.js';
+import { VocabError, VocabListPage, VocabPage } from '../../views/vocab.js';
+import { TokenTable } from '../../views/vocab-tokens.js';
 import { readFormBody } from './body.js';
 import { attempt, RequestError, type RefusalStatus } from './errors.js';
 import { MAX_TEXT_BYTES } from './limits.js';

@@ -4,7 +4,7 @@
  * read from node_modules, no network), the open models' tokenizers the user has added (model-tokenizers/,
  * loaded as Hugging Face pipelines by model-pipelines.ts), the vocabularies tokenlab ships, and the user's
  * vocabularies under the data directory (listed afresh on each call, so one added, saved or deleted shows at
- * once; a version 2 file loads as its Hugging Face pipeline). A name is only ever
+ * once; a version 2 file loads as its Hugging Face pipeline, a version 3 file as SuperBPE or Unigram). A name is only ever
  * looked up in these lists, never taken as a path; the CLI alone may also give a vocabulary file's path
  * (loadTokenizer).
  */
@@ -94,7 +94,7 @@ export function tiktokenEncoding(name: TiktokenEncodingName): Tokenizer<Encoder>
   return t;
 }
 
-/** The tokenizer of a vocabulary file: version 1 with tiktoken's rule, version 2 as its Hugging Face pipeline. */
+/** The tokenizer of a vocabulary file: version 1 with tiktoken's rule, version 2 as its Hugging Face pipeline, version 3 by its algorithm. */
 async function vocabularyTokenizer(name: string, path: string): Promise<Tokenizer> {
   try {
     return new Tokenizer(name, await readEncoderFile(path));
@@ -138,7 +138,7 @@ function looksLikePath(s: string): boolean {
 
 /**
  * What the CLI's `--tokenizer NAME|FILE` takes: a name the registry knows (tokenizerByName), else the path of
- * a vocabulary file in our JSON format, either version (read on each call, not kept).
+ * a vocabulary file in our JSON format, any version (read on each call, not kept).
  */
 export async function loadTokenizer(nameOrFile: string): Promise<Tokenizer> {
   const known = listTokenizers().map((t) => t.name);

@@ -1,6 +1,7 @@
 /**
  * The vocabularies a user trains or imports: `<data dir>/vocabularies/NAME.json`, in our JSON format (version
- * 1, or version 2 for a Hugging Face pipeline imported from a tokenizer.json), written atomically. Listing is synchronous (one readdir) so every chooser can show them without a restart.
+ * 1, version 2 for a Hugging Face pipeline imported from a tokenizer.json, version 3 for SuperBPE or Unigram),
+ * written atomically. Listing is synchronous (one readdir) so every chooser can show them without a restart.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -62,7 +63,7 @@ export function findUserVocabulary(name: string): UserVocabularyFile | undefined
   return listUserVocabularies().find((v) => v.name === name);
 }
 
-/** The user vocabulary `name` as a byte-level vocabulary (version 1; a version 2 file is refused, saying why). */
+/** The user vocabulary `name` as a byte-level vocabulary (version 1 or 3 SuperBPE; others are refused, saying why). */
 export async function readUserVocabulary(name: string): Promise<Vocabulary> {
   return readVocabularyFile(userVocabularyPath(name));
 }

@@ -1,15 +1,26 @@
 /**
  * Vocabulary files in our JSON format on disk: version 1 (a byte-level vocabulary, encoded by Encoder with
- * tiktoken's rule) and version 2 (a Hugging Face pipeline, encoded by HfPipeline). Every read checks the
+ * tiktoken's rule), version 2 (a Hugging Face pipeline, encoded by HfPipeline) and version 3 (a SuperBPE
+ * vocabulary, encoded by SuperBpeEncoder, or a Unigram model, encoded by UnigramEncoder). Every read checks the
  * regexes the file would run (pattern-safety.ts): a file may have been written by hand, or before the check
  * existed.
  */
 import { readFile } from 'node:fs/promises';
 import { Encoder } from '../bpe/encode/encoder.js';
-import { isHfPipelineFile, parseVocabFile, pipelineOf, serializeVocabFile, type VocabFile } from '../bpe/formats/hf-vocab-json.js';
+import { SuperBpeEncoder } from '../bpe/encode/superbpe-encoder.js';
+import {
+  isHfPipelineFile,
+  isUnigramFile,
+  parseVocabFile,
+  pipelineOf,
+  serializeVocabFile,
+  type VocabFile,
+} from '../bpe/formats/hf-vocab-json.js';
 import { parseVocabulary } from '../bpe/formats/vocab-json.js';
-import type { HfPipeline } from '../bpe/hf/pipeline.js';
 import { backtrackingRegexes } from '../bpe/hf/pattern.js';
+import { SUPERWORD_PATTERN } from '../bpe/pretokenize/superword-pieces.js';
+import type { TokenEncoder } from '../bpe/token-encoder.js';
+import { UnigramEncoder } from '../bpe/unigram/unigram-encoder.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { assertSafePattern } from './pattern-safety.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -24,8 +35,9 @@ function naming<T>(path: string, make: () => T): T {
 }
 
 /**
- * Reads a version 1 vocabulary; errors name the file. A version 2 file is refused, saying it is a Hugging Face
- * pipeline: for what needs a byte-level vocabulary (its tokens, merges and ranks).
+ * Reads a byte-level vocabulary (version 1, or version 3 SuperBPE); errors name the file. A version 2 file is
+ * refused, saying it is a Hugging Face pipeline, and a Unigram model alike: for what needs a byte-level
+ * vocabulary (its tokens, merges and ranks).
  */
 export async function readVocabularyFile(path: string): Promise<Vocabulary> {
   const text = await readFile(path, 'utf8');
@@ -34,7 +46,7 @@ export async function readVocabularyFile(path: string): Promise<Vocabulary> {
   return vocab;
 }
 
-/** Reads a vocabulary file of either version; errors name the file. */
+/** Reads a vocabulary file of any version; errors name the file. */
 export async function readVocabFile(path: string): Promise<VocabFile> {
   const text = await readFile(path, 'utf8');
   const file = naming(path, () => parseVocabFile(text));
@@ -43,17 +55,28 @@ export async function readVocabFile(path: string): Promise<VocabFile> {
 }
 
 /**
- * The engine a vocabulary file encodes with: an Encoder for version 1, an HfPipeline for version 2. Errors
- * name the file (a version 2 file's pipeline refuses by name a part tokenlab does not implement).
+ * The engine a vocabulary file encodes with: an Encoder for version 1, an HfPipeline for version 2, a
+ * SuperBpeEncoder or a UnigramEncoder for version 3. Errors name the file (a version 2 file's pipeline refuses
+ * by name a part tokenlab does not implement).
  */
-export async function readEncoderFile(path: string): Promise<Encoder | HfPipeline> {
+export async function readEncoderFile(path: string): Promise<TokenEncoder> {
   const file = await readVocabFile(path);
-  return naming(path, () => (isHfPipelineFile(file) ? pipelineOf(file) : new Encoder(file)));
+  return naming(path, () => encoderOf(file));
+}
+
+/** The engine that encodes `file` (see readEncoderFile). */
+export function encoderOf(file: VocabFile): TokenEncoder {
+  if (isHfPipelineFile(file)) return pipelineOf(file);
+  if (isUnigramFile(file)) return new UnigramEncoder(file);
+  return file.superbpe === undefined ? new Encoder(file) : new SuperBpeEncoder(file);
 }
 
 /** The regexes a file runs on V8's backtracking engine (a named pattern runs on its scanner, and is safe). */
 function regexesOf(file: VocabFile): string[] {
-  return isHfPipelineFile(file) ? backtrackingRegexes(file.tokenizer) : [file.pattern];
+  if (isHfPipelineFile(file)) return backtrackingRegexes(file.tokenizer);
+  if (isUnigramFile(file)) return []; // no regex: words start at spaces
+  const stage2 = file.superbpe?.stage2Pattern;
+  return stage2 === undefined || stage2 === SUPERWORD_PATTERN ? [file.pattern] : [file.pattern, stage2];
 }
 
 async function assertSafePatterns(patterns: readonly string[]): Promise<void> {

@@ -27,7 +27,7 @@ export class SuperBpeEncoder implements TokenEncoder {
   /** Stage 1's vocabulary alone. */
   readonly stage1: Encoder;
   /** The whole vocabulary under the stage-1 pattern: token bytes and decoding. */
-  private readonly whole: Encoder;
+  readonly whole: Encoder;
   private readonly merges: OrderedMerges;
   private readonly boundaries: BoundaryFinder;
   private readonly scratch = new MergeScratch();

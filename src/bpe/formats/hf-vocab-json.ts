@@ -24,6 +24,8 @@
 import { HfPipeline } from '../hf/pipeline.js';
 import { isObject, type JsonObject } from '../hf/json.js';
 import { VocabularyError, type Vocabulary } from '../vocabulary.js';
+import type { UnigramModel } from '../unigram/unigram-model.js';
+import { isUnigramDocument, serializeUnigramModel, unigramModelOfDocument } from './unigram-json.js';
 import {
   parseVocabJson,
   PIPELINE_VERSION,
@@ -51,11 +53,25 @@ export interface HfPipelineFile {
   imported?: ImportRecord;
 }
 
-/** What a tokenlab-vocab file holds: a byte-level Vocabulary (version 1) or a Hugging Face pipeline (version 2). */
-export type VocabFile = Vocabulary | HfPipelineFile;
+/**
+ * What a tokenlab-vocab file holds: a byte-level Vocabulary (version 1, or version 3 "superbpe"), a Hugging Face
+ * pipeline (version 2) or a Unigram model (version 3 "unigram").
+ */
+export type VocabFile = Vocabulary | HfPipelineFile | UnigramModel;
 
 export function isHfPipelineFile(file: VocabFile): file is HfPipelineFile {
   return 'engine' in file;
+}
+
+export function isUnigramFile(file: VocabFile): file is UnigramModel {
+  return 'scores' in file;
+}
+
+/** The algorithm that made a file's tokens: "bpe", "superbpe", "unigram", or "huggingface" for a pipeline. */
+export function algorithmOf(file: VocabFile): 'bpe' | 'superbpe' | 'unigram' | 'huggingface' {
+  if (isHfPipelineFile(file)) return 'huggingface';
+  if (isUnigramFile(file)) return 'unigram';
+  return file.superbpe === undefined ? 'bpe' : 'superbpe';
 }
 
 /** The file a pipeline imported from `tokenizer` (a tokenizer.json's parsed JSON) is saved as. */
@@ -68,8 +84,9 @@ export function pipelineOf(file: HfPipelineFile): HfPipeline {
   return new HfPipeline(file.tokenizer);
 }
 
-/** A file of either version as tokenlab-vocab JSON (version 1 through serializeVocabulary). */
+/** A file of any version as tokenlab-vocab JSON (versions 1 and 3 through their own writers). */
 export function serializeVocabFile(file: VocabFile): string {
+  if (isUnigramFile(file)) return serializeUnigramModel(file);
   if (!isHfPipelineFile(file)) return serializeVocabulary(file);
   const { engine, tokenizer, imported } = file;
   // The tokenizer last: the envelope can be read from the head of a large file.
@@ -81,11 +98,12 @@ function fail(msg: string): never {
 }
 
 /**
- * Parse a tokenlab-vocab document of either version; VocabularyError saying what is wrong (a version 2 file's
+ * Parse a tokenlab-vocab document of any version; VocabularyError saying what is wrong (a version 2 file's
  * tokenizer is checked by `pipelineOf`).
  */
 export function parseVocabFile(text: string): VocabFile {
   const doc = parseVocabJson(text);
+  if (isUnigramDocument(doc)) return unigramModelOfDocument(doc);
   if (vocabFileVersion(doc) !== PIPELINE_VERSION) return vocabularyOfDocument(doc);
   const d = doc as JsonObject;
   for (const k of Object.keys(d)) if (!FIELDS.has(k)) fail(`unknown field ${JSON.stringify(k)}`);

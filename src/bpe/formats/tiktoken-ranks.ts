@@ -20,8 +20,17 @@ import { RankTable, RankTableError } from '../encode/rank-table.js';
 import { rememberRankTable, validateVocabulary } from '../validate-vocabulary.js';
 import { toRustRegex } from '../pretokenize/regex-dialects.js';
 
-/** The rank file of a vocabulary's ordinary tokens (specials are not part of the format). */
+/**
+ * The rank file of a vocabulary's ordinary tokens (specials are not part of the format). VocabularyError for a
+ * SuperBPE vocabulary: tiktoken would run one rank list over each piece, where SuperBPE encodes in two levels.
+ */
 export function exportTiktokenRanks(vocab: Vocabulary): string {
+  if (vocab.superbpe !== undefined) {
+    throw new VocabularyError(
+      'a SuperBPE vocabulary cannot be written as tiktoken ranks: tiktoken runs one rank list over each piece, and ' +
+        'tokenlab encodes SuperBPE in two levels, so tiktoken would encode differently (keep the tokenlab-vocab file)',
+    );
+  }
   let out = '';
   vocab.tokens.forEach((t, id) => {
     out += `${toBase64(t)} ${id}\n`;

@@ -53,9 +53,9 @@ export function serializeUnigramModel(model: UnigramModel): string {
   return `{\n${lines.join('\n')}\n}\n`;
 }
 
-/** Whether a parsed tokenlab-vocab document is a version 3 (Unigram) one; VocabularyError for a bad envelope. */
+/** Whether a parsed tokenlab-vocab document is a version 3 Unigram one; VocabularyError for a bad envelope. */
 export function isUnigramDocument(doc: unknown): boolean {
-  return vocabFileVersion(doc) === ALGORITHM_VERSION;
+  return vocabFileVersion(doc) === ALGORITHM_VERSION && (doc as Record<string, unknown>).algorithm === ALGORITHM;
 }
 
 /** Parse and validate a version 3 document's text; VocabularyError saying what is wrong and where. */
@@ -65,7 +65,7 @@ export function parseUnigramModel(text: string): UnigramModel {
 
 /** The UnigramModel of a parsed version 3 document (see parseUnigramModel). */
 export function unigramModelOfDocument(doc: unknown): UnigramModel {
-  if (!isUnigramDocument(doc)) fail(`expected version ${ALGORITHM_VERSION} (a Unigram model)`);
+  if (vocabFileVersion(doc) !== ALGORITHM_VERSION) fail(`expected version ${ALGORITHM_VERSION} (a Unigram model)`);
   const d = doc as Record<string, unknown>;
   for (const k of Object.keys(d)) if (!FIELDS.has(k)) fail(`unknown field ${JSON.stringify(k)}`);
   if (d.algorithm !== ALGORITHM) fail(`"algorithm" is ${JSON.stringify(d.algorithm ?? null)}, expected "${ALGORITHM}"`);

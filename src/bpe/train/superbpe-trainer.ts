@@ -134,18 +134,41 @@ export interface SuperBpeCounts {
   corpora: Array<{ name: string; bytes: number }>;
 }
 
+/**
+ * Counts stage-1 pieces (under `config.pattern`) and stage-2 pieces of texts added one at a time: whole texts,
+ * or chunks cut where both stages cut anyway (after a newline; src/store/text-chunks.ts).
+ */
+export class SuperBpeCounter {
+  private readonly stage1: PieceCounter;
+  private readonly stage2: SuperwordCounter;
+
+  constructor(config: SuperBpeConfig) {
+    this.stage1 = new PieceCounter(config.pattern, { maxPieceBytes: config.maxPieceBytes ?? DEFAULT_MAX_PIECE_BYTES });
+    this.stage2 = new SuperwordCounter(config.stage2Pattern, config.maxSuperwordPieceBytes ?? DEFAULT_MAX_SUPERWORD_PIECE_BYTES);
+  }
+
+  /** Counts text[0 .. end); characters after `end` are stage 1's context only (see PieceCounter.add). */
+  add(text: string, end = text.length): void {
+    this.stage1.add(text, end);
+    this.stage2.add(end === text.length ? text : text.slice(0, end));
+  }
+
+  result(corpora: SuperBpeCounts['corpora']): SuperBpeCounts {
+    const { stage1, stage2 } = this;
+    return { stage1: stage1.result(), stage2: stage2.counts, cutPieces: stage1.cutPieces + stage2.cutPieces, corpora };
+  }
+}
+
 /** Counts the texts' stage-1 pieces (under `config.pattern`) and stage-2 pieces in one pass. */
 export function countForSuperBpe(texts: Iterable<string>, config: SuperBpeConfig): SuperBpeCounts {
-  const stage1 = new PieceCounter(config.pattern, { maxPieceBytes: config.maxPieceBytes ?? DEFAULT_MAX_PIECE_BYTES });
-  const stage2 = new SuperwordCounter(config.stage2Pattern, config.maxSuperwordPieceBytes ?? DEFAULT_MAX_SUPERWORD_PIECE_BYTES);
+  const counter = new SuperBpeCounter(config);
   const corpora: SuperBpeCounts['corpora'] = [];
   const encoder = new TextEncoder();
   for (const text of texts) {
-    stage1.add(text);
-    stage2.add(text);
+    counter.add(text);
     corpora.push({ name: `text ${corpora.length + 1}`, bytes: encoder.encode(text).length });
   }
-  return { stage1: stage1.result(), stage2: stage2.counts, cutPieces: stage1.cutPieces + stage2.cutPieces, corpora };
+  return counter.result(corpora);
 }
 
 /**
