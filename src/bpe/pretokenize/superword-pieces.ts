@@ -16,6 +16,7 @@
  */
 
 import { unicodeTable } from './unicode-tables.js';
+import { classAt, width } from './scanner.js';
 
 /** The boundaries stage 2 keeps, as a regex source (flags `gu`; White_Space for `\\s`, as in Rust's regex). */
 export const SUPERWORD_PATTERN = String.raw`\p{N}{1,3}(?=(?:\p{N}{3})*(?!\p{N}))| ?[^\s\p{L}\p{N}]{2,}[\r\n/]*| +(?!\S)|:`;
@@ -70,7 +71,6 @@ export function superwordPieces(text: string, pattern: string = SUPERWORD_PATTER
 const LETTER = 1;
 const NUMBER = 2;
 const SPACE = 4;
-const WIDE = 8;
 let classes: Uint8Array | undefined;
 
 /** \p{L}, \p{N} and White_Space bits for every code point (the frozen Unicode tables the scanners use). */
@@ -87,17 +87,6 @@ function classTable(): Uint8Array {
   return (classes = t);
 }
 
-function classAt(t: Uint8Array, text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if ((c & 0xf800) !== 0xd800) return t[c];
-  if (c <= 0xdbff && i + 1 < text.length) {
-    const d = text.charCodeAt(i + 1);
-    if ((d & 0xfc00) === 0xdc00) return t[0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00)] | WIDE;
-  }
-  return 0;
-}
-
-const width = (cls: number): number => ((cls & WIDE) !== 0 ? 2 : 1);
 const isPunct = (cls: number): boolean => (cls & (LETTER | NUMBER | SPACE)) === 0;
 
 /** The end of the run of punctuation (neither letter, number nor space) starting at i, and its length in code points. */
