@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toWellFormed } from '../src/bpe/bytes.js';
-import { applyOrderedMerges, MergeScratch, OrderedMerges } from '../src/bpe/encode/ordered-merges.js';
+import { applyOrderedMerges, OrderedMerges } from '../src/bpe/encode/ordered-merges.js';
+import { MergeScratch } from '../src/bpe/hf/merge-word.js';
 import { SuperBpeEncoder } from '../src/bpe/encode/superbpe-encoder.js';
 import { exportTokenizerJson, SUPERBPE_NOT_EXPORTABLE } from '../src/bpe/formats/tokenizer-json.js';
 import { parseVocabulary, serializeVocabulary } from '../src/bpe/formats/vocab-json.js';

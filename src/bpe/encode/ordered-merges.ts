@@ -11,6 +11,7 @@
  * `applyOrderedMerges([the, _cat], 2)` with the single merge (the, _cat) -> the_cat gives [the_cat].
  */
 import { PairTable } from '../train/pair-table.js';
+import type { MergeScratch } from '../hf/merge-word.js';
 
 export class OrderedMerges {
   private readonly pairs = new PairTable();
@@ -66,23 +67,6 @@ export class OrderedMerges {
   }
 }
 
-/** Scratch arrays for applyOrderedMerges, grown as needed. */
-export class MergeScratch {
-  prev = new Int32Array(256);
-  nextPos = new Int32Array(256);
-  due = new Int32Array(256);
-  heap = new Float64Array(768);
-
-  ensure(n: number): void {
-    if (this.prev.length >= n) return;
-    const size = Math.max(n, this.prev.length * 2);
-    this.prev = new Int32Array(size);
-    this.nextPos = new Int32Array(size);
-    this.due = new Int32Array(size);
-    this.heap = new Float64Array(size * 3); // n entries at first, at most two more per merge
-  }
-}
-
 /** Positions fit in 32 bits: a heap key is rank * 2^32 + position, exact in a double for ranks below 2^21. */
 const POS = 4294967296;
 
@@ -93,7 +77,8 @@ const POS = 4294967296;
 export function applyOrderedMerges(merges: OrderedMerges, ids: Int32Array | number[], n: number, s: MergeScratch): number {
   if (n < 2 || merges.size === 0) return n;
   s.ensure(n);
-  const { prev, nextPos, due, heap } = s;
+  // The hf merge loop's scratch: `next` holds each position's right neighbour, `ranks` the merge it is due at.
+  const { prev, next: nextPos, ranks: due, heap } = s;
   let size = 0;
   for (let i = 0; i < n; i++) {
     prev[i] = i - 1;

@@ -18,7 +18,8 @@ import { toWellFormed } from '../bytes.js';
 import { boundaryFinder, forEachSuperwordPiece, type BoundaryFinder } from '../pretokenize/superword-pieces.js';
 import { compilePattern } from '../pretokenize/patterns.js';
 import { Encoder, specialTextsRegExp, type EncodeOptions } from './encoder.js';
-import { applyOrderedMerges, MergeScratch, OrderedMerges } from './ordered-merges.js';
+import { applyOrderedMerges, OrderedMerges } from './ordered-merges.js';
+import { MergeScratch } from '../hf/merge-word.js';
 
 export class SuperBpeEncoder implements TokenEncoder {
   readonly vocab: Vocabulary;

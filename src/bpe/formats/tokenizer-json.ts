@@ -81,17 +81,7 @@ export function exportTokenizerJson(vocab: Vocabulary, options: TokenizerJsonOpt
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: [...vocab.specials]
-      .sort((a, b) => a.id - b.id)
-      .map((s) => ({
-        id: s.id,
-        content: s.text,
-        single_word: false,
-        lstrip: false,
-        rstrip: false,
-        normalized: false,
-        special: true,
-      })),
+    added_tokens: specialAddedTokens(vocab.specials),
     normalizer: null,
     pre_tokenizer: {
       type: 'Sequence',
@@ -264,4 +254,11 @@ export function tokenizerJsonVocabulary(j: unknown): Vocabulary {
     throw new VocabularyError(`tokenizer.json: ${(e as Error).message}`);
   }
   return vocab;
+}
+
+/** Special tokens as tokenizer.json's added_tokens, by id: matched as they are, never normalized. */
+export function specialAddedTokens(specials: readonly SpecialToken[]): object[] {
+  return [...specials]
+    .sort((a, b) => a.id - b.id)
+    .map((s) => ({ id: s.id, content: s.text, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
 }

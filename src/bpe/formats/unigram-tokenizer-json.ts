@@ -18,6 +18,7 @@
  * `tokenizers` always reads added tokens, text containing a special token's text.
  */
 import { VocabularyError } from '../vocabulary.js';
+import { specialAddedTokens } from './tokenizer-json.js';
 import {
   SPELLING_CHARACTERS,
   byteTokenName,
@@ -63,15 +64,7 @@ export function exportUnigramTokenizerJson(model: UnigramModel, options: { prett
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: specials.map((s) => ({
-      id: s.id,
-      content: s.text,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
+    added_tokens: specialAddedTokens(specials),
     normalizer: null,
     pre_tokenizer: { type: 'Metaspace', replacement: METASPACE, prepend_scheme: 'never', split: true },
     post_processor: null,
