@@ -110,10 +110,29 @@ function markerIds(f: BuiltInFormat, name: string, tokenizer: Tokenizer): readon
 }
 
 /** An open model's chat_template and the special tokens transformers gives it. */
-async function modelTemplate(name: string): Promise<{ template: string; variables: Record<string, unknown> }> {
+async function modelTemplate(name: string): Promise<ModelTemplate> {
   const files = modelTokenizerFiles(name);
   if (files === undefined) throw new ModelTokenizerNotAddedError(name);
-  const config = JSON.parse(await readFile(files.tokenizerConfig, 'utf8')) as Record<string, unknown>;
+  // Read once per installed version (the catalogue pins each file's sha256), not on every request.
+  const key = `${files.tokenizerConfig}\0${files.sha256}`;
+  let read = modelTemplates.get(key);
+  if (read === undefined) {
+    read = readModelTemplate(name, files.tokenizerConfig);
+    read.catch(() => modelTemplates.delete(key));
+    modelTemplates.set(key, read);
+  }
+  return read;
+}
+
+interface ModelTemplate {
+  template: string;
+  variables: Record<string, unknown>;
+}
+
+const modelTemplates = new Map<string, Promise<ModelTemplate>>();
+
+async function readModelTemplate(name: string, path: string): Promise<ModelTemplate> {
+  const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
   const template = namedTemplate(config.chat_template);
   if (template === undefined) throw new ChatError(`${name}'s tokenizer_config.json has no chat_template`);
   const variables: Record<string, unknown> = {};
