@@ -5,7 +5,8 @@
  * (Trainer::MakeSeedSentencePieces): every character, then the `seedSize` valid substrings of the suffix
  * tree's internal nodes with the highest occurrences × length, all as log-probabilities of those counts.
  */
-import { forEachRepeat, suffixArray } from './suffix-array.js';
+import { suffixArray } from '../suffix-array.js';
+import { forEachRepeat } from './repeats.js';
 import { isValidPiece, SENTENCE_BOUNDARY, UNKNOWN_CHAR } from './piece-rules.js';
 
 export interface Corpus {
@@ -78,7 +79,7 @@ export function seedPieces(
   maxLength: number,
 ): { pieces: string[]; scores: number[] } {
   const { text, alphabet, symbols } = symbolArray(sentences, corpus.required);
-  const sa = suffixArray(text, alphabet, 2 * maxLength);
+  const sa = suffixArray(text, alphabet);
   const offsets: number[] = [];
   const depths: number[] = [];
   const weights: number[] = [];
