@@ -101,6 +101,7 @@ ${TOKENS_CSS.trim()}
 export const NAV: ReadonlyArray<{ href: string; label: string }> = [
   { href: '/', label: 'Tokenize' },
   { href: '/compare', label: 'Compare' },
+  { href: '/compare/quality', label: 'Quality' },
   { href: '/train', label: 'Train' },
   { href: '/vocab', label: 'Vocabularies' },
   { href: '/corpora', label: 'Corpora' },
