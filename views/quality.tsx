@@ -49,8 +49,8 @@ export function QualityPage(props: QualityPageProps) {
       <h1>Tokenizers side by side: compression and predictability</h1>
       <p class="note">
         Each tokenizer encodes the corpus’s train split, a 5-gram Kneser-Ney model is built on its tokens, and the held-out text is
-        measured: bytes per token (overall and per script), tokens per Han character, Rényi efficiency (order 2.5) and bits per byte
-        under that model. Fewer tokens is not the only goal: lower bits per byte means text is more predictable from those tokens.
+        measured: bytes per token (overall and per script), tokens per Han character, Rényi efficiency (order 2.5) and bits per byte under
+        that model. Fewer tokens is not the only goal: lower bits per byte means text is more predictable from those tokens.
       </p>
       <form id="quality-form" method="post" action="/compare/quality" hx-post="/compare/quality" hx-target="#quality-job">
         <fieldset class="cmp-choice">

@@ -28,16 +28,16 @@ export async function checkQualityParams(body: unknown): Promise<QualityParams> 
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new RequestError(400, 'the body must be a JSON object {tokenizers, corpus, text?}');
   const b = body as Record<string, unknown>;
-  const list = b.tokenizers;
-  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_MEASURED || !list.every((t) => typeof t === 'string' && t !== ''))
-    throw new RequestError(400, `"tokenizers" must list 1 to ${MAX_MEASURED} tokenizer names (see GET /api/tokenizers)`);
-  if (typeof b.corpus !== 'string' || b.corpus === '') throw new RequestError(400, '"corpus" must be a corpus name (see /corpora)');
   if (b.text !== undefined && b.text !== null && typeof b.text !== 'string') throw new RequestError(400, '"text" must be a string');
   const text = typeof b.text === 'string' && b.text.trim() !== '' ? b.text : null;
   if (text !== null) checkTextSize(text);
+  if (typeof b.corpus !== 'string' || b.corpus === '') throw new RequestError(400, '"corpus" must be a corpus name (see /corpora)');
+  await splitOf(b.corpus);
+  const list = b.tokenizers;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_MEASURED || !list.every((t) => typeof t === 'string' && t !== ''))
+    throw new RequestError(400, `"tokenizers" must list 1 to ${MAX_MEASURED} tokenizer names (see GET /api/tokenizers)`);
   const tokenizers = [...new Set(list as string[])];
   for (const t of tokenizers) if (!isKnownTokenizer(t)) throw new RequestError(404, `unknown tokenizer ${JSON.stringify(t)}`);
-  await splitOf(b.corpus);
   return { tokenizers, corpus: b.corpus, text };
 }
 

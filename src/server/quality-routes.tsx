@@ -19,7 +19,11 @@ const DEFAULT_FORM: QualityForm = { tokenizers: ['cl100k_base', 'o200k_base'], c
 
 const view = (job: QualityJob) => job as unknown as QualityJobView;
 
-async function page(c: Context, props: { form?: QualityForm; job?: QualityJob; error?: string }, status: RequestError['status'] | 200 = 200) {
+async function page(
+  c: Context,
+  props: { form?: QualityForm; job?: QualityJob; error?: string },
+  status: RequestError['status'] | 200 = 200,
+) {
   const corpora = await trainableCorpora();
   return c.html(
     <QualityPage
