@@ -106,7 +106,7 @@ async function runEnsure(dir: string, force: boolean): Promise<EnsureResult> {
       text = joinLines(def.extract(pkg, memo));
       await writeFileAtomic(corpus.path, text);
       if (def.licenceFile !== undefined && corpus.licencePath !== undefined) {
-        await writeFileAtomic(corpus.licencePath, await readFile(join(pkg.dir, def.licenceFile)));
+        await writeFileAtomic(corpus.licencePath, pkg.read(def.licenceFile));
       }
     } else {
       text = await readFile(corpus.path, 'utf8');
