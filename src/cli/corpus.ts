@@ -67,7 +67,7 @@ async function list(json: boolean): Promise<void> {
   ];
   if (json) {
     for (const r of rows) process.stdout.write(`${JSON.stringify({ ...r, present: true })}\n`);
-    for (const u of bundled.unavailable) process.stdout.write(`${JSON.stringify({ name: u.name, kind: 'bundled', present: false, ...u })}\n`);
+    for (const u of bundled.unavailable) process.stdout.write(`${JSON.stringify({ kind: 'bundled', present: false, ...u })}\n`);
     return;
   }
   for (const r of rows) {

@@ -55,7 +55,9 @@ function list(json: boolean): void {
 async function add(name: string): Promise<void> {
   const { added } = await withAddProgress(name, (onProgress, signal) => addModelTokenizer(name, onProgress, { signal }));
   const def = modelTokenizerDef(name);
-  process.stdout.write(added ? `added ${name} (${def.package}@${def.version}) in ${installedDir(def)}\n` : `${name} is already installed\n`);
+  process.stdout.write(
+    added ? `added ${name} (${def.package}@${def.version}) in ${installedDir(def)}\n` : `${name} is already installed\n`,
+  );
 }
 
 async function remove(name: string): Promise<void> {

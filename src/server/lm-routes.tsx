@@ -94,6 +94,12 @@ function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): ViewRe
 
 const isView = (v: string | undefined): v is LmView => (LM_VIEWS as readonly string[]).includes(v ?? '');
 
+/** The field a view measures, without which the page shows no result yet (no error): the answer of Q&A. */
+const MEASURED: Partial<Record<LmView, string>> = { qa: 'answer' };
+
+/** Whether the page's `view` waits for its measured text (the API still refuses it empty). */
+const awaitsInput = (view: LmView, fields: Record<string, string>) => MEASURED[view] !== undefined && (fields[MEASURED[view]] ?? '') === '';
+
 export function lmRoutes(): Hono {
   const app = new Hono();
 
@@ -156,7 +162,7 @@ export function lmRoutes(): Hono {
     if (opened.refusal !== undefined) return c.html(<LmMissingPage message={opened.refusal.message} />, opened.refusal.status);
     const m = opened.result;
     // A view's result is computed when its form was sent (more than ?view= in the URL); the trie always shows.
-    const asked = view === 'trie' || Object.keys(query).some((k) => k !== 'view');
+    const asked = view === 'trie' || (Object.keys(query).some((k) => k !== 'view') && !awaitsInput(view, query));
     const { result, refusal } = await attempt(() => (asked ? resultView(runView(m, view, query)) : undefined));
     if (refusal !== undefined)
       return c.html(
@@ -174,8 +180,12 @@ export function lmRoutes(): Hono {
     const view = c.req.param('view');
     if (!isView(view)) return c.html(<LmResultError message={`no view ${JSON.stringify(view)}`} />, 404);
     const name = c.req.param('name')!;
-    const { result, refusal } = await attempt(async () => runView(await openModel(name), view, fields));
+    const { result, refusal } = await attempt(async () => {
+      const m = await openModel(name);
+      return awaitsInput(view, fields) ? undefined : runView(m, view, fields);
+    });
     if (refusal !== undefined) return c.html(<LmResultError message={refusal.message} />);
+    if (result === undefined) return c.html('');
     const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
     if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
     return c.html(<Result result={resultView(result)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />);
