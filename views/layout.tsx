@@ -119,6 +119,7 @@ export function Layout(props: { title: string; children?: Child }) {
           <title>{props.title} · tokenlab</title>
           <style>{raw(CSS)}</style>
           <script src="/static/htmx.min.js" defer></script>
+          <script src="/static/hx-sse.min.js" defer></script>
         </head>
         <body>
           <header>

@@ -5,6 +5,7 @@
  */
 import { formatBytes } from './format.js';
 import { InfgramSection, type InfgramSectionProps } from './infgram-list.js';
+import type { Follow } from './job-follow.js';
 import { isActive, JobPanel, JobTable, oobOf, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
 import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
@@ -207,7 +208,7 @@ const PHASES: Record<LmBuildPhase, string> = {
 };
 
 /** The build's panel, followed while the build runs. */
-export function LmJobPanel(props: { job: LmJob }) {
+export function LmJobPanel(props: { job: LmJob; follow?: Follow }) {
   const { job } = props;
   const s = job.progress;
   const text = s && (
@@ -220,6 +221,7 @@ export function LmJobPanel(props: { job: LmJob }) {
     <JobPanel
       prefix="lm"
       job={job}
+      follow={props.follow}
       fragment={`/fragment/lm-job/${encodeURIComponent(job.id)}`}
       note={`${job.params.tokenizer} · ${job.params.corpus} · order ${job.params.order}`}
       progress={s && { share: s.total === 0 ? 0 : s.read / s.total, text }}
@@ -232,11 +234,17 @@ export function LmJobPanel(props: { job: LmJob }) {
  * The job panel as a fragment, with the job list beside it and, once the job has finished, the model table and
  * the board: the page follows the build without a reload.
  */
-export function LmJobFragment(props: { job: LmJob; jobs: readonly LmJob[]; models: readonly ModelRow[]; board: readonly BoardGroup[] }) {
+export function LmJobFragment(props: {
+  job: LmJob;
+  jobs: readonly LmJob[];
+  models: readonly ModelRow[];
+  board: readonly BoardGroup[];
+  follow?: Follow;
+}) {
   const finished = !isActive(props.job);
   return (
     <>
-      <LmJobPanel job={props.job} />
+      <LmJobPanel job={props.job} follow={props.follow} />
       <LmJobList jobs={props.jobs} oob />
       {finished ? <ModelTable models={props.models} oob /> : null}
       {finished ? <Board board={props.board} oob /> : null}

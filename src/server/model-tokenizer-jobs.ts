@@ -30,7 +30,7 @@ export function modelTokenizerJobs() {
 const isActive = (job: JobRecord) => !FINISHED_STATES.includes(job.state);
 
 /** The newest add job of `name`, if the lab ran one. */
-function latestAddJob(name: string): AddJob | undefined {
+export function latestAddJob(name: string): AddJob | undefined {
   return modelTokenizerJobs()
     .list(MODEL_TOKENIZER_JOB)
     .find((j) => j.name === name) as AddJob | undefined;
