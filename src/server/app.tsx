@@ -14,6 +14,7 @@ import { infgramRoutes } from './infgram-routes.js';
 import { lmRoutes } from './lm-routes.js';
 import { modelTokenizerRoutes } from './model-tokenizer-routes.js';
 import { errorAnswer } from './errors.js';
+import { serveStylesheet } from './stylesheet.js';
 
 const require = createRequire(import.meta.url);
 
@@ -40,6 +41,7 @@ export function createApp(): Hono {
   // A refusal no route turned into its own page (see errors.ts): its status and message, never a 500.
   app.onError(errorAnswer);
 
+  app.get('/static/lab.css', serveStylesheet);
   app.get('/static/htmx.min.js', async (c) => {
     const js = await readFile(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
     return c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' });
