@@ -219,8 +219,8 @@ export function VocabPage(props: VocabView) {
         hx-target="#tokens"
         hx-trigger="input delay:300ms, change, submit"
       >
-        <input name="q" value={props.query.q} placeholder="text or id" />{' '}
-        <select name="filter">
+        <input name="q" value={props.query.q} placeholder="text or id" aria-label="search tokens by text or id" />{' '}
+        <select name="filter" aria-label="which tokens">
           {['', ...props.classes].map((f) => (
             <option value={f} selected={props.query.filter === f}>
               {FILTER_LABELS[f]}
