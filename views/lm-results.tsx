@@ -5,6 +5,7 @@
  */
 import { markWhitespace, TokenChip, wholeText } from './tokens.js';
 import { viewHref, type LmFields } from './lm-fields.js';
+import { TOKEN_KEYS } from './token-keys.js';
 import type {
   Answer,
   AnswerSide,
@@ -63,8 +64,8 @@ const pct = (p: number) => (p >= 0.001 ? p.toFixed(4) : p.toExponential(2));
 /** Bits of surprisal at and beyond which a token is drawn fully red. */
 const HEAT_MAX_BITS = 16;
 
-/** Green for a likely token, red for a surprising one (HEAT_MAX_BITS and more). */
-const heat = (log2prob: number) => `background:hsl(${(120 * (1 - Math.min(HEAT_MAX_BITS, -log2prob) / HEAT_MAX_BITS)).toFixed(0)} 75% 82%)`;
+/** Green for a likely token, red for a surprising one (HEAT_MAX_BITS and more): the hue; pages.css gives the rest. */
+const heat = (log2prob: number) => `--heat:${(120 * (1 - Math.min(HEAT_MAX_BITS, -log2prob) / HEAT_MAX_BITS)).toFixed(0)}`;
 
 /** The colour scale: swatches drawn by heat() itself, each with its surprisal and probability. */
 function HeatLegend() {
@@ -127,10 +128,10 @@ export function SurprisalResult(props: { s: Surprisal }) {
         </tbody>
       </table>
       <HeatLegend />
-      <p id="lm-hover" class="note">
+      <p id="lm-hover" class="note" aria-live="polite">
         Hover a token: its probability, log₂ probability, the n-gram order the model matched and the context it used.
       </p>
-      <div class="tokens lm-tokens">
+      <div class="tokens lm-tokens" {...TOKEN_KEYS}>
         {lines.map((line) => (
           <div class="lm-line">
             {line.map((t, i) => (
@@ -336,10 +337,10 @@ function SampleResult(props: { s: Sampled }) {
   const { s } = props;
   return (
     <div>
-      <p id="lm-hover" class="note">
+      <p id="lm-hover" class="note" aria-live="polite">
         Hover a token: the probability the model gives it (before temperature, top-k and top-p).
       </p>
-      <div class="tokens lm-tokens" id="lm-sample">
+      <div class="tokens lm-tokens" id="lm-sample" {...TOKEN_KEYS}>
         {s.prompt.map((t) => (
           <span class="lm-prompt">
             <Tok t={t} />
