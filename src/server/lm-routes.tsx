@@ -34,8 +34,8 @@ import {
   MAX_TOP_K,
   type OpenModel,
 } from './lm-data.js';
-import { checkLmBuildParams, lmJobs, type LmBuildParams } from './lm-jobs.js';
-import { infgramJob, listPage, spaceOf, type LmJob } from './lm-list.js';
+import { lmJobs, submitLmBuild } from './lm-jobs.js';
+import { firstModelNote, infgramJob, listPage, spaceOf, type LmJob } from './lm-list.js';
 import { LM_LIMITS, resultView, type ViewResult } from './lm-page.js';
 import { tokenJson } from './token-json.js';
 import { MAX_VOCAB_SIZE } from './train-jobs.js';
@@ -43,16 +43,20 @@ import { MAX_VOCAB_SIZE } from './train-jobs.js';
 /** A build request is a few names and a number; a view's request holds at most MAX_LM_TEXT_BYTES of text. */
 const MAX_BUILD_BODY_BYTES = 64 * 1024;
 const MAX_VIEW_BODY_BYTES = 512 * 1024;
-async function submitBuild(body: unknown): Promise<LmJob> {
-  const params = await checkLmBuildParams(body);
-  const job = lmJobs().submit<LmBuildParams>('lm', params.name, params) as LmJob;
-  await lmJobs().persisted(job.id);
-  return job;
-}
+const submitBuild = (body: unknown) => submitLmBuild(body) as Promise<LmJob>;
 
 /** The job's panel with the parts of the list page that follow it. */
 function jobFragment(job: LmJob, follow?: Follow) {
-  return <LmJobFragment job={job} jobs={lmJobs().list('lm') as LmJob[]} models={listUserModels()} board={bitsPerByteBoard()} follow={follow} />;
+  return (
+    <LmJobFragment
+      job={job}
+      jobs={lmJobs().list('lm') as LmJob[]}
+      models={listUserModels()}
+      board={bitsPerByteBoard()}
+      first={firstModelNote()}
+      follow={follow}
+    />
+  );
 }
 
 function lmJob(id: string): LmJob | undefined {

@@ -4,6 +4,7 @@ import { dataDir } from '../store/data-dir.js';
 import { removeAbandonedCorpusWork } from '../store/corpora/add-bundled.js';
 import { removeAbandonedModelWork } from '../store/model-tokenizers/add-remove.js';
 import { createApp } from './app.js';
+import { startFirstModel } from './first-model.js';
 
 const port = Number(process.env.PORT ?? 3000);
 // Loopback by default: the lab holds the user's files and runs their jobs; exposing it is an explicit choice.
@@ -19,3 +20,9 @@ serve({ fetch: createApp().fetch, port, hostname }, (info) => {
     `tokenlab listening on http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${info.port} (host ${hostname}; set HOST to change)`,
   );
 });
+
+// In the background, never holding up the start: a new data directory gets a first model to try.
+startFirstModel().then(
+  (jobId) => jobId !== undefined && console.log(`building a first model for you in the background (job ${jobId}); see /lm`),
+  (e: unknown) => console.error(`could not start the first model's build: ${(e as Error).message}`),
+);

