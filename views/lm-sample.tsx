@@ -1,7 +1,7 @@
 /**
  * The model page's sample: the prompt's tokens, then each sampled token coloured by its probability under the
- * model, and the sample as text. Streamed to htmx's SSE extension (src/server/lm-sample-stream.ts): first the
- * result without tokens (`drawing`), then each token appended to #lm-sample as it is drawn, then the finished
+ * model, and the sample as text. Streamed to htmx's SSE extension (src/server/lm-sample-stream.tsx): first the
+ * result without tokens (`drawing`), then each token appended to #lm-sample-tokens as it is drawn, then the finished
  * result morphed over it (the token under the pointer stays as it was).
  */
 import type { Child } from 'hono/jsx';
@@ -27,7 +27,7 @@ export function SampleResult(props: { s: Sampled; drawing?: boolean }) {
       <p id="lm-hover" class="note">
         Hover a token: the probability the model gives it (before temperature, top-k and top-p).
       </p>
-      <div class="tokens lm-tokens" id="lm-sample">
+      <div class="tokens lm-tokens" id="lm-sample-tokens">
         {s.prompt.map((t) => (
           <span class="lm-prompt">
             <Tok t={t} />
@@ -56,7 +56,7 @@ export function SampleResult(props: { s: Sampled; drawing?: boolean }) {
 /** A token just drawn, for htmx to append to the sample on the page. */
 export function DrawnToken(props: { t: SampledToken }) {
   return (
-    <hx-partial hx-target="#lm-sample" hx-swap="beforeend">
+    <hx-partial hx-target="#lm-sample-tokens" hx-swap="beforeend">
       <SampledTok t={props.t} />
     </hx-partial>
   );
