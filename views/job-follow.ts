@@ -9,18 +9,22 @@
 /** The event that ends a job's stream on the page (src/server/job-stream.ts sends it after the last panel). */
 export const JOB_END = 'job-end';
 
-/** Streamed (every render of a panel) or polled (what the fallback asks for). */
-export type Follow = 'stream' | 'poll';
+/**
+ * 'stream': a panel that opens its stream while the job is active (pages and their fragments); 'streamed': a
+ * panel sent over that stream, which keeps the stream's attributes even once the job has finished (a morph that
+ * changed them would close the stream before JOB_END and the events before it); 'poll': the polled panel.
+ */
+export type Follow = 'stream' | 'streamed' | 'poll';
 
 // Static script, no user data: the fallback of a stream that failed (htmx:error, htmx:response:error) or ended
-// without JOB_END (reason "ended"; a panel morphed into its finished self closes as "cleanup").
+// without JOB_END (reason "ended"; JOB_END closes it as "message").
 const FALL_BACK =
   "if (event.target === this && (event.type !== 'htmx:sse:close' || event.detail.reason === 'ended')) " +
   "htmx.ajax('GET', this.dataset.poll, { target: this, swap: 'outerHTML' })";
 
-/** The attributes of a panel that follows its job from `fragment`: none once the job has finished. */
+/** The attributes of a panel that follows its job from `fragment`: none once the job has finished (unless streamed). */
 export function followAttributes(fragment: string, follow: Follow, active: boolean): Record<string, string> {
-  if (!active) return {};
+  if (!active && follow !== 'streamed') return {};
   if (follow === 'poll') return { 'hx-get': fragment, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' };
   return {
     'hx-sse:connect': `${fragment}/events`,

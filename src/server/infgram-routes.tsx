@@ -97,7 +97,7 @@ export function infgramRoutes(): Hono {
 
   app.get('/fragment/infgram-job/:id/events', (c) => {
     const job = infgramJob(c.req.param('id'));
-    return job ? streamJobPanel(c, job, (j) => jobFragment(j)) : c.html(<LmError message="no such build job" />, 404);
+    return job ? streamJobPanel(c, job, (j) => jobFragment(j, 'streamed')) : c.html(<LmError message="no such build job" />, 404);
   });
 
   app.post('/fragment/infgram-job/:id/cancel', (c) => {

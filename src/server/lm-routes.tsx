@@ -37,6 +37,7 @@ import {
 import { lmJobs, submitLmBuild } from './lm-jobs.js';
 import { firstModelNote, infgramJob, listPage, spaceOf, type LmJob } from './lm-list.js';
 import { LM_LIMITS, resultView, type ViewResult } from './lm-page.js';
+import { acceptsEventStream, streamSample } from './lm-sample-stream.js';
 import { tokenJson } from './token-json.js';
 import { MAX_VOCAB_SIZE } from './train-jobs.js';
 
@@ -143,7 +144,7 @@ export function lmRoutes(): Hono {
 
   app.get('/fragment/lm-job/:id/events', (c) => {
     const job = lmJob(c.req.param('id'));
-    return job ? streamJobPanel(c, job, (j) => jobFragment(j)) : c.html(<LmError message="no such build job" />, 404);
+    return job ? streamJobPanel(c, job, (j) => jobFragment(j, 'streamed')) : c.html(<LmError message="no such build job" />, 404);
   });
 
   app.post('/fragment/lm-job/:id/cancel', (c) => {
@@ -191,15 +192,21 @@ export function lmRoutes(): Hono {
     const view = c.req.param('view');
     if (!isView(view)) return c.html(<LmResultError message={`no view ${JSON.stringify(view)}`} />, 404);
     const name = c.req.param('name')!;
+    const shown = (r: ViewResult) => (
+      <Result result={resultView(r)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />
+    );
+    const streamed = view === 'sample' && acceptsEventStream(c);
     const { result, refusal } = await attempt(async () => {
       const m = await openModel(name);
-      return awaitsInput(view, fields) ? undefined : runView(m, view, fields);
+      if (awaitsInput(view, fields)) return undefined;
+      return streamed ? { m, sample: checkSampleRequest(fields, m.record.vocabularySize) } : runView(m, view, fields);
     });
     if (refusal !== undefined) return c.html(<LmResultError message={refusal.message} />);
     if (result === undefined) return c.html('');
     const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
     if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
-    return c.html(<Result result={resultView(result)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />);
+    if ('sample' in result) return streamSample(c, result.m, result.sample, (value) => shown({ view: 'sample', value }));
+    return c.html(shown(result));
   };
   app.post('/fragment/lm/:name/:view', async (c) => fragment(c, await formOf(c)));
   app.get('/fragment/lm/:name/:view', (c) => fragment(c, c.req.query()));

@@ -28,7 +28,7 @@ async function offerStream(c: Context, name: string) {
   if (refusal !== undefined) return refusalFragment(c, refusal, refusal.status);
   if (job === undefined) return refusalFragment(c, new RequestError(404, `no add of ${name} to follow`), 404);
   const installed = (j: { state: string }) => (j.state === 'done' ? [TOKENIZERS_CHANGED] : []);
-  return streamJobPanel(c, job, () => <ModelOfferView offer={modelOffer(name)} />, installed);
+  return streamJobPanel(c, job, () => <ModelOfferView offer={modelOffer(name)} follow="streamed" />, installed);
 }
 
 /** A refusal in the offer's place (as HTML: the message may quote what the request held). */

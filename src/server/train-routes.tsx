@@ -147,7 +147,7 @@ export function trainRoutes(): Hono {
 
   app.get('/fragment/train/:id/events', (c) => {
     const job = trainJob(c.req.param('id'));
-    return job ? streamJobPanel(c, job, (j) => jobFragment(j)) : c.html(<TrainError message="no such training job" />, 404);
+    return job ? streamJobPanel(c, job, (j) => jobFragment(j, 'streamed')) : c.html(<TrainError message="no such training job" />, 404);
   });
 
   app.post('/fragment/train/:id/cancel', (c) => {
