@@ -55,6 +55,8 @@ export interface RouteSweep {
 export const EXEMPT: Record<string, string> = {
   // A file from node_modules: reads nothing from the request.
   'GET /static/htmx.min.js': 'static file, no input',
+  'GET /static/hx-sse.min.js': 'static file, no input',
+  'GET /static/lab.css': 'static file, no input',
   // Middleware (Hono's secure headers on every answer): no handler of its own; tests/server-api.test.ts checks it.
   'ALL /*': 'middleware, no input',
 };
@@ -210,6 +212,7 @@ export const ROUTES: Record<string, RouteSweep> = {
   },
   'DELETE /api/corpora/:name': { params: { name: 'doomed' } },
   'GET /fragment/bundled-corpora/:name': { params: { name: 'onDemandPackage' }, fragment: true },
+  'GET /fragment/bundled-corpora/:name/events': { params: { name: 'doomed' }, fragment: true },
   'POST /fragment/bundled-corpora/:name/add': { params: { name: 'doomed' }, fragment: true },
   'POST /api/corpora/bundled/:name/add': { params: { name: 'doomed' } },
 

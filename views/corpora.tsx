@@ -5,6 +5,7 @@
  */
 import { AddOfferView, type AddOffer } from './add-offer.js';
 import { formatBytes } from './format.js';
+import type { Follow } from './job-follow.js';
 import { Layout } from './layout.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -186,7 +187,7 @@ function CorpusOffers(props: { offers: readonly AddOffer[] }) {
 }
 
 /** One on-demand package: its button, the add's progress, or that its corpora are added. */
-export function CorpusOfferView(props: { offer: AddOffer }) {
+export function CorpusOfferView(props: { offer: AddOffer; follow?: Follow }) {
   const o = props.offer;
   const installed = (
     <span>

@@ -5,6 +5,7 @@
  */
 import { formatBytes } from './format.js';
 import { InfgramSection, type InfgramSectionProps } from './infgram-list.js';
+import type { Follow } from './job-follow.js';
 import { isActive, JobPanel, JobTable, oobOf, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
 import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
@@ -237,7 +238,7 @@ const PHASES: Record<LmBuildPhase, string> = {
 };
 
 /** The build's panel, followed while the build runs. */
-export function LmJobPanel(props: { job: LmJob }) {
+export function LmJobPanel(props: { job: LmJob; follow?: Follow }) {
   const { job } = props;
   const s = job.progress;
   const text = s && (
@@ -250,6 +251,7 @@ export function LmJobPanel(props: { job: LmJob }) {
     <JobPanel
       prefix="lm"
       job={job}
+      follow={props.follow}
       fragment={`/fragment/lm-job/${encodeURIComponent(job.id)}`}
       note={`${job.params.tokenizer} · ${job.params.corpus} · order ${job.params.order}`}
       progress={s && { share: s.total === 0 ? 0 : s.read / s.total, text }}
@@ -267,12 +269,13 @@ export function LmJobFragment(props: {
   jobs: readonly LmJob[];
   models: readonly ModelRow[];
   board: readonly BoardGroup[];
+  follow?: Follow;
   first?: FirstModelNote;
 }) {
   const finished = !isActive(props.job);
   return (
     <>
-      <LmJobPanel job={props.job} />
+      <LmJobPanel job={props.job} follow={props.follow} />
       <LmJobList jobs={props.jobs} oob />
       {finished ? <ModelTable models={props.models} first={props.first} oob /> : null}
       {finished ? <Board board={props.board} oob /> : null}

@@ -1,9 +1,11 @@
 /**
  * The open-model tokenizers a page offers to add (the /vocab list): a button each ("qwen3 · add, 16 MB"); once
- * pressed, the offer shows the add's progress, asking htmx to replace it every 500 ms until the add ends. When
- * it is installed, the answer also tells the page (the `tokenizers-changed` event) to refresh its list.
+ * pressed, the offer shows the add's progress, following the add (job-follow.ts: streamed, else polled) until
+ * it ends. When it is installed, the answer also tells the page (the `tokenizers-changed` event) to refresh its
+ * list.
  */
 import { AddOfferView, type AddOffer } from './add-offer.js';
+import type { Follow } from './job-follow.js';
 
 /** An open-model tokenizer not yet installed, and the add of it the lab last ran (if any). */
 export type ModelOffer = AddOffer;
@@ -14,7 +16,7 @@ export const TOKENIZERS_CHANGED = 'tokenizers-changed';
 const offerPath = (name: string) => `/fragment/model-tokenizers/${encodeURIComponent(name)}`;
 
 /** One offer: its button, the add's progress, or that it is installed. */
-export function ModelOfferView(props: { offer: ModelOffer }) {
+export function ModelOfferView(props: { offer: ModelOffer; follow?: Follow }) {
   const o = props.offer;
   const installed = (
     <span>
@@ -22,7 +24,7 @@ export function ModelOfferView(props: { offer: ModelOffer }) {
       <a href={`/?tokenizer=${encodeURIComponent(o.name)}`}>tokenize with it</a>
     </span>
   );
-  return <AddOfferView offer={o} path={offerPath(o.name)} cls="model-offer" installed={installed} />;
+  return <AddOfferView offer={o} path={offerPath(o.name)} cls="model-offer" installed={installed} follow={props.follow} />;
 }
 
 /** The offers as a section of a page; nothing when every model tokenizer is installed. */

@@ -32,7 +32,7 @@ export function addJobs(addable: Addable) {
 const isActive = (job: JobRecord) => !FINISHED_STATES.includes(job.state);
 
 /** The newest add job of `name`, if the lab ran one. */
-function latestAddJob(addable: Addable, name: string): AddJob | undefined {
+export function latestAddJob(addable: Addable, name: string): AddJob | undefined {
   return addJobs(addable)
     .list(addable.kind)
     .find((j) => j.name === name) as AddJob | undefined;

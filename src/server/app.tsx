@@ -14,8 +14,14 @@ import { infgramRoutes } from './infgram-routes.js';
 import { lmRoutes } from './lm-routes.js';
 import { modelTokenizerRoutes } from './model-tokenizer-routes.js';
 import { errorAnswer } from './errors.js';
+import { serveStylesheet } from './stylesheet.js';
 
 const require = createRequire(import.meta.url);
+
+const STATIC_SCRIPTS: ReadonlyArray<[string, string]> = [
+  ['/static/htmx.min.js', 'htmx.org/dist/htmx.min.js'],
+  ['/static/hx-sse.min.js', 'htmx.org/dist/ext/hx-sse.min.js'],
+];
 
 /**
  * Builds the lab's Hono app; main.ts serves it, tests call app.request() directly. Each page family lives in
@@ -40,9 +46,13 @@ export function createApp(): Hono {
   // A refusal no route turned into its own page (see errors.ts): its status and message, never a 500.
   app.onError(errorAnswer);
 
-  app.get('/static/htmx.min.js', async (c) => {
-    const js = await readFile(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
-    return c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' });
-  });
+  app.get('/static/lab.css', serveStylesheet);
+  // htmx and its SSE extension, from node_modules (the lab works offline).
+  for (const [path, file] of STATIC_SCRIPTS) {
+    app.get(path, async (c) => {
+      const js = await readFile(require.resolve(file), 'utf8');
+      return c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' });
+    });
+  }
   return app;
 }

@@ -2,7 +2,7 @@
  * The corpora page's routes: GET /corpora, POST /corpora (multipart: name, and a file or pasted text),
  * GET /corpora/:name/preview (fragment), POST /corpora/:name/delete; the JSON API GET /api/corpora,
  * POST /api/corpora ({name, text} as JSON, or the multipart form) and DELETE /api/corpora/:name; the corpora added
- * on demand: GET /fragment/bundled-corpora/:package (its offer, polled while the add runs), POST
+ * on demand: GET /fragment/bundled-corpora/:package (its offer; /events its stream while the add runs), POST
  * /fragment/bundled-corpora/:package/add and POST /api/corpora/bundled/:package/add (202 {job}, or {"job": null}).
  */
 import { Hono, type Context } from 'hono';
@@ -10,7 +10,8 @@ import { addUserCorpusOffThread } from '../jobs/add-corpus.js';
 import { listUserCorpora, removeUserCorpus, type UserCorpus } from '../store/user-corpora.js';
 import { CorporaError, CorporaPage, CorpusOfferView, Preview, type CorporaView } from '../../views/corpora.js';
 import { bundledRows, previewLines } from './corpora-data.js';
-import { corpusOffer, corpusOffers, startCorpusAdd } from './corpus-add-jobs.js';
+import { corpusOffer, corpusOffers, latestCorpusAddJob, startCorpusAdd } from './corpus-add-jobs.js';
+import { streamJobPanel } from './job-stream.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt, RequestError } from './errors.js';
 
@@ -94,7 +95,15 @@ export function corporaRoutes(): Hono {
   app.get('/fragment/bundled-corpora/:name', async (c) => {
     const { result: offer, refusal } = await attempt(() => corpusOffer(c.req.param('name')));
     if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, refusal.status);
-    return c.html(<CorpusOfferView offer={offer} />);
+    return c.html(<CorpusOfferView offer={offer} follow="poll" />);
+  });
+
+  app.get('/fragment/bundled-corpora/:name/events', async (c) => {
+    const name = c.req.param('name');
+    const { result: job, refusal } = await attempt(() => latestCorpusAddJob(name));
+    if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, refusal.status);
+    if (job === undefined) return c.html(<CorporaError message={`no add of ${name} to follow`} />, 404);
+    return streamJobPanel(c, job, () => <CorpusOfferView offer={corpusOffer(name)} follow="streamed" />);
   });
 
   app.post('/fragment/bundled-corpora/:name/add', async (c) => {

@@ -4,7 +4,7 @@
  */
 import { addBundledCorpus, isPackageAdded, onDemandPackage, onDemandPackages } from '../store/corpora/add-bundled.js';
 import type { AddOffer } from '../../views/add-offer.js';
-import { offerOf, startAdd, type Addable } from './add-jobs.js';
+import { latestAddJob, offerOf, startAdd, type Addable } from './add-jobs.js';
 
 const ON_DEMAND_CORPORA: Addable = {
   kind: 'bundled-corpora',
@@ -28,6 +28,9 @@ const ON_DEMAND_CORPORA: Addable = {
 
 /** Starts adding the corpora of the package `name`: the job, or undefined when they are there. */
 export const startCorpusAdd = (name: string) => startAdd(ON_DEMAND_CORPORA, name);
+
+/** The newest add job of the package `name`'s corpora, if the lab ran one. */
+export const latestCorpusAddJob = (name: string) => latestAddJob(ON_DEMAND_CORPORA, onDemandPackage(name).from.package);
 
 /** What the page offers for the package `name` (UnknownOnDemandPackageError if there is none). */
 export const corpusOffer = (name: string): AddOffer => offerOf(ON_DEMAND_CORPORA, name);

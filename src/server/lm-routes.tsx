@@ -3,7 +3,7 @@
  * form; htmx gets the job panel or the error as a fragment), GET /lm/:name (?view= one of the five views, with
  * that view's fields: the result is rendered into the page), POST /lm/:name/delete. Fragments: the job panel
  * (/fragment/lm-job/ID, polled; outside /fragment/lm/ so no model name can clash) and its cancel, the space
- * size, and each view's result. JSON API: GET /api/lm, POST /api/lm/build -> 202 {job}, GET and DELETE
+ * size, and each view's result; /fragment/lm-job/ID/events streams the panel (the poll is the fallback). JSON API: GET /api/lm, POST /api/lm/build -> 202 {job}, GET and DELETE
  * /api/lm/:name, POST /api/lm/:name/score|next|sample|answer, GET /api/lm/:name/trie?path=ids. Errors are
  * `{"error": message}` with 400, 404, 409, 413 or 429.
  */
@@ -12,9 +12,11 @@ import { deleteUserModel, findUserModel, listUserModels } from '../store/user-mo
 import { LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm } from '../../views/lm.js';
 import { DEFAULT_FIELDS, LM_VIEWS, viewHref, type LmFields, type LmView } from '../../views/lm-fields.js';
 import { LmModelPage } from '../../views/lm-model.js';
+import type { Follow } from '../../views/job-follow.js';
 import { LmResultError, Result } from '../../views/lm-results.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt, RequestError } from './errors.js';
+import { streamJobPanel } from './job-stream.js';
 import { MAX_URL_TEXT } from './limits.js';
 import {
   answer,
@@ -35,6 +37,7 @@ import {
 import { lmJobs, submitLmBuild } from './lm-jobs.js';
 import { firstModelNote, infgramJob, listPage, spaceOf, type LmJob } from './lm-list.js';
 import { LM_LIMITS, resultView, type ViewResult } from './lm-page.js';
+import { acceptsEventStream, streamSample } from './lm-sample-stream.js';
 import { tokenJson } from './token-json.js';
 import { MAX_VOCAB_SIZE } from './train-jobs.js';
 
@@ -44,15 +47,16 @@ const MAX_VIEW_BODY_BYTES = 512 * 1024;
 const submitBuild = (body: unknown) => submitLmBuild(body) as Promise<LmJob>;
 
 /** The job's panel with the parts of the list page that follow it. */
-function jobFragment(c: Context, job: LmJob) {
-  return c.html(
+function jobFragment(job: LmJob, follow?: Follow) {
+  return (
     <LmJobFragment
       job={job}
       jobs={lmJobs().list('lm') as LmJob[]}
       models={listUserModels()}
       board={bitsPerByteBoard()}
       first={firstModelNote()}
-    />,
+      follow={follow}
+    />
   );
 }
 
@@ -130,19 +134,24 @@ export function lmRoutes(): Hono {
     }
     if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}`, 303);
     c.header('HX-Replace-Url', `/lm?job=${encodeURIComponent(job.id)}`);
-    return jobFragment(c, job);
+    return c.html(jobFragment(job));
   });
 
   app.get('/fragment/lm-job/:id', (c) => {
     const job = lmJob(c.req.param('id'));
-    return job ? jobFragment(c, job) : c.html(<LmError message="no such build job" />, 404);
+    return job ? c.html(jobFragment(job, 'poll')) : c.html(<LmError message="no such build job" />, 404);
+  });
+
+  app.get('/fragment/lm-job/:id/events', (c) => {
+    const job = lmJob(c.req.param('id'));
+    return job ? streamJobPanel(c, job, (j) => jobFragment(j, 'streamed')) : c.html(<LmError message="no such build job" />, 404);
   });
 
   app.post('/fragment/lm-job/:id/cancel', (c) => {
     const job = lmJob(c.req.param('id'));
     if (job === undefined) return c.html(<LmError message="no such build job" />, 404);
     lmJobs().cancel(job.id);
-    return jobFragment(c, job);
+    return c.html(jobFragment(job));
   });
 
   app.get('/fragment/lm/space', async (c) => {
@@ -183,15 +192,21 @@ export function lmRoutes(): Hono {
     const view = c.req.param('view');
     if (!isView(view)) return c.html(<LmResultError message={`no view ${JSON.stringify(view)}`} />, 404);
     const name = c.req.param('name')!;
+    const shown = (r: ViewResult) => (
+      <Result result={resultView(r)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />
+    );
+    const streamed = view === 'sample' && acceptsEventStream(c);
     const { result, refusal } = await attempt(async () => {
       const m = await openModel(name);
-      return awaitsInput(view, fields) ? undefined : runView(m, view, fields);
+      if (awaitsInput(view, fields)) return undefined;
+      return streamed ? { m, sample: checkSampleRequest(fields, m.record.vocabularySize) } : runView(m, view, fields);
     });
     if (refusal !== undefined) return c.html(<LmResultError message={refusal.message} />);
     if (result === undefined) return c.html('');
     const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
     if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
-    return c.html(<Result result={resultView(result)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />);
+    if ('sample' in result) return streamSample(c, result.m, result.sample, (value) => shown({ view: 'sample', value }));
+    return c.html(shown(result));
   };
   app.post('/fragment/lm/:name/:view', async (c) => fragment(c, await formOf(c)));
   app.get('/fragment/lm/:name/:view', (c) => fragment(c, c.req.query()));

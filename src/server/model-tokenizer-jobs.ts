@@ -6,7 +6,7 @@ import { addModelTokenizer, removeModelTokenizer } from '../store/model-tokenize
 import { modelTokenizerDef } from '../store/model-tokenizers/catalogue.js';
 import { isInstalled, listModelTokenizers } from '../store/model-tokenizers/installed.js';
 import type { ModelOffer } from '../../views/model-tokenizers.js';
-import { cancelAdds, offerOf, startAdd, type Addable } from './add-jobs.js';
+import { cancelAdds, latestAddJob as latestJob, offerOf, startAdd, type Addable } from './add-jobs.js';
 
 export const MODEL_TOKENIZER_JOB = 'model-tokenizer';
 
@@ -35,6 +35,9 @@ const MODEL_TOKENIZERS: Addable = {
  * when it is installed. UnknownModelTokenizerError for a name the catalogue lacks.
  */
 export const startModelTokenizerAdd = (name: string) => startAdd(MODEL_TOKENIZERS, name);
+
+/** The newest add job of the model tokenizer `name`, if the lab ran one. */
+export const latestAddJob = (name: string) => latestJob(MODEL_TOKENIZERS, name);
 
 /** Cancels the adds of `name` waiting or running, then removes it. */
 export async function removeModelTokenizerFromLab(name: string): Promise<{ removed: boolean }> {

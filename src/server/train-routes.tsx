@@ -1,7 +1,7 @@
 /**
  * The training studio's routes: GET /train (?job=ID shows that job), POST /train (the form; htmx gets the job's
- * panel or the error as a fragment), GET /fragment/train/:id (the panel, polled while the job runs),
- * POST /fragment/train/:id/cancel, and the JSON POST /api/train -> 202 {job} (fields: see checkTrainParams).
+ * panel or the error as a fragment), GET /fragment/train/:id/events (the panel as server-sent events while the
+ * job runs), GET /fragment/train/:id (the panel, polled when the stream fails), POST /fragment/train/:id/cancel, and the JSON POST /api/train -> 202 {job} (fields: see checkTrainParams).
  */
 import { Hono, type Context } from 'hono';
 import type { JobRecord } from '../jobs/job-manager.js';
@@ -14,9 +14,11 @@ import {
   type TrainJob as TrainJobView,
   type TrainLimits,
 } from '../../views/train.js';
+import type { Follow } from '../../views/job-follow.js';
 import { TRAIN_ALGORITHMS } from '../jobs/train-files.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt } from './errors.js';
+import { streamJobPanel } from './job-stream.js';
 import {
   checkTrainParams,
   MAX_SPECIALS,
@@ -96,7 +98,7 @@ function panelOf(job: TrainJob): TrainJobView {
 }
 
 /** The job's panel with the job list beside it. */
-const jobFragment = (job: TrainJob) => <TrainJobFragment job={panelOf(job)} jobs={trainJobList()} />;
+const jobFragment = (job: TrainJob, follow?: Follow) => <TrainJobFragment job={panelOf(job)} jobs={trainJobList()} follow={follow} />;
 
 function trainJob(id: string): TrainJob | undefined {
   const job = trainJobs().get(id);
@@ -140,7 +142,12 @@ export function trainRoutes(): Hono {
 
   app.get('/fragment/train/:id', (c) => {
     const job = trainJob(c.req.param('id'));
-    return job ? c.html(jobFragment(job)) : c.html(<TrainError message="no such training job" />, 404);
+    return job ? c.html(jobFragment(job, 'poll')) : c.html(<TrainError message="no such training job" />, 404);
+  });
+
+  app.get('/fragment/train/:id/events', (c) => {
+    const job = trainJob(c.req.param('id'));
+    return job ? streamJobPanel(c, job, (j) => jobFragment(j, 'streamed')) : c.html(<TrainError message="no such training job" />, 404);
   });
 
   app.post('/fragment/train/:id/cancel', (c) => {
