@@ -60,7 +60,7 @@ describe('the /lm section', () => {
       [
         ['tokenizer', 'o200k_base'],
         ['corpora', 'pets'],
-        ['corpora', 'tang-poems'],
+        ['corpora', 'ts-messages-zh'],
         ['name', 'two'],
       ],
       false,
@@ -68,7 +68,7 @@ describe('the /lm section', () => {
     expect(plain.status).toBe(303);
     const id = new URL(plain.headers.get('location')!, 'http://x').searchParams.get('job')!;
     await jobManager().settled();
-    expect(jobManager().get(id)).toMatchObject({ state: 'done', params: { corpora: ['pets', 'tang-poems'] } });
+    expect(jobManager().get(id)).toMatchObject({ state: 'done', params: { corpora: ['pets', 'ts-messages-zh'] } });
     const panel = await page(`/fragment/infgram-job/${id}`);
     expect(panel).toContain('id="ig-job-panel"');
     expect(panel).not.toContain('hx-trigger="every 500ms"');

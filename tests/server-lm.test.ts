@@ -440,7 +440,7 @@ describe('the build form', () => {
 
 describe('the build job', () => {
   it('shows its progress while it tokenizes, and stops when cancelled from its panel, saving no model', async () => {
-    const res = await post('/api/lm/build', { tokenizer: 'cl100k_base', corpus: 'tang-poems', order: 3, name: 'cancelled' });
+    const res = await post('/api/lm/build', { tokenizer: 'cl100k_base', corpus: 'wordnet-en', order: 3, name: 'cancelled' });
     expect(res.status).toBe(202);
     const { job } = (await res.json()) as { job: JobRecord };
     await new Promise<void>((resolve) => {

@@ -13,9 +13,9 @@ export const PAYLOADS = [SCRIPT, ATTR_DOUBLE, ATTR_SINGLE];
 /**
  * What a path parameter names. The sweep fills it with a real thing the test made (holding the payloads in
  * its text), or with hostile names. `doomed` params belong to routes that delete, or fetch from the network
- * (adding a model tokenizer): only unknown and hostile names go there, never the sweep's own things. `view`
+ * (adding a model tokenizer or on-demand corpora): only unknown and hostile names go there, never the sweep's own things. `view`
  * names a view both the LM and the ∞-gram pages have.
- * `modelTokenizer` is one the lab can add (not added).
+ * `modelTokenizer` is one the lab can add (not added), `onDemandPackage` a package corpora are added from.
  */
 export type Thing =
   | 'vocab'
@@ -29,6 +29,7 @@ export type Thing =
   | 'format'
   | 'view'
   | 'modelTokenizer'
+  | 'onDemandPackage'
   | 'doomed';
 
 /**
@@ -211,6 +212,10 @@ export const ROUTES: Record<string, RouteSweep> = {
     multipart: { name: { text: 'x' }, file: { name: 'sweep-corpus' } },
   },
   'DELETE /api/corpora/:name': { params: { name: 'doomed' } },
+  'GET /fragment/bundled-corpora/:name': { params: { name: 'onDemandPackage' }, fragment: true },
+  'GET /fragment/bundled-corpora/:name/events': { params: { name: 'doomed' }, fragment: true },
+  'POST /fragment/bundled-corpora/:name/add': { params: { name: 'doomed' }, fragment: true },
+  'POST /api/corpora/bundled/:name/add': { params: { name: 'doomed' } },
 
   'GET /lm': { query: { job: {}, L: {}, K: {} } },
   'POST /lm': {

@@ -168,6 +168,7 @@ const GOOD: Record<Thing, () => string> = {
   format: () => 'json',
   view: () => 'surprisal',
   modelTokenizer: () => 'qwen3',
+  onDemandPackage: () => 'chinese-poetry',
   doomed: () => UNKNOWN,
 };
 
