@@ -124,9 +124,9 @@ function LanguageTaxPanel(props: { results: readonly Compared[]; sample: Paralle
         release notes (the bundled corpora <SampleCorpora corpora={sample.corpora} />, e.g. “{sample.example[0]}” / “{sample.example[1]}”).
         The tax is the tokens the Chinese side needs over the tokens the English side needs, each text counted alone: above 1, saying the
         same thing in Chinese costs more tokens (more per request, less text in a context window); below 1, less (the dashed line marks 1).
-        The table gives it over all texts and the spread of each text’s own tax. For scale, the Chinese side is {sample.chineseBytes} bytes of UTF-8
-        against {sample.englishBytes} for the English ({(sample.chineseBytes / sample.englishBytes).toFixed(2)}): the tax of a tokenizer
-        with no merges at all.
+        The table gives it over all texts and the spread of each text’s own tax. For scale, the Chinese side is {sample.chineseBytes} bytes
+        of UTF-8 against {sample.englishBytes} for the English ({(sample.chineseBytes / sample.englishBytes).toFixed(2)}): the tax of a
+        tokenizer with no merges at all.
       </p>
       <BarChart
         title="language tax: Chinese tokens over English tokens"

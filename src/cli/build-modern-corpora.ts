@@ -21,7 +21,9 @@ try {
   await mkdir(out, { recursive: true });
   for (const [name, bytes] of files) await writeFileAtomic(join(out, name), bytes);
   const total = [...files.values()].reduce((sum, b) => sum + b.length, 0);
-  console.log(`${files.size} files, ${(total / 2 ** 20).toFixed(2)} MiB, in ${out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `${files.size} files, ${(total / 2 ** 20).toFixed(2)} MiB, in ${out} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

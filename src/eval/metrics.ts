@@ -172,7 +172,14 @@ export function languageTaxOfPairs(lines: readonly string[], count: (text: strin
     englishTokens += en;
     perPair.push(languageTax(zh, en));
   });
-  return { pairs: lines.length, chineseTokens, englishTokens, tax: languageTax(chineseTokens, englishTokens), perPair, spread: taxSpread(perPair) };
+  return {
+    pairs: lines.length,
+    chineseTokens,
+    englishTokens,
+    tax: languageTax(chineseTokens, englishTokens),
+    perPair,
+    spread: taxSpread(perPair),
+  };
 }
 
 function byScript(values: Float64Array): Record<Script, number> {

@@ -101,7 +101,8 @@ const ENTRIES: Record<ModernCorpusName, Entry> = {
     from: ['antd'],
   },
   'openclaw-ui-zh': {
-    description: 'The OpenClaw control panel\u2019s Simplified Chinese strings and configuration help (an AI-agent gateway, 2026), one a line',
+    description:
+      'The OpenClaw control panel\u2019s Simplified Chinese strings and configuration help (an AI-agent gateway, 2026), one a line',
     language: 'zh',
     register: 'modern',
     domain: 'technical',
@@ -141,7 +142,8 @@ const ENTRIES: Record<ModernCorpusName, Entry> = {
     from: ['brown'],
   },
   'docs-code': {
-    description: 'The code blocks of the documents above (JavaScript, TypeScript, JSON, shell), de-duplicated, their lines and indentation kept',
+    description:
+      'The code blocks of the documents above (JavaScript, TypeScript, JSON, shell), de-duplicated, their lines and indentation kept',
     language: 'code',
     register: 'modern',
     domain: 'technical',
@@ -163,13 +165,11 @@ const ENTRIES: Record<ModernCorpusName, Entry> = {
 };
 
 /** The modern corpora's catalogue entries, in build order. */
-export const MODERN_CORPUS_DEFS = (Object.entries(ENTRIES) as Array<[ModernCorpusName, Entry]>).map(
-  ([name, { from, ...entry }]) => ({
-    ...entry,
-    name,
-    sourcePackage: 'tokenlab',
-    sources: links(from),
-    licenceFile: `${MODERN_DIR}/${name}.LICENSE.txt`,
-    extract: (pkg: SourcePackage) => committedLines(pkg, name),
-  }),
-);
+export const MODERN_CORPUS_DEFS = (Object.entries(ENTRIES) as Array<[ModernCorpusName, Entry]>).map(([name, { from, ...entry }]) => ({
+  ...entry,
+  name,
+  sourcePackage: 'tokenlab',
+  sources: links(from),
+  licenceFile: `${MODERN_DIR}/${name}.LICENSE.txt`,
+  extract: (pkg: SourcePackage) => committedLines(pkg, name),
+}));

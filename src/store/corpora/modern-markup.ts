@@ -68,7 +68,10 @@ const TABLE_RULE = /^\s*\|?\s*:?-{2,}/u;
  * prose ['Title', 'Some code here and there.'], code [['f();']].
  */
 export function stripMarkdown(markdown: string): Stripped {
-  const lines = markdown.replace(/\r\n?/gu, '\n').replace(/^---\n[\s\S]*?\n---\n/u, '').split('\n');
+  const lines = markdown
+    .replace(/\r\n?/gu, '\n')
+    .replace(/^---\n[\s\S]*?\n---\n/u, '')
+    .split('\n');
   const prose: string[] = [];
   const code: string[][] = [];
   let paragraph: string[] = [];
@@ -89,7 +92,12 @@ export function stripMarkdown(markdown: string): Stripped {
       flush();
     } else if (HEADING.test(line) || ITEM.test(line) || line.trim().startsWith('|')) {
       flush();
-      paragraph = [line.replace(HEADING, '').replace(ITEM, '').replace(/\s*\|\s*/gu, ' ')];
+      paragraph = [
+        line
+          .replace(HEADING, '')
+          .replace(ITEM, '')
+          .replace(/\s*\|\s*/gu, ' '),
+      ];
       if (HEADING.test(line) || line.trim().startsWith('|')) flush();
     } else {
       paragraph.push(line.replace(/^\s*>\s?/u, ''));

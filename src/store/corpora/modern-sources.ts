@@ -46,7 +46,12 @@ export const MODERN_SOURCES = {
   },
   openclaw: { name: 'openclaw', version: '2026.9.6', licence: 'MIT', licenceFile: 'LICENSE' },
   nodeTypes: { name: '@types/node', version: '20.19.25', licence: 'MIT', licenceFile: 'LICENSE' },
-  pyright: { name: 'pyright', version: '1.1.414', licence: 'typeshed: Apache-2.0 (with MIT parts); pyright MIT', licenceFile: 'dist/typeshed-fallback/LICENSE' },
+  pyright: {
+    name: 'pyright',
+    version: '1.1.414',
+    licence: 'typeshed: Apache-2.0 (with MIT parts); pyright MIT',
+    licenceFile: 'dist/typeshed-fallback/LICENSE',
+  },
 } as const satisfies Record<string, ModernSource>;
 
 export type ModernSourceKey = keyof typeof MODERN_SOURCES;
