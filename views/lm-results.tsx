@@ -3,20 +3,12 @@
  * rows link to the context with their token appended; the trie's nodes link down and up. All user text goes
  * through JSX (escaped); colours and bar widths are numbers computed here.
  */
-import { markWhitespace, TokenChip, wholeText } from './tokens.js';
+import { SampleResult } from './lm-sample.js';
+import { heat, HEAT_MAX_BITS, label, Marker, pct, Tok } from './lm-token.js';
+import { wholeText } from './tokens.js';
 import { viewHref, type LmFields } from './lm-fields.js';
-import type {
-  Answer,
-  AnswerSide,
-  LmLimits,
-  LmResult,
-  LmToken,
-  Next,
-  Sampled,
-  Surprisal,
-  SurprisalToken,
-  TrieView,
-} from './lm-result-types.js';
+import { TOKEN_KEYS } from './token-keys.js';
+import type { Answer, AnswerSide, LmLimits, LmResult, LmToken, Next, Surprisal, SurprisalToken, TrieView } from './lm-result-types.js';
 
 export function LmResultError(props: { message: string }) {
   return (
@@ -43,28 +35,6 @@ export function Result(props: { result: LmResult; name: string; fields: LmFields
       return <AnswerResult a={r.value} />;
   }
 }
-
-/** A token's text for hover lines (a cut character shows as U+FFFD). */
-function label(t: LmToken): string {
-  return t.marker ?? markWhitespace(t.text);
-}
-
-function Marker(props: { text: string }) {
-  return <code class="tok lm-marker">{props.text}</code>;
-}
-
-function Tok(props: { t: LmToken }) {
-  const { t } = props;
-  return t.marker !== undefined ? <Marker text={t.marker} /> : <TokenChip token={t} />;
-}
-
-const pct = (p: number) => (p >= 0.001 ? p.toFixed(4) : p.toExponential(2));
-
-/** Bits of surprisal at and beyond which a token is drawn fully red. */
-const HEAT_MAX_BITS = 16;
-
-/** Green for a likely token, red for a surprising one (HEAT_MAX_BITS and more). */
-const heat = (log2prob: number) => `background:hsl(${(120 * (1 - Math.min(HEAT_MAX_BITS, -log2prob) / HEAT_MAX_BITS)).toFixed(0)} 75% 82%)`;
 
 /** The colour scale: swatches drawn by heat() itself, each with its surprisal and probability. */
 function HeatLegend() {
@@ -127,10 +97,10 @@ export function SurprisalResult(props: { s: Surprisal }) {
         </tbody>
       </table>
       <HeatLegend />
-      <p id="lm-hover" class="note">
+      <p id="lm-hover" class="note" aria-live="polite">
         Hover a token: its probability, log₂ probability, the n-gram order the model matched and the context it used.
       </p>
-      <div class="tokens lm-tokens">
+      <div class="tokens lm-tokens" {...TOKEN_KEYS}>
         {lines.map((line) => (
           <div class="lm-line">
             {line.map((t, i) => (
@@ -328,39 +298,6 @@ function TrieResult(props: { t: TrieView; name: string; fields: LmFields; shown:
           The {t.children.length} most frequent of {t.node.total} children (at most {props.shown} shown).
         </p>
       ) : null}
-    </div>
-  );
-}
-
-function SampleResult(props: { s: Sampled }) {
-  const { s } = props;
-  return (
-    <div>
-      <p id="lm-hover" class="note">
-        Hover a token: the probability the model gives it (before temperature, top-k and top-p).
-      </p>
-      <div class="tokens lm-tokens" id="lm-sample">
-        {s.prompt.map((t) => (
-          <span class="lm-prompt">
-            <Tok t={t} />
-          </span>
-        ))}
-        {s.tokens.map((t) => (
-          <span
-            class="lm-tok"
-            style={heat(Math.log2(t.prob))}
-            data-info={`${label(t)} · P = ${pct(t.prob)} · log₂ P = ${Math.log2(t.prob).toFixed(2)}`}
-          >
-            <Tok t={t} />
-          </span>
-        ))}
-      </div>
-      <p class="note">
-        {s.tokens.length} tokens{s.ended ? ', then </s> ended the line' : ', stopped at the length'}. As text:{' '}
-        <span id="lm-sample-text" class="lm-sample-text">
-          {s.text}
-        </span>
-      </p>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The tokenize page: a text area that re-tokenizes as you type (htmx posts the form to /fragment/tokenize after
- * 250 ms without input), a tokenizer chooser, and the result as colored token spans with statistics.
+ * 250 ms without input and morphs the result in), a tokenizer chooser, and the result as colored token spans
+ * with statistics.
  * All user text goes through JSX, which escapes it.
  */
 import { raw } from 'hono/html';
@@ -11,6 +12,8 @@ import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-
 import type { TokenizerChoice } from './tokenizer-groups.js';
 import { ModeTabs } from './tokenize-tabs.js';
 import { HOVER_SCRIPT, IdsRest, IdTargets, TokenSpans, wholeGroups, type TokenSpan } from './tokens.js';
+import { TOKEN_KEYS } from './token-keys.js';
+import { PaletteChoice } from './palette.js';
 
 /**
  * Tokens are drawn this many at a time (a little more to end at a group's end): the first window with the
@@ -167,7 +170,7 @@ export function TokenizeResult(props: { result: TokenizedText; scripts: readonly
           the tokens below are drawn over the text as the model sees it.
         </p>
       )}
-      <div class="tokens">
+      <div class="tokens" {...TOKEN_KEYS}>
         <TokenWindow result={result} whitespace={props.whitespace} from={0} />
       </div>
       <p id="hover" class="note" aria-live="polite"></p>
@@ -261,6 +264,8 @@ export function TokenizePage(props: {
   const post = {
     'hx-post': '/fragment/tokenize',
     'hx-target': '#result',
+    // A morph: the tokens that stay keep their elements, so the hovered one stays hovered and the page keeps its place.
+    'hx-swap': 'innerMorph',
     'hx-include': '#tokenize-form',
     // A newer request replaces one still in flight: the result never goes back to an older text.
     'hx-sync': 'closest form:replace',
@@ -281,6 +286,7 @@ export function TokenizePage(props: {
           <label>
             <input type="checkbox" name="ws" value="1" checked={options.whitespace} {...post} hx-trigger="change" /> show whitespace
           </label>{' '}
+          <PaletteChoice />
           <noscript>
             <button type="submit">tokenize</button>
           </noscript>

@@ -3,16 +3,14 @@
  * (modern-files.ts) and committed gzipped in `corpora/modern/`, so they come with the repository and need no
  * package installed. Extraction only unzips them beside the others.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ModernCorpusName } from './modern-build.js';
 import { MODERN_DIR, MODERN_SOURCES, sourceUrlOf, specOf, type CorpusSource, type ModernSourceKey } from './modern-sources.js';
-import type { SourcePackage } from './sources.js';
+import type { SourcePackage } from './source-package.js';
 
 /** The lines of a committed corpus (`corpora/modern/NAME.txt.gz` in the repository `pkg`). */
 function committedLines(pkg: SourcePackage, name: string): string[] {
-  const text = gunzipSync(readFileSync(join(pkg.dir, MODERN_DIR, `${name}.txt.gz`))).toString('utf8');
+  const text = gunzipSync(pkg.read(`${MODERN_DIR}/${name}.txt.gz`)).toString('utf8');
   return text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
 }
 

