@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { ComparePage, CompareResult, OfferedTaxTable, type CompareOptions } from '../../views/compare.js';
 import { TokenizeError } from '../../views/tokenize.js';
 import { listTokenizers } from '../store/tokenizers.js';
-import { compare, everyLanguageTax, MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS, sampleSizes } from './compare.js';
+import { compare, everyLanguageTax, MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPORA, sampleSizes } from './compare.js';
 import { chooserChoices } from './choosers.js';
 import { attempt } from './errors.js';
 import { MAX_URL_TEXT } from './limits.js';
@@ -29,9 +29,9 @@ export function compareUrl(o: CompareOptions): string {
   return `/compare?${q}`;
 }
 
-/** The language-tax panel's sample: its corpus and sizes. */
+/** The language-tax panel's sample: its corpora and sizes. */
 async function sample() {
-  return { corpus: PARALLEL_CORPUS, ...(await sampleSizes()) };
+  return { corpora: PARALLEL_CORPORA, ...(await sampleSizes()) };
 }
 
 const LIMITS = { min: MIN_COMPARED, max: MAX_COMPARED };
