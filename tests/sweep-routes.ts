@@ -43,6 +43,7 @@ export const EXEMPT: Record<string, string> = {
   // A file from node_modules: reads nothing from the request.
   'GET /static/htmx.min.js': 'static file, no input',
   'GET /static/hx-sse.min.js': 'static file, no input',
+  'GET /static/lab.css': 'static file, no input',
   // Middleware (Hono's secure headers on every answer): no handler of its own; tests/server-api.test.ts checks it.
   'ALL /*': 'middleware, no input',
 };

@@ -6,6 +6,7 @@
 import { fmt } from './format.js';
 import { IdsView, MAX_RENDERED_TOKENS } from './tokenize.js';
 import { markWhitespace, TokenSpans, wholeGroups, type TokenSpan } from './tokens.js';
+import { TOKEN_KEYS } from './token-keys.js';
 
 /** A stretch of the rendered prompt: a message's content, a control token, or other text the template wrote. */
 export interface PromptPart {
@@ -215,7 +216,7 @@ export function ChatResult(props: { result: ChatCounted; whitespace: boolean }) 
           {r.tokenizer} changes the text before its model sees it: the tokens below are drawn over the text as the model sees it.
         </p>
       ) : null}
-      <div class="tokens">
+      <div class="tokens" {...TOKEN_KEYS}>
         <TokenSpans text={r.spelled} spans={r.spans} whitespace={props.whitespace} from={0} to={drawn} />
         {drawn < r.spans.length ? <span class="note"> … {r.spans.length - drawn} more tokens, not drawn</span> : null}
       </div>

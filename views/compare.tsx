@@ -11,6 +11,9 @@ import { MAX_RENDERED_TOKENS, ResultSlot, TextBox, type TokenizedText } from './
 import { AddModelsNote, type AddableModel } from './tokenizer-chooser.js';
 import { TOKENIZER_KIND_LABELS, tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
 import { HOVER_SCRIPT, TokenSpans, wholeGroups } from './tokens.js';
+import { TOKEN_KEYS } from './token-keys.js';
+import { ChartData } from './chart-data.js';
+import { PaletteChoice } from './palette.js';
 
 /** Each panel draws the tokens of this many leading UTF-16 units (the same stretch of text in every panel). */
 export const COMPARE_WINDOW = 2_000;
@@ -44,41 +47,55 @@ export interface ParallelSample {
   example: readonly [string, string];
 }
 
-/** A color per panel position, shared by the panel's heading and its bars. */
-const PANEL_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1'];
-
 interface Bar {
   name: string;
   value: number;
   label: string;
 }
 
-/** A horizontal SVG bar chart; `reference` draws a dashed line at that value (the tax's parity, 1). */
-export function BarChart(props: { title: string; bars: Bar[]; reference?: number }) {
+/**
+ * A horizontal SVG bar chart; `reference` draws a dashed line at that value (the tax's parity, 1). Bar i has
+ * the color of series i+1 (pages.css), as the panel at position i. Its label reads out every bar; `table` adds
+ * the numbers as a table where the page does not show them beside it.
+ */
+export function BarChart(props: { title: string; bars: Bar[]; reference?: number; table?: boolean }) {
   const labelWidth = 170;
   const barWidth = 320;
   const row = 24;
   const max = Math.max(props.reference ?? 0, ...props.bars.map((b) => b.value)) || 1;
   const x = (v: number) => labelWidth + (barWidth * v) / max;
+  const width = labelWidth + barWidth + 90;
   const height = props.bars.length * row + 8;
+  const label = `${props.title}: ${props.bars.map((b) => `${b.name} ${b.label}`).join(', ')}${
+    props.reference !== undefined ? `; the dashed line marks ${props.reference}` : ''
+  }`;
   return (
-    <svg class="cmp-chart" role="img" aria-label={props.title} width={labelWidth + barWidth + 90} height={height}>
-      <title>{props.title}</title>
-      {props.bars.map((b, i) => (
-        <g>
-          <text x={labelWidth - 8} y={i * row + 17} text-anchor="end">
-            {b.name}
-          </text>
-          <rect x={labelWidth} y={i * row + 5} width={Math.max(1, x(b.value) - labelWidth).toFixed(1)} height={16} fill={PANEL_COLORS[i]} />
-          <text x={(x(b.value) + 6).toFixed(1)} y={i * row + 17}>
-            {b.label}
-          </text>
-        </g>
-      ))}
-      {props.reference !== undefined ? (
-        <line class="cmp-reference" x1={x(props.reference).toFixed(1)} x2={x(props.reference).toFixed(1)} y1={0} y2={height} />
+    <figure class="chart">
+      <svg class="cmp-chart" role="img" aria-label={label} width={width} height={height} viewBox={`0 0 ${width} ${height}`}>
+        <title>{label}</title>
+        {props.bars.map((b, i) => (
+          <g class={`series-${i + 1}`}>
+            <text x={labelWidth - 8} y={i * row + 17} text-anchor="end">
+              {b.name}
+            </text>
+            <rect class="chart-bar" x={labelWidth} y={i * row + 5} width={Math.max(1, x(b.value) - labelWidth).toFixed(1)} height={16} />
+            <text x={(x(b.value) + 6).toFixed(1)} y={i * row + 17}>
+              {b.label}
+            </text>
+          </g>
+        ))}
+        {props.reference !== undefined ? (
+          <line class="cmp-reference" x1={x(props.reference).toFixed(1)} x2={x(props.reference).toFixed(1)} y1={0} y2={height} />
+        ) : null}
+      </svg>
+      {props.table ? (
+        <ChartData
+          summary={`${props.title}: the numbers`}
+          head={['tokenizer', props.title]}
+          rows={props.bars.map((b) => [b.name, b.label])}
+        />
       ) : null}
-    </svg>
+    </figure>
   );
 }
 
@@ -94,12 +111,12 @@ function Panel(props: { result: Compared; position: number; cuts: ReadonlySet<nu
   const own = r.boundaries.filter((b) => cuts.has(b)).length;
   return (
     <section class="cmp-panel" data-tokenizer={r.tokenizer}>
-      <h3 style={`border-color:${PANEL_COLORS[props.position]}`}>{r.tokenizer}</h3>
+      <h3 class={`series-${props.position + 1}`}>{r.tokenizer}</h3>
       <p class="cmp-figures">
         <strong class="cmp-count">{r.ids.length}</strong> tokens · {fmt(r.stats.bytesPerToken)} bytes/token · {own} boundaries not shared by
         all
       </p>
-      <div class="tokens">
+      <div class="tokens" {...TOKEN_KEYS}>
         <TokenSpans text={r.text} spans={r.spans} whitespace={false} from={0} to={drawnTokens(r)} cuts={cuts} />
       </div>
     </section>
@@ -216,6 +233,7 @@ export function CompareResult(props: { comparison: Comparison; sample: ParallelS
       <BarChart
         title="tokens per tokenizer"
         bars={c.results.map((r) => ({ name: r.tokenizer, value: r.ids.length, label: String(r.ids.length) }))}
+        table
       />
       <div class="cmp-grid">
         {c.results.map((r, i) => (
@@ -279,6 +297,9 @@ export function ComparePage(props: {
           </noscript>
         </fieldset>
       </form>
+      <div class="controls">
+        <PaletteChoice />
+      </div>
       <ResultSlot error={props.error}>
         {props.comparison !== undefined ? <CompareResult comparison={props.comparison} sample={props.sample} /> : null}
       </ResultSlot>

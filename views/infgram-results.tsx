@@ -17,6 +17,7 @@ import type {
 } from './infgram-types.js';
 import { SurprisalResult } from './lm-results.js';
 import { markWhitespace, TokenChip } from './tokens.js';
+import { TOKEN_KEYS } from './token-keys.js';
 
 export function IgResultError(props: { message: string }) {
   return (
@@ -44,29 +45,19 @@ export function IgResult(props: { result: InfgramResult; name: string }) {
 
 const pct = (p: number) => (p >= 0.001 ? p.toFixed(4) : p === 0 ? '0' : p.toExponential(2));
 
-/** Suffix-length bands: the lower bound of each, and its colour (light for little verbatim context). */
-const BANDS: ReadonlyArray<[number, string]> = [
-  [0, 'hsl(0 0% 90%)'],
-  [1, 'hsl(210 70% 92%)'],
-  [2, 'hsl(210 70% 84%)'],
-  [3, 'hsl(210 70% 76%)'],
-  [5, 'hsl(210 70% 68%)'],
-  [9, 'hsl(260 60% 72%)'],
-  [17, 'hsl(300 55% 70%)'],
-];
+/** Suffix-length bands: the lower bound of each; band i is colored by pages.css's .band-i (faint for little verbatim context). */
+const BANDS: readonly number[] = [0, 1, 2, 3, 5, 9, 17];
 
-const band = (suffixLength: number) => BANDS.findLast(([from]) => suffixLength >= from)!;
+const band = (suffixLength: number) => `band band-${BANDS.findLastIndex((from) => suffixLength >= from)}`;
 
 function Legend() {
   return (
     <p class="lm-legend" id="ig-legend">
       <span class="note">Colour: tokens of verbatim context the corpus had (suffix length)</span>
-      {BANDS.map(([from, colour], i) => {
-        const to = i + 1 < BANDS.length ? BANDS[i + 1][0] - 1 : undefined;
+      {BANDS.map((from, i) => {
+        const to = i + 1 < BANDS.length ? BANDS[i + 1] - 1 : undefined;
         return (
-          <span class="lm-swatch" style={`background:${colour}`}>
-            {to === undefined ? `${from}+` : to === from ? String(from) : `${from}–${to}`}
-          </span>
+          <span class={`lm-swatch band band-${i}`}>{to === undefined ? `${from}+` : to === from ? String(from) : `${from}–${to}`}</span>
         );
       })}
     </p>
@@ -107,19 +98,14 @@ function SurprisalView(props: { s: IgSurprisal }) {
         </tbody>
       </table>
       <Legend />
-      <p id="ig-hover" class="note">
+      <p id="ig-hover" class="note" aria-live="polite">
         Hover a token: the suffix length the ∞-gram used, P∞ and, with a model, the interpolated probability.
       </p>
-      <div class="tokens lm-tokens" id="ig-tokens">
+      <div class="tokens lm-tokens" id="ig-tokens" {...TOKEN_KEYS}>
         {lines.map((line) => (
           <div class="lm-line">
             {line.map((tok) => (
-              <span
-                class="lm-tok"
-                style={`background:${band(tok.suffixLength)[1]}`}
-                data-suffix={String(tok.suffixLength)}
-                data-info={hoverLine(tok)}
-              >
+              <span class={`lm-tok ${band(tok.suffixLength)}`} data-suffix={String(tok.suffixLength)} data-info={hoverLine(tok)}>
                 <TokenChip token={tok} />
               </span>
             ))}
@@ -254,8 +240,8 @@ function TraceView(props: { t: IgTrace; name: string }) {
         {t.spans.length} maximal span{t.spans.length === 1 ? '' : 's'} of at least {t.minLength} tokens found verbatim in a corpus line
         (none inside a longer one). Marked tokens belong to a span; hover one to see which.
       </p>
-      <p id="ig-hover" class="note"></p>
-      <div class="tokens lm-tokens" id="ig-trace-text">
+      <p id="ig-hover" class="note" aria-live="polite"></p>
+      <div class="tokens lm-tokens" id="ig-trace-text" {...TOKEN_KEYS}>
         {t.tokens.map((tok, i) => (
           <span
             class={cover[i].length > 0 ? 'lm-tok ig-covered' : 'lm-tok'}

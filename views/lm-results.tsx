@@ -7,17 +7,8 @@ import { SampleResult } from './lm-sample.js';
 import { heat, HEAT_MAX_BITS, label, Marker, pct, Tok } from './lm-token.js';
 import { TokenChip, wholeText } from './tokens.js';
 import { viewHref, type LmFields } from './lm-fields.js';
-import type {
-  Answer,
-  AnswerSide,
-  LmLimits,
-  LmResult,
-  LmToken,
-  Next,
-  Surprisal,
-  SurprisalToken,
-  TrieView,
-} from './lm-result-types.js';
+import { TOKEN_KEYS } from './token-keys.js';
+import type { Answer, AnswerSide, LmLimits, LmResult, LmToken, Next, Surprisal, SurprisalToken, TrieView } from './lm-result-types.js';
 
 export function LmResultError(props: { message: string }) {
   return (
@@ -106,10 +97,10 @@ export function SurprisalResult(props: { s: Surprisal }) {
         </tbody>
       </table>
       <HeatLegend />
-      <p id="lm-hover" class="note">
+      <p id="lm-hover" class="note" aria-live="polite">
         Hover a token: its probability, log₂ probability, the n-gram order the model matched and the context it used.
       </p>
-      <div class="tokens lm-tokens">
+      <div class="tokens lm-tokens" {...TOKEN_KEYS}>
         {lines.map((line) => (
           <div class="lm-line">
             {line.map((t, i) => (

@@ -7,13 +7,18 @@
 import type { Child } from 'hono/jsx';
 import type { Sampled } from './lm-result-types.js';
 import { heat, label, pct, Tok } from './lm-token.js';
+import { TOKEN_KEYS } from './token-keys.js';
 
 type SampledToken = Sampled['tokens'][number];
 
 function SampledTok(props: { t: SampledToken }) {
   const { t } = props;
   return (
-    <span class="lm-tok" style={heat(Math.log2(t.prob))} data-info={`${label(t)} · P = ${pct(t.prob)} · log₂ P = ${Math.log2(t.prob).toFixed(2)}`}>
+    <span
+      class="lm-tok"
+      style={heat(Math.log2(t.prob))}
+      data-info={`${label(t)} · P = ${pct(t.prob)} · log₂ P = ${Math.log2(t.prob).toFixed(2)}`}
+    >
       <Tok t={t} />
     </span>
   );
@@ -24,10 +29,10 @@ export function SampleResult(props: { s: Sampled; drawing?: boolean }) {
   const { s } = props;
   return (
     <div>
-      <p id="lm-hover" class="note">
+      <p id="lm-hover" class="note" aria-live="polite">
         Hover a token: the probability the model gives it (before temperature, top-k and top-p).
       </p>
-      <div class="tokens lm-tokens" id="lm-sample-tokens">
+      <div class="tokens lm-tokens" id="lm-sample-tokens" {...TOKEN_KEYS}>
         {s.prompt.map((t) => (
           <span class="lm-prompt">
             <Tok t={t} />

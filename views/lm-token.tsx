@@ -21,5 +21,5 @@ export const pct = (p: number) => (p >= 0.001 ? p.toFixed(4) : p.toExponential(2
 /** Bits of surprisal at and beyond which a token is drawn fully red. */
 export const HEAT_MAX_BITS = 16;
 
-/** Green for a likely token, red for a surprising one (HEAT_MAX_BITS and more). */
-export const heat = (log2prob: number) => `background:hsl(${(120 * (1 - Math.min(HEAT_MAX_BITS, -log2prob) / HEAT_MAX_BITS)).toFixed(0)} 75% 82%)`;
+/** Green for a likely token, red for a surprising one (HEAT_MAX_BITS and more): the hue; pages.css gives the rest. */
+export const heat = (log2prob: number) => `--heat:${(120 * (1 - Math.min(HEAT_MAX_BITS, -log2prob) / HEAT_MAX_BITS)).toFixed(0)}`;

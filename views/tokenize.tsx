@@ -12,6 +12,8 @@ import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-
 import type { TokenizerChoice } from './tokenizer-groups.js';
 import { ModeTabs } from './tokenize-tabs.js';
 import { HOVER_SCRIPT, IdsRest, IdTargets, TokenSpans, wholeGroups, type TokenSpan } from './tokens.js';
+import { TOKEN_KEYS } from './token-keys.js';
+import { PaletteChoice } from './palette.js';
 
 /**
  * Tokens are drawn this many at a time (a little more to end at a group's end): the first window with the
@@ -168,7 +170,7 @@ export function TokenizeResult(props: { result: TokenizedText; scripts: readonly
           the tokens below are drawn over the text as the model sees it.
         </p>
       )}
-      <div class="tokens">
+      <div class="tokens" {...TOKEN_KEYS}>
         <TokenWindow result={result} whitespace={props.whitespace} from={0} />
       </div>
       <p id="hover" class="note" aria-live="polite"></p>
@@ -284,6 +286,7 @@ export function TokenizePage(props: {
           <label>
             <input type="checkbox" name="ws" value="1" checked={options.whitespace} {...post} hx-trigger="change" /> show whitespace
           </label>{' '}
+          <PaletteChoice />
           <noscript>
             <button type="submit">tokenize</button>
           </noscript>

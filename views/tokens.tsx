@@ -2,29 +2,9 @@
  * How every page draws tokens. A token in its text (tokenize, compare) is a span colored by its id, split
  * characters drawn once with the hex bytes of their tokens; a token on its own (vocabularies, merges, the
  * language models) is a chip: its characters with whitespace made visible, the bytes of a cut character in hex.
- * The ids of a text's tokens are a list whose items are hover targets. Each part's style is here too.
+ * The ids of a text's tokens are a list whose items are hover targets. Their style is views/css/tokens.css.
  */
 import { hexBytes } from './hex.js';
-
-/**
- * The style of the parts below. A token span's background is the hue of its id (hueOf), given per span as the
- * CSS variable --h: short markup on every span of a long text.
- */
-export const TOKENS_CSS = `
-.tokens { white-space: pre-wrap; word-break: break-all; font: 1rem/1.9 ui-monospace, monospace; }
-.t { background: hsl(var(--h) 70% 86%); border-radius: 3px; padding: 1px 0; box-shadow: inset -1px 0 0 rgba(0,0,0,.25); }
-.t:hover, .t.same { outline: 2px solid #333; }
-#hover { min-height: 1.2em; }
-.grp { border: 1px dashed #888; border-radius: 3px; padding: 0 2px; }
-.grp-text { margin-right: 2px; }
-.hex { font-size: .75em; padding: 0 2px; margin-left: 1px; }
-#ids { white-space: pre-wrap; word-break: break-all; max-height: 12rem; overflow: auto; position: relative; padding: 2px; }
-#ids i { font-style: normal; }
-.t.on, #ids i.on { outline: 2px solid #d62728; background-color: #ffe08a; }
-.tok { background: #eef3fb; border-radius: 3px; padding: 0 3px; white-space: pre; }
-.tok.partial { background: #fbeee0; }
-.hexpart { font-size: .8em; color: #8a4b00; }
-`;
 
 /** A hue stable for an id: an integer hash of the id onto 0..359. */
 export function hueOf(id: number): number {

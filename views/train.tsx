@@ -9,6 +9,7 @@ import { followAttributes, type Follow } from './job-follow.js';
 import { JobTable, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
 import { TokenChip, type ChipToken } from './tokens.js';
+import { ChartData } from './chart-data.js';
 
 /** A training job as the job list shows it. */
 export interface TrainJobRow extends JobRow {
@@ -333,6 +334,15 @@ function LatestMerges(props: { latest: TrainProgress['latest'] }) {
   );
 }
 
+/** What the curve shows, in words: e.g. "Compression curve: 1.00 → 3.42 bytes per token from 256 to 8,000 tokens (target 8,000)". */
+export function curveSummary(points: readonly CurvePoint[], target: number): string {
+  const first = points[0];
+  const last = points.at(-1);
+  if (!first || !last) return `Compression curve: no points yet (target ${target.toLocaleString('en')} tokens)`;
+  const size = (n: number) => n.toLocaleString('en');
+  return `Compression curve: ${first.bytesPerToken.toFixed(2)} → ${last.bytesPerToken.toFixed(2)} bytes per token from ${size(first.vocabSize)} to ${size(last.vocabSize)} tokens of vocabulary (target ${size(target)})`;
+}
+
 const W = 420;
 const H = 220;
 const PAD = { left: 44, right: 12, top: 10, bottom: 30 };
@@ -345,11 +355,13 @@ export function CurveChart(props: { points: readonly CurvePoint[]; target: numbe
   const y = (b: number) => H - PAD.bottom - (b / maxY) * (H - PAD.top - PAD.bottom);
   const line = props.points.map((p) => `${x(p.vocabSize).toFixed(1)},${y(p.bytesPerToken).toFixed(1)}`).join(' ');
   const last = props.points.at(-1);
+  const label = curveSummary(props.points, props.target);
   return (
     <figure class="curve">
-      <svg id="curve" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="bytes per token against vocabulary size">
-        <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} stroke="#888" />
-        <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} stroke="#888" />
+      <svg id="curve" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+        <title>{label}</title>
+        <line class="chart-axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
+        <line class="chart-axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
         {[0, 0.5, 1].map((f) => (
           <text x={PAD.left - 4} y={y(f * maxY) + 4} text-anchor="end" font-size="11">
             {(f * maxY).toFixed(1)}
@@ -364,15 +376,20 @@ export function CurveChart(props: { points: readonly CurvePoint[]; target: numbe
         <text x={(W + PAD.left) / 2} y={H - 4} font-size="11" text-anchor="middle">
           vocabulary size
         </text>
-        <polyline points={line} fill="none" stroke="#3a6fd8" stroke-width="2" />
+        <polyline class="chart-line" points={line} stroke-width="2" />
         {props.points.map((p) => (
-          <circle class="pt" cx={x(p.vocabSize)} cy={y(p.bytesPerToken)} r="2.5" fill="#3a6fd8" />
+          <circle class="pt chart-point" cx={x(p.vocabSize)} cy={y(p.bytesPerToken)} r="2.5" />
         ))}
       </svg>
       <figcaption class="note">
         bytes per token on {formatBytes(props.heldOutBytes)} of held-out text
         {last ? `; now ${last.bytesPerToken.toFixed(2)} at ${last.vocabSize} tokens` : ''}
       </figcaption>
+      <ChartData
+        summary="the curve's points"
+        head={['vocabulary size', 'bytes per token']}
+        rows={props.points.map((p) => [p.vocabSize, p.bytesPerToken.toFixed(3)])}
+      />
     </figure>
   );
 }

@@ -11,6 +11,7 @@ import type { TokenizerKind } from './tokenizer-groups.js';
 import { MergeTreeView, Scrub, type MergeTreeNode, type ScrubView } from './vocab-merges.js';
 import { FILTER_LABELS, TokenTable, type TokenPage, type TokenQuery } from './vocab-tokens.js';
 import { MergeOrderFact, PipelineDownloads, PipelineRows, type MergeOrderView, type PipelineSummary } from './vocab-model.js';
+import { ChartData } from './chart-data.js';
 
 const KIND_LABELS: Record<TokenizerKind, string> = {
   tiktoken: 'tiktoken encoding',
@@ -218,8 +219,8 @@ export function VocabPage(props: VocabView) {
         hx-target="#tokens"
         hx-trigger="input delay:300ms, change, submit"
       >
-        <input name="q" value={props.query.q} placeholder="text or id" />{' '}
-        <select name="filter">
+        <input name="q" value={props.query.q} placeholder="text or id" aria-label="search tokens by text or id" />{' '}
+        <select name="filter" aria-label="which tokens">
           {['', ...props.classes].map((f) => (
             <option value={f} selected={props.query.filter === f}>
               {FILTER_LABELS[f]}
@@ -427,26 +428,33 @@ function Histogram(props: { counts: readonly number[] }) {
   const max = Math.max(1, ...props.counts);
   const bars = props.counts.slice(1);
   const bw = (HW - 40) / bars.length;
+  const labels = bars.map((_, i) => (i === bars.length - 1 ? `${i + 1}+` : String(i + 1)));
+  const top = bars.indexOf(Math.max(...bars));
+  const total = bars.reduce((a, b) => a + b, 0);
+  const summary = `Token lengths: ${total.toLocaleString('en')} tokens from 1 to ${labels.at(-1)} bytes, most of them (${bars[top].toLocaleString('en')}) ${labels[top]} bytes long`;
   return (
-    <svg id="histogram" width={HW} height={HH} viewBox={`0 0 ${HW} ${HH}`} role="img" aria-label="number of tokens by length in bytes">
-      {bars.map((count, i) => {
-        const h = (count / max) * (HH - 40);
-        const label = i === bars.length - 1 ? `${i + 1}+` : String(i + 1);
-        return (
-          <g>
-            <rect x={30 + i * bw} y={HH - 20 - h} width={bw - 2} height={h} fill="#6a8fd8">
-              <title>{`${label} bytes: ${count} tokens`}</title>
-            </rect>
-            <text x={30 + i * bw + bw / 2} y={HH - 6} font-size="10" text-anchor="middle">
-              {label}
-            </text>
-          </g>
-        );
-      })}
-      <text x="2" y="12" font-size="10">
-        {max}
-      </text>
-    </svg>
+    <figure class="chart">
+      <svg id="histogram" width={HW} height={HH} viewBox={`0 0 ${HW} ${HH}`} role="img" aria-label={summary}>
+        {bars.map((count, i) => {
+          const h = (count / max) * (HH - 40);
+          const label = labels[i];
+          return (
+            <g>
+              <rect class="chart-bar" x={30 + i * bw} y={HH - 20 - h} width={bw - 2} height={h}>
+                <title>{`${label} bytes: ${count} tokens`}</title>
+              </rect>
+              <text x={30 + i * bw + bw / 2} y={HH - 6} font-size="10" text-anchor="middle">
+                {label}
+              </text>
+            </g>
+          );
+        })}
+        <text x="2" y="12" font-size="10">
+          {max}
+        </text>
+      </svg>
+      <ChartData summary="tokens by length" head={['bytes', 'tokens']} rows={bars.map((count, i) => [labels[i], count])} />
+    </figure>
   );
 }
 

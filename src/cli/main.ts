@@ -29,7 +29,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]
   tokenlab chat --tokenizer NAME [--file F] [--jsonl] [--add-generation-prompt] [--count | --json] [--format F]
                 [--template FILE] [--thinking on|off] [--reasoning-effort E] [--date D]   (tokenlab chat --help for more)
-  tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME
+  tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME | add-bundled NAME...
   tokenlab tokenizers list [--json] | add NAME... | remove NAME...   (the open-model tokenizers: ${MODEL_TOKENIZER_NAMES.join(', ')})
   tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
   tokenlab lm build --tokenizer NAME|FILE --corpus CORPUS|FILE [--order N] --out MODEL [--json]   (one non-empty line a sequence)

@@ -14,6 +14,7 @@ import { infgramRoutes } from './infgram-routes.js';
 import { lmRoutes } from './lm-routes.js';
 import { modelTokenizerRoutes } from './model-tokenizer-routes.js';
 import { errorAnswer } from './errors.js';
+import { serveStylesheet } from './stylesheet.js';
 
 const require = createRequire(import.meta.url);
 
@@ -45,6 +46,7 @@ export function createApp(): Hono {
   // A refusal no route turned into its own page (see errors.ts): its status and message, never a 500.
   app.onError(errorAnswer);
 
+  app.get('/static/lab.css', serveStylesheet);
   // htmx and its SSE extension, from node_modules (the lab works offline).
   for (const [path, file] of STATIC_SCRIPTS) {
     app.get(path, async (c) => {

@@ -34,8 +34,8 @@ import {
   MAX_TOP_K,
   type OpenModel,
 } from './lm-data.js';
-import { checkLmBuildParams, lmJobs, type LmBuildParams } from './lm-jobs.js';
-import { infgramJob, listPage, spaceOf, type LmJob } from './lm-list.js';
+import { lmJobs, submitLmBuild } from './lm-jobs.js';
+import { firstModelNote, infgramJob, listPage, spaceOf, type LmJob } from './lm-list.js';
 import { LM_LIMITS, resultView, type ViewResult } from './lm-page.js';
 import { acceptsEventStream, streamSample } from './lm-sample-stream.js';
 import { tokenJson } from './token-json.js';
@@ -44,16 +44,20 @@ import { MAX_VOCAB_SIZE } from './train-jobs.js';
 /** A build request is a few names and a number; a view's request holds at most MAX_LM_TEXT_BYTES of text. */
 const MAX_BUILD_BODY_BYTES = 64 * 1024;
 const MAX_VIEW_BODY_BYTES = 512 * 1024;
-async function submitBuild(body: unknown): Promise<LmJob> {
-  const params = await checkLmBuildParams(body);
-  const job = lmJobs().submit<LmBuildParams>('lm', params.name, params) as LmJob;
-  await lmJobs().persisted(job.id);
-  return job;
-}
+const submitBuild = (body: unknown) => submitLmBuild(body) as Promise<LmJob>;
 
 /** The job's panel with the parts of the list page that follow it. */
 function jobFragment(job: LmJob, follow?: Follow) {
-  return <LmJobFragment job={job} jobs={lmJobs().list('lm') as LmJob[]} models={listUserModels()} board={bitsPerByteBoard()} follow={follow} />;
+  return (
+    <LmJobFragment
+      job={job}
+      jobs={lmJobs().list('lm') as LmJob[]}
+      models={listUserModels()}
+      board={bitsPerByteBoard()}
+      first={firstModelNote()}
+      follow={follow}
+    />
+  );
 }
 
 function lmJob(id: string): LmJob | undefined {
@@ -96,6 +100,12 @@ function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): ViewRe
 }
 
 const isView = (v: string | undefined): v is LmView => (LM_VIEWS as readonly string[]).includes(v ?? '');
+
+/** The field a view measures, without which the page shows no result yet (no error): the answer of Q&A. */
+const MEASURED: Partial<Record<LmView, string>> = { qa: 'answer' };
+
+/** Whether the page's `view` waits for its measured text (the API still refuses it empty). */
+const awaitsInput = (view: LmView, fields: Record<string, string>) => MEASURED[view] !== undefined && (fields[MEASURED[view]] ?? '') === '';
 
 export function lmRoutes(): Hono {
   const app = new Hono();
@@ -164,7 +174,7 @@ export function lmRoutes(): Hono {
     if (opened.refusal !== undefined) return c.html(<LmMissingPage message={opened.refusal.message} />, opened.refusal.status);
     const m = opened.result;
     // A view's result is computed when its form was sent (more than ?view= in the URL); the trie always shows.
-    const asked = view === 'trie' || Object.keys(query).some((k) => k !== 'view');
+    const asked = view === 'trie' || (Object.keys(query).some((k) => k !== 'view') && !awaitsInput(view, query));
     const { result, refusal } = await attempt(() => (asked ? resultView(runView(m, view, query)) : undefined));
     if (refusal !== undefined)
       return c.html(
@@ -182,13 +192,17 @@ export function lmRoutes(): Hono {
     const view = c.req.param('view');
     if (!isView(view)) return c.html(<LmResultError message={`no view ${JSON.stringify(view)}`} />, 404);
     const name = c.req.param('name')!;
-    const shown = (r: ViewResult) => <Result result={resultView(r)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />;
+    const shown = (r: ViewResult) => (
+      <Result result={resultView(r)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />
+    );
     const streamed = view === 'sample' && acceptsEventStream(c);
     const { result, refusal } = await attempt(async () => {
       const m = await openModel(name);
+      if (awaitsInput(view, fields)) return undefined;
       return streamed ? { m, sample: checkSampleRequest(fields, m.record.vocabularySize) } : runView(m, view, fields);
     });
     if (refusal !== undefined) return c.html(<LmResultError message={refusal.message} />, refusal.status);
+    if (result === undefined) return c.html('');
     const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
     if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
     if ('sample' in result) return streamSample(c, result.m, result.sample, (value) => shown({ view: 'sample', value }));
