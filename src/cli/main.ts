@@ -22,7 +22,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab train --corpus CORPUS|FILE... --vocab-size N --pattern gpt2|cl100k|o200k|cjk
                  [--special TOKEN,...] [--min-frequency N] [--compat hf] [--threads N] --out FILE [--json]
                  [--algorithm bpe|superbpe|unigram]   (superbpe: [--transition N], no --compat; unigram: no
-                 --pattern, --min-frequency, --compat or --threads)
+                 --pattern, --min-frequency or --compat)
   tokenlab export --vocab FILE --format tiktoken|hf --out FILE
   tokenlab import --format tiktoken|hf --in FILE --out FILE [--pattern NAME|REGEX] [--special TOKEN=ID,...]
   tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
