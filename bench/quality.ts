@@ -17,15 +17,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { evaluate, renyiEfficiency } from '../src/eval/metrics.js';
-import { buildModel } from '../src/lm/model.js';
-import { scoreSequence } from '../src/lm/query.js';
+import { renyiEfficiency } from '../src/eval/metrics.js';
+import { measureQuality, type QualityMeasures } from '../src/jobs/quality-measures.js';
 import { bundledCorpus } from '../src/store/corpora/extract.js';
 import { splitText } from '../src/store/corpora/split.js';
 import { CONTENDERS, trainData, type Contender, type Trained } from './quality-contenders.js';
 import { corpusPath, table } from './shared.js';
 
-const ORDER = 5;
 const GOAL_SIZE = 30_000;
 const GOAL_GAIN = 0.2;
 
@@ -70,12 +68,8 @@ console.log(
     `load average ${loadavg()[0].toFixed(1)} on ${sizes.join(', ')}\n`,
 );
 
-interface Measured {
-  bytesPerToken: number;
-  tokensPerHan: number | null;
-  bitsPerByte: number;
-  tokens: number[];
-}
+/** A text's measures, and its tokens (for the Rényi efficiency over two texts). */
+type Measured = Omit<QualityMeasures, 'tokens'> & { tokens: number[] };
 
 const lossy: string[] = [];
 const gains: Array<Record<string, string | number>> = [];
@@ -137,21 +131,16 @@ if (lossy.length > 0) {
 }
 console.log('every tokenizer decoded every scored line back exactly');
 
-/** Encodes the train lines, builds the 5-gram, and measures each text; lossy lines are recorded. */
+/** Encodes the train lines and measures each text (src/jobs/quality-measures.ts); lossy lines are recorded. */
 async function measure(c: Contender, trained: Trained, size: number): Promise<Map<string, Measured>> {
-  const model = buildModel(await trained.encodeLines(trainLines), { order: ORDER, vocabularySize: trained.nVocab });
+  const trainIds = await trained.encodeLines(trainLines);
   const out = new Map<string, Measured>();
   for (const { name, lines } of evalTexts) {
     const ids = await trained.encodeLines(lines);
-    const bad = lines.findIndex((line, i) => trained.decode(ids[i]) !== line);
+    const q = measureQuality({ tokenizer: trained, decode: (x) => trained.decode(x as Uint32Array), trainIds, lines, ids });
+    const bad = q.firstLossyLine;
     if (bad >= 0) lossy.push(`${c.name} ${size}: ${name} line ${bad + 1}: ${JSON.stringify(lines[bad].slice(0, 80))}`);
-    const all = ids.flatMap((x) => Array.from(x));
-    const ev = evaluate(lines.join(''), all, trained);
-    let log2prob = 0;
-    for (const seq of ids) log2prob += scoreSequence(model, seq).log2prob;
-    // scoreText's bytes: the text with each line ended by its newline
-    const bytes = Buffer.byteLength(lines.join('\n')) + 1;
-    out.set(name, { bytesPerToken: ev.bytesPerToken, tokensPerHan: ev.tokensPerHan, bitsPerByte: -log2prob / bytes, tokens: all });
+    out.set(name, { ...q, tokens: ids.flatMap((x) => Array.from(x)) });
   }
   return out;
 }

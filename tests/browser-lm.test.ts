@@ -26,8 +26,13 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('LM studio'), () => {
     await page.selectOption('select[name=corpus]', 'parallel-zh-en');
     await page.fill('input[name=order]', '3');
     await page.fill('input[name=name]', 'pz3');
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
     await page.click('#lm-build-form button[type=submit]');
     await expect.poll(() => page.locator('#lm-job-state').textContent(), { timeout: 60_000 }).toBe('done');
+    const job = `/fragment/lm-job/${new URL(page.url()).searchParams.get('job')}`;
+    expect(asked).toContain(`${job}/events`); // the progress streamed, unpolled
+    expect(asked).not.toContain(job);
     expect(await page.locator('#lm-job-message').textContent()).toMatch(/saved model pz3/);
     // the list, the models and the board follow the panel without a reload
     await expect.poll(() => page.locator('#lm-models').textContent()).toContain('pz3');
@@ -129,6 +134,31 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('LM studio'), () => {
     await page.reload();
     expect(await page.locator('#lm-sample-text').textContent()).toBe(first);
     await screenshot(page, 'lm-sample');
+  });
+
+  it('streams a sample token by token as it is drawn, ending as the page without script draws it', async () => {
+    // Strings: they run in the page. The counts of drawn tokens #lm-sample-tokens held, each time the result changed.
+    await page.evaluate(`window.tokenCounts = [];
+      new MutationObserver(() => {
+        const n = document.querySelectorAll('#lm-sample-tokens .lm-tok').length;
+        if (document.getElementById('lm-sample-tokens') && window.tokenCounts.at(-1) !== n) window.tokenCounts.push(n);
+      }).observe(document.getElementById('lm-result'), { childList: true, subtree: true });`);
+    await page.fill('input[name=seed]', '9');
+    await page.fill('input[name=length]', '200');
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/fragment/lm/pz3/sample');
+    await page.click('#lm-submit');
+    expect((await answer).headers()['content-type']).toMatch(/^text\/event-stream/);
+    await expect.poll(() => page.locator('#lm-sample-text').count()).toBe(1);
+    const counts = (await page.evaluate('window.tokenCounts')) as number[];
+    const drawn = await page.locator('#lm-sample-tokens .lm-tok').count();
+    expect(counts[0]).toBe(0); // the result's frame came first, without tokens
+    expect(counts.at(-1)).toBe(drawn);
+    expect(counts.length).toBeGreaterThan(2); // then the tokens, in steps
+    expect(counts.every((n, i) => i === 0 || n > counts[i - 1])).toBe(true);
+    const text = await page.locator('#lm-sample-text').textContent();
+    await page.reload(); // the page of this sample, drawn by the server at once
+    expect(await page.locator('#lm-sample-text').textContent()).toBe(text);
+    expect(await page.locator('#lm-sample-tokens .lm-tok').count()).toBe(drawn);
   });
 
   it('shows log P(A | Q) and log P(A | Q, T), per-token bars under both, and the window', async () => {

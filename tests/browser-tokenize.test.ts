@@ -55,6 +55,29 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('tokenize page'), () => {
     await page.close();
   });
 
+  it('re-tokenizes by a morph: the hovered token keeps its element and its marks, and the page keeps its place', async () => {
+    const page = await lab.browser.newPage({ viewport: { width: 900, height: 500 } });
+    const text = Array.from({ length: 40 }, (_, i) => `Line ${i}: the tokenizer splits 文本 into tokens.`).join('\n');
+    await page.goto(`${lab.url}/?text=${encodeURIComponent(text)}`);
+    const token = page.locator('.tokens .t').nth(300);
+    await token.scrollIntoViewIfNeeded();
+    await token.hover();
+    expect(await token.getAttribute('class')).toMatch(/\bon\b/);
+    // Strings: they run in the page. The element is marked by a property (a morph keeps no attribute it did not send).
+    await page.evaluate("document.querySelector('.tokens .t:hover').kept = true");
+    const scrolled = await page.evaluate('scrollY');
+    expect(scrolled).toBeGreaterThan(0);
+    const before = await countNow(page);
+    // Typed at the end of the box, which is out of view (focusing it would scroll the page there).
+    await page.evaluate("const box = document.querySelector('textarea[name=text]'); box.value += ' more'; box.dispatchEvent(new Event('input', { bubbles: true }))");
+    await expect.poll(() => countNow(page)).toBeGreaterThan(before);
+    expect(await page.evaluate("document.querySelector('.tokens .t:hover').kept")).toBe(true);
+    expect(await page.evaluate("document.querySelector('.tokens .t:hover').classList.contains('on')")).toBe(true);
+    expect(await page.locator('#hover').textContent()).toMatch(/^token 300: id \d+/);
+    expect(await page.evaluate('scrollY')).toBe(scrolled);
+    await page.close();
+  });
+
   it('draws a Han character split over tokens once, with the hex bytes of its tokens', async () => {
     const page = await typed('猫'); // cl100k_base: e7 | 8c | ab
     await expect.poll(() => page.locator('.grp .grp-text').textContent()).toBe('猫');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and corpora'), () => {
@@ -35,22 +36,58 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and co
     await page.close();
   });
 
-  it('shows a running job live and cancels it', async () => {
-    const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  /** Starts a long training job from the page; the paths the page asked for are collected in `requests`. */
+  async function startLongJob(page: Page, name: string, requests: string[]): Promise<string> {
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
     await page.goto(`${lab.url}/train`);
     for (const c of ['tang-poems', 'song-ci', 'wordnet-en']) await page.locator(`input[name=corpora][value="${c}"]`).check();
-    await page.locator('input[name=name]').fill('to-cancel');
+    await page.locator('input[name=name]').fill(name);
     await page.locator('input[name=vocabSize]').fill('60000');
     await page.locator('input[name=minFrequency]').fill('0');
     await page.locator('button[type=submit]').click();
     await expect.poll(() => page.locator('#progress-text').textContent(), { timeout: 60_000 }).toMatch(/merges\/s · about/);
+    return new URL(page.url()).searchParams.get('job')!;
+  }
+
+  /** The progress line changes: progress keeps arriving. */
+  async function progressMoves(page: Page): Promise<void> {
     const first = await page.locator('#progress-text').textContent();
-    await expect.poll(() => page.locator('#progress-text').textContent()).not.toBe(first); // the panel is polled
-    await expect.poll(() => page.locator('#curve .pt').count(), { timeout: 60_000 }).toBeGreaterThan(1);
-    await screenshot(page, 'train-running');
+    await expect.poll(() => page.locator('#progress-text').textContent()).not.toBe(first);
+  }
+
+  async function cancel(page: Page): Promise<void> {
     await page.locator('#job-panel button', { hasText: 'Cancel' }).click();
     await expect.poll(() => page.locator('#job-state').textContent(), { timeout: 30_000 }).toBe('cancelled');
     await page.close();
+  }
+
+  it('shows a running job live, streamed without polling, and cancels it', async () => {
+    const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const requests: string[] = [];
+    const id = await startLongJob(page, 'to-cancel', requests);
+    await progressMoves(page);
+    await expect.poll(() => page.locator('#curve .pt').count(), { timeout: 60_000 }).toBeGreaterThan(1);
+    expect(requests).toContain(`/fragment/train/${id}/events`);
+    expect(requests).not.toContain(`/fragment/train/${id}`); // no polling
+    expect(requests.filter((p) => p === `/fragment/train/${id}/events`)).toHaveLength(1); // one stream, kept open
+    await screenshot(page, 'train-running');
+    await cancel(page);
+  });
+
+  it('falls back to polling when the progress stream fails to open, or drops', async () => {
+    for (const [name, failure] of [
+      ['stream-refused', { status: 500, body: 'stream down' }],
+      ['stream-dropped', { status: 200, contentType: 'text/event-stream', body: ': nothing, then the end\n\n' }],
+    ] as const) {
+      const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.route('**/fragment/train/*/events', (r) => r.fulfill(failure));
+      const requests: string[] = [];
+      const id = await startLongJob(page, name, requests);
+      await progressMoves(page);
+      await expect.poll(() => requests.filter((p) => p === `/fragment/train/${id}`).length, name).toBeGreaterThan(1);
+      expect(await page.locator('#job-panel').textContent(), name).not.toContain('stream down');
+      await cancel(page);
+    }
   });
 
   it('refuses an upload that is not UTF-8 with the offset of the bad byte, and previews a good one', async () => {

@@ -7,7 +7,9 @@ import { textStats } from '../src/eval/text-stats.js';
 import { listBundledCorpora } from '../src/store/corpora/catalogue.js';
 import { type EnsureResult, corpusSplitPaths, corpusSplitTexts, ensureBundledCorpora } from '../src/store/corpora/extract.js';
 import { HELD_OUT_PERCENT, isHeldOut, splitText } from '../src/store/corpora/split.js';
-import { thin } from '../src/store/corpora/sources.js';
+import { STARTER_CORPORA } from '../src/store/corpora/catalogue.js';
+import { extractMix, thin } from '../src/store/corpora/sources.js';
+import { packageOfFiles } from '../src/store/corpora/source-package.js';
 
 // Each test run extracts into its own temporary directories (never into corpora/extracted).
 const dirA = mkdtempSync(join(tmpdir(), 'tokenlab-corpora-a-'));
@@ -178,6 +180,22 @@ describe('bundled corpora', () => {
       expect(textStats(zh).hanShare).toBeGreaterThan(0.6);
       expect(textStats(en).han).toBe(0);
     }
+  });
+
+  it('starter-mix deals the lines of the starter corpora in turn, each thinned to its budget', () => {
+    const mix = first.corpora.find((c) => c.name === 'starter-mix')!;
+    const lines = readFileSync(mix.path, 'utf8').split('\n').slice(0, -1);
+    const parts = STARTER_CORPORA.map((n) =>
+      readFileSync(first.corpora.find((c) => c.name === n)!.path, 'utf8')
+        .split('\n')
+        .slice(0, -1),
+    );
+    const share = (part: string[]) => part.filter((l) => lines.includes(l)).length / part.length;
+    for (const [i, part] of parts.entries()) expect(share(part), STARTER_CORPORA[i]).toBeGreaterThan(0);
+    expect(lines.slice(0, parts.length)).toEqual(parts.map((p) => p[0]));
+    const files = new Map(Object.entries({ a: '1\n2\n3\n', b: 'x\n' }).map(([k, v]) => [k, Buffer.from(v)]));
+    expect(extractMix(packageOfFiles('t', '1', files), ['a', 'b'], 100)).toEqual(['1', 'x', '2', '3']);
+    expect(extractMix(packageOfFiles('t', '1', files), ['a', 'b'], 4)).toEqual(['1', 'x', '3']);
   });
 
   it('textStats and thin on small examples', () => {

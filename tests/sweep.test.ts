@@ -62,7 +62,7 @@ const UNKNOWN = 'no-such-name';
 /** The corpus every made thing comes from: each payload on lines of their own and inside text. */
 const CORPUS_TEXT = Array.from({ length: 60 }, (_, i) => `${PAYLOADS[i % 3]} line ${i} 分词 ${PAYLOADS[(i + 1) % 3]}`).join('\n') + '\n';
 
-const made = { trainJob: '', lmJob: '', infgramJob: '', vocabJson: '' };
+const made = { trainJob: '', lmJob: '', infgramJob: '', qualityJob: '', vocabJson: '' };
 
 function post(path: string, body: RequestInit['body'], headers: Record<string, string> = {}) {
   return app.request(path, { method: 'POST', body, headers });
@@ -111,6 +111,7 @@ beforeAll(async () => {
   made.infgramJob = (
     await jobOf(await postJson('/api/infgram/build', { tokenizer: 'sweep-vocab', corpora: ['sweep-corpus'], name: 'sweep-ig' }))
   ).id;
+  made.qualityJob = (await jobOf(await postJson('/api/quality', { tokenizers: ['sweep-vocab'], corpus: 'sweep-corpus' }))).id;
   made.vocabJson = await (await app.request('/vocab/sweep-vocab/download/json')).text();
   expect((await post('/api/vocabularies', multipart({ name: 'sweep-imported', file: made.vocabJson }))).status).toBe(201);
 }, 300_000);
@@ -163,6 +164,7 @@ const GOOD: Record<Thing, () => string> = {
   trainJob: () => made.trainJob,
   lmJob: () => made.lmJob,
   infgramJob: () => made.infgramJob,
+  qualityJob: () => made.qualityJob,
   format: () => 'json',
   view: () => 'surprisal',
   modelTokenizer: () => 'qwen3',

@@ -5,6 +5,7 @@
  */
 import { formatBytes } from './format.js';
 import type { InfgramBuildPhase, InfgramJob, InfgramRow } from './infgram-types.js';
+import type { Follow } from './job-follow.js';
 import { isActive, JobPanel, JobTable, oobOf } from './jobs.js';
 import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
 import type { TokenizerChoice } from './tokenizer-groups.js';
@@ -128,7 +129,7 @@ const PHASES: Record<InfgramBuildPhase, string> = {
   saving: 'saving the index file',
 };
 
-export function InfgramJobPanel(props: { job: InfgramJob }) {
+export function InfgramJobPanel(props: { job: InfgramJob; follow?: Follow }) {
   const { job } = props;
   const s = job.progress;
   const text = s && (
@@ -141,6 +142,7 @@ export function InfgramJobPanel(props: { job: InfgramJob }) {
     <JobPanel
       prefix="ig"
       job={job}
+      follow={props.follow}
       fragment={`/fragment/infgram-job/${encodeURIComponent(job.id)}`}
       note={`${job.params.tokenizer} · ${job.params.corpora.join(', ')}`}
       progress={s && { share: s.total === 0 ? 0 : s.read / s.total, text }}
@@ -150,10 +152,15 @@ export function InfgramJobPanel(props: { job: InfgramJob }) {
 }
 
 /** The panel as a fragment, with the job list beside it and, once the build has finished, the index table. */
-export function InfgramJobFragment(props: { job: InfgramJob; jobs: readonly InfgramJob[]; indexes: readonly InfgramRow[] }) {
+export function InfgramJobFragment(props: {
+  job: InfgramJob;
+  jobs: readonly InfgramJob[];
+  indexes: readonly InfgramRow[];
+  follow?: Follow;
+}) {
   return (
     <>
-      <InfgramJobPanel job={props.job} />
+      <InfgramJobPanel job={props.job} follow={props.follow} />
       <InfgramJobList jobs={props.jobs} oob />
       {isActive(props.job) ? null : <InfgramTable indexes={props.indexes} oob />}
     </>

@@ -1,5 +1,6 @@
 /** The list of a page's background jobs (training runs, model builds): a row a job, newest first, linking to its panel. */
 import type { Child } from 'hono/jsx';
+import { followAttributes, type Follow } from './job-follow.js';
 
 /** What every job row shows besides the page's own columns. */
 export interface JobRow {
@@ -68,14 +69,16 @@ export function JobTable<J extends JobRow>(props: {
 export const isActive = (job: JobRow) => job.state === 'queued' || job.state === 'running';
 
 /**
- * A build's panel (model builds, ∞-gram index builds); while the job is queued or running it asks htmx to
- * replace it from `fragment` every 500 ms. Its elements' ids start with `prefix` (`lm-job-panel`, `lm-progress`...).
+ * A build's panel (model builds, ∞-gram index builds); while the job is queued or running it follows the job
+ * from `fragment` (job-follow.ts: streamed, else polled). Its elements' ids start with `prefix` (`lm-job-panel`,
+ * `lm-progress`...).
  */
 export function JobPanel(props: {
   prefix: string;
   job: JobRow;
-  /** The panel's fragment; `${fragment}/cancel` cancels the job. */
+  /** The panel's fragment; `${fragment}/events` streams it, `${fragment}/cancel` cancels the job. */
   fragment: string;
+  follow?: Follow;
   note: Child;
   /** The latest progress: done share and what it says (shown while the job is active). */
   progress: { share: number; text: Child } | null;
@@ -83,9 +86,9 @@ export function JobPanel(props: {
 }) {
   const { job, prefix: p } = props;
   const active = isActive(job);
-  const poll = active ? { 'hx-get': props.fragment, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
+  const follow = followAttributes(props.fragment, props.follow ?? 'stream', active);
   return (
-    <section id={`${p}-job-panel`} class="job-panel" data-state={job.state} {...poll}>
+    <section id={`${p}-job-panel`} class="job-panel" data-state={job.state} {...follow}>
       <h2>
         {job.name}{' '}
         <span class={`state-${job.state}`} id={`${p}-job-state`}>

@@ -7,6 +7,7 @@ import { TOKEN_KEYS_SCRIPT } from './token-keys.js';
 export const NAV: ReadonlyArray<{ href: string; label: string }> = [
   { href: '/', label: 'Tokenize' },
   { href: '/compare', label: 'Compare' },
+  { href: '/compare/quality', label: 'Quality' },
   { href: '/train', label: 'Train' },
   { href: '/vocab', label: 'Vocabularies' },
   { href: '/corpora', label: 'Corpora' },
@@ -39,6 +40,7 @@ export function Layout(props: { title: string; children?: Child }) {
           <script>{raw(TOKEN_KEYS_SCRIPT)}</script>
           <script>{raw(CURRENT_PAGE_SCRIPT)}</script>
           <script src="/static/htmx.min.js" defer></script>
+          <script src="/static/hx-sse.min.js" defer></script>
         </head>
         <body>
           <header class="site-header">

@@ -3,21 +3,12 @@
  * rows link to the context with their token appended; the trie's nodes link down and up. All user text goes
  * through JSX (escaped); colours and bar widths are numbers computed here.
  */
-import { markWhitespace, TokenChip, wholeText } from './tokens.js';
+import { SampleResult } from './lm-sample.js';
+import { heat, HEAT_MAX_BITS, label, Marker, pct, Tok } from './lm-token.js';
+import { wholeText } from './tokens.js';
 import { viewHref, type LmFields } from './lm-fields.js';
 import { TOKEN_KEYS } from './token-keys.js';
-import type {
-  Answer,
-  AnswerSide,
-  LmLimits,
-  LmResult,
-  LmToken,
-  Next,
-  Sampled,
-  Surprisal,
-  SurprisalToken,
-  TrieView,
-} from './lm-result-types.js';
+import type { Answer, AnswerSide, LmLimits, LmResult, LmToken, Next, Surprisal, SurprisalToken, TrieView } from './lm-result-types.js';
 
 export function LmResultError(props: { message: string }) {
   return (
@@ -44,28 +35,6 @@ export function Result(props: { result: LmResult; name: string; fields: LmFields
       return <AnswerResult a={r.value} />;
   }
 }
-
-/** A token's text for hover lines (a cut character shows as U+FFFD). */
-function label(t: LmToken): string {
-  return t.marker ?? markWhitespace(t.text);
-}
-
-function Marker(props: { text: string }) {
-  return <code class="tok lm-marker">{props.text}</code>;
-}
-
-function Tok(props: { t: LmToken }) {
-  const { t } = props;
-  return t.marker !== undefined ? <Marker text={t.marker} /> : <TokenChip token={t} />;
-}
-
-const pct = (p: number) => (p >= 0.001 ? p.toFixed(4) : p.toExponential(2));
-
-/** Bits of surprisal at and beyond which a token is drawn fully red. */
-const HEAT_MAX_BITS = 16;
-
-/** Green for a likely token, red for a surprising one (HEAT_MAX_BITS and more): the hue; pages.css gives the rest. */
-const heat = (log2prob: number) => `--heat:${(120 * (1 - Math.min(HEAT_MAX_BITS, -log2prob) / HEAT_MAX_BITS)).toFixed(0)}`;
 
 /** The colour scale: swatches drawn by heat() itself, each with its surprisal and probability. */
 function HeatLegend() {
@@ -329,39 +298,6 @@ function TrieResult(props: { t: TrieView; name: string; fields: LmFields; shown:
           The {t.children.length} most frequent of {t.node.total} children (at most {props.shown} shown).
         </p>
       ) : null}
-    </div>
-  );
-}
-
-function SampleResult(props: { s: Sampled }) {
-  const { s } = props;
-  return (
-    <div>
-      <p id="lm-hover" class="note" aria-live="polite">
-        Hover a token: the probability the model gives it (before temperature, top-k and top-p).
-      </p>
-      <div class="tokens lm-tokens" id="lm-sample" {...TOKEN_KEYS}>
-        {s.prompt.map((t) => (
-          <span class="lm-prompt">
-            <Tok t={t} />
-          </span>
-        ))}
-        {s.tokens.map((t) => (
-          <span
-            class="lm-tok"
-            style={heat(Math.log2(t.prob))}
-            data-info={`${label(t)} · P = ${pct(t.prob)} · log₂ P = ${Math.log2(t.prob).toFixed(2)}`}
-          >
-            <Tok t={t} />
-          </span>
-        ))}
-      </div>
-      <p class="note">
-        {s.tokens.length} tokens{s.ended ? ', then </s> ended the line' : ', stopped at the length'}. As text:{' '}
-        <span id="lm-sample-text" class="lm-sample-text">
-          {s.text}
-        </span>
-      </p>
     </div>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { formatBytes } from './format.js';
 import { InfgramSection, type InfgramSectionProps } from './infgram-list.js';
+import type { Follow } from './job-follow.js';
 import { isActive, JobPanel, JobTable, oobOf, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
 import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
@@ -54,6 +55,14 @@ export interface LmBuildForm {
   order: string;
 }
 
+/** The model the lab built for a new user on its first start, or is building. */
+export interface FirstModelNote {
+  name: string;
+  tokenizer: string;
+  corpus: string;
+  building: boolean;
+}
+
 export interface SpaceQuery {
   L: number;
   K: number;
@@ -72,6 +81,7 @@ export function LmListPage(props: {
   job?: LmJob;
   error?: string;
   infgram: InfgramSectionProps;
+  first?: FirstModelNote;
 }) {
   return (
     <Layout title="Language models">
@@ -80,7 +90,7 @@ export function LmListPage(props: {
         N-gram models over a tokenizer’s tokens (interpolated Kneser-Ney), each spreading its probability over the tokenizer’s whole
         vocabulary.
       </p>
-      <ModelTable models={props.models} />
+      <ModelTable models={props.models} first={props.first} />
       <h2>Build a model</h2>
       <BuildForm choices={props.choices} form={props.form} />
       <div id="lm-job">
@@ -106,16 +116,37 @@ export function LmListPage(props: {
 
 /** `oob` marks a part for htmx to swap in beside the job panel's fragment (the page follows the build). */
 
-function ModelTable(props: { models: readonly ModelRow[]; oob?: boolean }) {
+/** The line on the first model: what it is made of, and that the lab made it (or is making it) for the user. */
+function FirstModelLine(props: { first: FirstModelNote }) {
+  const { name, tokenizer, corpus, building } = props.first;
+  const made = `${tokenizer} over ${corpus}, the modern Chinese and English that came with the install`;
+  return building ? (
+    <span id="lm-first-model">
+      A first model, {name}, is being built for you ({made}): it appears here in a few seconds.
+    </span>
+  ) : (
+    <span id="lm-first-model">
+      <a href={modelPath(name)}>{name}</a> was built for you when the lab first started ({made}): open it to score, sample and explore, or
+      build your own below.
+    </span>
+  );
+}
+
+function ModelTable(props: { models: readonly ModelRow[]; first?: FirstModelNote; oob?: boolean }) {
   const oob = oobOf(props.oob);
   if (props.models.length === 0)
     return (
       <p class="note" id="lm-models" {...oob}>
-        No models yet: build one below.
+        {props.first?.building ? <FirstModelLine first={props.first} /> : 'No models yet: build one below.'}
       </p>
     );
   return (
     <table id="lm-models" class="jobs" {...oob}>
+      {props.first !== undefined && !props.first.building ? (
+        <caption class="note">
+          <FirstModelLine first={props.first} />
+        </caption>
+      ) : null}
       <thead>
         <tr>
           <th>model</th>
@@ -207,7 +238,7 @@ const PHASES: Record<LmBuildPhase, string> = {
 };
 
 /** The build's panel, followed while the build runs. */
-export function LmJobPanel(props: { job: LmJob }) {
+export function LmJobPanel(props: { job: LmJob; follow?: Follow }) {
   const { job } = props;
   const s = job.progress;
   const text = s && (
@@ -220,6 +251,7 @@ export function LmJobPanel(props: { job: LmJob }) {
     <JobPanel
       prefix="lm"
       job={job}
+      follow={props.follow}
       fragment={`/fragment/lm-job/${encodeURIComponent(job.id)}`}
       note={`${job.params.tokenizer} · ${job.params.corpus} · order ${job.params.order}`}
       progress={s && { share: s.total === 0 ? 0 : s.read / s.total, text }}
@@ -232,13 +264,20 @@ export function LmJobPanel(props: { job: LmJob }) {
  * The job panel as a fragment, with the job list beside it and, once the job has finished, the model table and
  * the board: the page follows the build without a reload.
  */
-export function LmJobFragment(props: { job: LmJob; jobs: readonly LmJob[]; models: readonly ModelRow[]; board: readonly BoardGroup[] }) {
+export function LmJobFragment(props: {
+  job: LmJob;
+  jobs: readonly LmJob[];
+  models: readonly ModelRow[];
+  board: readonly BoardGroup[];
+  follow?: Follow;
+  first?: FirstModelNote;
+}) {
   const finished = !isActive(props.job);
   return (
     <>
-      <LmJobPanel job={props.job} />
+      <LmJobPanel job={props.job} follow={props.follow} />
       <LmJobList jobs={props.jobs} oob />
-      {finished ? <ModelTable models={props.models} oob /> : null}
+      {finished ? <ModelTable models={props.models} first={props.first} oob /> : null}
       {finished ? <Board board={props.board} oob /> : null}
     </>
   );

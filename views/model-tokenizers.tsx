@@ -1,9 +1,11 @@
 /**
  * The open-model tokenizers a page offers to add (the /vocab list): a button each ("qwen3 · add, 16 MB"); once
- * pressed, the offer shows the add's progress, asking htmx to replace it every 500 ms until the add ends. When
- * it is installed, the answer also tells the page (the `tokenizers-changed` event) to refresh its list.
+ * pressed, the offer shows the add's progress, following the add (job-follow.ts: streamed, else polled) until
+ * it ends. When it is installed, the answer also tells the page (the `tokenizers-changed` event) to refresh its
+ * list.
  */
 import { formatBytes } from './format.js';
+import { followAttributes, type Follow } from './job-follow.js';
 
 /** An open-model tokenizer not yet installed, and the add of it the lab last ran (if any). */
 export interface ModelOffer {
@@ -45,12 +47,12 @@ function Progress(props: { offer: ModelOffer }) {
 }
 
 /** One offer: its button, the add's progress, or that it is installed. */
-export function ModelOfferView(props: { offer: ModelOffer }) {
+export function ModelOfferView(props: { offer: ModelOffer; follow?: Follow }) {
   const o = props.offer;
   const adding = o.state === 'queued' || o.state === 'running';
-  const poll = adding ? { 'hx-get': offerPath(o.name), 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' } : {};
+  const follow = followAttributes(offerPath(o.name), props.follow ?? 'stream', adding);
   return (
-    <li class="model-offer" data-name={o.name} data-state={o.state} {...poll}>
+    <li class="model-offer" data-name={o.name} data-state={o.state} {...follow}>
       {o.state === 'installed' ? (
         <span>
           <a href={`/vocab/${encodeURIComponent(o.name)}`}>{o.name}</a> added from {o.source} ·{' '}

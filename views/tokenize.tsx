@@ -1,6 +1,7 @@
 /**
  * The tokenize page: a text area that re-tokenizes as you type (htmx posts the form to /fragment/tokenize after
- * 250 ms without input), a tokenizer chooser, and the result as colored token spans with statistics.
+ * 250 ms without input and morphs the result in), a tokenizer chooser, and the result as colored token spans
+ * with statistics.
  * All user text goes through JSX, which escapes it.
  */
 import { raw } from 'hono/html';
@@ -263,6 +264,8 @@ export function TokenizePage(props: {
   const post = {
     'hx-post': '/fragment/tokenize',
     'hx-target': '#result',
+    // A morph: the tokens that stay keep their elements, so the hovered one stays hovered and the page keeps its place.
+    'hx-swap': 'innerMorph',
     'hx-include': '#tokenize-form',
     // A newer request replaces one still in flight: the result never goes back to an older text.
     'hx-sync': 'closest form:replace',

@@ -30,10 +30,10 @@ export function markWhitespace(s: string, inText = false): string {
 // Hovering a token marks every token with the same id in its list, marks the token's id in the ids view and
 // names both (in #hover and as the token's tooltip); hovering an id in the ids view does the same for its token.
 // Tokens carry no title of their own: it would weigh on every span of a long text. Static script, no user text
-// in it; event delegation, so it keeps working after htmx swaps the result.
-export const HOVER_SCRIPT = `
-document.addEventListener('mouseover', (e) => {
-  const el = e.target.closest && e.target.closest('.tokens .t, #ids i');
+// in it; event delegation, so it keeps working after htmx swaps the result. A swap that morphs the result keeps
+// the hovered element but not its marks: they are drawn again for it, with its new id.
+export const HOVER_SCRIPT = `{
+const markHovered = (el) => {
   document.querySelectorAll('.same, .on').forEach((x) => x.classList.remove('same', 'on'));
   const out = document.getElementById('hover');
   if (out) out.textContent = '';
@@ -50,7 +50,13 @@ document.addEventListener('mouseover', (e) => {
     if (el === token && (id.offsetTop < ids.scrollTop || id.offsetTop > ids.scrollTop + ids.clientHeight)) ids.scrollTop = id.offsetTop - ids.clientHeight / 2;
   }
   if (out) out.textContent = token.title;
-});`;
+};
+document.addEventListener('mouseover', (e) => markHovered(e.target.closest && e.target.closest('.tokens .t, #ids i')));
+document.addEventListener('htmx:after:swap', () => {
+  const hovered = document.querySelectorAll('.tokens .t:hover, #ids i:hover');
+  if (hovered.length > 0) markHovered(hovered[hovered.length - 1]);
+});
+}`;
 
 /**
  * Where a token sits in its text: its position among the tokens, its id, its UTF-8 byte range and the UTF-16

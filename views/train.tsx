@@ -1,11 +1,14 @@
 /**
- * The training studio: a form to start a training job and, while it runs, a panel htmx re-fetches every 500 ms
- * (progress bar with merges per second and time left, the latest merges, the compression curve as SVG). The
- * panel's own markup stops the polling once the job is finished. All user text goes through JSX (escaped).
+ * The training studio: a form to start a training job and, while it runs, a panel streamed from the server
+ * as the job goes (polled every 500 ms if the stream fails; job-follow.ts): progress bar with merges per
+ * second and time left, the latest merges, the compression curve as SVG. The panel's own markup stops
+ * following once the job is finished. All user text goes through JSX (escaped).
  */
 import { formatBytes } from './format.js';
+import { followAttributes, type Follow } from './job-follow.js';
 import { JobTable, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
+import { RunsSection, type RunChoice, type RunCurve } from './runs-chart.js';
 import { TokenChip, type ChipToken } from './tokens.js';
 import { ChartData } from './chart-data.js';
 
@@ -107,6 +110,8 @@ export function TrainPage(props: {
   form: TrainForm;
   job?: TrainJob;
   error?: string;
+  /** Finished runs to offer, and those whose curves to draw together. */
+  runs: { choices: readonly RunChoice[]; chosen: readonly RunCurve[] };
 }) {
   const { form, limits } = props;
   return (
@@ -179,6 +184,7 @@ export function TrainPage(props: {
       </div>
       <h2>Recent training jobs</h2>
       <JobList jobs={props.jobs} />
+      <RunsSection choices={props.runs.choices} chosen={props.runs.chosen} />
     </Layout>
   );
 }
@@ -198,10 +204,10 @@ export function JobList(props: { jobs: readonly TrainJobRow[]; oob?: boolean }) 
 }
 
 /** What htmx gets while a job is shown: its panel, and the job list refreshed out of band. */
-export function TrainJobFragment(props: { job: TrainJob; jobs: readonly TrainJobRow[] }) {
+export function TrainJobFragment(props: { job: TrainJob; jobs: readonly TrainJobRow[]; follow?: Follow }) {
   return (
     <>
-      <TrainJobPanel job={props.job} />
+      <TrainJobPanel job={props.job} follow={props.follow} />
       <JobList jobs={props.jobs} oob />
     </>
   );
@@ -209,15 +215,13 @@ export function TrainJobFragment(props: { job: TrainJob; jobs: readonly TrainJob
 
 const active = (job: TrainJobRow) => job.state === 'queued' || job.state === 'running';
 
-/** The job's panel; while the job is queued or running it asks htmx to replace it every 500 ms. */
-export function TrainJobPanel(props: { job: TrainJob }) {
+/** The job's panel; while the job is queued or running it follows the job (job-follow.ts: streamed, else polled). */
+export function TrainJobPanel(props: { job: TrainJob; follow?: Follow }) {
   const { job } = props;
   const s = job.progress;
-  const poll = active(job)
-    ? { 'hx-get': `/fragment/train/${encodeURIComponent(job.id)}`, 'hx-trigger': 'every 500ms', 'hx-swap': 'outerHTML' }
-    : {};
+  const follow = followAttributes(`/fragment/train/${encodeURIComponent(job.id)}`, props.follow ?? 'stream', active(job));
   return (
-    <section id="job-panel" class="job-panel" data-state={job.state} {...poll}>
+    <section id="job-panel" class="job-panel" data-state={job.state} {...follow}>
       <h2>
         {job.name}{' '}
         <span class={`state-${job.state}`} id="job-state">

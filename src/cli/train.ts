@@ -8,16 +8,16 @@ import { corpusPath } from './corpus-arg.js';
 import { ProgressLine } from './progress.js';
 import { parseOptions, positiveInteger, required, UsageError } from './usage.js';
 
-/** Flags each algorithm does not take (Unigram splits words at spaces: no pattern, merges or counting threads). */
+/** Flags each algorithm does not take (Unigram splits words at spaces: no pattern or merges). */
 const NOT_FOR: Record<TrainAlgorithm, readonly string[]> = {
   bpe: ['transition'],
   superbpe: ['compat'],
-  unigram: ['pattern', 'min-frequency', 'compat', 'threads', 'transition'],
+  unigram: ['pattern', 'min-frequency', 'compat', 'transition'],
 };
 
 /**
- * tokenlab train: trains on this thread (BPE counts in worker threads for large inputs), with a progress bar on
- * a terminal, and writes our JSON format (version 1 for BPE, version 3 for SuperBPE and Unigram). Training on
+ * tokenlab train: trains on this thread (BPE counts and Unigram's per-word passes run in worker threads for
+ * large inputs), with a progress bar on a terminal, and writes our JSON format (version 1 for BPE, version 3 for SuperBPE and Unigram). Training on
  * the main thread rather than in a job worker saves an isolate's memory; Ctrl-C simply ends the process, and
  * the output file is written atomically at the end.
  */

@@ -1,5 +1,5 @@
 import { ENDS_INSIDE, STARTS_INSIDE, tokenShapes, totalsMismatch, type TokenSource } from '../bpe/offsets/token-shapes.js';
-import { HAN, LATIN, SCRIPTS, type Script } from './scripts.js';
+import { HAN, LATIN, SCRIPTS, scriptOf, type Script } from './scripts.js';
 import { ByteShares, MIXED, SPLIT, tokenScripts, UNKNOWN } from './token-scripts.js';
 import { countEnglishWords } from './english-words.js';
 
@@ -165,4 +165,22 @@ export function languageTaxOfPairs(lines: readonly string[], count: (text: strin
 
 function byScript(values: Float64Array): Record<Script, number> {
   return Object.fromEntries(SCRIPTS.map((s, i) => [s, values[i]])) as Record<Script, number>;
+}
+
+/**
+ * Bytes per token of each script: the UTF-8 bytes of the text's characters of that script over the script's
+ * share of the tokens (`evaluation` is evaluate's for this text); null for a script the text does not hold.
+ *
+ *   scriptBytesPerToken('你好 ab', evaluate('你好 ab', ids, tokenizer)).han  // 6 bytes / the Han share of tokens
+ */
+export function scriptBytesPerToken(text: string, evaluation: Evaluation): Record<Script, number | null> {
+  const bytes = new Float64Array(SCRIPTS.length);
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    bytes[scriptOf(cp)] += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return Object.fromEntries(
+    SCRIPTS.map((s, i) => [s, bytes[i] > 0 && evaluation.scriptTokens[s] > 0 ? bytes[i] / evaluation.scriptTokens[s] : null]),
+  ) as Record<Script, number | null>;
 }

@@ -49,6 +49,25 @@ export interface Sample {
 }
 
 export function sample(model: LanguageModel, options: SampleOptions = {}): Sample {
+  const { values: tokens, result: ended } = drain(sampling(model, options));
+  return { tokens, ended };
+}
+
+/** Every value a generator yields, and what it returns. */
+export function drain<T, R>(g: Generator<T, R>): { values: T[]; result: R } {
+  const values: T[] = [];
+  for (;;) {
+    const next = g.next();
+    if (next.done) return { values, result: next.value };
+    values.push(next.value);
+  }
+}
+
+/**
+ * The same sample token by token, as each is drawn (the server streams them); returns whether `</s>` ended it.
+ * Bad options throw at the first `next()`.
+ */
+export function* sampling(model: LanguageModel, options: SampleOptions = {}): Generator<number, boolean> {
   const temperature = options.temperature ?? 1;
   const topK = options.topK ?? 0;
   const topP = options.topP ?? 1;
@@ -59,15 +78,14 @@ export function sample(model: LanguageModel, options: SampleOptions = {}): Sampl
   const sampler = new Sampler(model, random, 1 / temperature);
   const state = stateOfTokens(model, options.context ?? [START]);
   const plain = temperature === 1 && topK === 0 && topP === 1;
-  const tokens: number[] = [];
   const max = options.maxTokens ?? 100;
-  while (tokens.length < max) {
+  for (let n = 0; n < max; n++) {
     const w = plain ? sampler.fromMixture(state) : sampler.fromFiltered(state, topK, topP);
-    if (w === EOS) return { tokens, ended: true };
-    tokens.push(w === UNK ? model.unseenToken(Math.floor(random() * sampler.unseenKept)) : model.tokenOf(w));
+    if (w === EOS) return true;
+    yield w === UNK ? model.unseenToken(Math.floor(random() * sampler.unseenKept)) : model.tokenOf(w);
     model.push(state, w);
   }
-  return { tokens, ended: false };
+  return false;
 }
 
 class Sampler {

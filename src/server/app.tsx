@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { apiRoutes } from './api.js';
 import { compareRoutes } from './compare-page.js';
+import { qualityRoutes } from './quality-routes.js';
 import { tokenizePageRoutes } from './tokenize-page.js';
 import { chatPageRoutes } from './chat-page.js';
 import { jobsRoutes } from './jobs-routes.js';
@@ -18,6 +19,11 @@ import { serveStylesheet } from './stylesheet.js';
 
 const require = createRequire(import.meta.url);
 
+const STATIC_SCRIPTS: ReadonlyArray<[string, string]> = [
+  ['/static/htmx.min.js', 'htmx.org/dist/htmx.min.js'],
+  ['/static/hx-sse.min.js', 'htmx.org/dist/ext/hx-sse.min.js'],
+];
+
 /**
  * Builds the lab's Hono app; main.ts serves it, tests call app.request() directly. Each page family lives in
  * its own module of routes, mounted here.
@@ -30,6 +36,7 @@ export function createApp(): Hono {
   app.route('/', tokenizePageRoutes());
   app.route('/', chatPageRoutes());
   app.route('/', compareRoutes());
+  app.route('/', qualityRoutes());
   app.route('/', jobsRoutes());
   app.route('/', trainRoutes());
   app.route('/', vocabRoutes());
@@ -42,9 +49,12 @@ export function createApp(): Hono {
   app.onError(errorAnswer);
 
   app.get('/static/lab.css', serveStylesheet);
-  app.get('/static/htmx.min.js', async (c) => {
-    const js = await readFile(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8');
-    return c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' });
-  });
+  // htmx and its SSE extension, from node_modules (the lab works offline).
+  for (const [path, file] of STATIC_SCRIPTS) {
+    app.get(path, async (c) => {
+      const js = await readFile(require.resolve(file), 'utf8');
+      return c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' });
+    });
+  }
   return app;
 }

@@ -2,8 +2,8 @@
  * The LM studio's ∞-gram routes. Pages: POST /lm/infgram (the build form on /lm; htmx gets the job panel or the
  * error as a fragment), GET /lm/infgram/:name (?view= surprisal, count, next or trace, with its fields: the
  * result is rendered into the page), GET /lm/infgram/:name/line?line=&token=&length= (a corpus line, an
- * occurrence marked), POST /lm/infgram/:name/delete. Fragments: the job panel (/fragment/infgram-job/ID,
- * polled) and its cancel, and each view's result. JSON API: GET /api/infgram, POST /api/infgram/build -> 202
+ * occurrence marked), POST /lm/infgram/:name/delete. Fragments: the job panel (/fragment/infgram-job/ID/events
+ * streams it, /fragment/infgram-job/ID is polled when the stream fails) and its cancel, and each view's result. JSON API: GET /api/infgram, POST /api/infgram/build -> 202
  * {job}, GET and DELETE /api/infgram/:name, POST /api/infgram/:name/count|next|find|trace|score, GET
  * /api/infgram/:name/line?line=N. Errors are `{"error": message}` with 400, 404, 409, 413 or 429, as on the LM API.
  */
@@ -24,8 +24,10 @@ import {
 import { IgResult, IgResultError } from '../../views/infgram-results.js';
 import type { InfgramJob } from '../../views/infgram-types.js';
 import { LmError } from '../../views/lm.js';
+import type { Follow } from '../../views/job-follow.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt, RequestError } from './errors.js';
+import { streamJobPanel } from './job-stream.js';
 import { corpusLineOf, openInfgram, type OpenInfgram } from './infgram-data.js';
 import { checkInfgramBuildParams, infgramJobs, type InfgramBuildParams } from './infgram-jobs.js';
 import { pageResult, runInfgramView, type InfgramViewName } from './infgram-views.js';
@@ -46,8 +48,9 @@ async function submitBuild(body: unknown): Promise<InfgramJob> {
   return job;
 }
 
-const jobFragment = (c: Context, job: InfgramJob) =>
-  c.html(<InfgramJobFragment job={job} jobs={infgramJobList()} indexes={listUserInfgrams()} />);
+const jobFragment = (job: InfgramJob, follow?: Follow) => (
+  <InfgramJobFragment job={job} jobs={infgramJobList()} indexes={listUserInfgrams()} follow={follow} />
+);
 
 const isPageView = (v: string | undefined): v is IgPageView => (IG_PAGE_VIEWS as readonly string[]).includes(v ?? '');
 
@@ -84,19 +87,24 @@ export function infgramRoutes(): Hono {
     }
     if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}#infgram`, 303);
     c.header('HX-Replace-Url', `/lm?job=${encodeURIComponent(job.id)}`);
-    return jobFragment(c, job);
+    return c.html(jobFragment(job));
   });
 
   app.get('/fragment/infgram-job/:id', (c) => {
     const job = infgramJob(c.req.param('id'));
-    return job ? jobFragment(c, job) : c.html(<LmError message="no such build job" />, 404);
+    return job ? c.html(jobFragment(job, 'poll')) : c.html(<LmError message="no such build job" />, 404);
+  });
+
+  app.get('/fragment/infgram-job/:id/events', (c) => {
+    const job = infgramJob(c.req.param('id'));
+    return job ? streamJobPanel(c, job, (j) => jobFragment(j, 'streamed')) : c.html(<LmError message="no such build job" />, 404);
   });
 
   app.post('/fragment/infgram-job/:id/cancel', (c) => {
     const job = infgramJob(c.req.param('id'));
     if (job === undefined) return c.html(<LmError message="no such build job" />, 404);
     infgramJobs().cancel(job.id);
-    return jobFragment(c, job);
+    return c.html(jobFragment(job));
   });
 
   const missing = (c: Context, r: RequestError) => c.html(<InfgramMissingPage message={r.message} />, r.status);

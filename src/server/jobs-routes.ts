@@ -4,10 +4,8 @@
  * when the job finishes). Errors are `{"error": message}` with a status.
  */
 import { Hono, type Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import { FINISHED_STATES, jobManager, type JobRecord } from '../jobs/job-manager.js';
-
-const isFinished = (job: JobRecord) => FINISHED_STATES.includes(job.state);
+import { jobManager } from '../jobs/job-manager.js';
+import { streamJob } from './job-stream.js';
 
 export function jobsRoutes(): Hono {
   const api = new Hono();
@@ -26,30 +24,8 @@ export function jobsRoutes(): Hono {
   });
 
   api.get('/api/jobs/:id/events', (c) => {
-    const jobs = jobManager();
-    const first = jobs.get(c.req.param('id'));
-    if (first === undefined) return unknown(c);
-    return streamSSE(c, async (stream) => {
-      let wake: () => void = () => {};
-      let latest: JobRecord = first;
-      let changed = false; // a change during a write is not lost: the loop sends the latest record next
-      const stop = jobs.subscribe(first.id, (job) => {
-        latest = job;
-        changed = true;
-        wake();
-      });
-      stream.onAbort(() => wake());
-      try {
-        for (;;) {
-          await stream.writeSSE({ event: 'job', data: JSON.stringify(latest) });
-          if (isFinished(latest) || stream.aborted) break;
-          if (!changed) await new Promise<void>((resolve) => (wake = resolve));
-          changed = false;
-        }
-      } finally {
-        stop();
-      }
-    });
+    const job = jobManager().get(c.req.param('id'));
+    return job ? streamJob(c, job, (j) => ({ event: 'job', data: JSON.stringify(j) })) : unknown(c);
   });
 
   return api;

@@ -15,7 +15,7 @@ import {
   type TextScore,
   type TrieNode,
 } from '../lm/query.js';
-import { sample } from '../lm/sample.js';
+import { drain, sampling as sampleTokens } from '../lm/sample.js';
 import { findUserModel, listUserModels, loadUserModel, type ModelRecord } from '../store/user-models.js';
 import { tokenizerByName, UnknownTokenizerError } from '../store/tokenizers.js';
 import { RequestError } from './errors.js';
@@ -264,16 +264,32 @@ export interface Sampled {
   ended: boolean;
 }
 
-export function sampled(m: OpenModel, r: SampleRequest): Sampled {
+export type SampledToken = Sampled['tokens'][number];
+
+/** A sample as it is drawn: the prompt's tokens, and the sampled ones with their probabilities as `tokens` runs. */
+export function sampling(m: OpenModel, r: SampleRequest): { prompt: ShownToken[]; tokens: Generator<SampledToken, boolean> } {
   const context = [START, ...m.tokenizer.encodeOrdinary(r.prompt)];
-  const s = sample(m.model, { context, maxTokens: r.length, temperature: r.temperature, topK: r.topK, topP: r.topP, seed: r.seed });
+  const options = { context, maxTokens: r.length, temperature: r.temperature, topK: r.topK, topP: r.topP, seed: r.seed };
   const state = stateOfTokens(m.model, context);
-  return {
-    prompt: context.slice(1).map((id) => shownToken(m.tokenizer, id)),
-    tokens: s.tokens.map((id) => ({ ...shownToken(m.tokenizer, id), prob: m.model.push(state, m.model.wordOf(id)) })),
-    text: m.tokenizer.decode(s.tokens),
-    ended: s.ended,
-  };
+  function* tokens(): Generator<SampledToken, boolean> {
+    const drawn = sampleTokens(m.model, options);
+    for (let next = drawn.next(); ; next = drawn.next()) {
+      if (next.done) return next.value;
+      yield { ...shownToken(m.tokenizer, next.value), prob: m.model.push(state, m.model.wordOf(next.value)) };
+    }
+  }
+  return { prompt: context.slice(1).map((id) => shownToken(m.tokenizer, id)), tokens: tokens() };
+}
+
+/** The sample whole, from its tokens as they were drawn. */
+export function sampleOf(m: OpenModel, prompt: ShownToken[], tokens: SampledToken[], ended: boolean): Sampled {
+  return { prompt, tokens, text: m.tokenizer.decode(tokens.map((t) => t.id)), ended };
+}
+
+export function sampled(m: OpenModel, r: SampleRequest): Sampled {
+  const { prompt, tokens } = sampling(m, r);
+  const { values, result: ended } = drain(tokens);
+  return sampleOf(m, prompt, values, ended);
 }
 
 export interface AnswerSide extends Omit<AnswerScore, 'tokens'> {

@@ -96,6 +96,14 @@ export async function runLmBuildJob(
   return `saved model ${p.name}: ${s.tokens} tokens counted, ${s.ngrams.reduce((a, b) => a + b, 0)} n-grams${bpb}, built in ${s.seconds.toFixed(1)} s`;
 }
 
+/** Checks a build request and submits its job (on disk before this resolves). */
+export async function submitLmBuild(body: unknown): Promise<JobRecord<LmBuildParams, LmBuildSnapshot>> {
+  const params = await checkLmBuildParams(body);
+  const job = lmJobs().submit<LmBuildParams>('lm', params.name, params) as JobRecord<LmBuildParams, LmBuildSnapshot>;
+  await lmJobs().persisted(job.id);
+  return job;
+}
+
 /** The lab's job manager with the 'lm' kind defined. */
 export function lmJobs() {
   const jobs = jobManager();

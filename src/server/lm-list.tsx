@@ -7,8 +7,9 @@ import { listUserInfgrams } from '../store/user-infgrams.js';
 import { listUserModels } from '../store/user-models.js';
 import type { InfgramBuildForm, InfgramSectionProps } from '../../views/infgram-list.js';
 import type { InfgramJob } from '../../views/infgram-types.js';
-import { LmListPage, type LmBuildForm, type SpaceQuery } from '../../views/lm.js';
+import { LmListPage, type FirstModelNote, type LmBuildForm, type SpaceQuery } from '../../views/lm.js';
 import { chooserChoices } from './choosers.js';
+import { FIRST_MODEL, firstModelState } from './first-model.js';
 import { infgramJobs } from './infgram-jobs.js';
 import { bitsPerByteBoard, intOption, log10SequenceCount } from './lm-data.js';
 import { DEFAULT_ORDER, lmJobs, MAX_ORDER, MIN_ORDER, type LmBuildParams, type LmBuildSnapshot } from './lm-jobs.js';
@@ -26,8 +27,9 @@ export function spaceOf(query: Record<string, string>, L: number): SpaceQuery {
   return { L: l, K, log10: log10SequenceCount(l, K) };
 }
 
-const EMPTY_FORM: LmBuildForm = { name: '', tokenizer: 'cl100k_base', corpus: '', order: String(DEFAULT_ORDER) };
-const EMPTY_INFGRAM_FORM: InfgramBuildForm = { name: '', tokenizer: 'cl100k_base', corpora: [] };
+// The forms start where the first model did: a vocabulary that keeps Chinese characters whole, a mixed corpus.
+const EMPTY_FORM: LmBuildForm = { name: '', tokenizer: FIRST_MODEL.tokenizer, corpus: FIRST_MODEL.corpus, order: String(DEFAULT_ORDER) };
+const EMPTY_INFGRAM_FORM: InfgramBuildForm = { name: '', tokenizer: FIRST_MODEL.tokenizer, corpora: [FIRST_MODEL.corpus] };
 
 /** A job of kind 'infgram', or undefined. */
 export function infgramJob(id: string): InfgramJob | undefined {
@@ -54,8 +56,17 @@ async function infgramSection(extra: InfgramExtra): Promise<InfgramSectionProps>
   };
 }
 
+/** The first model's line over the model table: built for you, or being built (see first-model.ts). */
+export function firstModelNote(): FirstModelNote | undefined {
+  const state = firstModelState();
+  return state && { name: state.name, tokenizer: FIRST_MODEL.tokenizer, corpus: FIRST_MODEL.corpus, building: state.building };
+}
+
 export async function listPage(extra: { form?: LmBuildForm; job?: LmJob; error?: string; space?: SpaceQuery; infgram?: InfgramExtra }) {
   const models = listUserModels();
+  const first = firstModelState();
+  // While the first model is built, the page follows its build as it follows one the user started.
+  const job = extra.job ?? (first?.building && extra.error === undefined ? (lmJobs().get(first.jobId) as LmJob | undefined) : undefined);
   const space = extra.space ?? spaceOf({}, models[0]?.vocabularySize ?? MAX_VOCAB_SIZE);
   return (
     <LmListPage
@@ -65,7 +76,8 @@ export async function listPage(extra: { form?: LmBuildForm; job?: LmJob; error?:
       jobs={lmJobs().list('lm') as LmJob[]}
       form={extra.form ?? EMPTY_FORM}
       space={space}
-      job={extra.job}
+      job={job}
+      first={firstModelNote()}
       error={extra.error}
       infgram={await infgramSection(extra.infgram ?? {})}
     />

@@ -44,7 +44,7 @@ function shownLines<T>(lines: readonly T[][]): T[][] {
   return out;
 }
 
-function lmToken<T extends ShownToken>(t: T): T & LmToken {
+export function lmToken<T extends ShownToken>(t: T): T & LmToken {
   return { ...t, ...chipToken(t.bytes), marker: t.id === START ? '<s>' : t.id === END ? '</s>' : undefined };
 }
 

@@ -3,7 +3,7 @@
  * form; htmx gets the job panel or the error as a fragment), GET /lm/:name (?view= one of the five views, with
  * that view's fields: the result is rendered into the page), POST /lm/:name/delete. Fragments: the job panel
  * (/fragment/lm-job/ID, polled; outside /fragment/lm/ so no model name can clash) and its cancel, the space
- * size, and each view's result. JSON API: GET /api/lm, POST /api/lm/build -> 202 {job}, GET and DELETE
+ * size, and each view's result; /fragment/lm-job/ID/events streams the panel (the poll is the fallback). JSON API: GET /api/lm, POST /api/lm/build -> 202 {job}, GET and DELETE
  * /api/lm/:name, POST /api/lm/:name/score|next|sample|answer, GET /api/lm/:name/trie?path=ids. Errors are
  * `{"error": message}` with 400, 404, 409, 413 or 429.
  */
@@ -12,9 +12,11 @@ import { deleteUserModel, findUserModel, listUserModels } from '../store/user-mo
 import { LmJobFragment, LmError, LmMissingPage, SpaceResult, type LmBuildForm } from '../../views/lm.js';
 import { DEFAULT_FIELDS, LM_VIEWS, viewHref, type LmFields, type LmView } from '../../views/lm-fields.js';
 import { LmModelPage } from '../../views/lm-model.js';
+import type { Follow } from '../../views/job-follow.js';
 import { LmResultError, Result } from '../../views/lm-results.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt, RequestError } from './errors.js';
+import { streamJobPanel } from './job-stream.js';
 import { MAX_URL_TEXT } from './limits.js';
 import {
   answer,
@@ -32,25 +34,30 @@ import {
   MAX_TOP_K,
   type OpenModel,
 } from './lm-data.js';
-import { checkLmBuildParams, lmJobs, type LmBuildParams } from './lm-jobs.js';
-import { infgramJob, listPage, spaceOf, type LmJob } from './lm-list.js';
+import { lmJobs, submitLmBuild } from './lm-jobs.js';
+import { firstModelNote, infgramJob, listPage, spaceOf, type LmJob } from './lm-list.js';
 import { LM_LIMITS, resultView, type ViewResult } from './lm-page.js';
+import { acceptsEventStream, streamSample } from './lm-sample-stream.js';
 import { tokenJson } from './token-json.js';
 import { MAX_VOCAB_SIZE } from './train-jobs.js';
 
 /** A build request is a few names and a number; a view's request holds at most MAX_LM_TEXT_BYTES of text. */
 const MAX_BUILD_BODY_BYTES = 64 * 1024;
 const MAX_VIEW_BODY_BYTES = 512 * 1024;
-async function submitBuild(body: unknown): Promise<LmJob> {
-  const params = await checkLmBuildParams(body);
-  const job = lmJobs().submit<LmBuildParams>('lm', params.name, params) as LmJob;
-  await lmJobs().persisted(job.id);
-  return job;
-}
+const submitBuild = (body: unknown) => submitLmBuild(body) as Promise<LmJob>;
 
 /** The job's panel with the parts of the list page that follow it. */
-function jobFragment(c: Context, job: LmJob) {
-  return c.html(<LmJobFragment job={job} jobs={lmJobs().list('lm') as LmJob[]} models={listUserModels()} board={bitsPerByteBoard()} />);
+function jobFragment(job: LmJob, follow?: Follow) {
+  return (
+    <LmJobFragment
+      job={job}
+      jobs={lmJobs().list('lm') as LmJob[]}
+      models={listUserModels()}
+      board={bitsPerByteBoard()}
+      first={firstModelNote()}
+      follow={follow}
+    />
+  );
 }
 
 function lmJob(id: string): LmJob | undefined {
@@ -94,6 +101,12 @@ function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): ViewRe
 
 const isView = (v: string | undefined): v is LmView => (LM_VIEWS as readonly string[]).includes(v ?? '');
 
+/** The field a view measures, without which the page shows no result yet (no error): the answer of Q&A. */
+const MEASURED: Partial<Record<LmView, string>> = { qa: 'answer' };
+
+/** Whether the page's `view` waits for its measured text (the API still refuses it empty). */
+const awaitsInput = (view: LmView, fields: Record<string, string>) => MEASURED[view] !== undefined && (fields[MEASURED[view]] ?? '') === '';
+
 export function lmRoutes(): Hono {
   const app = new Hono();
 
@@ -121,19 +134,24 @@ export function lmRoutes(): Hono {
     }
     if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}`, 303);
     c.header('HX-Replace-Url', `/lm?job=${encodeURIComponent(job.id)}`);
-    return jobFragment(c, job);
+    return c.html(jobFragment(job));
   });
 
   app.get('/fragment/lm-job/:id', (c) => {
     const job = lmJob(c.req.param('id'));
-    return job ? jobFragment(c, job) : c.html(<LmError message="no such build job" />, 404);
+    return job ? c.html(jobFragment(job, 'poll')) : c.html(<LmError message="no such build job" />, 404);
+  });
+
+  app.get('/fragment/lm-job/:id/events', (c) => {
+    const job = lmJob(c.req.param('id'));
+    return job ? streamJobPanel(c, job, (j) => jobFragment(j, 'streamed')) : c.html(<LmError message="no such build job" />, 404);
   });
 
   app.post('/fragment/lm-job/:id/cancel', (c) => {
     const job = lmJob(c.req.param('id'));
     if (job === undefined) return c.html(<LmError message="no such build job" />, 404);
     lmJobs().cancel(job.id);
-    return jobFragment(c, job);
+    return c.html(jobFragment(job));
   });
 
   app.get('/fragment/lm/space', async (c) => {
@@ -156,7 +174,7 @@ export function lmRoutes(): Hono {
     if (opened.refusal !== undefined) return c.html(<LmMissingPage message={opened.refusal.message} />, opened.refusal.status);
     const m = opened.result;
     // A view's result is computed when its form was sent (more than ?view= in the URL); the trie always shows.
-    const asked = view === 'trie' || Object.keys(query).some((k) => k !== 'view');
+    const asked = view === 'trie' || (Object.keys(query).some((k) => k !== 'view') && !awaitsInput(view, query));
     const { result, refusal } = await attempt(() => (asked ? resultView(runView(m, view, query)) : undefined));
     if (refusal !== undefined)
       return c.html(
@@ -174,11 +192,21 @@ export function lmRoutes(): Hono {
     const view = c.req.param('view');
     if (!isView(view)) return c.html(<LmResultError message={`no view ${JSON.stringify(view)}`} />, 404);
     const name = c.req.param('name')!;
-    const { result, refusal } = await attempt(async () => runView(await openModel(name), view, fields));
+    const shown = (r: ViewResult) => (
+      <Result result={resultView(r)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />
+    );
+    const streamed = view === 'sample' && acceptsEventStream(c);
+    const { result, refusal } = await attempt(async () => {
+      const m = await openModel(name);
+      if (awaitsInput(view, fields)) return undefined;
+      return streamed ? { m, sample: checkSampleRequest(fields, m.record.vocabularySize) } : runView(m, view, fields);
+    });
     if (refusal !== undefined) return c.html(<LmResultError message={refusal.message} />);
+    if (result === undefined) return c.html('');
     const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
     if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
-    return c.html(<Result result={resultView(result)} name={name} fields={{ ...DEFAULT_FIELDS, ...fields }} limits={LM_LIMITS} />);
+    if ('sample' in result) return streamSample(c, result.m, result.sample, (value) => shown({ view: 'sample', value }));
+    return c.html(shown(result));
   };
   app.post('/fragment/lm/:name/:view', async (c) => fragment(c, await formOf(c)));
   app.get('/fragment/lm/:name/:view', (c) => fragment(c, c.req.query()));

@@ -1,8 +1,10 @@
 import { serve } from '@hono/node-server';
 import { removeStaleTempFiles } from '../store/atomic-file.js';
 import { dataDir } from '../store/data-dir.js';
-import { removeAbandonedWork } from '../store/model-tokenizers/add-remove.js';
+import { removeAbandonedCorpusWork } from '../store/corpora/add-bundled.js';
+import { removeAbandonedModelWork } from '../store/model-tokenizers/add-remove.js';
 import { createApp } from './app.js';
+import { startFirstModel } from './first-model.js';
 
 const port = Number(process.env.PORT ?? 3000);
 // Loopback by default: the lab holds the user's files and runs their jobs; exposing it is an explicit choice.
@@ -10,11 +12,17 @@ const hostname = process.env.HOST || '127.0.0.1'; // an empty HOST too: '' would
 
 const removed = await removeStaleTempFiles(dataDir());
 if (removed > 0) console.log(`removed ${removed} temporary file(s) left by an interrupted save in ${dataDir()}`);
-const abandoned = await removeAbandonedWork();
-if (abandoned > 0) console.log(`removed ${abandoned} work directory(ies) left by an interrupted model tokenizer add or removal`);
+const abandoned = (await removeAbandonedModelWork()) + (await removeAbandonedCorpusWork());
+if (abandoned > 0) console.log(`removed ${abandoned} work directory(ies) left by an interrupted add or removal`);
 
 serve({ fetch: createApp().fetch, port, hostname }, (info) => {
   console.log(
     `tokenlab listening on http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${info.port} (host ${hostname}; set HOST to change)`,
   );
 });
+
+// In the background, never holding up the start: a new data directory gets a first model to try.
+startFirstModel().then(
+  (jobId) => jobId !== undefined && console.log(`building a first model for you in the background (job ${jobId}); see /lm`),
+  (e: unknown) => console.error(`could not start the first model's build: ${(e as Error).message}`),
+);

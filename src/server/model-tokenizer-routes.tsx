@@ -1,21 +1,34 @@
 /**
  * Adding and removing open-model tokenizers: the JSON POST /api/tokenizers/:name/add (202 {job}, or 200
  * {"job": null} when it is installed) and DELETE /api/tokenizers/:name; for the pages, GET
- * /fragment/model-tokenizers/:name (an offer: its button, the add's progress, polled while it runs, or that
- * it is installed) and POST /fragment/model-tokenizers/:name/add (starts the add; htmx gets the offer, a
- * plain form is sent back to /vocab). An unknown name is 404.
+ * /fragment/model-tokenizers/:name (an offer: its button, the add's progress, or that it is installed; polled
+ * while the add runs if its stream fails), GET /fragment/model-tokenizers/:name/events (the offer as server-sent
+ * events while its add runs) and POST /fragment/model-tokenizers/:name/add (starts the add; htmx gets the
+ * offer, a plain form is sent back to /vocab). An unknown name is 404.
  */
 import { Hono, type Context } from 'hono';
 import { ModelOfferView, TOKENIZERS_CHANGED } from '../../views/model-tokenizers.js';
-import { attempt, type RefusalStatus, type RequestError } from './errors.js';
-import { modelOffer, removeModelTokenizerFromLab, startModelTokenizerAdd } from './model-tokenizer-jobs.js';
+import { modelTokenizerDef } from '../store/model-tokenizers/catalogue.js';
+import type { Follow } from '../../views/job-follow.js';
+import { attempt, RequestError, type RefusalStatus } from './errors.js';
+import { streamJobPanel } from './job-stream.js';
+import { latestAddJob, modelOffer, removeModelTokenizerFromLab, startModelTokenizerAdd } from './model-tokenizer-jobs.js';
 
 /** The offer of `name` as a fragment; once installed, it tells the page to refresh its list of tokenizers. */
-async function offerFragment(c: Context, name: string) {
+async function offerFragment(c: Context, name: string, follow?: Follow) {
   const { result: offer, refusal } = await attempt(() => modelOffer(name));
   if (refusal !== undefined) return refusalFragment(c, refusal, refusal.status);
   if (offer.state === 'installed') c.header('HX-Trigger', TOKENIZERS_CHANGED);
-  return c.html(<ModelOfferView offer={offer} />);
+  return c.html(<ModelOfferView offer={offer} follow={follow} />);
+}
+
+/** The offer of `name` streamed while its latest add runs; once installed, the stream tells the page as the header does. */
+async function offerStream(c: Context, name: string) {
+  const { result: job, refusal } = await attempt(() => latestAddJob(modelTokenizerDef(name).name));
+  if (refusal !== undefined) return refusalFragment(c, refusal, refusal.status);
+  if (job === undefined) return refusalFragment(c, new RequestError(404, `no add of ${name} to follow`), 404);
+  const installed = (j: { state: string }) => (j.state === 'done' ? [TOKENIZERS_CHANGED] : []);
+  return streamJobPanel(c, job, () => <ModelOfferView offer={modelOffer(name)} follow="streamed" />, installed);
 }
 
 /** A refusal in the offer's place (as HTML: the message may quote what the request held). */
@@ -41,7 +54,9 @@ export function modelTokenizerRoutes(): Hono {
     return c.json({ name, ...(await removeModelTokenizerFromLab(name)) });
   });
 
-  app.get('/fragment/model-tokenizers/:name', (c) => offerFragment(c, c.req.param('name')));
+  app.get('/fragment/model-tokenizers/:name', (c) => offerFragment(c, c.req.param('name'), 'poll'));
+
+  app.get('/fragment/model-tokenizers/:name/events', (c) => offerStream(c, c.req.param('name')));
 
   app.post('/fragment/model-tokenizers/:name/add', async (c) => {
     const name = c.req.param('name');

@@ -1,7 +1,9 @@
 /**
- * The training studio's routes: GET /train (?job=ID shows that job), POST /train (the form; htmx gets the job's
- * panel or the error as a fragment), GET /fragment/train/:id (the panel, polled while the job runs),
- * POST /fragment/train/:id/cancel, and the JSON POST /api/train -> 202 {job} (fields: see checkTrainParams).
+ * The training studio's routes: GET /train (?job=ID shows that job, ?runs=ID&runs=ID draws those finished runs'
+ * curves on one chart), POST /train (the form; htmx gets the job's panel or the error as a fragment),
+ * GET /fragment/train/:id/events (the panel as server-sent events while the job runs), GET /fragment/train/:id
+ * (the panel, polled when the stream fails), POST /fragment/train/:id/cancel, and the JSON POST /api/train ->
+ * 202 {job} (fields: see checkTrainParams).
  */
 import { Hono, type Context } from 'hono';
 import type { JobRecord } from '../jobs/job-manager.js';
@@ -14,9 +16,12 @@ import {
   type TrainJob as TrainJobView,
   type TrainLimits,
 } from '../../views/train.js';
+import type { Follow } from '../../views/job-follow.js';
+import { MAX_RUNS } from '../../views/runs-chart.js';
 import { TRAIN_ALGORITHMS } from '../jobs/train-files.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt } from './errors.js';
+import { streamJobPanel } from './job-stream.js';
 import {
   checkTrainParams,
   MAX_SPECIALS,
@@ -96,7 +101,18 @@ function panelOf(job: TrainJob): TrainJobView {
 }
 
 /** The job's panel with the job list beside it. */
-const jobFragment = (job: TrainJob) => <TrainJobFragment job={panelOf(job)} jobs={trainJobList()} />;
+const jobFragment = (job: TrainJob, follow?: Follow) => <TrainJobFragment job={panelOf(job)} jobs={trainJobList()} follow={follow} />;
+
+/** Finished runs to offer for the comparison chart, and the curves of those asked for (unknown ids are left out). */
+function runsOf(asked: readonly string[]) {
+  const done = trainJobList()
+    .filter((j) => j.state === 'done')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt)); // oldest first: the order they ran
+  const choices = done.map((j) => ({ id: j.id, name: j.name, algorithm: j.params.algorithm ?? 'bpe', vocabSize: j.params.vocabSize }));
+  const wanted = new Set(asked.slice(0, MAX_RUNS));
+  const chosen = choices.filter((r) => wanted.has(r.id)).map((r) => ({ ...r, curve: trainJob(r.id)?.progress?.curve ?? [] }));
+  return { choices, chosen };
+}
 
 function trainJob(id: string): TrainJob | undefined {
   const job = trainJobs().get(id);
@@ -118,6 +134,7 @@ export function trainRoutes(): Hono {
         form={DEFAULT_FORM}
         job={job && panelOf(job)}
         error={error}
+        runs={runsOf(c.req.queries('runs') ?? [])}
       />
     );
     return c.html(page, error ? 404 : 200);
@@ -134,13 +151,27 @@ export function trainRoutes(): Hono {
     }
     // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
     if (htmx) return c.html(<TrainError message={refusal.message} />);
-    const page = <TrainPage corpora={await trainableCorpora()} limits={LIMITS} jobs={trainJobList()} form={form} error={refusal.message} />;
+    const page = (
+      <TrainPage
+        corpora={await trainableCorpora()}
+        limits={LIMITS}
+        jobs={trainJobList()}
+        form={form}
+        error={refusal.message}
+        runs={runsOf([])}
+      />
+    );
     return c.html(page, refusal.status);
   });
 
   app.get('/fragment/train/:id', (c) => {
     const job = trainJob(c.req.param('id'));
-    return job ? c.html(jobFragment(job)) : c.html(<TrainError message="no such training job" />, 404);
+    return job ? c.html(jobFragment(job, 'poll')) : c.html(<TrainError message="no such training job" />, 404);
+  });
+
+  app.get('/fragment/train/:id/events', (c) => {
+    const job = trainJob(c.req.param('id'));
+    return job ? streamJobPanel(c, job, (j) => jobFragment(j, 'streamed')) : c.html(<TrainError message="no such training job" />, 404);
   });
 
   app.post('/fragment/train/:id/cancel', (c) => {

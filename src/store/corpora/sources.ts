@@ -1,32 +1,10 @@
-import { createRequire } from 'node:module';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import type { SourcePackage } from './source-package.js';
 
 /**
- * Extractors for the bundled corpora: each reads one npm data package that is installed beside tokenlab and
- * returns the corpus as lines (one unit a line: a poem, a gloss, a message), with no newline inside a line.
- * Pure functions of the package's files: the same package version gives the same lines, in the same order.
+ * Extractors for the bundled corpora: each reads one npm data package (installed beside tokenlab, or fetched on
+ * demand) and returns the corpus as lines (one unit a line: a poem, a gloss, a message), with no newline inside a
+ * line. Pure functions of the package's files: the same package version gives the same lines, in the same order.
  */
-
-const require = createRequire(import.meta.url);
-
-export interface SourcePackage {
-  name: string;
-  version: string;
-  dir: string;
-}
-
-/** The installed package's directory and version, or undefined when it is not installed (optional deps). */
-export function findPackage(name: string): SourcePackage | undefined {
-  let manifest: string;
-  try {
-    manifest = require.resolve(`${name}/package.json`);
-  } catch {
-    return undefined;
-  }
-  const json = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
-  return { name, version: json.version, dir: dirname(manifest) };
-}
 
 /** Whitespace runs (including newlines and tabs) become one space; the line is trimmed. */
 function oneLine(text: string): string {
@@ -45,18 +23,19 @@ export function thin(lines: string[], budgetBytes: number): string[] {
   return lines.filter((_, i) => i % stride === 0);
 }
 
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+function readJson<T>(pkg: SourcePackage, path: string): T {
+  return JSON.parse(pkg.read(path).toString('utf8')) as T;
 }
 
-/** Files named `${prefix}${N}.json` in numeric order of N. */
-function numberedFiles(dir: string, prefix: string): string[] {
+/** Files named `${prefix}${N}.json` in `dir` of the package, in numeric order of N. */
+function numberedFiles(pkg: SourcePackage, dir: string, prefix: string): string[] {
   const re = new RegExp(`^${prefix.replace(/\./g, '\\.')}(\\d+)\\.json$`);
-  return readdirSync(dir)
+  return pkg
+    .list(dir)
     .map((f) => ({ f, m: re.exec(f) }))
     .filter((x): x is { f: string; m: RegExpExecArray } => x.m !== null)
     .sort((a, b) => Number(a.m[1]) - Number(b.m[1]))
-    .map((x) => join(dir, x.f));
+    .map((x) => `${dir}/${x.f}`);
 }
 
 interface Poem {
@@ -76,10 +55,10 @@ function poemLine(p: Poem): string | undefined {
   return line.includes('\uFFFD') ? undefined : line;
 }
 
-function poemFiles(files: string[]): string[] {
+function poemFiles(pkg: SourcePackage, files: string[]): string[] {
   const lines: string[] = [];
   for (const file of files) {
-    for (const poem of readJson<Poem[]>(file)) {
+    for (const poem of readJson<Poem[]>(pkg, file)) {
       const line = poemLine(poem);
       if (line !== undefined) lines.push(line);
     }
@@ -89,20 +68,24 @@ function poemFiles(files: string[]): string[] {
 
 /** 全唐诗 (chinese-poetry quantangshi/poet.tang.*.json), traditional characters as in the source. */
 export function extractTangPoems(pkg: SourcePackage, budgetBytes: number): string[] {
-  return thin(poemFiles(numberedFiles(join(pkg.dir, 'dist', 'quantangshi'), 'poet.tang.')), budgetBytes);
+  return thin(poemFiles(pkg, numberedFiles(pkg, 'dist/quantangshi', 'poet.tang.')), budgetBytes);
 }
 
 /** 全宋词 (chinese-poetry songci/ci.song.*.json), simplified characters as in the source. */
 export function extractSongCi(pkg: SourcePackage, budgetBytes: number): string[] {
-  return thin(poemFiles(numberedFiles(join(pkg.dir, 'dist', 'songci'), 'ci.song.')), budgetBytes);
+  return thin(poemFiles(pkg, numberedFiles(pkg, 'dist/songci', 'ci.song.')), budgetBytes);
 }
+
+const CLASSICS_CHAPTERS = ['lunyu/lunyu.json', 'sishuwujing/daxue.json', 'sishuwujing/zhongyong.json', 'sishuwujing/mengzi.json'].map(
+  (f) => `dist/${f}`,
+);
+const CLASSICS_POEMS = ['dist/shijing/shijing.json', 'dist/chuci/chuci.json'];
 
 /** Classical prose and early verse: 论语, 大学, 中庸, 孟子 (one paragraph a line), 诗经 and 楚辞 (one poem a line). */
 export function extractClassics(pkg: SourcePackage): string[] {
-  const dist = join(pkg.dir, 'dist');
   const lines: string[] = [];
   const chapters = (path: string) => {
-    const data = readJson<{ chapter?: string; paragraphs: string[] } | { chapter?: string; paragraphs: string[] }[]>(path);
+    const data = readJson<{ chapter?: string; paragraphs: string[] } | { chapter?: string; paragraphs: string[] }[]>(pkg, path);
     for (const ch of Array.isArray(data) ? data : [data]) {
       for (const p of ch.paragraphs) {
         const line = oneLine(p);
@@ -110,12 +93,9 @@ export function extractClassics(pkg: SourcePackage): string[] {
       }
     }
   };
-  chapters(join(dist, 'lunyu', 'lunyu.json'));
-  chapters(join(dist, 'sishuwujing', 'daxue.json'));
-  chapters(join(dist, 'sishuwujing', 'zhongyong.json'));
-  chapters(join(dist, 'sishuwujing', 'mengzi.json'));
-  for (const file of [join(dist, 'shijing', 'shijing.json'), join(dist, 'chuci', 'chuci.json')]) {
-    for (const poem of readJson<{ title: string; content: string[] }[]>(file)) {
+  for (const file of CLASSICS_CHAPTERS) chapters(file);
+  for (const file of CLASSICS_POEMS) {
+    for (const poem of readJson<{ title: string; content: string[] }[]>(pkg, file)) {
       const body = oneLine(poem.content.join(''));
       if (body && !body.includes('\uFFFD')) lines.push(`《${oneLine(poem.title)}》${body}`);
     }
@@ -130,7 +110,7 @@ export function extractClassics(pkg: SourcePackage): string[] {
 export function extractWordnetGlosses(pkg: SourcePackage, budgetBytes: number): string[] {
   const lines: string[] = [];
   for (const pos of ['adj', 'adv', 'noun', 'verb']) {
-    const text = readFileSync(join(pkg.dir, 'dict', `data.${pos}`), 'utf8');
+    const text = pkg.read(`dict/data.${pos}`).toString('utf8');
     for (const raw of text.split('\n')) {
       if (raw === '' || raw.startsWith(' ')) continue;
       const bar = raw.indexOf(' | ');
@@ -161,8 +141,8 @@ export interface AlignedMessage {
  * sorted by code then key. Messages present in only one of the two are dropped.
  */
 export function extractTypescriptMessages(pkg: SourcePackage): AlignedMessage[] {
-  const zh = readJson<Record<string, string>>(join(pkg.dir, 'lib', 'zh-cn', 'diagnosticMessages.generated.json'));
-  const js = readFileSync(join(pkg.dir, 'lib', 'typescript.js'), 'utf8');
+  const zh = readJson<Record<string, string>>(pkg, 'lib/zh-cn/diagnosticMessages.generated.json');
+  const js = pkg.read('lib/typescript.js').toString('utf8');
   const re = /diag\((\d+),\s*\d+\s*(?:\/\*[^*]*\*\/)?\s*,\s*"([^"]+)",\s*("(?:[^"\\]|\\.)*")/g;
   const out = new Map<string, AlignedMessage>();
   for (let m = re.exec(js); m !== null; m = re.exec(js)) {
@@ -174,4 +154,25 @@ export function extractTypescriptMessages(pkg: SourcePackage): AlignedMessage[] 
     if (en && zhLine && !zhLine.includes('\uFFFD')) out.set(key, { code: Number(m[1]), en, zh: zhLine });
   }
   return [...out.entries()].sort(([ka, a], [kb, b]) => a.code - b.code || (ka < kb ? -1 : ka > kb ? 1 : 0)).map(([, v]) => v);
+}
+
+/**
+ * The lines of the bundled corpora `names` (each read as `pkg.read(NAME)`), each thinned to `budgetBytes`, dealt
+ * in turn (a line of the first, of the second, ...) so that every stretch of the mix holds all of them.
+ * Example: `extractMix(pkg, ['a', 'b'], budget)` with a = "1\n2\n3\n", b = "x\n" → ['1', 'x', '2', '3'].
+ */
+export function extractMix(pkg: SourcePackage, names: readonly string[], budgetBytes: number): string[] {
+  const parts = names.map((n) =>
+    thin(
+      pkg
+        .read(n)
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+      budgetBytes,
+    ),
+  );
+  const out: string[] = [];
+  for (let i = 0; parts.some((p) => i < p.length); i++) for (const p of parts) if (i < p.length) out.push(p[i]);
+  return out;
 }

@@ -12,6 +12,12 @@ const BLOCK = 512;
 /** A pax header or GNU long name larger than this is not a package's. */
 const MAX_META_BYTES = 1 << 20;
 
+/**
+ * The files to read out of a package: paths (inside the package) with the most bytes each may have, reading
+ * stopping once all are found; or a function giving a path's limit (undefined: skipped), read to the end.
+ */
+export type TgzSelection = ReadonlyMap<string, number> | ((path: string) => number | undefined);
+
 /** The package is not a tar we can read, or a file in it is larger than asked for. */
 export class TarballError extends Error {
   override name = 'TarballError';
@@ -87,7 +93,11 @@ class TarReader {
   private next: Partial<Header> = {};
   private ended = false;
 
-  constructor(private readonly limits: ReadonlyMap<string, number>) {}
+  constructor(private readonly select: TgzSelection) {}
+
+  private limitOf(path: string): number | undefined {
+    return typeof this.select === 'function' ? this.select(path) : this.select.get(path);
+  }
 
   /** Takes the next bytes of the tar; true once every wanted file is read or the archive has ended. */
   push(chunk: Buffer): boolean {
@@ -102,7 +112,7 @@ class TarReader {
   }
 
   private done(): boolean {
-    return this.ended || this.found.size === this.limits.size;
+    return this.ended || (typeof this.select !== 'function' && this.found.size === this.select.size);
   }
 
   private take(n: number): Buffer {
@@ -124,8 +134,9 @@ class TarReader {
     const header = isMeta ? raw : { ...raw, ...this.next }; // what the meta entries before it said
     if (!isMeta) this.next = {};
     const path = packagePath(header.path);
-    const wanted = (header.type === '0' || header.type === '\0') && this.limits.has(path) && !this.found.has(path);
-    const limit = isMeta ? MAX_META_BYTES : wanted ? this.limits.get(path)! : Infinity;
+    const wantedLimit = (header.type === '0' || header.type === '\0') && !this.found.has(path) ? this.limitOf(path) : undefined;
+    const wanted = wantedLimit !== undefined;
+    const limit = isMeta ? MAX_META_BYTES : (wantedLimit ?? Infinity);
     if (header.size > limit)
       throw new TarballError(`${path || header.path} in the package is ${header.size} bytes, over the ${limit} expected`);
     const padLeft = (BLOCK - (header.size % BLOCK)) % BLOCK;
@@ -163,13 +174,13 @@ class TarReader {
 }
 
 /**
- * The files of the .tgz at `path` named in `limits` (paths inside the package, such as
+ * The files of the .tgz at `path` that `select` names (paths inside the package, such as
  * `models/tokenizer.json`, each with the most bytes it may have). Files the package lacks are absent from the
  * answer. TarballError for a file over its limit or an archive that is not a whole tar; gunzip's error for a
  * file that is not gzip.
  */
-export async function readTgzFiles(path: string, limits: ReadonlyMap<string, number>, signal?: AbortSignal): Promise<Map<string, Buffer>> {
-  const tar = new TarReader(limits);
+export async function readTgzFiles(path: string, select: TgzSelection, signal?: AbortSignal): Promise<Map<string, Buffer>> {
+  const tar = new TarReader(select);
   const file = createReadStream(path);
   const gunzip = createGunzip();
   file.on('error', (e) => gunzip.destroy(e));

