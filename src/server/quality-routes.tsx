@@ -17,7 +17,7 @@ import { trainableCorpora } from './train-jobs.js';
 /** A request is a few names and at most MAX_TEXT_BYTES of pasted text (a form escapes some of it). */
 const MAX_BODY_BYTES = 3 * MAX_TEXT_BYTES + 64 * 1024;
 
-const DEFAULT_FORM: QualityForm = { tokenizers: ['cl100k_base', 'o200k_base'], corpus: 'd2l-zh', text: '' };
+const DEFAULT_FORM: QualityForm = { tokenizers: ['cl100k_base', 'o200k_base'], corpus: 'ts-messages-zh-en', text: '' };
 
 const view = (job: QualityJob) => job as unknown as QualityJobView;
 
