@@ -45,6 +45,17 @@ describe('tokenlab train --algorithm', () => {
     if (algorithm === 'superbpe') expect(summary.transition).toBe(400);
   });
 
+  it('unigram writes the same model with its passes in 2 worker threads as on one thread', async () => {
+    const one = await train('--algorithm', 'unigram', '--corpus', corpus, '--threads', '1');
+    const two = await train('--algorithm', 'unigram', '--corpus', corpus, '--threads', '2');
+    expect([one.code, two.code], one.stderr + two.stderr).toEqual([0, 0]);
+    const model = (out: string) => {
+      const { training: _, ...rest } = JSON.parse(readFileSync(out, 'utf8'));
+      return rest;
+    };
+    expect(model(two.out)).toEqual(model(one.out));
+  });
+
   it('superbpe takes the paper’s transition by default (90% of the ordinary tokens)', async () => {
     const { code, stdout } = await train('--algorithm', 'superbpe', '--corpus', corpus, '--pattern', 'gpt2');
     expect(code).toBe(0);
