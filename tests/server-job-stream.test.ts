@@ -110,6 +110,16 @@ describe('a job streamed as server-sent events', () => {
     vi.restoreAllMocks();
   });
 
+  it('sends the finished job even when it finishes while the last change is being written', async () => {
+    const id = await startGated();
+    const reader = (await app.request(`/api/jobs/${id}/events`)).body!.getReader();
+    await readUntil(reader, (t) => t.includes('"state":"running"'));
+    gates.get(id)!.report(9); // a last report, then done at once (the quality job's runner ends so)
+    gates.get(id)!.release();
+    const rest = await readUntil(reader, () => false);
+    expect(messagesOf(rest).at(-1)!.data).toContain('"state":"done"');
+  });
+
   it('streams the training panel as HTML that keeps following the job, then the finished panel and job-end', async () => {
     const { job } = (await (await post('/api/train', { name: 'streamed', corpora: ['small'], vocabSize: 400, pattern: 'cjk' })).json()) as {
       job: { id: string };

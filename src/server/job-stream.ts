@@ -35,9 +35,13 @@ export function streamJob<J extends Job>(
     stream.onAbort(() => wake());
     try {
       for (;;) {
-        await stream.writeSSE(message(latest));
-        if (isFinished(latest)) {
-          for (const m of end(latest)) await stream.writeSSE(m);
+        // Whether the job had finished is read with the message made: the record may change during the write
+        // (the job manager updates it in place), and then the loop sends it again rather than ending unsent.
+        const job = latest;
+        const finished = isFinished(job);
+        await stream.writeSSE(message(job));
+        if (finished) {
+          for (const m of end(job)) await stream.writeSSE(m);
           break;
         }
         if (stream.aborted) break;
