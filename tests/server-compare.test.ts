@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { languageTaxOfPairs } from '../src/eval/metrics.js';
+import type { LanguageTax } from '../src/jobs/language-tax.js';
 import { createApp } from '../src/server/app.js';
 import { defaultCompared } from '../src/server/compare-page.js';
 import { PARALLEL_CORPORA } from '../src/server/compare.js';
@@ -29,14 +30,7 @@ interface Compared {
   count: number;
   bytesPerToken: number | null;
   boundaries: number[];
-  languageTax: {
-    pairs: number;
-    chineseTokens: number;
-    englishTokens: number;
-    tax: number;
-    perPair: number[];
-    spread: { low: number; median: number; high: number };
-  };
+  languageTax: LanguageTax;
 }
 interface ComparisonJson {
   characters: number;
