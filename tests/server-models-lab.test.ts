@@ -19,8 +19,7 @@ const { createApp } = await import('../src/server/app.js');
 const { jobManager } = await import('../src/jobs/job-manager.js');
 const { addUserCorpus } = await import('../src/store/user-corpora.js');
 const { listTokenizers } = await import('../src/store/tokenizers.js');
-const { PARALLEL_CORPORA } = await import('../src/server/compare.js');
-const { bundledCorpus } = await import('../src/store/corpora/extract.js');
+const { parallelSample } = await import('../src/server/compare.js');
 const app = createApp();
 const post = jsonPoster(app);
 
@@ -112,9 +111,7 @@ describe.skipIf(!HAVE_MODELS)(needsModels('model tokenizers across the lab'), ()
     );
     const taxes = rows.map((r) => Number(r[4]));
     expect(taxes).toEqual([...taxes].sort((a, b) => a - b));
-    const sample = (
-      await Promise.all(PARALLEL_CORPORA.map(async (n) => nonEmptyLines(readFileSync((await bundledCorpus(n)).path, 'utf8'))))
-    ).flat();
+    const sample = await parallelSample();
     for (const name of ['qwen3', 'gemma3'] as const) {
       const row = rows.find((r) => r[1] === name)!;
       expect([Number(row[2]), Number(row[3])], name).toEqual(await sideCounts(name, sample));
