@@ -21,9 +21,12 @@ export interface RunCurve extends RunChoice {
   curve: readonly RunPoint[];
 }
 
-/** Distinct hues that stay apart for the common kinds of colour blindness (Okabe and Ito's palette). */
-const COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#d55e00', '#56b4e9', '#000000', '#f0e442'];
-export const MAX_RUNS = COLOURS.length;
+/**
+ * Runs drawn at once: one per series color of the stylesheet (theme.css's --series-N, Okabe and Ito's palette,
+ * distinct hues that stay apart for the common kinds of colour blindness).
+ */
+export const MAX_RUNS = 8;
+const series = (i: number) => `series-${(i % MAX_RUNS) + 1}`;
 
 export function RunsSection(props: { choices: readonly RunChoice[]; chosen: readonly RunCurve[] }) {
   if (props.choices.length === 0) return null;
@@ -74,8 +77,8 @@ export function RunsChart(props: { runs: readonly RunCurve[] }) {
   return (
     <figure class="curve" id="runs-chart">
       <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary(runs)}>
-        <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} stroke="#888" />
-        <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} stroke="#888" />
+        <line class="chart-axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
+        <line class="chart-axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
         {[0, 0.5, 1].map((f) => (
           <text x={PAD.left - 4} y={y(f * maxY) + 4} text-anchor="end" font-size="11">
             {(f * maxY).toFixed(1)}
@@ -91,7 +94,7 @@ export function RunsChart(props: { runs: readonly RunCurve[] }) {
           vocabulary size
         </text>
         {runs.map((r, i) => (
-          <g class="run" data-run={r.id} stroke={COLOURS[i % COLOURS.length]} fill={COLOURS[i % COLOURS.length]}>
+          <g class={`run ${series(i)}`} data-run={r.id}>
             <polyline
               points={r.curve.map((p) => `${x(p.vocabSize).toFixed(1)},${y(p.bytesPerToken).toFixed(1)}`).join(' ')}
               fill="none"
@@ -106,9 +109,9 @@ export function RunsChart(props: { runs: readonly RunCurve[] }) {
       <figcaption>
         <ul class="runs-legend" id="runs-legend">
           {runs.map((r, i) => (
-            <li data-run={r.id}>
+            <li class={series(i)} data-run={r.id}>
               <svg width="14" height="10" aria-hidden="true">
-                <rect width="14" height="10" fill={COLOURS[i % COLOURS.length]} />
+                <rect class="chart-bar" width="14" height="10" />
               </svg>{' '}
               {r.name}{' '}
               <span class="note">
