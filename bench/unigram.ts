@@ -50,7 +50,7 @@ for (const size of SIZES) {
   execFileSync(SPM_TRAIN, spmArgs(join(dir, 'train.txt'), prefix, size), { stdio: 'ignore' });
   const spmSeconds = (performance.now() - t) / 1000;
   t = performance.now();
-  const model = await trainUnigram(train, { vocabSize: size, startPasses: unigramPasses() });
+  const model = await trainUnigram(train, { vocabSize: size, startPasses: unigramPasses(undefined, false) });
   const ourSeconds = (performance.now() - t) / 1000;
   const enc = new UnigramEncoder(model);
   const row: Record<string, string | number> = {

@@ -69,7 +69,9 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('tokenize page'), () => {
     expect(scrolled).toBeGreaterThan(0);
     const before = await countNow(page);
     // Typed at the end of the box, which is out of view (focusing it would scroll the page there).
-    await page.evaluate("const box = document.querySelector('textarea[name=text]'); box.value += ' more'; box.dispatchEvent(new Event('input', { bubbles: true }))");
+    await page.evaluate(
+      "const box = document.querySelector('textarea[name=text]'); box.value += ' more'; box.dispatchEvent(new Event('input', { bubbles: true }))",
+    );
     await expect.poll(() => countNow(page)).toBeGreaterThan(before);
     expect(await page.evaluate("document.querySelector('.tokens .t:hover').kept")).toBe(true);
     expect(await page.evaluate("document.querySelector('.tokens .t:hover').classList.contains('on')")).toBe(true);

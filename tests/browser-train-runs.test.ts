@@ -46,8 +46,10 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio: runs on one chart')
     // BPE's curve was measured as it trained; Unigram's is its finished vocabulary's point
     expect(await page.locator(`#runs-chart g.run[data-run="${bpe}"] circle`).count()).toBeGreaterThan(5);
     expect(await page.locator(`#runs-chart g.run[data-run="${unigram}"] circle`).count()).toBe(1);
-    const colours = await page.locator('#runs-chart g.run').evaluateAll((gs) => gs.map((g) => g.getAttribute('stroke')));
-    expect(new Set(colours).size).toBe(2);
+    const colours = await page
+      .locator('#runs-chart g.run')
+      .evaluateAll((gs) => gs.map((g) => getComputedStyle(g.querySelector('polyline, circle')!).stroke));
+    expect(new Set(colours).size).toBe(2); // series-1, series-2
     expect(await page.locator('#runs-legend li').allTextContents()).toEqual([
       expect.stringMatching(/runs-bpe \(bpe, 1500 tokens\)/),
       expect.stringMatching(/runs-unigram \(unigram, 1500 tokens\)/),

@@ -17,7 +17,7 @@ describe('/corpora', () => {
   it('lists the bundled corpora with statistics and their split', async () => {
     const html = await (await app.request('/corpora')).text();
     expect(html).toContain('id="bundled-corpora"');
-    expect(html).toMatch(/tang-poems[\s\S]*MiB \/ [\d.]+ KiB/);
+    expect(html).toMatch(/wordnet-en[\s\S]*MiB \/ [\d.]+ KiB/);
     expect(html).toContain('id="corpus-form"');
     expect(html).toContain('None yet.');
   });
@@ -86,7 +86,7 @@ describe('/api/corpora', () => {
       bundled: { name: string; trainBytes: number }[];
       user: { name: string }[];
     };
-    expect(list.bundled.find((c) => c.name === 'song-ci')?.trainBytes).toBeGreaterThan(0);
+    expect(list.bundled.find((c) => c.name === 'ts-messages-zh')?.trainBytes).toBeGreaterThan(0);
     expect(list.user.map((c) => c.name)).toContain('api-one');
     expect((await post({ name: 'x' })).status).toBe(400);
     expect((await post({ name: 'x', text: '' })).status).toBe(400);

@@ -60,7 +60,7 @@ describe('the /lm section', () => {
       [
         ['tokenizer', 'o200k_base'],
         ['corpora', 'pets'],
-        ['corpora', 'tang-poems'],
+        ['corpora', 'ts-messages-zh'],
         ['name', 'two'],
       ],
       false,
@@ -68,7 +68,7 @@ describe('the /lm section', () => {
     expect(plain.status).toBe(303);
     const id = new URL(plain.headers.get('location')!, 'http://x').searchParams.get('job')!;
     await jobManager().settled();
-    expect(jobManager().get(id)).toMatchObject({ state: 'done', params: { corpora: ['pets', 'tang-poems'] } });
+    expect(jobManager().get(id)).toMatchObject({ state: 'done', params: { corpora: ['pets', 'ts-messages-zh'] } });
     const panel = await page(`/fragment/infgram-job/${id}`);
     expect(panel).toContain('id="ig-job-panel"');
     expect(panel).not.toContain('hx-trigger="every 500ms"');
@@ -87,7 +87,7 @@ describe('the /lm section', () => {
     await jobManager().settled();
   });
 
-  it('shows a refusal: the page with its status for a plain post, a 200 fragment for htmx', async () => {
+  it('shows a refusal with its status: the page for a plain post, a fragment for htmx', async () => {
     const fields = { tokenizer: 'cl100k_base', corpora: 'pets', name: SCRIPT };
     const plain = await app.request('/lm/infgram', { method: 'POST', body: new URLSearchParams(fields) });
     expect(plain.status).toBe(400);
@@ -99,7 +99,7 @@ describe('the /lm section', () => {
       body: new URLSearchParams({ ...fields, name: 'x', corpora: 'nope' }),
       headers: { 'HX-Request': 'true' },
     });
-    expect(htmx.status).toBe(200);
+    expect(htmx.status).toBe(400);
     expect(await htmx.text()).toMatch(/class="error">unknown corpus/);
   });
 });
@@ -163,7 +163,7 @@ describe('an index page', () => {
     expect(line.match(/class="lm-tok ig-covered"/g)).toHaveLength(last.end - last.start);
   });
 
-  it('answers a view’s fragment with its result and the page’s URL for it; a refusal is a 200 fragment', async () => {
+  it('answers a view’s fragment with its result and the page’s URL for it; a refusal is a fragment with its status', async () => {
     const res = await app.request('/fragment/infgram/pets-ig/count', { method: 'POST', body: new URLSearchParams({ text: 'the cat' }) });
     expect(res.headers.get('HX-Replace-Url')).toBe('/lm/infgram/pets-ig?view=count&text=the+cat');
     expect(await res.text()).toMatch(/id="ig-count">\d+</);
@@ -171,7 +171,7 @@ describe('an index page', () => {
       method: 'POST',
       body: new URLSearchParams({ text: 'x', minLength: '0' }),
     });
-    expect(bad.status).toBe(200);
+    expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/id="ig-error">&quot;minLength&quot; must be an integer/);
     expect((await app.request('/fragment/infgram/pets-ig/nope', { method: 'POST', body: new URLSearchParams({}) })).status).toBe(404);
   });

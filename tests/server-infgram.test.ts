@@ -128,7 +128,7 @@ describe('building an index', () => {
 
 describe('the build job', () => {
   it('reports its progress and, cancelled, saves no index', async () => {
-    const res = await post('/api/infgram/build', { tokenizer: 'cl100k_base', corpora: ['tang-poems'], name: 'cancelled' });
+    const res = await post('/api/infgram/build', { tokenizer: 'cl100k_base', corpora: ['wordnet-en'], name: 'cancelled' });
     const { job } = (await res.json()) as { job: JobRecord };
     await new Promise<void>((resolve) => {
       const stop = jobManager().subscribe(job.id, (j) => {

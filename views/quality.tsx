@@ -1,9 +1,11 @@
 /**
  * The quality comparison (/compare/quality): tokenizers of any kind measured side by side on held-out text
  * (a corpus's held-out split or pasted text), each with a 5-gram model built on its tokens of the corpus's train
- * split. The measuring runs as a job; its panel polls, and the table of rows grows as each tokenizer is done.
+ * split. The measuring runs as a job; its panel follows it (streamed, else polled), and the table of rows grows as
+ * each tokenizer is done.
  */
 import { fmt, formatBytes } from './format.js';
+import type { Follow } from './job-follow.js';
 import { isActive, JobPanel, oobOf, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
 import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
@@ -100,8 +102,8 @@ export function QualityError(props: { message: string }) {
   );
 }
 
-/** The job's panel (polling while it runs) and the rows so far; `oob` when the panel's poll brings the table. */
-export function QualityJobFragment(props: { job: QualityJobView; oob?: boolean }) {
+/** The job's panel (following the job while it runs) and the rows so far; `oob` when the panel's update brings the table. */
+export function QualityJobFragment(props: { job: QualityJobView; oob?: boolean; follow?: Follow }) {
   const { job } = props;
   const p = job.progress;
   const on = job.params.text === null ? `${job.params.corpus}’s held-out split` : 'the pasted text';
@@ -110,6 +112,7 @@ export function QualityJobFragment(props: { job: QualityJobView; oob?: boolean }
       <JobPanel
         prefix="quality"
         job={job}
+        follow={props.follow}
         fragment={`/fragment/quality-job/${encodeURIComponent(job.id)}`}
         note={`${job.params.tokenizers.join(', ')} · 5-gram on ${job.params.corpus}’s train split · measured on ${on}`}
         progress={p && { share: p.rows.length / p.total, text: p.current === null ? '' : `${p.current}: ${p.phase}` }}

@@ -4,6 +4,7 @@
  * on one chart, each in its own colour with a legend. A BPE run has its curve measured while it trained; a
  * SuperBPE or Unigram run, whose prefixes are no vocabularies, has the point of its finished vocabulary.
  */
+import { ChartData } from './chart-data.js';
 export interface RunPoint {
   vocabSize: number;
   bytesPerToken: number;
@@ -21,12 +22,9 @@ export interface RunCurve extends RunChoice {
   curve: readonly RunPoint[];
 }
 
-/**
- * Runs drawn at once: one per series color of the stylesheet (theme.css's --series-N, Okabe and Ito's palette,
- * distinct hues that stay apart for the common kinds of colour blindness).
- */
-export const MAX_RUNS = 8;
-const series = (i: number) => `series-${(i % MAX_RUNS) + 1}`;
+/** Runs on one chart: one per chart series colour of the stylesheet (series-1 to series-6). */
+export const MAX_RUNS = 6;
+const series = (i: number) => `series-${i + 1}`;
 
 export function RunsSection(props: { choices: readonly RunChoice[]; chosen: readonly RunCurve[] }) {
   if (props.choices.length === 0) return null;
@@ -74,9 +72,11 @@ export function RunsChart(props: { runs: readonly RunCurve[] }) {
   const maxY = Math.max(2, ...points.map((p) => p.bytesPerToken)) * 1.1;
   const x = (v: number) => PAD.left + ((v - 256) / (maxX - 256)) * (W - PAD.left - PAD.right);
   const y = (b: number) => H - PAD.bottom - (b / maxY) * (H - PAD.top - PAD.bottom);
+  const label = summary(runs);
   return (
     <figure class="curve" id="runs-chart">
-      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary(runs)}>
+      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+        <title>{label}</title>
         <line class="chart-axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
         <line class="chart-axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
         {[0, 0.5, 1].map((f) => (
@@ -97,11 +97,11 @@ export function RunsChart(props: { runs: readonly RunCurve[] }) {
           <g class={`run ${series(i)}`} data-run={r.id}>
             <polyline
               points={r.curve.map((p) => `${x(p.vocabSize).toFixed(1)},${y(p.bytesPerToken).toFixed(1)}`).join(' ')}
-              fill="none"
+              class="run-line"
               stroke-width="2"
             />
             {r.curve.map((p) => (
-              <circle cx={x(p.vocabSize)} cy={y(p.bytesPerToken)} r={r.curve.length === 1 ? 4 : 2.5} />
+              <circle class="run-point" cx={x(p.vocabSize)} cy={y(p.bytesPerToken)} r={r.curve.length === 1 ? 4 : 2.5} />
             ))}
           </g>
         ))}
@@ -109,9 +109,9 @@ export function RunsChart(props: { runs: readonly RunCurve[] }) {
       <figcaption>
         <ul class="runs-legend" id="runs-legend">
           {runs.map((r, i) => (
-            <li class={series(i)} data-run={r.id}>
+            <li data-run={r.id} class={series(i)}>
               <svg width="14" height="10" aria-hidden="true">
-                <rect class="chart-bar" width="14" height="10" />
+                <rect class="run-swatch" width="14" height="10" />
               </svg>{' '}
               {r.name}{' '}
               <span class="note">
@@ -122,6 +122,11 @@ export function RunsChart(props: { runs: readonly RunCurve[] }) {
           ))}
         </ul>
       </figcaption>
+      <ChartData
+        summary="the runs' points"
+        head={['run', 'algorithm', 'vocabulary size', 'bytes per token']}
+        rows={runs.flatMap((r) => r.curve.map((p) => [r.name, r.algorithm, p.vocabSize, p.bytesPerToken.toFixed(3)]))}
+      />
     </figure>
   );
 }

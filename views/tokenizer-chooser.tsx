@@ -3,7 +3,7 @@
  * tokenizers not added yet, each with its download size, linking to the add buttons on the vocabulary list
  * (#model-offers; they are fetched only when asked).
  */
-import { downloadLabel } from './model-tokenizers.js';
+import { downloadLabel } from './add-offer.js';
 import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
 
 /** A select's options: the tokenizers grouped by kind, `selected` selected. */

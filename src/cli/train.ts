@@ -4,7 +4,7 @@ import type { UnigramModel } from '../bpe/unigram/unigram-model.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { TRAIN_ALGORITHMS, trainByAlgorithm, type TrainAlgorithm, type TrainFilesOptions } from '../jobs/train-files.js';
 import { writeVocabularyFile } from '../store/vocab-files.js';
-import { corpusPath } from './corpus-arg.js';
+import { corpusPath, corpusProvenance } from './corpus-arg.js';
 import { ProgressLine } from './progress.js';
 import { parseOptions, positiveInteger, required, UsageError } from './usage.js';
 
@@ -74,8 +74,10 @@ export async function trainCommand(args: string[]): Promise<void> {
     onUnigramProgress: (p) => progress?.status(`unigram ${p.stage}, round ${p.round}: ${p.pieces} pieces`, true),
   });
   progress?.end();
-  // Record corpora as named on the command line (a bundled corpus's name, not its path on this machine).
-  trained.training?.corpora.forEach((c, i) => (c.name = named[i]));
+  // Record corpora as named on the command line (a bundled corpus's name, not its path on this machine), with
+  // the package versions a bundled one comes from.
+  const sources = await Promise.all(named.map((arg, i) => corpusProvenance(arg, corpora[i])));
+  trained.training?.corpora.forEach((c, i) => Object.assign(c, { name: named[i] }, sources[i] === undefined ? {} : { source: sources[i] }));
   await writeVocabularyFile(out, trained);
   const summary = { out, algorithm, ...('scores' in trained ? unigramSummary(trained) : bpeSummary(trained, pattern)) };
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -11,12 +11,16 @@ import { startWorker } from './workers.js';
 /** Below this many characters of unique words, threads cost more to start than they save. */
 const PARALLEL_MIN_CHARS = 1 << 20;
 
-/** Passes in `threads` workers (default: one per core, or this thread for small corpora; 1: this thread). */
-export function unigramPasses(threads?: number): StartPasses {
+/**
+ * Passes in `threads` workers (default: one per core, or this thread for small corpora; 1: this thread).
+ * `background` workers run at the lower priority of training jobs (startWorker); a bench that times them against
+ * a peer running at normal priority asks for normal ones.
+ */
+export function unigramPasses(threads?: number, background = true): StartPasses {
   return (words, wordCounts) => {
     const chars = words.reduce((n, w) => n + w.length, 0);
     const n = Math.min(WORD_BLOCKS, threads ?? (chars < PARALLEL_MIN_CHARS ? 1 : availableParallelism()));
-    return n <= 1 ? passesHere(words, wordCounts) : new WorkerPasses(words, wordCounts, n);
+    return n <= 1 ? passesHere(words, wordCounts) : new WorkerPasses(words, wordCounts, n, background);
   };
 }
 
@@ -25,9 +29,9 @@ class WorkerPasses implements WordPasses {
   /** Worker i runs blocks shares[i] .. shares[i + 1] - 1. */
   private readonly shares: number[];
 
-  constructor(words: readonly string[], wordCounts: Float64Array, threads: number) {
+  constructor(words: readonly string[], wordCounts: Float64Array, threads: number, background: boolean) {
     const data = { words, wordCounts, bounds: blockBounds(words) };
-    this.workers = Array.from({ length: threads }, () => startWorker('unigram-pass-worker', import.meta.url, data));
+    this.workers = Array.from({ length: threads }, () => startWorker('unigram-pass-worker', import.meta.url, data, background));
     this.shares = Array.from({ length: threads + 1 }, (_, i) => Math.round((i * WORD_BLOCKS) / threads));
   }
 

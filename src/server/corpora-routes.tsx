@@ -1,13 +1,17 @@
 /**
  * The corpora page's routes: GET /corpora, POST /corpora (multipart: name, and a file or pasted text),
  * GET /corpora/:name/preview (fragment), POST /corpora/:name/delete; the JSON API GET /api/corpora,
- * POST /api/corpora ({name, text} as JSON, or the multipart form) and DELETE /api/corpora/:name.
+ * POST /api/corpora ({name, text} as JSON, or the multipart form) and DELETE /api/corpora/:name; the corpora added
+ * on demand: GET /fragment/bundled-corpora/:package (its offer; /events its stream while the add runs), POST
+ * /fragment/bundled-corpora/:package/add and POST /api/corpora/bundled/:package/add (202 {job}, or {"job": null}).
  */
 import { Hono, type Context } from 'hono';
 import { addUserCorpusOffThread } from '../jobs/add-corpus.js';
 import { listUserCorpora, removeUserCorpus, type UserCorpus } from '../store/user-corpora.js';
-import { CorporaError, CorporaPage, Preview, type CorporaView } from '../../views/corpora.js';
+import { CorporaError, CorporaPage, CorpusOfferView, Preview, type CorporaView } from '../../views/corpora.js';
 import { bundledRows, previewLines } from './corpora-data.js';
+import { corpusOffer, corpusOffers, latestCorpusAddJob, startCorpusAdd } from './corpus-add-jobs.js';
+import { streamJobPanel } from './job-stream.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt, RequestError } from './errors.js';
 
@@ -48,7 +52,7 @@ async function fromForm(c: Context): Promise<{ name: string; text: string; bytes
 
 async function view(extra: Partial<CorporaView>): Promise<CorporaView> {
   const { rows, unavailable } = await bundledRows();
-  return { bundled: rows, unavailable, user: await listUserCorpora(), maxUploadBytes: MAX_UPLOAD_BYTES, ...extra };
+  return { bundled: rows, unavailable, offers: corpusOffers(), user: await listUserCorpora(), maxUploadBytes: MAX_UPLOAD_BYTES, ...extra };
 }
 
 export function corporaRoutes(): Hono {
@@ -88,12 +92,47 @@ export function corporaRoutes(): Hono {
     return c.redirect('/corpora', 303);
   });
 
+  app.get('/fragment/bundled-corpora/:name', async (c) => {
+    const { result: offer, refusal } = await attempt(() => corpusOffer(c.req.param('name')));
+    if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, refusal.status);
+    return c.html(<CorpusOfferView offer={offer} follow="poll" />);
+  });
+
+  app.get('/fragment/bundled-corpora/:name/events', async (c) => {
+    const name = c.req.param('name');
+    const { result: job, refusal } = await attempt(() => latestCorpusAddJob(name));
+    if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, refusal.status);
+    if (job === undefined) return c.html(<CorporaError message={`no add of ${name} to follow`} />, 404);
+    return streamJobPanel(c, job, () => <CorpusOfferView offer={corpusOffer(name)} follow="streamed" />);
+  });
+
+  app.post('/fragment/bundled-corpora/:name/add', async (c) => {
+    const name = c.req.param('name');
+    const { result: offer, refusal } = await attempt(async () => {
+      await startCorpusAdd(name);
+      return corpusOffer(name);
+    });
+    const htmx = c.req.header('HX-Request') === 'true';
+    // htmx swaps only successful answers: its refusal is a 200 fragment; a plain form post gets the status.
+    if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, htmx ? 200 : refusal.status);
+    return htmx ? c.html(<CorpusOfferView offer={offer} />) : c.redirect('/corpora', 303);
+  });
+
+  app.post('/api/corpora/bundled/:name/add', async (c) => {
+    const job = await startCorpusAdd(c.req.param('name'));
+    return job === undefined ? c.json({ job: null, installed: true }) : c.json({ job }, 202);
+  });
+
   app.get('/api/corpora', async (c) => {
     const { rows, unavailable } = await bundledRows();
     const bundled = rows.map((r) => ({
       name: r.corpus.name,
       description: r.corpus.description,
       language: r.corpus.language,
+      register: r.corpus.register,
+      domain: r.corpus.domain,
+      aligned: r.corpus.aligned ?? null,
+      sources: r.corpus.sources,
       ...r.stats,
       trainBytes: r.trainBytes,
       heldOutBytes: r.heldOutBytes,

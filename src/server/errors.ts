@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { ChatError } from '../chat/messages.js';
 import { TemplateError } from '../chat/render.js';
 import { QueueFullError } from '../jobs/job-manager.js';
+import { UnknownOnDemandPackageError } from '../store/corpora/add-bundled.js';
 import { UnknownModelTokenizerError } from '../store/model-tokenizers/catalogue.js';
 import { UnknownTokenizerError, UnusableVocabularyError } from '../store/tokenizers.js';
 import { ModelTokenizerNotAddedError } from '../store/model-pipelines.js';
@@ -32,6 +33,7 @@ export function refusalOf(e: unknown): RequestError | undefined {
   if (e instanceof RequestError) return e;
   if (e instanceof UnknownTokenizerError || e instanceof UnknownModelTokenizerError)
     return new RequestError(404, e.message, { tokenizer: e.tokenizer });
+  if (e instanceof UnknownOnDemandPackageError) return new RequestError(404, e.message);
   if (e instanceof UnusableVocabularyError) return new RequestError(400, e.message, { tokenizer: e.tokenizer });
   if (e instanceof QueueFullError) return new RequestError(429, e.message);
   if (e instanceof ChatError || e instanceof TemplateError) return new RequestError(400, e.message);

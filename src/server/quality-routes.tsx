@@ -1,13 +1,15 @@
 /**
  * The quality comparison's routes: GET /compare/quality (?job=ID shows a comparison, ?tokenizers=&corpus= fill
  * the form), POST /compare/quality (the form; htmx gets the job's panel or the refusal as a fragment), the
- * panel's fragment (polled) and its cancel, and POST /api/quality (JSON; the rows come in GET /api/jobs/:id).
+ * panel's stream (/fragment/quality-job/ID/events) and fragment (polled when the stream fails) and its cancel,
+ * and POST /api/quality (JSON; the rows come in GET /api/jobs/:id).
  */
 import { Hono, type Context } from 'hono';
 import { QualityError, QualityJobFragment, QualityPage, type QualityForm, type QualityJobView } from '../../views/quality.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { chooserChoices } from './choosers.js';
 import { attempt, type RequestError } from './errors.js';
+import { streamJobPanel } from './job-stream.js';
 import { checkQualityParams, MAX_MEASURED, qualityJob, qualityJobs, submitQuality, type QualityJob } from './quality-jobs.js';
 import { MAX_TEXT_BYTES } from './limits.js';
 import { trainableCorpora } from './train-jobs.js';
@@ -15,7 +17,7 @@ import { trainableCorpora } from './train-jobs.js';
 /** A request is a few names and at most MAX_TEXT_BYTES of pasted text (a form escapes some of it). */
 const MAX_BODY_BYTES = 3 * MAX_TEXT_BYTES + 64 * 1024;
 
-const DEFAULT_FORM: QualityForm = { tokenizers: ['cl100k_base', 'o200k_base'], corpus: 'd2l-zh', text: '' };
+const DEFAULT_FORM: QualityForm = { tokenizers: ['cl100k_base', 'o200k_base'], corpus: 'ts-messages-zh-en', text: '' };
 
 const view = (job: QualityJob) => job as unknown as QualityJobView;
 
@@ -65,8 +67,8 @@ export function qualityRoutes(): Hono {
     const htmx = c.req.header('HX-Request') === 'true';
     const { result: job, refusal } = await attempt(async () => submitQuality(await checkQualityParams(form)));
     if (refusal !== undefined) {
-      // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
-      if (htmx) return c.html(<QualityError message={refusal.message} />);
+      // htmx gets the error as a fragment, with its status (htmx 4 swaps it); a plain form post, the page.
+      if (htmx) return c.html(<QualityError message={refusal.message} />, refusal.status);
       return page(c, { form, error: refusal.message }, refusal.status);
     }
     await qualityJobs().persisted(job.id);
@@ -77,7 +79,15 @@ export function qualityRoutes(): Hono {
 
   app.get('/fragment/quality-job/:id', (c) => {
     const job = qualityJob(c.req.param('id'));
-    return job ? c.html(<QualityJobFragment job={view(job)} oob />) : c.html(<QualityError message="no such comparison" />, 404);
+    return job
+      ? c.html(<QualityJobFragment job={view(job)} oob follow="poll" />)
+      : c.html(<QualityError message="no such comparison" />, 404);
+  });
+
+  app.get('/fragment/quality-job/:id/events', (c) => {
+    const job = qualityJob(c.req.param('id'));
+    if (job === undefined) return c.html(<QualityError message="no such comparison" />, 404);
+    return streamJobPanel(c, job, (j) => <QualityJobFragment job={view(j)} oob follow="streamed" />);
   });
 
   app.post('/fragment/quality-job/:id/cancel', (c) => {

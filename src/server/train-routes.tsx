@@ -149,8 +149,8 @@ export function trainRoutes(): Hono {
       c.header('HX-Replace-Url', `/train?job=${encodeURIComponent(job.id)}`);
       return c.html(jobFragment(job));
     }
-    // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
-    if (htmx) return c.html(<TrainError message={refusal.message} />);
+    // htmx gets the error as a fragment, with its status (htmx 4 swaps it); a plain form post, the page.
+    if (htmx) return c.html(<TrainError message={refusal.message} />, refusal.status);
     const page = (
       <TrainPage
         corpora={await trainableCorpora()}

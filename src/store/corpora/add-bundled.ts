@@ -74,5 +74,36 @@ export async function addBundledCorpus(
   return { added, with: CORPUS_DEFS.filter((d) => d.onDemand?.from === from && d.name !== name).map((d) => d.name) };
 }
 
+/** A name that is not an on-demand package's (the server answers 404). */
+export class UnknownOnDemandPackageError extends Error {
+  override name = 'UnknownOnDemandPackageError';
+}
+
+/** The packages corpora are added from on demand, each with the names of its corpora, in catalogue order. */
+export function onDemandPackages(): Array<{ from: OnDemandPackage; corpora: string[] }> {
+  const out: Array<{ from: OnDemandPackage; corpora: string[] }> = [];
+  for (const def of CORPUS_DEFS) {
+    if (def.onDemand === undefined) continue;
+    const entry = out.find((p) => p.from === def.onDemand!.from);
+    if (entry === undefined) out.push({ from: def.onDemand.from, corpora: [def.name] });
+    else entry.corpora.push(def.name);
+  }
+  return out;
+}
+
+/** The on-demand package `name` (an npm package name); UnknownOnDemandPackageError if there is none. */
+export function onDemandPackage(name: string): { from: OnDemandPackage; corpora: string[] } {
+  const all = onDemandPackages();
+  const found = all.find((p) => p.from.package === name);
+  if (found === undefined)
+    throw new UnknownOnDemandPackageError(
+      `no corpora are added from a package named ${JSON.stringify(name)} (known: ${all.map((p) => p.from.package).join(', ')})`,
+    );
+  return found;
+}
+
+/** Whether the corpora of the on-demand package `from` are added. */
+export const isPackageAdded = (from: OnDemandPackage) => addOf(from).isInstalled();
+
 /** Deletes the work directories of corpus adds whose process died; returns how many. */
 export const removeAbandonedCorpusWork = () => removeAbandonedWork(join(extractedDir(), 'packages'));

@@ -13,6 +13,8 @@ export interface OnDemandPackage {
   version: string;
   /** The package's .tgz, in bytes: what an add downloads. */
   downloadBytes: number;
+  /** The package's licence and the texts', as the pages say them. */
+  licenceNote: string;
   /** Its licence file (path inside the package), kept beside the corpora as LICENSE. */
   licence: PinnedFile & { path: string };
 }
@@ -29,6 +31,7 @@ export const CHINESE_POETRY: OnDemandPackage = {
   package: 'chinese-poetry',
   version: '2.0.1',
   downloadBytes: 85_464_664,
+  licenceNote: 'MIT (chinese-poetry); the texts are in the public domain',
   licence: { path: 'LICENSE', bytes: 1_076, sha256: '89c627fc3f9f65efdf438701cc9cc2b5fbf1abf79793c9ec15c05475bd7882cc' },
 };
 
