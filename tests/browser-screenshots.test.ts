@@ -81,7 +81,7 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('the README’s screenshots, made'), 
     await page.locator('input[name=vocabSize]').fill('3000');
     await page.locator('button[type=submit]').click();
     await expect.poll(() => page.locator('#job-state').textContent(), { timeout: 120_000 }).toBe('done');
-    await shoot('train', '#job-panel', 'h1');
+    await shoot('train', '#job-panel', '#job-panel');
   });
 
   it('the language-model studio, a model built here scoring a text', async () => {
