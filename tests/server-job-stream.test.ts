@@ -158,6 +158,10 @@ describe('a job streamed as server-sent events', () => {
       const path = `/fragment/${kind}/nope/events`;
       expect((await app.request(path)).status, path).toBe(404);
     }
-    expect((await app.request('/fragment/model-tokenizers/qwen3/events')).status).toBe(404); // no add to follow
+    // No add to follow: the offer as it stands (plain HTML, not a stream), so the page's panel settles.
+    const offer = await app.request('/fragment/model-tokenizers/qwen3/events');
+    expect(offer.status).toBe(200);
+    expect(offer.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await offer.text()).toMatch(/^<li class="model-offer" data-name="qwen3"/);
   });
 });
