@@ -210,9 +210,9 @@ export const ROUTES: Record<string, RouteSweep> = {
     multipart: { name: { text: 'x' }, file: { name: 'sweep-corpus' } },
   },
   'DELETE /api/corpora/:name': { params: { name: 'doomed' } },
-  'GET /fragment/bundled-corpora/:name': { params: { name: 'onDemandPackage' }, fragment: true },
-  'GET /fragment/bundled-corpora/:name/events': { params: { name: 'doomed' }, fragment: true },
-  'POST /fragment/bundled-corpora/:name/add': { params: { name: 'doomed' }, fragment: true },
+  'GET /fragment/bundled-corpora/:name': { params: { name: 'onDemandPackage' } },
+  'GET /fragment/bundled-corpora/:name/events': { params: { name: 'doomed' } },
+  'POST /fragment/bundled-corpora/:name/add': { params: { name: 'doomed' } },
   'POST /api/corpora/bundled/:name/add': { params: { name: 'doomed' } },
 
   'GET /lm': { query: { job: {}, L: {}, K: {} } },
