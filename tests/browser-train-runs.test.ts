@@ -48,7 +48,7 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio: runs on one chart')
     expect(await page.locator(`#runs-chart g.run[data-run="${unigram}"] circle`).count()).toBe(1);
     const colours = await page
       .locator('#runs-chart g.run')
-      .evaluateAll((gs) => gs.map((g) => getComputedStyle(g.querySelector('polyline, circle')!).stroke));
+      .evaluateAll((gs) => gs.map((g) => g.ownerDocument.defaultView!.getComputedStyle(g.querySelector('polyline, circle')!).stroke));
     expect(new Set(colours).size).toBe(2); // series-1, series-2
     expect(await page.locator('#runs-legend li').allTextContents()).toEqual([
       expect.stringMatching(/runs-bpe \(bpe, 1500 tokens\)/),

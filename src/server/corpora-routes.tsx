@@ -102,7 +102,8 @@ export function corporaRoutes(): Hono {
     const name = c.req.param('name');
     const { result: job, refusal } = await attempt(() => latestCorpusAddJob(name));
     if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, refusal.status);
-    if (job === undefined) return c.html(<CorporaError message={`no add of ${name} to follow`} />, 404);
+    // Nothing to follow (no add since the server started): the offer as it stands, which ends the page's stream.
+    if (job === undefined) return c.html(<CorpusOfferView offer={corpusOffer(name)} follow="poll" />);
     return streamJobPanel(c, job, () => <CorpusOfferView offer={corpusOffer(name)} follow="streamed" />);
   });
 

@@ -26,7 +26,8 @@ async function offerFragment(c: Context, name: string, follow?: Follow) {
 async function offerStream(c: Context, name: string) {
   const { result: job, refusal } = await attempt(() => latestAddJob(modelTokenizerDef(name).name));
   if (refusal !== undefined) return refusalFragment(c, refusal);
-  if (job === undefined) return refusalFragment(c, new RequestError(404, `no add of ${name} to follow`));
+  // Nothing to follow (no add since the server started): the offer as it stands, which ends the page's stream.
+  if (job === undefined) return offerFragment(c, name);
   const installed = (j: { state: string }) => (j.state === 'done' ? [TOKENIZERS_CHANGED] : []);
   return streamJobPanel(c, job, () => <ModelOfferView offer={modelOffer(name)} follow="streamed" />, installed);
 }
