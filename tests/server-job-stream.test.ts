@@ -143,11 +143,14 @@ describe('a job streamed as server-sent events', () => {
     jobManager().cancel(job.id);
   });
 
-  it('answers 404 for a job it does not know', async () => {
+  it('answers 404 for a job it does not know, and an offer with no add to follow as it stands', async () => {
     for (const kind of ['train', 'lm-job', 'infgram-job', 'quality-job']) {
       const path = `/fragment/${kind}/nope/events`;
       expect((await app.request(path)).status, path).toBe(404);
     }
-    expect((await app.request('/fragment/model-tokenizers/qwen3/events')).status).toBe(404); // no add to follow
+    // No add to follow: the offer as it stands, not a stream, which ends the page's stream.
+    const offer = await app.request('/fragment/model-tokenizers/qwen3/events');
+    expect(offer.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await offer.text()).toMatch(/^<li class="model-offer" data-name="qwen3" data-state="offered">/);
   });
 });
