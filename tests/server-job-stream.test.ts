@@ -110,6 +110,16 @@ describe('a job streamed as server-sent events', () => {
     vi.restoreAllMocks();
   });
 
+  it('sends the finished record even when the job finishes while an earlier one is being sent', async () => {
+    const id = await startGated();
+    const reader = (await app.request(`/api/jobs/${id}/events`)).body!.getReader();
+    await readUntil(reader, (t) => t.includes('"state":"running"'));
+    gates.get(id)!.report(1); // the stream starts sending this change...
+    gates.get(id)!.release(); // ...and the job finishes before it is sent
+    const states = messagesOf(await readUntil(reader, () => false)).map((m) => (JSON.parse(m.data) as { state: string }).state);
+    expect(states.at(-1)).toBe('done');
+  });
+
   it('streams the training panel as HTML that keeps following the job, then the finished panel and job-end', async () => {
     const { job } = (await (await post('/api/train', { name: 'streamed', corpora: ['small'], vocabSize: 400, pattern: 'cjk' })).json()) as {
       job: { id: string };

@@ -35,8 +35,11 @@ export function streamJob<J extends Job>(
     stream.onAbort(() => wake());
     try {
       for (;;) {
+        // Read before the write: the record is the job manager's own, and the job can finish while it is sent
+        // (then `changed` brings the finished record round once more).
+        const finished = isFinished(latest);
         await stream.writeSSE(message(latest));
-        if (isFinished(latest)) {
+        if (finished) {
           for (const m of end(latest)) await stream.writeSSE(m);
           break;
         }
