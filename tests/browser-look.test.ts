@@ -14,6 +14,7 @@ const PAGES = [
   `/?${q({ text: TEXT, tokenizer: 'cl100k_base' })}`,
   `/chat`,
   `/compare?${q({ text: TEXT, tokenizers: ['cl100k_base', 'o200k_base', 'tokenlab-cjk-32k'] })}`,
+  '/compare/quality',
   '/train',
   '/vocab',
   '/vocab/cl100k_base',

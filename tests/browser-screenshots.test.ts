@@ -16,7 +16,7 @@ const WIDTH = 1100;
 const COMMITTED = 'docs/screenshots';
 const OUT = resolve(process.env.TOKENLAB_SCREENSHOTS ?? join(ARTIFACTS, 'readme'));
 /** What the README shows, by file name. */
-const SHOTS = ['tokenize', 'compare', 'train', 'lm'] as const;
+const SHOTS = ['tokenize', 'tokenize-dark', 'compare', 'train', 'lm'] as const;
 
 // Mixed scripts, an emoji and a rare Han character (龘): what a font must cover for the pictures to be true.
 const TEXT = 'Tokenizers cut text into tokens 🙂. 分词器把文本切成词元：龘 is one character, many bytes.';
@@ -61,10 +61,13 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('the README’s screenshots, made'), 
     expect(statSync(path).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
   }
 
-  it('the tokenize page, a mixed text drawn', async () => {
+  it('the tokenize page, a mixed text drawn, in the light and the dark theme', async () => {
     await page.goto(`${lab.url}/?${new URLSearchParams({ text: TEXT, tokenizer: 'o200k_base' })}`);
     await page.locator('.tokens .t').nth(5).hover();
     await shoot('tokenize', '.stats');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot('tokenize-dark', '.stats');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('the compare page, three tokenizers side by side', async () => {
@@ -81,7 +84,7 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('the README’s screenshots, made'), 
     await page.locator('input[name=vocabSize]').fill('3000');
     await page.locator('button[type=submit]').click();
     await expect.poll(() => page.locator('#job-state').textContent(), { timeout: 120_000 }).toBe('done');
-    await shoot('train', '#job-panel', 'h1');
+    await shoot('train', '#job-panel', '#job-panel');
   });
 
   it('the language-model studio, a model built here scoring a text', async () => {

@@ -19,6 +19,7 @@ const { createApp } = await import('../src/server/app.js');
 const { jobManager } = await import('../src/jobs/job-manager.js');
 const { addUserCorpus } = await import('../src/store/user-corpora.js');
 const { listTokenizers } = await import('../src/store/tokenizers.js');
+const { parallelSample } = await import('../src/server/compare.js');
 const app = createApp();
 const post = jsonPoster(app);
 
@@ -40,13 +41,18 @@ afterAll(async () => {
 const hfCount = async (name: ModelName, text: string) =>
   (await hf.get(name)!.encode(text, null, { addSpecialTokens: false })).getIds().length;
 
-/** The zh and en sides of the aligned sample, each joined by newlines (as languageTaxOfPairs counts them). */
-function sides(): [string, string] {
-  const pairs = PARALLEL.split('\n')
-    .filter((l) => l !== '')
-    .map((l) => l.split('\t'));
-  return [pairs.map((p) => p[0]).join('\n'), pairs.map((p) => p[1]).join('\n')];
+/** Chinese and English tokens of aligned `zh<TAB>en` lines, each side of each line counted alone (as languageTaxOfPairs counts). */
+async function sideCounts(name: ModelName, lines: readonly string[]): Promise<[number, number]> {
+  let zh = 0;
+  let en = 0;
+  for (const [z, e] of lines.map((l) => l.split('\t'))) {
+    zh += await hfCount(name, z);
+    en += await hfCount(name, e);
+  }
+  return [zh, en];
 }
+
+const nonEmptyLines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 const html = async (path: string) => {
   const res = await app.request(path);
@@ -105,10 +111,10 @@ describe.skipIf(!HAVE_MODELS)(needsModels('model tokenizers across the lab'), ()
     );
     const taxes = rows.map((r) => Number(r[4]));
     expect(taxes).toEqual([...taxes].sort((a, b) => a - b));
-    const [zh, en] = sides();
+    const sample = await parallelSample();
     for (const name of ['qwen3', 'gemma3'] as const) {
       const row = rows.find((r) => r[1] === name)!;
-      expect([Number(row[2]), Number(row[3])], name).toEqual([await hfCount(name, zh), await hfCount(name, en)]);
+      expect([Number(row[2]), Number(row[3])], name).toEqual(await sideCounts(name, sample));
     }
     expect(await html('/fragment/language-tax')).toBe(table); // measured once
   });
@@ -145,11 +151,11 @@ describe.skipIf(!HAVE_MODELS)(needsModels('model tokenizers across the lab'), ()
       .split('\n')
       .map((l) => JSON.parse(l) as { tokenizer: string; tokens: number; languageTax: number });
     expect(rows.map((row) => row.tokenizer)).toEqual(['qwen3', 'gemma3', 'cl100k_base']);
-    const [zh, en] = sides();
     for (const name of ['qwen3', 'gemma3'] as const) {
       const row = rows.find((x) => x.tokenizer === name)!;
       expect(row.tokens).toBe(await hfCount(name, PARALLEL));
-      expect(row.languageTax).toBeCloseTo((await hfCount(name, zh)) / (await hfCount(name, en)), 10);
+      const [zh, en] = await sideCounts(name, nonEmptyLines(PARALLEL));
+      expect(row.languageTax).toBeCloseTo(zh / en, 10);
     }
     const table = await tokenlab('eval', '--tokenizers', 'cl100k_base,gemma3', '--corpus', 'parallel-zh-en');
     expect(table.stdout).toMatch(/\ngemma3 +\d+ /);

@@ -7,16 +7,15 @@
 const STORAGE_KEY = 'tokenlab-palette';
 
 /**
- * Runs in <head>, before the page is drawn (no flash of the other palette); keeps each palette select in step
- * with the choice and applies a change at once. Static script, no user text in it; storage can be refused (a
- * private window), then the choice lasts for the page.
+ * Runs in <head>, before the page is drawn (no flash of the other palette); sets each palette select to the
+ * choice once the page is read (they come with pages, never in a swap) and applies a change at once. Static
+ * script, no user text in it; storage can be refused (a private window), then the choice lasts for the page.
  */
 export const PALETTE_SCRIPT = `(() => {
   const root = document.documentElement;
   try { root.dataset.palette = localStorage.getItem('${STORAGE_KEY}') || 'hue'; } catch { root.dataset.palette = 'hue'; }
   const sync = () => document.querySelectorAll('select.palette').forEach((s) => { s.value = root.dataset.palette; });
   document.addEventListener('DOMContentLoaded', sync);
-  document.addEventListener('htmx:after:settle', sync);
   document.addEventListener('change', (e) => {
     if (!e.target.matches || !e.target.matches('select.palette')) return;
     root.dataset.palette = e.target.value;

@@ -5,6 +5,8 @@
  * SuperBPE or Unigram run, whose prefixes are no vocabularies, has the point of its finished vocabulary.
  */
 import { ChartData } from './chart-data.js';
+import { CompressionAxes, scales } from './compression-axes.js';
+
 export interface RunPoint {
   vocabSize: number;
   bytesPerToken: number;
@@ -51,9 +53,7 @@ export function RunsSection(props: { choices: readonly RunChoice[]; chosen: read
   );
 }
 
-const W = 640;
-const H = 300;
-const PAD = { left: 44, right: 16, top: 12, bottom: 34 };
+const FRAME = { width: 640, height: 300, pad: { left: 44, right: 16, top: 12, bottom: 34 } };
 
 /** What the chart shows, in words: each run's last point. */
 function summary(runs: readonly RunCurve[]): string {
@@ -68,31 +68,18 @@ function summary(runs: readonly RunCurve[]): string {
 export function RunsChart(props: { runs: readonly RunCurve[] }) {
   const { runs } = props;
   const points = runs.flatMap((r) => r.curve);
-  const maxX = Math.max(257, ...runs.map((r) => r.vocabSize), ...points.map((p) => p.vocabSize));
-  const maxY = Math.max(2, ...points.map((p) => p.bytesPerToken)) * 1.1;
-  const x = (v: number) => PAD.left + ((v - 256) / (maxX - 256)) * (W - PAD.left - PAD.right);
-  const y = (b: number) => H - PAD.bottom - (b / maxY) * (H - PAD.top - PAD.bottom);
+  const frame = {
+    ...FRAME,
+    maxX: Math.max(257, ...runs.map((r) => r.vocabSize), ...points.map((p) => p.vocabSize)),
+    maxY: Math.max(2, ...points.map((p) => p.bytesPerToken)) * 1.1,
+  };
+  const { x, y } = scales(frame);
   const label = summary(runs);
   return (
     <figure class="curve" id="runs-chart">
-      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+      <svg width={FRAME.width} height={FRAME.height} viewBox={`0 0 ${FRAME.width} ${FRAME.height}`} role="img" aria-label={label}>
         <title>{label}</title>
-        <line class="chart-axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
-        <line class="chart-axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
-        {[0, 0.5, 1].map((f) => (
-          <text x={PAD.left - 4} y={y(f * maxY) + 4} text-anchor="end" font-size="11">
-            {(f * maxY).toFixed(1)}
-          </text>
-        ))}
-        <text x={PAD.left} y={H - 14} font-size="11">
-          256
-        </text>
-        <text x={W - PAD.right} y={H - 14} font-size="11" text-anchor="end">
-          {maxX}
-        </text>
-        <text x={(W + PAD.left) / 2} y={H - 2} font-size="11" text-anchor="middle">
-          vocabulary size
-        </text>
+        <CompressionAxes frame={frame} />
         {runs.map((r, i) => (
           <g class={`run ${series(i)}`} data-run={r.id}>
             <polyline

@@ -11,6 +11,7 @@ import { Layout } from './layout.js';
 import { RunsSection, type RunChoice, type RunCurve } from './runs-chart.js';
 import { TokenChip, type ChipToken } from './tokens.js';
 import { ChartData } from './chart-data.js';
+import { CompressionAxes, scales } from './compression-axes.js';
 
 /** A training job as the job list shows it. */
 export interface TrainJobRow extends JobRow {
@@ -347,39 +348,28 @@ export function curveSummary(points: readonly CurvePoint[], target: number): str
   return `Compression curve: ${first.bytesPerToken.toFixed(2)} → ${last.bytesPerToken.toFixed(2)} bytes per token from ${size(first.vocabSize)} to ${size(last.vocabSize)} tokens of vocabulary (target ${size(target)})`;
 }
 
-const W = 420;
-const H = 220;
-const PAD = { left: 44, right: 12, top: 10, bottom: 30 };
+const FRAME = { width: 420, height: 220, pad: { left: 44, right: 12, top: 10, bottom: 30 } };
 
 /** Bytes per token against vocabulary size, drawn from the points measured so far. */
 export function CurveChart(props: { points: readonly CurvePoint[]; target: number; heldOutBytes: number }) {
   if (props.heldOutBytes === 0) return <p class="note">The corpora have no held-out lines: no curve.</p>;
-  const maxY = Math.max(2, ...props.points.map((p) => p.bytesPerToken)) * 1.1;
-  const x = (v: number) => PAD.left + ((v - 256) / Math.max(1, props.target - 256)) * (W - PAD.left - PAD.right);
-  const y = (b: number) => H - PAD.bottom - (b / maxY) * (H - PAD.top - PAD.bottom);
+  const frame = { ...FRAME, maxX: props.target, maxY: Math.max(2, ...props.points.map((p) => p.bytesPerToken)) * 1.1 };
+  const { x, y } = scales(frame);
   const line = props.points.map((p) => `${x(p.vocabSize).toFixed(1)},${y(p.bytesPerToken).toFixed(1)}`).join(' ');
   const last = props.points.at(-1);
   const label = curveSummary(props.points, props.target);
   return (
     <figure class="curve">
-      <svg id="curve" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+      <svg
+        id="curve"
+        width={FRAME.width}
+        height={FRAME.height}
+        viewBox={`0 0 ${FRAME.width} ${FRAME.height}`}
+        role="img"
+        aria-label={label}
+      >
         <title>{label}</title>
-        <line class="chart-axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
-        <line class="chart-axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
-        {[0, 0.5, 1].map((f) => (
-          <text x={PAD.left - 4} y={y(f * maxY) + 4} text-anchor="end" font-size="11">
-            {(f * maxY).toFixed(1)}
-          </text>
-        ))}
-        <text x={PAD.left} y={H - 10} font-size="11">
-          256
-        </text>
-        <text x={W - PAD.right} y={H - 10} font-size="11" text-anchor="end">
-          {props.target}
-        </text>
-        <text x={(W + PAD.left) / 2} y={H - 4} font-size="11" text-anchor="middle">
-          vocabulary size
-        </text>
+        <CompressionAxes frame={frame} />
         <polyline class="chart-line" points={line} stroke-width="2" />
         {props.points.map((p) => (
           <circle class="pt chart-point" cx={x(p.vocabSize)} cy={y(p.bytesPerToken)} r="2.5" />

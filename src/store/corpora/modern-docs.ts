@@ -41,22 +41,27 @@ function helpPages(html: string): Map<string, string> {
 export function nodeRedHelp(dir: string): Documents {
   const en = join(dir, 'locales', 'en-US');
   const zh = join(dir, 'locales', 'zh-CN');
-  const aligned: AlignedDoc[] = [];
-  const code: string[][] = [];
+  const docs: Documents = { aligned: [], code: [] };
   for (const file of filesUnder(en, '.html')) {
     const zhFile = join(zh, relative(en, file));
-    if (!existsSync(zhFile)) continue;
-    const zhPages = helpPages(readFileSync(zhFile, 'utf8'));
-    for (const [name, enHtml] of helpPages(readFileSync(file, 'utf8'))) {
-      const zhHtml = zhPages.get(name);
-      if (zhHtml === undefined) continue;
-      const [enDoc, zhDoc] = [stripHtml(enHtml), stripHtml(zhHtml)];
-      if (enDoc.prose.length === 0 || zhDoc.prose.length === 0) continue;
-      aligned.push({ id: name, zh: asLine(zhDoc), en: asLine(enDoc) });
-      code.push(...enDoc.code);
-    }
+    if (existsSync(zhFile)) alignInto(docs, helpPages(readFileSync(file, 'utf8')), helpPages(readFileSync(zhFile, 'utf8')), stripHtml);
   }
-  return { aligned, code };
+  return docs;
+}
+
+/**
+ * Adds to `docs` each document of `en` that `zh` has under the same id, both stripped by `strip` (the English
+ * side's code kept); a document either side has no prose in is left out.
+ */
+function alignInto(docs: Documents, en: Map<string, string>, zh: Map<string, string>, strip: (text: string) => Stripped): void {
+  for (const [id, enText] of en) {
+    const zhText = zh.get(id);
+    if (zhText === undefined) continue;
+    const [enDoc, zhDoc] = [strip(enText), strip(zhText)];
+    if (enDoc.prose.length === 0 || zhDoc.prose.length === 0) continue;
+    docs.aligned.push({ id, zh: asLine(zhDoc), en: asLine(enDoc) });
+    docs.code.push(...enDoc.code);
+  }
 }
 
 /** A changelog's sections by release: each `## VERSION` heading and the text up to the next one. */
@@ -73,19 +78,10 @@ function releases(markdown: string): Map<string, string> {
 
 /** antd's changelog (`CHANGELOG.en-US.md`, `CHANGELOG.zh-CN.md`): one document a release, aligned by version, newest first. */
 export function antdChangelog(dir: string): Documents {
-  const en = releases(readFileSync(join(dir, 'CHANGELOG.en-US.md'), 'utf8'));
-  const zh = releases(readFileSync(join(dir, 'CHANGELOG.zh-CN.md'), 'utf8'));
-  const aligned: AlignedDoc[] = [];
-  const code: string[][] = [];
-  for (const [version, enText] of en) {
-    const zhText = zh.get(version);
-    if (zhText === undefined) continue;
-    const [enDoc, zhDoc] = [stripMarkdown(enText), stripMarkdown(zhText)];
-    if (enDoc.prose.length === 0 || zhDoc.prose.length === 0) continue;
-    aligned.push({ id: version, zh: asLine(zhDoc), en: asLine(enDoc) });
-    code.push(...enDoc.code);
-  }
-  return { aligned, code };
+  const docs: Documents = { aligned: [], code: [] };
+  const read = (locale: string) => releases(readFileSync(join(dir, `CHANGELOG.${locale}.md`), 'utf8'));
+  alignInto(docs, read('en-US'), read('zh-CN'), stripMarkdown);
+  return docs;
 }
 
 /** The text of each `/** … *\/` comment, its leading asterisks removed, tag lines (`@since v1.0.0`) dropped. */
