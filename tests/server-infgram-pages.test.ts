@@ -99,7 +99,7 @@ describe('the /lm section', () => {
       body: new URLSearchParams({ ...fields, name: 'x', corpora: 'nope' }),
       headers: { 'HX-Request': 'true' },
     });
-    expect(htmx.status).toBe(400);
+    expect(htmx.status).toBe(404);
     expect(await htmx.text()).toMatch(/class="error">unknown corpus/);
   });
 });

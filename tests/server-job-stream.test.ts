@@ -110,14 +110,14 @@ describe('a job streamed as server-sent events', () => {
     vi.restoreAllMocks();
   });
 
-  it('sends the finished job even when it finishes while the last change is being written', async () => {
+  it('sends the finished record even when the job finishes while an earlier one is being sent', async () => {
     const id = await startGated();
     const reader = (await app.request(`/api/jobs/${id}/events`)).body!.getReader();
     await readUntil(reader, (t) => t.includes('"state":"running"'));
-    gates.get(id)!.report(9); // a last report, then done at once (the quality job's runner ends so)
-    gates.get(id)!.release();
-    const rest = await readUntil(reader, () => false);
-    expect(messagesOf(rest).at(-1)!.data).toContain('"state":"done"');
+    gates.get(id)!.report(1); // the stream starts sending this change...
+    gates.get(id)!.release(); // ...and the job finishes before it is sent
+    const states = messagesOf(await readUntil(reader, () => false)).map((m) => (JSON.parse(m.data) as { state: string }).state);
+    expect(states.at(-1)).toBe('done');
   });
 
   it('streams the training panel as HTML that keeps following the job, then the finished panel and job-end', async () => {
@@ -153,15 +153,15 @@ describe('a job streamed as server-sent events', () => {
     jobManager().cancel(job.id);
   });
 
-  it('answers 404 for a job it does not know', async () => {
+  it('answers 404 for a job it does not know, and an offer with no add to follow as it stands', async () => {
     for (const kind of ['train', 'lm-job', 'infgram-job', 'quality-job']) {
       const path = `/fragment/${kind}/nope/events`;
       expect((await app.request(path)).status, path).toBe(404);
     }
-    // No add to follow: the offer as it stands (plain HTML, not a stream), so the page's panel settles.
+    // No add to follow: the offer as it stands, not a stream, which ends the page's stream.
     const offer = await app.request('/fragment/model-tokenizers/qwen3/events');
     expect(offer.status).toBe(200);
     expect(offer.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await offer.text()).toMatch(/^<li class="model-offer" data-name="qwen3"/);
+    expect(await offer.text()).toMatch(/^<li class="model-offer" data-name="qwen3" data-state="offered">/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The LM studio's list page (/lm): the models, the bits-per-byte board (held-out split of each corpus scored
- * by every model built on it), the space-size panel, and the build form whose job panel htmx re-fetches every
- * 500 ms while the build runs (as the training studio does). All user text goes through JSX (escaped).
+ * by every model built on it), the space-size panel, and the build form whose job panel follows the build
+ * while it runs (streamed, else polled: job-follow.ts, as the training studio does). All user text goes through JSX (escaped).
  */
 import { formatBytes } from './format.js';
 import { InfgramSection, type InfgramSectionProps } from './infgram-list.js';

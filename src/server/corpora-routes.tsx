@@ -114,8 +114,8 @@ export function corporaRoutes(): Hono {
       return corpusOffer(name);
     });
     const htmx = c.req.header('HX-Request') === 'true';
-    // htmx swaps only successful answers: its refusal is a 200 fragment; a plain form post gets the status.
-    if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, htmx ? 200 : refusal.status);
+    // The refusal with its status: htmx 4 swaps it in the offer's place; a plain form post shows it as it is.
+    if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, refusal.status);
     return htmx ? c.html(<CorpusOfferView offer={offer} />) : c.redirect('/corpora', 303);
   });
 

@@ -3,9 +3,9 @@
  * error as a fragment), GET /lm/infgram/:name (?view= surprisal, count, next or trace, with its fields: the
  * result is rendered into the page), GET /lm/infgram/:name/line?line=&token=&length= (a corpus line, an
  * occurrence marked), POST /lm/infgram/:name/delete. Fragments: the job panel (/fragment/infgram-job/ID/events
- * streams it, /fragment/infgram-job/ID is polled when the stream fails) and its cancel, and each view's result. JSON API: GET /api/infgram, POST /api/infgram/build -> 202
- * {job}, GET and DELETE /api/infgram/:name, POST /api/infgram/:name/count|next|find|trace|score, GET
- * /api/infgram/:name/line?line=N. Errors are `{"error": message}` with 400, 404, 409, 413 or 429, as on the LM API.
+ * streams it, /fragment/infgram-job/ID is polled when the stream fails) and its cancel, and each view's
+ * result. JSON API: GET /api/infgram, POST /api/infgram/build -> 202 {job}, GET and DELETE /api/infgram/:name,
+ * POST /api/infgram/:name/count|next|find|trace|score, GET /api/infgram/:name/line?line=N. Errors are `{"error": message}` with 400, 404, 409, 413 or 429, as on the LM API.
  */
 import { Hono, type Context } from 'hono';
 import type { JobRecord } from '../jobs/job-manager.js';

@@ -35,13 +35,12 @@ export function streamJob<J extends Job>(
     stream.onAbort(() => wake());
     try {
       for (;;) {
-        // Whether the job had finished is read with the message made: the record may change during the write
-        // (the job manager updates it in place), and then the loop sends it again rather than ending unsent.
-        const job = latest;
-        const finished = isFinished(job);
-        await stream.writeSSE(message(job));
+        // Read before the write: the record is the job manager's own, and the job can finish while it is sent
+        // (then `changed` brings the finished record round once more).
+        const finished = isFinished(latest);
+        await stream.writeSSE(message(latest));
         if (finished) {
-          for (const m of end(job)) await stream.writeSSE(m);
+          for (const m of end(latest)) await stream.writeSSE(m);
           break;
         }
         if (stream.aborted) break;

@@ -2,10 +2,11 @@
  * The LM studio's routes. Pages: GET /lm (?job=ID shows a build, ?L=&K= the space size), POST /lm (the build
  * form; htmx gets the job panel or the error as a fragment), GET /lm/:name (?view= one of the five views, with
  * that view's fields: the result is rendered into the page), POST /lm/:name/delete. Fragments: the job panel
- * (/fragment/lm-job/ID, polled; outside /fragment/lm/ so no model name can clash) and its cancel, the space
- * size, and each view's result; /fragment/lm-job/ID/events streams the panel (the poll is the fallback). JSON API: GET /api/lm, POST /api/lm/build -> 202 {job}, GET and DELETE
- * /api/lm/:name, POST /api/lm/:name/score|next|sample|answer, GET /api/lm/:name/trie?path=ids. Errors are
- * `{"error": message}` with 400, 404, 409, 413 or 429.
+ * (/fragment/lm-job/ID/events streams it, /fragment/lm-job/ID is polled when the stream fails; outside
+ * /fragment/lm/ so no model name can clash) and its cancel, the space size, and each view's result (a sample
+ * streams as it is drawn when the request accepts text/event-stream). JSON API: GET /api/lm, POST
+ * /api/lm/build -> 202 {job}, GET and DELETE /api/lm/:name, POST /api/lm/:name/score|next|sample|answer, GET
+ * /api/lm/:name/trie?path=ids. Errors are `{"error": message}` with 400, 404, 409, 413 or 429.
  */
 import { Hono, type Context } from 'hono';
 import { deleteUserModel, findUserModel, listUserModels } from '../store/user-models.js';
