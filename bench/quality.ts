@@ -9,7 +9,10 @@
  * vocabularies never saw (the TypeScript compiler's messages, simplified and traditional,
  * Apache-2.0). Every line is checked lossless (decode(encode(x)) === x); a lossy encoder fails the run.
  *
- *   node dist/bench/quality.js [--quick] [--sizes 8000,30000] [--algorithms "bpe cjk,unigram"]
+ * First it reports the shipped vocabulary against the 100k–200k vocabularies (bench/quality-shipped.ts); --shipped
+ * stops there.
+ *
+ *   node dist/bench/quality.js [--shipped] [--quick] [--sizes 8000,30000] [--algorithms "bpe cjk,unigram"]
  *
  * Default sizes 8000, 30000 (the goal line's), 32000, 64000; --quick is 8000 alone.
  */
@@ -17,15 +20,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { evaluate, renyiEfficiency } from '../src/eval/metrics.js';
-import { buildModel } from '../src/lm/model.js';
-import { scoreSequence } from '../src/lm/query.js';
+import { renyiEfficiency } from '../src/eval/metrics.js';
+import { measureQuality, type QualityMeasures } from '../src/jobs/quality-measures.js';
 import { bundledCorpus } from '../src/store/corpora/extract.js';
 import { splitText } from '../src/store/corpora/split.js';
 import { CONTENDERS, trainData, type Contender, type Trained } from './quality-contenders.js';
+import { isProse, reportShipped, SHIPPED } from './quality-shipped.js';
 import { corpusPath, table } from './shared.js';
 
-const ORDER = 5;
 const GOAL_SIZE = 30_000;
 const GOAL_GAIN = 0.2;
 
@@ -58,6 +60,12 @@ for (const name of ['d2l-zh', 'd2l-en']) {
 const [D2L_ZH, D2L_EN] = [evalTexts[0].name, evalTexts[1].name];
 // d2l-zh holds much code, math and English: its prose alone says how much of a gain is Chinese.
 evalTexts.push({ name: 'd2l-zh prose', lines: evalTexts[0].lines.filter(isProse) });
+const shippedLossy = (await reportShipped(evalTexts)).filter((l) => l.startsWith(`${SHIPPED}:`));
+if (shippedLossy.length > 0) {
+  console.error(`LOSSY: the shipped vocabulary: ${shippedLossy.join('; ')}`);
+  process.exit(1);
+}
+if (process.argv.includes('--shipped')) process.exit(0);
 evalTexts.push({ name: 'ts-messages-zh', lines: nonEmpty(readFileSync((await bundledCorpus('ts-messages-zh')).path, 'utf8').split('\n')) });
 evalTexts.push({ name: 'ts-messages-zh-tw', lines: traditionalMessages() });
 const data = trainData(perCorpus, dir);
@@ -70,12 +78,8 @@ console.log(
     `load average ${loadavg()[0].toFixed(1)} on ${sizes.join(', ')}\n`,
 );
 
-interface Measured {
-  bytesPerToken: number;
-  tokensPerHan: number | null;
-  bitsPerByte: number;
-  tokens: number[];
-}
+/** A text's measures, and its tokens (for the Rényi efficiency over two texts). */
+type Measured = Omit<QualityMeasures, 'tokens'> & { tokens: number[] };
 
 const lossy: string[] = [];
 const gains: Array<Record<string, string | number>> = [];
@@ -137,21 +141,16 @@ if (lossy.length > 0) {
 }
 console.log('every tokenizer decoded every scored line back exactly');
 
-/** Encodes the train lines, builds the 5-gram, and measures each text; lossy lines are recorded. */
+/** Encodes the train lines and measures each text (src/jobs/quality-measures.ts); lossy lines are recorded. */
 async function measure(c: Contender, trained: Trained, size: number): Promise<Map<string, Measured>> {
-  const model = buildModel(await trained.encodeLines(trainLines), { order: ORDER, vocabularySize: trained.nVocab });
+  const trainIds = await trained.encodeLines(trainLines);
   const out = new Map<string, Measured>();
   for (const { name, lines } of evalTexts) {
     const ids = await trained.encodeLines(lines);
-    const bad = lines.findIndex((line, i) => trained.decode(ids[i]) !== line);
+    const q = measureQuality({ tokenizer: trained, decode: (x) => trained.decode(x as Uint32Array), trainIds, lines, ids });
+    const bad = q.firstLossyLine;
     if (bad >= 0) lossy.push(`${c.name} ${size}: ${name} line ${bad + 1}: ${JSON.stringify(lines[bad].slice(0, 80))}`);
-    const all = ids.flatMap((x) => Array.from(x));
-    const ev = evaluate(lines.join(''), all, trained);
-    let log2prob = 0;
-    for (const seq of ids) log2prob += scoreSequence(model, seq).log2prob;
-    // scoreText's bytes: the text with each line ended by its newline
-    const bytes = Buffer.byteLength(lines.join('\n')) + 1;
-    out.set(name, { bytesPerToken: ev.bytesPerToken, tokensPerHan: ev.tokensPerHan, bitsPerByte: -log2prob / bytes, tokens: all });
+    out.set(name, { ...q, tokens: ids.flatMap((x) => Array.from(x)) });
   }
   return out;
 }
@@ -189,12 +188,6 @@ function compareToPeer(size: number, bpt: Map<string, Map<string, number>>): voi
   goalLine =
     `goal line (${GOAL_SIZE} tokens, ${D2L_ZH}): ${chosen} gives ${(100 * gain).toFixed(1)}% more bytes per token than ` +
     `tokenizers bpe gpt2 (at least ${100 * GOAL_GAIN}% wanted): ${gain >= GOAL_GAIN ? 'met' : 'not met'}`;
-}
-
-/** A line at least 60% of whose non-space characters are Han (prose, not code, math or English). */
-function isProse(line: string): boolean {
-  const han = line.match(/\p{Script=Han}/gu)?.length ?? 0;
-  return han >= 0.6 * line.replace(/\s/g, '').length && han > 0;
 }
 
 /** The TypeScript compiler's messages in traditional Chinese (typescript/lib/zh-tw, Apache-2.0), one a line. */

@@ -4,7 +4,8 @@
  * exported tokenizer.json: the train lines of d2l-zh and d2l-en (src/store/corpora/split.ts), vocabularies of
  * 8k and 32k, both without normalization or dummy prefix, with byte fallback. Reports training seconds,
  * held-out bytes per token and tokens per Han character with the ratio, and encode speed in MB/s.
- * spm_train runs with its default 16 threads (on this machine's cores); tokenlab trains on one.
+ * spm_train runs with its default 16 threads (on this machine's cores); tokenlab's E steps and pruning passes run
+ * in one worker thread per core.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { exportUnigramTokenizerJson } from '../src/bpe/formats/unigram-tokenizer-json.js';
 import { UnigramEncoder } from '../src/bpe/unigram/unigram-encoder.js';
 import { trainUnigram } from '../src/bpe/unigram/unigram-trainer.js';
+import { unigramPasses } from '../src/jobs/unigram-passes.js';
 import { splitText } from '../src/store/corpora/split.js';
 import { corpusPath, table } from './shared.js';
 
@@ -48,7 +50,7 @@ for (const size of SIZES) {
   execFileSync(SPM_TRAIN, spmArgs(join(dir, 'train.txt'), prefix, size), { stdio: 'ignore' });
   const spmSeconds = (performance.now() - t) / 1000;
   t = performance.now();
-  const model = trainUnigram(train, { vocabSize: size });
+  const model = await trainUnigram(train, { vocabSize: size, startPasses: unigramPasses(undefined, false) });
   const ourSeconds = (performance.now() - t) / 1000;
   const enc = new UnigramEncoder(model);
   const row: Record<string, string | number> = {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
-import { accessibleNameOfFocus, contrastsOf, type Contrast } from './browser-look.js';
+import { accessibleNameOfFocus, contrastsOf, focused, stylesOf, type Contrast } from './browser-look.js';
 
 const TEXT = 'Tokenizers cut text into tokens. 分词器把文本切成词元 🙂 — done.';
 const q = (params: Record<string, string | string[]>) => {
@@ -41,8 +41,8 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('look: themes, narrow screens, keyboa
     await page.emulateMedia({ colorScheme: scheme });
     for (const palette of ['hue', 'cb']) {
       await page.goto(`${lab.url}${PAGES[0]}`);
-      await page.evaluate((p) => (document.documentElement.dataset.palette = p), palette);
-      expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+      await page.evaluate(`document.documentElement.dataset.palette = '${palette}'`);
+      expect(await stylesOf(page, 'body', 'backgroundColor')).not.toEqual(['rgba(0, 0, 0, 0)']);
       const body = await contrastsOf(page, 'main p, main label, .stats td, .stats th, #ids i, .note');
       const tokens = await contrastsOf(page, '.tokens .t');
       expect(tokens.length).toBeGreaterThan(10);
@@ -65,7 +65,7 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('look: themes, narrow screens, keyboa
     const narrow = await lab.browser.newPage({ viewport: { width: 375, height: 800 } });
     for (const path of PAGES) {
       await narrow.goto(`${lab.url}${path}`);
-      const [scrollWidth, innerWidth] = await narrow.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
+      const [scrollWidth, innerWidth] = (await narrow.evaluate('[document.scrollingElement.scrollWidth, innerWidth]')) as number[];
       expect(scrollWidth, path).toBeLessThanOrEqual(innerWidth);
     }
     // the header's links wrap onto the screen rather than off it
@@ -83,25 +83,12 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('look: themes, narrow screens, keyboa
       const seen = new Set<string>();
       for (let i = 0; i < 40; i++) {
         await page.keyboard.press('Tab');
-        const focused = await page.evaluate(() => {
-          const el = document.activeElement as HTMLElement | null;
-          if (!el || el === document.body) return null;
-          const style = getComputedStyle(el);
-          const path = [];
-          for (let e: Element | null = el; e; e = e.parentElement)
-            path.push(e.tagName + ([...(e.parentElement?.children ?? [])].indexOf(e) + 1));
-          return {
-            key: path.join('<'),
-            tag: el.outerHTML.slice(0, 80),
-            outline: style.outlineStyle,
-            width: parseFloat(style.outlineWidth),
-          };
-        });
-        if (focused === null || seen.has(focused.key)) break; // back to the start
-        seen.add(focused.key);
-        expect(focused.outline, `${path}: ${focused.tag}`).not.toBe('none');
-        expect(focused.width, `${path}: ${focused.tag}`).toBeGreaterThanOrEqual(2);
-        expect((await accessibleNameOfFocus(page)).trim(), `${path}: ${focused.tag}`).not.toBe('');
+        const now = await focused(page);
+        if (now === null || seen.has(now.key)) break; // back to the start
+        seen.add(now.key);
+        expect(now.outline, `${path}: ${now.tag}`).not.toBe('none');
+        expect(now.width, `${path}: ${now.tag}`).toBeGreaterThanOrEqual(2);
+        expect((await accessibleNameOfFocus(page)).trim(), `${path}: ${now.tag}`).not.toBe('');
       }
       expect(seen.size, path).toBeGreaterThan(5); // the header's links at least
     }
@@ -150,36 +137,26 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('look: themes, narrow screens, keyboa
   it('offers a color-blind-safe palette, remembered across pages and applied wherever tokens are drawn', async () => {
     const fresh = await lab.browser.newPage();
     await fresh.goto(`${lab.url}${PAGES[0]}`);
-    const backgrounds = () => fresh.locator('.tokens > .t').evaluateAll((ts) => ts.map((t) => getComputedStyle(t).backgroundColor));
+    const backgrounds = () => stylesOf(fresh, '.tokens > .t', 'backgroundColor');
     const byId = await backgrounds();
     expect(await fresh.locator('select.palette').inputValue()).toBe('hue');
     await fresh.selectOption('select.palette', 'cb');
-    expect(await fresh.evaluate(() => document.documentElement.dataset.palette)).toBe('cb');
+    expect(await fresh.evaluate('document.documentElement.dataset.palette')).toBe('cb');
     const safe = await backgrounds();
     expect(safe).not.toEqual(byId);
     // neighbours always differ, four colors take turns, and every boundary has a bar that is not a hue
-    const neighbours = await fresh
-      .locator('.tokens > .t + .t')
-      .evaluateAll((ts) =>
-        ts.map((t) => [getComputedStyle(t.previousElementSibling!).backgroundColor, getComputedStyle(t).backgroundColor]),
-      );
+    const before = await stylesOf(fresh, '.tokens > .t:has(+ .t)', 'backgroundColor');
+    const neighbours = (await stylesOf(fresh, '.tokens > .t + .t', 'backgroundColor')).map((after, i) => [before[i], after]);
     expect(neighbours.length).toBeGreaterThan(5);
-    for (const [before, after] of neighbours) expect(after).not.toBe(before);
+    for (const [left, right] of neighbours) expect(right).not.toBe(left);
     expect(new Set(safe).size).toBe(4);
-    expect(
-      await fresh
-        .locator('.tokens .t')
-        .first()
-        .evaluate((t) => getComputedStyle(t).boxShadow),
-    ).toMatch(/ -2px 0px 0px 0px inset$/);
+    expect((await stylesOf(fresh, '.tokens .t', 'boxShadow'))[0]).toMatch(/ -2px 0px 0px 0px inset$/);
     await screenshot(fresh, 'look-palette-cb');
     // remembered: on the next page and after a reload, before anything is chosen
     await fresh.goto(`${lab.url}${PAGES[2]}`);
-    expect(await fresh.evaluate(() => document.documentElement.dataset.palette)).toBe('cb');
+    expect(await fresh.evaluate('document.documentElement.dataset.palette')).toBe('cb');
     expect(await fresh.locator('select.palette').inputValue()).toBe('cb');
-    expect(
-      new Set(await fresh.locator('.cmp-panel .tokens > .t').evaluateAll((ts) => ts.map((t) => getComputedStyle(t).backgroundColor))).size,
-    ).toBe(4);
+    expect(new Set(await stylesOf(fresh, '.cmp-panel .tokens > .t', 'backgroundColor')).size).toBe(4);
     await fresh.selectOption('select.palette', 'hue');
     await fresh.goto(`${lab.url}${PAGES[0]}`);
     expect(await backgrounds()).toEqual(byId);

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, HAVE_CHROMIUM, inChromium, startLab, type Lab } from './browser.js';
+import { onAll } from './browser-look.js';
 
 const MAX_BYTES = 200_000;
 const WIDTH = 1100;
@@ -44,13 +45,13 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('the README’s screenshots, made'), 
   async function shoot(name: (typeof SHOTS)[number], to: string, from?: string): Promise<void> {
     const path = join(OUT, `${name}.png`);
     const box = async (selector: string) =>
-      await page
-        .locator(selector)
-        .first()
-        .evaluate((e) => {
-          const r = e.getBoundingClientRect();
-          return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY };
-        });
+      (
+        (await onAll(
+          page,
+          selector,
+          '(els) => els.map((e) => { const r = e.getBoundingClientRect(); return { top: r.top + scrollY, bottom: r.bottom + scrollY }; })',
+        )) as { top: number; bottom: number }[]
+      )[0];
     const y = from === undefined ? 0 : (await box(from)).top - 16;
     const height = (await box(to)).bottom + 16 - y;
     await page.screenshot({ path, fullPage: true, clip: { x: 0, y, width: WIDTH, height } });

@@ -84,7 +84,7 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and co
       const requests: string[] = [];
       const id = await startLongJob(page, name, requests);
       await progressMoves(page);
-      await expect.poll(() => requests.filter((p) => p === `/fragment/train/${id}`).length, name).toBeGreaterThan(1);
+      await expect.poll(() => requests.filter((p) => p === `/fragment/train/${id}`).length).toBeGreaterThan(1);
       expect(await page.locator('#job-panel').textContent(), name).not.toContain('stream down');
       await cancel(page);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { evaluate, languageTax, languageTaxOfPairs, renyiEfficiency } from '../src/eval/metrics.js';
+import { evaluate, languageTax, languageTaxOfPairs, renyiEfficiency, taxSpread } from '../src/eval/metrics.js';
 import { tiktokenEncoding } from '../src/store/tokenizers.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -114,13 +114,16 @@ describe('evaluate, on hand-computed examples', () => {
 
   it('gives the language tax as the ratio of token counts', () => {
     expect(languageTax(150, 100)).toBe(1.5);
-    // A counter of characters: zh "你好\n再见" is 5, en "hello\nbye" is 9.
-    expect(languageTaxOfPairs(['你好\thello', '再见\tbye'], (t) => t.length)).toEqual({
-      pairs: 2,
-      chineseTokens: 5,
-      englishTokens: 9,
-      tax: 5 / 9,
+    // A counter of characters, each side of each pair alone: zh 2 + 2, en 5 + 3.
+    expect(languageTaxOfPairs(['你好\thello', '再见\tbye', '谢谢\tthanks'], (t) => t.length)).toEqual({
+      pairs: 3,
+      chineseTokens: 6,
+      englishTokens: 14,
+      tax: 6 / 14,
+      perPair: [2 / 5, 2 / 3, 2 / 6],
+      spread: { low: 2 / 6, median: 2 / 5, high: 2 / 3 },
     });
+    expect(taxSpread([])).toEqual({ low: NaN, median: NaN, high: NaN });
     expect(() => languageTaxOfPairs(['no tab here'], (t) => t.length)).toThrow(/line 1 is not/);
   });
 });

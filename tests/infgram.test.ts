@@ -11,7 +11,7 @@ import { find } from '../src/lm/infgram/find.js';
 import { nextTokens, prob } from '../src/lm/infgram/next-tokens.js';
 import { scoreTokens } from '../src/lm/infgram/score.js';
 import { maximalSpans } from '../src/lm/infgram/spans.js';
-import { suffixArray } from '../src/lm/infgram/suffix-array.js';
+import { suffixArray } from '../src/bpe/suffix-array.js';
 import { lcg } from './random.js';
 import { scanCount, scanMaximalSpans, scanNext, scanOccurrences } from './oracles/infgram-scan.js';
 

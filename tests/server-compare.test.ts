@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { languageTaxOfPairs } from '../src/eval/metrics.js';
 import { createApp } from '../src/server/app.js';
 import { defaultCompared } from '../src/server/compare-page.js';
+import { PARALLEL_CORPORA } from '../src/server/compare.js';
+import { bundledCorpus } from '../src/store/corpora/extract.js';
 import { MAX_TEXT_BYTES } from '../src/server/limits.js';
 import { tokenizerByName } from '../src/store/tokenizers.js';
 import { COMPARE_WINDOW } from '../views/compare.js';
@@ -27,7 +29,14 @@ interface Compared {
   count: number;
   bytesPerToken: number | null;
   boundaries: number[];
-  languageTax: { pairs: number; chineseTokens: number; englishTokens: number; tax: number };
+  languageTax: {
+    pairs: number;
+    chineseTokens: number;
+    englishTokens: number;
+    tax: number;
+    perPair: number[];
+    spread: { low: number; median: number; high: number };
+  };
 }
 interface ComparisonJson {
   characters: number;
@@ -37,8 +46,11 @@ interface ComparisonJson {
 }
 
 const MIXED = 'Hello 世界, tokens! 猫 and 🤖 in one line.\n第二行：分词器。';
-const PARALLEL = readFileSync(new URL('../corpora/parallel-zh-en.tsv', import.meta.url), 'utf8')
-  .split('\n')
+// The panel's sample: the aligned corpora's lines, corpus after corpus (sentence pairs, then whole documents).
+const PARALLEL = (
+  await Promise.all(PARALLEL_CORPORA.map(async (name) => readFileSync((await bundledCorpus(name)).path, 'utf8').split('\n')))
+)
+  .flat()
   .filter((l) => l !== '');
 
 describe('POST /api/compare', () => {
@@ -94,6 +106,10 @@ describe('POST /api/compare', () => {
       expect(t.bytesPerToken).toBeNull();
     }
     expect(body.tokenizers[0].languageTax.pairs).toBe(PARALLEL.length);
+    // Per document too: the last line is a whole release's notes, its tax its own tokens' ratio.
+    const [zh, en] = PARALLEL.at(-1)!.split('\t');
+    const cl100k = await tokenizerByName('cl100k_base');
+    expect(body.tokenizers[0].languageTax.perPair.at(-1)).toBe(cl100k.count(zh) / cl100k.count(en));
     // cl100k_base spends far more tokens on the Chinese side than on the English; the CJK vocabulary much less.
     expect(body.tokenizers[0].languageTax.tax).toBeGreaterThan(1.3);
     expect(body.tokenizers[1].languageTax.tax).toBeLessThan(body.tokenizers[0].languageTax.tax);
@@ -221,15 +237,16 @@ describe('compare page', () => {
   it('has a language-tax panel with each chosen tokenizer and what the tax means', async () => {
     const html = await (await fragment('', ['cl100k_base', 'tokenlab-cjk-32k'])).text();
     const panel = html.slice(html.indexOf('<section class="cmp-tax">'));
-    expect(panel).toContain(`The same ${PARALLEL.length} sentences`);
-    expect(panel).toContain('parallel-zh-en');
+    expect(panel).toContain(`The same ${PARALLEL.length} texts`);
+    for (const name of PARALLEL_CORPORA) expect(panel).toContain(`<code>${name}</code>`);
     expect(panel).toMatch(/above 1, saying the same thing in Chinese costs more tokens/);
     expect(panel).toMatch(/<svg class="cmp-chart" role="img" aria-label="language tax[^"]*"/);
     expect(panel).toContain('class="cmp-reference"');
     const cl100k = await tokenizerByName('cl100k_base');
     const tax = languageTaxOfPairs(PARALLEL, (t) => cl100k.count(t));
     expect(panel).toContain(
-      `<th>cl100k_base</th><td>${tax.chineseTokens}</td><td>${tax.englishTokens}</td><td class="cmp-tax-value">${tax.tax.toFixed(2)}</td>`,
+      `<th>cl100k_base</th><td>${tax.chineseTokens}</td><td>${tax.englishTokens}</td><td class="cmp-tax-value">${tax.tax.toFixed(2)}</td>` +
+        `<td class="cmp-tax-spread">${tax.spread.median.toFixed(2)} (${tax.spread.low.toFixed(2)}–${tax.spread.high.toFixed(2)})</td>`,
     );
   });
 

@@ -87,7 +87,7 @@ describe('the /lm section', () => {
     await jobManager().settled();
   });
 
-  it('shows a refusal: the page with its status for a plain post, a 200 fragment for htmx', async () => {
+  it('shows a refusal with its status: the page for a plain post, a fragment for htmx', async () => {
     const fields = { tokenizer: 'cl100k_base', corpora: 'pets', name: SCRIPT };
     const plain = await app.request('/lm/infgram', { method: 'POST', body: new URLSearchParams(fields) });
     expect(plain.status).toBe(400);
@@ -99,7 +99,7 @@ describe('the /lm section', () => {
       body: new URLSearchParams({ ...fields, name: 'x', corpora: 'nope' }),
       headers: { 'HX-Request': 'true' },
     });
-    expect(htmx.status).toBe(200);
+    expect(htmx.status).toBe(400);
     expect(await htmx.text()).toMatch(/class="error">unknown corpus/);
   });
 });
@@ -163,7 +163,7 @@ describe('an index page', () => {
     expect(line.match(/class="lm-tok ig-covered"/g)).toHaveLength(last.end - last.start);
   });
 
-  it('answers a view’s fragment with its result and the page’s URL for it; a refusal is a 200 fragment', async () => {
+  it('answers a view’s fragment with its result and the page’s URL for it; a refusal is a fragment with its status', async () => {
     const res = await app.request('/fragment/infgram/pets-ig/count', { method: 'POST', body: new URLSearchParams({ text: 'the cat' }) });
     expect(res.headers.get('HX-Replace-Url')).toBe('/lm/infgram/pets-ig?view=count&text=the+cat');
     expect(await res.text()).toMatch(/id="ig-count">\d+</);
@@ -171,7 +171,7 @@ describe('an index page', () => {
       method: 'POST',
       body: new URLSearchParams({ text: 'x', minLength: '0' }),
     });
-    expect(bad.status).toBe(200);
+    expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/id="ig-error">&quot;minLength&quot; must be an integer/);
     expect((await app.request('/fragment/infgram/pets-ig/nope', { method: 'POST', body: new URLSearchParams({}) })).status).toBe(404);
   });

@@ -144,7 +144,8 @@ describe('a job streamed as server-sent events', () => {
   });
 
   it('answers 404 for a job it does not know', async () => {
-    for (const path of ['/fragment/train/nope/events', '/fragment/lm-job/nope/events', '/fragment/infgram-job/nope/events']) {
+    for (const kind of ['train', 'lm-job', 'infgram-job', 'quality-job']) {
+      const path = `/fragment/${kind}/nope/events`;
       expect((await app.request(path)).status, path).toBe(404);
     }
     expect((await app.request('/fragment/model-tokenizers/qwen3/events')).status).toBe(404); // no add to follow

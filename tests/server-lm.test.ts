@@ -428,12 +428,12 @@ describe('the build form', () => {
     await jobManager().settled();
   });
 
-  it('shows a refusal: the page with its status for a plain post, a 200 fragment for htmx', async () => {
+  it('shows a refusal with its status: the page for a plain post, a fragment for htmx', async () => {
     const plain = await form({ tokenizer: 'cl100k_base', corpus: 'pets', order: 'five' }, false);
     expect(plain.status).toBe(400);
     expect(await plain.text()).toMatch(/class="error"[^>]*>&quot;order&quot; must be an integer/);
     const htmx = await form({ tokenizer: 'cl100k_base', corpus: 'nope', order: '3' }, true);
-    expect(htmx.status).toBe(200);
+    expect(htmx.status).toBe(400);
     expect(await htmx.text()).toMatch(/class="error">unknown corpus/);
   });
 });

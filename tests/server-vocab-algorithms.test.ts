@@ -30,7 +30,7 @@ function phrases(seed: number, lines: number): string[] {
 
 const corpus = phrases(21, 1500);
 const superbpe = trainSuperBpeOnTexts(corpus, { pattern: 'gpt2', vocabSize: 600, transition: 450 });
-const unigram = trainUnigram(corpus.join(''), { vocabSize: 400 });
+const unigram = await trainUnigram(corpus.join(''), { vocabSize: 400 });
 await saveUserVocabulary('super-small', superbpe);
 await saveUserVocabulary('unigram-small', unigram);
 const sample = 'by the way, we train the model in the data 深度学习 of the x = 1 by the way\n' + corpus.slice(0, 50).join('');

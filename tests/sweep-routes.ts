@@ -25,6 +25,7 @@ export type Thing =
   | 'trainJob'
   | 'lmJob'
   | 'infgramJob'
+  | 'qualityJob'
   | 'format'
   | 'view'
   | 'modelTokenizer'
@@ -47,8 +48,6 @@ export interface RouteSweep {
   multipart?: Inputs;
   /** JSON body fields; a field name ending in [] is sent as a list [payload, 'cl100k_base']. */
   json?: Inputs;
-  /** An htmx fragment: a refusal may come as a 200 whose fragment says why (htmx swaps only 2xx answers). */
-  fragment?: boolean;
 }
 
 /** Routes the sweep leaves alone, and why. */
@@ -127,23 +126,22 @@ export const ROUTES: Record<string, RouteSweep> = {
   'POST /api/chat': { json: { tokenizer: {} } },
 
   'GET /': { query: { text: { tokenizer: 'sweep-vocab' }, tokenizer: { text: 'x' }, ws: {} } },
-  'POST /fragment/tokenize': { form: tokenizeForm, fragment: true },
+  'POST /fragment/tokenize': { form: tokenizeForm },
   'POST /fragment/tokens': {
     form: { text: { tokenizer: 'sweep-vocab', from: '0' }, tokenizer: { text: 'x', from: '0' }, from: { text: 'x' } },
-    fragment: true,
   },
   'GET /chat': { query: chatFields },
-  'POST /fragment/chat': { form: { ...chatFields, 'shown-setup': {}, 'shown-template': {} }, fragment: true },
+  'POST /fragment/chat': { form: { ...chatFields, 'shown-setup': {}, 'shown-template': {} } },
   'GET /compare': { query: { text: { tokenizers: 'sweep-vocab' }, tokenizers: { text: 'x' } } },
-  'POST /fragment/compare': { form: { text: { tokenizers: 'sweep-vocab' }, tokenizers: { text: 'x' } }, fragment: true },
-  'GET /fragment/language-tax': { fragment: true },
+  'POST /fragment/compare': { form: { text: { tokenizers: 'sweep-vocab' }, tokenizers: { text: 'x' } } },
+  'GET /fragment/language-tax': {},
 
   'GET /api/jobs': { query: { kind: {} } },
   'GET /api/jobs/:id': { params: { id: 'trainJob' } },
   'POST /api/jobs/:id/cancel': { params: { id: 'trainJob' } },
   'GET /api/jobs/:id/events': { params: { id: 'trainJob' } },
 
-  'GET /train': { query: { job: {} } },
+  'GET /train': { query: { job: {}, runs: {} } },
   'POST /train': {
     // The companions name an existing vocabulary: the form is refused (409) after every other check, and the
     // page shows the form again with what was typed.
@@ -158,8 +156,9 @@ export const ROUTES: Record<string, RouteSweep> = {
       transition: { ...TRAIN_FORM, algorithm: 'superbpe' },
     },
   },
-  'GET /fragment/train/:id': { params: { id: 'trainJob' }, fragment: true },
-  'POST /fragment/train/:id/cancel': { params: { id: 'trainJob' }, fragment: true },
+  'GET /fragment/train/:id': { params: { id: 'trainJob' } },
+  'GET /fragment/train/:id/events': { params: { id: 'trainJob' } },
+  'POST /fragment/train/:id/cancel': { params: { id: 'trainJob' } },
   'POST /api/train': {
     json: {
       name: { 'corpora[]': 'sweep-corpus', vocabSize: '300' },
@@ -184,9 +183,9 @@ export const ROUTES: Record<string, RouteSweep> = {
     params: { name: 'vocab' },
     query: { q: {}, filter: {}, page: {}, tree: {}, sample: {}, k: {} },
   },
-  'GET /vocab/:name/tokens': { params: { name: 'vocab' }, query: { q: {}, filter: {}, page: {} }, fragment: true },
-  'GET /vocab/:name/tree': { params: { name: 'vocab' }, query: { tree: {} }, fragment: true },
-  'POST /vocab/:name/scrub': { params: { name: 'vocab' }, form: { sample: {}, k: {} }, fragment: true },
+  'GET /vocab/:name/tokens': { params: { name: 'vocab' }, query: { q: {}, filter: {}, page: {} } },
+  'GET /vocab/:name/tree': { params: { name: 'vocab' }, query: { tree: {} } },
+  'POST /vocab/:name/scrub': { params: { name: 'vocab' }, form: { sample: {}, k: {} } },
   'GET /vocab/:name/download/:format': { params: { name: 'vocab', format: 'format' } },
   'POST /vocab/:name/delete': { params: { name: 'doomed' } },
   'GET /api/vocabularies': {},
@@ -203,7 +202,7 @@ export const ROUTES: Record<string, RouteSweep> = {
 
   'GET /corpora': { query: { added: {} } },
   'POST /corpora': { multipart: { name: { text: 'x' }, text: { name: 'sweep-corpus' }, file: { name: 'sweep-corpus' } } },
-  'GET /corpora/:name/preview': { params: { name: 'corpus' }, fragment: true },
+  'GET /corpora/:name/preview': { params: { name: 'corpus' } },
   'POST /corpora/:name/delete': { params: { name: 'doomed' } },
   'GET /api/corpora': {},
   'POST /api/corpora': {
@@ -211,9 +210,9 @@ export const ROUTES: Record<string, RouteSweep> = {
     multipart: { name: { text: 'x' }, file: { name: 'sweep-corpus' } },
   },
   'DELETE /api/corpora/:name': { params: { name: 'doomed' } },
-  'GET /fragment/bundled-corpora/:name': { params: { name: 'onDemandPackage' }, fragment: true },
-  'GET /fragment/bundled-corpora/:name/events': { params: { name: 'doomed' }, fragment: true },
-  'POST /fragment/bundled-corpora/:name/add': { params: { name: 'doomed' }, fragment: true },
+  'GET /fragment/bundled-corpora/:name': { params: { name: 'onDemandPackage' } },
+  'GET /fragment/bundled-corpora/:name/events': { params: { name: 'doomed' } },
+  'POST /fragment/bundled-corpora/:name/add': { params: { name: 'doomed' } },
   'POST /api/corpora/bundled/:name/add': { params: { name: 'doomed' } },
 
   'GET /lm': { query: { job: {}, L: {}, K: {} } },
@@ -225,13 +224,26 @@ export const ROUTES: Record<string, RouteSweep> = {
       order: { name: 'sweep-lm', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus' },
     },
   },
-  'GET /fragment/lm-job/:id': { params: { id: 'lmJob' }, fragment: true },
-  'POST /fragment/lm-job/:id/cancel': { params: { id: 'lmJob' }, fragment: true },
-  'GET /fragment/lm/space': { query: { L: {}, K: {} }, fragment: true },
+  'GET /compare/quality': { query: { job: {}, tokenizers: {}, corpus: {} } },
+  'POST /compare/quality': {
+    form: {
+      tokenizers: { corpus: 'sweep-corpus' },
+      corpus: { tokenizers: 'sweep-vocab' },
+      text: { tokenizers: 'sweep-vocab', corpus: 'no-such-name' },
+    },
+  },
+  'GET /fragment/quality-job/:id': { params: { id: 'qualityJob' } },
+  'GET /fragment/quality-job/:id/events': { params: { id: 'qualityJob' } },
+  'POST /fragment/quality-job/:id/cancel': { params: { id: 'qualityJob' } },
+  'POST /api/quality': { json: { 'tokenizers[]': { corpus: 'sweep-corpus' }, corpus: {}, text: { corpus: 'no-such-name' } } },
+  'GET /fragment/lm-job/:id': { params: { id: 'lmJob' } },
+  'GET /fragment/lm-job/:id/events': { params: { id: 'lmJob' } },
+  'POST /fragment/lm-job/:id/cancel': { params: { id: 'lmJob' } },
+  'GET /fragment/lm/space': { query: { L: {}, K: {} } },
   'POST /lm/:name/delete': { params: { name: 'doomed' } },
   'GET /lm/:name': { params: { name: 'model' }, query: lmPageQuery },
-  'POST /fragment/lm/:name/:view': { params: { name: 'model', view: 'view' }, form: lmFragmentInputs, fragment: true },
-  'GET /fragment/lm/:name/:view': { params: { name: 'model', view: 'view' }, query: lmFragmentInputs, fragment: true },
+  'POST /fragment/lm/:name/:view': { params: { name: 'model', view: 'view' }, form: lmFragmentInputs },
+  'GET /fragment/lm/:name/:view': { params: { name: 'model', view: 'view' }, query: lmFragmentInputs },
   'GET /api/lm': {},
   'POST /api/lm/build': {
     json: {
@@ -258,12 +270,13 @@ export const ROUTES: Record<string, RouteSweep> = {
       corpora: { name: IG_BUILD.name, tokenizer: IG_BUILD.tokenizer },
     },
   },
-  'GET /fragment/infgram-job/:id': { params: { id: 'infgramJob' }, fragment: true },
-  'POST /fragment/infgram-job/:id/cancel': { params: { id: 'infgramJob' }, fragment: true },
+  'GET /fragment/infgram-job/:id': { params: { id: 'infgramJob' } },
+  'GET /fragment/infgram-job/:id/events': { params: { id: 'infgramJob' } },
+  'POST /fragment/infgram-job/:id/cancel': { params: { id: 'infgramJob' } },
   'POST /lm/infgram/:name/delete': { params: { name: 'doomed' } },
   'GET /lm/infgram/:name': { params: { name: 'infgram' }, query: igPageQuery },
   'GET /lm/infgram/:name/line': { params: { name: 'infgram' }, query: { line: {}, token: {}, length: {} } },
-  'POST /fragment/infgram/:name/:view': { params: { name: 'infgram', view: 'view' }, form: igFragmentInputs, fragment: true },
+  'POST /fragment/infgram/:name/:view': { params: { name: 'infgram', view: 'view' }, form: igFragmentInputs },
   'GET /api/infgram': {},
   'POST /api/infgram/build': {
     json: {
@@ -283,6 +296,7 @@ export const ROUTES: Record<string, RouteSweep> = {
 
   'POST /api/tokenizers/:name/add': { params: { name: 'doomed' } },
   'DELETE /api/tokenizers/:name': { params: { name: 'doomed' } },
-  'GET /fragment/model-tokenizers/:name': { params: { name: 'modelTokenizer' }, fragment: true },
-  'POST /fragment/model-tokenizers/:name/add': { params: { name: 'doomed' }, fragment: true },
+  'GET /fragment/model-tokenizers/:name': { params: { name: 'modelTokenizer' } },
+  'GET /fragment/model-tokenizers/:name/events': { params: { name: 'modelTokenizer' } },
+  'POST /fragment/model-tokenizers/:name/add': { params: { name: 'doomed' } },
 };

@@ -62,7 +62,7 @@ const UNKNOWN = 'no-such-name';
 /** The corpus every made thing comes from: each payload on lines of their own and inside text. */
 const CORPUS_TEXT = Array.from({ length: 60 }, (_, i) => `${PAYLOADS[i % 3]} line ${i} 分词 ${PAYLOADS[(i + 1) % 3]}`).join('\n') + '\n';
 
-const made = { trainJob: '', lmJob: '', infgramJob: '', vocabJson: '' };
+const made = { trainJob: '', lmJob: '', infgramJob: '', qualityJob: '', vocabJson: '' };
 
 function post(path: string, body: RequestInit['body'], headers: Record<string, string> = {}) {
   return app.request(path, { method: 'POST', body, headers });
@@ -111,6 +111,7 @@ beforeAll(async () => {
   made.infgramJob = (
     await jobOf(await postJson('/api/infgram/build', { tokenizer: 'sweep-vocab', corpora: ['sweep-corpus'], name: 'sweep-ig' }))
   ).id;
+  made.qualityJob = (await jobOf(await postJson('/api/quality', { tokenizers: ['sweep-vocab'], corpus: 'sweep-corpus' }))).id;
   made.vocabJson = await (await app.request('/vocab/sweep-vocab/download/json')).text();
   expect((await post('/api/vocabularies', multipart({ name: 'sweep-imported', file: made.vocabJson }))).status).toBe(201);
 }, 300_000);
@@ -163,6 +164,7 @@ const GOOD: Record<Thing, () => string> = {
   trainJob: () => made.trainJob,
   lmJob: () => made.lmJob,
   infgramJob: () => made.infgramJob,
+  qualityJob: () => made.qualityJob,
   format: () => 'json',
   view: () => 'surprisal',
   modelTokenizer: () => 'qwen3',
@@ -284,7 +286,7 @@ function injectedMarkup(html: string): string[] {
 const URL_HEADERS = ['location', 'hx-replace-url', 'hx-push-url', 'hx-redirect', 'hx-location'];
 
 /** What is wrong with an answer: a 5xx, raw payloads in HTML, unencoded URL headers, a wrong status for a bad name. */
-async function problemsOf(probe: Probe, res: Response, fragment: boolean): Promise<string[]> {
+async function problemsOf(probe: Probe, res: Response): Promise<string[]> {
   const problems: string[] = [];
   const body = await res.text();
   const type = res.headers.get('content-type') ?? '';
@@ -298,9 +300,7 @@ async function problemsOf(probe: Probe, res: Response, fragment: boolean): Promi
     const v = res.headers.get(h);
     if (v !== null && /[<>"'\s\0]/.test(v)) problems.push(`header ${h} not URL-encoded: ${v.slice(0, 100)}`);
   }
-  const refusals = fragment ? [200, 400, 404] : [400, 404];
-  if (probe.badName && !refusals.includes(res.status))
-    problems.push(`status ${res.status} for an unknown name, expected ${refusals.join(' or ')}`);
+  if (probe.badName && ![400, 404].includes(res.status)) problems.push(`status ${res.status} for an unknown name, expected 400 or 404`);
   return problems.map((p) => `${probe.label}: ${p}`);
 }
 
@@ -312,12 +312,12 @@ describe('the sweep covers every route', () => {
     const probe = { label: 'self-test', path: '/', init: {} };
     const html = (body: string, headers: Record<string, string> = {}) =>
       new Response(body, { headers: { 'content-type': 'text/html', ...headers } });
-    expect(await problemsOf(probe, html(`<p>${PAYLOADS[0]}</p>`), false)).toHaveLength(2); // raw, and a script element
-    expect(await problemsOf(probe, html('<input value="" onmouseover="alert(1)">'), false)).toHaveLength(1);
-    expect(await problemsOf(probe, html('<input value="&quot; onerror=alert(1)">', { location: '/a b' }), false)).toHaveLength(1); // the header
-    expect(await problemsOf({ ...probe, badName: true }, html('<p>found</p>'), false)).toHaveLength(1);
+    expect(await problemsOf(probe, html(`<p>${PAYLOADS[0]}</p>`))).toHaveLength(2); // raw, and a script element
+    expect(await problemsOf(probe, html('<input value="" onmouseover="alert(1)">'))).toHaveLength(1);
+    expect(await problemsOf(probe, html('<input value="&quot; onerror=alert(1)">', { location: '/a b' }))).toHaveLength(1); // the header
+    expect(await problemsOf({ ...probe, badName: true }, html('<p>found</p>'))).toHaveLength(1);
     const json = new Response(JSON.stringify({ error: PAYLOADS.join() }), { status: 404, headers: { 'content-type': 'application/json' } });
-    expect(await problemsOf(probe, json, false)).toEqual([]);
+    expect(await problemsOf(probe, json)).toEqual([]);
   });
 
   it('lists every route the app serves, or exempts it with a reason', () => {
@@ -338,7 +338,7 @@ describe('hostile text in every input is escaped, and bad names are refused', ()
       for (const probe of probes(method, path, spec)) {
         const res = await app.request(probe.path, probe.init);
         if (probe.label === 'as is' && method === 'GET') expect(res.status, `${key} with the sweep's own things`).toBe(200);
-        problems.push(...(await problemsOf(probe, res, spec.fragment === true)));
+        problems.push(...(await problemsOf(probe, res)));
       }
       expect(problems).toEqual([]);
       const unswept = [...readKeys].filter((k) => spec.query?.[k] === undefined);
@@ -779,32 +779,30 @@ describe('uploads (multipart) refuse bad files and names', () => {
 const FORM_CEILING = 8 << 20;
 
 interface FormEndpoint {
-  /** An htmx fragment: "too large" may be a 200 fragment saying so. */
-  fragment: boolean;
   /** The route's body limit, if it has one (src/server/tokenize-page.tsx readPageForm). */
   limit?: number;
   fields: Record<string, string | string[]>;
 }
 
 const FORMS: Record<string, FormEndpoint> = {
-  '/fragment/tokenize': { fragment: true, limit: 4 * MAX_TEXT_BYTES, fields: { tokenizer: 'cl100k_base', text: 'x' } },
-  '/fragment/tokens': { fragment: true, limit: 4 * MAX_TEXT_BYTES, fields: { tokenizer: 'cl100k_base', text: 'x', from: '0' } },
-  '/fragment/compare': { fragment: true, limit: 4 * MAX_TEXT_BYTES, fields: { tokenizers: ['cl100k_base', 'o200k_base'], text: 'x' } },
+  '/fragment/tokenize': { limit: 4 * MAX_TEXT_BYTES, fields: { tokenizer: 'cl100k_base', text: 'x' } },
+  '/fragment/tokens': { limit: 4 * MAX_TEXT_BYTES, fields: { tokenizer: 'cl100k_base', text: 'x', from: '0' } },
+  '/fragment/compare': { limit: 4 * MAX_TEXT_BYTES, fields: { tokenizers: ['cl100k_base', 'o200k_base'], text: 'x' } },
   '/train': {
-    fragment: false,
     fields: { name: 'sweep-vocab', corpora: 'sweep-corpus', vocabSize: '300', pattern: 'cjk', minFrequency: '2' },
   },
-  '/lm': { fragment: false, fields: { name: 'sweep-lm', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: '2' } },
-  '/vocab/sweep-vocab/scrub': { fragment: true, fields: { sample: 'x', k: '3' } },
-  '/fragment/lm/sweep-lm/surprisal': { fragment: true, fields: { text: 'x' } },
-  '/lm/infgram': { fragment: false, limit: 64 * 1024, fields: { name: 'sweep-ig', tokenizer: 'sweep-vocab', corpora: 'sweep-corpus' } },
-  '/fragment/infgram/sweep-ig/trace': { fragment: true, limit: IG_VIEW_BODY_LIMIT, fields: { text: 'x' } },
+  '/lm': { fields: { name: 'sweep-lm', tokenizer: 'sweep-vocab', corpus: 'sweep-corpus', order: '2' } },
+  '/vocab/sweep-vocab/scrub': { fields: { sample: 'x', k: '3' } },
+  '/fragment/lm/sweep-lm/surprisal': { fields: { text: 'x' } },
+  '/lm/infgram': { limit: 64 * 1024, fields: { name: 'sweep-ig', tokenizer: 'sweep-vocab', corpora: 'sweep-corpus' } },
+  '/fragment/infgram/sweep-ig/trace': { limit: IG_VIEW_BODY_LIMIT, fields: { text: 'x' } },
 };
 
-async function expectTooLarge(res: Response, fragment: boolean) {
+/** 413, fragments too (htmx 4 swaps the fragment saying so whatever its status). */
+async function expectTooLarge(res: Response) {
   const body = await res.text();
-  if (fragment && res.status === 200) expect(body).toMatch(/too large/i);
-  else expect(res.status, body.slice(0, 200)).toBe(413);
+  expect(res.status, body.slice(0, 200)).toBe(413);
+  expect(body).toMatch(/too large|limit/i);
 }
 
 describe('forms refuse bodies over their limit', () => {
@@ -814,15 +812,15 @@ describe('forms refuse bodies over their limit', () => {
     const head = `${formText(f.fields)}&pad=`;
     check(`a body over ${size} bytes, declared, is refused unread`, async () => {
       const body = lazyBody(head, size, '', 0x61);
-      await expectTooLarge(await postLazy(path, body, 'application/x-www-form-urlencoded', true), f.fragment);
+      await expectTooLarge(await postLazy(path, body, 'application/x-www-form-urlencoded', true));
       expect(body.pulled()).toBeLessThan(size);
     });
     check(`a body over ${size} bytes, sent without a length, is refused`, async () => {
-      await expectTooLarge(await postLazy(path, lazyBody(head, size, '', 0x61), 'application/x-www-form-urlencoded', false), f.fragment);
+      await expectTooLarge(await postLazy(path, lazyBody(head, size, '', 0x61), 'application/x-www-form-urlencoded', false));
     });
   }
 
-  it('POST /train, POST /lm and POST /lm/infgram refuse hostile names: 400 (a bad name) or 404 (no such corpus or tokenizer), or an htmx fragment saying so', async () => {
+  it('POST /train, POST /lm and POST /lm/infgram refuse hostile names: 400 (a bad name) or 404 (no such corpus or tokenizer), to htmx with a fragment saying so', async () => {
     const cases: Array<[string, Record<string, string | string[]>]> = [];
     for (const name of [...HOSTILE_NAMES, ...PAYLOADS]) {
       cases.push(
@@ -837,9 +835,10 @@ describe('forms refuse bodies over their limit', () => {
     }
     for (const [path, fields] of cases) {
       const label = `${path} ${JSON.stringify(fields).slice(0, 120)}`;
-      expect([400, 404], label).toContain((await postForm(path, fields)).status);
+      const plain = (await postForm(path, fields)).status;
+      expect([400, 404], label).toContain(plain);
       const htmx = await postForm(path, fields, true);
-      expect(htmx.status, label).toBe(200);
+      expect(htmx.status, label).toBe(plain);
       expect(await htmx.text(), label).toMatch(/not allowed|unknown|no corpus|name/);
     }
   });
@@ -885,7 +884,7 @@ describe('too many jobs', () => {
         expect(page.status, path).toBe(429);
         expect(await page.text()).toMatch(tooMany);
         const fragment = await postForm(path, fields, true);
-        expect(fragment.status, path).toBe(200); // htmx swaps only 2xx answers: the refusal is the fragment
+        expect(fragment.status, path).toBe(429); // the refusal is the fragment, which htmx 4 swaps in whatever its status
         expect(await fragment.text()).toMatch(tooMany);
       }
       expect(jobs.list().filter((j) => j.name === 'sweep-refused')).toEqual([]);

@@ -15,6 +15,7 @@ import { parseUnigramModel, serializeUnigramModel } from '../src/bpe/formats/uni
 import { UnigramEncoder } from '../src/bpe/unigram/unigram-encoder.js';
 import { SPELLING_CHARACTERS, unknownScore, type UnigramModel } from '../src/bpe/unigram/unigram-model.js';
 import { trainUnigram } from '../src/bpe/unigram/unigram-trainer.js';
+import { unigramPasses } from '../src/jobs/unigram-passes.js';
 import { Tokenizer } from '../src/bpe/tokenizer.js';
 import { HAVE_SHARED, needsShared, sharedTextHead } from './shared.js';
 
@@ -128,14 +129,15 @@ describe('the trainer', () => {
   const text = HAVE_SHARED ? sharedTextHead('corpora/d2l-zh.txt', 300_000) + sharedTextHead('corpora/d2l-en.txt', 300_000) : '';
 
   it.skipIf(!HAVE_SHARED)(
-    needsShared('keeps every required character, reaches the size and is deterministic'),
-    () => {
-      const a = trainUnigram(text, { vocabSize: 2000, characterCoverage: 1, specials: ['<|endoftext|>'] });
+    needsShared('keeps every required character, reaches the size, and is the same with its passes in 2 worker threads'),
+    async () => {
+      const a = await trainUnigram(text, { vocabSize: 2000, characterCoverage: 1, specials: ['<|endoftext|>'] });
       expect(a.pieces.length + 256 + a.specials.length).toBe(2000);
       const pieces = new Set(a.pieces);
       for (const ch of new Set(text.replace(/\n/g, ''))) expect(pieces.has(ch), ch).toBe(true);
       for (const ch of SPELLING_CHARACTERS) expect(pieces.has(ch)).toBe(true);
-      expect(trainUnigram(text, { vocabSize: 2000, characterCoverage: 1, specials: ['<|endoftext|>'] })).toEqual(a);
+      const threaded = { vocabSize: 2000, characterCoverage: 1, specials: ['<|endoftext|>'], startPasses: unigramPasses(2) };
+      expect(await trainUnigram(text, threaded)).toEqual(a);
       const enc = new UnigramEncoder(a);
       const sample = text.slice(0, 20_000);
       expect(Buffer.from(enc.decodeBytes(enc.encodeOrdinary(sample))).toString()).toBe(sample);
@@ -144,9 +146,9 @@ describe('the trainer', () => {
     120_000,
   );
 
-  it('refuses a size below the bytes and the required characters, and honours cancel', () => {
-    expect(() => trainUnigram('abc def', { vocabSize: 260 })).toThrow(/vocabulary size 260 is below/);
-    expect(() => trainUnigram('abc def', { vocabSize: 400, isCancelled: () => true })).toThrow(/cancelled/);
+  it('refuses a size below the bytes and the required characters, and honours cancel', async () => {
+    await expect(trainUnigram('abc def', { vocabSize: 260 })).rejects.toThrow(/vocabulary size 260 is below/);
+    await expect(trainUnigram('abc def', { vocabSize: 400, isCancelled: () => true })).rejects.toThrow(/cancelled/);
   });
 });
 
@@ -174,7 +176,7 @@ describe('the version 3 file and tokenizer.json', () => {
     needsShared('gives the ids tokenizers gives on d2l text with a trained model'),
     async () => {
       const train = sharedTextHead('corpora/d2l-zh.txt', 400_000) + sharedTextHead('corpora/d2l-en.txt', 400_000);
-      const trained = trainUnigram(train, { vocabSize: 4000 });
+      const trained = await trainUnigram(train, { vocabSize: 4000 });
       const enc = new UnigramEncoder(trained);
       const hf = HfTokenizer.fromString(exportUnigramTokenizerJson(trained));
       for (const name of ['d2l-zh.txt', 'd2l-en.txt']) {
@@ -194,7 +196,7 @@ const SPM = '/usr/bin/spm_train';
 describe('against SentencePiece', () => {
   it.skipIf(!HAVE_SHARED || !existsSync(SPM))(
     `${needsShared('compresses held-out d2l text within 3% of spm_train --model_type=unigram at the same size')}${existsSync(SPM) ? '' : ' (skipped: spm_train is absent; apt-get install sentencepiece)'}`,
-    () => {
+    async () => {
       const lines = (sharedTextHead('corpora/d2l-zh.txt', 600_000) + sharedTextHead('corpora/d2l-en.txt', 600_000)).split('\n');
       const train = lines.filter((_, i) => i % 10 !== 0);
       const held = lines.filter((l, i) => i % 10 === 0 && l.length > 0);
@@ -211,7 +213,7 @@ describe('against SentencePiece', () => {
         },
       );
       const spmTokens = out.split(/\s+/).filter((x) => x.length > 0).length;
-      const enc = new UnigramEncoder(trainUnigram(train, { vocabSize: 4000 }));
+      const enc = new UnigramEncoder(await trainUnigram(train, { vocabSize: 4000 }));
       const ours = held.reduce((n, l) => n + enc.encodeOrdinary(l).length, 0);
       expect(ours / spmTokens).toBeLessThan(1.03);
     },

@@ -27,7 +27,15 @@ export interface CompareOptions {
 export interface Compared extends TokenizedText {
   /** UTF-16 offsets of the boundaries between its tokens. */
   boundaries: readonly number[];
-  languageTax: { chineseTokens: number; englishTokens: number; tax: number };
+  languageTax: LanguageTaxFigures;
+}
+
+/** A tokenizer's tax on the aligned sample: overall, and the spread of each pair's (document's) own tax. */
+export interface LanguageTaxFigures {
+  chineseTokens: number;
+  englishTokens: number;
+  tax: number;
+  spread: { low: number; median: number; high: number };
 }
 
 export interface Comparison {
@@ -37,9 +45,9 @@ export interface Comparison {
   differing: readonly number[];
 }
 
-/** The aligned zh/en sample of the language-tax panel: its corpus, size per side and a pair of it. */
+/** The aligned zh/en sample of the language-tax panel: its corpora, size per side and a pair of it. */
 export interface ParallelSample {
-  corpus: string;
+  corpora: readonly string[];
   pairs: number;
   chineseBytes: number;
   englishBytes: number;
@@ -129,12 +137,13 @@ function LanguageTaxPanel(props: { results: readonly Compared[]; sample: Paralle
     <section class="cmp-tax">
       <h2>Language tax</h2>
       <p>
-        The same {sample.pairs} sentences about tokenizers, written in Chinese and in English (the bundled corpus{' '}
-        <code>{sample.corpus}</code>, e.g. “{sample.example[0]}” / “{sample.example[1]}”). The tax is the tokens the Chinese side needs over
-        the tokens the English side needs: above 1, saying the same thing in Chinese costs more tokens (more per request, less text in a
-        context window); below 1, less (the dashed line marks 1). For scale, the Chinese side is {sample.chineseBytes} bytes of UTF-8
-        against {sample.englishBytes} for the English ({(sample.chineseBytes / sample.englishBytes).toFixed(2)}): the tax of a tokenizer
-        with no merges at all.
+        The same {sample.pairs} texts written in Chinese and in English: sentences about tokenizers and whole documents, help pages and
+        release notes (the bundled corpora <SampleCorpora corpora={sample.corpora} />, e.g. “{sample.example[0]}” / “{sample.example[1]}”).
+        The tax is the tokens the Chinese side needs over the tokens the English side needs, each text counted alone: above 1, saying the
+        same thing in Chinese costs more tokens (more per request, less text in a context window); below 1, less (the dashed line marks 1).
+        The table gives it over all texts and the spread of each text’s own tax. For scale, the Chinese side is {sample.chineseBytes} bytes
+        of UTF-8 against {sample.englishBytes} for the English ({(sample.chineseBytes / sample.englishBytes).toFixed(2)}): the tax of a
+        tokenizer with no merges at all.
       </p>
       <BarChart
         title="language tax: Chinese tokens over English tokens"
@@ -148,6 +157,7 @@ function LanguageTaxPanel(props: { results: readonly Compared[]; sample: Paralle
             <th>Chinese tokens</th>
             <th>English tokens</th>
             <th>tax</th>
+            <th>per text: median (10th–90th percentile)</th>
           </tr>
         </thead>
         <tbody>
@@ -157,6 +167,9 @@ function LanguageTaxPanel(props: { results: readonly Compared[]; sample: Paralle
               <td>{r.languageTax.chineseTokens}</td>
               <td>{r.languageTax.englishTokens}</td>
               <td class="cmp-tax-value">{r.languageTax.tax.toFixed(2)}</td>
+              <td class="cmp-tax-spread">
+                <Spread spread={r.languageTax.spread} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -165,9 +178,31 @@ function LanguageTaxPanel(props: { results: readonly Compared[]; sample: Paralle
   );
 }
 
+function SampleCorpora(props: { corpora: readonly string[] }) {
+  return (
+    <>
+      {props.corpora.map((name, i) => (
+        <>
+          {i > 0 ? ', ' : ''}
+          <code>{name}</code>
+        </>
+      ))}
+    </>
+  );
+}
+
+function Spread(props: { spread: LanguageTaxFigures['spread'] }) {
+  const { low, median, high } = props.spread;
+  return (
+    <>
+      {median.toFixed(2)} ({low.toFixed(2)}–{high.toFixed(2)})
+    </>
+  );
+}
+
 /** An offered tokenizer's language tax on the aligned sample, or why it has none. */
 export interface OfferedTax extends TokenizerChoice {
-  tax: { chineseTokens: number; englishTokens: number; tax: number } | null;
+  tax: LanguageTaxFigures | null;
   error?: string;
 }
 
@@ -179,7 +214,7 @@ export function OfferedTaxTable(props: { taxes: readonly OfferedTax[]; sample: P
   return (
     <div>
       <p class="note">
-        Every tokenizer the lab offers, on the same {props.sample.pairs} sentence pairs, lowest tax first. The line in each bar marks 1.
+        Every tokenizer the lab offers, on the same {props.sample.pairs} aligned texts, lowest tax first. The line in each bar marks 1.
       </p>
       <table class="cmp-tax-table" id="tax-all-table">
         <thead>
@@ -189,6 +224,7 @@ export function OfferedTaxTable(props: { taxes: readonly OfferedTax[]; sample: P
             <th>Chinese tokens</th>
             <th>English tokens</th>
             <th>tax</th>
+            <th>per text</th>
             <th></th>
           </tr>
         </thead>
@@ -200,6 +236,9 @@ export function OfferedTaxTable(props: { taxes: readonly OfferedTax[]; sample: P
               <td>{t.tax!.chineseTokens}</td>
               <td>{t.tax!.englishTokens}</td>
               <td class="cmp-tax-value">{t.tax!.tax.toFixed(2)}</td>
+              <td class="note">
+                <Spread spread={t.tax!.spread} />
+              </td>
               <td class="cmp-left">
                 <span class="cmp-tax-bar" style={`width:${((12 * t.tax!.tax) / max).toFixed(2)}rem`}>
                   <span class="cmp-tax-one" style={`left:${(12 / max).toFixed(2)}rem`}></span>

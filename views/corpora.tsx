@@ -12,7 +12,19 @@ const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 /** A bundled corpus: what it is, its statistics and the sizes of its two splits. */
 export interface BundledCorpusRow {
-  corpus: { name: string; description: string; language: string; source: string | undefined; sourcePackage: string; licence: string };
+  corpus: {
+    name: string;
+    description: string;
+    language: string;
+    register: 'classical' | 'modern';
+    domain: 'technical' | 'general';
+    aligned?: 'pairs' | 'documents';
+    /** Where the text comes from: links to its packages (url undefined for text written for tokenlab). */
+    sources: ReadonlyArray<{ label: string; url: string | undefined }>;
+    /** The installed package's name@version, when the text is extracted from one at first use. */
+    source: string | undefined;
+    licence: string;
+  };
   /** hanShare: Han characters over non-whitespace characters. */
   stats: { bytes: number; lines: number; hanShare: number };
   trainBytes: number;
@@ -123,6 +135,7 @@ export function CorporaPage(props: CorporaView) {
           <tr>
             <th>name</th>
             <th>language</th>
+            <th>register</th>
             <th>size</th>
             <th>train / held-out</th>
             <th>lines</th>
@@ -139,14 +152,18 @@ export function CorporaPage(props: CorporaView) {
                 <div class="note">{corpus.description}</div>
               </td>
               <td>{corpus.language}</td>
+              <td class="corpus-register">
+                {corpus.register} · {corpus.domain}
+                {corpus.aligned !== undefined ? <div class="note">aligned zh/en {corpus.aligned}</div> : null}
+              </td>
               <td>{formatBytes(stats.bytes)}</td>
               <td>
                 {formatBytes(trainBytes)} / {formatBytes(heldOutBytes)}
               </td>
               <td>{stats.lines}</td>
               <td>{pct(stats.hanShare)}</td>
-              <td class="note">
-                {corpus.source ?? corpus.sourcePackage}; {corpus.licence}
+              <td class="note corpus-sources">
+                <SourceLinks sources={corpus.sources} installed={corpus.source} />; {corpus.licence}
               </td>
               <td>
                 <PreviewButton name={corpus.name} />
@@ -196,6 +213,21 @@ export function CorpusOfferView(props: { offer: AddOffer; follow?: Follow }) {
   );
   return (
     <AddOfferView offer={o} path={`/fragment/bundled-corpora/${encodeURIComponent(o.name)}`} cls="corpus-offer" installed={installed} />
+  );
+}
+
+/** Links to where a corpus comes from (committed text names its pinned versions), with the version of an installed package. */
+function SourceLinks(props: { sources: BundledCorpusRow['corpus']['sources']; installed: string | undefined }) {
+  return (
+    <>
+      {props.sources.map((s, i) => (
+        <>
+          {i > 0 ? ' + ' : ''}
+          {s.url !== undefined ? <a href={s.url}>{s.label}</a> : s.label}
+        </>
+      ))}
+      {props.installed !== undefined && !props.installed.startsWith('tokenlab@') ? ` (installed: ${props.installed})` : ''}
+    </>
   );
 }
 

@@ -7,6 +7,7 @@ import { TOKEN_KEYS_SCRIPT } from './token-keys.js';
 export const NAV: ReadonlyArray<{ href: string; label: string }> = [
   { href: '/', label: 'Tokenize' },
   { href: '/compare', label: 'Compare' },
+  { href: '/compare/quality', label: 'Quality' },
   { href: '/train', label: 'Train' },
   { href: '/vocab', label: 'Vocabularies' },
   { href: '/corpora', label: 'Corpora' },

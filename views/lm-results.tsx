@@ -5,7 +5,7 @@
  */
 import { SampleResult } from './lm-sample.js';
 import { heat, HEAT_MAX_BITS, label, Marker, pct, Tok } from './lm-token.js';
-import { TokenChip, wholeText } from './tokens.js';
+import { wholeText } from './tokens.js';
 import { viewHref, type LmFields } from './lm-fields.js';
 import { TOKEN_KEYS } from './token-keys.js';
 import type { Answer, AnswerSide, LmLimits, LmResult, LmToken, Next, Surprisal, SurprisalToken, TrieView } from './lm-result-types.js';

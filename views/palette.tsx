@@ -16,7 +16,7 @@ export const PALETTE_SCRIPT = `(() => {
   try { root.dataset.palette = localStorage.getItem('${STORAGE_KEY}') || 'hue'; } catch { root.dataset.palette = 'hue'; }
   const sync = () => document.querySelectorAll('select.palette').forEach((s) => { s.value = root.dataset.palette; });
   document.addEventListener('DOMContentLoaded', sync);
-  document.addEventListener('htmx:afterSettle', sync);
+  document.addEventListener('htmx:after:settle', sync);
   document.addEventListener('change', (e) => {
     if (!e.target.matches || !e.target.matches('select.palette')) return;
     root.dataset.palette = e.target.value;

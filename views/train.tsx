@@ -8,6 +8,7 @@ import { formatBytes } from './format.js';
 import { followAttributes, type Follow } from './job-follow.js';
 import { JobTable, type JobRow } from './jobs.js';
 import { Layout } from './layout.js';
+import { RunsSection, type RunChoice, type RunCurve } from './runs-chart.js';
 import { TokenChip, type ChipToken } from './tokens.js';
 import { ChartData } from './chart-data.js';
 
@@ -109,6 +110,8 @@ export function TrainPage(props: {
   form: TrainForm;
   job?: TrainJob;
   error?: string;
+  /** Finished runs to offer, and those whose curves to draw together. */
+  runs: { choices: readonly RunChoice[]; chosen: readonly RunCurve[] };
 }) {
   const { form, limits } = props;
   return (
@@ -181,6 +184,7 @@ export function TrainPage(props: {
       </div>
       <h2>Recent training jobs</h2>
       <JobList jobs={props.jobs} />
+      <RunsSection choices={props.runs.choices} chosen={props.runs.chosen} />
     </Layout>
   );
 }

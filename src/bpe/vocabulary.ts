@@ -19,7 +19,8 @@ export interface SpecialToken {
 }
 
 export interface TrainingInfo {
-  corpora: Array<{ name: string; bytes: number }>;
+  /** `source`: where a bundled corpus comes from, with versions (e.g. "typescript@5.9.3"). */
+  corpora: Array<{ name: string; bytes: number; source?: string }>;
   vocabSize: number;
   minFrequency: number;
   compat: 'none' | 'hf';

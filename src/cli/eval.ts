@@ -4,16 +4,24 @@ import { spelledText } from '../bpe/offsets/spelled-text.js';
 import { evaluate, languageTaxOfPairs, type Evaluation } from '../eval/metrics.js';
 import { SCRIPTS } from '../eval/scripts.js';
 import { tokenizerOption } from './encode.js';
+import { evalQuality } from './eval-quality.js';
+import { textTable } from './text-table.js';
 import { parseOptions, required, UsageError } from './usage.js';
 
-/** tokenlab eval --tokenizers a,b,c --corpus NAME|FILE [--json]: how each tokenizer fits one text. */
+/**
+ * tokenlab eval --tokenizers a,b,c --corpus NAME|FILE [--json]: how each tokenizer fits one text; with --quality
+ * --train CORPUS, also the 5-gram's bits per byte (eval-quality.ts).
+ */
 export async function evalCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, {
     tokenizers: { type: 'string' },
     corpus: { type: 'string' },
     json: { type: 'boolean' },
     parallel: { type: 'boolean' },
+    quality: { type: 'boolean' },
+    train: { type: 'string' },
   });
+  if (values.quality) return evalQuality(values);
   const names = required(values.tokenizers, '--tokenizers')
     .split(',')
     .filter((n) => n.length > 0);
@@ -78,7 +86,5 @@ function formatTable(rows: Array<{ tokenizer: string; languageTax?: number } & E
     ...(r.languageTax === undefined ? [] : [fixed(r.languageTax)]),
   ]);
   if (rows[0].languageTax !== undefined) header.push('zh/en tax');
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), ...body.map(line)].join('\n') + '\n';
+  return textTable(header, body);
 }

@@ -14,7 +14,7 @@ for (const c of result.corpora) {
   const s = textStats(await readFile(c.path, 'utf8'));
   console.log(
     `${c.name.padEnd(20)} ${(s.bytes / 1024).toFixed(0).padStart(6)} KiB ${String(s.lines).padStart(7)} lines  ` +
-      `Han ${(s.hanShare * 100).toFixed(1).padStart(5)}%  ${c.source}  ${c.licence}`,
+      `Han ${(s.hanShare * 100).toFixed(1).padStart(5)}%  ${c.register} ${c.domain}  ${c.sources.map((x) => x.label).join(' + ')}  ${c.licence}`,
   );
 }
 for (const u of result.unavailable) console.log(`${u.name.padEnd(20)} unavailable: ${u.reason}`);

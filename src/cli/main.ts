@@ -22,7 +22,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab train --corpus CORPUS|FILE... --vocab-size N --pattern gpt2|cl100k|o200k|cjk
                  [--special TOKEN,...] [--min-frequency N] [--compat hf] [--threads N] --out FILE [--json]
                  [--algorithm bpe|superbpe|unigram]   (superbpe: [--transition N], no --compat; unigram: no
-                 --pattern, --min-frequency, --compat or --threads)
+                 --pattern, --min-frequency or --compat)
   tokenlab export --vocab FILE --format tiktoken|hf --out FILE
   tokenlab import --format tiktoken|hf --in FILE --out FILE [--pattern NAME|REGEX] [--special TOKEN=ID,...]
   tokenlab encode --tokenizer NAME|FILE [--file F | TEXT] [--count] [--json] [--special refuse|allow|text]
@@ -32,6 +32,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
   tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME | add-bundled NAME...
   tokenlab tokenizers list [--json] | add NAME... | remove NAME...   (the open-model tokenizers: ${MODEL_TOKENIZER_NAMES.join(', ')})
   tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
+  tokenlab eval --quality --tokenizers NAME|FILE,... --train CORPUS|FILE --corpus CORPUS|FILE [--json]   (+ 5-gram bits per byte)
   tokenlab lm build --tokenizer NAME|FILE --corpus CORPUS|FILE [--order N] --out MODEL [--json]   (one non-empty line a sequence)
   tokenlab lm build --ids FILE (--kenlm-compat | --tokenizer NAME|FILE) [--order N] --out MODEL [--json]
   tokenlab lm score --model MODEL [--file F | TEXT | --ids FILE] [--per-token] [--json]

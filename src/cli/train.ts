@@ -4,20 +4,20 @@ import type { UnigramModel } from '../bpe/unigram/unigram-model.js';
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { TRAIN_ALGORITHMS, trainByAlgorithm, type TrainAlgorithm, type TrainFilesOptions } from '../jobs/train-files.js';
 import { writeVocabularyFile } from '../store/vocab-files.js';
-import { corpusPath } from './corpus-arg.js';
+import { corpusPath, corpusProvenance } from './corpus-arg.js';
 import { ProgressLine } from './progress.js';
 import { parseOptions, positiveInteger, required, UsageError } from './usage.js';
 
-/** Flags each algorithm does not take (Unigram splits words at spaces: no pattern, merges or counting threads). */
+/** Flags each algorithm does not take (Unigram splits words at spaces: no pattern or merges). */
 const NOT_FOR: Record<TrainAlgorithm, readonly string[]> = {
   bpe: ['transition'],
   superbpe: ['compat'],
-  unigram: ['pattern', 'min-frequency', 'compat', 'threads', 'transition'],
+  unigram: ['pattern', 'min-frequency', 'compat', 'transition'],
 };
 
 /**
- * tokenlab train: trains on this thread (BPE counts in worker threads for large inputs), with a progress bar on
- * a terminal, and writes our JSON format (version 1 for BPE, version 3 for SuperBPE and Unigram). Training on
+ * tokenlab train: trains on this thread (BPE counts and Unigram's per-word passes run in worker threads for
+ * large inputs), with a progress bar on a terminal, and writes our JSON format (version 1 for BPE, version 3 for SuperBPE and Unigram). Training on
  * the main thread rather than in a job worker saves an isolate's memory; Ctrl-C simply ends the process, and
  * the output file is written atomically at the end.
  */
@@ -74,8 +74,10 @@ export async function trainCommand(args: string[]): Promise<void> {
     onUnigramProgress: (p) => progress?.status(`unigram ${p.stage}, round ${p.round}: ${p.pieces} pieces`, true),
   });
   progress?.end();
-  // Record corpora as named on the command line (a bundled corpus's name, not its path on this machine).
-  trained.training?.corpora.forEach((c, i) => (c.name = named[i]));
+  // Record corpora as named on the command line (a bundled corpus's name, not its path on this machine), with
+  // the package versions a bundled one comes from.
+  const sources = await Promise.all(named.map((arg, i) => corpusProvenance(arg, corpora[i])));
+  trained.training?.corpora.forEach((c, i) => Object.assign(c, { name: named[i] }, sources[i] === undefined ? {} : { source: sources[i] }));
   await writeVocabularyFile(out, trained);
   const summary = { out, algorithm, ...('scores' in trained ? unigramSummary(trained) : bpeSummary(trained, pattern)) };
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

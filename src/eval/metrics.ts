@@ -1,5 +1,5 @@
 import { ENDS_INSIDE, STARTS_INSIDE, tokenShapes, totalsMismatch, type TokenSource } from '../bpe/offsets/token-shapes.js';
-import { HAN, LATIN, SCRIPTS, type Script } from './scripts.js';
+import { HAN, LATIN, SCRIPTS, scriptOf, type Script } from './scripts.js';
 import { ByteShares, MIXED, SPLIT, tokenScripts, UNKNOWN } from './token-scripts.js';
 import { countEnglishWords } from './english-words.js';
 
@@ -145,24 +145,61 @@ export function languageTax(chineseTokens: number, englishTokens: number): numbe
   return chineseTokens / englishTokens;
 }
 
+/** The 10th, 50th and 90th percentiles of some taxes (nearest rank), or NaN for none. */
+export function taxSpread(taxes: readonly number[]): { low: number; median: number; high: number } {
+  const sorted = [...taxes].sort((a, b) => a - b);
+  const at = (q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+  return { low: at(0.1), median: at(0.5), high: at(0.9) };
+}
+
 /**
- * The language tax of a tokenizer on aligned lines `zh<TAB>en` (as in corpora/parallel-zh-en.tsv): each side
- * is counted as one text, its lines joined by newlines. Lines without a tab are refused.
+ * The language tax of a tokenizer on aligned lines `zh<TAB>en` (sentence pairs as in corpora/parallel-zh-en.tsv,
+ * or whole documents in both languages): each side of each line is counted alone; `perPair` is each line's own
+ * tax, `spread` their percentiles, and the overall tax is all Chinese tokens over all English tokens. Lines
+ * without a tab are refused. Example, counting characters: ['你好\thello', '再见\tbye'] → 4 over 8, tax 0.5,
+ * perPair [0.4, 0.667].
  */
 export function languageTaxOfPairs(lines: readonly string[], count: (text: string) => number) {
-  const zh: string[] = [];
-  const en: string[] = [];
+  let chineseTokens = 0;
+  let englishTokens = 0;
+  const perPair: number[] = [];
   lines.forEach((line, i) => {
     const tab = line.indexOf('\t');
     if (tab < 0) throw new RangeError(`line ${i + 1} is not "Chinese<TAB>English"`);
-    zh.push(line.slice(0, tab));
-    en.push(line.slice(tab + 1));
+    const zh = count(line.slice(0, tab));
+    const en = count(line.slice(tab + 1));
+    chineseTokens += zh;
+    englishTokens += en;
+    perPair.push(languageTax(zh, en));
   });
-  const chineseTokens = count(zh.join('\n'));
-  const englishTokens = count(en.join('\n'));
-  return { pairs: lines.length, chineseTokens, englishTokens, tax: languageTax(chineseTokens, englishTokens) };
+  return {
+    pairs: lines.length,
+    chineseTokens,
+    englishTokens,
+    tax: languageTax(chineseTokens, englishTokens),
+    perPair,
+    spread: taxSpread(perPair),
+  };
 }
 
 function byScript(values: Float64Array): Record<Script, number> {
   return Object.fromEntries(SCRIPTS.map((s, i) => [s, values[i]])) as Record<Script, number>;
+}
+
+/**
+ * Bytes per token of each script: the UTF-8 bytes of the text's characters of that script over the script's
+ * share of the tokens (`evaluation` is evaluate's for this text); null for a script the text does not hold.
+ *
+ *   scriptBytesPerToken('你好 ab', evaluate('你好 ab', ids, tokenizer)).han  // 6 bytes / the Han share of tokens
+ */
+export function scriptBytesPerToken(text: string, evaluation: Evaluation): Record<Script, number | null> {
+  const bytes = new Float64Array(SCRIPTS.length);
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    bytes[scriptOf(cp)] += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return Object.fromEntries(
+    SCRIPTS.map((s, i) => [s, bytes[i] > 0 && evaluation.scriptTokens[s] > 0 ? bytes[i] / evaluation.scriptTokens[s] : null]),
+  ) as Record<Script, number | null>;
 }

@@ -1,6 +1,8 @@
 import { Encoder } from '../bpe/encode/encoder.js';
 import type { PatternName } from '../bpe/pretokenize/patterns.js';
 import type { TrainProgress } from '../bpe/train/trainer.js';
+import { encoderOf } from '../store/vocab-files.js';
+import type { Trained } from './train-files.js';
 
 export interface CurvePoint {
   /** Ordinary tokens: the 256 bytes and the tokens learned so far. */
@@ -50,4 +52,14 @@ export class CompressionCurve {
     const tokens = new Encoder(vocab, { cacheSize: 0 }).count(this.sample);
     return { vocabSize: vocab.tokens.length, bytesPerToken: tokens === 0 ? 0 : this.sampleBytes / tokens };
   }
+}
+
+/**
+ * The one point of a finished SuperBPE or Unigram vocabulary (their prefixes are no vocabularies: a SuperBPE
+ * prefix past the transition, or a Unigram model mid-pruning, is not what the algorithm would have made).
+ */
+export function finishedPoint(trained: Trained, sample: string): CurvePoint {
+  const tokens = encoderOf(trained).count(sample);
+  const vocabSize = 'pieces' in trained ? 256 + trained.pieces.length : trained.tokens.length;
+  return { vocabSize, bytesPerToken: tokens === 0 ? 0 : Buffer.byteLength(sample) / tokens };
 }

@@ -11,6 +11,9 @@ export interface LanguageTax {
   englishTokens: number;
   /** chineseTokens / englishTokens. */
   tax: number;
+  /** Each aligned pair's (document's) own tax, in the sample's order, and their 10th, 50th and 90th percentiles. */
+  perPair: number[];
+  spread: { low: number; median: number; high: number };
 }
 
 /** A tokenizer's tax, or why it could not be measured (a vocabulary that cannot be loaded). */

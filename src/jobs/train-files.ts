@@ -13,6 +13,7 @@ import { trainUnigram, TrainingCancelledError, type UnigramProgress } from '../b
 import type { Vocabulary } from '../bpe/vocabulary.js';
 import { textChunks, type ReadStats } from '../store/text-chunks.js';
 import { countFilePieces } from './count-pieces.js';
+import { unigramPasses } from './unigram-passes.js';
 
 /** The algorithms tokenlab trains; `bpe` is the default. */
 export const TRAIN_ALGORITHMS = ['bpe', 'superbpe', 'unigram'] as const;
@@ -21,7 +22,10 @@ export type TrainAlgorithm = (typeof TRAIN_ALGORITHMS)[number];
 export interface TrainFilesOptions extends SuperBpeConfig {
   /** Default 'bpe'. `transition` and the SuperBpeConfig fields are SuperBPE's; Unigram reads no pattern. */
   algorithm?: TrainAlgorithm;
-  /** Worker threads for counting BPE pieces (default: see countFilePieces). The merges do not depend on it. */
+  /**
+   * Worker threads for counting BPE pieces (default: see countFilePieces) or for Unigram's E steps and pruning
+   * passes (default: see unigramPasses). The result does not depend on it.
+   */
   threads?: number;
   onCountProgress?: (bytesRead: number, bytesTotal: number) => void;
   /** Unigram's progress, after the seeds, each EM step and each pruning. */
@@ -96,7 +100,7 @@ async function trainSuperBpeFiles(paths: readonly string[], options: TrainFilesO
   return vocab;
 }
 
-/** Unigram: the files' lines held in memory (as the trainer needs them), trained on this thread. */
+/** Unigram: the files' lines held in memory (as the trainer needs them); the per-word passes in worker threads. */
 async function trainUnigramFiles(paths: readonly string[], options: TrainFilesOptions): Promise<UnigramModel> {
   const startedAt = new Date();
   const lines: string[] = [];
@@ -105,9 +109,10 @@ async function trainUnigramFiles(paths: readonly string[], options: TrainFilesOp
   });
   let rounds = 0;
   try {
-    const model = trainUnigram(lines, {
+    const model = await trainUnigram(lines, {
       vocabSize: options.vocabSize,
       specials: options.specials,
+      startPasses: unigramPasses(options.threads),
       onProgress: (p) => {
         rounds = p.round + 1;
         options.onUnigramProgress?.(p);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TrainingCancelled } from '../bpe/train/trainer.js';
-import { CompressionCurve } from './compression-curve.js';
+import { CompressionCurve, finishedPoint } from './compression-curve.js';
 import { trainByAlgorithm } from './train-files.js';
 import type { TrainEvent, TrainJobOptions } from './train-job.js';
 
@@ -8,7 +8,7 @@ import type { TrainEvent, TrainJobOptions } from './train-job.js';
 const PROGRESS_MS = 100;
 const { paths, options, stop } = workerData as { paths: string[]; options: TrainJobOptions; stop: Int32Array };
 const { curveSample, ...trainOptions } = options;
-// The curve re-encodes with the merges so far: BPE's rule, so for BPE only.
+// The curve re-encodes with the merges so far: BPE's rule, so for BPE only; the others get their finished point.
 const curve = curveSample && (options.algorithm ?? 'bpe') === 'bpe' ? new CompressionCurve(curveSample, options.pattern) : undefined;
 const port = parentPort!;
 const post = (event: TrainEvent) => port.postMessage(event);
@@ -36,7 +36,7 @@ try {
     },
     onUnigramProgress: (p) => post({ type: 'unigram', ...p, seconds: seconds() }),
   });
-  const last = curve?.finish();
+  const last = curve ? curve.finish() : curveSample ? finishedPoint(vocab, curveSample) : undefined;
   if (last) post({ type: 'curve', ...last });
   post({ type: 'done', vocab });
 } catch (e) {

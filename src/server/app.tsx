@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { apiRoutes } from './api.js';
 import { compareRoutes } from './compare-page.js';
+import { qualityRoutes } from './quality-routes.js';
 import { tokenizePageRoutes } from './tokenize-page.js';
 import { chatPageRoutes } from './chat-page.js';
 import { jobsRoutes } from './jobs-routes.js';
@@ -35,6 +36,7 @@ export function createApp(): Hono {
   app.route('/', tokenizePageRoutes());
   app.route('/', chatPageRoutes());
   app.route('/', compareRoutes());
+  app.route('/', qualityRoutes());
   app.route('/', jobsRoutes());
   app.route('/', trainRoutes());
   app.route('/', vocabRoutes());

@@ -170,12 +170,13 @@ export function chatPageRoutes(): Hono {
   });
 
   // htmx posts the whole form here as the conversation is edited; the answer is the #result fragment, with the
-  // format's fields out of band when they changed, and the URL follows. 200 even for errors, as on the plain view.
+  // format's fields out of band when they changed, and the URL follows. A refusal has its status, as on the plain
+  // view (htmx 4 swaps every status but 204 and 304).
   // The template field is never swapped while "custom" is chosen: it holds what the user types (switching to
   // custom keeps the text it already shows, the previous format's template).
   routes.post('/fragment/chat', async (c) => {
     const read = await readPageForm(c);
-    if ('error' in read) return c.html(<TokenizeError message={read.error} />);
+    if ('error' in read) return c.html(<TokenizeError message={read.error} />, read.status);
     const form = read.fields;
     const shown = await show(optionsOf((k) => [form[k] ?? []].flat()));
     c.header('HX-Replace-Url', chatShareUrl(shown.options, fitsUrl(shown.options)));
@@ -192,6 +193,7 @@ export function chatPageRoutes(): Hono {
           <TemplateField setup={setup} oob={true} />
         ) : null}
       </>,
+      shown.refusal?.status ?? 200,
     );
   });
 

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { ComparePage, CompareResult, OfferedTaxTable, type CompareOptions } from '../../views/compare.js';
 import { TokenizeError } from '../../views/tokenize.js';
 import { listTokenizers } from '../store/tokenizers.js';
-import { compare, everyLanguageTax, MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPUS, sampleSizes } from './compare.js';
+import { compare, everyLanguageTax, MAX_COMPARED, MIN_COMPARED, PARALLEL_CORPORA, sampleSizes } from './compare.js';
 import { chooserChoices } from './choosers.js';
 import { attempt } from './errors.js';
 import { MAX_URL_TEXT } from './limits.js';
@@ -29,9 +29,9 @@ export function compareUrl(o: CompareOptions): string {
   return `/compare?${q}`;
 }
 
-/** The language-tax panel's sample: its corpus and sizes. */
+/** The language-tax panel's sample: its corpora and sizes. */
 async function sample() {
-  return { corpus: PARALLEL_CORPUS, ...(await sampleSizes()) };
+  return { corpora: PARALLEL_CORPORA, ...(await sampleSizes()) };
 }
 
 const LIMITS = { min: MIN_COMPARED, max: MAX_COMPARED };
@@ -50,16 +50,16 @@ export function compareRoutes(): Hono {
     return c.html(page, refusal?.status ?? 200);
   });
 
-  // 200 even for errors: htmx swaps only successful responses, and the message belongs in #result.
+  // A refusal is the message with its status: htmx 4 swaps it into #result as it does a result.
   routes.post('/fragment/compare', async (c) => {
     const read = await readPageForm(c);
-    if ('error' in read) return c.html(<TokenizeError message={read.error} />);
+    if ('error' in read) return c.html(<TokenizeError message={read.error} />, read.status);
     const form = read.fields;
     const ticked = form.tokenizers ?? [];
     const options = { text: field(form, 'text') ?? '', tokenizers: Array.isArray(ticked) ? ticked : [ticked] };
     c.header('HX-Replace-Url', compareUrl(options));
     const { result, refusal } = await attempt(() => compare(options.text, options.tokenizers));
-    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
+    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />, refusal.status);
     return c.html(<CompareResult comparison={result} sample={await sample()} />);
   });
 

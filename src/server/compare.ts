@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { TokenSpan } from '../bpe/offsets/spans.js';
 import type { Tokenizer } from '../bpe/tokenizer.js';
-import { listBundledCorpora } from '../store/corpora/catalogue.js';
+import { bundledCorpus } from '../store/corpora/extract.js';
 import { languageTaxOfPairs } from '../eval/metrics.js';
 import { languageTaxesOffThread, type LanguageTax, type LanguageTaxResult } from '../jobs/language-tax.js';
 import { modelTokenizerFiles } from '../store/model-tokenizers/installed.js';
@@ -23,8 +23,11 @@ import { finite } from './tokenize-json.js';
 export const MIN_COMPARED = 2;
 export const MAX_COMPARED = 6;
 
-/** The aligned sample of the language-tax panel: a bundled corpus of zh<TAB>en lines. */
-export const PARALLEL_CORPUS = 'parallel-zh-en';
+/**
+ * The aligned sample of the language-tax panel: bundled corpora of zh<TAB>en lines, sentence pairs written for
+ * tokenlab and whole documents (Node-RED's help pages, antd's release notes) in both languages.
+ */
+export const PARALLEL_CORPORA = ['parallel-zh-en', 'node-red-help-zh-en', 'antd-changelog-zh-en'] as const;
 
 export interface Compared extends Tokenized {
   /** UTF-16 offsets, ascending, of the boundaries between this tokenizer's tokens (never 0 or the length). */
@@ -71,12 +74,11 @@ export function differingBoundaries(lists: readonly number[][], length: number):
 
 let sample: Promise<string[]> | undefined;
 
-/** The aligned zh<TAB>en lines of the bundled sample (committed to the repository: nothing to extract). */
+/** The aligned zh<TAB>en lines of the bundled sample, corpus after corpus (committed text: unzipped at most). */
 export function parallelSample(): Promise<string[]> {
   sample ??= (async () => {
-    const corpus = listBundledCorpora().find((c) => c.name === PARALLEL_CORPUS);
-    if (corpus === undefined) throw new Error(`the bundled corpus ${PARALLEL_CORPUS} is missing`);
-    return (await readFile(corpus.path, 'utf8')).split('\n').filter((line) => line !== '');
+    const texts = await Promise.all(PARALLEL_CORPORA.map(async (name) => readFile((await bundledCorpus(name)).path, 'utf8')));
+    return texts.flatMap((text) => text.split('\n').filter((line) => line !== ''));
   })();
   sample.catch(() => (sample = undefined));
   return sample;

@@ -81,8 +81,8 @@ export function infgramRoutes(): Hono {
     const htmx = c.req.header('HX-Request') === 'true';
     const { result: job, refusal } = await attempt(() => submitBuild(form));
     if (refusal !== undefined) {
-      // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
-      if (htmx) return c.html(<LmError message={refusal.message} />);
+      // htmx gets the error as a fragment, with its status (htmx 4 swaps it); a plain form post, the page.
+      if (htmx) return c.html(<LmError message={refusal.message} />, refusal.status);
       return c.html(await listPage({ infgram: { form, error: refusal.message } }), refusal.status);
     }
     if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}#infgram`, 303);
@@ -142,7 +142,7 @@ export function infgramRoutes(): Hono {
     return c.html(<InfgramLinePage index={opened.result.name} line={opened.result.line} />);
   });
 
-  /** A view's fragment: its result, or the refusal as a 200 fragment (htmx swaps only successful responses). */
+  /** A view's fragment: its result, or the refusal with its status (htmx 4 swaps it as it does a result). */
   app.post('/fragment/infgram/:name/:view', async (c) => {
     const view = c.req.param('view');
     if (!isPageView(view)) return c.html(<IgResultError message={`no view ${JSON.stringify(view)}`} />, 404);
@@ -150,7 +150,7 @@ export function infgramRoutes(): Hono {
     const body = await readFormBody(c, MAX_VIEW_BODY_BYTES);
     const fields = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const { result, refusal } = await attempt(async () => pageView(await openInfgram(name), view, fields));
-    if (refusal !== undefined) return c.html(<IgResultError message={refusal.message} />);
+    if (refusal !== undefined) return c.html(<IgResultError message={refusal.message} />, refusal.status);
     const href = igViewHref(name, view, fields.text ?? '');
     if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);
     return c.html(<IgResult result={result} name={name} />);

@@ -128,8 +128,8 @@ export function lmRoutes(): Hono {
     const htmx = c.req.header('HX-Request') === 'true';
     const { result: job, refusal } = await attempt(() => submitBuild(buildRequestOf(form)));
     if (refusal !== undefined) {
-      // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
-      if (htmx) return c.html(<LmError message={refusal.message} />);
+      // htmx gets the error as a fragment, with its status (htmx 4 swaps it); a plain form post, the page.
+      if (htmx) return c.html(<LmError message={refusal.message} />, refusal.status);
       return c.html(await listPage({ form, error: refusal.message }), refusal.status);
     }
     if (!htmx) return c.redirect(`/lm?job=${encodeURIComponent(job.id)}`, 303);
@@ -156,7 +156,7 @@ export function lmRoutes(): Hono {
 
   app.get('/fragment/lm/space', async (c) => {
     const { result: space, refusal } = await attempt(() => spaceOf(c.req.query(), MAX_VOCAB_SIZE));
-    if (refusal !== undefined) return c.html(<LmError message={refusal.message} />);
+    if (refusal !== undefined) return c.html(<LmError message={refusal.message} />, refusal.status);
     return c.html(<SpaceResult space={space} />);
   });
 
@@ -185,7 +185,7 @@ export function lmRoutes(): Hono {
   });
 
   /**
-   * A view's fragment: its result, or the refusal as a 200 fragment (htmx swaps only successful responses). The
+   * A view's fragment: its result, or the refusal with its status (htmx 4 swaps it as it does a result). The
    * address bar gets the page's URL for the same result (shareable) unless the fields are too long for a URL.
    */
   const fragment = async (c: Context, fields: Record<string, string>) => {
@@ -201,7 +201,7 @@ export function lmRoutes(): Hono {
       if (awaitsInput(view, fields)) return undefined;
       return streamed ? { m, sample: checkSampleRequest(fields, m.record.vocabularySize) } : runView(m, view, fields);
     });
-    if (refusal !== undefined) return c.html(<LmResultError message={refusal.message} />);
+    if (refusal !== undefined) return c.html(<LmResultError message={refusal.message} />, refusal.status);
     if (result === undefined) return c.html('');
     const href = viewHref(name, view, fields, view === 'trie' ? { path: fields.path ?? '' } : {});
     if (href.length <= MAX_URL_TEXT) c.header('HX-Replace-Url', href);

@@ -10,14 +10,14 @@ import { Hono, type Context } from 'hono';
 import { ModelOfferView, TOKENIZERS_CHANGED } from '../../views/model-tokenizers.js';
 import { modelTokenizerDef } from '../store/model-tokenizers/catalogue.js';
 import type { Follow } from '../../views/job-follow.js';
-import { attempt, RequestError, type RefusalStatus } from './errors.js';
+import { attempt, RequestError } from './errors.js';
 import { streamJobPanel } from './job-stream.js';
 import { latestAddJob, modelOffer, removeModelTokenizerFromLab, startModelTokenizerAdd } from './model-tokenizer-jobs.js';
 
 /** The offer of `name` as a fragment; once installed, it tells the page to refresh its list of tokenizers. */
 async function offerFragment(c: Context, name: string, follow?: Follow) {
   const { result: offer, refusal } = await attempt(() => modelOffer(name));
-  if (refusal !== undefined) return refusalFragment(c, refusal, refusal.status);
+  if (refusal !== undefined) return refusalFragment(c, refusal);
   if (offer.state === 'installed') c.header('HX-Trigger', TOKENIZERS_CHANGED);
   return c.html(<ModelOfferView offer={offer} follow={follow} />);
 }
@@ -25,19 +25,19 @@ async function offerFragment(c: Context, name: string, follow?: Follow) {
 /** The offer of `name` streamed while its latest add runs; once installed, the stream tells the page as the header does. */
 async function offerStream(c: Context, name: string) {
   const { result: job, refusal } = await attempt(() => latestAddJob(modelTokenizerDef(name).name));
-  if (refusal !== undefined) return refusalFragment(c, refusal, refusal.status);
-  if (job === undefined) return refusalFragment(c, new RequestError(404, `no add of ${name} to follow`), 404);
+  if (refusal !== undefined) return refusalFragment(c, refusal);
+  if (job === undefined) return refusalFragment(c, new RequestError(404, `no add of ${name} to follow`));
   const installed = (j: { state: string }) => (j.state === 'done' ? [TOKENIZERS_CHANGED] : []);
   return streamJobPanel(c, job, () => <ModelOfferView offer={modelOffer(name)} follow="streamed" />, installed);
 }
 
 /** A refusal in the offer's place (as HTML: the message may quote what the request held). */
-function refusalFragment(c: Context, refusal: RequestError, status: 200 | RefusalStatus) {
+function refusalFragment(c: Context, refusal: RequestError) {
   return c.html(
     <li class="model-offer">
       <span class="error">{refusal.message}</span>
     </li>,
-    status,
+    refusal.status,
   );
 }
 
@@ -63,8 +63,7 @@ export function modelTokenizerRoutes(): Hono {
     const { refusal } = await attempt(() => startModelTokenizerAdd(name));
     const htmx = c.req.header('HX-Request') === 'true';
     if (refusal === undefined) return htmx ? offerFragment(c, name) : c.redirect('/vocab', 303);
-    // htmx swaps only successful answers: its refusal is a 200 fragment; a plain form post gets the status.
-    return refusalFragment(c, refusal, htmx ? 200 : refusal.status);
+    return refusalFragment(c, refusal);
   });
 
   return app;

@@ -4,7 +4,7 @@ import { SCRIPTS } from '../eval/scripts.js';
 import { MoreTokens, TokenizeError, TokenizePage, TokenizeResult, type TokenizeOptions } from '../../views/tokenize.js';
 import { readFormBody } from './body.js';
 import { chooserChoices } from './choosers.js';
-import { attempt, type RequestError } from './errors.js';
+import { attempt, type RefusalStatus, type RequestError } from './errors.js';
 import { MAX_TEXT_BYTES, MAX_URL_TEXT } from './limits.js';
 import { tokenize } from './tokenize.js';
 
@@ -32,12 +32,14 @@ export function pageMessage(refusal: RequestError): string {
 }
 
 /**
- * The fields of a posted form (repeated fields as arrays), or the message to show instead: a 1 MB text
- * URL-encodes to at most 3 MB (CJK bytes become %XX), so a body over 4 MB is refused, however it is sent.
+ * The fields of a posted form (repeated fields as arrays), or the message to show instead and its status: a
+ * 1 MB text URL-encodes to at most 3 MB (CJK bytes become %XX), so a body over 4 MB is refused, however it is sent.
  */
-export async function readPageForm(c: Context): Promise<{ fields: Record<string, string | string[]> } | { error: string }> {
+export async function readPageForm(
+  c: Context,
+): Promise<{ fields: Record<string, string | string[]> } | { error: string; status: RefusalStatus }> {
   const { result: form, refusal } = await attempt(() => readFormBody(c, 4 * MAX_TEXT_BYTES));
-  if (refusal !== undefined) return { error: refusal.status === 413 ? TOO_LARGE_FORM : refusal.message };
+  if (refusal !== undefined) return { error: refusal.status === 413 ? TOO_LARGE_FORM : refusal.message, status: refusal.status };
   const fields: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(form)) {
     if (typeof v === 'string') fields[k] = v;
@@ -66,17 +68,17 @@ export function tokenizePageRoutes(): Hono {
     return c.html(page, refusal?.status ?? 200);
   });
 
-  // htmx posts the form here as the user types; the answer is the #result fragment, and the URL follows.
-  // 200 even for errors: htmx swaps only successful responses, and the message belongs in #result.
+  // htmx posts the form here as the user types; the answer is the #result fragment, and the URL follows. A
+  // refusal is the message with its status (htmx 4 swaps every status but 204 and 304 into #result).
   routes.post('/fragment/tokenize', async (c) => {
     const read = await readPageForm(c);
-    if ('error' in read) return c.html(<TokenizeError message={read.error} />);
+    if ('error' in read) return c.html(<TokenizeError message={read.error} />, read.status);
     const form = read.fields;
     const options = optionsOf((k) => field(form, k));
     const { result, refusal } = await attempt(() => tokenize(options.text, options.tokenizer));
     // A long text stays out of the URL (the URL keeps the tokenizer and options, never a stale text).
     c.header('HX-Replace-Url', shareUrl(options.text.length <= MAX_URL_TEXT ? options : { ...options, text: '' }));
-    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
+    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />, refusal.status);
     return c.html(<TokenizeResult result={result} scripts={SCRIPTS} whitespace={options.whitespace} />);
   });
 
@@ -84,11 +86,11 @@ export function tokenizePageRoutes(): Hono {
   // server keeps nothing between requests: it encodes the text again.
   routes.post('/fragment/tokens', async (c) => {
     const read = await readPageForm(c);
-    if ('error' in read) return c.html(<TokenizeError message={read.error} />);
+    if ('error' in read) return c.html(<TokenizeError message={read.error} />, read.status);
     const form = read.fields;
     const options = optionsOf((k) => field(form, k));
     const { result, refusal } = await attempt(() => tokenize(options.text, options.tokenizer));
-    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />);
+    if (refusal !== undefined) return c.html(<TokenizeError message={pageMessage(refusal)} />, refusal.status);
     const from = /^\d+$/.test(field(form, 'from') ?? '') ? Number(field(form, 'from')) : NaN;
     if (!(from <= result.spans.length)) {
       return c.text(`"from" must be a token index from 0 to ${result.spans.length}`, 400);

@@ -1,7 +1,9 @@
 /**
- * The training studio's routes: GET /train (?job=ID shows that job), POST /train (the form; htmx gets the job's
- * panel or the error as a fragment), GET /fragment/train/:id/events (the panel as server-sent events while the
- * job runs), GET /fragment/train/:id (the panel, polled when the stream fails), POST /fragment/train/:id/cancel, and the JSON POST /api/train -> 202 {job} (fields: see checkTrainParams).
+ * The training studio's routes: GET /train (?job=ID shows that job, ?runs=ID&runs=ID draws those finished runs'
+ * curves on one chart), POST /train (the form; htmx gets the job's panel or the error as a fragment),
+ * GET /fragment/train/:id/events (the panel as server-sent events while the job runs), GET /fragment/train/:id
+ * (the panel, polled when the stream fails), POST /fragment/train/:id/cancel, and the JSON POST /api/train ->
+ * 202 {job} (fields: see checkTrainParams).
  */
 import { Hono, type Context } from 'hono';
 import type { JobRecord } from '../jobs/job-manager.js';
@@ -15,6 +17,7 @@ import {
   type TrainLimits,
 } from '../../views/train.js';
 import type { Follow } from '../../views/job-follow.js';
+import { MAX_RUNS } from '../../views/runs-chart.js';
 import { TRAIN_ALGORITHMS } from '../jobs/train-files.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt } from './errors.js';
@@ -100,6 +103,17 @@ function panelOf(job: TrainJob): TrainJobView {
 /** The job's panel with the job list beside it. */
 const jobFragment = (job: TrainJob, follow?: Follow) => <TrainJobFragment job={panelOf(job)} jobs={trainJobList()} follow={follow} />;
 
+/** Finished runs to offer for the comparison chart, and the curves of those asked for (unknown ids are left out). */
+function runsOf(asked: readonly string[]) {
+  const done = trainJobList()
+    .filter((j) => j.state === 'done')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt)); // oldest first: the order they ran
+  const choices = done.map((j) => ({ id: j.id, name: j.name, algorithm: j.params.algorithm ?? 'bpe', vocabSize: j.params.vocabSize }));
+  const wanted = new Set(asked.slice(0, MAX_RUNS));
+  const chosen = choices.filter((r) => wanted.has(r.id)).map((r) => ({ ...r, curve: trainJob(r.id)?.progress?.curve ?? [] }));
+  return { choices, chosen };
+}
+
 function trainJob(id: string): TrainJob | undefined {
   const job = trainJobs().get(id);
   return job?.kind === 'train' ? (job as TrainJob) : undefined;
@@ -120,6 +134,7 @@ export function trainRoutes(): Hono {
         form={DEFAULT_FORM}
         job={job && panelOf(job)}
         error={error}
+        runs={runsOf(c.req.queries('runs') ?? [])}
       />
     );
     return c.html(page, error ? 404 : 200);
@@ -134,9 +149,18 @@ export function trainRoutes(): Hono {
       c.header('HX-Replace-Url', `/train?job=${encodeURIComponent(job.id)}`);
       return c.html(jobFragment(job));
     }
-    // htmx swaps only successful responses: its error fragment is a 200; a plain form post gets the status.
-    if (htmx) return c.html(<TrainError message={refusal.message} />);
-    const page = <TrainPage corpora={await trainableCorpora()} limits={LIMITS} jobs={trainJobList()} form={form} error={refusal.message} />;
+    // htmx gets the error as a fragment, with its status (htmx 4 swaps it); a plain form post, the page.
+    if (htmx) return c.html(<TrainError message={refusal.message} />, refusal.status);
+    const page = (
+      <TrainPage
+        corpora={await trainableCorpora()}
+        limits={LIMITS}
+        jobs={trainJobList()}
+        form={form}
+        error={refusal.message}
+        runs={runsOf([])}
+      />
+    );
     return c.html(page, refusal.status);
   });
 

@@ -1,32 +1,12 @@
 /**
  * One EM step of SentencePiece's unigram trainer. E (Trainer::RunEStep, Lattice::PopulateMarginal): the
- * expected count of each piece over all segmentations of every word, by forward-backward in log space. M
+ * expected count of each piece over all segmentations of every word, by forward-backward in log space
+ * (`Lattice`, one word at a time; word-passes.ts runs it over the words). M
  * (Trainer::RunMStep): pieces expected fewer than 0.5 times are dropped, the rest get
  * digamma(count) - digamma(total), the Bayesian (Dirichlet-prior) update that favours sparse vocabularies.
  */
-import { PieceTrie } from './piece-trie.js';
+import type { PieceTrie } from './piece-trie.js';
 import { charLength } from './viterbi.js';
-
-/** Expected counts of `pieces` over the words, and the corpus's negative log-likelihood per word. */
-export function expectedCounts(
-  pieces: readonly string[],
-  scores: Float64Array,
-  unknownScore: number,
-  words: readonly string[],
-  wordCounts: Float64Array,
-): { expected: Float64Array; objective: number } {
-  const trie = new PieceTrie(pieces);
-  const expected = new Float64Array(pieces.length);
-  const lattice = new Lattice();
-  let objective = 0;
-  let all = 0;
-  for (let w = 0; w < words.length; w++) {
-    const z = lattice.marginals(trie, scores, unknownScore, words[w], wordCounts[w], expected);
-    objective -= z * wordCounts[w];
-    all += wordCounts[w];
-  }
-  return { expected, objective: objective / all };
-}
 
 /** The pieces kept by the M step, with their new scores. */
 export function maximize(pieces: readonly string[], expected: Float64Array): { pieces: string[]; scores: number[] } {
@@ -60,7 +40,7 @@ function logAddExp(a: number, b: number): number {
 }
 
 /** A word's lattice: its edges (start, end, piece; -1 an unknown character) and forward/backward sums. */
-class Lattice {
+export class Lattice {
   private cap = 0;
   private alpha = new Float64Array(0);
   private beta = new Float64Array(0);

@@ -6,6 +6,7 @@
  * character) stays, so every required character survives. For the others, the loss is estimated as
  * SentencePiece does: its Viterbi count moves to the pieces of its second-best segmentation (its
  * "alternatives"), and loss = (count / words) · (log p(piece) - Σ log p(alternative)) with the counts renormalized.
+ * `freq`: each piece's count in the words' Viterbi segmentations (word-passes.ts), `wordsTotal`: the words'.
  */
 import { PieceTrie } from './piece-trie.js';
 import { viterbi, ViterbiScratch } from './viterbi.js';
@@ -14,8 +15,8 @@ export function prunePieces(
   pieces: readonly string[],
   scores: Float64Array,
   unknownScore: number,
-  words: readonly string[],
-  wordCounts: Float64Array,
+  freq: Float64Array,
+  wordsTotal: number,
   shrinkingFactor: number,
   keepAtLeast: number,
 ): { pieces: string[]; scores: number[] } {
@@ -31,13 +32,6 @@ export function prunePieces(
     const k = viterbi(trie, scores, unknownScore, p, 0, p.length, scratch, i);
     if (k === 1 && scratch.pathPiece[0] === i) continue; // no other segmentation
     alternatives[i] = scratch.pathPiece.slice(0, k).filter((x) => x >= 0);
-  }
-  const freq = new Float64Array(pieces.length);
-  let wordsTotal = 0;
-  for (let w = 0; w < words.length; w++) {
-    const k = viterbi(trie, scores, unknownScore, words[w], 0, words[w].length, scratch);
-    wordsTotal += wordCounts[w];
-    for (let j = 0; j < k; j++) if (scratch.pathPiece[j] >= 0) freq[scratch.pathPiece[j]] += wordCounts[w];
   }
   let sum = 0;
   for (let i = 0; i < freq.length; i++) sum += freq[i];

@@ -5,7 +5,8 @@
  * (Trainer::MakeSeedSentencePieces): every character, then the `seedSize` valid substrings of the suffix
  * tree's internal nodes with the highest occurrences × length, all as log-probabilities of those counts.
  */
-import { forEachRepeat, suffixArray } from './suffix-array.js';
+import { suffixArray } from '../suffix-array.js';
+import { forEachRepeat } from './repeats.js';
 import { isValidPiece, SENTENCE_BOUNDARY, UNKNOWN_CHAR } from './piece-rules.js';
 
 export interface Corpus {
@@ -20,16 +21,7 @@ export interface Corpus {
 
 /** Reads sentences (non-empty lines) into a Corpus; `extra` characters are required whatever their count. */
 export function readCorpus(sentences: readonly string[], characterCoverage: number, extra: string): Corpus {
-  const counts = new Map<number, number>();
-  let total = 0;
-  for (const s of sentences) {
-    for (const ch of s) {
-      const c = ch.codePointAt(0)!;
-      if (c === UNKNOWN_CHAR) continue;
-      counts.set(c, (counts.get(c) ?? 0) + 1);
-      total++;
-    }
-  }
+  const { counts, total } = countCharacters(sentences);
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const required = new Map<number, number>();
   let covered = 0;
@@ -39,9 +31,11 @@ export function readCorpus(sentences: readonly string[], characterCoverage: numb
     covered += n;
   }
   for (const ch of extra) if (!required.has(ch.codePointAt(0)!)) required.set(ch.codePointAt(0)!, 0);
+  const isRequired = new Uint8Array(0x110000);
+  for (const c of required.keys()) isRequired[c] = 1;
   const wordCount = new Map<string, number>();
   for (const s of sentences) {
-    const t = replaceRare(s, required);
+    const t = replaceRare(s, isRequired);
     for (let at = 0; at < t.length;) {
       let end = t.indexOf(' ', at + 1);
       if (end === -1) end = t.length;
@@ -55,19 +49,42 @@ export function readCorpus(sentences: readonly string[], characterCoverage: numb
   return { required, coverage: total === 0 ? 1 : covered / total, words, wordCounts };
 }
 
-function replaceRare(s: string, required: Map<number, number>): string {
-  let out = '';
-  let clean = true;
-  for (const ch of s) {
-    if (required.has(ch.codePointAt(0)!)) {
-      if (!clean) out += ch;
-    } else {
-      if (clean) out = s.slice(0, s.indexOf(ch));
-      clean = false;
-      out += String.fromCharCode(UNKNOWN_CHAR);
+/** Each character's count (a lone surrogate counts as itself), UNKNOWN_CHAR left out; counted in a table by code point. */
+function countCharacters(sentences: readonly string[]): { counts: Map<number, number>; total: number } {
+  const table = new Float64Array(0x110000);
+  let total = 0;
+  for (const s of sentences) {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.codePointAt(i)!;
+      if (c > 0xffff) i++;
+      table[c]++;
+      total++;
     }
   }
-  return clean ? s : out;
+  total -= table[UNKNOWN_CHAR];
+  table[UNKNOWN_CHAR] = 0;
+  const counts = new Map<number, number>();
+  for (let c = 0; c < table.length; c++) if (table[c] > 0) counts.set(c, table[c]);
+  return { counts, total };
+}
+
+/** `s` with every character not required replaced by UNKNOWN_CHAR (`s` itself when all are required). */
+function replaceRare(s: string, isRequired: Uint8Array): string {
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
+    if (!isRequired[c]) break;
+    if (c > 0xffff) i++;
+  }
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  for (; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
+    const wide = c > 0xffff;
+    out += isRequired[c] ? s.slice(i, i + (wide ? 2 : 1)) : String.fromCharCode(UNKNOWN_CHAR);
+    if (wide) i++;
+  }
+  return out;
 }
 
 /** Seed pieces and their log-probabilities (see the module comment). */
@@ -78,7 +95,7 @@ export function seedPieces(
   maxLength: number,
 ): { pieces: string[]; scores: number[] } {
   const { text, alphabet, symbols } = symbolArray(sentences, corpus.required);
-  const sa = suffixArray(text, alphabet, 2 * maxLength);
+  const sa = suffixArray(text, alphabet);
   const offsets: number[] = [];
   const depths: number[] = [];
   const weights: number[] = [];
@@ -114,13 +131,18 @@ function symbolArray(
   required: Map<number, number>,
 ): { text: Int32Array; alphabet: number; symbols: number[] } {
   const symbols = [SENTENCE_BOUNDARY, UNKNOWN_CHAR, ...[...required.keys()].sort((a, b) => a - b)];
-  const symbolOf = new Map(symbols.map((c, i) => [c, i]));
+  const symbolOf = new Int32Array(0x110000).fill(1); // not required: UNKNOWN_CHAR's symbol
+  symbols.forEach((c, i) => (symbolOf[c] = i));
   let n = 0;
   for (const s of sentences) n += s.length + 1;
   const text = new Int32Array(n);
   let at = 0;
   for (const s of sentences) {
-    for (const ch of s) text[at++] = symbolOf.get(ch.codePointAt(0)!) ?? 1;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.codePointAt(i)!;
+      if (c > 0xffff) i++;
+      text[at++] = symbolOf[c];
+    }
     text[at++] = 0;
   }
   return { text: text.subarray(0, at), alphabet: symbols.length, symbols };

