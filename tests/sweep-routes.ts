@@ -211,7 +211,7 @@ export const ROUTES: Record<string, RouteSweep> = {
   },
   'DELETE /api/corpora/:name': { params: { name: 'doomed' } },
   'GET /fragment/bundled-corpora/:name': { params: { name: 'onDemandPackage' } },
-  'GET /fragment/bundled-corpora/:name/events': { params: { name: 'doomed' } },
+  'GET /fragment/bundled-corpora/:name/events': { params: { name: 'onDemandPackage' } },
   'POST /fragment/bundled-corpora/:name/add': { params: { name: 'doomed' } },
   'POST /api/corpora/bundled/:name/add': { params: { name: 'doomed' } },
 

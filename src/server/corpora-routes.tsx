@@ -11,7 +11,7 @@ import { listUserCorpora, removeUserCorpus, type UserCorpus } from '../store/use
 import { CorporaError, CorporaPage, CorpusOfferView, Preview, type CorporaView } from '../../views/corpora.js';
 import { bundledRows, previewLines } from './corpora-data.js';
 import { corpusOffer, corpusOffers, latestCorpusAddJob, startCorpusAdd } from './corpus-add-jobs.js';
-import { streamJobPanel } from './job-stream.js';
+import { streamOffer } from './add-jobs.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt, RequestError } from './errors.js';
 
@@ -102,8 +102,7 @@ export function corporaRoutes(): Hono {
     const name = c.req.param('name');
     const { result: job, refusal } = await attempt(() => latestCorpusAddJob(name));
     if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, refusal.status);
-    if (job === undefined) return c.html(<CorporaError message={`no add of ${name} to follow`} />, 404);
-    return streamJobPanel(c, job, () => <CorpusOfferView offer={corpusOffer(name)} follow="streamed" />);
+    return streamOffer(c, job, () => <CorpusOfferView offer={corpusOffer(name)} follow="streamed" />);
   });
 
   app.post('/fragment/bundled-corpora/:name/add', async (c) => {
