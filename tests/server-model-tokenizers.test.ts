@@ -140,12 +140,15 @@ describe('the /vocab page', () => {
     );
   });
 
-  it('shows the add in progress, polled, until it is installed; then it tells the page', async () => {
+  it('shows the add in progress, streamed (polled if the stream fails), until it is installed; then it tells the page', async () => {
     useFakeNpm({ hang: goodTgz });
     const started = await app.request(`/fragment/model-tokenizers/${FAKE_NAME}/add`, { method: 'POST', headers: HTMX });
     expect(started.status).toBe(200);
     const fragment = await started.text();
     expect(fragment).toMatch(
+      /^<li class="model-offer" data-name="fake-model" data-state="(queued|running)" hx-sse:connect="\/fragment\/model-tokenizers\/fake-model\/events"/,
+    );
+    expect(await (await app.request(`/fragment/model-tokenizers/${FAKE_NAME}`)).text()).toMatch(
       /^<li class="model-offer" data-name="fake-model" data-state="(queued|running)" hx-get="\/fragment\/model-tokenizers\/fake-model" hx-trigger="every 500ms"/,
     );
     const job = jobManager().list('model-tokenizer')[0];
@@ -164,6 +167,8 @@ describe('the /vocab page', () => {
 
     useFakeNpm({ tgz: goodTgz });
     await app.request(`/fragment/model-tokenizers/${FAKE_NAME}/add`, { method: 'POST', headers: HTMX });
+    const stream = await (await app.request(`/fragment/model-tokenizers/${FAKE_NAME}/events`)).text();
+    expect(stream).toMatch(/event: tokenizers-changed\ndata: done\n\nevent: job-end\ndata: done\n\n$/); // the page refreshes its list
     await jobManager().settled();
     const installed = await app.request(`/fragment/model-tokenizers/${FAKE_NAME}`);
     expect(installed.headers.get('HX-Trigger')).toBe('tokenizers-changed');

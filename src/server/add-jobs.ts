@@ -3,11 +3,9 @@
  * jobs: one kind of job each, named after what it adds, whose progress is the add's (src/store/npm-data/add.ts),
  * and the offer a page shows for each.
  */
-import type { Context } from 'hono';
 import { FINISHED_STATES, jobManager, type JobContext, type JobRecord } from '../jobs/job-manager.js';
 import type { AddProgress } from '../store/npm-data/add.js';
 import type { AddOffer } from '../../views/add-offer.js';
-import { streamJobPanel } from './job-stream.js';
 
 /** One kind of thing added on demand. */
 export interface Addable {
@@ -72,20 +70,4 @@ export function offerOf(addable: Addable, name: string): AddOffer {
   }
   const failed = job !== undefined && job.state !== 'done' ? `the last add ${job.state}: ${job.message}` : '';
   return { ...common, state: 'offered', progress: null, message: failed };
-}
-
-/** A record that stands for no add: finished, so its stream sends the offer as it stands once and ends. */
-const NO_ADD = { id: '', state: 'cancelled' };
-
-/**
- * An offer's server-sent events: the offer after each change of its add (`job`), then `events` for the page
- * once it has finished; with no add run, the offer as it stands, once.
- */
-export function streamOffer(
-  c: Context,
-  job: AddJob | undefined,
-  offer: () => { toString(): string | Promise<string> },
-  events?: (job: { state: string }) => readonly string[],
-) {
-  return streamJobPanel<{ id: string; state: string }>(c, job ?? NO_ADD, offer, events);
 }

@@ -11,7 +11,7 @@ import { listUserCorpora, removeUserCorpus, type UserCorpus } from '../store/use
 import { CorporaError, CorporaPage, CorpusOfferView, Preview, type CorporaView } from '../../views/corpora.js';
 import { bundledRows, previewLines } from './corpora-data.js';
 import { corpusOffer, corpusOffers, latestCorpusAddJob, startCorpusAdd } from './corpus-add-jobs.js';
-import { streamOffer } from './add-jobs.js';
+import { streamJobPanel } from './job-stream.js';
 import { readFormBody, readJsonBody } from './body.js';
 import { attempt, RequestError } from './errors.js';
 
@@ -102,7 +102,9 @@ export function corporaRoutes(): Hono {
     const name = c.req.param('name');
     const { result: job, refusal } = await attempt(() => latestCorpusAddJob(name));
     if (refusal !== undefined) return c.html(<CorporaError message={refusal.message} />, refusal.status);
-    return streamOffer(c, job, () => <CorpusOfferView offer={corpusOffer(name)} follow="streamed" />);
+    // Nothing to follow (no add since the server started): the offer as it stands, which ends the page's stream.
+    if (job === undefined) return c.html(<CorpusOfferView offer={corpusOffer(name)} follow="poll" />);
+    return streamJobPanel(c, job, () => <CorpusOfferView offer={corpusOffer(name)} follow="streamed" />);
   });
 
   app.post('/fragment/bundled-corpora/:name/add', async (c) => {

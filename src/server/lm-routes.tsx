@@ -101,7 +101,7 @@ function runView(m: OpenModel, view: LmView, f: Record<string, unknown>): ViewRe
 
 const isView = (v: string | undefined): v is LmView => (LM_VIEWS as readonly string[]).includes(v ?? '');
 
-/** The text a view measures, without which the page shows no result yet (no error): the text scored, the answer of Q&A. */
+/** The field a view measures, without which the page shows no result yet (no error): the text of surprisal, the answer of Q&A. */
 const MEASURED: Partial<Record<LmView, string>> = { surprisal: 'text', qa: 'answer' };
 
 /** Whether the page's `view` waits for its measured text (the API still refuses it empty). */

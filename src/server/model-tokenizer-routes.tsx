@@ -10,8 +10,8 @@ import { Hono, type Context } from 'hono';
 import { ModelOfferView, TOKENIZERS_CHANGED } from '../../views/model-tokenizers.js';
 import { modelTokenizerDef } from '../store/model-tokenizers/catalogue.js';
 import type { Follow } from '../../views/job-follow.js';
-import { attempt, type RequestError } from './errors.js';
-import { streamOffer } from './add-jobs.js';
+import { attempt, RequestError } from './errors.js';
+import { streamJobPanel } from './job-stream.js';
 import { latestAddJob, modelOffer, removeModelTokenizerFromLab, startModelTokenizerAdd } from './model-tokenizer-jobs.js';
 
 /** The offer of `name` as a fragment; once installed, it tells the page to refresh its list of tokenizers. */
@@ -26,8 +26,10 @@ async function offerFragment(c: Context, name: string, follow?: Follow) {
 async function offerStream(c: Context, name: string) {
   const { result: job, refusal } = await attempt(() => latestAddJob(modelTokenizerDef(name).name));
   if (refusal !== undefined) return refusalFragment(c, refusal);
+  // Nothing to follow (no add since the server started): the offer as it stands, which ends the page's stream.
+  if (job === undefined) return offerFragment(c, name);
   const installed = (j: { state: string }) => (j.state === 'done' ? [TOKENIZERS_CHANGED] : []);
-  return streamOffer(c, job, () => <ModelOfferView offer={modelOffer(name)} follow="streamed" />, installed);
+  return streamJobPanel(c, job, () => <ModelOfferView offer={modelOffer(name)} follow="streamed" />, installed);
 }
 
 /** A refusal in the offer's place (as HTML: the message may quote what the request held). */
