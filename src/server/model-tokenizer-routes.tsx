@@ -10,7 +10,7 @@ import { Hono, type Context } from 'hono';
 import { ModelOfferView, TOKENIZERS_CHANGED } from '../../views/model-tokenizers.js';
 import { modelTokenizerDef } from '../store/model-tokenizers/catalogue.js';
 import type { Follow } from '../../views/job-follow.js';
-import { attempt, RequestError } from './errors.js';
+import { attempt, type RequestError } from './errors.js';
 import { streamJobPanel } from './job-stream.js';
 import { latestAddJob, modelOffer, removeModelTokenizerFromLab, startModelTokenizerAdd } from './model-tokenizer-jobs.js';
 
