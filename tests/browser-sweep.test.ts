@@ -74,6 +74,7 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('the bug sweep'), () => {
     '/',
     '/chat',
     '/compare',
+    '/compare/quality',
     '/train',
     '/vocab',
     '/vocab/tokenlab-cjk-32k',

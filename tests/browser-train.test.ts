@@ -20,7 +20,7 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and co
     await page.locator('input[name=corpora][value="ts-messages-zh"]').check();
     await page.locator('input[name=name]').fill('studio-test');
     await page.locator('input[name=vocabSize]').fill('1500');
-    await page.locator('button[type=submit]').click();
+    await page.locator('#train-form button[type=submit]').click();
     await expect.poll(() => page.locator('#job-panel').count()).toBe(1);
     expect(page.url()).toMatch(/\/train\?job=/);
     await expect.poll(() => page.locator('#job-state').textContent(), { timeout: 60_000 }).toBe('done');
@@ -44,7 +44,7 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and co
     await page.locator('input[name=name]').fill(name);
     await page.locator('input[name=vocabSize]').fill('60000');
     await page.locator('input[name=minFrequency]').fill('0');
-    await page.locator('button[type=submit]').click();
+    await page.locator('#train-form button[type=submit]').click();
     await expect.poll(() => page.locator('#progress-text').textContent(), { timeout: 60_000 }).toMatch(/merges\/s · about/);
     return new URL(page.url()).searchParams.get('job')!;
   }
@@ -107,7 +107,7 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and co
     await page.locator('#corpus-form button[type=submit]').click();
     await expect.poll(() => page.locator('#corpus-added').textContent()).toMatch(/Added good-file/);
     expect(await page.locator('#preview li').count()).toBe(2);
-    await page.locator('#bundled-corpora tr', { hasText: 'wordnet-en' }).locator('.preview-button').click();
+    await page.locator('#bundled-corpora tr', { hasText: 'WordNet 3.1 synset glosses' }).locator('.preview-button').click();
     await expect.poll(() => page.locator('#preview figcaption').textContent()).toMatch(/wordnet-en/);
     await screenshot(page, 'corpora');
     await page.close();
