@@ -53,7 +53,7 @@ export async function startLab(): Promise<Lab> {
     const s = serve({ fetch: createApp().fetch, port: 0, hostname: '127.0.0.1' }, () => done(s));
   });
   const port = (server.address() as AddressInfo).port;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const browser = await launchBrowser();
   return {
     url: `http://127.0.0.1:${port}`,
     browser,
@@ -63,6 +63,11 @@ export async function startLab(): Promise<Lab> {
       await new Promise((done) => server.close(done));
     },
   };
+}
+
+/** A headless Chromium, for a test that serves the lab its own way (the built server: tests/server-process.ts). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
 
 /** Saves a full-page screenshot as test-artifacts/NAME.png. */

@@ -30,6 +30,7 @@ const { MAX_TEXT_BYTES } = await import('../src/server/limits.js');
 const { MAX_UPLOAD_BYTES } = await import('../src/server/corpora-routes.js');
 const { MAX_IMPORT_BYTES } = await import('../src/server/vocab-routes.js');
 const { MAX_LM_TEXT_BYTES } = await import('../src/server/lm-data.js');
+const { MAX_TRAIN_CORPORA } = await import('../src/server/train-jobs.js');
 const app = createApp();
 
 /**
@@ -850,7 +851,7 @@ describe('too many jobs', () => {
     const { bundled } = (await (await app.request('/api/corpora')).json()) as { bundled: Array<{ name: string }> };
     // The running slots hold 65,536-merge trainings on the bundled corpora (as many as a training takes): they run
     // for minutes, far longer than the submissions below take, and are cancelled at the end.
-    const long = { corpora: bundled.map((c) => c.name).slice(0, 16), vocabSize: 65_536, pattern: 'cjk' };
+    const long = { corpora: bundled.map((c) => c.name).slice(0, MAX_TRAIN_CORPORA), vocabSize: 65_536, pattern: 'cjk' };
     const submitted: string[] = [];
     const accept = async (res: Response) => {
       expect(res.status, await res.clone().text()).toBe(202);

