@@ -108,7 +108,10 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and co
     await expect.poll(() => page.locator('#corpus-added').textContent()).toMatch(/Added good-file/);
     expect(await page.locator('#preview li').count()).toBe(2);
     // The row whose name is wordnet-en (starter-mix's description names it too).
-    await page.locator('#bundled-corpora tr', { hasText: /^\s*wordnet-en/ }).locator('.preview-button').click();
+    await page
+      .locator('#bundled-corpora tr', { hasText: /^\s*wordnet-en/ })
+      .locator('.preview-button')
+      .click();
     await expect.poll(() => page.locator('#preview figcaption').textContent()).toMatch(/wordnet-en/);
     await screenshot(page, 'corpora');
     await page.close();
