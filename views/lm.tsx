@@ -7,6 +7,7 @@ import { formatBytes } from './format.js';
 import { InfgramSection, type InfgramSectionProps } from './infgram-list.js';
 import type { Follow } from './job-follow.js';
 import { isActive, JobPanel, JobTable, oobOf, type JobRow } from './jobs.js';
+import { CorpusSelect } from './corpus-select.js';
 import { Layout } from './layout.js';
 import { AddModelsNote, TokenizerOptions, type AddableModel } from './tokenizer-chooser.js';
 import type { TokenizerChoice } from './tokenizer-groups.js';
@@ -205,14 +206,7 @@ function BuildForm(props: { choices: BuildChoices; form: LmBuildForm }) {
       </label>
       <AddModelsNote addable={choices.addable} />
       <label>
-        Corpus (train split){' '}
-        <select name="corpus">
-          {choices.corpora.map((c) => (
-            <option value={c.name} selected={form.corpus === c.name}>
-              {c.name} · {formatBytes(c.bytes)}
-            </option>
-          ))}
-        </select>
+        Corpus (train split) <CorpusSelect corpora={choices.corpora} selected={form.corpus} />
       </label>
       <label>
         Order <input name="order" type="number" min={String(choices.orders.min)} max={String(choices.orders.max)} value={form.order} />

@@ -4,9 +4,10 @@
  * split. The measuring runs as a job; its panel follows it (streamed, else polled), and the table of rows grows as
  * each tokenizer is done.
  */
-import { fmt, formatBytes } from './format.js';
+import { fmt } from './format.js';
 import type { Follow } from './job-follow.js';
 import { isActive, JobPanel, oobOf, type JobRow } from './jobs.js';
+import { CorpusSelect } from './corpus-select.js';
 import { Layout } from './layout.js';
 import { tokenizerGroups, type TokenizerChoice } from './tokenizer-groups.js';
 
@@ -69,14 +70,7 @@ export function QualityPage(props: QualityPageProps) {
           ))}
         </fieldset>
         <label>
-          Corpus (the 5-gram learns from its train split){' '}
-          <select name="corpus">
-            {props.corpora.map((c) => (
-              <option value={c.name} selected={form.corpus === c.name}>
-                {c.name} · {formatBytes(c.bytes)}
-              </option>
-            ))}
-          </select>
+          Corpus (the 5-gram learns from its train split) <CorpusSelect corpora={props.corpora} selected={form.corpus} />
         </label>
         <label>
           Held-out text (empty: the corpus’s held-out split)
