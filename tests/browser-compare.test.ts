@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pageWatchingDialogs } from './browser-dialogs.js';
-import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, screenshot, useLab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('compare page'), () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab();
-  });
-  afterAll(async () => {
-    await lab?.close();
-  });
+  const lab = useLab();
 
   it('compares the chosen tokenizers as text is typed: counts, chart, marked boundaries, language tax', async () => {
     const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -2,20 +2,11 @@
  * The ∞-gram lab in Chromium: an index built from a bundled corpus on /lm (progress to the end), then the count
  * box and the trace view on its page, a traced span's occurrence followed to its corpus line.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, inChromium, screenshot, useLab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('∞-gram indexes in the LM studio'), () => {
-  let lab: Lab;
-  let page: Page;
-  beforeAll(async () => {
-    lab = await startLab();
-    page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  });
-  afterAll(async () => {
-    await lab?.close();
-  });
+  const lab = useLab();
 
   const api = async <T>(path: string, body: unknown): Promise<T> => {
     const res = await fetch(`${lab.url}/api/infgram/pz-ig/${path}`, {
@@ -28,31 +19,31 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('∞-gram indexes in the LM studio'),
   };
 
   it('builds an index from a bundled corpus and follows its progress to the end', async () => {
-    await page.goto(`${lab.url}/lm`);
-    expect(await page.locator('#ig-indexes').textContent()).toContain('No indexes yet');
-    const form = page.locator('#ig-build-form');
+    await lab.page.goto(`${lab.url}/lm`);
+    expect(await lab.page.locator('#ig-indexes').textContent()).toContain('No indexes yet');
+    const form = lab.page.locator('#ig-build-form');
     await form.locator('select[name=tokenizer]').selectOption('cl100k_base');
     await form.locator('input[name=corpora][value="parallel-zh-en"]').check();
     await form.locator('input[name=name]').fill('pz-ig');
     await form.locator('button[type=submit]').click();
-    await expect.poll(() => page.locator('#ig-job-state').textContent(), { timeout: 60_000 }).toBe('done');
-    expect(await page.locator('#ig-job-message').textContent()).toMatch(/saved index pz-ig/);
-    await expect.poll(() => page.locator('#ig-indexes').textContent()).toContain('pz-ig');
-    await screenshot(page, 'infgram-list');
-    await page.locator('#ig-open').click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('pz-ig');
+    await expect.poll(() => lab.page.locator('#ig-job-state').textContent(), { timeout: 60_000 }).toBe('done');
+    expect(await lab.page.locator('#ig-job-message').textContent()).toMatch(/saved index pz-ig/);
+    await expect.poll(() => lab.page.locator('#ig-indexes').textContent()).toContain('pz-ig');
+    await screenshot(lab.page, 'infgram-list');
+    await lab.page.locator('#ig-open').click();
+    await expect.poll(() => lab.page.locator('h1').textContent()).toBe('pz-ig');
   });
 
   it('counts a text in the count box, as the API counts it, with links to its first occurrences', async () => {
-    await page.getByRole('link', { name: 'Count', exact: true }).click();
-    await page.waitForLoadState('domcontentloaded');
+    await lab.page.getByRole('link', { name: 'Count', exact: true }).click();
+    await lab.page.waitForLoadState('domcontentloaded');
     const { count } = await api<{ count: number }>('count', { text: '语言' });
     expect(count).toBeGreaterThan(0);
-    await page.fill('textarea[name=text]', '语言');
-    await page.click('#ig-submit');
-    await expect.poll(() => page.locator('#ig-count').textContent()).toBe(String(count));
-    expect(await page.locator('#ig-occurrences a.ig-occ').count()).toBe(Math.min(20, count));
-    await screenshot(page, 'infgram-count');
+    await lab.page.fill('textarea[name=text]', '语言');
+    await lab.page.click('#ig-submit');
+    await expect.poll(() => lab.page.locator('#ig-count').textContent()).toBe(String(count));
+    expect(await lab.page.locator('#ig-occurrences a.ig-occ').count()).toBe(Math.min(20, count));
+    await screenshot(lab.page, 'infgram-count');
   });
 
   it('traces a pasted text: its spans marked, each with first occurrences that open their corpus line', async () => {
@@ -61,27 +52,27 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('∞-gram indexes in the LM studio'),
     type Ids = { tokens: Array<{ id: number }> };
     const t = await api<Ids & { spans: Array<{ start: number; end: number }> }>('trace', { text, minLength: 4 });
     expect(t.spans.length).toBeGreaterThan(0);
-    await page.getByRole('link', { name: 'Trace', exact: true }).click();
-    await page.waitForLoadState('domcontentloaded');
-    await page.fill('textarea[name=text]', text);
-    await page.click('#ig-submit');
-    await expect.poll(() => page.locator('#ig-spans tr.ig-span').count()).toBe(t.spans.length);
-    await page.locator('#ig-trace-text .ig-covered').first().hover();
-    expect(await page.locator('#ig-hover').textContent()).toMatch(/^token \d+: span 1/);
-    await screenshot(page, 'infgram-trace');
+    await lab.page.getByRole('link', { name: 'Trace', exact: true }).click();
+    await lab.page.waitForLoadState('domcontentloaded');
+    await lab.page.fill('textarea[name=text]', text);
+    await lab.page.click('#ig-submit');
+    await expect.poll(() => lab.page.locator('#ig-spans tr.ig-span').count()).toBe(t.spans.length);
+    await lab.page.locator('#ig-trace-text .ig-covered').first().hover();
+    expect(await lab.page.locator('#ig-hover').textContent()).toMatch(/^token \d+: span 1/);
+    await screenshot(lab.page, 'infgram-trace');
     const longest = t.spans.reduce((a, s) => (s.end - s.start > a.end - a.start ? s : a));
-    const row = page.locator('#ig-spans tr.ig-span').nth(t.spans.indexOf(longest));
+    const row = lab.page.locator('#ig-spans tr.ig-span').nth(t.spans.indexOf(longest));
     await row.locator('a.ig-occ').first().click();
-    await page.waitForURL((u) => u.pathname === '/lm/infgram/pz-ig/line');
-    const at = new URL(page.url()).searchParams;
+    await lab.page.waitForURL((u) => u.pathname === '/lm/infgram/pz-ig/line');
+    const at = new URL(lab.page.url()).searchParams;
     const length = longest.end - longest.start;
     expect(Number(at.get('length'))).toBe(length);
-    expect(await page.locator('#ig-line-tokens .ig-covered').count()).toBe(length);
+    expect(await lab.page.locator('#ig-line-tokens .ig-covered').count()).toBe(length);
     // the marked tokens of the corpus line are the span's tokens
     const shown = (await (await fetch(`${lab.url}/api/infgram/pz-ig/line?line=${at.get('line')}`)).json()) as Ids & { text: string };
     const from = Number(at.get('token'));
     expect(shown.tokens.slice(from, from + length).map((x) => x.id)).toEqual(t.tokens.slice(longest.start, longest.end).map((x) => x.id));
-    expect(await page.locator('#ig-line-text').textContent()).toBe(shown.text);
-    await screenshot(page, 'infgram-line');
+    expect(await lab.page.locator('#ig-line-text').textContent()).toBe(shown.text);
+    await screenshot(lab.page, 'infgram-line');
   });
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, inChromium, screenshot, useLab } from './browser.js';
 import { accessibleNameOfFocus, contrastsOf, focused, stylesOf, type Contrast } from './browser-look.js';
 
 const TEXT = 'Tokenizers cut text into tokens. 分词器把文本切成词元 🙂 — done.';
@@ -26,40 +25,32 @@ const SCHEMES = ['light', 'dark'] as const;
 const AA = 4.5;
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('look: themes, narrow screens, keyboard, charts, palette'), () => {
-  let lab: Lab;
-  let page: Page;
-  beforeAll(async () => {
-    lab = await startLab();
-    page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  });
-  afterAll(async () => {
-    await lab?.close();
-  });
+  const lab = useLab();
 
   const lowest = (cs: Contrast[]) => cs.reduce((a, b) => (b.ratio < a.ratio ? b : a));
 
   it.each(SCHEMES)('body text and every token span meet WCAG AA contrast in the %s theme, in both palettes', async (scheme) => {
-    await page.emulateMedia({ colorScheme: scheme });
+    await lab.page.emulateMedia({ colorScheme: scheme });
     for (const palette of ['hue', 'cb']) {
-      await page.goto(`${lab.url}${PAGES[0]}`);
-      await page.evaluate(`document.documentElement.dataset.palette = '${palette}'`);
-      expect(await stylesOf(page, 'body', 'backgroundColor')).not.toEqual(['rgba(0, 0, 0, 0)']);
-      const body = await contrastsOf(page, 'main p, main label, .stats td, .stats th, #ids i, .note');
-      const tokens = await contrastsOf(page, '.tokens .t');
+      await lab.page.goto(`${lab.url}${PAGES[0]}`);
+      await lab.page.evaluate(`document.documentElement.dataset.palette = '${palette}'`);
+      expect(await stylesOf(lab.page, 'body', 'backgroundColor')).not.toEqual(['rgba(0, 0, 0, 0)']);
+      const body = await contrastsOf(lab.page, 'main p, main label, .stats td, .stats th, #ids i, .note');
+      const tokens = await contrastsOf(lab.page, '.tokens .t');
       expect(tokens.length).toBeGreaterThan(10);
       expect(lowest(body).ratio, JSON.stringify(lowest(body))).toBeGreaterThanOrEqual(AA);
       expect(lowest(tokens).ratio, JSON.stringify(lowest(tokens))).toBeGreaterThanOrEqual(AA);
     }
-    await page.goto(`${lab.url}${PAGES[2]}`);
-    const compared = await contrastsOf(page, '.cmp-panel h3, .cmp-panel .t, .cmp-figures, svg text');
+    await lab.page.goto(`${lab.url}${PAGES[2]}`);
+    const compared = await contrastsOf(lab.page, '.cmp-panel h3, .cmp-panel .t, .cmp-figures, svg text');
     expect(lowest(compared).ratio, JSON.stringify(lowest(compared))).toBeGreaterThanOrEqual(AA);
-    await page.goto(`${lab.url}/vocab/cl100k_base`);
-    const chips = await contrastsOf(page, 'code.tok, .hexpart, td, th, a');
+    await lab.page.goto(`${lab.url}/vocab/cl100k_base`);
+    const chips = await contrastsOf(lab.page, 'code.tok, .hexpart, td, th, a');
     expect(lowest(chips).ratio, JSON.stringify(lowest(chips))).toBeGreaterThanOrEqual(AA);
-    await page.goto(`${lab.url}/train`);
-    const form = await contrastsOf(page, 'label, legend, input, select, textarea, button');
+    await lab.page.goto(`${lab.url}/train`);
+    const form = await contrastsOf(lab.page, 'label, legend, input, select, textarea, button');
     expect(lowest(form).ratio, JSON.stringify(lowest(form))).toBeGreaterThanOrEqual(AA);
-    await screenshot(page, `look-train-${scheme}`);
+    await screenshot(lab.page, `look-train-${scheme}`);
   });
 
   it('fits a 375 px wide screen without scrolling the page sideways, on every page', async () => {
@@ -78,58 +69,58 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('look: themes, narrow screens, keyboa
   });
 
   it('shows a focus ring on, and names, everything Tab reaches on every page', async () => {
-    await page.emulateMedia({ colorScheme: 'light' });
+    await lab.page.emulateMedia({ colorScheme: 'light' });
     for (const path of PAGES) {
-      await page.goto(`${lab.url}${path}`);
+      await lab.page.goto(`${lab.url}${path}`);
       const seen = new Set<string>();
       for (let i = 0; i < 40; i++) {
-        await page.keyboard.press('Tab');
-        const now = await focused(page);
+        await lab.page.keyboard.press('Tab');
+        const now = await focused(lab.page);
         if (now === null || seen.has(now.key)) break; // back to the start
         seen.add(now.key);
         expect(now.outline, `${path}: ${now.tag}`).not.toBe('none');
         expect(now.width, `${path}: ${now.tag}`).toBeGreaterThanOrEqual(2);
-        expect((await accessibleNameOfFocus(page)).trim(), `${path}: ${now.tag}`).not.toBe('');
+        expect((await accessibleNameOfFocus(lab.page)).trim(), `${path}: ${now.tag}`).not.toBe('');
       }
       expect(seen.size, path).toBeGreaterThan(5); // the header's links at least
     }
   });
 
   it('steps through tokens with the arrow keys, naming each as hovering does', async () => {
-    await page.goto(`${lab.url}${PAGES[0]}`);
-    await page.locator('.tokens').focus();
-    await page.keyboard.press('ArrowRight');
-    const first = page.locator('.tokens .t').first();
+    await lab.page.goto(`${lab.url}${PAGES[0]}`);
+    await lab.page.locator('.tokens').focus();
+    await lab.page.keyboard.press('ArrowRight');
+    const first = lab.page.locator('.tokens .t').first();
     expect(await first.getAttribute('class')).toContain('kb');
-    expect(await page.locator('#hover').textContent()).toBe(`token 0: id ${await first.getAttribute('data-id')}`);
-    await page.keyboard.press('ArrowRight');
-    expect(await page.locator('#hover').textContent()).toMatch(/^token 1: id \d+/);
-    await page.keyboard.press('End');
-    const last = await page.locator('.tokens .t').last().getAttribute('data-i');
-    expect(await page.locator('#hover').textContent()).toMatch(new RegExp(`^token ${last}: id \\d+`));
-    expect(await page.locator('.tokens .kb').count()).toBe(1);
+    expect(await lab.page.locator('#hover').textContent()).toBe(`token 0: id ${await first.getAttribute('data-id')}`);
+    await lab.page.keyboard.press('ArrowRight');
+    expect(await lab.page.locator('#hover').textContent()).toMatch(/^token 1: id \d+/);
+    await lab.page.keyboard.press('End');
+    const last = await lab.page.locator('.tokens .t').last().getAttribute('data-i');
+    expect(await lab.page.locator('#hover').textContent()).toMatch(new RegExp(`^token ${last}: id \\d+`));
+    expect(await lab.page.locator('.tokens .kb').count()).toBe(1);
   });
 
   it('gives every chart a summary of its data and the numbers as a table', async () => {
-    await page.goto(`${lab.url}${PAGES[2]}`);
-    const counts = await page
+    await lab.page.goto(`${lab.url}${PAGES[2]}`);
+    const counts = await lab.page
       .locator('.cmp-panel')
       .evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-tokenizer'), p.querySelector('.cmp-count')!.textContent] as const));
-    const chart = page.locator('svg.cmp-chart').first();
+    const chart = lab.page.locator('svg.cmp-chart').first();
     expect(await chart.getAttribute('role')).toBe('img');
     const label = (await chart.getAttribute('aria-label'))!;
     for (const [name, count] of counts) expect(label).toContain(`${name} ${count}`);
     expect(await chart.locator('title').textContent()).toBe(label);
-    const rows = await page
+    const rows = await lab.page
       .locator('.chart-data')
       .first()
       .locator('tbody tr')
       .evaluateAll((trs) => trs.map((tr) => tr.textContent));
     expect(rows).toEqual(counts.map(([name, count]) => `${name}${count}`));
-    await page.goto(`${lab.url}/vocab/cl100k_base`);
-    const histogram = page.locator('svg#histogram');
+    await lab.page.goto(`${lab.url}/vocab/cl100k_base`);
+    const histogram = lab.page.locator('svg#histogram');
     expect(await histogram.getAttribute('role')).toBe('img');
-    const bars = await page.locator('.chart-data tbody td').evaluateAll((tds) => tds.map((td) => Number(td.textContent)));
+    const bars = await lab.page.locator('.chart-data tbody td').evaluateAll((tds) => tds.map((td) => Number(td.textContent)));
     const total = bars.reduce((a, b) => a + b, 0);
     expect(await histogram.getAttribute('aria-label')).toContain(`Token lengths: ${total.toLocaleString('en')} tokens`);
     expect(await histogram.getAttribute('aria-label')).toContain(`most of them (${Math.max(...bars).toLocaleString('en')})`);

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, inChromium, screenshot, useLab } from './browser.js';
 import { HAVE_MODELS, linkModelTokenizers, needsModels } from './model-files.js';
 
 describe.skipIf(!HAVE_CHROMIUM || !HAVE_MODELS)(needsModels(inChromium('model tokenizers in the explorer and on the compare page')), () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab();
-    linkModelTokenizers(lab.dataDir, ['qwen3', 'gemma3']);
-  });
-  afterAll(async () => {
-    await lab?.close();
-  });
+  const lab = useLab((lab) => linkModelTokenizers(lab.dataDir, ['qwen3', 'gemma3']));
 
   it('explores qwen3: search a token, its merge tree, the merge-order fact, the scrubber', async () => {
     const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });

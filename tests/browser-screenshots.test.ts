@@ -6,9 +6,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { ARTIFACTS, HAVE_CHROMIUM, inChromium, startLab, type Lab } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, HAVE_CHROMIUM, inChromium, useLab } from './browser.js';
 import { onAll } from './browser-look.js';
 
 const MAX_BYTES = 200_000;
@@ -28,15 +27,7 @@ const pngSize = (path: string) => {
 };
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('the README’s screenshots, made'), () => {
-  let lab: Lab;
-  let page: Page;
-  beforeAll(async () => {
-    lab = await startLab();
-    page = await lab.browser.newPage({ viewport: { width: WIDTH, height: 800 } });
-  });
-  afterAll(async () => {
-    await lab?.close();
-  });
+  const lab = useLab(undefined, { width: WIDTH, height: 800 });
 
   /**
    * The page as OUT/NAME.png, checked for size: its full width, from the top of `from` (the page's top if
@@ -47,14 +38,14 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('the README’s screenshots, made'), 
     const box = async (selector: string) =>
       (
         (await onAll(
-          page,
+          lab.page,
           selector,
           '(els) => els.map((e) => { const r = e.getBoundingClientRect(); return { top: r.top + scrollY, bottom: r.bottom + scrollY }; })',
         )) as { top: number; bottom: number }[]
       )[0];
     const y = from === undefined ? 0 : (await box(from)).top - 16;
     const height = (await box(to)).bottom + 16 - y;
-    await page.screenshot({ path, fullPage: true, clip: { x: 0, y, width: WIDTH, height } });
+    await lab.page.screenshot({ path, fullPage: true, clip: { x: 0, y, width: WIDTH, height } });
     const size = pngSize(path);
     expect(size.width).toBe(WIDTH);
     expect(size.bytes, path).toBeLessThan(MAX_BYTES);
@@ -62,44 +53,44 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('the README’s screenshots, made'), 
   }
 
   it('the tokenize page, a mixed text drawn, in the light and the dark theme', async () => {
-    await page.goto(`${lab.url}/?${new URLSearchParams({ text: TEXT, tokenizer: 'o200k_base' })}`);
-    await page.locator('.tokens .t').nth(5).hover();
+    await lab.page.goto(`${lab.url}/?${new URLSearchParams({ text: TEXT, tokenizer: 'o200k_base' })}`);
+    await lab.page.locator('.tokens .t').nth(5).hover();
     await shoot('tokenize', '.stats');
-    await page.emulateMedia({ colorScheme: 'dark' });
+    await lab.page.emulateMedia({ colorScheme: 'dark' });
     await shoot('tokenize-dark', '.stats');
-    await page.emulateMedia({ colorScheme: 'light' });
+    await lab.page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('the compare page, three tokenizers side by side', async () => {
     const q = new URLSearchParams({ text: TEXT });
     for (const t of ['cl100k_base', 'o200k_base', 'tokenlab-cjk-32k']) q.append('tokenizers', t);
-    await page.goto(`${lab.url}/compare?${q}`);
+    await lab.page.goto(`${lab.url}/compare?${q}`);
     await shoot('compare', '.cmp-grid');
   });
 
   it('the training studio, a vocabulary trained with its compression curve', async () => {
-    await page.goto(`${lab.url}/train`);
-    await page.locator('input[name=corpora][value="ts-messages-zh-en"]').check();
-    await page.locator('input[name=name]').fill('messages-3k');
-    await page.locator('input[name=vocabSize]').fill('3000');
-    await page.locator('button[type=submit]').click();
-    await expect.poll(() => page.locator('#job-state').textContent(), { timeout: 120_000 }).toBe('done');
+    await lab.page.goto(`${lab.url}/train`);
+    await lab.page.locator('input[name=corpora][value="ts-messages-zh-en"]').check();
+    await lab.page.locator('input[name=name]').fill('messages-3k');
+    await lab.page.locator('input[name=vocabSize]').fill('3000');
+    await lab.page.locator('button[type=submit]').click();
+    await expect.poll(() => lab.page.locator('#job-state').textContent(), { timeout: 120_000 }).toBe('done');
     await shoot('train', '#job-panel', '#job-panel');
   });
 
   it('the language-model studio, a model built here scoring a text', async () => {
-    await page.goto(`${lab.url}/lm`);
-    await page.selectOption('select[name=tokenizer]', 'tokenlab-cjk-32k');
-    await page.selectOption('select[name=corpus]', 'ts-messages-zh-en');
-    await page.fill('input[name=order]', '4');
-    await page.fill('input[name=name]', 'messages-4gram');
-    await page.click('#lm-build-form button[type=submit]');
-    await expect.poll(() => page.locator('#lm-job-state').textContent(), { timeout: 120_000 }).toBe('done');
-    await page.goto(`${lab.url}/lm/messages-4gram`);
-    await page.fill('textarea[name=text]', 'Cannot find module. 找不到模块。\nType is not assignable to type. 类型不能赋给类型。');
-    await page.click('#lm-submit');
-    await expect.poll(() => page.locator('#lm-perplexity').count()).toBe(1);
-    await page.locator('.lm-tok', { hasText: '找不到' }).hover();
+    await lab.page.goto(`${lab.url}/lm`);
+    await lab.page.selectOption('select[name=tokenizer]', 'tokenlab-cjk-32k');
+    await lab.page.selectOption('select[name=corpus]', 'ts-messages-zh-en');
+    await lab.page.fill('input[name=order]', '4');
+    await lab.page.fill('input[name=name]', 'messages-4gram');
+    await lab.page.click('#lm-build-form button[type=submit]');
+    await expect.poll(() => lab.page.locator('#lm-job-state').textContent(), { timeout: 120_000 }).toBe('done');
+    await lab.page.goto(`${lab.url}/lm/messages-4gram`);
+    await lab.page.fill('textarea[name=text]', 'Cannot find module. 找不到模块。\nType is not assignable to type. 类型不能赋给类型。');
+    await lab.page.click('#lm-submit');
+    await expect.poll(() => lab.page.locator('#lm-perplexity').count()).toBe(1);
+    await lab.page.locator('.lm-tok', { hasText: '找不到' }).hover();
     await shoot('lm', '.lm-tokens');
   });
 });

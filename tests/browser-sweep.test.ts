@@ -3,9 +3,9 @@
  * meets them, shows no error before the user acts: no element of the views' error class (nor an alert), none of
  * the phrases refusals use ("must be", "Error"...), no script error and no failed request of the page's own.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { HAVE_CHROMIUM, inChromium, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, useLab } from './browser.js';
 
 /** What the views say when they refuse: the error class, alerts, and the words of refusals. */
 const ERROR_ELEMENTS = '.error, [role=alert], #lm-error';
@@ -15,9 +15,7 @@ const ERROR_PHRASES = /\bmust (?:not )?be\b|\bError\b|\bis not allowed\b|\bno su
 const TABS = 'a[data-view], nav.mode-tabs a';
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('the bug sweep'), () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab();
+  const lab = useLab(async (lab) => {
     // Something for the pages that show one: a model and an ∞-gram index, built as the API builds them.
     const post = (path: string, body: unknown) =>
       fetch(`${lab.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -28,9 +26,6 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('the bug sweep'), () => {
       expect(res.status).toBe(202);
     const { jobManager } = await import('../src/jobs/job-manager.js'); // the lab runs in this process
     await jobManager().settled();
-  });
-  afterAll(async () => {
-    await lab?.close();
   });
 
   /** The problems on the page as it stands: error elements shown, error phrases in its text. */

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { pageWatchingDialogs } from './browser-dialogs.js';
 import { MAX_RENDERED_TOKENS } from '../views/tokenize.js';
-import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, screenshot, useLab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('tokenize page'), () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab();
-  });
-  afterAll(async () => {
-    await lab?.close();
-  });
+  const lab = useLab();
 
   /** A fresh page on `/`, the text typed into the box and its tokens drawn. */
   async function typed(text: string): Promise<Page> {

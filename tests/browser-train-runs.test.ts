@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, inChromium, screenshot, useLab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio: runs on one chart'), () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab();
-  });
-  afterAll(async () => {
-    await lab?.close();
-  });
+  const lab = useLab();
 
   /** Trains through the API and waits for the job to finish. */
   async function trained(body: Record<string, unknown>): Promise<string> {

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { HAVE_CHROMIUM, inChromium, screenshot, startLab, type Lab } from './browser.js';
+import { HAVE_CHROMIUM, inChromium, screenshot, useLab } from './browser.js';
 
 describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and corpora'), () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab();
-  });
+  const lab = useLab();
   afterAll(async () => {
     const { jobManager } = await import('../src/jobs/job-manager.js');
     for (const j of jobManager().list()) jobManager().cancel(j.id);
     await jobManager().settled();
-    await lab?.close();
   });
 
   it('trains a small vocabulary from the page, shows its progress, and the tokenize page offers it at once', async () => {

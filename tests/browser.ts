@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.TOKENLAB_CHROMIUM ?? '/usr/bin/chromium';
@@ -63,6 +64,28 @@ export async function startLab(): Promise<Lab> {
       await new Promise((done) => server.close(done));
     },
   };
+}
+
+/** The lab of one test file, with the page its tests share. */
+export interface LabPage extends Lab {
+  page: Page;
+}
+
+/**
+ * The lab for the enclosing `describe`: started (then `prepare` run on it) before its tests and closed after, with
+ * one shared page of `viewport`'s size. The object is filled in by `beforeAll`, so read its fields inside tests.
+ */
+export function useLab(prepare?: (lab: Lab) => unknown, viewport = { width: 1280, height: 900 }): LabPage {
+  const lab = {} as LabPage;
+  beforeAll(async () => {
+    Object.assign(lab, await startLab());
+    lab.page = await lab.browser.newPage({ viewport });
+    await prepare?.(lab);
+  });
+  afterAll(async () => {
+    await lab.close?.();
+  });
+  return lab;
 }
 
 /** A headless Chromium, for a test that serves the lab its own way (the built server: tests/server-process.ts). */

