@@ -105,7 +105,7 @@ describe('JobManager', () => {
     before.define('test', runner);
     const done = before.submit('test', 'done', { n: 1 });
     gates.get('done')!();
-    await expect.poll(() => done.state).toBe('done');
+    await expect.poll(() => recordOnDisk(dir, done.id).state).toBe('done'); // what the next process reads
     const running = before.submit('test', 'running', { n: 1 });
     const queued = before.submit('test', 'queued', { n: 1 });
     await expect.poll(() => recordOnDisk(dir, queued.id).state).toBe('queued');
