@@ -10,7 +10,9 @@ import { parseVocabulary, serializeVocabulary } from '../src/bpe/formats/vocab-j
 import { SUPERWORD_PATTERN, superwordPieces } from '../src/bpe/pretokenize/superword-pieces.js';
 import { spansWhitespace, wordCount } from '../src/bpe/superword.js';
 import { TrainingCancelled } from '../src/bpe/train/merge-loop.js';
+import { cutByUtf8Length } from '../src/bpe/train/piece-counter.js';
 import { defaultTransition, trainSuperBpeOnTexts } from '../src/bpe/train/superbpe-trainer.js';
+import { pieceText, SuperwordCounter } from '../src/bpe/train/superword-counter.js';
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { lcg } from './random.js';
 import { referenceOrderedMerges, referenceSuperBpeEncode, referenceSuperwordPieces } from './oracles/superbpe-reference.js';
@@ -82,6 +84,45 @@ describe('superword pieces', () => {
       }),
       { seed: SEED, numRuns: 2000 },
     );
+  });
+});
+
+describe('SuperwordCounter', () => {
+  /** What the counter must give: a Map of the pieces (cut to maxBytes), in order of first sight. */
+  function mapCount(texts: string[], maxBytes: number): { counts: Array<[string, number]>; cut: number } {
+    const counts = new Map<string, number>();
+    let cut = 0;
+    for (const t of texts) {
+      for (const piece of superwordPieces(t)) {
+        const parts = cutByUtf8Length(piece, maxBytes);
+        if (parts.length > 1) cut++;
+        for (const p of parts) counts.set(p, (counts.get(p) ?? 0) + 1);
+      }
+    }
+    return { counts: [...counts], cut };
+  }
+
+  function counted(texts: string[], maxBytes: number): { counts: Array<[string, number]>; cut: number } {
+    const counter = new SuperwordCounter(SUPERWORD_PATTERN, maxBytes);
+    for (const t of texts) counter.add(t);
+    const c = counter.result();
+    return { counts: Array.from(c.counts, (n, i) => [pieceText(c, i), n] as [string, number]), cut: counter.cutPieces };
+  }
+
+  it('counts as a Map of the pieces does, lone surrogates and cut pieces included', () => {
+    const unit = fc.constantFrom('by', ' the', ' ', '\n', '12345', '..', ':', '深度', '\ud800', '\udc00', '😀', 'é');
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit, maxLength: 30 }), { maxLength: 5 }), fc.constantFrom(12, 8192), (texts, maxBytes) => {
+        expect(counted(texts, maxBytes)).toEqual(mapCount(texts, maxBytes));
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('grows past its first table and key store (50,000 distinct long lines)', () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => `${i.toString(36).replace(/\d/g, 'q')} ${'x'.repeat(20)}\n`);
+    const texts = [lines.join(''), lines.slice(0, 1000).join('')];
+    expect(counted(texts, 8192)).toEqual(mapCount(texts, 8192));
   });
 });
 

@@ -4,6 +4,7 @@
  * the text nor UTF-8 encodes it, and a full cache never has to be cleared. The key is compared whole on every
  * hit. Pieces longer than MAX_UNITS code units, or of more than MAX_UNITS tokens, are not cached.
  */
+import { hashUnits } from '../units-hash.js';
 /** The longest piece (in UTF-16 code units) the cache holds, and the most ids it keeps for one. */
 export const MAX_UNITS = 64;
 
@@ -31,11 +32,7 @@ export class SuperwordCache {
    * start at `ids[slot * (MAX_UNITS + 1)]`, the count first), else `~index` of the slot to store it in.
    */
   find(text: string, s: number, e: number): number {
-    let h = 0x811c9dc5;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0x5bd1e995);
-    const slot = (h ^ (h >>> 15)) & this.mask;
+    const slot = hashUnits(text, s, e) & this.mask;
     const n = e - s;
     if (this.keyLen[slot] !== n) return ~slot;
     const keys = this.keys;
