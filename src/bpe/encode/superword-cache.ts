@@ -5,26 +5,18 @@
  * hit. Pieces longer than MAX_UNITS code units, or of more than MAX_UNITS tokens, are not cached.
  */
 import { hashUnits } from '../units-hash.js';
+import { CacheSlots } from './piece-cache.js';
+
 /** The longest piece (in UTF-16 code units) the cache holds, and the most ids it keeps for one. */
 export const MAX_UNITS = 64;
 
-export class SuperwordCache {
-  readonly slots: number;
-  private readonly mask: number;
-  private readonly keyLen: Int32Array;
+export class SuperwordCache extends CacheSlots {
   private readonly keys: Uint16Array;
-  /** Per slot: the number of ids, then up to MAX_UNITS ids. */
-  readonly ids: Int32Array;
 
   /** A cache of about `size` pieces (rounded down to a power of two, at least 1). */
   constructor(size: number) {
-    let slots = 1;
-    while (slots * 2 <= size) slots *= 2;
-    this.slots = slots;
-    this.mask = slots - 1;
-    this.keyLen = new Int32Array(slots).fill(-1);
-    this.keys = new Uint16Array(slots * MAX_UNITS);
-    this.ids = new Int32Array(slots * (MAX_UNITS + 1));
+    super(size, MAX_UNITS);
+    this.keys = new Uint16Array(this.slots * MAX_UNITS);
   }
 
   /**
@@ -33,8 +25,7 @@ export class SuperwordCache {
    */
   find(text: string, s: number, e: number): number {
     const slot = hashUnits(text, s, e) & this.mask;
-    const n = e - s;
-    if (this.keyLen[slot] !== n) return ~slot;
+    if (this.keyLen[slot] !== e - s) return ~slot;
     const keys = this.keys;
     const base = slot * MAX_UNITS - s;
     for (let i = s; i < e; i++) if (keys[base + i] !== text.charCodeAt(i)) return ~slot;
@@ -43,12 +34,9 @@ export class SuperwordCache {
 
   /** Store the piece `text[s, e)` with its ids `idsIn[0, count)` (count <= MAX_UNITS) in `slot` (from `~find(...)`). */
   store(slot: number, text: string, s: number, e: number, idsIn: Int32Array, count: number): void {
-    this.keyLen[slot] = e - s;
     const keys = this.keys;
     const base = slot * MAX_UNITS - s;
     for (let i = s; i < e; i++) keys[base + i] = text.charCodeAt(i);
-    const at = slot * (MAX_UNITS + 1);
-    this.ids[at] = count;
-    for (let k = 0; k < count; k++) this.ids[at + 1 + k] = idsIn[k];
+    this.setIds(slot, e - s, idsIn, count);
   }
 }
