@@ -63,7 +63,7 @@ function hash(a: number, b: number): number {
   return Math.imul(h, 0x2c1b3c6d) >>> 0;
 }
 
-export function grow<T extends Int32Array | Float64Array | Uint16Array>(a: T, min = 0): T {
+export function grow<T extends Int32Array | Float64Array>(a: T, min = 0): T {
   const next = new (a.constructor as new (n: number) => T)(Math.max(a.length * 2, min, 16));
   next.set(a);
   return next;

@@ -15,7 +15,7 @@ import type { SpecialToken, SuperBpeInfo, Vocabulary } from '../vocabulary.js';
 import { learnMerges, type LearnedTokens } from './merge-loop.js';
 import { PieceCounter } from './piece-counter.js';
 import type { PieceCounts } from './piece-counts.js';
-import { pieceText, SuperwordCounter, type SuperwordCounts } from './superword-counter.js';
+import { SuperwordCounter, type SuperwordCounts } from './superword-counter.js';
 import { TrainState, type Words } from './train-state.js';
 import { DEFAULT_MAX_PIECE_BYTES, vocabularyFromCounts, type TrainConfig } from './train-vocabulary.js';
 import type { TrainProgress } from './trainer.js';
@@ -52,7 +52,7 @@ export function stage2Words(counts: SuperwordCounts, stage1: Encoder): Words {
   let sym = new Int32Array(1 << 16);
   let at = 0;
   for (let w = 0; w < n; w++) {
-    const ids = stage1.encodeOrdinary(pieceText(counts, w));
+    const ids = stage1.encodeOrdinary(counts.pieces[w]);
     if (at + ids.length > sym.length) {
       const grown = new Int32Array(Math.max(sym.length * 2, at + ids.length));
       grown.set(sym);
@@ -115,7 +115,7 @@ function bytesPerWordToken(counts: SuperwordCounts, words: Words): number {
   let bytes = 0;
   let tokens = 0;
   for (let w = 0; w < words.len.length; w++) {
-    bytes += counts.counts[w] * utf8Length(pieceText(counts, w));
+    bytes += counts.counts[w] * utf8Length(counts.pieces[w]);
     tokens += counts.counts[w] * words.len[w];
   }
   return bytes / tokens;
