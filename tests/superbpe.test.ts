@@ -4,12 +4,15 @@ import { toWellFormed } from '../src/bpe/bytes.js';
 import { applyOrderedMerges, OrderedMerges } from '../src/bpe/encode/ordered-merges.js';
 import { MergeScratch } from '../src/bpe/hf/merge-word.js';
 import { SuperBpeEncoder } from '../src/bpe/encode/superbpe-encoder.js';
+import { MAX_UNITS, SuperwordCache } from '../src/bpe/encode/superword-cache.js';
 import { exportTokenizerJson, SUPERBPE_NOT_EXPORTABLE } from '../src/bpe/formats/tokenizer-json.js';
 import { parseVocabulary, serializeVocabulary } from '../src/bpe/formats/vocab-json.js';
 import { SUPERWORD_PATTERN, superwordPieces } from '../src/bpe/pretokenize/superword-pieces.js';
 import { spansWhitespace, wordCount } from '../src/bpe/superword.js';
 import { TrainingCancelled } from '../src/bpe/train/merge-loop.js';
+import { cutByUtf8Length } from '../src/bpe/train/piece-counter.js';
 import { defaultTransition, trainSuperBpeOnTexts } from '../src/bpe/train/superbpe-trainer.js';
+import { SuperwordCounter } from '../src/bpe/train/superword-counter.js';
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
 import { lcg } from './random.js';
 import { referenceOrderedMerges, referenceSuperBpeEncode, referenceSuperwordPieces } from './oracles/superbpe-reference.js';
@@ -81,6 +84,45 @@ describe('superword pieces', () => {
       }),
       { seed: SEED, numRuns: 2000 },
     );
+  });
+});
+
+describe('SuperwordCounter', () => {
+  /** What the counter must give: a Map of the pieces (cut to maxBytes), in order of first sight. */
+  function mapCount(texts: string[], maxBytes: number): { counts: Array<[string, number]>; cut: number } {
+    const counts = new Map<string, number>();
+    let cut = 0;
+    for (const t of texts) {
+      for (const piece of superwordPieces(t)) {
+        const parts = cutByUtf8Length(piece, maxBytes);
+        if (parts.length > 1) cut++;
+        for (const p of parts) counts.set(p, (counts.get(p) ?? 0) + 1);
+      }
+    }
+    return { counts: [...counts], cut };
+  }
+
+  function counted(texts: string[], maxBytes: number): { counts: Array<[string, number]>; cut: number } {
+    const counter = new SuperwordCounter(SUPERWORD_PATTERN, maxBytes);
+    for (const t of texts) counter.add(t);
+    const c = counter.result();
+    return { counts: c.pieces.map((p, i) => [p, c.counts[i]] as [string, number]), cut: counter.cutPieces };
+  }
+
+  it('counts as a Map of the pieces does, lone surrogates and cut pieces included', () => {
+    const unit = fc.constantFrom('by', ' the', ' ', '\n', '12345', '..', ':', '深度', '\ud800', '\udc00', '😀', 'é');
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit, maxLength: 30 }), { maxLength: 5 }), fc.constantFrom(12, 8192), (texts, maxBytes) => {
+        expect(counted(texts, maxBytes)).toEqual(mapCount(texts, maxBytes));
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('grows past its first table and key store (50,000 distinct long lines)', () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => `${i.toString(36).replace(/\d/g, 'q')} ${'x'.repeat(20)}\n`);
+    const texts = [lines.join(''), lines.slice(0, 1000).join('')];
+    expect(counted(texts, 8192)).toEqual(mapCount(texts, 8192));
   });
 });
 
@@ -164,6 +206,57 @@ describe('SuperBpeEncoder', () => {
       ),
       { seed: SEED, numRuns: 1500 },
     );
+  });
+
+  it('gives the uncached ids with its piece cache, of any size, on texts that repeat pieces', () => {
+    const uncached = new SuperBpeEncoder(vocab, { cacheSize: 0 });
+    const caches = [1, 3, 64].map((cacheSize) => new SuperBpeEncoder(vocab, { cacheSize }));
+    // Pieces up to and past MAX_UNITS code units, and pieces of more than MAX_UNITS tokens (unmerged Han bytes).
+    const unit = fc.constantFrom(
+      'by the way',
+      ' of the',
+      ' in',
+      ', ',
+      '\n',
+      ' 12',
+      ':',
+      '深度学习',
+      '龘',
+      'x'.repeat(MAX_UNITS - 1),
+      ' '.repeat(3),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit, maxLength: 12 }), { minLength: 1, maxLength: 6 }), (parts) => {
+        const t = parts.join('') + parts[0];
+        const want = uncached.encodeOrdinary(t);
+        for (const e of [...caches, encoder]) {
+          expect(e.encodeOrdinary(t)).toEqual(want);
+          expect(e.encodeOrdinary(t)).toEqual(want); // again, now from the cache
+          expect(e.count(t)).toBe(want.length);
+        }
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+    const han = '龘'.repeat(MAX_UNITS); // one piece of MAX_UNITS units and 3 * MAX_UNITS byte tokens: not cached
+    expect(caches[0].encodeOrdinary(han + han)).toEqual(uncached.encodeOrdinary(han + han));
+  });
+
+  it('keeps a bounded piece cache that checks the whole key on a hit', () => {
+    const cache = new SuperwordCache(5000);
+    expect(cache.slots).toBe(4096);
+    const one = new SuperwordCache(1); // every piece in the one slot: hits only on the same code units
+    const ids = Int32Array.of(7, 8);
+    const text = 'ab ba ab abc';
+    expect(one.find(text, 0, 2)).toBe(~0);
+    one.store(0, text, 0, 2, ids, 2);
+    expect(one.find(text, 6, 8)).toBe(0); // "ab" again, elsewhere in the text
+    expect(one.find(text, 3, 5)).toBe(~0); // "ba": same length, other units
+    expect(one.find(text, 9, 12)).toBe(~0); // "abc"
+    expect([...one.ids.subarray(0, 3)]).toEqual([2, 7, 8]);
+    one.store(0, text, 3, 5, Int32Array.of(9), 1); // a new piece replaces the old one
+    expect(one.find(text, 0, 2)).toBe(~0);
+    expect(one.find(text, 3, 5)).toBe(0);
+    expect(one.ids.length).toBe(MAX_UNITS + 1);
   });
 
   it('reads allowed special tokens as such', () => {

@@ -17,9 +17,10 @@ import type { AllowedSpecial, TokenEncoder } from '../token-encoder.js';
 import { toWellFormed } from '../bytes.js';
 import { boundaryFinder, forEachSuperwordPiece, type BoundaryFinder } from '../pretokenize/superword-pieces.js';
 import { compilePattern } from '../pretokenize/patterns.js';
-import { Encoder, specialTextsRegExp, type EncodeOptions } from './encoder.js';
+import { Encoder, specialTextsRegExp, type EncodeOptions, type EncoderOptions } from './encoder.js';
 import { applyOrderedMerges, OrderedMerges } from './ordered-merges.js';
 import { MergeScratch } from '../hf/merge-word.js';
+import { MAX_UNITS, SuperwordCache } from './superword-cache.js';
 
 export class SuperBpeEncoder implements TokenEncoder {
   readonly vocab: Vocabulary;
@@ -32,15 +33,17 @@ export class SuperBpeEncoder implements TokenEncoder {
   private readonly merges: OrderedMerges;
   private readonly boundaries: BoundaryFinder;
   private readonly scratch = new MergeScratch();
+  private readonly cache: SuperwordCache | null;
   private ids = new Int32Array(1024);
 
-  constructor(vocab: Vocabulary) {
+  /** `options.cacheSize`: about how many stage-2 pieces to cache (see SuperwordCache); 0 disables it. Default 8,192. */
+  constructor(vocab: Vocabulary, options: EncoderOptions = {}) {
     const info = vocab.superbpe;
     if (info === undefined) throw new VocabularyError('not a SuperBPE vocabulary (no "superbpe" field)');
     checkInfo(vocab, info);
     this.vocab = vocab;
     this.info = info;
-    this.whole = new Encoder({ ...vocab, superbpe: undefined });
+    this.whole = new Encoder({ ...vocab, superbpe: undefined }, { cacheSize: 0 }); // it never encodes
     this.nVocab = this.whole.nVocab;
     this.stage1 = new Encoder({
       pattern: vocab.pattern,
@@ -52,6 +55,8 @@ export class SuperBpeEncoder implements TokenEncoder {
     const results = stage2.map(([a, b]) => this.whole.tokenId(concat(vocab.tokens[a], vocab.tokens[b]))!);
     this.merges = new OrderedMerges(stage2, results);
     this.boundaries = boundaryFinder(info.stage2Pattern);
+    const cacheSize = options.cacheSize ?? 8192;
+    this.cache = cacheSize > 0 ? new SuperwordCache(cacheSize) : null;
   }
 
   get specials(): readonly SpecialToken[] {
@@ -119,22 +124,32 @@ export class SuperBpeEncoder implements TokenEncoder {
   private run(text: string, out: number[] | null): number {
     let count = 0;
     forEachSuperwordPiece(text, this.boundaries, (s, e) => {
-      count += this.piece(text.slice(s, e), out);
+      count += this.piece(text, s, e, out);
     });
     return count;
   }
 
-  private piece(piece: string, out: number[] | null): number {
-    const first = this.stage1.encodeOrdinary(piece);
-    let n = first.length;
-    if (n < 2) {
-      if (n === 1) out?.push(first[0]);
-      return n;
+  /** Encode the piece text[s, e) into `out` if given; returns its number of tokens. */
+  private piece(text: string, s: number, e: number, out: number[] | null): number {
+    const cache = e - s <= MAX_UNITS ? this.cache : null;
+    let slot = 0;
+    if (cache !== null) {
+      slot = cache.find(text, s, e);
+      if (slot >= 0) {
+        const cached = cache.ids;
+        const at = slot * (MAX_UNITS + 1);
+        const n = cached[at];
+        if (out !== null) for (let k = 1; k <= n; k++) out.push(cached[at + k]);
+        return n;
+      }
     }
+    const first = this.stage1.encodeOrdinary(text.slice(s, e));
+    let n = first.length;
     if (this.ids.length < n) this.ids = new Int32Array(n * 2);
     const ids = this.ids;
     for (let i = 0; i < n; i++) ids[i] = first[i];
     n = applyOrderedMerges(this.merges, ids, n, this.scratch);
+    if (cache !== null && n <= MAX_UNITS) cache.store(~slot, text, s, e, ids, n);
     if (out !== null) for (let i = 0; i < n; i++) out.push(ids[i]);
     return n;
   }

@@ -104,12 +104,23 @@ function punctRun(t: Uint8Array, text: string, i: number, run: { end: number; co
 
 const run = { end: 0, count: 0 };
 
+const isAsciiLetter = (c: number): boolean => ((c | 0x20) - 0x61) >>> 0 < 26;
+
 /** SUPERWORD_PATTERN's alternatives in order at each position, as the regex would try them. */
 function scanBoundary(text: string, from: number, limit: number, match: { start: number; end: number }): boolean {
   const t = classTable();
   const len = text.length;
   for (let i = from; i < limit;) {
     const c = text.charCodeAt(i);
+    // Most of the text needs no table lookup: an ASCII letter starts no alternative, nor does a space before one.
+    if (isAsciiLetter(c)) {
+      i++;
+      continue;
+    }
+    if (c === 0x20 && i + 1 < len && isAsciiLetter(text.charCodeAt(i + 1))) {
+      i += 2;
+      continue;
+    }
     const cls = classAt(t, text, i);
     if ((cls & LETTER) !== 0 || ((cls & SPACE) !== 0 && c !== 0x20)) {
       i += width(cls); // no alternative starts at a letter, or at whitespace other than a space

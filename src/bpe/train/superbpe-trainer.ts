@@ -7,7 +7,7 @@
  * docs/trainer.md says where this departs from the reference code and why.
  */
 import { Encoder } from '../encode/encoder.js';
-import { bytesToLatin1 } from '../bytes.js';
+import { bytesToLatin1, utf8Length } from '../bytes.js';
 import { patternSource, type PatternName } from '../pretokenize/patterns.js';
 import { SUPERWORD_PATTERN } from '../pretokenize/superword-pieces.js';
 import { wordCount } from '../superword.js';
@@ -15,7 +15,7 @@ import type { SpecialToken, SuperBpeInfo, Vocabulary } from '../vocabulary.js';
 import { learnMerges, type LearnedTokens } from './merge-loop.js';
 import { PieceCounter } from './piece-counter.js';
 import type { PieceCounts } from './piece-counts.js';
-import { SuperwordCounter } from './superword-counter.js';
+import { SuperwordCounter, type SuperwordCounts } from './superword-counter.js';
 import { TrainState, type Words } from './train-state.js';
 import { DEFAULT_MAX_PIECE_BYTES, vocabularyFromCounts, type TrainConfig } from './train-vocabulary.js';
 import type { TrainProgress } from './trainer.js';
@@ -45,16 +45,14 @@ export function defaultTransition(vocabSize: number, specials = 0): number {
 }
 
 /** The stage-2 words: each unique stage-2 piece as stage 1 encodes it. */
-export function stage2Words(counts: Map<string, number>, stage1: Encoder): Words {
-  const n = counts.size;
+export function stage2Words(counts: SuperwordCounts, stage1: Encoder): Words {
+  const n = counts.counts.length;
   const start = new Int32Array(n);
   const len = new Int32Array(n);
-  const count = new Float64Array(n);
   let sym = new Int32Array(1 << 16);
   let at = 0;
-  let w = 0;
-  for (const [piece, c] of counts) {
-    const ids = stage1.encodeOrdinary(piece);
+  for (let w = 0; w < n; w++) {
+    const ids = stage1.encodeOrdinary(counts.pieces[w]);
     if (at + ids.length > sym.length) {
       const grown = new Int32Array(Math.max(sym.length * 2, at + ids.length));
       grown.set(sym);
@@ -63,10 +61,9 @@ export function stage2Words(counts: Map<string, number>, stage1: Encoder): Words
     for (let i = 0; i < ids.length; i++) sym[at + i] = ids[i];
     start[w] = at;
     len[w] = ids.length;
-    count[w++] = c;
     at += ids.length;
   }
-  return { sym: sym.subarray(0, at), start, len, count };
+  return { sym: sym.subarray(0, at), start, len, count: counts.counts };
 }
 
 /**
@@ -75,7 +72,7 @@ export function stage2Words(counts: Map<string, number>, stage1: Encoder): Words
  */
 export function continueWithSuperwords(
   stage1: Vocabulary,
-  counts: Map<string, number>,
+  counts: SuperwordCounts,
   config: SuperBpeConfig,
   onProgress?: (progress: TrainProgress) => void,
 ): { tokens: Uint8Array[]; merges: Array<[number, number]>; specials: SpecialToken[]; superbpe: SuperBpeInfo; bytesPerToken: number } {
@@ -114,14 +111,12 @@ function joinsWord(left: Uint8Array, right: Uint8Array): boolean {
   return left.length > 0 && right.length > 0 && !space(left[left.length - 1]) && !space(right[0]);
 }
 
-function bytesPerWordToken(counts: Map<string, number>, words: Words): number {
-  const encoder = new TextEncoder();
+function bytesPerWordToken(counts: SuperwordCounts, words: Words): number {
   let bytes = 0;
   let tokens = 0;
-  let w = 0;
-  for (const [piece, c] of counts) {
-    bytes += c * encoder.encode(piece).length;
-    tokens += c * words.len[w++];
+  for (let w = 0; w < words.len.length; w++) {
+    bytes += counts.counts[w] * utf8Length(counts.pieces[w]);
+    tokens += counts.counts[w] * words.len[w];
   }
   return bytes / tokens;
 }
@@ -129,7 +124,7 @@ function bytesPerWordToken(counts: Map<string, number>, words: Words): number {
 /** Both stages' counts of one pass over texts. */
 export interface SuperBpeCounts {
   stage1: PieceCounts;
-  stage2: Map<string, number>;
+  stage2: SuperwordCounts;
   cutPieces: number;
   corpora: Array<{ name: string; bytes: number }>;
 }
@@ -155,7 +150,7 @@ export class SuperBpeCounter {
 
   result(corpora: SuperBpeCounts['corpora']): SuperBpeCounts {
     const { stage1, stage2 } = this;
-    return { stage1: stage1.result(), stage2: stage2.counts, cutPieces: stage1.cutPieces + stage2.cutPieces, corpora };
+    return { stage1: stage1.result(), stage2: stage2.result(), cutPieces: stage1.cutPieces + stage2.cutPieces, corpora };
   }
 }
 
@@ -195,7 +190,7 @@ export function superBpeFromCounts(counts: SuperBpeCounts, config: SuperBpeConfi
   );
   const stage2 = continueWithSuperwords(stage1, counts.stage2, config, (p) => config.onProgress?.({ ...p, total }));
   const training = { ...stage1.training!, vocabSize: config.vocabSize, seconds: (Date.now() - startedAt.getTime()) / 1000 };
-  training.uniquePieces = counts.stage2.size;
+  training.uniquePieces = counts.stage2.counts.length;
   training.bytesPerToken = stage2.bytesPerToken;
   return {
     pattern: config.pattern,
