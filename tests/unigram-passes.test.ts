@@ -6,7 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { PieceTrie } from '../src/bpe/unigram/piece-trie.js';
 import { viterbi, ViterbiScratch } from '../src/bpe/unigram/viterbi.js';
-import { addBlocks, blockBounds, passesHere, WORD_BLOCKS, type PassTask } from '../src/bpe/unigram/word-passes.js';
+import {
+  addBlocks,
+  blockBounds,
+  passesHere,
+  WORD_BLOCKS,
+  WordBlocks,
+  type PassTask,
+  type WordPasses,
+} from '../src/bpe/unigram/word-passes.js';
 import { unigramPasses } from '../src/jobs/unigram-passes.js';
 import { lcg } from './random.js';
 
@@ -78,8 +86,17 @@ describe('Unigram passes', () => {
     expect(blockBounds(['ab'])).toEqual(Int32Array.from([0, 1, 1, 1, 1, 1, 1, 1, 1]));
   });
 
-  it.each([1, 2])('keeps its lattice edges while pieces only go, with the same sums as a fresh start (%i threads)', async (threads) => {
-    const passes = threads === 1 ? passesHere(words, wordCounts) : unigramPasses(threads)(words, wordCounts);
+  const startings: Record<string, () => WordPasses> = {
+    'on this thread': () => passesHere(words, wordCounts),
+    'in 2 worker threads': () => unigramPasses(2)(words, wordCounts),
+    'keeping none (over the limit)': () => {
+      const blocks = new WordBlocks(words, wordCounts, blockBounds(words), 100);
+      return { run: async (t) => blocks.run(t, 0, WORD_BLOCKS), close: async () => {} };
+    },
+  };
+
+  it.each(Object.keys(startings))('keeps lattice edges while pieces only go, with the sums of a fresh start (%s)', async (how) => {
+    const passes = startings[how]();
     const hex = (a: Float64Array) => Array.from(a, (x) => x.toString(16));
     try {
       let kept = pieces.map((_, i) => i);

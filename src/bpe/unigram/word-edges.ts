@@ -43,6 +43,10 @@ export class WordEdges {
     }
   }
 
+  get count(): number {
+    return this.first[this.first.length - 1];
+  }
+
   /** Keeps only the edges whose piece `index` keeps (>= 0), renumbered, in place. */
   keep(index: Int32Array): void {
     const { first, start, length, piece } = this;
