@@ -27,7 +27,7 @@ const STACK = 0x10000 + 2;
 export function forEachRepeat(
   s: Int32Array,
   sa: Int32Array,
-  weight: Float64Array,
+  weight: Uint32Array,
   limit: Uint16Array,
   node: (offset: number, depth: number, occurrences: number) => void,
 ): void {

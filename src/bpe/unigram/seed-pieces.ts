@@ -133,7 +133,7 @@ export function seedPieces(corpus: Corpus, seedSize: number, maxLength: number):
  * invalid in a piece, so it starts no piece with the next word. Where an invalid symbol ranks moves no node of
  * interest (below it there are none), so the nodes come in the order the sentences' suffix tree gives them.
  */
-function wordText(corpus: Corpus): { text: Int32Array; weights: Float64Array; symbols: number[] } {
+function wordText(corpus: Corpus): { text: Int32Array; weights: Uint32Array; symbols: number[] } {
   const symbols = [SENTENCE_BOUNDARY, UNKNOWN_CHAR, ...[...corpus.required.keys()].sort((a, b) => a - b)];
   const symbolOf = new Int32Array(0x110000).fill(1); // not required: UNKNOWN_CHAR's symbol
   symbols.forEach((c, i) => (symbolOf[c] = i));
@@ -142,7 +142,7 @@ function wordText(corpus: Corpus): { text: Int32Array; weights: Float64Array; sy
   let n = 0;
   for (const w of words) n += 2 * (w.length + 1);
   const text = new Int32Array(n);
-  const weights = new Float64Array(n);
+  const weights = new Uint32Array(n);
   let at = 0;
   const add = (w: string, follower: number, weight: number): void => {
     if (weight === 0) return;
