@@ -5,7 +5,8 @@
  * 8k and 32k, both without normalization or dummy prefix, with byte fallback. Reports training seconds,
  * held-out bytes per token and tokens per Han character with the ratio, and encode speed in MB/s.
  * spm_train runs with its default 16 threads (on this machine's cores); tokenlab's E steps and pruning passes run
- * in one worker thread per core.
+ * in one worker thread per core. CPU seconds (all threads; spm_train's from /proc) sit beside the wall times: on
+ * a loaded machine a process with more threads gets a larger share of it, and the CPU times move less.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { splitText } from '../src/store/corpora/split.js';
 import { corpusPath, table } from './shared.js';
 
 const SIZES = [8000, 32000];
+/** USER_HZ, the unit of /proc's CPU times (100 on Linux's common builds). */
+const CLOCK_TICKS = 100;
 const SPM_TRAIN = '/usr/bin/spm_train';
 const SPM_ENCODE = '/usr/bin/spm_encode';
 if (!existsSync(SPM_TRAIN)) {
@@ -47,17 +50,24 @@ const speed: Array<Record<string, string | number>> = [];
 for (const size of SIZES) {
   const prefix = join(dir, `spm${size}`);
   let t = performance.now();
+  const spmCpu = childCpuSeconds();
   execFileSync(SPM_TRAIN, spmArgs(join(dir, 'train.txt'), prefix, size), { stdio: 'ignore' });
   const spmSeconds = (performance.now() - t) / 1000;
+  const spmCpuSeconds = childCpuSeconds() - spmCpu;
   t = performance.now();
+  const ourCpu = process.cpuUsage();
   const model = await trainUnigram(train, { vocabSize: size, startPasses: unigramPasses(undefined, false) });
   const ourSeconds = (performance.now() - t) / 1000;
+  const ourCpuSeconds = cpuSeconds(process.cpuUsage(ourCpu));
   const enc = new UnigramEncoder(model);
   const row: Record<string, string | number> = {
     size,
     'tokenlab s': ourSeconds,
     'spm_train s': spmSeconds,
     'time ratio': ourSeconds / spmSeconds,
+    'tokenlab cpu s': ourCpuSeconds,
+    'spm_train cpu s': spmCpuSeconds,
+    'cpu ratio': ourCpuSeconds / spmCpuSeconds,
   };
   for (const name of Object.keys(held)) {
     const lines = held[name];
@@ -117,6 +127,16 @@ async function timeHf(hf: { encode(t: string, p: null, o: object): Promise<unkno
   const t = performance.now();
   await hf.encode(text, null, { addSpecialTokens: false });
   return (performance.now() - t) / 1000;
+}
+
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
+
+/** User + system seconds of this process's waited-for children (Linux: /proc/self/stat's cutime and cstime). */
+function childCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
 }
 
 function spmEncode(model: string, input: string): string[] {

@@ -16,7 +16,11 @@ import { UnigramEncoder } from '../src/bpe/unigram/unigram-encoder.js';
 import { SPELLING_CHARACTERS, unknownScore, type UnigramModel } from '../src/bpe/unigram/unigram-model.js';
 import { trainUnigram } from '../src/bpe/unigram/unigram-trainer.js';
 import { unigramPasses } from '../src/jobs/unigram-passes.js';
+import { validLengths } from '../src/bpe/unigram/piece-rules.js';
+import { readCorpus, seedPieces } from '../src/bpe/unigram/seed-pieces.js';
 import { Tokenizer } from '../src/bpe/tokenizer.js';
+import { isValidPiece, referenceSeeds } from './oracles/unigram-seeds.js';
+import { lcg } from './random.js';
 import { HAVE_SHARED, needsShared, sharedTextHead } from './shared.js';
 
 const SEED = 20_261_128;
@@ -122,6 +126,58 @@ describe('byte fallback', () => {
     expect(tok.encode('ab<|end|>', { allowedSpecial: 'all' })).toEqual([258, 262]);
     expect(tok.encodeOrdinary('<|end|>')).not.toContain(262);
     expect(tok.decode(tok.encode('ab<|end|>a', { allowedSpecial: 'all' }))).toBe('ab<|end|>a');
+  });
+});
+
+describe('seed pieces', () => {
+  const random = lcg(SEED);
+  /** Spaces alone, in pairs and at the ends; scripts that may not mix; Kana as Han; a combining mark; astral. */
+  const UNITS = ['a', 'b', 'ab', 'c', ' ', ' ', '  ', '中', '文', 'あ', 'カ', 'ー', '1', '2', '\u0301', 'é', 'α', '😀', '\t', 'z'];
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(random() * a.length)];
+  const sentence = () => Array.from({ length: 1 + Math.floor(random() * 24) }, () => pick(UNITS)).join('');
+
+  /** Our seeds after the characters, with the weights their scores stand for, against the reference's. */
+  function expectReferenceSeeds(sentences: string[], coverage: number, seedSize: number, maxLength: number): void {
+    const corpus = readCorpus(sentences, coverage, '');
+    const { pieces, scores } = seedPieces(corpus, seedSize, maxLength);
+    const chars = [...corpus.required.values()].filter((n) => n > 0);
+    const reference = referenceSeeds(sentences, corpus.required, maxLength).slice(0, seedSize);
+    expect(pieces.slice(chars.length)).toEqual(reference.map(([piece]) => piece));
+    const counts = [...chars.sort((a, b) => b - a), ...reference.map(([, weight]) => weight)];
+    const logSum = Math.log(counts.reduce((a, b) => a + b, 0));
+    expect(scores).toEqual(counts.map((n) => Math.log(n) - logSum));
+  }
+
+  it('are the valid pieces up to one length at each position', () => {
+    const symbols = [0, 0xffff, ...new Set([...UNITS.join('')].map((ch) => ch.codePointAt(0)!))];
+    for (let round = 0; round < 50; round++) {
+      const text = Int32Array.from({ length: 40 }, () => Math.floor(random() * symbols.length));
+      text[text.length - 1] = 0;
+      const maxLength = 1 + Math.floor(random() * 8);
+      const lengths = validLengths(text, symbols, maxLength);
+      for (let p = 0; p < text.length; p++) {
+        for (let k = 1; p + k <= text.length; k++) {
+          const piece = Array.from(text.subarray(p, p + k), (x) => symbols[x]);
+          expect(k <= lengths[p], `${JSON.stringify(String.fromCodePoint(...piece))} at ${p}`).toBe(isValidPiece(piece, maxLength));
+        }
+      }
+    }
+  });
+
+  it('are SentencePiece’s, in its order, from the distinct words (random corpora)', () => {
+    for (let round = 0; round < 40; round++) {
+      const pool = Array.from({ length: 1 + Math.floor(random() * 12) }, sentence);
+      const sentences = Array.from({ length: 1 + Math.floor(random() * 40) }, () => (random() < 0.5 ? pick(pool) : sentence()));
+      const seedSize = random() < 0.3 ? Math.floor(random() * 20) : 1e6;
+      expectReferenceSeeds(sentences, random() < 0.3 ? 0.9 : 1, seedSize, pick([2, 3, 5, 16]));
+    }
+  });
+
+  it.skipIf(!HAVE_SHARED)(needsShared('are SentencePiece’s, in its order, on d2l text'), () => {
+    const text = sharedTextHead('corpora/d2l-zh.txt', 150_000) + sharedTextHead('corpora/d2l-en.txt', 150_000);
+    const sentences = text.split('\n').filter((l) => l.length > 0);
+    expectReferenceSeeds(sentences, 0.9995, 1e6, 16);
+    expectReferenceSeeds(sentences, 0.9995, 5000, 16);
   });
 });
 

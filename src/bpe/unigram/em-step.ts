@@ -5,8 +5,8 @@
  * (Trainer::RunMStep): pieces expected fewer than 0.5 times are dropped, the rest get
  * digamma(count) - digamma(total), the Bayesian (Dirichlet-prior) update that favours sparse vocabularies.
  */
-import type { PieceTrie } from './piece-trie.js';
 import { charLength } from './viterbi.js';
+import type { WordEdges } from './word-edges.js';
 
 /** The pieces kept by the M step, with their new scores. */
 export function maximize(pieces: readonly string[], expected: Float64Array): { pieces: string[]; scores: number[] } {
@@ -48,29 +48,40 @@ export class Lattice {
   private edgeEnd = new Int32Array(0);
   private edgePiece = new Int32Array(0);
 
-  /** Adds count × each piece's marginal to `expected`; returns log Z (the word's log-likelihood). */
-  marginals(trie: PieceTrie, scores: Float64Array, unknownScore: number, word: string, count: number, expected: Float64Array): number {
+  /**
+   * Adds count × each piece's marginal to `expected`; returns log Z (the word's log-likelihood). The word's
+   * edges are `edges`' for its index `w` there, their pieces renumbered by `index` (-1: gone).
+   */
+  marginals(
+    edges: WordEdges,
+    w: number,
+    index: Int32Array,
+    scores: Float64Array,
+    unknownScore: number,
+    word: string,
+    count: number,
+    expected: Float64Array,
+  ): number {
     const n = word.length;
     this.ensure(n);
     const { alpha, beta } = this;
     alpha.fill(-Infinity, 0, n + 1);
     alpha[0] = 0;
-    let edges = 0;
-    for (let s = 0; s < n;) {
+    let k = 0;
+    const { start, length, piece } = edges;
+    const last = edges.first[w + 1];
+    for (let s = 0, e = edges.first[w]; s < n;) {
       const len1 = charLength(word, s, n);
       let single = false;
-      let node = trie.root;
-      for (let e = s; e < n; e++) {
-        node = trie.child(node, word.charCodeAt(e));
-        if (node < 0) break;
-        const p = trie.pieceAt[node];
+      for (; e < last && start[e] === s; e++) {
+        const p = index[piece[e]];
         if (p < 0) continue;
-        edges = this.addEdge(edges, s, e + 1, p);
-        alpha[e + 1] = logAddExp(alpha[e + 1], alpha[s] + scores[p]);
-        if (e + 1 - s === len1) single = true;
+        k = this.addEdge(k, s, s + length[e], p);
+        alpha[s + length[e]] = logAddExp(alpha[s + length[e]], alpha[s] + scores[p]);
+        if (length[e] === len1) single = true;
       }
       if (!single) {
-        edges = this.addEdge(edges, s, s + len1, -1);
+        k = this.addEdge(k, s, s + len1, -1);
         alpha[s + len1] = logAddExp(alpha[s + len1], alpha[s] + unknownScore);
       }
       s += len1;
@@ -78,7 +89,7 @@ export class Lattice {
     const z = alpha[n];
     beta.fill(-Infinity, 0, n + 1);
     beta[n] = 0;
-    for (let k = edges - 1; k >= 0; k--) {
+    for (k--; k >= 0; k--) {
       const p = this.edgePiece[k];
       const sc = p < 0 ? unknownScore : scores[p];
       const s = this.edgeStart[k];

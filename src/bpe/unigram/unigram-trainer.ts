@@ -75,7 +75,7 @@ export async function trainUnigram(text: string | readonly string[], options: Un
   };
   const passes = (o.startPasses ?? passesHere)(corpus.words, corpus.wordCounts); // threads start while the seeds are found
   try {
-    const seeds = seedPieces(sentences, corpus, o.seedSize, o.maxPieceLength);
+    const seeds = seedPieces(corpus, o.seedSize, o.maxPieceLength);
     progress('seed', 0, seeds.pieces.length);
     const { pieces, scores, round } = await emRounds(seeds, corpus, passes, Math.floor(wanted * 1.1), o, progress);
     const model = finalize(pieces, scores, corpus, wanted, specials);
