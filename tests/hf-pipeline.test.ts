@@ -160,6 +160,26 @@ describe('BPE over characters, as tokenizers', () => {
     }
   });
 
+  it('over bytes without ignore_merges: a piece that is a token is that token only where its merges make it, every time', async () => {
+    const vocab: Record<string, number> = byteLevelVocab();
+    const bl = (t: string) => Array.from(new TextEncoder().encode(t), (b) => BYTE_TO_CHAR[b]).join('');
+    for (const t of ['he', 'bc', 'ab', 'abc', 'hello']) vocab[bl(t)] = Object.keys(vocab).length;
+    // "he" is made by its merge; "abc" is not (b+c comes first, and (a, bc) is no merge); nothing makes "hello".
+    const merges = [
+      [bl('h'), bl('e')],
+      [bl('b'), bl('c')],
+      [bl('a'), bl('b')],
+      [bl('ab'), bl('c')],
+    ];
+    const json = tokenizerJsonText({
+      model: { vocab, merges },
+      pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    });
+    await expectParity(json, ['abc abc', 'abc', 'he he hello hello', 'hello', 'he']);
+    const ours = HfPipeline.fromJson(json);
+    for (let i = 0; i < 2; i++) expect(ours.encode('abc he').map((id) => ours.tokenString(id))).toEqual(['a', 'bc', 'Ġ', 'he']);
+  });
+
   it('a pair listed twice takes its last rank', async () => {
     const { vocab, merges } = charBpe(SP_CHARS, ['ab', 'bc', 'abc'], false);
     // (a,b) first, then (b,c), then (a,b) again: its rank is now after (b,c), so "abc" merges b+c first.
