@@ -1,8 +1,8 @@
 /**
  * The Hugging Face pipeline's own parts against `tokenizers` on small tokenizer.json files built here: BPE over
- * characters with byte_fallback, unk and fuse_unk; ignore_merges; a pair listed twice; added tokens with
- * single_word, lstrip, rstrip and normalized; the merge loop's two paths against a plain reference; the
- * compiled form; and the refusals.
+ * characters with byte_fallback, unk and fuse_unk; ignore_merges; pieces over bytes that are tokens, made by
+ * their merges or not; a pair listed twice; added tokens with single_word, lstrip, rstrip and normalized; the
+ * merge loop's two paths against a plain reference; the compiled form; and the refusals.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -357,12 +357,13 @@ export class BpeModel {
   }
 
   /**
-   * The byte-level tokens by their bytes. An id the vocab skips, or a token that is not byte-level text, gets
-   * bytes no piece has (0xff never occurs in UTF-8) and unique to it, as the table wants every id once.
+   * The byte-level tokens by their bytes. An id the vocab skips, an empty token (the vocabulary explorer's for a
+   * token its first k merges do not make yet) or a token that is not byte-level text gets bytes no piece has (0xff
+   * never occurs in UTF-8) and unique to it, as the table wants every id once.
    */
   private wholeTokenTable(): RankTable {
     const unmatchable = (id: number) => Uint8Array.of(0xff, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff);
-    return RankTable.fromTokens(Array.from(this.tokens, (t, id) => (t === undefined ? undefined : byteLevelToBytes(t)) ?? unmatchable(id)));
+    return RankTable.fromTokens(Array.from(this.tokens, (t, id) => (t ? byteLevelToBytes(t) : undefined) ?? unmatchable(id)));
   }
 
   /** Every token's bytes as the text holds them (over characters: the token's UTF-8), for the SpanFilter. */
