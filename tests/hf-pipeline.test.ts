@@ -1,8 +1,8 @@
 /**
  * The Hugging Face pipeline's own parts against `tokenizers` on small tokenizer.json files built here: BPE over
- * characters with byte_fallback, unk and fuse_unk; ignore_merges; a pair listed twice; added tokens with
- * single_word, lstrip, rstrip and normalized; the merge loop's two paths against a plain reference; the
- * compiled form; and the refusals.
+ * characters with byte_fallback, unk and fuse_unk; ignore_merges; pieces over bytes that are tokens, made by
+ * their merges or not; a pair listed twice; added tokens with single_word, lstrip, rstrip and normalized; the
+ * merge loop's two paths against a plain reference; the compiled form; and the refusals.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -158,6 +158,26 @@ describe('BPE over characters, as tokenizers', () => {
         ['hello world', 'hello', '学习 hé', 'he hello学习'],
       );
     }
+  });
+
+  it('over bytes without ignore_merges: a piece that is a token is that token only where its merges make it, every time', async () => {
+    const vocab: Record<string, number> = byteLevelVocab();
+    const bl = (t: string) => Array.from(new TextEncoder().encode(t), (b) => BYTE_TO_CHAR[b]).join('');
+    for (const t of ['he', 'bc', 'ab', 'abc', 'hello']) vocab[bl(t)] = Object.keys(vocab).length;
+    // "he" is made by its merge; "abc" is not (b+c comes first, and (a, bc) is no merge); nothing makes "hello".
+    const merges = [
+      [bl('h'), bl('e')],
+      [bl('b'), bl('c')],
+      [bl('a'), bl('b')],
+      [bl('ab'), bl('c')],
+    ];
+    const json = tokenizerJsonText({
+      model: { vocab, merges },
+      pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    });
+    await expectParity(json, ['abc abc', 'abc', 'he he hello hello', 'hello', 'he']);
+    const ours = HfPipeline.fromJson(json);
+    for (let i = 0; i < 2; i++) expect(ours.encode('abc he').map((id) => ours.tokenString(id))).toEqual(['a', 'bc', 'Ġ', 'he']);
   });
 
   it('a pair listed twice takes its last rank', async () => {

@@ -38,10 +38,25 @@ const MODELS: Array<[string, unknown]> = [
   ['Gemma 3', GEMMA3],
 ];
 
-/** Our pieces as `tokenizers` writes them: byte-level mapped when the chain ends with ByteLevel. */
+/** The pieces of `text` walked by a one-scanner chain's pieceEnd, as the pipeline walks them. */
+function piecesByEnd(pieceEnd: (text: string, start: number) => number, text: string): string[] {
+  const out: string[] = [];
+  for (let start = 0; start < text.length;) {
+    const end = pieceEnd(text, start);
+    out.push(text.slice(start, end));
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * Our pieces as `tokenizers` writes them: byte-level mapped when the chain ends with ByteLevel. A chain that
+ * gives its pieceEnd (which the pipeline walks instead of split) must give split's pieces with it.
+ */
 function oursOf(pt: PreTokenizer, text: string, atStart?: boolean): string[] {
   const out: string[] = [];
   pt.split(text, out, atStart);
+  if (pt.pieceEnd !== null) expect(piecesByEnd(pt.pieceEnd, text)).toEqual(out);
   return pt.byteLevel ? out.map(byteLevelPiece) : out;
 }
 
@@ -162,6 +177,20 @@ describe("the four models' pre-tokenizers", () => {
     expect(out).toEqual(['I', "'ll", ' pay', ' ', '123', '45', '!']);
     expect(pt.byteLevel).toBe(true);
     expect(preTokenizerFromJson(GEMMA3).byteLevel).toBe(false);
+  });
+
+  it('Qwen3, DeepSeek-V3 and Llama 3 are one scanner, walked by pieceEnd; a chain with more to do is not', () => {
+    for (const json of [QWEN3, DEEPSEEK_V3, LLAMA3]) expect(preTokenizerFromJson(json).pieceEnd).not.toBeNull();
+    const split = LLAMA3.pretokenizers[0];
+    const notOne = [
+      GEMMA3,
+      { type: 'Sequence', pretokenizers: [split, { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: false }] },
+      { type: 'Sequence', pretokenizers: [split, { type: 'Digits', individual_digits: true }] },
+      { ...split, behavior: 'Removed' },
+      { type: 'Split', pattern: { Regex: '\\s+' }, behavior: 'Isolated', invert: false },
+    ];
+    for (const json of notOne) expect(preTokenizerFromJson(json).pieceEnd, JSON.stringify(json)).toBeNull();
+    expect(piecesByEnd(preTokenizerFromJson(QWEN3).pieceEnd!, "I'll pay 12 学习")).toEqual(['I', "'ll", ' pay', ' ', '1', '2', ' 学习']);
   });
 
   it('the translated regexes differ from Oniguruma only on what Unicode 17.0 added', () => {

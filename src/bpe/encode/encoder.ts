@@ -22,7 +22,7 @@ import { compilePattern, isPatternName, pieceEndFunction, type PieceEnd } from '
 import type { SpecialToken, Vocabulary } from '../vocabulary.js';
 import type { AllowedSpecial, TokenEncoder } from '../token-encoder.js';
 import { validateVocabulary } from '../validate-vocabulary.js';
-import { toWellFormed, utf8Decode, utf8Encode } from '../bytes.js';
+import { toWellFormed, utf8Decode, utf8Encode, utf8Into } from '../bytes.js';
 import { NONE, type RankTable } from './rank-table.js';
 import { bytePairMergeBytes, pieceTokens, type BpeResult } from './byte-pair-merge.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
@@ -288,27 +288,7 @@ export class Encoder implements TokenEncoder {
   private piece(text: string, s: number, e: number, out: number[] | null, maxLen: number): number {
     let buf = this.buf;
     if (buf.length < (e - s) * 3) buf = this.buf = new Uint8Array((e - s) * 3 * 2);
-    // UTF-8 encode (the text is well-formed: surrogates come in pairs).
-    let n = 0;
-    for (let i = s; i < e; i++) {
-      let c = text.charCodeAt(i);
-      if (c < 0x80) {
-        buf[n++] = c;
-      } else if (c < 0x800) {
-        buf[n++] = 0xc0 | (c >> 6);
-        buf[n++] = 0x80 | (c & 0x3f);
-      } else if (c >= 0xd800 && c <= 0xdbff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
-        buf[n++] = 0xf0 | (c >> 18);
-        buf[n++] = 0x80 | ((c >> 12) & 0x3f);
-        buf[n++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[n++] = 0x80 | (c & 0x3f);
-      } else {
-        buf[n++] = 0xe0 | (c >> 12);
-        buf[n++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[n++] = 0x80 | (c & 0x3f);
-      }
-    }
+    const n = utf8Into(text, s, e, buf);
     const table = this.table;
     const bpe = this.bpe;
     if (n > 2 * (e - s)) {

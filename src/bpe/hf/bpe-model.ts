@@ -15,12 +15,16 @@
  *
  * Pieces, and the stretches of cut pieces, of up to 64 UTF-8 bytes are cached with their ids
  * (encode/piece-cache.ts), as `tokenizers` caches words: the words of a long Han run recur where the run does not.
+ * Over bytes, most pieces are a token ("the", " model"): without ignore_merges the model learns, the first time
+ * a token is a piece, whether merging its bytes makes it (the result depends on the bytes alone), and from then
+ * on takes such a piece whole, with no merge and no cache.
  * Refused (naming the option): dropout, continuing_subword_prefix, end_of_word_suffix.
  */
-import { utf8Encode } from '../bytes.js';
+import { utf8Encode, utf8Into } from '../bytes.js';
 import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../formats/byte-level.js';
 import { VocabularyError } from '../vocabulary.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
+import type { IdList } from './id-list.js';
 import { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
 import { ASCII, CharPremerge, EDGE, MULTIBYTE } from './char-premerge.js';
@@ -28,7 +32,10 @@ import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from '../encode/piece-cache.
 import { SpanFilter, type TokenArena } from '../encode/span-filter.js';
 import { NONE, RankTable } from '../encode/rank-table.js';
 
-const textEncoder = new TextEncoder();
+/** wholeState: not yet seen as a piece; merging its bytes makes the token; it does not. */
+const UNKNOWN = 0;
+const MERGES_WHOLE = 1;
+const MERGES_APART = 2;
 /** Pieces longer than this (in UTF-8 bytes) are cut where no token crosses before they are merged. */
 const CUT_MIN_BYTES = 24;
 const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
@@ -120,8 +127,10 @@ export class BpeModel {
   private vocabMap: Map<string, number> | undefined;
   /** byte_fallback: the id of `<0xXX>` for each byte, -1 when missing. */
   private readonly fallbackIds = new Int32Array(256).fill(-1);
-  /** ignore_merges over bytes: a piece's UTF-8 → the token with those bytes; made on first use. */
+  /** Byte-level: a piece's UTF-8 → the token with those bytes; made on first use. */
   private wholeTokens: RankTable | undefined;
+  /** Byte-level without ignore_merges, by id: whether merging the token's bytes makes it (wholeToken). */
+  private readonly wholeState: Uint8Array;
   /** Pieces that needed BPE, by their UTF-8, with their ids. */
   private readonly cache = new PieceCache(8192);
   /** The UTF-8 of the piece being encoded. */
@@ -186,6 +195,7 @@ export class BpeModel {
     this.byteFallback = options.byteFallback;
     this.ignoreMerges = options.ignoreMerges;
     this.fuseUnk = options.fuseUnk;
+    this.wholeState = new Uint8Array(byteLevel && !this.ignoreMerges ? tokens.length : 0);
     let size = 0;
     for (let id = 0; id < tokens.length; id++) {
       const t = tokens[id];
@@ -230,73 +240,86 @@ export class BpeModel {
    * Appends the ids of one pre-tokenized piece (in its original characters: the model does ByteLevel's byte
    * mapping itself) to `out`, if given; returns how many there are.
    */
-  encodePiece(piece: string, out: number[] | null): number {
-    if (piece === '') return 0;
+  encodePiece(piece: string, out: IdList | null): number {
+    return this.encodeSpan(piece, 0, piece.length, out);
+  }
+
+  /** encodePiece of the piece text[start, end), without making it a string. */
+  encodeSpan(text: string, start: number, end: number, out: IdList | null): number {
+    if (start === end) return 0;
     if (this.ignoreMerges && !this.byteLevel) {
-      const whole = this.vocab.get(piece);
+      const whole = this.vocab.get(text.slice(start, end));
       if (whole !== undefined) {
         out?.push(whole);
         return 1;
       }
     }
-    const n = this.encodeUtf8(piece);
-    if (this.ignoreMerges && this.byteLevel) {
-      // The piece's bytes looked up as they are (a table over every token's bytes, no string hashed).
-      const whole = (this.wholeTokens ??= this.wholeTokenTable()).get(this.utf8, 0, n);
-      if (whole !== NONE) {
-        out?.push(whole);
-        return 1;
-      }
+    const n = this.encodeUtf8(text, start, end);
+    const whole = this.byteLevel ? this.wholeToken(n) : NONE;
+    if (whole !== NONE && (this.ignoreMerges || this.wholeState[whole] === MERGES_WHOLE)) {
+      out?.push(whole);
+      return 1;
     }
-    const count = n > CUT_MIN_BYTES ? this.mergeCut(piece, n) : this.mergeRange(piece, 0, piece.length, 0, n, 0);
-    const ids = this.result;
-    if (out !== null) for (let i = 0; i < count; i++) out.push(ids[i]);
+    const count = n > CUT_MIN_BYTES ? this.mergeCut(text, start, end, n) : this.mergeRange(text, start, end, 0, n, 0);
+    if (whole !== NONE && this.wholeState[whole] === UNKNOWN) {
+      this.wholeState[whole] = count === 1 && this.result[0] === whole ? MERGES_WHOLE : MERGES_APART;
+    }
+    out?.append(this.result, count);
     return count;
   }
 
   /**
-   * Merges the piece in stretches no token crosses (see the module comment), into this.result; returns the
-   * number of tokens. Cuts are tried where a character of two or more bytes begins or ends, as the Encoder does.
+   * Byte-level: the token whose bytes are the piece's, this.utf8[0, n), else NONE. It is the piece's encoding
+   * with ignore_merges, and otherwise when merging its bytes makes it, which `wholeState` learns the first time.
    */
-  private mergeCut(piece: string, n: number): number {
+  private wholeToken(n: number): number {
+    return (this.wholeTokens ??= this.wholeTokenTable()).get(this.utf8, 0, n);
+  }
+
+  /**
+   * Merges text[start, end) (its UTF-8 is this.utf8[0, n)) in stretches no token crosses (see the module
+   * comment), into this.result; returns the number of tokens. Cuts are tried where a character of two or more
+   * bytes begins or ends, as the Encoder does.
+   */
+  private mergeCut(text: string, start: number, end: number, n: number): number {
     const buf = this.utf8;
     const filter = (this.filter ??= new SpanFilter(this.tokenArena()));
     let count = 0;
-    let fromUnit = 0;
+    let fromUnit = start;
     let fromByte = 0;
     let p = 0;
-    for (let u = 0; u < piece.length;) {
-      const c = piece.charCodeAt(u);
+    for (let u = start; u < end;) {
+      const c = text.charCodeAt(u);
       const units = c >= 0xd800 && c <= 0xdbff ? 2 : 1;
       const bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : units === 2 ? 4 : 3;
-      if (p > 0 && (buf[p] >= 0xc0 || buf[p - 1] >= 0x80) && this.mayCut(piece, u, p, n, filter)) {
-        count = this.mergeRange(piece, fromUnit, u, fromByte, p, count);
+      if (p > 0 && (buf[p] >= 0xc0 || buf[p - 1] >= 0x80) && this.mayCut(text, u, p, n, filter)) {
+        count = this.mergeRange(text, fromUnit, u, fromByte, p, count);
         fromUnit = u;
         fromByte = p;
       }
       u += units;
       p += bytes;
     }
-    return this.mergeRange(piece, fromUnit, piece.length, fromByte, n, count);
+    return this.mergeRange(text, fromUnit, end, fromByte, n, count);
   }
 
   /**
-   * No symbol can ever span byte p (unit u) of the piece: no token crosses it, and the bytes (over characters,
-   * the characters) beside it are tokens themselves, so neither falls back to bytes or unk.
+   * No symbol can ever span byte p (unit u of the text) of the piece: no token crosses it, and the bytes (over
+   * characters, the characters) beside it are tokens themselves, so neither falls back to bytes or unk.
    */
-  private mayCut(piece: string, u: number, p: number, n: number, filter: SpanFilter): boolean {
+  private mayCut(text: string, u: number, p: number, n: number, filter: SpanFilter): boolean {
     if (filter.mayCross(this.utf8, p, n)) return false;
     if (this.byteLevel) return this.byteIds[this.utf8[p - 1]] >= 0 && this.byteIds[this.utf8[p]] >= 0;
-    const low = piece.charCodeAt(u - 1);
-    const before = low >= 0xdc00 && low <= 0xdfff && u >= 2 ? piece.codePointAt(u - 2)! : low;
-    return this.charId(before) >= 0 && this.charId(piece.codePointAt(u)!) >= 0;
+    const low = text.charCodeAt(u - 1);
+    const before = low >= 0xdc00 && low <= 0xdfff && u >= 2 ? text.codePointAt(u - 2)! : low;
+    return this.charId(before) >= 0 && this.charId(text.codePointAt(u)!) >= 0;
   }
 
   /**
-   * Merges the stretch piece[u0, u1) (its UTF-8 is this.utf8[b0, b1)) and appends its tokens to this.result
+   * Merges the stretch text[u0, u1) (its UTF-8 is this.utf8[b0, b1)) and appends its tokens to this.result
    * from index `at`; returns the new length.
    */
-  private mergeRange(piece: string, u0: number, u1: number, b0: number, b1: number, at: number): number {
+  private mergeRange(text: string, u0: number, u1: number, b0: number, b1: number, at: number): number {
     const n = b1 - b0;
     if (this.result.length < at + n) {
       const bigger = new Int32Array(Math.max(at + n, this.result.length * 2));
@@ -325,7 +348,7 @@ export class BpeModel {
     }
     const symbols = this.byteLevel
       ? this.byteSymbols(b0, b1)
-      : this.charSymbols(u0 === 0 && u1 === piece.length ? piece : piece.slice(u0, u1));
+      : this.charSymbols(u0 === 0 && u1 === text.length ? text : text.slice(u0, u1));
     const merged = this.symbols;
     const count = mergeWord(this.merges, merged, symbols, this.scratch);
     for (let k = 0; k < count; k++) result[at + k] = merged[k];
@@ -334,12 +357,13 @@ export class BpeModel {
   }
 
   /**
-   * The byte-level tokens by their bytes. An id the vocab skips, or a token that is not byte-level text, gets
-   * bytes no piece has (0xff never occurs in UTF-8) and unique to it, as the table wants every id once.
+   * The byte-level tokens by their bytes. An id the vocab skips, an empty token (the vocabulary explorer's for a
+   * token its first k merges do not make yet) or a token that is not byte-level text gets bytes no piece has (0xff
+   * never occurs in UTF-8) and unique to it, as the table wants every id once.
    */
   private wholeTokenTable(): RankTable {
     const unmatchable = (id: number) => Uint8Array.of(0xff, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff);
-    return RankTable.fromTokens(Array.from(this.tokens, (t, id) => (t === undefined ? undefined : byteLevelToBytes(t)) ?? unmatchable(id)));
+    return RankTable.fromTokens(Array.from(this.tokens, (t, id) => (t ? byteLevelToBytes(t) : undefined) ?? unmatchable(id)));
   }
 
   /** Every token's bytes as the text holds them (over characters: the token's UTF-8), for the SpanFilter. */
@@ -359,20 +383,10 @@ export class BpeModel {
     return this.symbols;
   }
 
-  /**
-   * The UTF-8 of `piece` into this.utf8; returns its length. ASCII by hand (most pieces: a call into TextEncoder
-   * per piece costs more than the loop), the rest through TextEncoder.
-   */
-  private encodeUtf8(piece: string): number {
-    const n = piece.length;
-    if (this.utf8.length < n * 3) this.utf8 = new Uint8Array(n * 6);
-    const buf = this.utf8;
-    for (let i = 0; i < n; i++) {
-      const c = piece.charCodeAt(i);
-      if (c >= 0x80) return textEncoder.encodeInto(piece, buf).written;
-      buf[i] = c;
-    }
-    return n;
+  /** The UTF-8 of text[start, end) (well-formed) into this.utf8; returns its length. */
+  private encodeUtf8(text: string, start: number, end: number): number {
+    if (this.utf8.length < (end - start) * 3) this.utf8 = new Uint8Array((end - start) * 6);
+    return utf8Into(text, start, end, this.utf8);
   }
 
   /**

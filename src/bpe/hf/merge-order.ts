@@ -11,6 +11,7 @@
 import { utf8Encode } from '../bytes.js';
 import { Encoder } from '../encode/encoder.js';
 import { VocabularyError } from '../vocabulary.js';
+import { IdList } from './id-list.js';
 import type { HfPipeline } from './pipeline.js';
 
 export interface MergeOrderExample {
@@ -50,8 +51,9 @@ export function compareMergeOrders(p: HfPipeline, text: string, maxExamples = 10
   const ranks = rankOrderEncoder(p);
   const out: MergeOrderComparison = { pieces: 0, differing: 0, tokensByMergeOrder: 0, tokensByRankOrder: 0, examples: [] };
   for (const piece of p.pieces(text)) {
-    const mergeOrder: number[] = [];
-    p.model.encodePiece(piece, mergeOrder);
+    const ids = new IdList();
+    p.model.encodePiece(piece, ids);
+    const mergeOrder = ids.take();
     const rankOrder = ranks.encodeBytes(utf8Encode(piece));
     out.pieces++;
     out.tokensByMergeOrder += mergeOrder.length;

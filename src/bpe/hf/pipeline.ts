@@ -24,6 +24,7 @@ import { VocabularyError, type SpecialToken } from '../vocabulary.js';
 import { AddedTokenMatcher, readAddedTokens, type AddedToken, type AddedTokenSink } from './added-tokens.js';
 import { BpeModel, bpeOptions, byteOfFallbackToken, type BpeModelData } from './bpe-model.js';
 import { decoderFromJson, type Decode } from './decoders.js';
+import { IdList } from './id-list.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
 import { normalizerFromJson, type Normalize } from './normalizers.js';
 import { preTokenizerFromJson, type PreTokenizer } from './pre-tokenizers.js';
@@ -48,6 +49,8 @@ export class HfPipeline implements TokenEncoder {
   private readonly normalizedTokens: AddedTokenMatcher;
   private readonly addedById = new Map<number, AddedToken>();
   private readonly byteCache = new Map<number, Uint8Array>();
+  /** The ids of the encode call under way. */
+  private readonly ids = new IdList();
 
   /** Reads a tokenizer.json's text; VocabularyError naming the first part it cannot honour exactly. */
   static fromJson(text: string): HfPipeline {
@@ -111,15 +114,18 @@ export class HfPipeline implements TokenEncoder {
   }
 
   encodeOrdinary(text: string): number[] {
-    const out: number[] = [];
-    this.run(text, (t) => !t.special, out);
-    return out;
+    return this.collect(text, (t) => !t.special);
   }
 
   encode(text: string, options: { allowedSpecial?: AllowedSpecial } = {}): number[] {
-    const out: number[] = [];
-    this.run(text, this.activeFor(options.allowedSpecial), out);
-    return out;
+    return this.collect(text, this.activeFor(options.allowedSpecial));
+  }
+
+  private collect(text: string, active: (t: AddedToken) => boolean): number[] {
+    const ids = this.ids;
+    ids.clear();
+    this.run(text, active, ids);
+    return ids.take();
   }
 
   count(text: string, options: { allowedSpecial?: AllowedSpecial } = {}): number {
@@ -131,14 +137,14 @@ export class HfPipeline implements TokenEncoder {
    * explorer's model after its first k merges).
    */
   encodeOrdinaryWith(model: BpeModel, text: string): number[] {
-    const out: number[] = [];
+    const out = new IdList();
     this.walk(
       text,
       (t) => !t.special,
-      (piece) => model.encodePiece(piece, out),
+      (segment, atStart) => this.encodeSegment(model, segment, atStart, out),
       (t) => out.push(t.id),
     );
-    return out;
+    return out.take();
   }
 
   /** Which added tokens to match: the non-special ones always, the special ones `allowed` names. */
@@ -152,13 +158,13 @@ export class HfPipeline implements TokenEncoder {
   }
 
   /** Encodes `text` into `out` (if given); returns the number of tokens. */
-  private run(text: string, active: (t: AddedToken) => boolean, out: number[] | null): number {
+  private run(text: string, active: (t: AddedToken) => boolean, out: IdList | null): number {
     let count = 0;
     this.walk(
       text,
       active,
-      (piece) => {
-        count += this.model.encodePiece(piece, out);
+      (segment, atStart) => {
+        count += this.encodeSegment(this.model, segment, atStart, out);
       },
       (t) => {
         out?.push(t.id);
@@ -168,33 +174,59 @@ export class HfPipeline implements TokenEncoder {
     return count;
   }
 
+  /** Steps 3 and 4 on one normalized segment: its pieces encoded by `model` into `out`; returns the number of tokens. */
+  private encodeSegment(model: BpeModel, segment: string, atStart: boolean, out: IdList | null): number {
+    let count = 0;
+    const pieceEnd = this.preTokenizer.pieceEnd;
+    if (pieceEnd !== null) {
+      // The hot loop: the pieces by their offsets, no string made for each.
+      for (let start = 0; start < segment.length;) {
+        const end = pieceEnd(segment, start);
+        count += model.encodeSpan(segment, start, end, out);
+        start = end;
+      }
+      return count;
+    }
+    // Each piece goes to the model as the pre-tokenizer makes it: a long text's pieces are never all held at once.
+    this.preTokenizer.split(segment, { push: (piece) => (count += model.encodePiece(piece, out)) }, atStart);
+    return count;
+  }
+
   /** The pieces the BPE model encodes (special tokens read as text; other added tokens are not pieces). */
   pieces(text: string): string[] {
     const out: string[] = [];
     this.walk(
       text,
       (t) => !t.special,
-      (piece) => out.push(piece),
+      (segment, atStart) => this.preTokenizer.split(segment, out, atStart),
       () => undefined,
     );
     return out;
   }
 
-  /** Steps 1 to 3 of the module comment: calls `onPiece` for each piece and `onToken` for each added token, in order. */
-  private walk(text: string, active: (t: AddedToken) => boolean, onPiece: (piece: string) => void, onToken: (t: AddedToken) => void): void {
+  /**
+   * Steps 1 and 2 of the module comment: calls `onSegment` for each normalized segment between added tokens (with
+   * whether it starts the input, see keepsFirstCharacter) and `onToken` for each added token, in order.
+   */
+  private walk(
+    text: string,
+    active: (t: AddedToken) => boolean,
+    onSegment: (segment: string, atStart: boolean) => void,
+    onToken: (t: AddedToken) => void,
+  ): void {
     const clean = toWellFormed(text);
-    // Each piece goes to the model as the pre-tokenizer makes it: a long text's pieces are never all held at once.
-    const sink = { push: onPiece };
-    const pieces = (part: string, atStart: boolean): void => this.preTokenizer.split(part, sink, atStart);
     let normalized = '';
     let segmentAtStart = false;
-    const normalizedSink: AddedTokenSink = { text: (s, e) => pieces(normalized.slice(s, e), segmentAtStart && s === 0), token: onToken };
+    const normalizedSink: AddedTokenSink = {
+      text: (s, e) => onSegment(normalized.slice(s, e), segmentAtStart && s === 0),
+      token: onToken,
+    };
     this.rawTokens.split(clean, active, {
       text: (s, e) => {
         const segment = clean.slice(s, e);
         normalized = this.normalize ? this.normalize(segment) : segment;
         segmentAtStart = s === 0 && this.keepsFirstCharacter(segment);
-        if (this.normalizedTokens.size === 0) pieces(normalized, segmentAtStart);
+        if (this.normalizedTokens.size === 0) onSegment(normalized, segmentAtStart);
         else this.normalizedTokens.split(normalized, active, normalizedSink);
       },
       token: onToken,

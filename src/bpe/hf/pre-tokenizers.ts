@@ -41,6 +41,13 @@ export interface PreTokenizer {
   split(text: string, out: PieceSink, atStart?: boolean): void;
   /** The chain ends with ByteLevel: the model must map each piece's UTF-8 bytes to GPT-2's byte-level alphabet. */
   readonly byteLevel: boolean;
+  /**
+   * When the chain is one scanner and nothing else (an Isolated Split by a named pattern, or DeepSeek-V3's three
+   * Splits, then at most a ByteLevel without regex or prefix space: Qwen3's, DeepSeek-V3's and Llama 3's), its
+   * end of the piece starting at a position: the pieces tile the text, so a caller can walk them by offsets
+   * rather than take each as a string from `split`. Else null.
+   */
+  readonly pieceEnd: PieceEnd | null;
 }
 
 /**
@@ -147,8 +154,8 @@ class SplitStage implements Stage, SegmentSink {
  */
 class ScanStage implements Stage {
   constructor(
-    private readonly pieceEnd: PieceEnd,
-    private readonly next: Stage,
+    readonly pieceEnd: PieceEnd,
+    readonly next: Stage,
   ) {}
   run(piece: string, origin: number, out: PieceSink): void {
     const pieceEnd = this.pieceEnd;
@@ -220,6 +227,7 @@ export function preTokenizerFromJson(json: unknown): PreTokenizer {
   const start = first;
   return {
     byteLevel: parts.length > 0 && parts[parts.length - 1].type === 'ByteLevel',
+    pieceEnd: start instanceof ScanStage && start.next === COLLECT ? start.pieceEnd : null,
     split(text: string, out: PieceSink, atStart = true): void {
       if (text !== '') start.run(text, atStart ? 0 : -1, out);
     },
