@@ -1,0 +1,77 @@
+/**
+ * Where BPE over characters may cut a piece: between two characters a, b that are tokens themselves, unless
+ * some token a merge makes holds "ab".
+ *
+ * Why that is exact: every symbol of the merge loop is a token, and a merge (x, y) makes the token whose string
+ * is x's then y's, so a symbol's string is the characters it covers, in order. A symbol covering both a and b
+ * (each its own initial symbol, being a token) holds "ab", and it was made by a merge. With no such token, no
+ * merge ever joins the two sides: each side's adjacent pairs are its own, the lowest-ranked pair of the whole
+ * word (leftmost on ties; equal ranks are the same pair) is the lowest of one side, and each side goes through
+ * the merges it would go through alone, in the same order. So the stretches between cuts merge alike apart.
+ *
+ * Example: Gemma 3 makes no token holding "d▁" ("▁" stands for a space), so "word▁and" cuts before its "▁":
+ * "word" and "▁and" merge apart. It does make "▁▁", so a run of spaces stays whole.
+ */
+import { pairHash } from './merge-table.js';
+
+export class CharJoins {
+  /** Slot → the pair's ids (-1: empty); at most half full. */
+  private lefts = new Int32Array(1024).fill(-1);
+  private rights = new Int32Array(1024);
+  private mask = 1023;
+  private size = 0;
+
+  /**
+   * The pairs of adjacent characters in the tokens `made` lists (the tokens merges make), as the ids of their
+   * one-character tokens (`charId`: -1 for a character without one, whose pairs never decide a cut).
+   */
+  constructor(tokens: ReadonlyArray<string | undefined>, made: Int32Array, charId: (cp: number) => number) {
+    const seen = new Uint8Array(tokens.length);
+    for (const id of made) {
+      if (seen[id] === 0) this.addPairsOf(tokens[id] ?? '', charId);
+      seen[id] = 1;
+    }
+  }
+
+  private addPairsOf(token: string, charId: (cp: number) => number): void {
+    let prev = -1;
+    for (let i = 0; i < token.length;) {
+      const cp = token.codePointAt(i)!;
+      i += cp > 0xffff ? 2 : 1;
+      const id = charId(cp);
+      if (prev >= 0 && id >= 0) this.add(prev, id);
+      prev = id;
+    }
+  }
+
+  private add(left: number, right: number): void {
+    for (let s = pairHash(left, right) & this.mask; ; s = (s + 1) & this.mask) {
+      if (this.lefts[s] < 0) {
+        this.lefts[s] = left;
+        this.rights[s] = right;
+        if (++this.size * 2 > this.mask) this.grow();
+        return;
+      }
+      if (this.lefts[s] === left && this.rights[s] === right) return;
+    }
+  }
+
+  private grow(): void {
+    const { lefts, rights } = this;
+    this.mask = lefts.length * 2 - 1;
+    this.lefts = new Int32Array(lefts.length * 2).fill(-1);
+    this.rights = new Int32Array(lefts.length * 2);
+    this.size = 0;
+    for (let s = 0; s < lefts.length; s++) if (lefts[s] >= 0) this.add(lefts[s], rights[s]);
+  }
+
+  /** Whether a made token holds the characters of tokens `left` then `right` side by side. */
+  has(left: number, right: number): boolean {
+    const lefts = this.lefts;
+    for (let s = pairHash(left, right) & this.mask; ; s = (s + 1) & this.mask) {
+      const l = lefts[s];
+      if (l < 0) return false;
+      if (l === left && this.rights[s] === right) return true;
+    }
+  }
+}
