@@ -13,10 +13,10 @@
  * in the cache.
  */
 import { utf8Encode } from '../bytes.js';
-import { MAX_BYTES, PieceCache } from '../encode/piece-cache.js';
 import { CharJoins } from './char-joins.js';
 import type { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
+import { MAX_SYMBOLS, StretchCache } from './stretch-cache.js';
 
 const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
 
@@ -56,10 +56,8 @@ export class CharBpe {
   private readonly fallbackIds = new Int32Array(256).fill(-1);
   /** Where pieces may be cut; made on the first piece. */
   private joins: CharJoins | undefined;
-  /** Stretches by their symbols' ids, each id as BYTES_PER_ID bytes of the key. */
-  private readonly cache = new PieceCache(16384);
-  private readonly key = new Uint8Array(MAX_BYTES);
-  private readonly bytesPerId: number;
+  /** Stretches by their symbols' ids. */
+  private readonly cache = new StretchCache(16384);
   /** The symbols of the piece being encoded. */
   private symbols = new Int32Array(256);
   /** The stretch being merged. */
@@ -86,7 +84,6 @@ export class CharBpe {
     this.size = size;
     const unk = options.unkToken;
     this.unkId = unk === null ? -1 : tokens.indexOf(unk);
-    this.bytesPerId = tokens.length <= 1 << 24 ? 3 : 4;
   }
 
   /** The id of the token that is the one character `cp`, or -1. */
@@ -168,16 +165,14 @@ export class CharBpe {
       return 1;
     }
     if (n === 0) return 0;
-    const keyed = n * this.bytesPerId <= MAX_BYTES;
-    let slot = 0;
+    const keyed = n <= MAX_SYMBOLS;
+    let at = 0;
     if (keyed) {
-      const len = this.keyOf(start, end);
-      slot = this.cache.find(this.key, len);
-      if (slot >= 0) {
-        const ids = this.cache.ids;
-        const from = slot * (MAX_BYTES + 1);
-        const count = ids[from];
-        if (out !== null) for (let k = 1; k <= count; k++) out.push(ids[from + k]);
+      at = this.cache.find(symbols, start, end);
+      if (at >= 0) {
+        const data = this.cache.data;
+        const count = data[at];
+        if (out !== null) for (let k = 1; k <= count; k++) out.push(data[at + k]);
         return count;
       }
     }
@@ -186,22 +181,7 @@ export class CharBpe {
     for (let k = 0; k < n; k++) work[k] = symbols[start + k];
     const count = mergeWord(this.merges, work, n, this.scratch);
     if (out !== null) for (let k = 0; k < count; k++) out.push(work[k]);
-    if (keyed) this.cache.store(~slot, this.key, n * this.bytesPerId, work, count);
+    if (keyed) this.cache.store(~at, symbols, start, end, work, count);
     return count;
-  }
-
-  /** The key of symbols[start, end) into this.key; returns its length. */
-  private keyOf(start: number, end: number): number {
-    const key = this.key;
-    const symbols = this.symbols;
-    let k = 0;
-    for (let i = start; i < end; i++) {
-      const id = symbols[i];
-      key[k++] = id & 0xff;
-      key[k++] = (id >>> 8) & 0xff;
-      key[k++] = (id >>> 16) & 0xff;
-      if (this.bytesPerId === 4) key[k++] = id >>> 24;
-    }
-    return k;
   }
 }

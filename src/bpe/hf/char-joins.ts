@@ -15,9 +15,8 @@
 import { pairHash } from './merge-table.js';
 
 export class CharJoins {
-  /** Slot → the pair's ids (-1: empty); at most half full. */
-  private lefts = new Int32Array(1024).fill(-1);
-  private rights = new Int32Array(1024);
+  /** Slot s → its pair's ids at 2s and 2s + 1 (-1: empty), side by side so a probe reads one cache line; at most half full. */
+  private slots = new Int32Array(2048).fill(-1);
   private mask = 1023;
   private size = 0;
 
@@ -45,33 +44,33 @@ export class CharJoins {
   }
 
   private add(left: number, right: number): void {
+    const slots = this.slots;
     for (let s = pairHash(left, right) & this.mask; ; s = (s + 1) & this.mask) {
-      if (this.lefts[s] < 0) {
-        this.lefts[s] = left;
-        this.rights[s] = right;
+      if (slots[2 * s] < 0) {
+        slots[2 * s] = left;
+        slots[2 * s + 1] = right;
         if (++this.size * 2 > this.mask) this.grow();
         return;
       }
-      if (this.lefts[s] === left && this.rights[s] === right) return;
+      if (slots[2 * s] === left && slots[2 * s + 1] === right) return;
     }
   }
 
   private grow(): void {
-    const { lefts, rights } = this;
-    this.mask = lefts.length * 2 - 1;
-    this.lefts = new Int32Array(lefts.length * 2).fill(-1);
-    this.rights = new Int32Array(lefts.length * 2);
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2).fill(-1);
+    this.mask = old.length - 1;
     this.size = 0;
-    for (let s = 0; s < lefts.length; s++) if (lefts[s] >= 0) this.add(lefts[s], rights[s]);
+    for (let s = 0; s < old.length; s += 2) if (old[s] >= 0) this.add(old[s], old[s + 1]);
   }
 
   /** Whether a made token holds the characters of tokens `left` then `right` side by side. */
   has(left: number, right: number): boolean {
-    const lefts = this.lefts;
+    const slots = this.slots;
     for (let s = pairHash(left, right) & this.mask; ; s = (s + 1) & this.mask) {
-      const l = lefts[s];
+      const l = slots[2 * s];
       if (l < 0) return false;
-      if (l === left && this.rights[s] === right) return true;
+      if (l === left && slots[2 * s + 1] === right) return true;
     }
   }
 }
