@@ -16,6 +16,7 @@
  * Refused (naming the option): dropout, continuing_subword_prefix, end_of_word_suffix.
  */
 import { utf8Encode } from '../bytes.js';
+import { IdBuffer } from '../id-buffer.js';
 import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../formats/byte-level.js';
 import { VocabularyError } from '../vocabulary.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
@@ -202,7 +203,7 @@ export class BpeModel {
    * Appends the ids of one pre-tokenized piece (in its original characters: the model does ByteLevel's byte
    * mapping itself) to `out`, if given; returns how many there are.
    */
-  encodePiece(piece: string, out: number[] | null): number {
+  encodePiece(piece: string, out: IdBuffer | null): number {
     if (piece === '') return 0;
     if (!this.byteLevel) {
       const whole = this.ignoreMerges ? this.vocab.get(piece) : undefined;
@@ -367,9 +368,9 @@ export class BpeModel {
    * nothing for that one) into this.symbols; merging them again changes nothing.
    */
   private charSymbols(b0: number, b1: number): number {
-    const ids: number[] = [];
+    const ids = new IdBuffer();
     this.chars.encode(bytesToByteLevel(this.utf8.subarray(b0, b1)), ids);
-    this.room(ids.length).set(ids);
+    this.room(ids.length).set(ids.toArray());
     return ids.length;
   }
 }

@@ -13,6 +13,7 @@
  * in the cache.
  */
 import { utf8Encode } from '../bytes.js';
+import type { IdBuffer } from '../id-buffer.js';
 import { CharJoins } from './char-joins.js';
 import type { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
@@ -92,7 +93,7 @@ export class CharBpe {
   }
 
   /** Appends the ids of `piece` to `out`, if given; returns how many there are. */
-  encode(piece: string, out: number[] | null): number {
+  encode(piece: string, out: IdBuffer | null): number {
     if (this.symbols.length < piece.length * 3) this.symbols = new Int32Array(piece.length * 3); // a UTF-16 unit is at most 3 bytes
     const joins = (this.joins ??= new CharJoins(this.tokens, this.merges.made, (cp) => this.charId(cp)));
     const symbols = this.symbols;
@@ -157,7 +158,7 @@ export class CharBpe {
   }
 
   /** Merges symbols[start, end) and appends their tokens to `out`; returns how many there are. */
-  private stretch(start: number, end: number, out: number[] | null): number {
+  private stretch(start: number, end: number, out: IdBuffer | null): number {
     const n = end - start;
     const symbols = this.symbols;
     if (n === 1) {

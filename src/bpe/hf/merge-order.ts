@@ -9,6 +9,7 @@
  * beats bc's 4), then "ab"+"c" is the token abc: [abc].
  */
 import { utf8Encode } from '../bytes.js';
+import { IdBuffer } from '../id-buffer.js';
 import { Encoder } from '../encode/encoder.js';
 import { VocabularyError } from '../vocabulary.js';
 import type { HfPipeline } from './pipeline.js';
@@ -50,8 +51,9 @@ export function compareMergeOrders(p: HfPipeline, text: string, maxExamples = 10
   const ranks = rankOrderEncoder(p);
   const out: MergeOrderComparison = { pieces: 0, differing: 0, tokensByMergeOrder: 0, tokensByRankOrder: 0, examples: [] };
   for (const piece of p.pieces(text)) {
-    const mergeOrder: number[] = [];
-    p.model.encodePiece(piece, mergeOrder);
+    const ids = new IdBuffer();
+    p.model.encodePiece(piece, ids);
+    const mergeOrder = ids.toArray();
     const rankOrder = ranks.encodeBytes(utf8Encode(piece));
     out.pieces++;
     out.tokensByMergeOrder += mergeOrder.length;

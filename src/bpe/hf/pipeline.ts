@@ -18,6 +18,7 @@
  * with `add_special_tokens=false`. A tokenizer.json part tokenlab does not implement is refused by name.
  */
 import { joinBytes, toWellFormed, utf8Encode } from '../bytes.js';
+import { IdBuffer } from '../id-buffer.js';
 import { byteLevelToBytes } from '../formats/byte-level.js';
 import type { AllowedSpecial, TokenEncoder } from '../token-encoder.js';
 import { VocabularyError, type SpecialToken } from '../vocabulary.js';
@@ -111,15 +112,15 @@ export class HfPipeline implements TokenEncoder {
   }
 
   encodeOrdinary(text: string): number[] {
-    const out: number[] = [];
+    const out = new IdBuffer();
     this.run(text, (t) => !t.special, out);
-    return out;
+    return out.toArray();
   }
 
   encode(text: string, options: { allowedSpecial?: AllowedSpecial } = {}): number[] {
-    const out: number[] = [];
+    const out = new IdBuffer();
     this.run(text, this.activeFor(options.allowedSpecial), out);
-    return out;
+    return out.toArray();
   }
 
   count(text: string, options: { allowedSpecial?: AllowedSpecial } = {}): number {
@@ -131,14 +132,14 @@ export class HfPipeline implements TokenEncoder {
    * explorer's model after its first k merges).
    */
   encodeOrdinaryWith(model: BpeModel, text: string): number[] {
-    const out: number[] = [];
+    const out = new IdBuffer();
     this.walk(
       text,
       (t) => !t.special,
       (piece) => model.encodePiece(piece, out),
       (t) => out.push(t.id),
     );
-    return out;
+    return out.toArray();
   }
 
   /** Which added tokens to match: the non-special ones always, the special ones `allowed` names. */
@@ -152,7 +153,7 @@ export class HfPipeline implements TokenEncoder {
   }
 
   /** Encodes `text` into `out` (if given); returns the number of tokens. */
-  private run(text: string, active: (t: AddedToken) => boolean, out: number[] | null): number {
+  private run(text: string, active: (t: AddedToken) => boolean, out: IdBuffer | null): number {
     let count = 0;
     this.walk(
       text,
