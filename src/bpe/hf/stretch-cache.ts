@@ -6,10 +6,10 @@
  *   slot: n · the n symbols · count · the count tokens   (n = 0: empty)
  */
 
-/** Ints per slot: a stretch of n symbols has at most n tokens, so 2 + 2n fit. */
+/** Ints per slot: a stretch of n symbols and count tokens is kept when 2 + n + count fit. */
 const SLOT = 32;
-/** The longest stretch (in symbols) the cache holds. */
-export const MAX_SYMBOLS = (SLOT - 2) / 2;
+/** The longest stretch (in symbols) the cache can hold (as one token). */
+export const MAX_SYMBOLS = SLOT - 3;
 
 export class StretchCache {
   readonly data: Int32Array;
@@ -39,10 +39,14 @@ export class StretchCache {
     return base + 1 + n;
   }
 
-  /** Stores `symbols[start, end)` with its tokens `tokens[0, count)` in the slot at `base` (`~find(...)`). */
+  /**
+   * Stores `symbols[start, end)` with its tokens `tokens[0, count)` in the slot at `base` (`~find(...)`), if they
+   * fit (a long stretch merges into few tokens: Gemma 3's English words of 20 characters into one to three).
+   */
   store(base: number, symbols: Int32Array, start: number, end: number, tokens: Int32Array, count: number): void {
     const data = this.data;
     const n = end - start;
+    if (2 + n + count > SLOT) return;
     data[base] = n;
     for (let i = 0; i < n; i++) data[base + 1 + i] = symbols[start + i];
     data[base + 1 + n] = count;
