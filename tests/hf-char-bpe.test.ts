@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tokenizer as HfTokenizer } from 'tokenizers';
 import { byteFallbackToken } from '../src/bpe/hf/char-bpe.js';
-import { CharJoins } from '../src/bpe/hf/char-joins.js';
+import { CharJoins, hotIndex } from '../src/bpe/hf/char-joins.js';
 import { HfPipeline } from '../src/bpe/hf/pipeline.js';
 import { expectSameIds } from './compare.js';
 import { lcg } from './random.js';
@@ -117,5 +117,20 @@ describe('BPE over characters, cut where no merge crosses', () => {
     };
     for (const pair of ['ab', 'b😀', '😀c']) expect(joins.has(...ids(pair)), pair).toBe(true);
     for (const pair of ['ca', 'ba', 'bc', 'aa', '😀b']) expect(joins.has(...ids(pair)), pair).toBe(false);
+  });
+
+  it('joins: the matrix of Latin-1 and ▁ pairs says what the pair table says', () => {
+    const tokens = ['a', 'b', '▁', 'é', '中', 'a▁', '▁b', 'é中', 'bé'];
+    const charId = (cp: number): number => tokens.indexOf(String.fromCodePoint(cp));
+    const joins = new CharJoins(tokens, Int32Array.of(5, 6, 7, 8), charId);
+    const chars = ['a', 'b', '▁', 'é', '中'];
+    for (const x of chars) {
+      for (const y of chars) {
+        const [cx, cy] = [x.codePointAt(0)!, y.codePointAt(0)!];
+        const [l, r] = [charId(cx), charId(cy)];
+        expect(joins.joined(l, hotIndex(cx), r, hotIndex(cy)), x + y).toBe(joins.has(l, r));
+        expect(joins.has(l, r), x + y).toBe(['a▁', '▁b', 'é中', 'bé'].includes(x + y));
+      }
+    }
   });
 });

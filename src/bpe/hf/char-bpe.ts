@@ -13,8 +13,8 @@
  * in the cache.
  */
 import { utf8Encode } from '../bytes.js';
-import type { IdBuffer } from '../id-buffer.js';
-import { CharJoins } from './char-joins.js';
+import type { IdBuffer } from './id-buffer.js';
+import { CharJoins, hotIndex } from './char-joins.js';
 import type { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
 import { MAX_SYMBOLS, StretchCache } from './stretch-cache.js';
@@ -102,6 +102,7 @@ export class CharBpe {
     let start = 0;
     let count = 0;
     let prev = NO_CHAR;
+    let prevHot = -1;
     // An unk waits for the next character with a token (or the end): byte-fallback tokens go before it, and
     // with fuse_unk the unks on either side of them are one, as in tokenizers' merge_word.
     let unk = false;
@@ -133,12 +134,14 @@ export class CharBpe {
         prev = NO_CHAR;
         unk = false;
       }
-      if (prev >= 0 && !joins.has(prev, id)) {
+      const hot = hotIndex(cp);
+      if (prev >= 0 && !joins.joined(prev, prevHot, id, hot)) {
         count += this.stretch(start, n, out);
         start = n;
       }
       symbols[n++] = id;
       prev = id;
+      prevHot = hot;
     }
     if (unk) symbols[n++] = this.unkId;
     return count + this.stretch(start, n, out);
