@@ -16,7 +16,7 @@
  * Refused (naming the option): dropout, continuing_subword_prefix, end_of_word_suffix.
  */
 import { utf8Encode } from '../bytes.js';
-import { IdBuffer } from '../id-buffer.js';
+import { IdBuffer } from './id-buffer.js';
 import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../formats/byte-level.js';
 import { VocabularyError } from '../vocabulary.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';

@@ -9,7 +9,7 @@
  * beats bc's 4), then "ab"+"c" is the token abc: [abc].
  */
 import { utf8Encode } from '../bytes.js';
-import { IdBuffer } from '../id-buffer.js';
+import { IdBuffer } from './id-buffer.js';
 import { Encoder } from '../encode/encoder.js';
 import { VocabularyError } from '../vocabulary.js';
 import type { HfPipeline } from './pipeline.js';

@@ -18,7 +18,7 @@
  * with `add_special_tokens=false`. A tokenizer.json part tokenlab does not implement is refused by name.
  */
 import { joinBytes, toWellFormed, utf8Encode } from '../bytes.js';
-import { IdBuffer } from '../id-buffer.js';
+import { IdBuffer } from './id-buffer.js';
 import { byteLevelToBytes } from '../formats/byte-level.js';
 import type { AllowedSpecial, TokenEncoder } from '../token-encoder.js';
 import { VocabularyError, type SpecialToken } from '../vocabulary.js';
