@@ -55,10 +55,10 @@ export class CharBpe {
   private readonly astralIds = new Map<number, number>();
   /** byte_fallback: the id of `<0xXX>` for each byte, -1 when missing. */
   private readonly fallbackIds = new Int32Array(256).fill(-1);
-  /** Where pieces may be cut; made on the first piece. */
+  /** Where pieces may be cut; made on the first piece, with the cache (2 MB: a byte-level model rarely needs them). */
   private joins: CharJoins | undefined;
   /** Stretches by their symbols' ids. */
-  private readonly cache = new StretchCache(16384);
+  private cache: StretchCache | undefined;
   /** The symbols of the piece being encoded. */
   private symbols = new Int32Array(256);
   /** The stretch being merged. */
@@ -96,6 +96,7 @@ export class CharBpe {
   encode(piece: string, out: IdBuffer | null): number {
     if (this.symbols.length < piece.length * 3) this.symbols = new Int32Array(piece.length * 3); // a UTF-16 unit is at most 3 bytes
     const joins = (this.joins ??= new CharJoins(this.tokens, this.merges.made, (cp) => this.charId(cp)));
+    this.cache ??= new StretchCache(16384);
     const symbols = this.symbols;
     const bmp = this.bmpIds;
     let n = 0;
@@ -172,9 +173,9 @@ export class CharBpe {
     const keyed = n <= MAX_SYMBOLS;
     let at = 0;
     if (keyed) {
-      at = this.cache.find(symbols, start, end);
+      at = this.cache!.find(symbols, start, end);
       if (at >= 0) {
-        const data = this.cache.data;
+        const data = this.cache!.data;
         const count = data[at];
         if (out !== null) for (let k = 1; k <= count; k++) out.push(data[at + k]);
         return count;
@@ -185,7 +186,7 @@ export class CharBpe {
     for (let k = 0; k < n; k++) work[k] = symbols[start + k];
     const count = mergeWord(this.merges, work, n, this.scratch);
     if (out !== null) for (let k = 0; k < count; k++) out.push(work[k]);
-    if (keyed) this.cache.store(~at, symbols, start, end, work, count);
+    if (keyed) this.cache!.store(~at, symbols, start, end, work, count);
     return count;
   }
 }
