@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizerFromJson, type Normalize } from '../src/bpe/hf/normalizers.js';
+import { normalizerFromJson, normalizesCharwise, type Normalize } from '../src/bpe/hf/normalizers.js';
 import { toWellFormed } from '../src/bpe/bytes.js';
 import { VocabularyError } from '../src/bpe/vocabulary.js';
 import { codePointBlocks, hfTokenizer, inCodePointRanges, type CodePointRanges } from './hf-stage-peer.js';
@@ -232,6 +232,26 @@ describe('Strip, Prepend, Replace, Sequence', () => {
 
   it('Prepend leaves the empty text empty', () => {
     expect(ours({ type: 'Prepend', prepend: '▁' })('')).toBe('');
+  });
+
+  // The pipeline normalizes a text whole when the normalizer says it maps unit for unit: cutting first must agree.
+  const CHARWISE = new Set(["Gemma 3's Replace"]);
+  const GEMMA = { type: 'Replace', pattern: { String: ' ' }, content: '▁' };
+  const SEQUENCE_OF_TWO = { type: 'Sequence', normalizers: [GEMMA, { type: 'Replace', pattern: { String: 'a' }, content: 'b' }] };
+  it.each(CASES)('%s: whether it maps unit for unit', (name, json) => {
+    expect(normalizesCharwise(json)).toBe(CHARWISE.has(name));
+  });
+  it('a Sequence of one-unit Replaces maps unit for unit: normalizing whole and cutting agrees with cutting first (fast-check)', () => {
+    expect(normalizesCharwise(SEQUENCE_OF_TWO)).toBe(true);
+    expect(normalizesCharwise({ type: 'Replace', pattern: { String: '\ud83d' }, content: 'x' })).toBe(false);
+    const n = ours(SEQUENCE_OF_TWO);
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat(), fc.nat(), (text, x, y) => {
+        const [s, e] = [x % (text.length + 1), y % (text.length + 1)].sort((a, b) => a - b);
+        expect(n(text).slice(s, e)).toBe(n(text.slice(s, e)));
+      }),
+      { numRuns: 300, seed: SEED },
+    );
   });
 });
 

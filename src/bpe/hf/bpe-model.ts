@@ -4,14 +4,12 @@
  * (merge-word.ts).
  *
  * 1. `ignore_merges` (Llama 3): a piece that is itself in the vocab is that one token.
- * 2. Initial symbols: over bytes when the pre-tokenizer ends with ByteLevel (each UTF-8 byte is the token of
- *    its GPT-2 byte-level character), else over characters (each character is its token). A character with no
- *    token becomes its UTF-8 bytes as `<0xXX>` tokens with `byte_fallback` (Gemma 3), else `unk_token`
- *    (consecutive ones fused into one with `fuse_unk`), else it is dropped, as `tokenizers` does.
- * 3. Merges by rank, leftmost first on ties. A long piece is first cut where no token of the vocab crosses
+ * 2. Over characters (no ByteLevel pre-tokenizer: Gemma 3), char-bpe.ts does the rest.
+ * 3. Initial symbols over bytes when the pre-tokenizer ends with ByteLevel: each UTF-8 byte is the token of its
+ *    GPT-2 byte-level character (a byte without one: char-bpe.ts over the byte-level characters).
+ * 4. Merges by rank, leftmost first on ties. A long piece is first cut where no token of the vocab crosses
  *    (encode/span-filter.ts): every symbol is a token, so no merge crosses such a cut and both sides merge
- *    alike on their own (Gemma 3's pieces are whole lines; Han runs are long in every model). Over characters a
- *    cut also needs both characters beside it to be tokens (no byte fallback or unk there).
+ *    alike on their own (Han runs are long in every model), as long as the bytes beside it have tokens.
  *
  * Pieces, and the stretches of cut pieces, of up to 64 UTF-8 bytes are cached with their ids
  * (encode/piece-cache.ts), as `tokenizers` caches words: the words of a long Han run recur where the run does not.
@@ -21,13 +19,14 @@
  * Refused (naming the option): dropout, continuing_subword_prefix, end_of_word_suffix.
  */
 import { utf8Encode, utf8Into } from '../bytes.js';
+import { IdList } from './id-list.js';
 import { BYTE_TO_CHAR, byteLevelToBytes, bytesToByteLevel } from '../formats/byte-level.js';
 import { VocabularyError } from '../vocabulary.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
-import type { IdList } from './id-list.js';
 import { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
 import { ASCII, CharPremerge, EDGE, MULTIBYTE } from './char-premerge.js';
+import { CharBpe } from './char-bpe.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from '../encode/piece-cache.js';
 import { SpanFilter, type TokenArena } from '../encode/span-filter.js';
 import { NONE, RankTable } from '../encode/rank-table.js';
@@ -38,18 +37,8 @@ const MERGES_WHOLE = 1;
 const MERGES_APART = 2;
 /** Pieces longer than this (in UTF-8 bytes) are cut where no token crosses before they are merged. */
 const CUT_MIN_BYTES = 24;
-const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
 
-/** `<0xXX>`: the token standing for byte XX under byte_fallback. */
-export function byteFallbackToken(b: number): string {
-  return `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
-}
-
-/** The byte a `<0xXX>` token stands for, else -1. */
-export function byteOfFallbackToken(token: string): number {
-  const m = BYTE_TOKEN.exec(token);
-  return m ? parseInt(m[1], 16) : -1;
-}
+export { byteFallbackToken, byteOfFallbackToken } from './char-bpe.js';
 
 function readMerges(json: unknown): Array<[string, string]> {
   if (!Array.isArray(json)) throw malformed('model', 'merges is not an array');
@@ -115,19 +104,13 @@ export class BpeModel {
   readonly byteLevel: boolean;
   readonly byteFallback: boolean;
   private readonly ignoreMerges: boolean;
-  private readonly unkId: number;
-  private readonly fuseUnk: boolean;
   /** Byte-level: the id of each byte's character, -1 when the vocab lacks it. */
   private readonly byteIds = new Int32Array(256).fill(-1);
-  /** The id of each one-character token of the Basic Multilingual Plane, by code point (-1: none). */
-  private readonly bmpIds = new Int32Array(0x10000).fill(-1);
-  /** The ids of one-character tokens outside the BMP, by code point. */
-  private readonly astralIds = new Map<number, number>();
   /** Token string → id, made on first use (most models never need it: see the constructor). */
   private vocabMap: Map<string, number> | undefined;
-  /** byte_fallback: the id of `<0xXX>` for each byte, -1 when missing. */
-  private readonly fallbackIds = new Int32Array(256).fill(-1);
-  /** Byte-level: a piece's UTF-8 → the token with those bytes; made on first use. */
+  /** BPE over characters: the model's own, and byte-level's for a byte the vocab lacks. */
+  private readonly chars: CharBpe;
+  /** ignore_merges over bytes: a piece's UTF-8 → the token with those bytes; made on first use. */
   private wholeTokens: RankTable | undefined;
   /** Byte-level without ignore_merges, by id: whether merging the token's bytes makes it (wholeToken). */
   private readonly wholeState: Uint8Array;
@@ -194,23 +177,12 @@ export class BpeModel {
     this.merges = new MergeTable(data.lefts, data.rights, data.made);
     this.byteFallback = options.byteFallback;
     this.ignoreMerges = options.ignoreMerges;
-    this.fuseUnk = options.fuseUnk;
+    this.chars = new CharBpe(tokens, this.merges, options);
+    this.vocabSize = vocab?.size ?? this.chars.size;
     this.wholeState = new Uint8Array(byteLevel && !this.ignoreMerges ? tokens.length : 0);
-    let size = 0;
-    for (let id = 0; id < tokens.length; id++) {
-      const t = tokens[id];
-      if (t === undefined) continue;
-      size++;
-      const cp = t.codePointAt(0)!;
-      if (t.length === 1 && !(cp >= 0xd800 && cp <= 0xdfff)) this.bmpIds[cp] = id;
-      else if (t.length === 2 && cp > 0xffff) this.astralIds.set(cp, id);
-      else if (t.length === 6 && cp === 0x3c && byteOfFallbackToken(t) >= 0) this.fallbackIds[byteOfFallbackToken(t)] = id;
-    }
-    this.vocabSize = vocab?.size ?? size;
     const unk = options.unkToken;
-    this.unkId = unk === null ? -1 : tokens.indexOf(unk);
-    if (unk !== null && this.unkId < 0) throw malformed('model', `unk_token ${JSON.stringify(unk)} is not in the vocab`);
-    for (let b = 0; b < 256; b++) this.byteIds[b] = this.bmpIds[BYTE_TO_CHAR[b].charCodeAt(0)];
+    if (unk !== null && this.chars.unkId < 0) throw malformed('model', `unk_token ${JSON.stringify(unk)} is not in the vocab`);
+    for (let b = 0; b < 256; b++) this.byteIds[b] = this.chars.charId(BYTE_TO_CHAR[b].charCodeAt(0));
   }
 
   /** The model's vocab: token string → id (made on first use). */
@@ -247,12 +219,12 @@ export class BpeModel {
   /** encodePiece of the piece text[start, end), without making it a string. */
   encodeSpan(text: string, start: number, end: number, out: IdList | null): number {
     if (start === end) return 0;
-    if (this.ignoreMerges && !this.byteLevel) {
-      const whole = this.vocab.get(text.slice(start, end));
-      if (whole !== undefined) {
-        out?.push(whole);
-        return 1;
-      }
+    if (!this.byteLevel) {
+      const piece = text.slice(start, end);
+      const whole = this.ignoreMerges ? this.vocab.get(piece) : undefined;
+      if (whole === undefined) return this.chars.encode(piece, out);
+      out?.push(whole);
+      return 1;
     }
     const n = this.encodeUtf8(text, start, end);
     const whole = this.byteLevel ? this.wholeToken(n) : NONE;
@@ -260,7 +232,7 @@ export class BpeModel {
       out?.push(whole);
       return 1;
     }
-    const count = n > CUT_MIN_BYTES ? this.mergeCut(text, start, end, n) : this.mergeRange(text, start, end, 0, n, 0);
+    const count = n > CUT_MIN_BYTES ? this.mergeCut(n) : this.mergeRange(0, n, 0);
     if (whole !== NONE && this.wholeState[whole] === UNKNOWN) {
       this.wholeState[whole] = count === 1 && this.result[0] === whole ? MERGES_WHOLE : MERGES_APART;
     }
@@ -277,49 +249,35 @@ export class BpeModel {
   }
 
   /**
-   * Merges text[start, end) (its UTF-8 is this.utf8[0, n)) in stretches no token crosses (see the module
-   * comment), into this.result; returns the number of tokens. Cuts are tried where a character of two or more
-   * bytes begins or ends, as the Encoder does.
+   * Merges the piece (its UTF-8 is this.utf8[0, n)) in stretches no token crosses (see the module comment), into
+   * this.result; returns the number of tokens. Cuts are tried where a character of two or more bytes begins or
+   * ends, as the Encoder does.
    */
-  private mergeCut(text: string, start: number, end: number, n: number): number {
+  private mergeCut(n: number): number {
     const buf = this.utf8;
     const filter = (this.filter ??= new SpanFilter(this.tokenArena()));
     let count = 0;
-    let fromUnit = start;
-    let fromByte = 0;
-    let p = 0;
-    for (let u = start; u < end;) {
-      const c = text.charCodeAt(u);
-      const units = c >= 0xd800 && c <= 0xdbff ? 2 : 1;
-      const bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : units === 2 ? 4 : 3;
-      if (p > 0 && (buf[p] >= 0xc0 || buf[p - 1] >= 0x80) && this.mayCut(text, u, p, n, filter)) {
-        count = this.mergeRange(text, fromUnit, u, fromByte, p, count);
-        fromUnit = u;
-        fromByte = p;
-      }
-      u += units;
-      p += bytes;
+    let from = 0;
+    for (let p = 1; p < n; p++) {
+      const b = buf[p];
+      if ((b & 0xc0) === 0x80 || (b < 0x80 && buf[p - 1] < 0x80) || !this.mayCut(p, n, filter)) continue;
+      count = this.mergeRange(from, p, count);
+      from = p;
     }
-    return this.mergeRange(text, fromUnit, end, fromByte, n, count);
+    return this.mergeRange(from, n, count);
   }
 
-  /**
-   * No symbol can ever span byte p (unit u of the text) of the piece: no token crosses it, and the bytes (over
-   * characters, the characters) beside it are tokens themselves, so neither falls back to bytes or unk.
-   */
-  private mayCut(text: string, u: number, p: number, n: number, filter: SpanFilter): boolean {
+  /** No symbol can ever span byte p of the piece: no token crosses it, and the bytes beside it have tokens. */
+  private mayCut(p: number, n: number, filter: SpanFilter): boolean {
     if (filter.mayCross(this.utf8, p, n)) return false;
-    if (this.byteLevel) return this.byteIds[this.utf8[p - 1]] >= 0 && this.byteIds[this.utf8[p]] >= 0;
-    const low = text.charCodeAt(u - 1);
-    const before = low >= 0xdc00 && low <= 0xdfff && u >= 2 ? text.codePointAt(u - 2)! : low;
-    return this.charId(before) >= 0 && this.charId(text.codePointAt(u)!) >= 0;
+    return this.byteIds[this.utf8[p - 1]] >= 0 && this.byteIds[this.utf8[p]] >= 0;
   }
 
   /**
-   * Merges the stretch text[u0, u1) (its UTF-8 is this.utf8[b0, b1)) and appends its tokens to this.result
-   * from index `at`; returns the new length.
+   * Merges the stretch of the piece whose UTF-8 is this.utf8[b0, b1) and appends its tokens to this.result from
+   * index `at`; returns the new length.
    */
-  private mergeRange(text: string, u0: number, u1: number, b0: number, b1: number, at: number): number {
+  private mergeRange(b0: number, b1: number, at: number): number {
     const n = b1 - b0;
     if (this.result.length < at + n) {
       const bigger = new Int32Array(Math.max(at + n, this.result.length * 2));
@@ -346,9 +304,7 @@ export class BpeModel {
         return at + count;
       }
     }
-    const symbols = this.byteLevel
-      ? this.byteSymbols(b0, b1)
-      : this.charSymbols(u0 === 0 && u1 === text.length ? text : text.slice(u0, u1));
+    const symbols = this.byteSymbols(b0, b1);
     const merged = this.symbols;
     const count = mergeWord(this.merges, merged, symbols, this.scratch);
     for (let k = 0; k < count; k++) result[at + k] = merged[k];
@@ -366,11 +322,9 @@ export class BpeModel {
     return RankTable.fromTokens(Array.from(this.tokens, (t, id) => (t ? byteLevelToBytes(t) : undefined) ?? unmatchable(id)));
   }
 
-  /** Every token's bytes as the text holds them (over characters: the token's UTF-8), for the SpanFilter. */
+  /** Every token's bytes as the text holds them, for the SpanFilter. */
   private tokenArena(): TokenArena {
-    const parts = Array.from(this.tokens, (t) =>
-      t === undefined ? new Uint8Array(0) : this.byteLevel ? (byteLevelToBytes(t) ?? utf8Encode(t)) : utf8Encode(t),
-    );
+    const parts = Array.from(this.tokens, (t) => (t === undefined ? new Uint8Array(0) : (byteLevelToBytes(t) ?? utf8Encode(t))));
     const offsets = new Uint32Array(parts.length + 1);
     for (let id = 0; id < parts.length; id++) offsets[id + 1] = offsets[id] + parts[id].length;
     const arena = new Uint8Array(offsets[parts.length]);
@@ -416,46 +370,21 @@ export class BpeModel {
         }
       }
       const id = this.byteIds[b];
-      if (id < 0) return this.charSymbols(bytesToByteLevel(bytes.subarray(b0, b1))); // a byte the vocab lacks: the general path
+      if (id < 0) return this.charSymbols(b0, b1);
       ids[n++] = id;
       i++;
     }
     return n;
   }
 
-  /** The id of the token that is the one character `cp`, or -1. */
-  private charId(cp: number): number {
-    return cp < 0x10000 ? this.bmpIds[cp] : (this.astralIds.get(cp) ?? -1);
-  }
-
-  /** The initial symbols of a string over its characters (merge_word in model.rs); returns their number. */
-  private charSymbols(word: string): number {
-    const ids = this.room(word.length * 3); // a UTF-16 unit is at most 3 UTF-8 bytes, each one symbol
-    let n = 0;
-    let unk = false; // the last symbol is an unk that a following one may fuse with
-    for (let i = 0; i < word.length;) {
-      const cp = word.codePointAt(i)!;
-      i += cp > 0xffff ? 2 : 1;
-      const id = this.charId(cp);
-      if (id >= 0) {
-        ids[n++] = id;
-        unk = false;
-        continue;
-      }
-      if (this.byteFallback) {
-        const bytes = utf8Encode(String.fromCodePoint(cp));
-        let all = true;
-        for (const b of bytes) all &&= this.fallbackIds[b] >= 0;
-        if (all) {
-          for (const b of bytes) ids[n++] = this.fallbackIds[b];
-          unk = false;
-          continue;
-        }
-      }
-      if (this.unkId < 0) continue; // no unk token: tokenizers drops the character
-      if (!(unk && this.fuseUnk)) ids[n++] = this.unkId;
-      unk = true;
-    }
-    return n;
+  /**
+   * A stretch with a byte the vocab lacks: BPE over its byte-level characters (char-bpe.ts: byte fallback, unk or
+   * nothing for that one) into this.symbols; merging them again changes nothing.
+   */
+  private charSymbols(b0: number, b1: number): number {
+    const ids = new IdList();
+    this.chars.encode(bytesToByteLevel(this.utf8.subarray(b0, b1)), ids);
+    this.room(ids.length).set(ids.ids.subarray(0, ids.length));
+    return ids.length;
   }
 }

@@ -6,6 +6,11 @@
  * Example: merges [["a","b"], ["ab","c"]] with vocab {a:0, b:1, c:2, ab:3, abc:4} give
  * rank(0, 1) = 0 (→ 3) and rank(3, 2) = 1 (→ 4); rank(0, 2) = -1 (not a merge).
  */
+/** A hash of the pair of ids (left, right), for open-addressing tables keyed by pairs. */
+export function pairHash(left: number, right: number): number {
+  return (Math.imul(left, 0x9e3779b1) ^ Math.imul(right + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+}
+
 export class MergeTable {
   /** Number of ranks (merges as listed, duplicates included). */
   readonly size: number;
@@ -29,14 +34,10 @@ export class MergeTable {
     for (let r = 0; r < this.size; r++) this.insert(r);
   }
 
-  private static hash(left: number, right: number): number {
-    return (Math.imul(left, 0x9e3779b1) ^ Math.imul(right + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-  }
-
   private insert(rank: number): void {
     const l = this.lefts[rank];
     const r = this.rights[rank];
-    for (let s = MergeTable.hash(l, r) & this.mask; ; s = (s + 1) & this.mask) {
+    for (let s = pairHash(l, r) & this.mask; ; s = (s + 1) & this.mask) {
       const at = this.slots[s];
       if (at < 0 || (this.lefts[at] === l && this.rights[at] === r)) {
         this.slots[s] = rank; // a later duplicate replaces the earlier rank
@@ -48,7 +49,7 @@ export class MergeTable {
   /** The merge rank of the pair (left, right), or -1 when the pair is not a merge. */
   rank(left: number, right: number): number {
     const slots = this.slots;
-    for (let s = MergeTable.hash(left, right) & this.mask; ; s = (s + 1) & this.mask) {
+    for (let s = pairHash(left, right) & this.mask; ; s = (s + 1) & this.mask) {
       const at = slots[s];
       if (at < 0) return -1;
       if (this.lefts[at] === left && this.rights[at] === right) return at;

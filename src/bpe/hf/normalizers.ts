@@ -35,6 +35,18 @@ export function normalizerFromJson(json: unknown): Normalize | null {
   };
 }
 
+/**
+ * Whether the normalizer maps each UTF-16 unit to one UTF-16 unit on its own, whatever is around it: every step
+ * a Replace of one unit (not a surrogate) by one unit. Then normalizing a text and cutting it gives what cutting
+ * it and normalizing the parts gives, at the same offsets. Gemma 3's Replace of " " by "▁" is one.
+ */
+export function normalizesCharwise(json: unknown): boolean {
+  if (!isObject(json)) return false;
+  if (json.type === 'Sequence') return Array.isArray(json.normalizers) && json.normalizers.every(normalizesCharwise);
+  const oneUnit = (s: unknown): boolean => typeof s === 'string' && s.length === 1 && !(s >= '\ud800' && s <= '\udfff');
+  return json.type === 'Replace' && isObject(json.pattern) && oneUnit(json.pattern.String) && oneUnit(json.content);
+}
+
 /** Appends the steps of one normalizer, a Sequence's in order. */
 function collect(json: unknown, steps: Normalize[]): void {
   const type = describeType(json);

@@ -26,7 +26,7 @@ import { BpeModel, bpeOptions, byteOfFallbackToken, type BpeModelData } from './
 import { decoderFromJson, type Decode } from './decoders.js';
 import { IdList } from './id-list.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
-import { normalizerFromJson, type Normalize } from './normalizers.js';
+import { normalizerFromJson, normalizesCharwise, type Normalize } from './normalizers.js';
 import { preTokenizerFromJson, type PreTokenizer } from './pre-tokenizers.js';
 
 const ALL = (): boolean => true;
@@ -41,6 +41,8 @@ export class HfPipeline implements TokenEncoder {
   readonly model: BpeModel;
   readonly addedTokens: readonly AddedToken[];
   readonly normalize: Normalize | null;
+  /** The normalizer maps unit for unit (normalizers.ts): a text is normalized whole, once, not segment by segment. */
+  private readonly charwise: boolean;
   readonly preTokenizer: PreTokenizer;
   /** The tokenizer.json without the model's vocab and merges (compiled.ts keeps it beside them). */
   readonly spec: JsonObject;
@@ -73,6 +75,7 @@ export class HfPipeline implements TokenEncoder {
     const type = json.model.type ?? 'BPE';
     if (type !== 'BPE') throw unsupported('model', String(type));
     this.normalize = normalizerFromJson(json.normalizer);
+    this.charwise = this.normalize !== null && normalizesCharwise(json.normalizer);
     this.preTokenizer = preTokenizerFromJson(json.pre_tokenizer);
     this.decoder = decoderFromJson(json.decoder);
     const byteLevel = this.preTokenizer.byteLevel;
@@ -221,11 +224,18 @@ export class HfPipeline implements TokenEncoder {
       text: (s, e) => onSegment(normalized.slice(s, e), segmentAtStart && s === 0),
       token: onToken,
     };
+    // One call for the whole text instead of one per segment (Gemma 3's segments are lines).
+    const whole = this.charwise ? this.normalize!(clean) : null;
     this.rawTokens.split(clean, active, {
       text: (s, e) => {
-        const segment = clean.slice(s, e);
-        normalized = this.normalize ? this.normalize(segment) : segment;
-        segmentAtStart = s === 0 && this.keepsFirstCharacter(segment);
+        if (whole !== null) {
+          normalized = whole.slice(s, e);
+          segmentAtStart = s === 0;
+        } else {
+          const segment = clean.slice(s, e);
+          normalized = this.normalize ? this.normalize(segment) : segment;
+          segmentAtStart = s === 0 && this.keepsFirstCharacter(segment);
+        }
         if (this.normalizedTokens.size === 0) onSegment(normalized, segmentAtStart);
         else this.normalizedTokens.split(normalized, active, normalizedSink);
       },
