@@ -227,7 +227,7 @@ export class BpeModel {
       return 1;
     }
     const n = this.encodeUtf8(text, start, end);
-    const whole = this.byteLevel ? this.wholeToken(n) : NONE;
+    const whole = this.wholeToken(n);
     if (whole !== NONE && (this.ignoreMerges || this.wholeState[whole] === MERGES_WHOLE)) {
       out?.push(whole);
       return 1;

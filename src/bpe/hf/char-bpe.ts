@@ -185,7 +185,7 @@ export class CharBpe {
     const work = this.work;
     for (let k = 0; k < n; k++) work[k] = symbols[start + k];
     const count = mergeWord(this.merges, work, n, this.scratch);
-    if (out !== null) for (let k = 0; k < count; k++) out.push(work[k]);
+    out?.append(work, count);
     if (keyed) this.cache!.store(~at, symbols, start, end, work, count);
     return count;
   }
