@@ -27,6 +27,7 @@ import { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
 import { ASCII, CharPremerge, EDGE, MULTIBYTE } from './char-premerge.js';
 import { CharBpe } from './char-bpe.js';
+import type { UnitMap } from './normalizers.js';
 import { MAX_BYTES as CACHE_MAX_BYTES, PieceCache } from '../encode/piece-cache.js';
 import { SpanFilter, type TokenArena } from '../encode/span-filter.js';
 import { NONE, RankTable } from '../encode/rank-table.js';
@@ -238,6 +239,17 @@ export class BpeModel {
     }
     out?.append(this.result, count);
     return count;
+  }
+
+  /**
+   * encodePiece of the piece text[start, end) read through `map` (a normalizer's unit map, normalizers.ts): over
+   * characters without ignore_merges, straight from the text; otherwise as the mapped piece's string.
+   */
+  encodeMapped(text: string, start: number, end: number, map: UnitMap, out: IdList | null): number {
+    if (!this.byteLevel && !this.ignoreMerges) return this.chars.encodeSpan(text, start, end, map, out);
+    let piece = '';
+    for (let i = start; i < end; i++) piece += String.fromCharCode(map[text.charCodeAt(i)]);
+    return this.encodePiece(piece, out);
   }
 
   /**
