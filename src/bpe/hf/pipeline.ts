@@ -45,8 +45,8 @@ export class HfPipeline implements TokenEncoder {
   readonly model: BpeModel;
   readonly addedTokens: readonly AddedToken[];
   readonly normalize: Normalize | null;
-  /** Steps 2–4 on spans of the original text (direct-path.ts), or null. */
-  private readonly direct: DirectPath | null;
+  /** Steps 2–4 on spans of the original text (direct-path.ts), or null: the general path. */
+  readonly direct: DirectPath | null;
   readonly preTokenizer: PreTokenizer;
   /** The tokenizer.json without the model's vocab and merges (compiled.ts keeps it beside them). */
   readonly spec: JsonObject;
