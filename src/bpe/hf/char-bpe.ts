@@ -104,7 +104,7 @@ export class CharBpe {
    */
   encodeSpan(text: string, start: number, end: number, map: UnitMap, out: IdList | null): number {
     if (this.symbols.length < (end - start) * 3) this.symbols = new Int32Array((end - start) * 3); // a UTF-16 unit is at most 3 bytes
-    const joins = (this.joins ??= new CharJoins(this.tokens, this.merges.made, (cp) => this.charId(cp)));
+    const joins = (this.joins ??= new CharJoins(this.tokens, this.merges.lefts, this.merges.rights, (cp) => this.charId(cp)));
     this.cache ??= new StretchCache(16384);
     const symbols = this.symbols;
     const bmp = this.bmpIds;
