@@ -7,7 +7,7 @@
  *
  * A piece (Gemma 3's are whole lines) is cut where char-joins.ts shows no merge can cross, and each stretch is
  * merged on its own: on d2l the stretches are words of 3–4 characters on average, and they recur, so they are
- * cached by their symbols' ids.
+ * cached by their symbols' ids (stretch-cache.ts).
  *
  * Example: "▁the▁cat" cuts into "▁the" and "▁cat" (no token Gemma 3's merges make holds "e▁"), each looked up
  * in the cache.
@@ -17,7 +17,7 @@ import type { IdList } from './id-list.js';
 import { CharJoins, hotIndex } from './char-joins.js';
 import type { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
-import { MAX_SYMBOLS, StretchCache } from './stretch-cache.js';
+import { StretchCache } from './stretch-cache.js';
 import { IDENTITY_UNITS, type UnitMap } from './normalizers.js';
 
 const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
@@ -40,6 +40,11 @@ export interface CharOptions {
   unkToken: string | null;
 }
 
+/** Stretches of up to SHORT_MAX symbols (which merge into as many tokens at most: 2 + 7 + 7 ints) go to the short cache. */
+const SHORT_MAX = 7;
+const SHORT_SLOTS = 32768;
+const LONG_SLOTS = 8192;
+
 /** The previous symbol, for cuts, when it is no character's token (a byte-fallback token, an unk). */
 const NO_CHAR = -1;
 
@@ -58,8 +63,12 @@ export class CharBpe {
   private readonly fallbackIds = new Int32Array(256).fill(-1);
   /** Where pieces may be cut; made on the first piece, with the cache (2 MB: a byte-level model rarely needs them). */
   private joins: CharJoins | undefined;
-  /** Stretches by their symbols' ids. */
-  private cache: StretchCache | undefined;
+  /**
+   * Stretches by their symbols' ids: short ones (most) in slots of one cache line, longer ones in slots of two;
+   * made on the first piece.
+   */
+  private short: StretchCache | undefined;
+  private long: StretchCache | undefined;
   /** The symbols of the piece being encoded. */
   private symbols = new Int32Array(256);
   /** The stretch being merged. */
@@ -105,7 +114,8 @@ export class CharBpe {
   encodeSpan(text: string, start: number, end: number, map: UnitMap, out: IdList | null): number {
     if (this.symbols.length < (end - start) * 3) this.symbols = new Int32Array((end - start) * 3); // a UTF-16 unit is at most 3 bytes
     const joins = (this.joins ??= new CharJoins(this.tokens, this.merges.lefts, this.merges.rights, (cp) => this.charId(cp)));
-    this.cache ??= new StretchCache(16384);
+    this.short ??= new StretchCache(SHORT_SLOTS, 16);
+    this.long ??= new StretchCache(LONG_SLOTS, 32);
     const symbols = this.symbols;
     const bmp = this.bmpIds;
     let n = 0;
@@ -179,12 +189,13 @@ export class CharBpe {
       return 1;
     }
     if (n === 0) return 0;
-    const keyed = n <= MAX_SYMBOLS;
+    const cache = n <= SHORT_MAX ? this.short! : this.long!;
+    const keyed = n <= cache.maxSymbols;
     let at = 0;
     if (keyed) {
-      at = this.cache!.find(symbols, start, end);
+      at = cache.find(symbols, start, end);
       if (at >= 0) {
-        const data = this.cache!.data;
+        const data = cache.data;
         const count = data[at];
         if (out !== null) for (let k = 1; k <= count; k++) out.push(data[at + k]);
         return count;
@@ -195,7 +206,7 @@ export class CharBpe {
     for (let k = 0; k < n; k++) work[k] = symbols[start + k];
     const count = mergeWord(this.merges, work, n, this.scratch);
     out?.append(work, count);
-    if (keyed) this.cache!.store(~at, symbols, start, end, work, count);
+    if (keyed) cache.store(~at, symbols, start, end, work, count);
     return count;
   }
 }

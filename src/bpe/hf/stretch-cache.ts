@@ -4,25 +4,32 @@
  * holds its key and its tokens side by side, so a lookup reads one or two cache lines and allocates nothing:
  *
  *   slot: n · the n symbols · count · the count tokens   (n = 0: empty)
+ *
+ * char-bpe.ts keeps two: slots of 16 ints (64 bytes) for stretches of up to 7 symbols, most of them, and of 32 for
+ * longer ones, so that 3 MB hold 32k + 8k stretches where one cache of 32-int slots held 16k in 2 MB.
  */
-
-/** Ints per slot: a stretch of n symbols and count tokens is kept when 2 + n + count fit. */
-const SLOT = 32;
-/** The longest stretch (in symbols) the cache can hold (as one token). */
-export const MAX_SYMBOLS = SLOT - 3;
 
 export class StretchCache {
   readonly data: Int32Array;
   private readonly mask: number;
+  /** The longest stretch (in symbols) a slot can hold (as one token). */
+  readonly maxSymbols: number;
 
-  /** A cache of `slots` stretches (a power of two). */
-  constructor(slots: number) {
+  /**
+   * A cache of `slots` stretches (a power of two) of `slot` ints each: a stretch of n symbols and count tokens is
+   * kept when 2 + n + count fit.
+   */
+  constructor(
+    slots: number,
+    private readonly slot: number,
+  ) {
     this.mask = slots - 1;
-    this.data = new Int32Array(slots * SLOT);
+    this.data = new Int32Array(slots * slot);
+    this.maxSymbols = slot - 3;
   }
 
   /**
-   * Where `symbols[start, end)` (at most MAX_SYMBOLS) is: if cached, the index in `data` of its count (its tokens
+   * Where `symbols[start, end)` (at most maxSymbols) is: if cached, the index in `data` of its count (its tokens
    * follow); else `~base` of the slot to store it in.
    */
   find(symbols: Int32Array, start: number, end: number): number {
@@ -31,7 +38,7 @@ export class StretchCache {
     h ^= h >>> 15;
     h = Math.imul(h, 0x5bd1e995);
     h ^= h >>> 13;
-    const base = (h & this.mask) * SLOT;
+    const base = (h & this.mask) * this.slot;
     const data = this.data;
     const n = end - start;
     if (data[base] !== n) return ~base;
@@ -46,7 +53,7 @@ export class StretchCache {
   store(base: number, symbols: Int32Array, start: number, end: number, tokens: Int32Array, count: number): void {
     const data = this.data;
     const n = end - start;
-    if (2 + n + count > SLOT) return;
+    if (2 + n + count > this.slot) return;
     data[base] = n;
     for (let i = 0; i < n; i++) data[base + 1 + i] = symbols[start + i];
     data[base + 1 + n] = count;
