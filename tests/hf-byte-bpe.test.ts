@@ -127,9 +127,22 @@ function stagesOf(draws: Array<[number, number, number, number]>) {
     let right: string;
     if (kind === 3) {
       const t = byteLevel(CHARS[c]);
-      if (t.length === 3 && cut % 2 === 0) [add(t[0], t[1]), add(t.slice(0, 2), t[2])];
-      else if (t.length === 3) [add(t[1], t[2]), add(t[0], t.slice(1))];
-      else if (t.length === 2) add(t[0], t[1]);
+      // The second byte joins the first, or the third the second, first.
+      const halves: Array<[string, string]> =
+        t.length === 2
+          ? [[t[0], t[1]]]
+          : t.length === 3 && cut % 2 === 0
+            ? [
+                [t[0], t[1]],
+                [t.slice(0, 2), t[2]],
+              ]
+            : t.length === 3
+              ? [
+                  [t[1], t[2]],
+                  [t[0], t.slice(1)],
+                ]
+              : [];
+      for (const [l, r] of halves) add(l, r);
       continue;
     } else if (kind === 0) {
       const t = byteLevel(CHARS[c]);
