@@ -8,9 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { utf8Encode } from '../src/bpe/bytes.js';
 import { BYTE_TO_CHAR } from '../src/bpe/formats/byte-level.js';
 import { HfPipeline } from '../src/bpe/hf/pipeline.js';
+import { CharPremerge, CLASS_BIT } from '../src/bpe/hf/char-premerge.js';
 import { byteLevelVocab, hfTokenizer, tokenizerJsonText } from './hf-stage-peer.js';
 
-const CHARS = ['é', 'ß', '学', 'x', ' '];
+/** Lead bytes of several classes: c3, d0, e3 (twice), e5; ASCII. */
+const CHARS = ['é', 'ß', 'ж', '学', '。', 'あ', 'x', ' '];
 const byteLevel = (s: string): string => Array.from(utf8Encode(s), (b) => BYTE_TO_CHAR[b]).join('');
 
 /**
@@ -46,7 +48,7 @@ describe('byte-level characters started as their token', () => {
         const theirs = (await hfTokenizer(stages).encode(text, null, { addSpecialTokens: false })).getIds();
         expect(ours).toEqual(theirs);
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 
@@ -65,5 +67,30 @@ describe('byte-level characters started as their token', () => {
     const ours = HfPipeline.fromJson(tokenizerJsonText(stages)).encode('éx é');
     expect(ours).toEqual((await hfTokenizer(stages).encode('éx é', null, { addSpecialTokens: false })).getIds());
     expect(ours.slice(0, 2)).toEqual([vocab[c3], 256]);
+  });
+});
+
+describe('the class of a neighbour by its lead byte', () => {
+  it('premerges a character after one class of character and not after another', async () => {
+    // "学 c3" ranks before "c3 a9": after 学 (lead e5) the c3 of é goes to 学; after ж (lead d0) nothing takes it.
+    const [xue, e] = [byteLevel('学'), byteLevel('é')];
+    const vocab = { ...byteLevelVocab(), [xue.slice(0, 2)]: 256, [xue]: 257, [xue + e[0]]: 258, [e]: 259 };
+    const merges = [
+      [xue[0], xue[1]],
+      [xue.slice(0, 2), xue[2]],
+      [xue, e[0]],
+      [e[0], e[1]],
+    ];
+    const stages = { vocab, merges, pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false } };
+    const pipeline = HfPipeline.fromJson(tokenizerJsonText(stages));
+    for (const text of ['学é', 'жé', 'é学é', 'éжé学']) {
+      const theirs = (await hfTokenizer(stages).encode(text, null, { addSpecialTokens: false })).getIds();
+      expect(pipeline.encode(text), text).toEqual(theirs);
+    }
+    const byteIds = Int32Array.from(BYTE_TO_CHAR, (c) => vocab[c]);
+    const premerge = new CharPremerge(pipeline.model.merges, byteIds, pipeline.model.tokens);
+    expect(premerge.token[0xe9]).toBe(259);
+    expect(premerge.before[0xe9] & CLASS_BIT[0xd0]).not.toBe(0);
+    expect(premerge.before[0xe9] & CLASS_BIT[0xe5]).toBe(0);
   });
 });

@@ -62,6 +62,9 @@ interface TrieNode {
   token: AddedToken | undefined;
 }
 
+/** Up to this many distinct first units, candidates are found with indexOf. */
+const MAX_INDEXOF = 8;
+
 const WORD_CHAR = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
 const SPACE = /\p{White_Space}/u;
 
@@ -87,6 +90,11 @@ export class AddedTokenMatcher {
   private readonly root: TrieNode = { children: new Map(), token: undefined };
   /** 1 for each UTF-16 unit some pattern starts with: most of the text is skipped on this test alone. */
   private readonly starts = new Uint8Array(65536);
+  /**
+   * Those units, when there are few (every model's tokens start with "<"): candidates are then found with
+   * indexOf, which V8 runs many times faster than a test per unit (8.5 ms of ~150 per pass over d2l-zh).
+   */
+  private readonly firsts: string[] | null;
   readonly size: number;
 
   /** `patterns[i]` is what `tokens[i]` matches (its content, or its normalized content). */
@@ -105,6 +113,29 @@ export class AddedTokenMatcher {
       }
       node.token ??= t; // two tokens with one pattern: the first listed wins, as in the automaton
     });
+    const firsts = [...new Set(patterns.filter((p) => p !== '').map((p) => p[0]))];
+    this.firsts = firsts.length <= MAX_INDEXOF ? firsts : null;
+  }
+
+  /**
+   * Where the next unit some pattern starts with is, from `at` (text.length if none). `found[k]` is where
+   * firsts[k] was last found (-1: not looked for yet), so each unit is searched for again only once passed.
+   */
+  private nextCandidate(text: string, at: number, found: number[]): number {
+    const firsts = this.firsts;
+    if (firsts === null) {
+      while (at < text.length && this.starts[text.charCodeAt(at)] === 0) at++;
+      return at;
+    }
+    let next = text.length;
+    for (let k = 0; k < firsts.length; k++) {
+      if (found[k] < at && found[k] !== text.length) {
+        const i = text.indexOf(firsts[k], at);
+        found[k] = i < 0 ? text.length : i;
+      }
+      if (found[k] < next) next = found[k];
+    }
+    return next;
   }
 
   /** The longest token matching at `at`, with its end; undefined if none. */
@@ -126,12 +157,8 @@ export class AddedTokenMatcher {
    */
   split(text: string, active: (t: AddedToken) => boolean, sink: AddedTokenSink): void {
     let from = 0;
-    const starts = this.starts;
-    for (let at = 0; at < text.length;) {
-      if (starts[text.charCodeAt(at)] === 0) {
-        at++;
-        continue;
-      }
+    const found = this.firsts === null ? [] : this.firsts.map(() => -1);
+    for (let at = this.nextCandidate(text, 0, found); at < text.length; at = this.nextCandidate(text, at, found)) {
       const m = this.longestAt(text, at);
       if (m === undefined) {
         at++;

@@ -115,7 +115,7 @@ export class CharBpe {
     if (this.symbols.length < (end - start) * 3) this.symbols = new Int32Array((end - start) * 3); // a UTF-16 unit is at most 3 bytes
     const joins = (this.joins ??= new CharJoins(this.tokens, this.merges.lefts, this.merges.rights, (cp) => this.charId(cp)));
     this.short ??= new StretchCache(SHORT_SLOTS, 16);
-    this.long ??= new StretchCache(LONG_SLOTS, 32);
+    this.long ??= new StretchCache(LONG_SLOTS);
     const symbols = this.symbols;
     const bmp = this.bmpIds;
     let n = 0;

@@ -1,13 +1,20 @@
 /**
- * The tokens of short runs of symbols, keyed by the symbols' ids: char-bpe.ts's cache of the stretches it cuts
- * pieces into. Direct-mapped (a new stretch overwrites the one in its slot), in one Int32Array where each slot
- * holds its key and its tokens side by side, so a lookup reads one or two cache lines and allocates nothing:
+ * The tokens of short runs of symbols, keyed by the symbols' ids: the cache of the stretches char-bpe.ts and
+ * byte-bpe.ts cut pieces into. Direct-mapped (a new stretch overwrites the one in its slot), in one Int32Array
+ * where each slot holds its key and its tokens side by side, so a lookup reads one or two cache lines and
+ * allocates nothing:
  *
  *   slot: n · the n symbols · count · the count tokens   (n = 0: empty)
  *
- * char-bpe.ts keeps two: slots of 16 ints (64 bytes) for stretches of up to 7 symbols, most of them, and of 32 for
- * longer ones, so that 3 MB hold 32k + 8k stretches where one cache of 32-int slots held 16k in 2 MB.
+ * byte-bpe.ts keeps one cache of 32-int slots. char-bpe.ts keeps two: slots of 16 ints (64 bytes) for stretches
+ * of up to 7 symbols, most of them, and of 32 for longer ones, so that 3 MB hold 32k + 8k stretches where one
+ * cache of 32-int slots held 16k in 2 MB.
  */
+
+/** Ints per slot unless the constructor is told otherwise. */
+const SLOT = 32;
+/** The longest stretch (in symbols) a slot of SLOT ints can hold (as one token). */
+export const MAX_SYMBOLS = SLOT - 3;
 
 export class StretchCache {
   readonly data: Int32Array;
@@ -21,7 +28,7 @@ export class StretchCache {
    */
   constructor(
     slots: number,
-    private readonly slot: number,
+    private readonly slot = SLOT,
   ) {
     this.mask = slots - 1;
     this.data = new Int32Array(slots * slot);
