@@ -61,7 +61,7 @@ export class CharBpe {
   private readonly astralIds = new Map<number, number>();
   /** byte_fallback: the id of `<0xXX>` for each byte, -1 when missing. */
   private readonly fallbackIds = new Int32Array(256).fill(-1);
-  /** Where pieces may be cut; made on the first piece, with the cache (2 MB: a byte-level model rarely needs them). */
+  /** Where pieces may be cut; made on the first piece, with the caches (3 MB: a byte-level model rarely needs them). */
   private joins: CharJoins | undefined;
   /**
    * Stretches by their symbols' ids: short ones (most) in slots of one cache line, longer ones in slots of two;
