@@ -106,23 +106,27 @@ describe('BPE over characters, cut where no merge crosses', () => {
     expectSameIds(ours.encode('abc'), expected);
   });
 
-  it("joins: the pairs of adjacent characters in the tokens merges make, by the characters' ids", () => {
-    const tokens = ['a', 'b', 'c', '😀', 'ab', 'b😀c', 'ca'];
-    const made = Int32Array.of(4, 5, 5); // "ca" is in the vocab, but no merge makes it
-    const charId = (cp: number): number => tokens.indexOf(String.fromCodePoint(cp));
-    const joins = new CharJoins(tokens, made, charId);
+  it("joins: the junctions of the merges (the left side's last character, the right side's first), by the characters' ids", () => {
+    const tokens = ['a', 'b', 'c', '😀', 'ab', 'b😀', 'b😀c', 'ca', '\udc00', 'x\udc00', 'cx\udc00'];
+    const id = (t: string): number => tokens.indexOf(t);
+    // (a, b), (b, 😀), (b😀, c), (c, x\udc00): "ca" is in the vocab, but no merge makes it; "x" has no token.
+    const [lefts, rights] = [Int32Array.from(['a', 'b', 'b😀', 'c'], id), Int32Array.from(['b', '😀', 'c', 'x\udc00'], id)];
+    const charId = (cp: number): number => id(String.fromCodePoint(cp));
+    const joins = new CharJoins(tokens, lefts, rights, charId);
     const ids = (s: string): [number, number] => {
       const [x, y] = [...s].map((c) => charId(c.codePointAt(0)!));
       return [x, y];
     };
     for (const pair of ['ab', 'b😀', '😀c']) expect(joins.has(...ids(pair)), pair).toBe(true);
-    for (const pair of ['ca', 'ba', 'bc', 'aa', '😀b']) expect(joins.has(...ids(pair)), pair).toBe(false);
+    for (const pair of ['ca', 'ba', 'bc', 'aa', '😀b', 'bb']) expect(joins.has(...ids(pair)), pair).toBe(false);
+    expect(joins.has(id('c'), id('\udc00'))).toBe(false); // the junction (c, x) has no id for x: no pair
   });
 
   it('joins: the matrix of Latin-1 and ▁ pairs says what the pair table says', () => {
     const tokens = ['a', 'b', '▁', 'é', '中', 'a▁', '▁b', 'é中', 'bé'];
     const charId = (cp: number): number => tokens.indexOf(String.fromCodePoint(cp));
-    const joins = new CharJoins(tokens, Int32Array.of(5, 6, 7, 8), charId);
+    // (a, ▁), (▁, b), (é, 中), (b, é)
+    const joins = new CharJoins(tokens, Int32Array.of(0, 2, 3, 1), Int32Array.of(2, 1, 4, 3), charId);
     const chars = ['a', 'b', '▁', 'é', '中'];
     for (const x of chars) {
       for (const y of chars) {

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizerFromJson, normalizesCharwise, type Normalize } from '../src/bpe/hf/normalizers.js';
+import { IDENTITY_UNITS, normalizerFromJson, unitMapOf, type Normalize } from '../src/bpe/hf/normalizers.js';
 import { toWellFormed } from '../src/bpe/bytes.js';
 import { VocabularyError } from '../src/bpe/vocabulary.js';
 import { codePointBlocks, hfTokenizer, inCodePointRanges, type CodePointRanges } from './hf-stage-peer.js';
@@ -234,21 +234,44 @@ describe('Strip, Prepend, Replace, Sequence', () => {
     expect(ours({ type: 'Prepend', prepend: '▁' })('')).toBe('');
   });
 
-  // The pipeline normalizes a text whole when the normalizer says it maps unit for unit: cutting first must agree.
-  const CHARWISE = new Set(["Gemma 3's Replace"]);
+  // The pipeline's direct path reads the text through the unit map instead of normalizing it: the two must agree.
+  const UNIT_MAPS = new Set(["Gemma 3's Replace"]);
   const GEMMA = { type: 'Replace', pattern: { String: ' ' }, content: '▁' };
-  const SEQUENCE_OF_TWO = { type: 'Sequence', normalizers: [GEMMA, { type: 'Replace', pattern: { String: 'a' }, content: 'b' }] };
+  const SEQUENCE_OF_THREE = {
+    type: 'Sequence',
+    normalizers: [
+      GEMMA,
+      { type: 'Replace', pattern: { String: 'a' }, content: 'b' },
+      { type: 'Replace', pattern: { String: 'b' }, content: '字' },
+    ],
+  };
+  const mapped = (map: Uint16Array, text: string): string =>
+    String.fromCharCode(...Array.from({ length: text.length }, (_, i) => map[text.charCodeAt(i)]));
   it.each(CASES)('%s: whether it maps unit for unit', (name, json) => {
-    expect(normalizesCharwise(json)).toBe(CHARWISE.has(name));
+    expect(unitMapOf(json) !== null).toBe(UNIT_MAPS.has(name));
   });
-  it('a Sequence of one-unit Replaces maps unit for unit: normalizing whole and cutting agrees with cutting first (fast-check)', () => {
-    expect(normalizesCharwise(SEQUENCE_OF_TWO)).toBe(true);
-    expect(normalizesCharwise({ type: 'Replace', pattern: { String: '\ud83d' }, content: 'x' })).toBe(false);
-    const n = ours(SEQUENCE_OF_TWO);
+  it('no normalizer maps every unit to itself', () => {
+    expect(unitMapOf(null)).toBe(IDENTITY_UNITS);
+    expect(unitMapOf({ type: 'Sequence', normalizers: [] })).toBe(IDENTITY_UNITS);
+    expect(IDENTITY_UNITS.every((u, i) => u === i)).toBe(true);
+  });
+  it.each([
+    ['a surrogate', { type: 'Replace', pattern: { String: '\ud83d' }, content: 'x' }],
+    ['into a surrogate', { type: 'Replace', pattern: { String: 'x' }, content: '\ud83d' }],
+    ['two units', { type: 'Replace', pattern: { String: 'ab' }, content: 'x' }],
+    ['into nothing', { type: 'Replace', pattern: { String: 'a' }, content: '' }],
+    ['a one-unit Regex', { type: 'Replace', pattern: { Regex: 'a' }, content: 'b' }],
+    ['a Sequence with NFC', { type: 'Sequence', normalizers: [GEMMA, { type: 'NFC' }] }],
+  ])('%s is no unit map', (_name, json) => {
+    expect(unitMapOf(json)).toBeNull();
+  });
+  it('a Sequence of one-unit Replaces read through its unit map gives what tokenizers gives (fast-check)', () => {
+    const map = unitMapOf(SEQUENCE_OF_THREE)!;
+    const ref = theirs(SEQUENCE_OF_THREE);
+    for (const s of [...SENSITIVE, ...EXTRA]) expect(mapped(map, s)).toBe(ref(s));
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat(), fc.nat(), (text, x, y) => {
-        const [s, e] = [x % (text.length + 1), y % (text.length + 1)].sort((a, b) => a - b);
-        expect(n(text).slice(s, e)).toBe(n(text.slice(s, e)));
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', ' ', '▁', 'x', '字', '😀'), maxLength: 40 }), (text) => {
+        expect(mapped(map, text)).toBe(ref(text));
       }),
       { numRuns: 300, seed: SEED },
     );

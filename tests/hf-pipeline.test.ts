@@ -8,37 +8,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tokenizer as HfTokenizer } from 'tokenizers';
 import { HfPipeline } from '../src/bpe/hf/pipeline.js';
-import { byteFallbackToken } from '../src/bpe/hf/bpe-model.js';
 import { MergeTable } from '../src/bpe/hf/merge-table.js';
 import { MergeScratch, mergeWord } from '../src/bpe/hf/merge-word.js';
 import { compilePipeline, loadCompiledPipeline } from '../src/bpe/hf/compiled.js';
 import { expectSameIds } from './compare.js';
 import { lcg } from './random.js';
-import { byteLevelVocab, tokenizerJsonText } from './hf-stage-peer.js';
+import { byteLevelVocab, charBpe, tokenizerJsonText } from './hf-stage-peer.js';
 import { BYTE_TO_CHAR } from '../src/bpe/formats/byte-level.js';
 
 type Json = Record<string, unknown>;
-
-/** A char-level BPE over `chars` with merges making each of `words` left to right; byte tokens when `bytes`. */
-function charBpe(chars: string[], words: string[], bytes: boolean): { vocab: Record<string, number>; merges: Array<[string, string]> } {
-  const vocab: Record<string, number> = { '<unk>': 0 };
-  const add = (t: string): void => {
-    if (!(t in vocab)) vocab[t] = Object.keys(vocab).length;
-  };
-  if (bytes) for (let b = 0; b < 256; b++) add(byteFallbackToken(b));
-  chars.forEach(add);
-  const merges: Array<[string, string]> = [];
-  for (const w of words) {
-    const cs = [...w];
-    let left = cs[0];
-    for (const c of cs.slice(1)) {
-      if (!(left + c in vocab)) merges.push([left, c]);
-      add(left + c);
-      left += c;
-    }
-  }
-  return { vocab, merges };
-}
 
 async function expectParity(json: string, texts: readonly string[]): Promise<void> {
   const ours = HfPipeline.fromJson(json);

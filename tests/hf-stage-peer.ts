@@ -5,6 +5,7 @@
 import { Tokenizer } from 'tokenizers';
 import { utf8Encode } from '../src/bpe/bytes.js';
 import { BYTE_TO_CHAR } from '../src/bpe/formats/byte-level.js';
+import { byteFallbackToken } from '../src/bpe/hf/char-bpe.js';
 
 export interface Stages {
   normalizer?: unknown;
@@ -50,6 +51,31 @@ export function tokenizerJsonText(stages: Stages): string {
       ...stages.model,
     },
   });
+}
+
+/** A char-level BPE over `chars` with merges making each of `words` left to right; byte tokens when `bytes`. */
+export function charBpe(
+  chars: string[],
+  words: string[],
+  bytes: boolean,
+): { vocab: Record<string, number>; merges: Array<[string, string]> } {
+  const vocab: Record<string, number> = { '<unk>': 0 };
+  const add = (t: string): void => {
+    if (!(t in vocab)) vocab[t] = Object.keys(vocab).length;
+  };
+  if (bytes) for (let b = 0; b < 256; b++) add(byteFallbackToken(b));
+  chars.forEach(add);
+  const merges: Array<[string, string]> = [];
+  for (const w of words) {
+    const cs = [...w];
+    let left = cs[0];
+    for (const c of cs.slice(1)) {
+      if (!(left + c in vocab)) merges.push([left, c]);
+      add(left + c);
+      left += c;
+    }
+  }
+  return { vocab, merges };
 }
 
 /** A piece as ByteLevel writes it: each UTF-8 byte as its GPT-2 character. */

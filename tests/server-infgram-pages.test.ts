@@ -178,6 +178,9 @@ describe('an index page', () => {
 
   it('refuses an unknown index (404) and a bad line (400); deletes an index from its page', async () => {
     expect(await page('/lm/infgram/nope', 404)).toMatch(/no index &quot;nope&quot;/);
+    // The build form's address, reloaded: the indexes' section of /lm, not "no model".
+    const list = await app.request('/lm/infgram');
+    expect([list.status, list.headers.get('location')]).toEqual([302, '/lm#infgram']);
     await page('/lm/infgram/pets-ig/line?line=100000', 400);
     const del = await app.request('/lm/infgram/by-htmx/delete', { method: 'POST' });
     expect(del.status).toBe(303);

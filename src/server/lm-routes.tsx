@@ -172,6 +172,8 @@ export function lmRoutes(): Hono {
     const view = isView(query.view) ? query.view : 'surprisal';
     const fields: LmFields = { ...DEFAULT_FIELDS, ...query };
     const opened = await attempt(() => openModel(c.req.param('name')));
+    // /lm/infgram is where an index's build form posts: reloaded, it leads to the indexes (unless a model has that name).
+    if (opened.refusal?.status === 404 && c.req.param('name') === 'infgram') return c.redirect('/lm#infgram', 302);
     if (opened.refusal !== undefined) return c.html(<LmMissingPage message={opened.refusal.message} />, opened.refusal.status);
     const m = opened.result;
     // A view's result is computed when its form was sent (more than ?view= in the URL); the trie always shows.

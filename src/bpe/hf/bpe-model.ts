@@ -16,6 +16,7 @@ import { isObject, malformed, unsupported, type JsonObject } from './json.js';
 import { MergeTable } from './merge-table.js';
 import { CharBpe } from './char-bpe.js';
 import { ByteBpe } from './byte-bpe.js';
+import type { UnitMap } from './normalizers.js';
 
 export { byteFallbackToken, byteOfFallbackToken } from './char-bpe.js';
 
@@ -188,5 +189,16 @@ export class BpeModel {
     if (whole === undefined) return this.chars.encode(piece, out);
     out?.push(whole);
     return 1;
+  }
+
+  /**
+   * encodePiece of the piece text[start, end) read through `map` (a normalizer's unit map, normalizers.ts): over
+   * characters without ignore_merges, straight from the text; otherwise as the mapped piece's string.
+   */
+  encodeMapped(text: string, start: number, end: number, map: UnitMap, out: IdList | null): number {
+    if (this.bytes === undefined && !this.ignoreMerges) return this.chars.encodeSpan(text, start, end, map, out);
+    let piece = '';
+    for (let i = start; i < end; i++) piece += String.fromCharCode(map[text.charCodeAt(i)]);
+    return this.encodePiece(piece, out);
   }
 }

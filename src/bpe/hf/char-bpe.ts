@@ -18,6 +18,7 @@ import { CharJoins, hotIndex } from './char-joins.js';
 import type { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
 import { MAX_SYMBOLS, StretchCache } from './stretch-cache.js';
+import { IDENTITY_UNITS, type UnitMap } from './normalizers.js';
 
 const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
 
@@ -94,23 +95,31 @@ export class CharBpe {
 
   /** Appends the ids of `piece` to `out`, if given; returns how many there are. */
   encode(piece: string, out: IdList | null): number {
-    if (this.symbols.length < piece.length * 3) this.symbols = new Int32Array(piece.length * 3); // a UTF-16 unit is at most 3 bytes
-    const joins = (this.joins ??= new CharJoins(this.tokens, this.merges.made, (cp) => this.charId(cp)));
+    return this.encodeSpan(piece, 0, piece.length, IDENTITY_UNITS, out);
+  }
+
+  /**
+   * encode of the piece text[start, end) read through `map` (a normalizer's unit map, normalizers.ts), without
+   * making it a string.
+   */
+  encodeSpan(text: string, start: number, end: number, map: UnitMap, out: IdList | null): number {
+    if (this.symbols.length < (end - start) * 3) this.symbols = new Int32Array((end - start) * 3); // a UTF-16 unit is at most 3 bytes
+    const joins = (this.joins ??= new CharJoins(this.tokens, this.merges.lefts, this.merges.rights, (cp) => this.charId(cp)));
     this.cache ??= new StretchCache(16384);
     const symbols = this.symbols;
     const bmp = this.bmpIds;
     let n = 0;
-    let start = 0;
+    let from = 0;
     let count = 0;
     let prev = NO_CHAR;
     let prevHot = -1;
     // An unk waits for the next character with a token (or the end): byte-fallback tokens go before it, and
     // with fuse_unk the unks on either side of them are one, as in tokenizers' merge_word.
     let unk = false;
-    for (let i = 0; i < piece.length;) {
-      let cp = piece.charCodeAt(i++);
-      if (cp >= 0xd800 && cp <= 0xdbff && i < piece.length) {
-        const low = piece.charCodeAt(i);
+    for (let i = start; i < end;) {
+      let cp = map[text.charCodeAt(i++)];
+      if (cp >= 0xd800 && cp <= 0xdbff && i < end) {
+        const low = text.charCodeAt(i);
         if (low >= 0xdc00 && low <= 0xdfff) {
           cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
           i++;
@@ -137,15 +146,15 @@ export class CharBpe {
       }
       const hot = hotIndex(cp);
       if (prev >= 0 && !joins.joined(prev, prevHot, id, hot)) {
-        count += this.stretch(start, n, out);
-        start = n;
+        count += this.stretch(from, n, out);
+        from = n;
       }
       symbols[n++] = id;
       prev = id;
       prevHot = hot;
     }
     if (unk) symbols[n++] = this.unkId;
-    return count + this.stretch(start, n, out);
+    return count + this.stretch(from, n, out);
   }
 
   /** Whether `cp` becomes byte-fallback tokens (all its bytes have one). */

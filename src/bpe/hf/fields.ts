@@ -36,3 +36,8 @@ export function countField(part: string, json: JsonObject, key: string): number 
 export function listField(part: string, json: JsonObject, key: string): unknown[] {
   return field(part, json, key, 'a list', Array.isArray) as unknown[];
 }
+
+/** The code unit of a string of one UTF-16 unit that is not a surrogate (what a unit map can hold), else -1. */
+export function oneUnit(s: unknown): number {
+  return typeof s === 'string' && s.length === 1 && !(s >= '\ud800' && s <= '\udfff') ? s.charCodeAt(0) : -1;
+}

@@ -11,7 +11,7 @@
  */
 import { isWhiteSpace } from '../pretokenize/patterns.js';
 import { describeType, isObject, unsupported, type JsonObject } from './json.js';
-import { boolField, listField, stringField } from './fields.js';
+import { boolField, listField, oneUnit, stringField } from './fields.js';
 import { patternFromJson, replaceMatches } from './pattern.js';
 
 export type Normalize = (text: string) => string;
@@ -35,16 +35,38 @@ export function normalizerFromJson(json: unknown): Normalize | null {
   };
 }
 
+/** A map of UTF-16 units: unit u becomes map[u]. */
+export type UnitMap = Uint16Array;
+
+/** The map that changes nothing. */
+export const IDENTITY_UNITS: UnitMap = Uint16Array.from({ length: 0x10000 }, (_, u) => u);
+
 /**
- * Whether the normalizer maps each UTF-16 unit to one UTF-16 unit on its own, whatever is around it: every step
- * a Replace of one unit (not a surrogate) by one unit. Then normalizing a text and cutting it gives what cutting
- * it and normalizing the parts gives, at the same offsets. Gemma 3's Replace of " " by "▁" is one.
+ * The normalizer as a map of UTF-16 units, when it maps each unit to one unit on its own, whatever is around it:
+ * every step a Replace of one unit (not a surrogate) by one unit, or no step at all. Then normalizing a text is
+ * reading its units through the map, at the same offsets, and the pipeline can hand the model spans of the
+ * original text (pipeline.ts). Gemma 3's Replace of " " by "▁" is one. Else null.
  */
-export function normalizesCharwise(json: unknown): boolean {
+export function unitMapOf(json: unknown): UnitMap | null {
+  const replaces: Array<[number, number]> = [];
+  if (json !== null && json !== undefined && !unitReplaces(json, replaces)) return null;
+  if (replaces.length === 0) return IDENTITY_UNITS;
+  const map = IDENTITY_UNITS.slice();
+  // Each step reads the text the steps before it made: a → b then b → c maps a to c.
+  for (const [from, to] of replaces) for (let u = 0; u < 0x10000; u++) if (map[u] === from) map[u] = to;
+  return map;
+}
+
+/** Appends the (from, to) units of each step to `out`; false when a step is not a Replace of one unit by one. */
+function unitReplaces(json: unknown, out: Array<[number, number]>): boolean {
   if (!isObject(json)) return false;
-  if (json.type === 'Sequence') return Array.isArray(json.normalizers) && json.normalizers.every(normalizesCharwise);
-  const oneUnit = (s: unknown): boolean => typeof s === 'string' && s.length === 1 && !(s >= '\ud800' && s <= '\udfff');
-  return json.type === 'Replace' && isObject(json.pattern) && oneUnit(json.pattern.String) && oneUnit(json.content);
+  if (json.type === 'Sequence') return Array.isArray(json.normalizers) && json.normalizers.every((n) => unitReplaces(n, out));
+  if (json.type !== 'Replace' || !isObject(json.pattern) || Object.keys(json.pattern).length !== 1) return false;
+  const from = oneUnit(json.pattern.String);
+  const to = oneUnit(json.content);
+  if (from < 0 || to < 0) return false;
+  out.push([from, to]);
+  return true;
 }
 
 /** Appends the steps of one normalizer, a Sequence's in order. */

@@ -8,6 +8,9 @@
  * 3. What is left is pre-tokenized into pieces (pre-tokenizers.ts).
  * 4. The BPE model encodes each piece (bpe-model.ts).
  *
+ * Over characters, when the normalizer maps unit for unit and the pre-tokenizer only cuts at one unit (Gemma 3),
+ * steps 2–4 run on spans of the text as it is (direct-path.ts).
+ *
  * Decoding runs the file's decoder over the tokens' strings (decoders.ts), as `tokenizers`' decode(ids, false).
  *
  * Special tokens (added tokens with `special: true`) are what `allowedSpecial` governs: read as control tokens
@@ -24,9 +27,10 @@ import { VocabularyError, type SpecialToken } from '../vocabulary.js';
 import { AddedTokenMatcher, readAddedTokens, type AddedToken, type AddedTokenSink } from './added-tokens.js';
 import { BpeModel, bpeOptions, byteOfFallbackToken, type BpeModelData } from './bpe-model.js';
 import { decoderFromJson, type Decode } from './decoders.js';
+import { DirectPath } from './direct-path.js';
 import { IdList } from './id-list.js';
 import { isObject, malformed, unsupported, type JsonObject } from './json.js';
-import { normalizerFromJson, normalizesCharwise, type Normalize } from './normalizers.js';
+import { normalizerFromJson, type Normalize } from './normalizers.js';
 import { preTokenizerFromJson, type PreTokenizer } from './pre-tokenizers.js';
 
 const ALL = (): boolean => true;
@@ -41,8 +45,8 @@ export class HfPipeline implements TokenEncoder {
   readonly model: BpeModel;
   readonly addedTokens: readonly AddedToken[];
   readonly normalize: Normalize | null;
-  /** The normalizer maps unit for unit (normalizers.ts): a text is normalized whole, once, not segment by segment. */
-  private readonly charwise: boolean;
+  /** Steps 2–4 on spans of the original text (direct-path.ts), or null: the general path. */
+  readonly direct: DirectPath | null;
   readonly preTokenizer: PreTokenizer;
   /** The tokenizer.json without the model's vocab and merges (compiled.ts keeps it beside them). */
   readonly spec: JsonObject;
@@ -75,7 +79,6 @@ export class HfPipeline implements TokenEncoder {
     const type = json.model.type ?? 'BPE';
     if (type !== 'BPE') throw unsupported('model', String(type));
     this.normalize = normalizerFromJson(json.normalizer);
-    this.charwise = this.normalize !== null && normalizesCharwise(json.normalizer);
     this.preTokenizer = preTokenizerFromJson(json.pre_tokenizer);
     this.decoder = decoderFromJson(json.decoder);
     const byteLevel = this.preTokenizer.byteLevel;
@@ -97,6 +100,8 @@ export class HfPipeline implements TokenEncoder {
       normalized,
       normalized.map((t) => (normalize ? normalize(t.content) : t.content)),
     );
+    // Added tokens matched in the normalized text would need it made.
+    this.direct = !byteLevel && normalized.length === 0 ? DirectPath.of(json.normalizer, json.pre_tokenizer) : null;
     let max = this.model.tokens.length - 1;
     for (const t of this.addedTokens) {
       this.addedById.set(t.id, t);
@@ -127,12 +132,12 @@ export class HfPipeline implements TokenEncoder {
   private collect(text: string, active: (t: AddedToken) => boolean): number[] {
     const ids = this.ids;
     ids.clear();
-    this.run(text, active, ids);
+    this.run(this.model, text, active, ids);
     return ids.take();
   }
 
   count(text: string, options: { allowedSpecial?: AllowedSpecial } = {}): number {
-    return this.run(text, this.activeFor(options.allowedSpecial), null);
+    return this.run(this.model, text, this.activeFor(options.allowedSpecial), null);
   }
 
   /**
@@ -141,12 +146,7 @@ export class HfPipeline implements TokenEncoder {
    */
   encodeOrdinaryWith(model: BpeModel, text: string): number[] {
     const out = new IdList();
-    this.walk(
-      text,
-      (t) => !t.special,
-      (segment, atStart) => this.encodeSegment(model, segment, atStart, out),
-      (t) => out.push(t.id),
-    );
+    this.run(model, text, (t) => !t.special, out);
     return out.take();
   }
 
@@ -160,20 +160,20 @@ export class HfPipeline implements TokenEncoder {
     return (t) => !t.special || set.has(t.content);
   }
 
-  /** Encodes `text` into `out` (if given); returns the number of tokens. */
-  private run(text: string, active: (t: AddedToken) => boolean, out: IdList | null): number {
+  /** Encodes `text` with `model` into `out` (if given); returns the number of tokens. */
+  private run(model: BpeModel, text: string, active: (t: AddedToken) => boolean, out: IdList | null): number {
     let count = 0;
-    this.walk(
-      text,
-      active,
-      (segment, atStart) => {
-        count += this.encodeSegment(this.model, segment, atStart, out);
-      },
-      (t) => {
-        out?.push(t.id);
-        count++;
-      },
-    );
+    const onToken = (t: AddedToken): void => {
+      out?.push(t.id);
+      count++;
+    };
+    const direct = this.direct;
+    if (direct !== null) {
+      const clean = toWellFormed(text);
+      this.rawTokens.split(clean, active, { text: (s, e) => (count += direct.encode(model, clean, s, e, out)), token: onToken });
+      return count;
+    }
+    this.walk(text, active, (segment, atStart) => (count += this.encodeSegment(model, segment, atStart, out)), onToken);
     return count;
   }
 
@@ -224,18 +224,11 @@ export class HfPipeline implements TokenEncoder {
       text: (s, e) => onSegment(normalized.slice(s, e), segmentAtStart && s === 0),
       token: onToken,
     };
-    // One call for the whole text instead of one per segment (Gemma 3's segments are lines).
-    const whole = this.charwise ? this.normalize!(clean) : null;
     this.rawTokens.split(clean, active, {
       text: (s, e) => {
-        if (whole !== null) {
-          normalized = whole.slice(s, e);
-          segmentAtStart = s === 0;
-        } else {
-          const segment = clean.slice(s, e);
-          normalized = this.normalize ? this.normalize(segment) : segment;
-          segmentAtStart = s === 0 && this.keepsFirstCharacter(segment);
-        }
+        const segment = clean.slice(s, e);
+        normalized = this.normalize ? this.normalize(segment) : segment;
+        segmentAtStart = s === 0 && this.keepsFirstCharacter(segment);
         if (this.normalizedTokens.size === 0) onSegment(normalized, segmentAtStart);
         else this.normalizedTokens.split(normalized, active, normalizedSink);
       },

@@ -10,7 +10,7 @@
  */
 import { UPSTREAM_PATTERNS, type PieceEnd } from '../pretokenize/patterns.js';
 import { describeType, isObject, malformed, unsupported, type JsonObject } from './json.js';
-import { boolField, charField, listField, optionalBoolField, stringField } from './fields.js';
+import { boolField, charField, listField, oneUnit, optionalBoolField, stringField } from './fields.js';
 import {
   ScannerMatcher,
   findMatches,
@@ -67,7 +67,7 @@ const COLLECT: Stage = {
 
 /** How a Split treats its matches (tokenizers' SplitDelimiterBehavior). */
 const BEHAVIORS = ['Removed', 'Isolated', 'MergedWithPrevious', 'MergedWithNext', 'Contiguous'] as const;
-type Behavior = (typeof BEHAVIORS)[number];
+export type Behavior = (typeof BEHAVIORS)[number];
 
 /**
  * Cuts each piece at the matches of a pattern, as NormalizedString::split does. With "-" in "the-final--countdown":
@@ -232,6 +232,42 @@ export function preTokenizerFromJson(json: unknown): PreTokenizer {
       if (text !== '') start.run(text, atStart ? 0 : -1, out);
     },
   };
+}
+
+/**
+ * How a pre-tokenizer that only cuts at one UTF-16 unit cuts, so a caller can cut the text itself by offsets
+ * (pipeline.ts): `unit` is the unit cut at (-1: none, a segment is one piece), `behavior` the Split's behaviour
+ * around each match, `rewrite` a unit the pre-tokenizer itself replaces by another first (Metaspace's space by
+ * its replacement), or null.
+ */
+export interface LiteralCuts {
+  unit: number;
+  behavior: Behavior;
+  rewrite: readonly [from: number, to: number] | null;
+}
+
+/**
+ * The cuts of a pre-tokenizer that only cuts at one unit, else null: none at all; a Split by a String pattern of
+ * one unit (not a surrogate), not inverted (Gemma 3's, by " "); a Metaspace with prepend_scheme "never" (it only
+ * turns spaces into its replacement and cuts before each). Malformed parts are left to preTokenizerFromJson.
+ */
+export function cutLiterals(json: unknown): LiteralCuts | null {
+  const parts: JsonObject[] = [];
+  if (json !== null && json !== undefined) flatten(json, parts);
+  if (parts.length === 0) return { unit: -1, behavior: 'Isolated', rewrite: null };
+  const [part] = parts;
+  if (parts.length > 1) return null;
+  if (part.type === 'Split') {
+    const unit = oneUnit(isObject(part.pattern) && Object.keys(part.pattern).length === 1 ? part.pattern.String : undefined);
+    const behavior = BEHAVIORS.find((b) => b === part.behavior);
+    return unit >= 0 && behavior !== undefined && part.invert === false ? { unit, behavior, rewrite: null } : null;
+  }
+  if (part.type !== 'Metaspace') return null;
+  const { replacement, scheme } = metaspaceOptions('pre_tokenizer Metaspace', part);
+  const to = oneUnit(replacement);
+  if (scheme !== 'never' || to < 0) return null;
+  const unit = optionalBoolField('pre_tokenizer Metaspace', part, 'split') === false ? -1 : to;
+  return { unit, behavior: 'MergedWithNext', rewrite: to === 0x20 ? null : [0x20, to] };
 }
 
 /** DeepSeek-V3's three Isolated Splits, with their regexes spelled exactly as in its tokenizer.json. */
