@@ -34,7 +34,7 @@ const MERGES_WHOLE = 1;
 const MERGES_APART = 2;
 
 export class ByteBpe {
-  /** ignore_merges over bytes: a piece's UTF-8 → the token with those bytes; made on first use. */
+  /** A piece's UTF-8 → the token with those bytes (step 1 of the module comment); made on first use. */
   private wholeTokens: RankTable | undefined;
   /** Without ignore_merges, by id: whether merging the token's bytes makes it (wholeToken). */
   private readonly wholeState: Uint8Array;
