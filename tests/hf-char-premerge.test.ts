@@ -70,6 +70,25 @@ describe('byte-level characters started as their token', () => {
   });
 });
 
+describe("a premerged character's own token", () => {
+  it('takes no part in a merge ranked before the character would be whole', async () => {
+    // (a, 学) ranks first, but 学 is made last: in "型a学" the a goes to 型's last byte (8b) first.
+    const [xing, xue] = [byteLevel('型'), byteLevel('学')];
+    const vocab = { ...byteLevelVocab(), [xue]: 256, ['a' + xue]: 257, [xing[2] + 'a']: 258, [xue.slice(0, 2)]: 259 };
+    const merges = [
+      ['a', xue],
+      [xing[2], 'a'],
+      [xue[0], xue[1]],
+      [xue.slice(0, 2), xue[2]],
+    ];
+    const stages = { vocab, merges, pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false } };
+    const pipeline = HfPipeline.fromJson(tokenizerJsonText(stages));
+    const theirs = (await hfTokenizer(stages).encode('型a学', null, { addSpecialTokens: false })).getIds();
+    expect(pipeline.encode('型a学')).toEqual(theirs);
+    expect(theirs.slice(2)).toEqual([258, 256]);
+  });
+});
+
 describe('the class of a neighbour by its lead byte', () => {
   it('premerges a character after one class of character and not after another', async () => {
     // "学 c3" ranks before "c3 a9": after 学 (lead e5) the c3 of é goes to 学; after ж (lead d0) nothing takes it.

@@ -8,19 +8,18 @@
  *    86–91% of d2l's pieces are a token ("the", " model", "，").
  * 2. A character of 2 or 3 bytes starts as its token where char-premerge.ts shows that is exact.
  * 3. The piece is cut between two characters that start as one symbol each (one of several bytes) where no token
- *    a merge makes holds the two (premerged-joins.ts), and, in a piece of more than 24 bytes, where no token of the
- *    vocab crosses a character of several bytes' edge (encode/span-filter.ts). No merge crosses such a cut: the
- *    stretches merge alike apart. A Han run cuts into its words and phrases.
+ *    a merge makes holds the two (premerged-joins.ts): no merge crosses such a cut, and the stretches merge alike
+ *    apart. A Han run cuts into its words and phrases. (With 95–100% of d2l-zh's characters premerged, also cutting
+ *    long pieces where no token of the vocab crosses, as the Encoder's SpanFilter does, changed nothing measurable.)
  * 4. The stretches are merged and cached by their symbols' ids (stretch-cache.ts): the words of a long Han run
  *    recur where the run does not.
  *
  * A byte the vocab lacks: the piece is BPE over its byte-level characters (char-bpe.ts: byte fallback, unk or
  * nothing for that byte), uncut.
  */
-import { utf8Encode, utf8Into } from '../bytes.js';
+import { utf8Into } from '../bytes.js';
 import { byteLevelToBytes, bytesToByteLevel } from '../formats/byte-level.js';
 import { NONE, RankTable } from '../encode/rank-table.js';
-import { SpanFilter, type TokenArena } from '../encode/span-filter.js';
 import type { CharBpe } from './char-bpe.js';
 import { CharPremerge, CLASS_BIT, EDGE_BIT } from './char-premerge.js';
 import { IdList } from './id-list.js';
@@ -33,19 +32,15 @@ import { MAX_SYMBOLS, StretchCache } from './stretch-cache.js';
 const UNKNOWN = 0;
 const MERGES_WHOLE = 1;
 const MERGES_APART = 2;
-/** Pieces longer than this (in UTF-8 bytes) are also cut where no token crosses. */
-const CUT_MIN_BYTES = 24;
 
 export class ByteBpe {
-  /** ignore_merges over bytes: a piece's UTF-8 → the token with those bytes; made on first use. */
+  /** A piece's UTF-8 → the token with those bytes (step 1 of the module comment); made on first use. */
   private wholeTokens: RankTable | undefined;
   /** Without ignore_merges, by id: whether merging the token's bytes makes it (wholeToken). */
   private readonly wholeState: Uint8Array;
   /** The token each character of 2 or 3 bytes starts as, and the cuts between them; made on the first piece. */
   private premerge: CharPremerge | undefined;
   private joins: PremergedJoins | undefined;
-  /** Where a token may cross a position of a piece; built on the first long piece. */
-  private filter: SpanFilter | undefined;
   /** Stretches by their symbols' ids, with their tokens. */
   private readonly cache = new StretchCache(16384);
   /** The UTF-8 of the piece being encoded. */
@@ -111,7 +106,6 @@ export class ByteBpe {
     const byteIds = this.byteIds;
     const premerge = (this.premerge ??= new CharPremerge(this.merges, byteIds, this.tokens));
     const joins = (this.joins ??= new PremergedJoins(this.tokens, this.merges.made));
-    const filter = n > CUT_MIN_BYTES ? (this.filter ??= new SpanFilter(this.tokenArena())) : null;
     const { token, before, after } = premerge;
     let m = 0;
     starts[0] = 0;
@@ -136,11 +130,8 @@ export class ByteBpe {
       } else if (b >= 0x80) {
         width = 4;
       }
-      // 2. A cut before it: between two one-symbol characters no merge joins, or where no token crosses.
-      if (i > 0 && (b >= 0x80 || bytes[i - 1] >= 0x80)) {
-        const apart = prev >= 0 && one >= 0 && !joins.joinable(prev, cp);
-        if (apart || (filter !== null && !filter.mayCross(bytes, i, n))) starts[stretches++] = m;
-      }
+      // 2. A cut before it: between two one-symbol characters, one of several bytes, that no merge joins.
+      if (prev >= 0 && one >= 0 && (b >= 0x80 || prev >= 0x80) && !joins.joinable(prev, cp)) starts[stretches++] = m;
       // 3. Its symbols.
       if (one >= 0) {
         symbols[m++] = one;
@@ -211,15 +202,5 @@ export class ByteBpe {
   private wholeTokenTable(): RankTable {
     const unmatchable = (id: number) => Uint8Array.of(0xff, id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff);
     return RankTable.fromTokens(Array.from(this.tokens, (t, id) => (t ? byteLevelToBytes(t) : undefined) ?? unmatchable(id)));
-  }
-
-  /** Every token's bytes as the text holds them, for the SpanFilter. */
-  private tokenArena(): TokenArena {
-    const parts = Array.from(this.tokens, (t) => (t === undefined ? new Uint8Array(0) : (byteLevelToBytes(t) ?? utf8Encode(t))));
-    const offsets = new Uint32Array(parts.length + 1);
-    for (let id = 0; id < parts.length; id++) offsets[id + 1] = offsets[id] + parts[id].length;
-    const arena = new Uint8Array(offsets[parts.length]);
-    parts.forEach((b, id) => arena.set(b, offsets[id]));
-    return { arena, offsets, size: parts.length };
   }
 }

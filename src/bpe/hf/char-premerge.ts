@@ -8,8 +8,11 @@
  * could compete for the character's symbols are those across its edges, (x, first) and (last, y), x and y being
  * what its neighbours hold. If every merge that could pair x with `first`, and `last` with y, ranks after r, none
  * can come first; merges elsewhere in the word touch other symbols. So the character reaches its token as it
- * would alone, before any merge across its edges, and the rest of the word merges from there alike. Characters
- * that pass this test at every step and end as one token are premerged; the others start as bytes.
+ * would alone, before any merge across its edges. Its token must not take part in a merge earlier than it would
+ * exist either: every merge of the token with x or y must rank after the character's last step (with merges
+ * [(a, 学), (8b, a), then 学's own], "型a学" merges 8b with a first; 学 present from the start would take the a).
+ * Then the rest of the word merges alike. Characters that pass these tests and end as one token are premerged;
+ * the others start as bytes.
  *
  * What x and y can be depends on the neighbours, which stay in one class while they merge: x always ends where the
  * character before ends, so its last character is that one (its lead byte tells the class) or x holds only
@@ -134,8 +137,9 @@ export class CharPremerge {
   }
 
   /**
-   * Merges each character of 2 or 3 bytes alone, sets its token when it ends as one, and
-   * calls `step` with the rank of each merge and the first and last symbol before it.
+   * Merges each character of 2 or 3 bytes alone, sets its token when it ends as one, and calls `step` with the
+   * rank of each merge and the first and last symbol before it; then, for a character that ends as one token,
+   * with the highest of those ranks and that token on both sides (no merge of it may come before it exists).
    */
   private eachStep(step: (cp: number, rank: number, first: number, last: number) => void): void {
     const symbols = new Int32Array(3);
@@ -143,6 +147,7 @@ export class CharPremerge {
     for (let cp = 0x80; cp < 0x10000; cp++) {
       if (cp >= 0xd800 && cp <= 0xdfff) continue;
       let n = this.symbolsOf(cp, symbols);
+      let highest = -1;
       while (n > 1) {
         let best = -1;
         let bestRank = NONE;
@@ -155,11 +160,14 @@ export class CharPremerge {
         }
         if (best < 0) break; // stays several tokens: left to the merge loop
         step(cp, bestRank, symbols[0], symbols[n - 1]);
+        highest = Math.max(highest, bestRank);
         symbols[best] = merges.made[bestRank];
         for (let i = best + 1; i + 1 < n; i++) symbols[i] = symbols[i + 1];
         n--;
       }
-      if (n === 1) this.token[cp] = symbols[0];
+      if (n !== 1) continue;
+      this.token[cp] = symbols[0];
+      step(cp, highest, symbols[0], symbols[0]);
     }
   }
 

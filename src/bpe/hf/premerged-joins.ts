@@ -15,7 +15,11 @@
  */
 import { BYTE_TO_CHAR } from '../formats/byte-level.js';
 
-/** Words per pair kept: with two bits of 32 in each, about 1.5% of other pairs test as joinable. */
+/**
+ * Words of the filter per pair kept (two bits of a word each): 1 MB for Qwen3 and DeepSeek-V3, where 0.2–0.35% of
+ * random pairs of Han characters test joinable. A filter a quarter of that size made no measurable difference on
+ * d2l-zh (in-process A/B: 0.96x on the slices, 1.03x on 1 MB).
+ */
 const WORDS_PER_PAIR = 2;
 
 const hashOf = (a: number, b: number): number => Math.imul((a << 16) | b, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
@@ -28,7 +32,7 @@ export class PremergedJoins {
   constructor(tokens: ReadonlyArray<string | undefined>, made: Int32Array) {
     const pairs = pairsOf(tokens, made);
     let bits = 10;
-    while (1 << bits < pairs.length * WORDS_PER_PAIR) bits++;
+    while (1 << bits < (pairs.length / 2) * WORDS_PER_PAIR) bits++;
     this.words = new Int32Array(1 << bits);
     this.shift = 32 - bits;
     for (let k = 0; k < pairs.length; k += 2) {
