@@ -70,6 +70,19 @@ describe.skipIf(skipReal).each(MODELS)('%s: byte-level pieces against the plain 
     );
   });
 
+  it(title('random short pieces, each twice (the second time from the piece cache, where pieces collide)'), () => {
+    const alphabet = ['学', '习', '。', 'é', 'a', 'b', ' ', '7', '😀', "'", '\n'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 8 }), (cs) => {
+        const piece = cs.join('');
+        const plain = plainIds(pipeline.model, piece, ignoreMerges);
+        expect(ours(pipeline.model, piece)).toEqual(plain);
+        expect(ours(pipeline.model, piece), 'again').toEqual(plain);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
   it(title('the joins filter holds every pair of adjacent characters in a token merges make'), () => {
     const { tokens, merges } = pipeline.model;
     const joins = new PremergedJoins(tokens, merges.made);

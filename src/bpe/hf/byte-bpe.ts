@@ -3,6 +3,8 @@
  * semantics: each UTF-8 byte of a piece starts as the token of its GPT-2 byte-level character, then merges apply
  * by rank (merge-word.ts). The same tokens come faster this way:
  *
+ * 0. A piece of up to 12 UTF-16 units met lately has its tokens cached by its units (piece-cache.ts): none of the
+ *    steps below, nor its UTF-8, is done again.
  * 1. A piece whose bytes are a token is that token with `ignore_merges` (Llama 3); without it, when merging its
  *    bytes makes that token, which depends on the bytes alone: learnt per token the first time it is a piece.
  *    86–91% of d2l's pieces are a token ("the", " model", "，").
@@ -26,6 +28,7 @@ import { IdList } from './id-list.js';
 import type { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
 import { PremergedJoins } from './premerged-joins.js';
+import { MAX_TOKENS, MAX_UNITS, PieceCache } from './piece-cache.js';
 import { MAX_SYMBOLS, StretchCache } from './stretch-cache.js';
 
 /** wholeState: not yet seen as a piece; merging its bytes makes the token; it does not. */
@@ -36,6 +39,8 @@ const MERGES_APART = 2;
 export class ByteBpe {
   /** A piece's UTF-8 → the token with those bytes (step 1 of the module comment); made on first use. */
   private wholeTokens: RankTable | undefined;
+  /** Pieces of up to 12 units with their tokens (piece-cache.ts, step 0 of the module comment): 2 MB. */
+  private readonly pieces = new PieceCache(32768);
   /** Without ignore_merges, by id: whether merging the token's bytes makes it (wholeToken). */
   private readonly wholeState: Uint8Array;
   /** The token each character of 2 or 3 bytes starts as, and the cuts between them; made on the first piece. */
@@ -66,10 +71,17 @@ export class ByteBpe {
 
   /** Appends the ids of the piece text[start, end) (non-empty) to `out`, if given; returns how many there are. */
   encode(text: string, start: number, end: number, out: IdList | null): number {
+    const pieces = end - start <= MAX_UNITS ? this.pieces : null;
+    if (pieces !== null) {
+      const at = pieces.find(text, start, end);
+      if (at >= 0) return this.copyCached(pieces.data, at, out);
+    }
     if (this.utf8.length < (end - start) * 3) this.utf8 = new Uint8Array((end - start) * 6);
     const n = utf8Into(text, start, end, this.utf8);
     const whole = (this.wholeTokens ??= this.wholeTokenTable()).get(this.utf8, 0, n);
     if (whole !== NONE && (this.ignoreMerges || this.wholeState[whole] === MERGES_WHOLE)) {
+      this.result[0] = whole;
+      pieces?.store(end - start, this.result, 1);
       out?.push(whole);
       return 1;
     }
@@ -77,7 +89,23 @@ export class ByteBpe {
     if (whole !== NONE && this.wholeState[whole] === UNKNOWN) {
       this.wholeState[whole] = count === 1 && this.result[0] === whole ? MERGES_WHOLE : MERGES_APART;
     }
+    if (count <= MAX_TOKENS) pieces?.store(end - start, this.result, count);
     out?.append(this.result, count);
+    return count;
+  }
+
+  /** Appends a cached piece's tokens (`data[at]` is their count) to `out`; returns the count. */
+  private copyCached(data: Int32Array, at: number, out: IdList | null): number {
+    const count = data[at];
+    if (out === null) return count;
+    if (count === 1) {
+      out.push(data[at + 1]);
+      return 1;
+    }
+    const ids = out.room(count);
+    let o = out.length;
+    for (let k = 0; k < count; k++) ids[o++] = data[at + 1 + k];
+    out.length = o;
     return count;
   }
 
