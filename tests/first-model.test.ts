@@ -1,6 +1,6 @@
 /**
  * Ready on first start: the built server, started on an empty data directory, builds a first model in the
- * background (without holding up its start) over tokenlab-cjk-32k and starter-mix; /lm shows it being built and
+ * background (submitted before the server listens, built after) over tokenlab-cjk-32k and starter-mix; /lm shows it being built and
  * then built for the user; its samples are valid UTF-8 with Chinese characters whole. Never twice, and never
  * when the user already has models.
  */
@@ -43,7 +43,7 @@ interface SampleToken {
 describe('the first start', () => {
   it('builds a first model in the background; /lm shows it being built, then built for you; its samples are whole Chinese characters', async () => {
     const data = freshDir();
-    const url = await start(data); // resolves on the start line: the build has not held it up
+    const url = await start(data); // resolves on the start line: the build is submitted, not yet built
     const building = await (await fetch(`${url}/lm`)).text();
     expect(building).toMatch(
       /id="lm-first-model">(A first model, first-model, is being built for you|<a href="\/lm\/first-model">first-model<\/a> was built for you)/,

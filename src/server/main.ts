@@ -15,14 +15,15 @@ if (removed > 0) console.log(`removed ${removed} temporary file(s) left by an in
 const abandoned = (await removeAbandonedModelWork()) + (await removeAbandonedCorpusWork());
 if (abandoned > 0) console.log(`removed ${abandoned} work directory(ies) left by an interrupted add or removal`);
 
+// A new data directory gets a first model to try. Its build is submitted (not built) before the server listens,
+// so the first /lm already follows it: opened in between, the page would show no model and no build to follow.
+await startFirstModel().then(
+  (jobId) => jobId !== undefined && console.log(`building a first model for you in the background (job ${jobId}); see /lm`),
+  (e: unknown) => console.error(`could not start the first model's build: ${(e as Error).message}`),
+);
+
 serve({ fetch: createApp().fetch, port, hostname }, (info) => {
   console.log(
     `tokenlab listening on http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${info.port} (host ${hostname}; set HOST to change)`,
   );
 });
-
-// In the background, never holding up the start: a new data directory gets a first model to try.
-startFirstModel().then(
-  (jobId) => jobId !== undefined && console.log(`building a first model for you in the background (job ${jobId}); see /lm`),
-  (e: unknown) => console.error(`could not start the first model's build: ${(e as Error).message}`),
-);
