@@ -3,7 +3,7 @@
  * semantics: each UTF-8 byte of a piece starts as the token of its GPT-2 byte-level character, then merges apply
  * by rank (merge-word.ts). The same tokens come faster this way:
  *
- * 0. A piece of up to 12 UTF-16 units met lately has its tokens cached by its units (piece-cache.ts): none of the
+ * 0. A piece of up to 12 UTF-16 units met lately has its tokens cached by its units (unit-piece-cache.ts): none of the
  *    steps below, nor its UTF-8, is done again.
  * 1. A piece whose bytes are a token is that token with `ignore_merges` (Llama 3); without it, when merging its
  *    bytes makes that token, which depends on the bytes alone: learnt per token the first time it is a piece.
@@ -28,7 +28,7 @@ import { IdList } from './id-list.js';
 import type { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
 import { PremergedJoins } from './premerged-joins.js';
-import { MAX_TOKENS, MAX_UNITS, PieceCache } from './piece-cache.js';
+import { MAX_TOKENS, MAX_UNITS, UnitPieceCache } from './unit-piece-cache.js';
 import { MAX_SYMBOLS, StretchCache } from './stretch-cache.js';
 
 /** wholeState: not yet seen as a piece; merging its bytes makes the token; it does not. */
@@ -39,8 +39,8 @@ const MERGES_APART = 2;
 export class ByteBpe {
   /** A piece's UTF-8 → the token with those bytes (step 1 of the module comment); made on first use. */
   private wholeTokens: RankTable | undefined;
-  /** Pieces of up to 12 units with their tokens (piece-cache.ts, step 0 of the module comment): 2 MB. */
-  private readonly pieces = new PieceCache(32768);
+  /** Pieces of up to 12 units with their tokens (unit-piece-cache.ts, step 0 of the module comment): 2 MB. */
+  private readonly pieces = new UnitPieceCache(32768);
   /** Without ignore_merges, by id: whether merging the token's bytes makes it (wholeToken). */
   private readonly wholeState: Uint8Array;
   /** The token each character of 2 or 3 bytes starts as, and the cuts between them; made on the first piece. */

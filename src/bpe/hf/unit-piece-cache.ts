@@ -15,7 +15,7 @@ export const MAX_UNITS = 12;
 const KEY_WORDS = MAX_UNITS / 2;
 export const MAX_TOKENS = SLOT - 2 - KEY_WORDS;
 
-export class PieceCache {
+export class UnitPieceCache {
   readonly data: Int32Array;
   private readonly mask: number;
   /** The piece last looked up: its units as words, and its slot. */
