@@ -25,8 +25,9 @@ function buildByteToChar(): string[] {
 /** BYTE_TO_CHAR[b] is the character standing for byte b. */
 export const BYTE_TO_CHAR: readonly string[] = buildByteToChar();
 
-/** The byte each byte-level character stands for. */
-const CHAR_TO_BYTE: ReadonlyMap<string, number> = new Map(BYTE_TO_CHAR.map((c, b) => [c, b]));
+/** The byte each byte-level character stands for, by its code (all below 0x144), -1 for other characters. */
+const CHAR_TO_BYTE = new Int16Array(0x200).fill(-1);
+BYTE_TO_CHAR.forEach((c, b) => (CHAR_TO_BYTE[c.charCodeAt(0)] = b));
 
 /** The byte-level string of a byte string: one character per byte. */
 export function bytesToByteLevel(bytes: Uint8Array): string {
@@ -42,8 +43,9 @@ export function bytesToByteLevel(bytes: Uint8Array): string {
 export function byteLevelToBytes(text: string): Uint8Array | undefined {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
-    const b = CHAR_TO_BYTE.get(text[i]);
-    if (b === undefined) return undefined;
+    const c = text.charCodeAt(i);
+    const b = c < 0x200 ? CHAR_TO_BYTE[c] : -1;
+    if (b < 0) return undefined;
     out[i] = b;
   }
   return out;

@@ -29,7 +29,7 @@ import type { MergeTable } from './merge-table.js';
 import { MergeScratch, mergeWord } from './merge-word.js';
 import { PremergedJoins } from './premerged-joins.js';
 import { MAX_TOKENS, MAX_UNITS, UnitPieceCache } from './unit-piece-cache.js';
-import { MAX_SYMBOLS, StretchCache } from './stretch-cache.js';
+import { StretchCache } from './stretch-cache.js';
 
 /** wholeState: not yet seen as a piece; merging its bytes makes the token; it does not. */
 const UNKNOWN = 0;
@@ -97,15 +97,7 @@ export class ByteBpe {
   /** Appends a cached piece's tokens (`data[at]` is their count) to `out`; returns the count. */
   private copyCached(data: Int32Array, at: number, out: IdList | null): number {
     const count = data[at];
-    if (out === null) return count;
-    if (count === 1) {
-      out.push(data[at + 1]);
-      return 1;
-    }
-    const ids = out.room(count);
-    let o = out.length;
-    for (let k = 0; k < count; k++) ids[o++] = data[at + 1 + k];
-    out.length = o;
+    out?.append(data, count, at + 1);
     return count;
   }
 
@@ -190,7 +182,7 @@ export class ByteBpe {
       result[at] = symbols[from];
       return at + 1;
     }
-    const cache = n <= MAX_SYMBOLS ? this.cache : null;
+    const cache = n <= this.cache.maxSymbols ? this.cache : null;
     let slot = 0;
     if (cache !== null) {
       slot = cache.find(symbols, from, to);

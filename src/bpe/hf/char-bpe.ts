@@ -195,9 +195,8 @@ export class CharBpe {
     if (keyed) {
       at = cache.find(symbols, start, end);
       if (at >= 0) {
-        const data = cache.data;
-        const count = data[at];
-        if (out !== null) for (let k = 1; k <= count; k++) out.push(data[at + k]);
+        const count = cache.data[at];
+        out?.append(cache.data, count, at + 1);
         return count;
       }
     }

@@ -26,7 +26,7 @@
  * Example: in DeepSeek-V3's vocab 学 (e5 ad a6) merges into one token through ranks below any merge that takes
  * e5 on its right or a6 on its left, so "学习" starts as two symbols, not six.
  */
-import { BYTE_TO_CHAR } from '../formats/byte-level.js';
+import { byteLevelToBytes } from '../formats/byte-level.js';
 import type { MergeTable } from './merge-table.js';
 
 const NONE = 0x7fffffff;
@@ -61,8 +61,8 @@ export const EDGE_BIT = 1 << EDGE;
 const widthOf = (b: number): number => (b < 0x80 ? 1 : b < 0xc0 ? 0 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4);
 
 /** The classes of character a token can stand after, as a merge's left side: by how it ends. */
-function leftSideClasses(bytes: number[] | null): number {
-  if (bytes === null || bytes.length === 0) return ALL_CLASSES;
+function leftSideClasses(bytes: Uint8Array | undefined): number {
+  if (bytes === undefined || bytes.length === 0) return ALL_CLASSES;
   const last = bytes[bytes.length - 1];
   if (last < 0x80) return CLASS_BIT[last];
   for (let k = bytes.length - 1; k >= 0 && k >= bytes.length - 4; k--) {
@@ -74,8 +74,8 @@ function leftSideClasses(bytes: number[] | null): number {
 }
 
 /** The classes of character a token can stand before, as a merge's right side: its first byte's. */
-function rightSideClasses(bytes: number[] | null): number {
-  if (bytes === null || bytes.length === 0) return ALL_CLASSES;
+function rightSideClasses(bytes: Uint8Array | undefined): number {
+  if (bytes === undefined || bytes.length === 0) return ALL_CLASSES;
   return CLASS_BIT[bytes[0]];
 }
 
@@ -107,16 +107,7 @@ export class CharPremerge {
     // bounds only make the test stricter, as does a side that is not byte-level text (every class).
     const asRight = new Int32Array(rows * CLASSES).fill(NONE);
     const asLeft = new Int32Array(rows * CLASSES).fill(NONE);
-    const charByte = new Map(BYTE_TO_CHAR.map((c, b) => [c, b]));
-    const bytesOf = (id: number): number[] | null => {
-      const out: number[] = [];
-      for (const c of tokens[id] ?? '') {
-        const b = charByte.get(c);
-        if (b === undefined) return null;
-        out.push(b);
-      }
-      return out;
-    };
+    const bytesOf = (id: number): Uint8Array | undefined => byteLevelToBytes(tokens[id] ?? '');
     const lower = (table: Int32Array, row: number, classes: number, rank: number): void => {
       for (let c = 1; c < CLASSES; c++) {
         if ((classes & (1 << c)) !== 0 && rank < table[row * CLASSES + c]) table[row * CLASSES + c] = rank;

@@ -16,11 +16,11 @@ export class IdList {
     this.ids[this.length++] = id;
   }
 
-  /** Appends `src[0, count)`. */
-  append(src: Int32Array, count: number): void {
+  /** Appends `src[from, from + count)`. */
+  append(src: Int32Array, count: number, from = 0): void {
     const ids = this.room(count);
     let o = this.length;
-    for (let i = 0; i < count; i++) ids[o++] = src[i];
+    for (let i = from; i < from + count; i++) ids[o++] = src[i];
     this.length = o;
   }
 

@@ -13,7 +13,7 @@
  * code points: one 32-bit word per pair, two bits in it, so a test reads one word (a false "joinable" only loses
  * a cut). Qwen3 makes no token holding "习模" and the run "深度学习模型" cuts there; it does make "学习".
  */
-import { BYTE_TO_CHAR } from '../formats/byte-level.js';
+import { byteLevelToBytes } from '../formats/byte-level.js';
 
 /**
  * Words of the filter per pair kept (two bits of a word each): 1 MB for Qwen3 and DeepSeek-V3, where 0.2–0.35% of
@@ -54,23 +54,14 @@ export class PremergedJoins {
  * as code points, flat. A token's bytes may start or end inside a character (that part is no whole character).
  */
 function pairsOf(tokens: ReadonlyArray<string | undefined>, made: Int32Array): number[] {
-  const charByte = new Int32Array(0x200).fill(-1);
-  BYTE_TO_CHAR.forEach((c, b) => (charByte[c.charCodeAt(0)] = b));
   const seen = new Uint8Array(tokens.length);
   const pairs: number[] = [];
-  let bytes = new Uint8Array(256);
   for (const id of made) {
-    const t = tokens[id] ?? '';
     if (seen[id] === 1) continue;
     seen[id] = 1;
-    if (t.length > bytes.length) bytes = new Uint8Array(t.length);
-    let n = 0;
-    for (; n < t.length; n++) {
-      const c = t.charCodeAt(n);
-      if (c >= 0x200 || charByte[c] < 0) break;
-      bytes[n] = charByte[c];
-    }
-    if (n < t.length) continue; // not byte-level text: no piece holds it
+    const bytes = byteLevelToBytes(tokens[id] ?? '');
+    if (bytes === undefined) continue; // not byte-level text: no piece holds it
+    const n = bytes.length;
     let prev = -1;
     for (let i = 0; i < n;) {
       const cp = charAt(bytes, i, n);

@@ -13,8 +13,6 @@
 
 /** Ints per slot unless the constructor is told otherwise. */
 const SLOT = 32;
-/** The longest stretch (in symbols) a slot of SLOT ints can hold (as one token). */
-export const MAX_SYMBOLS = SLOT - 3;
 
 export class StretchCache {
   readonly data: Int32Array;
