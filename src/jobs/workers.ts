@@ -26,8 +26,23 @@ export function workerHeapLimitMb(): number | undefined {
   return mb;
 }
 
-/** The nice value of background threads: under load, request threads get about nine tenths of a shared core. */
+/** The default nice value of background threads: under load, request threads get about nine tenths of a shared core. */
 export const BACKGROUND_NICE = 10;
+
+/**
+ * The nice value of background threads, from TOKENLAB_BACKGROUND_NICE (0 to 19; unset: BACKGROUND_NICE). Nice 10
+ * keeps pages quick, but on a machine busy with other work at nice 0 a background job gets only a few percent of a
+ * core (the first model's 2 s build took 21 s beside four busy processes): 0 gives it an equal share.
+ */
+export function backgroundNice(): number {
+  const value = process.env.TOKENLAB_BACKGROUND_NICE;
+  if (value === undefined || value === '') return BACKGROUND_NICE;
+  const nice = Number(value);
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) {
+    throw new RangeError(`TOKENLAB_BACKGROUND_NICE must be a whole number from 0 to 19, not ${JSON.stringify(value)}`);
+  }
+  return nice;
+}
 
 /** This process's thread ids (Linux); empty elsewhere. */
 function threadIds(): Set<string> {
@@ -42,11 +57,11 @@ function threadIds(): Set<string> {
  * Lowers the priority of the threads in `after` but not in `before` (the one a Worker constructor just
  * started). Linux gives each thread its own nice value; elsewhere, or if refused, nothing changes.
  */
-function lowerNewThreads(before: Set<string>, after: Set<string>): void {
+function lowerNewThreads(before: Set<string>, after: Set<string>, nice: number): void {
   for (const tid of after) {
     if (before.has(tid)) continue;
     try {
-      setPriority(Number(tid), BACKGROUND_NICE);
+      setPriority(Number(tid), nice);
     } catch {
       // not allowed here: the thread keeps the normal priority
     }
@@ -57,17 +72,18 @@ function lowerNewThreads(before: Set<string>, after: Set<string>): void {
  * Starts the compiled worker module `name` beside `from`. Workers always run the compiled JavaScript in dist/:
  * under vitest the calling module is a .ts source, so its sibling is looked up in dist/ (npm test builds first).
  * A `background` worker (training, model builds, imports: the default) runs at a lower priority than the
- * threads that answer requests, so pages and the API stay quick while it works; it still gets every idle cycle.
- * Either kind gets its young generation from YOUNG_GENERATION_MB; `heapMb` caps its heap (default: workerHeapLimitMb).
+ * threads that answer requests (backgroundNice), so pages and the API stay quick while it works; it still gets every
+ * idle cycle. Either kind gets its young generation from YOUNG_GENERATION_MB; `heapMb` caps its heap (default: workerHeapLimitMb).
  */
 export function startWorker(name: string, from: string, workerData: unknown, background = true, heapMb = workerHeapLimitMb()): Worker {
   const url = new URL(`./${name}.js`, from);
   const compiled = from.endsWith('.ts') ? new URL(url.href.replace('/src/', '/dist/src/')) : url;
   const young = background ? YOUNG_GENERATION_MB.background : YOUNG_GENERATION_MB.requests;
   const resourceLimits = { maxYoungGenerationSizeMb: young, maxOldGenerationSizeMb: heapMb };
-  const before = background ? threadIds() : undefined;
+  const nice = background ? backgroundNice() : 0;
+  const before = nice > 0 ? threadIds() : undefined;
   const worker = new Worker(compiled, { workerData, resourceLimits }); // starts its thread before returning
-  if (before !== undefined) lowerNewThreads(before, threadIds());
+  if (before !== undefined) lowerNewThreads(before, threadIds(), nice);
   return worker;
 }
 
