@@ -20,7 +20,8 @@ const from = new URL('../src/jobs/workers.ts', import.meta.url).href;
 /** Runs `fn` with TOKENLAB_BACKGROUND_NICE set to `value` (undefined: unset), then restores it. */
 function withBackgroundNice<T>(value: string | undefined, fn: () => T): T {
   const saved = process.env.TOKENLAB_BACKGROUND_NICE;
-  const set = (v: string | undefined) => (v === undefined ? delete process.env.TOKENLAB_BACKGROUND_NICE : (process.env.TOKENLAB_BACKGROUND_NICE = v));
+  const set = (v: string | undefined) =>
+    v === undefined ? delete process.env.TOKENLAB_BACKGROUND_NICE : (process.env.TOKENLAB_BACKGROUND_NICE = v);
   set(value);
   try {
     return fn();
