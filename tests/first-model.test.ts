@@ -42,7 +42,7 @@ interface SampleToken {
 
 describe('the first start', () => {
   it('builds a first model in the background; /lm shows it being built, then built for you; its samples are whole Chinese characters', async () => {
-    const data = freshDir();
+    const data = join(freshDir(), 'data'); // as on a fresh checkout, where ./data does not exist yet
     const url = await start(data); // resolves on the start line: the build is submitted, not yet built
     const building = await (await fetch(`${url}/lm`)).text();
     expect(building).toMatch(

@@ -3,6 +3,7 @@
  * its build starts: the record's presence is what keeps the lab from ever building it again.
  */
 import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { dataDir } from './data-dir.js';
@@ -25,6 +26,8 @@ export function readFirstModel(): FirstModelRecord | undefined {
   }
 }
 
-export function saveFirstModel(record: FirstModelRecord): Promise<void> {
-  return writeFileAtomic(recordPath(), JSON.stringify(record, null, 2) + '\n');
+/** Writes the record, making the data directory first: on a fresh checkout `npm start` finds no ./data. */
+export async function saveFirstModel(record: FirstModelRecord): Promise<void> {
+  await mkdir(dataDir(), { recursive: true });
+  await writeFileAtomic(recordPath(), JSON.stringify(record, null, 2) + '\n');
 }
