@@ -120,7 +120,7 @@ describe('tokenlab CLI', () => {
     );
     expect(tax.languageTax).toBeGreaterThan(1); // cl100k spends more tokens on the Chinese side
     expect((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'no-such-corpus')).stderr).toMatch(
-      /no such file, and no bundled corpus named no-such-corpus/,
+      /no such file, none of your corpora is no-such-corpus \(tokenlab corpus list\), and no bundled corpus named no-such-corpus/,
     );
   });
 
@@ -141,8 +141,26 @@ describe('tokenlab CLI', () => {
       .map((l) => JSON.parse(l));
     expect(listed.find((c) => c.name === 'mine')).toMatchObject({ kind: 'user', lines: 400 });
     expect(listed.find((c) => c.name === 'parallel-zh-en')).toMatchObject({ kind: 'bundled', lines: 30 });
-    const evaluated = JSON.parse((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'mine', '--json')).stdout);
-    expect(evaluated.bytes).toBe(readFileSync(corpus).length);
+    const bytesOf = async (arg: string) =>
+      (JSON.parse((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', arg, '--json')).stdout) as { bytes: number }).bytes;
+    expect(await bytesOf('mine')).toBe(readFileSync(corpus).length);
+    // its split, as the lab's forms use it: the two parts share out its lines
+    const [train, heldOut] = [await bytesOf('mine:train'), await bytesOf('mine:heldout')];
+    expect(heldOut).toBeGreaterThan(0);
+    expect(train + heldOut).toBe(readFileSync(corpus).length);
+    const trained = await tokenlab(
+      'train',
+      '--corpus',
+      'mine:train',
+      '--vocab-size',
+      '300',
+      '--pattern',
+      'gpt2',
+      '--out',
+      join(tmp, 'mine.json'),
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    expect((await tokenlab('eval', '--tokenizers', 'cl100k_base', '--corpus', 'mine:test')).stderr).toMatch(/the part is train or heldout/);
     expect((await tokenlab('corpus', 'remove', '--name', 'mine')).code).toBe(0);
     expect((await tokenlab('corpus', 'list', '--json')).stdout).not.toMatch(/"mine"/);
     const bad = await tokenlab('corpus', 'add', '--name', '../escape', 'text');

@@ -31,7 +31,7 @@ const USAGE = `tokenlab: a tokenizer laboratory
                 [--template FILE] [--thinking on|off] [--reasoning-effort E] [--date D]   (tokenlab chat --help for more)
   tokenlab corpus list [--json] | add --name NAME (--file F | TEXT) | remove --name NAME | add-bundled NAME...
   tokenlab tokenizers list [--json] | add NAME... | remove NAME...   (the open-model tokenizers: ${MODEL_TOKENIZER_NAMES.join(', ')})
-  tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: a bundled corpus, NAME[:train|:heldout])
+  tokenlab eval --tokenizers NAME|FILE,... --corpus CORPUS|FILE [--parallel] [--json]   (CORPUS: one of yours or a bundled one, NAME[:train|:heldout])
   tokenlab eval --quality --tokenizers NAME|FILE,... --train CORPUS|FILE --corpus CORPUS|FILE [--json]   (+ 5-gram bits per byte)
   tokenlab lm build --tokenizer NAME|FILE --corpus CORPUS|FILE [--order N] --out MODEL [--json]   (one non-empty line a sequence)
   tokenlab lm build --ids FILE (--kenlm-compat | --tokenizer NAME|FILE) [--order N] --out MODEL [--json]
