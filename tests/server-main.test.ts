@@ -1,14 +1,14 @@
 /**
  * The built server (dist/src/server/main.js, what `npm start` runs) listens on loopback unless HOST says
- * otherwise, and its start line says where.
+ * otherwise, and its start line says where; a port in use is a one-line error.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startBuiltServer } from './server-process.js';
+import { MAIN, startBuiltServer } from './server-process.js';
 
 const data = mkdtempSync(join(tmpdir(), 'tokenlab-main-'));
 const servers: ChildProcess[] = [];
@@ -83,6 +83,20 @@ describe('the server started by npm start', () => {
     mkdirSync(join(dir, 'gemma3'));
     await startServer();
     expect(readdirSync(dir).sort()).toEqual([`.add-llama3.${process.pid}.Ef34Gh`, 'gemma3']);
+  });
+
+  it('says so clearly when its port is taken, and leaves a new data directory its first model for the next start', async () => {
+    const { port } = await serverWith();
+    const fresh = join(data, 'fresh'); // does not exist yet
+    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, TOKENLAB_DATA: fresh, PORT: String(port), HOST: '' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      `tokenlab cannot listen on 127.0.0.1:${port}: the port is in use (another tokenlab?); set PORT to use another, e.g. PORT=${port + 1} npm start`,
+    );
+    expect(existsSync(join(fresh, 'first-model.json'))).toBe(false);
   });
 
   it('listens where HOST says and names it', async () => {

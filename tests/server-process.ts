@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** What `npm start` runs: the compiled server (npm test builds first). */
-const MAIN = fileURLToPath(new URL('../dist/src/server/main.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../dist/src/server/main.js', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;

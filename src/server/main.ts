@@ -15,15 +15,42 @@ if (removed > 0) console.log(`removed ${removed} temporary file(s) left by an in
 const abandoned = (await removeAbandonedModelWork()) + (await removeAbandonedCorpusWork());
 if (abandoned > 0) console.log(`removed ${abandoned} work directory(ies) left by an interrupted add or removal`);
 
-// A new data directory gets a first model to try. Its build is submitted (not built) before the server listens,
-// so the first /lm already follows it: opened in between, the page would show no model and no build to follow.
-await startFirstModel().then(
-  (jobId) => jobId !== undefined && console.log(`building a first model for you in the background (job ${jobId}); see /lm`),
-  (e: unknown) => console.error(`could not start the first model's build: ${(e as Error).message}`),
-);
+const app = createApp();
+// A new data directory gets a first model to try, its build submitted once the port is ours (a start that cannot
+// listen must not use up the one first build). Requests wait for the submission: a /lm answered before it would
+// show no model and no build to follow.
+let submitted: () => void = () => undefined;
+const firstModelSubmitted = new Promise<void>((resolve) => (submitted = resolve));
 
-serve({ fetch: createApp().fetch, port, hostname }, (info) => {
-  console.log(
-    `tokenlab listening on http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${info.port} (host ${hostname}; set HOST to change)`,
+const server = serve(
+  {
+    fetch: async (request, env) => {
+      await firstModelSubmitted;
+      return app.fetch(request, env);
+    },
+    port,
+    hostname,
+  },
+  (info) => {
+    void startFirstModel()
+      .then(
+        (jobId) => jobId !== undefined && console.log(`building a first model for you in the background (job ${jobId}); see /lm`),
+        (e: unknown) => console.error(`could not start the first model's build: ${(e as Error).message}`),
+      )
+      .finally(() => {
+        submitted();
+        console.log(
+          `tokenlab listening on http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${info.port} (host ${hostname}; set HOST to change)`,
+        );
+      });
+  },
+);
+server.on('error', (e: NodeJS.ErrnoException) => {
+  const where = `${hostname}:${port}`;
+  console.error(
+    e.code === 'EADDRINUSE'
+      ? `tokenlab cannot listen on ${where}: the port is in use (another tokenlab?); set PORT to use another, e.g. PORT=${port + 1} npm start`
+      : `tokenlab cannot listen on ${where}: ${e.message}`,
   );
+  process.exit(1);
 });
