@@ -1,5 +1,6 @@
 /** The command line's manners: --version, COMMAND --help for every command, and near misses named. */
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { tokenlab } from './cli-run.js';
 
@@ -29,6 +30,18 @@ describe('tokenlab', () => {
     const { code, stdout } = await tokenlab('encode', '--tokenizer', 'cl100k_base', '--', '--help');
     expect(code).toBe(0);
     expect(stdout.trim()).toMatch(/^\d+( \d+)*$/);
+  });
+
+  it('says what is wrong with a file in plain words', async () => {
+    const missing = await tokenlab('lm', 'score', '--model', 'no-such.tlm', 'hi');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('tokenlab lm: no such file: no-such.tlm');
+    expect((await tokenlab('encode', '--tokenizer', 'cl100k_base', '--file', tmpdir())).stderr.trim()).toBe(
+      'tokenlab encode: a directory was given where a file is read',
+    );
+    expect(
+      (await tokenlab('train', '--corpus', tmpdir(), '--vocab-size', '300', '--pattern', 'gpt2', '--out', 'x.json')).stderr,
+    ).not.toMatch(/EISDIR|ENOENT/);
   });
 
   it('names the closest command to an unknown one', async () => {

@@ -10,7 +10,7 @@ import { infgramCommand } from './infgram.js';
 import { lmCommand } from './lm.js';
 import { tokenizersCommand } from './tokenizers.js';
 import { trainCommand } from './train.js';
-import { closest, UsageError } from './usage.js';
+import { closest, errorMessage, UsageError } from './usage.js';
 import { packageRoot } from '../store/package-root.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const error = e as Error;
-    process.stderr.write(`\ntokenlab ${name}: ${error.message}\n`);
+    process.stderr.write(`\ntokenlab ${name}: ${errorMessage(error)}\n`);
     if (error instanceof UsageError) process.stderr.write(`\n${USAGE}`);
     return error instanceof UsageError ? 2 : 1;
   }

@@ -3,6 +3,23 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** A mistake in the command line: reported with the usage text and exit code 2. */
 export class UsageError extends Error {}
 
+/**
+ * What a file-system error says to a person: "no such file: poems.tlm" rather than Node's "ENOENT: ..., open ...".
+ * Reading a directory fails without its path (EISDIR on the read, not the open).
+ */
+const FILE_ERRORS: Record<string, (path: string | undefined) => string | undefined> = {
+  ENOENT: (path) => path && `no such file: ${path}`,
+  EISDIR: (path) => (path ? `${path} is a directory, not a file` : 'a directory was given where a file is read'),
+  ENOTDIR: (path) => path && `${path}: a part of this path is a file, not a directory`,
+  EACCES: (path) => path && `permission denied: ${path}`,
+};
+
+/** The message of a command's error, file-system errors in plain words. */
+export function errorMessage(e: Error): string {
+  const { code, path } = e as NodeJS.ErrnoException;
+  return (code !== undefined && Object.hasOwn(FILE_ERRORS, code) ? FILE_ERRORS[code](path) : undefined) ?? e.message;
+}
+
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
