@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Tiktoken } from 'tiktoken';
 import { parseVocabulary } from '../src/bpe/formats/vocab-json.js';
 import { tokenlab } from './cli-run.js';
 
@@ -61,6 +62,39 @@ describe('tokenlab CLI', () => {
       expect(imported.tokens).toEqual(original.tokens);
       expect(imported.pattern).toBe('gpt2');
     }
+  });
+
+  it('exports tiktoken ranks with the pattern and special tokens tiktoken needs, which encode as tokenlab does', async () => {
+    const vocab = join(tmp, 'cjk.json');
+    await tokenlab(
+      'train',
+      '--corpus',
+      corpus,
+      '--vocab-size',
+      '400',
+      '--pattern',
+      'cjk',
+      '--special',
+      '<|end|>',
+      '--out',
+      vocab,
+      '--json',
+    );
+    const ranks = join(tmp, 'cjk.tiktoken');
+    const exported = await tokenlab('export', '--vocab', vocab, '--format', 'tiktoken', '--out', ranks);
+    const v = parseVocabulary(readFileSync(vocab, 'utf8'));
+    expect(exported.stderr.trim()).toBe(
+      `wrote ${v.tokens.length} ranks to ${ranks}; tiktoken also needs the pattern (cjk) and the 1 special token(s), written to ${ranks}.args.json as {"pat_str", "special_tokens"}`,
+    );
+    const args = JSON.parse(readFileSync(`${ranks}.args.json`, 'utf8')) as { pat_str: string; special_tokens: Record<string, number> };
+    expect(args.special_tokens).toEqual({ '<|end|>': v.specials[0].id });
+    const tk = new Tiktoken(readFileSync(ranks, 'utf8'), args.special_tokens, args.pat_str);
+    const text = '分词器 tokenizes 中文 and English, 2025年 😀<|end|>';
+    const ours = JSON.parse((await tokenlab('encode', '--tokenizer', vocab, '--special', 'allow', '--json', text)).stdout) as {
+      ids: number[];
+    };
+    expect(Array.from(tk.encode(text, 'all'))).toEqual(ours.ids);
+    tk.free();
   });
 
   it('says what is wrong: unknown pattern or command, missing options and files', async () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { algorithmOf, isHfPipelineFile } from '../bpe/formats/hf-vocab-json.js';
 import { importHfTokenizerJson } from '../bpe/formats/tokenizer-json-import.js';
-import { importTiktokenRanks, tiktokenPatStr } from '../bpe/formats/tiktoken-ranks.js';
+import { importTiktokenRanks, tiktokenPatStr, tiktokenSpecialTokens } from '../bpe/formats/tiktoken-ranks.js';
 import type { SpecialToken, Vocabulary } from '../bpe/vocabulary.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { exportVocabFile } from '../jobs/vocab-export-file.js';
@@ -10,6 +10,20 @@ import { readVocabFile, writeVocabularyFile } from '../store/vocab-files.js';
 import { parseOptions, required, UsageError } from './usage.js';
 
 type Format = 'tiktoken' | 'hf';
+
+/**
+ * The rank format holds only the ordinary tokens: the rest of what tiktoken needs, its pattern (in tiktoken's
+ * regex syntax: the cjk pattern's Unicode classes spelt out run to about 20 kB) and the special tokens, goes to
+ * OUT.args.json, as its constructors take them: `new Tiktoken(ranks, args.special_tokens, args.pat_str)`.
+ */
+async function writeTiktokenArgs(v: Vocabulary, out: string): Promise<void> {
+  const args = { pat_str: tiktokenPatStr(v.pattern), special_tokens: tiktokenSpecialTokens(v) };
+  await writeFileAtomic(`${out}.args.json`, JSON.stringify(args, null, 2) + '\n');
+  process.stderr.write(
+    `wrote ${v.tokens.length} ranks to ${out}; tiktoken also needs the pattern (${v.pattern}) and the ${v.specials.length} ` +
+      `special token(s), written to ${out}.args.json as {"pat_str", "special_tokens"}\n`,
+  );
+}
 
 function format(value: string | undefined): Format {
   const f = required(value, '--format');
@@ -36,17 +50,7 @@ export async function convertCommand(direction: 'export' | 'import', args: strin
     const path = required(values.vocab, '--vocab');
     const vocab = await readVocabFile(path);
     await writeFileAtomic(out, exportVocabFile(path, vocab, fmt === 'hf' ? 'tokenizer.json' : 'tiktoken'));
-    if (fmt === 'tiktoken' && algorithmOf(vocab) === 'bpe') {
-      const v = vocab as Vocabulary;
-      // The rank format holds only the ordinary tokens: say what else tiktoken needs.
-      process.stderr.write(
-        `wrote ${v.tokens.length} ranks to ${out}; tiktoken also needs the pattern ${JSON.stringify(tiktokenPatStr(v.pattern))}` +
-          (v.specials.length
-            ? ` and the special tokens ${JSON.stringify(Object.fromEntries(v.specials.map((s) => [s.text, s.id])))}`
-            : '') +
-          '\n',
-      );
-    }
+    if (fmt === 'tiktoken' && algorithmOf(vocab) === 'bpe') await writeTiktokenArgs(vocab as Vocabulary, out);
     return;
   }
   const inPath = required(values.in, '--in');
