@@ -33,10 +33,11 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and co
   });
 
   /** Starts a long training job from the page; the paths the page asked for are collected in `requests`. */
-  async function startLongJob(page: Page, name: string, requests: string[]): Promise<string> {
+  async function startLongJob(page: Page, name: string, requests: string[], more: string[] = []): Promise<string> {
     page.on('request', (r) => requests.push(new URL(r.url()).pathname));
     await page.goto(`${lab.url}/train`);
-    for (const c of ['wordnet-en', 'ts-messages-zh-en', 'starter-mix']) await page.locator(`input[name=corpora][value="${c}"]`).check();
+    for (const c of ['wordnet-en', 'ts-messages-zh-en', 'starter-mix', ...more])
+      await page.locator(`input[name=corpora][value="${c}"]`).check();
     await page.locator('input[name=name]').fill(name);
     await page.locator('input[name=vocabSize]').fill('60000');
     await page.locator('input[name=minFrequency]').fill('0');
@@ -84,6 +85,39 @@ describe.skipIf(!HAVE_CHROMIUM)(inChromium('training studio, vocabularies and co
       expect(await page.locator('#job-panel').textContent(), name).not.toContain('stream down');
       await cancel(page);
     }
+  });
+
+  it('follows a job when the stream extension arrives after htmx (a slow network)', async () => {
+    const starter = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const running = await startLongJob(starter, 'ahead', []);
+    // a second job waits behind the first: its page follows it from the queue, for as long as both take
+    const res = await fetch(`${lab.url}/api/train`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'queued',
+        corpora: ['wordnet-en', 'ts-messages-zh-en'],
+        vocabSize: 60_000,
+        minFrequency: 0,
+        pattern: 'cjk',
+      }),
+    });
+    const { id } = ((await res.json()) as { job: { id: string } }).job;
+    const page = await lab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // htmx starts a moment after it runs; an extension still downloading then would never see the page's panel
+    await page.route('**/static/hx-sse.min.js', async (r) => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await r.continue();
+    });
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    await page.goto(`${lab.url}/train?job=${id}`);
+    expect(await page.locator('#job-state').textContent()).toMatch(/^(queued|running)$/);
+    await expect.poll(() => requests).toContain(`/fragment/train/${id}/events`);
+    const { jobManager } = await import('../src/jobs/job-manager.js');
+    for (const j of [running, id]) jobManager().cancel(j); // from elsewhere: the page learns it from its stream
+    await expect.poll(() => page.locator('#job-state').textContent(), { timeout: 30_000 }).toBe('cancelled');
+    await Promise.all([starter.close(), page.close()]);
   });
 
   it('refuses an upload that is not UTF-8 with the offset of the bad byte, and previews a good one', async () => {

@@ -39,8 +39,11 @@ export function Layout(props: { title: string; children?: Child }) {
           <script>{raw(PALETTE_SCRIPT)}</script>
           <script>{raw(TOKEN_KEYS_SCRIPT)}</script>
           <script>{raw(CURRENT_PAGE_SCRIPT)}</script>
-          <script src="/static/htmx.min.js" defer></script>
-          <script src="/static/hx-sse.min.js" defer></script>
+          {/* Not deferred: htmx run after parsing starts a moment later, and an extension still downloading then
+              never sees the page's elements (a job's panel would not follow it); run while the page is parsed,
+              htmx waits for DOMContentLoaded, by when both have run. */}
+          <script src="/static/htmx.min.js"></script>
+          <script src="/static/hx-sse.min.js"></script>
         </head>
         <body>
           <header class="site-header">
