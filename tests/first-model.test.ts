@@ -5,7 +5,7 @@
  * when the user already has models.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,5 +87,24 @@ describe('the first start', () => {
     await new Promise((r) => setTimeout(r, 3000));
     expect((await models(url)).map((m) => m.name)).toEqual(['first-model']);
     expect(existsSync(join(other, 'first-model.json'))).toBe(false);
+  });
+});
+
+describe('what /lm says of the first model', () => {
+  it('is read from the list of models the page shows, not from a second look at the disk', async () => {
+    const data = freshDir();
+    const saved = process.env.TOKENLAB_DATA;
+    process.env.TOKENLAB_DATA = data;
+    try {
+      const { firstModelState } = await import('../src/server/first-model.js');
+      mkdirSync(join(data, 'models'));
+      writeFileSync(join(data, 'first-model.json'), JSON.stringify({ name: 'first-model', jobId: 'no-such-job', startedAt: '' }));
+      writeFileSync(join(data, 'models', 'first-model.json'), JSON.stringify({ name: 'first-model' })); // saved after the list was read
+      expect(firstModelState([{ name: 'first-model' }])).toEqual({ name: 'first-model', jobId: 'no-such-job', building: false });
+      // a list read before the record was saved: not "built" (its table would not show it); here no build is running either
+      expect(firstModelState([])).toBeUndefined();
+    } finally {
+      process.env.TOKENLAB_DATA = saved;
+    }
   });
 });

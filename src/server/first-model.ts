@@ -5,7 +5,7 @@
  */
 import { FINISHED_STATES } from '../jobs/job-manager.js';
 import { readFirstModel, saveFirstModel } from '../store/first-model.js';
-import { findUserModel, listUserModels } from '../store/user-models.js';
+import { listUserModels } from '../store/user-models.js';
 import { lmJobs, submitLmBuild } from './lm-jobs.js';
 
 /** The first model's build: also the LM studio form's defaults. */
@@ -25,11 +25,15 @@ export async function startFirstModel(): Promise<string | undefined> {
   return job.id;
 }
 
-/** What /lm says of the first model: being built (with its job), or built and still there; undefined otherwise. */
-export function firstModelState(): { name: string; jobId: string; building: boolean } | undefined {
+/**
+ * What /lm says of the first model: being built (with its job), or built and still among `models`; undefined
+ * otherwise. `models` is the list the page shows: a second read could see the model's record the list missed
+ * (saved in between, off the main thread), and the page would then show neither the model nor its build.
+ */
+export function firstModelState(models: readonly { name: string }[]): { name: string; jobId: string; building: boolean } | undefined {
   const record = readFirstModel();
   if (record === undefined) return undefined;
-  if (findUserModel(record.name) !== undefined) return { name: record.name, jobId: record.jobId, building: false };
+  if (models.some((m) => m.name === record.name)) return { name: record.name, jobId: record.jobId, building: false };
   const job = record.jobId === '' ? undefined : lmJobs().get(record.jobId);
   if (job === undefined || FINISHED_STATES.includes(job.state)) return undefined;
   return { name: record.name, jobId: record.jobId, building: true };

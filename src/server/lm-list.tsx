@@ -4,7 +4,7 @@
  */
 import type { JobRecord } from '../jobs/job-manager.js';
 import { listUserInfgrams } from '../store/user-infgrams.js';
-import { listUserModels } from '../store/user-models.js';
+import { listUserModels, type ModelRecord } from '../store/user-models.js';
 import type { InfgramBuildForm, InfgramSectionProps } from '../../views/infgram-list.js';
 import type { InfgramJob } from '../../views/infgram-types.js';
 import { LmListPage, type FirstModelNote, type LmBuildForm, type SpaceQuery } from '../../views/lm.js';
@@ -56,17 +56,21 @@ async function infgramSection(extra: InfgramExtra): Promise<InfgramSectionProps>
   };
 }
 
-/** The first model's line over the model table: built for you, or being built (see first-model.ts). */
-export function firstModelNote(): FirstModelNote | undefined {
-  const state = firstModelState();
+/** The first model's line over the table of `models`: built for you, or being built (see first-model.ts). */
+export const firstModelNote = (models: readonly ModelRecord[]) => noteOf(firstModelState(models));
+
+function noteOf(state: ReturnType<typeof firstModelState>): FirstModelNote | undefined {
   return state && { name: state.name, tokenizer: FIRST_MODEL.tokenizer, corpus: FIRST_MODEL.corpus, building: state.building };
 }
 
 export async function listPage(extra: { form?: LmBuildForm; job?: LmJob; error?: string; space?: SpaceQuery; infgram?: InfgramExtra }) {
+  // The models, the first model's line and the build it follows, read together before any await (the job as it
+  // is now): the build may end while the page is made, and a line saying "being built" beside a finished panel
+  // would never update. A panel still running follows the build, whose stream sends the end at once.
   const models = listUserModels();
-  const first = firstModelState();
-  // While the first model is built, the page follows its build as it follows one the user started.
-  const job = extra.job ?? (first?.building && extra.error === undefined ? (lmJobs().get(first.jobId) as LmJob | undefined) : undefined);
+  const state = firstModelState(models);
+  const following = state?.building && extra.error === undefined ? (lmJobs().get(state.jobId) as LmJob | undefined) : undefined;
+  const job = extra.job ?? (following && { ...following });
   const space = extra.space ?? spaceOf({}, models[0]?.vocabularySize ?? MAX_VOCAB_SIZE);
   return (
     <LmListPage
@@ -77,7 +81,7 @@ export async function listPage(extra: { form?: LmBuildForm; job?: LmJob; error?:
       form={extra.form ?? EMPTY_FORM}
       space={space}
       job={job}
-      first={firstModelNote()}
+      first={noteOf(state)}
       error={extra.error}
       infgram={await infgramSection(extra.infgram ?? {})}
     />

@@ -49,13 +49,14 @@ const submitBuild = (body: unknown) => submitLmBuild(body) as Promise<LmJob>;
 
 /** The job's panel with the parts of the list page that follow it. */
 function jobFragment(job: LmJob, follow?: Follow) {
+  const models = listUserModels();
   return (
     <LmJobFragment
       job={job}
       jobs={lmJobs().list('lm') as LmJob[]}
-      models={listUserModels()}
+      models={models}
       board={bitsPerByteBoard()}
-      first={firstModelNote()}
+      first={firstModelNote(models)}
       follow={follow}
     />
   );
