@@ -8,8 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // Background jobs (in the test processes and in the servers they start) at normal priority: at nice 10, beside
-    // the other file's processes and the browsers, a job got a few percent of a core and the first model's 2 s
-    // build took over two minutes in CI. What these tests check is what the jobs do, not whom they yield to.
+    // the other file's processes and the browsers, a job gets a few percent of a core (the first model's 2 s build
+    // took 21 s beside four busy processes, 4 s at nice 0). These tests check what jobs do, not whom they yield to.
     env: { TOKENLAB_BACKGROUND_NICE: '0' },
     // Two files at a time even on 2 cores (vitest's default leaves one core idle): many files wait on child
     // processes, browsers and worker threads, and the suite took 12.6 minutes one file at a time.
