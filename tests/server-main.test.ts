@@ -99,6 +99,17 @@ describe('the server started by npm start', () => {
     expect(existsSync(join(fresh, 'first-model.json'))).toBe(false);
   });
 
+  it('refuses a PORT that is not a port number, in one line', () => {
+    for (const bad of ['abc', '70000', '80.5']) {
+      const run = spawnSync(process.execPath, [MAIN], {
+        env: { ...process.env, TOKENLAB_DATA: join(data, 'bad-port'), PORT: bad },
+        encoding: 'utf8',
+      });
+      expect(run.status, bad).toBe(1);
+      expect(run.stderr.trim()).toBe(`tokenlab: PORT must be a port number from 0 to 65535, not "${bad}"`);
+    }
+  });
+
   it('listens where HOST says and names it', async () => {
     const { line } = await serverWith('0.0.0.0');
     expect(line).toMatch(/^tokenlab listening on http:\/\/0\.0\.0\.0:\d+ \(host 0\.0\.0\.0; set HOST to change\)$/);

@@ -6,7 +6,11 @@ import { removeAbandonedModelWork } from '../store/model-tokenizers/add-remove.j
 import { createApp } from './app.js';
 import { startFirstModel } from './first-model.js';
 
-const port = Number(process.env.PORT ?? 3000);
+const port = Number(process.env.PORT || 3000); // an empty PORT too
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`tokenlab: PORT must be a port number from 0 to 65535, not ${JSON.stringify(process.env.PORT)}`);
+  process.exit(1);
+}
 // Loopback by default: the lab holds the user's files and runs their jobs; exposing it is an explicit choice.
 const hostname = process.env.HOST || '127.0.0.1'; // an empty HOST too: '' would mean every interface
 
