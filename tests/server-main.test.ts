@@ -99,15 +99,20 @@ describe('the server started by npm start', () => {
     expect(existsSync(join(fresh, 'first-model.json'))).toBe(false);
   });
 
-  it('refuses a PORT that is not a port number, in one line', () => {
-    for (const bad of ['abc', '70000', '80.5']) {
-      const run = spawnSync(process.execPath, [MAIN], {
-        env: { ...process.env, TOKENLAB_DATA: join(data, 'bad-port'), PORT: bad },
-        encoding: 'utf8',
-      });
-      expect(run.status, bad).toBe(1);
-      expect(run.stderr.trim()).toBe(`tokenlab: PORT must be a port number from 0 to 65535, not "${bad}"`);
+  it('refuses a wrong setting in one line before it starts', () => {
+    for (const [name, bad, message] of [
+      ['PORT', 'abc', 'PORT must be a port number from 0 to 65535, not "abc"'],
+      ['PORT', '70000', 'PORT must be a port number from 0 to 65535, not "70000"'],
+      ['TOKENLAB_TOKENIZE_THREADS', 'many', 'TOKENLAB_TOKENIZE_THREADS must be a whole number from 0 to 64, not "many"'],
+      ['TOKENLAB_BACKGROUND_NICE', '20', 'TOKENLAB_BACKGROUND_NICE must be a whole number from 0 to 19, not "20"'],
+      ['TOKENLAB_WORKER_HEAP_MB', '-1', 'TOKENLAB_WORKER_HEAP_MB must be a positive number of megabytes, not "-1"'],
+    ]) {
+      const env = { ...process.env, TOKENLAB_DATA: join(data, 'bad-setting'), PORT: '0', [name]: bad };
+      const run = spawnSync(process.execPath, [MAIN], { env, encoding: 'utf8', timeout: 30_000 });
+      expect(run.status, `${name}=${bad}`).toBe(1);
+      expect(run.stderr.trim()).toBe(`tokenlab: ${message}`);
     }
+    expect(existsSync(join(data, 'bad-setting'))).toBe(false); // nothing started
   });
 
   it('listens where HOST says and names it', async () => {

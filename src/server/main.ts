@@ -3,12 +3,23 @@ import { removeStaleTempFiles } from '../store/atomic-file.js';
 import { dataDir } from '../store/data-dir.js';
 import { removeAbandonedCorpusWork } from '../store/corpora/add-bundled.js';
 import { removeAbandonedModelWork } from '../store/model-tokenizers/add-remove.js';
+import { backgroundNice, workerHeapLimitMb } from '../jobs/workers.js';
 import { createApp } from './app.js';
 import { startFirstModel } from './first-model.js';
+import { tokenizeThreads } from './tokenize-pool.js';
 
 const port = Number(process.env.PORT || 3000); // an empty PORT too
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`tokenlab: PORT must be a port number from 0 to 65535, not ${JSON.stringify(process.env.PORT)}`);
+// The settings, checked before anything starts: a wrong one stops the lab with its message, where it would
+// otherwise fail each request or job that reads it.
+try {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`PORT must be a port number from 0 to 65535, not ${JSON.stringify(process.env.PORT)}`);
+  }
+  tokenizeThreads();
+  backgroundNice();
+  workerHeapLimitMb();
+} catch (e) {
+  console.error(`tokenlab: ${(e as Error).message}`);
   process.exit(1);
 }
 // Loopback by default: the lab holds the user's files and runs their jobs; exposing it is an explicit choice.
