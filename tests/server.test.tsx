@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/server/app.js';
 
 describe('server', () => {
@@ -9,6 +9,29 @@ describe('server', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('tokenlab');
     expect(html).toContain('cjk');
+  });
+
+  it('answers a bug with a 500 that says so (JSON under /api/), and logs it with its stack', async () => {
+    const app = createApp();
+    const bug = () => {
+      throw new TypeError('x is undefined');
+    };
+    app.get('/api/bug', bug);
+    app.get('/bug', bug);
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const api = await app.request('/api/bug');
+      expect(api.status).toBe(500);
+      expect(await api.json()).toEqual({ error: 'internal error: x is undefined' });
+      const page = await app.request('/bug');
+      expect(page.status).toBe(500);
+      expect(await page.text()).toBe('internal error: x is undefined');
+      expect(log).toHaveBeenCalledTimes(2);
+      expect(log.mock.calls[0][0]).toBe('GET /api/bug:');
+      expect((log.mock.calls[0][1] as Error).stack).toMatch(/TypeError: x is undefined\n\s+at bug/);
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it('serves htmx from node_modules, not a CDN', async () => {

@@ -4,7 +4,8 @@
  * status (the registry's UnknownTokenizerError, the model tokenizers' UnknownModelTokenizerError, the job
  * manager's QueueFullError, an import's ImportError, chat mode's ChatError and TemplateError...):
  * `refusalOf` is the one place that gives them a status. A refusal no route shows in its own page is answered
- * by `errorAnswer` (app.onError): `{"error": message, ...details}` under /api/, the message as text for pages.
+ * by `errorAnswer` (app.onError): `{"error": message, ...details}` under /api/, the message as text for pages;
+ * a bug, as a 500 saying so.
  */
 import type { Context } from 'hono';
 import { ChatError } from '../chat/messages.js';
@@ -61,7 +62,10 @@ export async function attempt<T>(
   }
 }
 
-/** The answer to an error no route answered (app.onError): a refusal with its status, never a 500. */
+/**
+ * The answer to an error no route answered (app.onError): a refusal with its status; a bug is logged with its
+ * stack and answered 500 with its message ("internal error: ..."), as JSON under /api/, rather than an empty 500.
+ */
 export function errorAnswer(e: Error, c: Context): Response {
   const refusal = refusalOf(e);
   if (refusal !== undefined) {
@@ -70,5 +74,7 @@ export function errorAnswer(e: Error, c: Context): Response {
   }
   // The client went away and its work was dropped: nobody reads this (499, "client closed request").
   if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
-  throw e;
+  console.error(`${c.req.method} ${c.req.path}:`, e);
+  const message = `internal error: ${e.message}`;
+  return c.req.path.startsWith('/api/') ? c.json({ error: message }, 500) : c.text(message, 500);
 }
