@@ -397,9 +397,11 @@ describe('version 2 files in the store, the CLI and the /vocab upload', () => {
     const itself = await app.request('/vocab/explored-v2/download/json');
     expect(itself.status).toBe(200);
     expect((JSON.parse(await itself.text()) as { version: number; tokenizer: Json }).tokenizer).toEqual(json);
-    const ranks = await app.request('/vocab/explored-v2/download/tiktoken');
-    expect(ranks.status).toBe(409);
-    expect(await ranks.text()).toMatch(/Hugging Face pipeline/);
+    for (const format of ['tiktoken', 'tiktoken-args']) {
+      const ranks = await app.request(`/vocab/explored-v2/download/${format}`);
+      expect(ranks.status, format).toBe(409);
+      expect(await ranks.text()).toMatch(/Hugging Face pipeline/);
+    }
   });
 
   it('refuses a version 2 file whose regex backtracks catastrophically', async () => {

@@ -99,7 +99,7 @@ describe('the explorer and downloads', () => {
     const json = await get('/vocab/super-small/download/json');
     expect(json.status).toBe(200);
     expect(parseVocabFile(await json.text())).toEqual(superbpe);
-    for (const format of ['tokenizer.json', 'tiktoken']) {
+    for (const format of ['tokenizer.json', 'tiktoken', 'tiktoken-args']) {
       const res = await get(`/vocab/super-small/download/${format}`);
       expect(res.status, format).toBe(409);
       expect(await res.text()).toMatch(/SuperBPE vocabulary cannot be (exported to tokenizer\.json|written as tiktoken ranks)/);
@@ -112,9 +112,11 @@ describe('the explorer and downloads', () => {
     const hf = await get('/vocab/unigram-small/download/tokenizer.json');
     expect(hf.status).toBe(200);
     expect(await hf.text()).toBe(exportUnigramTokenizerJson(unigram));
-    const tiktoken = await get('/vocab/unigram-small/download/tiktoken');
-    expect(tiktoken.status).toBe(409);
-    expect(await tiktoken.text()).toMatch(/Unigram model: it has no merge ranks/);
+    for (const format of ['tiktoken', 'tiktoken-args']) {
+      const tiktoken = await get(`/vocab/unigram-small/download/${format}`);
+      expect(tiktoken.status, format).toBe(409);
+      expect(await tiktoken.text()).toMatch(/Unigram model: it has no merge ranks/);
+    }
   });
 
   it('imports both version 3 files through /vocab, and refuses SuperBPE stage facts that do not fit', async () => {

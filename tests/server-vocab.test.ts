@@ -1,3 +1,4 @@
+import { Tiktoken } from 'tiktoken';
 import { describe, expect, it } from 'vitest';
 import { exportTiktokenRanks } from '../src/bpe/formats/tiktoken-ranks.js';
 import { trainOnTexts } from '../src/bpe/train/train-vocabulary.js';
@@ -152,7 +153,8 @@ describe('/vocab/:name', () => {
     expect(html).toMatch(/training time<\/th><td>[\d.]+ s/);
     expect(html).toMatch(/id="heldout-bpt">[1-9]\.\d{3}/);
     expect(html).not.toContain('id="delete"');
-    for (const f of ['json', 'tiktoken', 'tokenizer.json']) expect(html).toContain(`href="/vocab/tokenlab-cjk-32k/download/${f}"`);
+    for (const f of ['json', 'tiktoken', 'tiktoken-args', 'tokenizer.json'])
+      expect(html).toContain(`href="/vocab/tokenlab-cjk-32k/download/${f}"`);
     expect(html).toContain('id="histogram"');
     expect((await app.request('/vocab/no-such-vocab')).status).toBe(404);
   });
@@ -164,6 +166,17 @@ describe('/vocab/:name', () => {
     expect(parseVocabulary(await json.text()).tokens).toEqual(small.tokens);
     const ranks = await text('/vocab/round/download/tiktoken');
     expect(ranks.trim().split('\n')).toHaveLength(small.tokens.length);
+    // with what tiktoken needs beside the ranks, tiktoken itself encodes as tokenlab does, specials included
+    const args = JSON.parse(await text('/vocab/round/download/tiktoken-args')) as {
+      pat_str: string;
+      special_tokens: Record<string, number>;
+    };
+    expect(args.special_tokens).toEqual({ '<script>alert(1)</script>': small.specials[0].id });
+    const tk = new Tiktoken(ranks, args.special_tokens, args.pat_str);
+    const sample = '分词器 cuts 文本 into tokens, 2025年 😀<script>alert(1)</script>';
+    const ours = new Encoder(small);
+    expect(Array.from(tk.encode(sample, 'all'))).toEqual(ours.encode(sample, { allowedSpecial: 'all' }));
+    tk.free();
     expect(importTokenizerJson(await text('/vocab/round/download/tokenizer.json')).tokens).toEqual(small.tokens);
     expect((await app.request('/vocab/round/download/zip')).status).toBe(404);
   });

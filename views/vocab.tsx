@@ -315,7 +315,11 @@ function VocabularyDownloads(props: { name: string; algorithm: VocabSummary['alg
           <a href={path(name, '/download/tiktoken')} download>
             tiktoken ranks
           </a>{' '}
-          <span class="note">(pattern and specials are not part of that format)</span>
+          with the{' '}
+          <a href={path(name, '/download/tiktoken-args')} download>
+            pattern and special tokens
+          </a>{' '}
+          <span class="note">(tiktoken's pat_str and special_tokens, which the ranks do not carry)</span>
         </li>
       ) : null}
       {algorithm !== 'superbpe' ? (

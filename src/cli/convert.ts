@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { algorithmOf, isHfPipelineFile } from '../bpe/formats/hf-vocab-json.js';
 import { importHfTokenizerJson } from '../bpe/formats/tokenizer-json-import.js';
-import { importTiktokenRanks, tiktokenPatStr, tiktokenSpecialTokens } from '../bpe/formats/tiktoken-ranks.js';
+import { importTiktokenRanks } from '../bpe/formats/tiktoken-ranks.js';
 import type { SpecialToken, Vocabulary } from '../bpe/vocabulary.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { exportVocabFile } from '../jobs/vocab-export-file.js';
@@ -11,14 +11,9 @@ import { parseOptions, required, UsageError } from './usage.js';
 
 type Format = 'tiktoken' | 'hf';
 
-/**
- * The rank format holds only the ordinary tokens: the rest of what tiktoken needs, its pattern (in tiktoken's
- * regex syntax: the cjk pattern's Unicode classes spelt out run to about 20 kB) and the special tokens, goes to
- * OUT.args.json, as its constructors take them: `new Tiktoken(ranks, args.special_tokens, args.pat_str)`.
- */
-async function writeTiktokenArgs(v: Vocabulary, out: string): Promise<void> {
-  const args = { pat_str: tiktokenPatStr(v.pattern), special_tokens: tiktokenSpecialTokens(v) };
-  await writeFileAtomic(`${out}.args.json`, JSON.stringify(args, null, 2) + '\n');
+/** The rank format holds only the ordinary tokens: the rest of what tiktoken needs goes to OUT.args.json. */
+async function writeTiktokenArgs(path: string, v: Vocabulary, out: string): Promise<void> {
+  await writeFileAtomic(`${out}.args.json`, exportVocabFile(path, v, 'tiktoken-args'));
   process.stderr.write(
     `wrote ${v.tokens.length} ranks to ${out}; tiktoken also needs the pattern (${v.pattern}) and the ${v.specials.length} ` +
       `special token(s), written to ${out}.args.json as {"pat_str", "special_tokens"}\n`,
@@ -50,7 +45,7 @@ export async function convertCommand(direction: 'export' | 'import', args: strin
     const path = required(values.vocab, '--vocab');
     const vocab = await readVocabFile(path);
     await writeFileAtomic(out, exportVocabFile(path, vocab, fmt === 'hf' ? 'tokenizer.json' : 'tiktoken'));
-    if (fmt === 'tiktoken' && algorithmOf(vocab) === 'bpe') await writeTiktokenArgs(vocab as Vocabulary, out);
+    if (fmt === 'tiktoken' && algorithmOf(vocab) === 'bpe') await writeTiktokenArgs(path, vocab as Vocabulary, out);
     return;
   }
   const inPath = required(values.in, '--in');

@@ -4,7 +4,7 @@
  * tokenlab JSON; Unigram as tokenlab JSON or tokenizer.json, no tiktoken ranks).
  */
 import { isHfPipelineFile, isUnigramFile, serializeVocabFile, type VocabFile } from '../bpe/formats/hf-vocab-json.js';
-import { exportTiktokenRanks } from '../bpe/formats/tiktoken-ranks.js';
+import { exportTiktokenArgs, exportTiktokenRanks } from '../bpe/formats/tiktoken-ranks.js';
 import { exportTokenizerJson } from '../bpe/formats/tokenizer-json.js';
 import { exportUnigramTokenizerJson } from '../bpe/formats/unigram-tokenizer-json.js';
 import { VocabularyError } from '../bpe/vocabulary.js';
@@ -13,18 +13,20 @@ import { ExportError, pipelineExportError, type VocabExportFormat } from './voca
 /** `file` (the vocabulary `name`) in `format`; ExportError saying why a format cannot carry it. */
 export function exportVocabFile(name: string, file: VocabFile, format: VocabExportFormat): string {
   if (format === 'json') return serializeVocabFile(file);
+  const tiktoken = format === 'tiktoken' || format === 'tiktoken-args';
   if (isHfPipelineFile(file)) {
-    if (format === 'tiktoken') throw pipelineExportError(name);
+    if (tiktoken) throw pipelineExportError(name);
     return JSON.stringify(file.tokenizer);
   }
-  if (isUnigramFile(file) && format === 'tiktoken') {
+  if (isUnigramFile(file) && tiktoken) {
     throw new ExportError(
       `${name} is a Unigram model: it has no merge ranks, so no tiktoken file; download tokenizer.json or tokenlab JSON`,
     );
   }
   try {
     if (isUnigramFile(file)) return exportUnigramTokenizerJson(file);
-    return format === 'tiktoken' ? exportTiktokenRanks(file) : exportTokenizerJson(file);
+    if (format === 'tiktoken') return exportTiktokenRanks(file);
+    return format === 'tiktoken-args' ? exportTiktokenArgs(file) : exportTokenizerJson(file);
   } catch (e) {
     if (e instanceof VocabularyError) throw new ExportError(`${name}: ${e.message}`, { cause: e });
     throw e;

@@ -3,7 +3,7 @@ import { modelTokenizerFiles } from '../store/model-tokenizers/installed.js';
 import { runOneShot } from './one-shot-worker.js';
 
 /** The download formats of a vocabulary. */
-export type VocabExportFormat = 'json' | 'tiktoken' | 'tokenizer.json';
+export type VocabExportFormat = 'json' | 'tiktoken' | 'tiktoken-args' | 'tokenizer.json';
 
 /** A tokenizer that cannot be written in the format asked; the message says why and what to download instead. */
 export class ExportError extends Error {

@@ -1,6 +1,6 @@
 /**
  * The vocabulary explorer's routes: /vocab (list and import), /vocab/:name (the explorer) with its fragments
- * (/tokens, /tree, /scrub), downloads (/download/json|tiktoken|tokenizer.json), delete; and the JSON API
+ * (/tokens, /tree, /scrub), downloads (/download/json|tiktoken|tiktoken-args|tokenizer.json), delete; and the JSON API
  * GET /api/vocabularies[/:name], POST /api/vocabularies (multipart import), DELETE /api/vocabularies/:name.
  */
 import { Hono, type Context } from 'hono';
@@ -48,6 +48,7 @@ async function load(c: Context): Promise<VocabAnalysis | Response> {
 const DOWNLOADS: Record<VocabExportFormat, { suffix: string; type: string }> = {
   json: { suffix: '.json', type: 'application/json' },
   tiktoken: { suffix: '.tiktoken', type: 'text/plain' },
+  'tiktoken-args': { suffix: '.tiktoken.args.json', type: 'application/json' },
   'tokenizer.json': { suffix: '.tokenizer.json', type: 'application/json' },
 };
 

@@ -25,12 +25,7 @@ import { toRustRegex } from '../pretokenize/regex-dialects.js';
  * SuperBPE vocabulary: tiktoken would run one rank list over each piece, where SuperBPE encodes in two levels.
  */
 export function exportTiktokenRanks(vocab: Vocabulary): string {
-  if (vocab.superbpe !== undefined) {
-    throw new VocabularyError(
-      'a SuperBPE vocabulary cannot be written as tiktoken ranks: tiktoken runs one rank list over each piece, and ' +
-        'tokenlab encodes SuperBPE in two levels, so tiktoken would encode differently (keep the tokenlab-vocab file)',
-    );
-  }
+  checkTiktokenable(vocab);
   let out = '';
   vocab.tokens.forEach((t, id) => {
     out += `${toBase64(t)} ${id}\n`;
@@ -44,6 +39,25 @@ export function exportTiktokenRanks(vocab: Vocabulary): string {
  */
 export function tiktokenPatStr(pattern: string): string {
   return toRustRegex(pattern);
+}
+
+function checkTiktokenable(vocab: Vocabulary): void {
+  if (vocab.superbpe !== undefined) {
+    throw new VocabularyError(
+      'a SuperBPE vocabulary cannot be written as tiktoken ranks: tiktoken runs one rank list over each piece, and ' +
+        'tokenlab encodes SuperBPE in two levels, so tiktoken would encode differently (keep the tokenlab-vocab file)',
+    );
+  }
+}
+
+/**
+ * What tiktoken needs beside the ranks, which carry only the ordinary tokens: `{"pat_str", "special_tokens"}`, as
+ * its constructors take them (`new Tiktoken(ranks, args.special_tokens, args.pat_str)`). The cjk pattern spelt out
+ * in tiktoken's regex syntax is about 20 kB.
+ */
+export function exportTiktokenArgs(vocab: Vocabulary): string {
+  checkTiktokenable(vocab);
+  return JSON.stringify({ pat_str: tiktokenPatStr(vocab.pattern), special_tokens: tiktokenSpecialTokens(vocab) }, null, 2) + '\n';
 }
 
 /** The special tokens as tiktoken's constructor takes them: text -> id. */
