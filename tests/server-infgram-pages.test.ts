@@ -4,8 +4,7 @@
  * line an occurrence links to.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobRecord } from '../src/jobs/job-manager.js';
-import { jsonPoster } from './requests.js';
+import { finishedJob, jsonPoster } from './requests.js';
 import { useFreshDataDir } from './shared.js';
 
 useFreshDataDir('infgram-pages');
@@ -19,12 +18,7 @@ const SCRIPT = '<script>alert(1)</script>';
 const LINES = ['the cat sat on the mat', `a cat said ${SCRIPT} twice`, 'the dog sat on the log', 'a cat and a dog'];
 const TEXT = `my dog sat on the mat and a cat said ${SCRIPT}`;
 
-async function build(path: string, body: Record<string, unknown>): Promise<JobRecord> {
-  const res = await post(path, body);
-  expect(res.status, await res.clone().text()).toBe(202);
-  await jobManager().settled();
-  return jobManager().get(((await res.json()) as { job: JobRecord }).job.id)!;
-}
+const build = (path: string, body: Record<string, unknown>) => finishedJob(post, path, body);
 
 beforeAll(async () => {
   await addUserCorpus('pets', new TextEncoder().encode(Array.from({ length: 80 }, (_, i) => LINES[i % LINES.length]).join('\n') + '\n'));

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../src/jobs/job-manager.js';
 import type { InfgramRecord } from '../src/store/user-infgrams.js';
-import { jsonPoster } from './requests.js';
+import { finishedJob, jsonPoster } from './requests.js';
 import { useFreshDataDir } from './shared.js';
 
 useFreshDataDir('infgram');
@@ -34,11 +34,7 @@ async function finished(id: string): Promise<JobRecord> {
   return jobManager().get(id)!;
 }
 
-async function build(path: string, body: Record<string, unknown>): Promise<JobRecord> {
-  const res = await post(path, body);
-  expect(res.status, await res.clone().text()).toBe(202);
-  return finished(((await res.json()) as { job: JobRecord }).job.id);
-}
+const build = (path: string, body: Record<string, unknown>) => finishedJob(post, path, body);
 
 const errorOf = async (res: Response) => ((await res.json()) as { error: string }).error;
 

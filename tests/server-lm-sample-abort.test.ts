@@ -3,9 +3,8 @@
  * up to the length asked for nobody. The sampler's generator is wrapped to count the tokens drawn.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { JobRecord } from '../src/jobs/job-manager.js';
 import type * as LmData from '../src/server/lm-data.js';
-import { jsonPoster } from './requests.js';
+import { finishedJob, jsonPoster } from './requests.js';
 import { useFreshDataDir } from './shared.js';
 
 const drawn = vi.hoisted(() => ({ count: 0 }));
@@ -40,11 +39,8 @@ const LINE = 'alpha beta gamma delta epsilon zeta eta theta iota kappa '.repeat(
 
 beforeAll(async () => {
   await addUserCorpus('cycle', new TextEncoder().encode(Array.from({ length: 40 }, () => LINE).join('\n') + '\n'));
-  const res = await post('/api/lm/build', { tokenizer: 'cl100k_base', corpus: 'cycle', order: 3, name: 'cycle3' });
-  expect(res.status).toBe(202);
-  await jobManager().settled();
-  const id = ((await res.json()) as { job: JobRecord }).job.id;
-  expect(((await (await app.request(`/api/jobs/${id}`)).json()) as { job: JobRecord }).job.state).toBe('done');
+  const job = await finishedJob(post, '/api/lm/build', { tokenizer: 'cl100k_base', corpus: 'cycle', order: 3, name: 'cycle3' });
+  expect(job.state).toBe('done');
 }, 120_000);
 
 afterAll(async () => {
