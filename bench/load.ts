@@ -109,10 +109,9 @@ async function startServer(data: string): Promise<{ server: ChildProcess; url: s
   });
   for await (const line of createInterface({ input: server.stdout! })) {
     const m = /^tokenlab listening on http:\/\/localhost:(\d+) \(host 127\.0\.0\.1/.exec(line);
-    if (!m) throw new Error(`the server did not say it listens on localhost: ${line}`);
-    return { server, url: `http://127.0.0.1:${m[1]}` };
+    if (m) return { server, url: `http://127.0.0.1:${m[1]}` }; // other lines come first (the first model's build)
   }
-  throw new Error('the server exited before listening');
+  throw new Error('the server exited without saying it listens on localhost');
 }
 
 /** CPU seconds in a /proc stat line (fields 14 and 15: utime, stime, in USER_HZ ticks of 10 ms). */
